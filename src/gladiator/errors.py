@@ -1,0 +1,36 @@
+"""Errors a user can read in one line. Imports nothing from the package."""
+
+from __future__ import annotations
+
+
+class GladiatorError(Exception):
+    """A problem with the user's input, reported as one line and exit code 2."""
+
+
+class DataError(GladiatorError):
+    """A unit or arena file is invalid: names the file, the line and the field."""
+
+    def __init__(self, path: str, line: int | None, field: str | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.message = message
+        where = path if line is None else f"{path}:{line}"
+        what = f"{field}: {message}" if field else message
+        super().__init__(f"{where}: {what}")
+
+
+class DataErrors(GladiatorError):
+    """Several DataError at once (validation reports every problem)."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class IllegalAction(GladiatorError):
+    """An action the rules refuse, with the reason a player can read."""
+
+
+class ReplayError(GladiatorError):
+    """A replay file is corrupt, tampered with, or diverges from the engine."""

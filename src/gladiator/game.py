@@ -1,0 +1,177 @@
+"""The fixed part of a duel: the roster's unit tables, the arena's geometry, the action space.
+
+A `Game` is built once from validated catalog models; duel state refers to units by
+their index in `Game.roster`. Imports catalog and numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from gladiator.catalog.geometry import Geometry, build_geometry
+from gladiator.catalog.loader import content_hash
+from gladiator.catalog.schema import MAX_WEAPONS, Arena, Unit
+from gladiator.errors import GladiatorError
+
+W = MAX_WEAPONS
+# Fixed action ids; the rest of the space is laid out by ActionSpace.
+END, GUARD, VENT, INJECT, EXTRACT = 0, 1, 2, 3, 4
+ATTACK0 = 5
+
+
+@dataclass(frozen=True)
+class ActionSpace:
+    """Layout of the discrete action space of one game."""
+
+    units: int
+    tiles: int
+
+    @property
+    def mimic0(self) -> int:
+        """First mimic action (one per roster unit)."""
+        return ATTACK0 + W
+
+    @property
+    def move0(self) -> int:
+        """First move action (one per tile)."""
+        return self.mimic0 + self.units
+
+    @property
+    def leap0(self) -> int:
+        """First leap action (one per tile)."""
+        return self.move0 + self.tiles
+
+    @property
+    def n(self) -> int:
+        """Number of actions."""
+        return self.leap0 + self.tiles
+
+    def attack(self, w: int) -> int:
+        """Action id of attacking with weapon slot `w`."""
+        return ATTACK0 + w
+
+    def mimic(self, u: int) -> int:
+        """Action id of mimicking roster unit `u`."""
+        return self.mimic0 + u
+
+    def move(self, tile: int) -> int:
+        """Action id of moving to `tile`."""
+        return self.move0 + tile
+
+    def leap(self, tile: int) -> int:
+        """Action id of leaping to `tile`."""
+        return self.leap0 + tile
+
+    def kind(self, a: int) -> tuple[str, int]:
+        """(kind, argument) of an action id: ('move', tile), ('attack', slot), ('end', 0), ..."""
+        names = {END: "end", GUARD: "guard", VENT: "vent", INJECT: "inject", EXTRACT: "extract"}
+        if a in names:
+            return names[a], 0
+        if ATTACK0 <= a < self.mimic0:
+            return "attack", a - ATTACK0
+        if self.mimic0 <= a < self.move0:
+            return "mimic", a - self.mimic0
+        if self.move0 <= a < self.leap0:
+            return "move", a - self.move0
+        if self.leap0 <= a < self.n:
+            return "leap", a - self.leap0
+        raise GladiatorError(f"action {a} is outside the action space (0..{self.n - 1})")
+
+
+@dataclass(frozen=True, eq=False)
+class UnitTables:
+    """Every unit's stats and weapons as arrays indexed by roster index."""
+
+    integrity: np.ndarray
+    armor: np.ndarray
+    agility: np.ndarray
+    firepower: np.ndarray
+    speed: np.ndarray
+    actions: np.ndarray
+    heat_capacity: np.ndarray
+    cooling: np.ndarray
+    nectar: np.ndarray
+    nectar_doses: np.ndarray
+    dose_nectar: np.ndarray
+    can_leap: np.ndarray
+    can_extract: np.ndarray
+    can_mimic: np.ndarray
+    w_valid: np.ndarray  # (U, W) bool
+    w_ranged: np.ndarray
+    w_range: np.ndarray
+    w_accuracy: np.ndarray  # float64
+    w_low: np.ndarray
+    w_high: np.ndarray
+    w_heat: np.ndarray
+    w_melt: np.ndarray
+    w_nectar: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Game:
+    """A roster of units and an arena, compiled to tables."""
+
+    roster: tuple[Unit, ...]
+    arena: Arena
+    geo: Geometry
+    tables: UnitTables
+    space: ActionSpace
+    index: dict[str, int] = field(default_factory=dict)
+
+    def unit_index(self, uid: str) -> int:
+        """Roster index of unit `uid`."""
+        if uid not in self.index:
+            raise GladiatorError(f"unknown unit {uid!r}; known units: {', '.join(sorted(self.index))}")
+        return self.index[uid]
+
+
+def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena) -> Game:
+    """Compile a roster (every unit a duel may field or mimic) and an arena into a Game."""
+    roster = tuple(sorted({u.id: u for u in roster}.values(), key=lambda u: u.id))
+    geo = _geometry(arena)
+    tables = _tables(roster)
+    return Game(roster, arena, geo, tables, ActionSpace(len(roster), geo.tiles), {u.id: i for i, u in enumerate(roster)})
+
+
+@lru_cache(maxsize=32)
+def _geometry_by_hash(key: str, arena_json: str) -> Geometry:
+    return build_geometry(Arena.model_validate_json(arena_json))
+
+
+def _geometry(arena: Arena) -> Geometry:
+    return _geometry_by_hash(content_hash(arena), arena.model_dump_json())
+
+
+def _tables(roster: tuple[Unit, ...]) -> UnitTables:
+    U = len(roster)
+
+    def stat(name: str) -> np.ndarray:
+        return np.array([getattr(u.stats, name) for u in roster], dtype=np.int32)
+
+    def wcol(getter, dtype, fill=0) -> np.ndarray:  # type: ignore[no-untyped-def]
+        out = np.full((U, W), fill, dtype=dtype)
+        for i, u in enumerate(roster):
+            for j, wp in enumerate(u.weapons):
+                out[i, j] = getter(wp)
+        return out
+
+    return UnitTables(
+        integrity=stat("integrity"), armor=stat("armor"), agility=stat("agility"), firepower=stat("firepower"),
+        speed=stat("speed"), actions=stat("actions"), heat_capacity=stat("heat_capacity"), cooling=stat("cooling"),
+        nectar=stat("nectar"), nectar_doses=stat("nectar_doses"), dose_nectar=stat("dose_nectar"),
+        can_leap=np.array(["leap" in u.abilities for u in roster]),
+        can_extract=np.array(["core_extraction" in u.abilities for u in roster]),
+        can_mimic=np.array(["mimic" in u.abilities for u in roster]),
+        w_valid=wcol(lambda w: True, bool, False),
+        w_ranged=wcol(lambda w: w.kind == "ranged", bool, False),
+        w_range=wcol(lambda w: w.range, np.int32),
+        w_accuracy=wcol(lambda w: w.accuracy, np.float64, 0.0),
+        w_low=wcol(lambda w: w.damage_range[0], np.int32),
+        w_high=wcol(lambda w: w.damage_range[1], np.int32),
+        w_heat=wcol(lambda w: w.heat, np.int32),
+        w_melt=wcol(lambda w: w.melt, np.int32),
+        w_nectar=wcol(lambda w: w.nectar, np.int32),
+    )

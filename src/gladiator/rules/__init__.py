@@ -1,0 +1,1 @@
+"""Pure rule functions over DuelState arrays. No pygame, no I/O, no global randomness."""

@@ -1,0 +1,118 @@
+"""The legal action mask over the fixed action space, and why an action is refused."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gladiator.catalog.geometry import UNREACHABLE
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.rules import constants as K
+from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
+from gladiator.state import DuelState
+
+
+def legal_mask(game: Game, state: DuelState) -> np.ndarray:
+    """(B, A) bool: the actions the side to act may take; all False for a finished duel."""
+    B = state.batch
+    sp, t, geo = game.space, game.tables, game.geo
+    ar = np.arange(B)
+    a = state.active.astype(np.intp)
+    e = 1 - a
+    live = ~state.done
+    au = state.unit[ar, a]
+    ap = state.ap
+    pa, pe = state.pos[ar, a], state.pos[ar, e]
+    mask = np.zeros((B, sp.n), dtype=bool)
+    one = live & (ap >= 1)
+    two = live & (ap >= 2)
+    mask[:, END] = live
+    mask[:, GUARD] = one & ~state.guard[ar, a]
+    mask[:, VENT] = one & (state.heat[ar, a] > 0)
+    mask[:, INJECT] = one & (state.doses[ar, a] > 0) & (state.nectar[ar, a] < t.nectar[au])
+    mask[:, ATTACK0 : ATTACK0 + W] = attack_mask(game, state) & one[:, None]
+    adjacent = geo.cheb[pa, pe] == 1
+    mask[:, EXTRACT] = two & t.can_extract[au] & adjacent & extraction_allowed(game, state, ar)
+    can_mimic = one & t.can_mimic[au] & (state.disguise[ar, a] < 0)
+    mimic = np.broadcast_to(can_mimic[:, None], (B, sp.units)).copy()
+    mimic[ar, au] = False
+    mask[:, sp.mimic0 : sp.move0] = mimic
+    tiles = np.arange(sp.tiles)
+    free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
+    dist = geo.dist[pa]
+    mask[:, sp.move0 : sp.leap0] = one[:, None] & (dist <= t.speed[au][:, None]) & free
+    reach = leap_reach(game, au)
+    mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (geo.cheb[pa] <= reach[:, None]) & (dist < UNREACHABLE) & free
+    return mask
+
+
+def attack_mask(game: Game, state: DuelState) -> np.ndarray:
+    """(B, W) bool: weapon slots of the side to act that can fire now (range, sight, Nectar)."""
+    B = state.batch
+    t, geo = game.tables, game.geo
+    ar = np.arange(B)
+    a = state.active.astype(np.intp)
+    pa, pe = state.pos[ar, a], state.pos[ar, 1 - a]
+    wu = weapon_unit(state)[ar, a]
+    d = geo.cheb[pa, pe]
+    ok = t.w_valid[wu] & (d[:, None] <= t.w_range[wu]) & geo.los[pa, pe][:, None]
+    return ok & (state.nectar[ar, a][:, None] > t.w_nectar[wu]) & ~state.done[:, None]
+
+
+def explain(game: Game, state: DuelState, b: int, action: int) -> str:
+    """Why action `action` is refused in duel `b`, in words a player can read."""
+    sp, t, geo = game.space, game.tables, game.geo
+    if state.done[b]:
+        return "the duel is over"
+    kind, arg = sp.kind(int(action))
+    a = int(state.active[b])
+    au = int(state.unit[b, a])
+    name = game.roster[au].name
+    ap = int(state.ap[b])
+    pa, pe = int(state.pos[b, a]), int(state.pos[b, 1 - a])
+    need = {"leap": K.COST_LEAP, "extract": K.COST_EXTRACT, "end": 0}.get(kind, 1)
+    if ap < need:
+        return f"{name} has {ap} action point(s) left; {kind} needs {need}"
+    if kind == "guard":
+        return f"{name} is already guarding"
+    if kind == "vent":
+        return f"{name} has no heat to vent"
+    if kind == "inject":
+        if state.doses[b, a] <= 0:
+            return f"{name} has no Nectar doses left"
+        return f"{name}'s Nectar is already full"
+    if kind == "attack":
+        wu = int(weapon_unit(state)[b, a])
+        if not t.w_valid[wu, arg]:
+            return f"{name} has no weapon in slot {arg + 1}"
+        wname = game.roster[wu].weapons[arg].name
+        if geo.cheb[pa, pe] > t.w_range[wu, arg]:
+            return f"the target is {int(geo.cheb[pa, pe])} tiles away; {wname} reaches {int(t.w_range[wu, arg])}"
+        if not geo.los[pa, pe]:
+            return f"{wname}: no line of sight to the target"
+        return f"{wname} costs {int(t.w_nectar[wu, arg])} Nectar; {name} has {int(state.nectar[b, a])}"
+    if kind == "extract":
+        if not t.can_extract[au]:
+            return f"{name} cannot extract cores"
+        if geo.cheb[pa, pe] != 1:
+            return "core extraction needs the target adjacent"
+        return "the target is not open to core extraction (not badly damaged, not overheated, not attacked from behind)"
+    if kind == "mimic":
+        if not t.can_mimic[au]:
+            return f"{name} cannot mimic"
+        if state.disguise[b, a] >= 0:
+            return f"{name} is already disguised"
+        return f"{name} cannot mimic itself"
+    if kind in ("move", "leap"):
+        x, y = int(geo.xy[arg, 0]), int(geo.xy[arg, 1])
+        if arg in (pa, pe):
+            return f"tile ({x}, {y}) is occupied"
+        if not geo.passable[arg]:
+            return f"tile ({x}, {y}) is a wall"
+        if kind == "move":
+            if geo.dist[pa, arg] >= 999:
+                return f"tile ({x}, {y}) cannot be reached"
+            return f"tile ({x}, {y}) is {int(geo.dist[pa, arg])} tiles away; {name}'s speed is {int(t.speed[au])}"
+        if not t.can_leap[au]:
+            return f"{name} cannot leap"
+        return f"tile ({x}, {y}) is beyond {name}'s leap reach"
+    return "not allowed now"

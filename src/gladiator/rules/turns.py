@@ -1,0 +1,73 @@
+"""Start and end of a turn: cooling, overheating, Nectar upkeep, hazards, the turn limit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gladiator.game import Game
+from gladiator.rules import constants as K
+from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState
+
+
+def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None) -> None:
+    """End the active side's turn in duels `idx`: hazard heat, the turn limit, then the next turn."""
+    if idx.size == 0:
+        return
+    a = s.active[idx].astype(np.intp)
+    on_hazard = game.geo.hazard[s.pos[idx, a]]
+    s.heat[idx, a] += np.where(on_hazard, game.arena.hazard_heat, 0)
+    if log is not None:
+        for i, b in enumerate(idx):
+            if on_hazard[i] and game.arena.hazard_heat:
+                log[b].append({"event": "hazard", "side": int(a[i]), "heat": game.arena.hazard_heat, "heat_after": int(s.heat[b, a[i]])})
+    limit = s.turn[idx] >= game.arena.turn_limit
+    drawn = idx[limit]
+    s.done[drawn] = True
+    s.winner[drawn] = -1
+    s.outcome[drawn] = DRAW
+    go = idx[~limit]
+    s.active[go] = 1 - s.active[go]
+    s.turn[go] += 1
+    start_turn(game, s, go, log)
+
+
+def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None) -> None:
+    """Begin the active side's turn: guard and exposure end, disguise ticks, cooling, overheat, upkeep."""
+    if idx.size == 0:
+        return
+    t = game.tables
+    a = s.active[idx].astype(np.intp)
+    u = s.unit[idx, a]
+    s.guard[idx, a] = False
+    s.exposed[idx, a] = False
+    disguised = s.disguise[idx, a] >= 0
+    s.disguise_turns[idx, a] -= disguised.astype(np.int16)
+    expired = disguised & (s.disguise_turns[idx, a] <= 0)
+    s.disguise[idx[expired], a[expired]] = -1
+    heat_before = s.heat[idx, a].copy()
+    s.heat[idx, a] = np.maximum(0, heat_before - t.cooling[u])
+    excess = np.maximum(0, s.heat[idx, a] - t.heat_capacity[u])
+    hurt = excess * K.OVERHEAT_DAMAGE_PER_HEAT
+    s.integrity[idx, a] = np.maximum(0, s.integrity[idx, a] - hurt)
+    s.ap[idx] = np.maximum(1, t.actions[u] - np.where(excess > 0, K.OVERHEAT_AP_COST, 0))
+    s.nectar[idx, a] = np.maximum(0, s.nectar[idx, a] - K.NECTAR_PER_TURN)
+    melted = s.integrity[idx, a] <= 0
+    shut = ~melted & (s.nectar[idx, a] <= 0)
+    for mask, code in ((melted, DESTROYED), (shut, SHUTDOWN)):
+        ended = idx[mask]
+        s.done[ended] = True
+        s.winner[ended] = 1 - a[mask]
+        s.outcome[ended] = code
+    if log is not None:
+        for i, b in enumerate(idx):
+            side = int(a[i])
+            log[b].append({
+                "event": "turn", "side": side, "turn": int(s.turn[b]), "ap": int(s.ap[b]),
+                "cooled": int(heat_before[i] - s.heat[b, side]), "heat": int(s.heat[b, side]),
+                "overheat_damage": int(hurt[i]), "nectar": int(s.nectar[b, side]),
+                "disguise_ended": bool(expired[i]),
+            })
+            if melted[i]:
+                log[b].append({"event": "melted", "side": side})
+            if shut[i]:
+                log[b].append({"event": "shutdown", "side": side})

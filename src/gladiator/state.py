@@ -1,0 +1,61 @@
+"""DuelState: one or many duels as numpy arrays with a leading batch axis. Imports numpy only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+# Outcome codes
+NONE, DESTROYED, CORE_EXTRACTED, SHUTDOWN, DRAW = 0, 1, 2, 3, 4
+OUTCOMES = ("none", "destroyed", "core_extracted", "shutdown", "draw")
+
+
+@dataclass
+class DuelState:
+    """Every changing fact of a batch of duels; side 0 is the first unit named, side 1 the second."""
+
+    unit: np.ndarray  # (B, 2) int16 roster index of each side's suit
+    pos: np.ndarray  # (B, 2) int16 tile
+    facing: np.ndarray  # (B, 2) int8 one of eight directions
+    integrity: np.ndarray  # (B, 2) int32
+    heat: np.ndarray  # (B, 2) int32
+    nectar: np.ndarray  # (B, 2) int32
+    doses: np.ndarray  # (B, 2) int16
+    guard: np.ndarray  # (B, 2) bool, until the side's next turn
+    exposed: np.ndarray  # (B, 2) bool, after a failed core extraction, until the side's next turn
+    disguise: np.ndarray  # (B, 2) int16 roster index shown and fought with, -1 if none
+    disguise_turns: np.ndarray  # (B, 2) int16 own turns the disguise has left
+    caches: np.ndarray  # (B, C) bool: Nectar caches still full
+    active: np.ndarray  # (B,) int8 side whose turn it is
+    ap: np.ndarray  # (B,) int16 action points left this turn
+    turn: np.ndarray  # (B,) int32 turns begun so far (both sides counted)
+    first: np.ndarray  # (B,) int8 side that moved first
+    done: np.ndarray  # (B,) bool
+    winner: np.ndarray  # (B,) int8 winning side, -1 for none or a draw
+    outcome: np.ndarray  # (B,) int8 one of the outcome codes
+    seed: np.ndarray  # (B,) uint64 the duel's seed
+    counter: np.ndarray  # (B,) uint64 actions taken: the draw counter
+
+    @property
+    def batch(self) -> int:
+        """Number of duels."""
+        return int(self.done.shape[0])
+
+    def copy(self) -> "DuelState":
+        """A deep copy."""
+        return DuelState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def take(self, idx: np.ndarray | slice | list[int]) -> "DuelState":
+        """The sub-batch `idx` (a copy)."""
+        return DuelState(**{f.name: np.array(getattr(self, f.name)[idx]) for f in fields(self)})
+
+    def put(self, idx: np.ndarray, other: "DuelState") -> None:
+        """Write the duels of `other` into positions `idx`."""
+        for f in fields(self):
+            getattr(self, f.name)[idx] = getattr(other, f.name)
+
+    @staticmethod
+    def concat(states: list["DuelState"]) -> "DuelState":
+        """Join batches."""
+        return DuelState(**{f.name: np.concatenate([getattr(s, f.name) for s in states]) for f in fields(DuelState)})
