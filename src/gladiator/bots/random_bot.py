@@ -1,0 +1,27 @@
+"""A bot that picks uniformly among the legal actions, from the duel's own seed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gladiator import rng
+from gladiator.bots.base import BOT_STREAM
+from gladiator.game import Game
+from gladiator.rules.legal import legal_mask
+from gladiator.state import DuelState
+
+
+class RandomBot:
+    """Uniform over the legal actions; draws depend on (duel seed, action counter) only."""
+
+    name = "random"
+
+    def act(self, game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
+        """A uniformly drawn legal action per duel."""
+        sub = state.take(idx)
+        mask = legal_mask(game, sub)
+        u = rng.uniforms(sub.seed, sub.counter, 1, stream=BOT_STREAM)[:, 0]
+        counts = mask.sum(axis=1)
+        k = np.minimum((u * counts).astype(np.int64), counts - 1)
+        csum = np.cumsum(mask, axis=1)
+        return np.argmax(csum > k[:, None], axis=1)
