@@ -1,10 +1,13 @@
 """A bot that takes the action with the highest expected immediate damage, and otherwise closes in.
 
-Order of preference, per duel: inject when Nectar is about to run out; the attack or core
-extraction with the highest expected damage (extraction is worth the target's whole
-integrity times its odds); a disguise whose weapons hit harder; a leap next to the
-enemy (behind it if it can) when there are points left to strike; vent when overheated;
-a move to the reachable tile from which its weapons do most; guard; end the turn.
+"Immediate" means this turn: per duel it weighs three plans for the action points left —
+strike now with the best usable weapon (ap x expected damage), move first and then strike
+((ap - 1) x the best expected damage from any reachable tile), or leap next to the enemy,
+behind it where it can, and strike ((ap - 2) x the best expected damage from there) — and
+takes the first action of the best plan. Before that it injects when Nectar is about to
+run out, tears out the core when that is worth more than any strike (odds x the target's
+integrity), and puts on a disguise whose weapons hit harder. When no plan does damage it
+vents if overheated, closes in on the enemy, guards, and ends its turn.
 """
 
 from __future__ import annotations
@@ -14,15 +17,15 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.engine import attack_preview, extraction_preview
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import leap_reach, weapon_unit
 from gladiator.rules import constants as K
+from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
 from gladiator.state import DuelState
 
 LOW_NECTAR = 3
 
 
 class GreedyBot:
-    """Highest expected immediate damage first; otherwise close in to a firing position."""
+    """Highest expected damage this turn first; otherwise close in."""
 
     name = "greedy"
 
@@ -36,7 +39,7 @@ class GreedyBot:
         e = 1 - a
         me = s.unit[ar, a]
         pa, pe = s.pos[ar, a], s.pos[ar, e]
-        ap = s.ap
+        ap = s.ap.astype(np.int64)
         out = np.full(B, END, dtype=np.int64)
         todo = np.ones(B, bool)
 
@@ -52,87 +55,127 @@ class GreedyBot:
         prev = attack_preview(game, s)
         exp = np.where(prev["usable"], prev["expected"], -1.0)
         best_slot = np.argmax(exp, axis=1)
-        best = exp[ar, best_slot]
+        best_now = np.maximum(exp[ar, best_slot], 0.0)
         adjacent = geo.cheb[pa, pe] == 1
-        from gladiator.rules.combat import extraction_allowed
-
-        can_extract = t.can_extract[me] & adjacent & (ap >= 2) & extraction_allowed(game, s, ar)
+        can_extract = t.can_extract[me] & adjacent & (ap >= K.COST_EXTRACT) & extraction_allowed(game, s, ar)
         ext_value = np.where(can_extract, extraction_preview(game, s) * s.integrity[ar, e], -1.0)
-        choose((ext_value > best) & (ext_value > 0), EXTRACT)
-        choose(best > 0, ATTACK0 + best_slot)
+        choose((ext_value > best_now) & (ext_value > 0), EXTRACT)
 
-        # a disguise whose best weapon out-hits our own
+        # a disguise whose best weapon out-hits our own, with points left to use it
         if t.can_mimic.any():
-            score = (t.w_accuracy * (t.w_low + t.w_high) / 2.0 * t.w_valid).max(axis=1)  # (U,)
-            own = score[weapon_unit(s)[ar, a]]
-            target = np.argmax(score)
-            can = t.can_mimic[me] & (s.disguise[ar, a] < 0) & (ap >= 1) & (target != me)
-            choose(can & (score[target] > own), sp.mimic0 + target)
+            score = _weapon_values(game, s, np.broadcast_to(np.arange(len(game.roster)), (B, len(game.roster))))
+            own = score[ar, weapon_unit(s)[ar, a]]
+            target = np.argmax(np.where(np.arange(len(game.roster))[None, :] == me[:, None], -1.0, score), axis=1)
+            can = t.can_mimic[me] & (s.disguise[ar, a] < 0) & (ap >= 2)
+            choose(can & (score[ar, target] > own * 1.1), sp.mimic0 + target)
 
-        # vent when over capacity
-        hot = s.heat[ar, a] > t.heat_capacity[me]
+        # plans for the rest of the turn
+        values = _values_by_tile(game, s)  # (B, T): best expected strike from each tile
+        dist = geo.dist[pa]
+        tiles = np.arange(sp.tiles)
+        free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
+        reach = (dist <= t.speed[me][:, None]) & free & (ap >= 1)[:, None]
+        move_val = np.where(reach, values, -1.0)
+        move_tile = np.argmax(move_val, axis=1)
+        plan_move = (ap - 1) * np.maximum(move_val[ar, move_tile], 0.0)
+        plan_now = ap * best_now
+
+        leap_tile, leap_gain = _leap_choice(game, s)
+        plan_leap = np.where(leap_tile >= 0, (ap - K.COST_LEAP) * leap_gain, 0.0)
+        choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
+        choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
+        choose(plan_move > 0, sp.move0 + move_tile)
+
+        # nothing to strike this turn: cool down, close in, guard
+        hot = s.heat[ar, a] - t.cooling[me] > t.heat_capacity[me]
         choose(hot & (ap >= 1), VENT)
-
-        # leap next to the enemy, behind it if possible, when a strike can follow
-        leapers = todo & t.can_leap[me] & (ap >= K.COST_LEAP + 1) & ~adjacent
-        if leapers.any():
-            li = np.flatnonzero(leapers)
-            ring = pe[li, None].astype(np.int64)
-            ex, ey = geo.xy[pe[li], 0].astype(np.int64), geo.xy[pe[li], 1].astype(np.int64)
-            nx = ex[:, None] + DIRECTIONS[None, :, 0]
-            ny = ey[:, None] + DIRECTIONS[None, :, 1]
-            inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
-            tile = np.where(inside, ny * geo.width + nx, 0)
-            reach = leap_reach(game, me[li])
-            ok = inside & geo.passable[tile] & (geo.cheb[pa[li, None], tile] <= reach[:, None]) & (geo.dist[pa[li, None], tile] < UNREACHABLE)
-            ok &= tile != pa[li, None]
-            f = DIRECTIONS[s.facing[li, e[li]]]
-            rear = (DIRECTIONS[None, :, 0] * f[:, None, 0] + DIRECTIONS[None, :, 1] * f[:, None, 1]) < 0
-            pref = np.where(ok, 1 + rear, 0)
-            k = np.argmax(pref, axis=1)
-            has = pref[np.arange(li.size), k] > 0
-            act = np.full(B, END, dtype=np.int64)
-            act[li] = sp.leap0 + tile[np.arange(li.size), k]
-            m = np.zeros(B, bool)
-            m[li[has]] = True
-            choose(m, act)
-            del ring
-
-        # move to the reachable tile from which our weapons do most
-        movers = todo & (ap >= 1) & (t.speed[me] > 0)
-        if movers.any():
-            mi = np.flatnonzero(movers)
-            out[mi], moved = _move_choice(game, s, mi)
-            todo[mi[moved]] = False
-
+        closer = np.where(reach, -geo.dist[pe].astype(np.int64), -UNREACHABLE * 2)
+        step_tile = np.argmax(closer, axis=1)
+        gain = closer[ar, step_tile] > -geo.dist[pe, pa].astype(np.int64)
+        choose(gain, sp.move0 + step_tile)
         choose(~s.guard[ar, a] & (ap >= 1), GUARD)
         return out
 
 
-def _move_choice(game: Game, s: DuelState, mi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Best move per duel in `mi`, and whether moving beats staying put."""
-    t, geo, sp = game.tables, game.geo, game.space
-    a = s.active[mi].astype(np.intp)
+def _weapon_values(game: Game, s: DuelState, units: np.ndarray) -> np.ndarray:
+    """(B, K) best expected damage of each candidate weapon set `units` (B, K) against the enemy, from the front."""
+    t = game.tables
+    B = s.batch
+    ar = np.arange(B)
+    a = s.active.astype(np.intp)
     e = 1 - a
-    me = s.unit[mi, a]
-    wu = weapon_unit(s)[mi, a]
-    pa, pe = s.pos[mi, a], s.pos[mi, e]
-    to_foe = geo.cheb[:, pe].T  # (M, T)
-    sight = geo.los[:, pe].T
-    value = np.zeros(to_foe.shape)
+    tu = s.unit[ar, e]
+    me = s.unit[ar, a]
+    best = np.zeros(units.shape)
     for w in range(W):
-        v = t.w_accuracy[wu, w] * (t.w_low[wu, w] + t.w_high[wu, w]) / 2.0 * t.w_valid[wu, w]
+        p = t.w_accuracy[units, w] - K.EVASION_PER_AGILITY * t.agility[tu][:, None]
+        p = p - np.where(s.guard[ar, e], K.GUARD_PENALTY, 0.0)[:, None]
+        p = np.clip(p + np.where(s.exposed[ar, e], K.EXPOSED_BONUS, 0.0)[:, None], 0.0, 1.0)
+        mean = (t.w_low[units, w] + t.w_high[units, w]) / 2.0
+        dmg = np.maximum(0.0, mean + np.where(t.w_ranged[units, w], t.firepower[me][:, None], 0) - t.armor[tu][:, None])
+        best = np.maximum(best, np.where(t.w_valid[units, w], p * dmg, 0.0))
+    return best
+
+
+def _values_by_tile(game: Game, s: DuelState) -> np.ndarray:
+    """(B, T) best expected damage of the acting side's weapons if it stood on each tile."""
+    t, geo = game.tables, game.geo
+    B = s.batch
+    ar = np.arange(B)
+    a = s.active.astype(np.intp)
+    e = 1 - a
+    wu = weapon_unit(s)[ar, a]
+    pe = s.pos[ar, e]
+    tu = s.unit[ar, e]
+    me = s.unit[ar, a]
+    to_foe = geo.cheb[pe]  # symmetric: (B, T)
+    sight = geo.los[pe]
+    p_base = -K.EVASION_PER_AGILITY * t.agility[tu] - np.where(s.guard[ar, e], K.GUARD_PENALTY, 0.0)
+    values = np.zeros((B, geo.tiles))
+    for w in range(W):
+        ranged = t.w_ranged[wu, w]
+        p = np.clip(t.w_accuracy[wu, w] + p_base - np.where(ranged & geo.cover[pe], K.COVER_PENALTY, 0.0), 0.0, 1.0)
+        mean = (t.w_low[wu, w] + t.w_high[wu, w]) / 2.0
+        dmg = np.maximum(0.0, mean + np.where(ranged, t.firepower[me], 0) - t.armor[tu])
+        v = np.where(t.w_valid[wu, w] & (s.nectar[ar, a] > t.w_nectar[wu, w]), p * dmg, 0.0)
         can = (to_foe <= t.w_range[wu, w][:, None]) & sight
-        value = np.maximum(value, np.where(can, v[:, None], 0.0))
-    value += geo.cover[None, :] * 0.5 + geo.high[None, :] * 0.3 - geo.hazard[None, :] * 2.0
-    path = geo.dist[pa]  # (M, T)
-    tiles = np.arange(sp.tiles)
-    reachable = (path <= t.speed[me][:, None]) & (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
-    # closer is better when nothing can be hit: subtract the path distance to the foe
-    closeness = -geo.dist[pe].astype(np.float64) * 0.01
-    score = np.where(reachable, value + closeness, -np.inf)
-    best = np.argmax(score, axis=1)
-    best_score = score[np.arange(mi.size), best]
-    here = value[np.arange(mi.size), pa] + closeness[np.arange(mi.size), pa]
-    moved = np.isfinite(best_score) & (best_score > here + 1e-9)
-    return np.where(moved, sp.move0 + best, END), moved
+        values = np.maximum(values, np.where(can, v[:, None], 0.0))
+    return values
+
+
+def _leap_choice(game: Game, s: DuelState) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none."""
+    t, geo = game.tables, game.geo
+    B = s.batch
+    ar = np.arange(B)
+    a = s.active.astype(np.intp)
+    e = 1 - a
+    me = s.unit[ar, a]
+    pa, pe = s.pos[ar, a], s.pos[ar, e]
+    tile_out = np.full(B, -1, dtype=np.int64)
+    gain = np.zeros(B)
+    cand = t.can_leap[me] & (s.ap >= K.COST_LEAP + 1) & (geo.cheb[pa, pe] > 1)
+    if not cand.any():
+        return tile_out, gain
+    li = np.flatnonzero(cand)
+    ex, ey = geo.xy[pe[li], 0].astype(np.int64), geo.xy[pe[li], 1].astype(np.int64)
+    nx = ex[:, None] + DIRECTIONS[None, :, 0]
+    ny = ey[:, None] + DIRECTIONS[None, :, 1]
+    inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
+    tile = np.where(inside, ny * geo.width + nx, 0)
+    reach = leap_reach(game, me[li])
+    ok = inside & geo.passable[tile] & (geo.cheb[pa[li, None], tile] <= reach[:, None])
+    ok &= (geo.dist[pa[li, None], tile] < UNREACHABLE) & (tile != pa[li, None])
+    f = DIRECTIONS[s.facing[li, e[li]]]
+    rear = (DIRECTIONS[:, 0][None, :] * f[:, None, 0] + DIRECTIONS[:, 1][None, :] * f[:, None, 1]) < 0
+    pref = np.where(ok, 1 + rear, 0)
+    k = np.argmax(pref, axis=1)
+    has = pref[np.arange(li.size), k] > 0
+    vals = _values_by_tile(game, s.take(li))
+    chosen = tile[np.arange(li.size), k]
+    v = vals[np.arange(li.size), chosen]
+    is_rear = rear[np.arange(li.size), k]
+    bonus = np.where(is_rear, 1.0 + K.REAR_BONUS + 1.0 / K.REAR_DAMAGE_DIVISOR, 1.0)  # rough worth of striking from behind
+    tile_out[li[has]] = chosen[has]
+    gain[li[has]] = (v * bonus)[has]
+    return tile_out, gain
