@@ -29,8 +29,8 @@ def uniforms(seed: np.ndarray, counter: np.ndarray, n: int, stream: int = 0) -> 
     """`n` floats in [0, 1) per duel, shape (batch, n), from (seed, counter, lane, stream)."""
     seed = np.asarray(seed, dtype=np.uint64)
     counter = np.asarray(counter, dtype=np.uint64)
-    key = mix64(seed ^ mix64(np.uint64(stream) * GOLDEN + np.uint64(0x5EED)))
     with np.errstate(over="ignore"):
+        key = mix64(seed ^ mix64(np.uint64(stream) * GOLDEN + np.uint64(0x5EED)))
         base = counter * LANES
         lanes = np.arange(n, dtype=np.uint64)
         x = mix64(key[:, None] + (base[:, None] + lanes[None, :]) * GOLDEN)
