@@ -1,0 +1,101 @@
+"""Shared fixtures: the shipped catalog, and factories for small custom units, arenas and duels.
+
+Scenario tests build their own units (every stat neutral unless the test sets it) and
+tiny ASCII arenas, so that one rule can be checked at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from gladiator.catalog import Arena, Stats, Unit, Weapon, load_catalog
+from gladiator.catalog.loader import Catalog
+from gladiator.engine import new_duels
+from gladiator.game import Game, make_game
+from gladiator.state import DuelState
+
+NEUTRAL_STATS = dict(integrity=100, armor=0, agility=0, firepower=0, speed=3, actions=2,
+                     heat_capacity=20, cooling=0, nectar=40, nectar_doses=1)
+
+
+def build_weapon(wid: str = "blade", kind: str = "melee", range: int = 1, accuracy: float = 0.5,
+                 damage: int | tuple[int, int] = (4, 8), **extra: Any) -> Weapon:
+    """A weapon with no heat, melt or Nectar cost unless given."""
+    return Weapon(id=wid, name=wid.replace("_", " ").title(), kind=kind, range=range, accuracy=accuracy,
+                  damage=damage, **extra)
+
+
+def build_unit(uid: str = "alpha", weapons: list[Weapon] | None = None, abilities: tuple[str, ...] = (),
+               **stats: int) -> Unit:
+    """A unit with neutral stats (agility, armor, firepower, cooling 0) except those given."""
+    return Unit(id=uid, name=uid.title(), color="#808080", stats=Stats(**(NEUTRAL_STATS | stats)),
+                weapons=weapons or [build_weapon()], abilities=list(abilities))
+
+
+def build_arena(map: str, aid: str = "test_arena", **extra: Any) -> Arena:
+    """An arena from an ASCII map (rows separated by newlines or '/')."""
+    return Arena(id=aid, name=aid, map=map.replace("/", "\n"), **extra)
+
+
+def build_duel(a: Unit, b: Unit, map: str, first: int | None = 0, roster: tuple[Unit, ...] = (),
+               **arena: Any) -> tuple[Game, DuelState]:
+    """A game of units a and b (plus `roster`) in a small arena, and one duel of a (side 0) against b.
+
+    `first` picks the side to move first by trying seeds 0, 1, ... (agility still decides when it
+    differs); None keeps seed 0.
+    """
+    game = make_game([a, b, *roster], build_arena(map, **arena))
+    for seed in range(64):
+        state = new_duels(game, (a.id, b.id), [seed])
+        if first is None or int(state.first[0]) == first:
+            return game, state
+    raise AssertionError(f"side {first} never moves first (agility decides)")
+
+
+def tile(game: Game, x: int, y: int) -> int:
+    """Flat index of tile (x, y)."""
+    return y * game.geo.width + x
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The shipped units and arenas."""
+    return load_catalog()
+
+
+@pytest.fixture
+def weapon() -> Callable[..., Weapon]:
+    """Factory of weapons (see build_weapon)."""
+    return build_weapon
+
+
+@pytest.fixture
+def unit() -> Callable[..., Unit]:
+    """Factory of neutral units (see build_unit)."""
+    return build_unit
+
+
+@pytest.fixture
+def duel() -> Callable[..., tuple[Game, DuelState]]:
+    """Factory of one-duel scenarios (see build_duel)."""
+    return build_duel
+
+
+@pytest.fixture
+def at() -> Callable[[Game, int, int], int]:
+    """Flat tile index of (x, y) in a game's arena."""
+    return tile
+
+
+def forced(hit: float = 0.0, damage: float = 0.0, extract: float = 0.0) -> np.ndarray:
+    """Forced draws for one step of one duel: below the chance hits, 0 rolls the lowest damage."""
+    return np.array([[hit, damage, extract]])
+
+
+@pytest.fixture
+def draws() -> Callable[..., np.ndarray]:
+    """Factory of forced draws (see forced)."""
+    return forced
