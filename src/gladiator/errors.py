@@ -25,7 +25,8 @@ class DataErrors(GladiatorError):
 
     def __init__(self, errors: list[DataError]) -> None:
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        more = f" (and {len(errors) - 1} more problem(s): run `gladiator validate` to list them)" if len(errors) > 1 else ""
+        super().__init__(f"{errors[0]}{more}" if errors else "invalid data")
 
 
 class IllegalAction(GladiatorError):
