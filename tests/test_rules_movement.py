@@ -1,0 +1,149 @@
+"""Scenario tests of moving, leaping, facing, and walls blocking movement and sight."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gladiator.engine import legal_mask, step
+from gladiator.errors import IllegalAction
+from gladiator.game import ATTACK0
+
+# y grows downwards; facings clockwise from north: N NE E SE S SW W NW
+N, NE, E, SE, S, SW, W, NW = range(8)
+
+WALLED = "\n".join([
+    "A.#...",
+    "..#...",
+    "..#..B",
+    "......",
+])
+
+
+def _moves(game, s):
+    sp = game.space
+    return legal_mask(game, s)[0, sp.move0 : sp.leap0]
+
+
+def _leaps(game, s):
+    sp = game.space
+    return legal_mask(game, s)[0, sp.leap0 :]
+
+
+def test_move_up_to_speed_along_a_passable_path(unit, duel, at):
+    game, s = duel(unit("alpha", speed=3), unit("beta"), WALLED)
+    moves = _moves(game, s)
+    assert moves[at(game, 3, 0)] == False  # noqa: E712 - three tiles away, but the path round the wall is 8
+    assert moves[at(game, 1, 3)]  # 3 steps down
+    assert not moves[at(game, 2, 3)]  # 4 steps: no cutting the wall's corner
+    # exactly the tiles within `speed` steps, except the two occupied ones
+    dist = game.geo.dist[at(game, 0, 0)]
+    expected = dist <= 3
+    expected[[at(game, 0, 0), at(game, 5, 2)]] = False
+    assert np.array_equal(moves, expected)
+    s2, _ = step(game, s, [game.space.move(at(game, 1, 3))])
+    assert int(s2.pos[0, 0]) == at(game, 1, 3)
+
+
+def test_speed_zero_cannot_move(unit, duel):
+    game, s = duel(unit("alpha", speed=0), unit("beta"), WALLED)
+    assert not _moves(game, s).any()
+
+
+def test_walls_block_movement(unit, duel, at):
+    game, s = duel(unit("alpha", speed=9), unit("beta"), WALLED)
+    moves = _moves(game, s)
+    for y in range(3):
+        assert not moves[at(game, 2, y)]
+    with pytest.raises(IllegalAction, match="wall"):
+        step(game, s, [game.space.move(at(game, 2, 1))])
+
+
+def test_no_squeezing_diagonally_between_two_walls(unit, duel, at):
+    game, s = duel(unit("alpha", speed=1), unit("beta"), "A#.\n#..\n..B")
+    assert not _moves(game, s)[at(game, 1, 1)]
+    assert int(game.geo.dist[at(game, 0, 0), at(game, 1, 1)]) > 1
+
+
+def test_units_block_each_others_tiles(unit, duel, at):
+    game, s = duel(unit("alpha", speed=9), unit("beta"), "AB...")
+    moves = _moves(game, s)
+    assert not moves[at(game, 0, 0)] and not moves[at(game, 1, 0)]
+    assert moves[at(game, 4, 0)]
+
+
+def test_walls_block_sight(unit, weapon, duel, at):
+    gun = weapon("gun", kind="ranged", range=9, accuracy=1.0)
+    game, s = duel(unit("alpha", weapons=[gun]), unit("beta"), "A.#.B\n.....")
+    assert not game.geo.los[at(game, 0, 0), at(game, 4, 0)]
+    assert not legal_mask(game, s)[0, ATTACK0]
+    with pytest.raises(IllegalAction, match="line of sight"):
+        step(game, s, [ATTACK0])
+    # step round the wall's end: sight again
+    s, _ = step(game, s, [game.space.move(at(game, 1, 1))])
+    assert legal_mask(game, s)[0, ATTACK0]
+    # without the wall, sight is clear
+    game2, s2 = duel(unit("alpha", weapons=[gun]), unit("beta"), "A...B\n.....")
+    assert legal_mask(game2, s2)[0, ATTACK0]
+
+
+def test_units_start_facing_each_other(unit, duel):
+    game, s = duel(unit("alpha"), unit("beta"), "A...B")
+    assert list(s.facing[0]) == [E, W]
+    game, s = duel(unit("alpha"), unit("beta"), "A..\n...\n..B")
+    assert list(s.facing[0]) == [SE, NW]
+
+
+@pytest.mark.parametrize("dx, dy, facing", [(1, 0, E), (-1, 0, W), (0, -1, N), (0, 1, S), (1, 1, SE), (-1, -1, NW), (2, -1, NE)])
+def test_facing_after_a_move_is_the_way_moved(unit, duel, at, dx, dy, facing):
+    game, s = duel(unit("alpha", speed=3), unit("beta"), ".....\n.....\n..A..\n.....\n....B")
+    s, _ = step(game, s, [game.space.move(at(game, 2 + dx, 2 + dy))])
+    assert int(s.facing[0, 0]) == facing
+
+
+def test_leap_reach_grows_with_agility(unit, duel, at):
+    field = "\n".join(["." * 15] * 15).replace(".", "A", 1)
+    field = field[:-1] + "B"
+    for agility, reach in ((0, 2), (2, 2), (3, 3), (5, 3), (6, 4), (9, 5)):
+        game, s = duel(unit("alpha", agility=agility, abilities=("leap",)), unit("beta"), field)
+        s.pos[0, 0] = at(game, 7, 7)
+        leaps = _leaps(game, s)
+        cheb = game.geo.cheb[at(game, 7, 7)]
+        expected = cheb <= reach
+        expected[at(game, 7, 7)] = expected[at(game, 14, 14)] = False
+        assert np.array_equal(leaps, expected), agility
+
+
+def test_leap_jumps_over_walls_and_lands_behind_the_enemy(unit, duel, at):
+    # the wall column cuts the only straight way; walking round takes 6 steps
+    arena = "A.#B.\n..#..\n.....\n....."
+    game, s = duel(unit("alpha", agility=3, speed=1, actions=3, abilities=("leap",)), unit("beta"), arena)
+    target = at(game, 4, 0)  # behind Beta, who faces west
+    assert not _moves(game, s)[target]
+    assert _leaps(game, s)[target] == False  # noqa: E712 - Chebyshev 4 > reach 3
+    s.pos[0, 0] = at(game, 1, 0)
+    assert _leaps(game, s)[target]
+    s, _ = step(game, s, [game.space.leap(target)])
+    assert int(s.pos[0, 0]) == target
+    assert int(s.facing[0, 0]) == W  # a leaper lands facing the enemy
+    assert int(s.heat[0, 0]) == 2  # LEAP_HEAT
+    assert int(s.ap[0]) == 1
+
+
+def test_leap_cannot_land_in_a_walled_off_pocket(unit, duel, at):
+    arena = "A...B\n.###.\n.#.#.\n.###."
+    game, s = duel(unit("alpha", agility=9, abilities=("leap",)), unit("beta"), arena)
+    assert not _leaps(game, s)[at(game, 2, 2)]
+    assert not _leaps(game, s)[at(game, 2, 1)]  # a wall
+
+
+def test_leap_needs_the_ability_and_two_action_points(unit, duel, at):
+    game, s = duel(unit("alpha"), unit("beta"), "A...B")
+    assert not _leaps(game, s).any()
+    game, s = duel(unit("alpha", actions=3, abilities=("leap",)), unit("beta"), "A...B")
+    assert _leaps(game, s)[at(game, 2, 0)]
+    s, _ = step(game, s, [game.space.move(at(game, 1, 0))])
+    s, _ = step(game, s, [game.space.move(at(game, 0, 0))])
+    assert int(s.ap[0]) == 1 and not _leaps(game, s).any()
+    with pytest.raises(IllegalAction, match="action point"):
+        step(game, s, [game.space.leap(at(game, 2, 0))])
