@@ -6,8 +6,9 @@ strike now with the best usable weapon (ap x expected damage), move first and th
 behind it where it can, and strike ((ap - 2) x the best expected damage from there) — and
 takes the first action of the best plan. Before that it injects when Nectar is about to
 run out, tears out the core when that is worth more than any strike (odds x the target's
-integrity), and puts on a disguise whose weapons hit harder. When no plan does damage it
-vents if overheated, closes in on the enemy, guards, and ends its turn.
+integrity), puts on a disguise whose weapons hit harder, and vents heat that would burn it
+at the start of its next turn. Ending a turn on a hazard counts against a plan. When no plan
+does damage it closes in on the enemy, guards, and ends its turn.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
 from gladiator.state import DuelState
 
 LOW_NECTAR = 3
+HAZARD_WEIGHT = 0.5  # expected damage one point of hazard heat is worth avoiding
 
 
 class GreedyBot:
@@ -69,16 +71,22 @@ class GreedyBot:
             can = t.can_mimic[me] & (s.disguise[ar, a] < 0) & (ap >= 2)
             choose(can & (score[ar, target] > own * 1.1), sp.mimic0 + target)
 
-        # plans for the rest of the turn
+        # heat that would burn integrity at the start of our next turn: shed it first
+        burn = np.where(geo.hazard[pa], game.arena.hazard_heat, 0)
+        overheat = s.heat[ar, a] + burn - t.cooling[me] - t.heat_capacity[me]
+        choose((overheat > 0) & (ap >= 1) & (s.heat[ar, a] > 0), VENT)
+
+        # plans for the rest of the turn; ending a turn on a hazard counts against a plan
+        hazard_cost = HAZARD_WEIGHT * game.arena.hazard_heat * geo.hazard.astype(np.float64)
         values = _values_by_tile(game, s)  # (B, T): best expected strike from each tile
         dist = geo.dist[pa]
         tiles = np.arange(sp.tiles)
         free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
         reach = (dist <= t.speed[me][:, None]) & free & (ap >= 1)[:, None]
-        move_val = np.where(reach, values, -1.0)
+        move_val = np.where(reach, (ap - 1)[:, None] * values - hazard_cost[None, :], -np.inf)
         move_tile = np.argmax(move_val, axis=1)
-        plan_move = (ap - 1) * np.maximum(move_val[ar, move_tile], 0.0)
-        plan_now = ap * best_now
+        plan_move = np.maximum(move_val[ar, move_tile], 0.0)
+        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - hazard_cost[pa], 1e-6), 0.0)
 
         leap_tile, leap_gain = _leap_choice(game, s)
         plan_leap = np.where(leap_tile >= 0, (ap - K.COST_LEAP) * leap_gain, 0.0)
@@ -86,10 +94,8 @@ class GreedyBot:
         choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
         choose(plan_move > 0, sp.move0 + move_tile)
 
-        # nothing to strike this turn: cool down, close in, guard
-        hot = s.heat[ar, a] - t.cooling[me] > t.heat_capacity[me]
-        choose(hot & (ap >= 1), VENT)
-        closer = np.where(reach, -geo.dist[pe].astype(np.int64), -UNREACHABLE * 2)
+        # nothing to strike this turn: close in (off hazards), guard
+        closer = np.where(reach & ~geo.hazard[None, :], -geo.dist[pe].astype(np.int64), -UNREACHABLE * 2)
         step_tile = np.argmax(closer, axis=1)
         gain = closer[ar, step_tile] > -geo.dist[pe, pa].astype(np.int64)
         choose(gain, sp.move0 + step_tile)

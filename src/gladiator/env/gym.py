@@ -1,0 +1,96 @@
+"""A Gymnasium environment: one side of a duel, the other played by a bot.
+
+Actions are the engine's discrete action ids; `info["action_mask"]` marks the legal ones.
+An illegal action loses the duel (reward -1, `info["illegal"]` gives the reason), as in Pgx,
+or raises `IllegalAction` with `illegal_action="raise"`. Reward +1 for a win, -1 for a loss,
+0 for a draw, at the end of the duel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium
+import numpy as np
+from gymnasium import spaces
+
+from gladiator import engine
+from gladiator.bots import make_bot
+from gladiator.catalog import Catalog, load_catalog
+from gladiator.duel import game_for
+from gladiator.env.encode import OBS_HIGH, encode, observation_size
+from gladiator.narrate import narrate
+
+
+class DuelEnv(gymnasium.Env):
+    """Gymnasium env: the agent fights as `side` against a bot, one engine action per step."""
+
+    metadata = {"render_modes": ["ansi"]}
+
+    def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall", opponent: str = "greedy",
+                 side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
+                 illegal_action: str = "lose") -> None:
+        if illegal_action not in ("lose", "raise"):
+            raise ValueError("illegal_action is 'lose' or 'raise'")
+        self.illegal_action = illegal_action
+        cat = catalog or load_catalog()
+        cat.unit(units[0]), cat.unit(units[1])
+        self.game = game_for(cat, arena)
+        self.units = (units[0], units[1])
+        self.side = side
+        self.opponent = make_bot(opponent)
+        self.render_mode = render_mode
+        self.action_space = spaces.Discrete(self.game.space.n)
+        self.observation_space = spaces.Box(0.0, OBS_HIGH, (observation_size(self.game),), np.float32)
+        self.state = None
+        self._log: list[dict] = []
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
+        """Start a duel; `seed` is the duel's own seed (the same seed gives the same duel)."""
+        super().reset(seed=seed)
+        duel_seed = seed if seed is not None else int(self.np_random.integers(0, 2**62))
+        self.state = engine.new_duels(self.game, self.units, [duel_seed])
+        self._log = []
+        self._bot_turns()
+        return self._obs(), self._info()
+
+    def step(self, action: int) -> tuple[np.ndarray, float, bool, bool, dict]:
+        """Apply the agent's action, then the bot's until it is the agent's turn or the duel ends."""
+        if self.state is None:
+            raise RuntimeError("call reset() before step()")
+        if self.illegal_action == "lose" and not self._legal(int(action)):
+            reason = engine.explain(self.game, self.state, 0, int(action)) if 0 <= int(action) < self.game.space.n else "outside the action space"
+            return self._obs(), -1.0, True, False, self._info() | {"illegal": reason}
+        self.state, ev = engine.step(self.game, self.state, [int(action)], events=self.render_mode == "ansi")
+        self._log += ev[0] if ev else []
+        self._bot_turns()
+        done = bool(self.state.done[0])
+        w = int(self.state.winner[0])
+        reward = 0.0 if not done or w < 0 else (1.0 if w == self.side else -1.0)
+        return self._obs(), reward, done, False, self._info()
+
+    def render(self) -> str | None:
+        """The combat log so far, as text."""
+        if self.render_mode == "ansi":
+            return "\n".join(narrate(self.game, self.units, self._log))
+        return None
+
+    def action_masks(self) -> np.ndarray:
+        """The legal actions now (for maskable agents)."""
+        return engine.legal_mask(self.game, self.state)[0]
+
+    def _legal(self, action: int) -> bool:
+        return 0 <= action < self.game.space.n and bool(self.action_masks()[action])
+
+    def _bot_turns(self) -> None:
+        idx = np.array([0])
+        while not self.state.done[0] and int(self.state.active[0]) != self.side:
+            a = self.opponent.act(self.game, self.state, idx)
+            self.state, ev = engine.step(self.game, self.state, a, events=self.render_mode == "ansi")
+            self._log += ev[0] if ev else []
+
+    def _obs(self) -> np.ndarray:
+        return encode(self.game, self.state, self.side)[0]
+
+    def _info(self) -> dict:
+        return {"action_mask": self.action_masks(), "turn": int(self.state.turn[0])}
