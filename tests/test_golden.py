@@ -29,6 +29,7 @@ def test_golden_transcript(a: str, b: str, arena: str, seed: int, bot: str) -> N
     res = play_duel(game, (a, b), seed, (make_bot(bot), make_bot(bot)))
     text = "\n".join(narrate(game, (a, b), res.events)) + "\n"
     path = GOLDEN / f"{a}_{b}_{arena}_{seed}.txt"
-    if os.environ.get("GLADIATOR_UPDATE_GOLDEN") or not path.exists():
+    if os.environ.get("GLADIATOR_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden transcript {path}: run with GLADIATOR_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8"), f"transcript changed: compare with {path}"
