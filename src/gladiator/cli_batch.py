@@ -1,9 +1,456 @@
-"""Commands of the headless batch runner: batch, matrix, sweep, balance (issue 3)."""
+"""Commands of the headless batch runner: batch, matrix, sweep, balance (issue 3).
+
+A front end over `gladiator.batch`: it parses options, shows progress and prints tables,
+JSON, CSV and plots; every user error is one line and exit code 2 (see `gladiator.cli.main`).
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+import time
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from gladiator.errors import GladiatorError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown", "draw": "draw (turn limit)"}
+CSV_COLUMNS = ["duel", "seed", "unit_a", "unit_b", "winner", "outcome", "turns", "first", "actions",
+               "integrity_a", "heat_a", "nectar_a", "integrity_b", "heat_b", "nectar_b"]
+INTERRUPTED = 130
 
 
 def register(app: typer.Typer) -> None:
     """Add the batch commands to the `gladiator` app."""
+    app.command("batch")(batch)
+    app.command("matrix")(matrix)
+    app.command("sweep")(sweep)
+    app.command("balance")(balance)
+
+
+# ---- shared options ----
+ArenaOpt = typer.Option("concert_hall", "--arena", "-a", help="Arena id.")
+SeedOpt = typer.Option(0, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
+BotOpt = typer.Option(None, "--bot", help="Bot of both sides (random, greedy).")
+BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
+BotBOpt = typer.Option(None, "--bot-b", help="Bot of the second unit named.")
+SetOpt = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat.")
+WorkersOpt = typer.Option(None, "--workers", "-w", help="Processes to spread the work over (default: the number of cores).")
+BatchSizeOpt = typer.Option(4096, "--batch-size", help="Duels the engine steps at once in each worker.")
+PairingOpt = typer.Option(True, "--pairing/--no-pairing", help="Play duels in pairs that share a seed and swap sides.")
+BackendOpt = typer.Option("local", "--backend", help="local (processes on this machine) or dask.")
+SchedulerOpt = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (with --backend dask).")
+JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
+PngOpt = typer.Option(None, "--png", help="Draw a plot to this PNG file (needs gladiator[plots]).")
+UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
+ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
+
+
+def batch(
+    unit_a: str = typer.Argument(..., help="Id of the first unit."),
+    unit_b: str = typer.Argument(..., help="Id of the second unit."),
+    arena: str = ArenaOpt,
+    n: int = typer.Option(1000, "-n", "--duels", help="Number of duels (with pairing, -n 1000 is 500 pairs)."),
+    seed: int = SeedOpt,
+    bot: Optional[str] = BotOpt,
+    bot_a: Optional[str] = BotAOpt,
+    bot_b: Optional[str] = BotBOpt,
+    sets: Optional[list[str]] = SetOpt,
+    workers: Optional[int] = WorkersOpt,
+    batch_size: int = BatchSizeOpt,
+    pairing: bool = PairingOpt,
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store results in this SQLite file as the run goes; run again to resume."),
+    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write one row per duel to this CSV file."),
+    as_json: bool = JsonOpt,
+    backend: str = BackendOpt,
+    scheduler: Optional[str] = SchedulerOpt,
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Run many duels headless and print their statistics."""
+    from gladiator.batch.overrides import apply_overrides
+    from gladiator.batch.runner import default_workers, make_spec, run
+    from gladiator.batch.stats import Totals
+    from gladiator.batch.store import ResultStore
+    from gladiator.cli import load, pick_bots
+
+    nworkers = _check_common(workers, batch_size, backend, scheduler)
+    cat = apply_overrides(load(units, arenas), sets or [])
+    spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [])
+    nworkers = nworkers or default_workers()
+    store = ResultStore(out_path, spec.identity()) if out_path is not None else None
+    stored = store.done() if store is not None else {}
+    prior = store.totals() if store is not None else Totals()
+    writer = _CsvRows(csv_path, spec) if csv_path is not None else None
+    if writer is not None and store is not None:
+        for rows in store.rows():
+            writer.write(rows)
+    session = Totals()
+    started = time.perf_counter()
+    progress = _progress(as_json)
+    task = progress.add_task(f"{unit_a} vs {unit_b}", total=spec.n, completed=prior.n, rate="")
+
+    def on_chunk(res: Any) -> None:
+        if store is not None:
+            store.put(res.index, res.totals, res.rows)
+        if writer is not None:
+            writer.write(res.rows)
+        session.add(res.totals)
+        rate = session.n / max(1e-9, time.perf_counter() - started)
+        progress.update(task, advance=res.totals.n, rate=f"{rate:,.0f} duels/s")
+
+    interrupted = False
+    try:
+        with progress:
+            run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if writer is not None:
+            writer.close()
+        if store is not None:
+            store.close()
+    elapsed = time.perf_counter() - started
+    total = Totals().add(prior).add(session)
+    info = {"arena": arena, "seed": seed, "bots": list(spec.bots), "pairing": pairing, "n": spec.n, "workers": nworkers,
+            "batch_size": batch_size, "backend": backend}
+    report = summary(spec.units, total, session, elapsed, info)
+    if as_json:
+        print(json.dumps(report))
+    else:
+        _print_summary(cat, report, total)
+        if prior.n:
+            out.print(f"resumed from {out_path}: {prior.n} duels were already stored", markup=False)
+        if out_path is not None:
+            out.print(f"results stored in {out_path}", markup=False)
+        if csv_path is not None:
+            out.print(f"one row per duel written to {csv_path}", markup=False)
+    if interrupted:
+        err.print(f"interrupted: {total.n} of {spec.n} duels finished" +
+                  (f"; run the same command again to resume from {out_path}" if out_path else ""), markup=False)
+        raise typer.Exit(INTERRUPTED)
+
+
+def matrix(
+    unit_ids: list[str] = typer.Argument(..., help="Two or more unit ids."),
+    arena: str = ArenaOpt,
+    n: int = typer.Option(1000, "-n", "--duels", help="Duels per pairing."),
+    seed: int = SeedOpt,
+    bot: Optional[str] = BotOpt,
+    sets: Optional[list[str]] = SetOpt,
+    workers: Optional[int] = WorkersOpt,
+    batch_size: int = BatchSizeOpt,
+    pairing: bool = PairingOpt,
+    as_json: bool = JsonOpt,
+    png: Optional[Path] = PngOpt,
+    backend: str = BackendOpt,
+    scheduler: Optional[str] = SchedulerOpt,
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Run every pairing of the units and print the win-rate matrix (row against column)."""
+    from gladiator.batch import plots
+    from gladiator.batch.tuning import matrix as run_matrix, matrix_rates
+    from gladiator.cli import load
+
+    if png is not None:
+        plots.require_matplotlib()
+    cat = load(units, arenas)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
+    cells = run_matrix(cat, unit_ids, settings)
+    rates = matrix_rates(unit_ids, cells)
+    if as_json:
+        print(json.dumps({"units": unit_ids, "arena": arena, "n": n, "seed": seed, "rates": rates,
+                          "pairs": [{"units": [a, b], "wins": t.wins, "draws": t.draws,
+                                     "intervals": [list(t.win_interval(0)), list(t.win_interval(1))]} for (a, b), t in cells.items()]}))
+    else:
+        tab = Table(title=f"Win rate of row against column — {arena}, {n} duels a pairing, seed {seed}")
+        tab.add_column("")
+        for u in unit_ids:
+            tab.add_column(u, justify="right")
+        for i, u in enumerate(unit_ids):
+            cellsrow = []
+            for j, v in enumerate(unit_ids):
+                if i == j:
+                    cellsrow.append("-")
+                    continue
+                t = cells.get((u, v)) or cells[(v, u)]
+                side = 0 if (u, v) in cells else 1
+                lo, hi = t.win_interval(side)
+                cellsrow.append(f"{t.win_rate(side):.1%} ({lo:.0%}-{hi:.0%})")
+            tab.add_row(u, *cellsrow)
+        out.print(tab)
+    if png is not None:
+        plots.matrix_png(png, unit_ids, rates, f"win rate, {arena}, {n} duels a pairing")
+        if not as_json:
+            out.print(f"heatmap written to {png}", markup=False)
+
+
+def sweep(
+    target: str = typer.Argument(..., help="UNIT.FIELD=LO:HI[:STEP], e.g. viola.stats.firepower=2:12."),
+    vs: str = typer.Option(..., "--vs", help="The opponent."),
+    arena: str = ArenaOpt,
+    n: int = typer.Option(1000, "-n", "--duels", help="Duels at each value."),
+    seed: int = SeedOpt,
+    bot: Optional[str] = BotOpt,
+    sets: Optional[list[str]] = SetOpt,
+    workers: Optional[int] = WorkersOpt,
+    batch_size: int = BatchSizeOpt,
+    pairing: bool = PairingOpt,
+    as_json: bool = JsonOpt,
+    png: Optional[Path] = PngOpt,
+    backend: str = BackendOpt,
+    scheduler: Optional[str] = SchedulerOpt,
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Run the duel at each value of a unit field and print the win rate against the value."""
+    from gladiator.batch import plots
+    from gladiator.batch.tuning import sweep as run_sweep
+    from gladiator.cli import load
+
+    if png is not None:
+        plots.require_matplotlib()
+    cat = load(units, arenas)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
+    fp, points = run_sweep(cat, target, vs, settings)
+    if as_json:
+        print(json.dumps({"field": fp.text, "vs": vs, "arena": arena, "n": n, "seed": seed,
+                          "points": [{"value": v, "win_rate": t.win_rate(0), "interval": list(t.win_interval(0)),
+                                      "wins": t.wins, "draws": t.draws} for v, t in points]}))
+    else:
+        tab = Table(title=f"{fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}")
+        for col in (fp.text, f"{fp.unit} wins", "95% interval", "draws", ""):
+            tab.add_column(col, justify="right" if col else "left")
+        for v, t in points:
+            lo, hi = t.win_interval(0)
+            tab.add_row(str(v), f"{t.win_rate(0):.1%}", f"{lo:.1%} - {hi:.1%}", f"{t.draws / t.n:.1%}", _bar(t.win_rate(0), 30))
+        out.print(tab)
+    if png is not None:
+        plots.sweep_png(png, fp.text, points, vs)
+        if not as_json:
+            out.print(f"plot written to {png}", markup=False)
+
+
+def balance(
+    path: str = typer.Argument(..., help="UNIT.FIELD to tune, e.g. viola.stats.firepower."),
+    vs: str = typer.Option(..., "--vs", help="The opponent."),
+    target: float = typer.Option(0.5, "--target", help="Win rate to aim for (0..1)."),
+    lo: Optional[float] = typer.Option(None, "--min", help="Lowest value to try (default: the schema's)."),
+    hi: Optional[float] = typer.Option(None, "--max", help="Highest value to try (default: the schema's)."),
+    step: Optional[float] = typer.Option(None, "--step", help="Step between values (default 1 for whole numbers)."),
+    arena: str = ArenaOpt,
+    n: int = typer.Option(1000, "-n", "--duels", help="Duels at each value tried (doubled near the answer)."),
+    seed: int = SeedOpt,
+    bot: Optional[str] = BotOpt,
+    sets: Optional[list[str]] = SetOpt,
+    workers: Optional[int] = WorkersOpt,
+    batch_size: int = BatchSizeOpt,
+    pairing: bool = PairingOpt,
+    as_json: bool = JsonOpt,
+    backend: str = BackendOpt,
+    scheduler: Optional[str] = SchedulerOpt,
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Search the value of a unit field whose win rate comes closest to the target."""
+    from gladiator.batch.overrides import apply_overrides
+    from gladiator.batch.tuning import balance as run_balance
+    from gladiator.cli import load
+
+    cat = load(units, arenas)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
+    res = run_balance(cat, path, vs, target, settings, lo, hi, step)
+    base = apply_overrides(cat, settings.sets)
+    was = res.path.current(base)
+    where, line = _yaml_line(cat, res.path.unit, res.path.parts, res.value)
+    wl, wh = res.totals.win_interval(0)
+    if as_json:
+        print(json.dumps({"field": res.path.text, "vs": vs, "target": target, "value": res.value, "was": was,
+                          "win_rate": res.totals.win_rate(0), "interval": [wl, wh], "duels": res.totals.n,
+                          "decided": res.decided, "file": where, "yaml": line,
+                          "tried": [{"value": v, "win_rate": t.win_rate(0), "duels": t.n} for v, t in sorted(res.tried.items())]}))
+        return
+    tab = Table(title=f"{res.path.text} against {vs}: values tried")
+    for col in ("value", "duels", f"{res.path.unit} wins", "95% interval"):
+        tab.add_column(col, justify="right")
+    for v, t in sorted(res.tried.items()):
+        a, b = t.win_interval(0)
+        tab.add_row(str(v), str(t.n), f"{t.win_rate(0):.1%}", f"{a:.1%} - {b:.1%}")
+    out.print(tab)
+    out.print(f"{res.path.text} = {res.value} (now {was}): {res.path.unit} wins {res.totals.win_rate(0):.1%} "
+              f"(95% interval {wl:.1%} - {wh:.1%}) of {res.totals.n} duels against {vs}; target {target:.1%}", markup=False)
+    if not res.decided:
+        out.print("the values either side of the target are within each other's intervals: add duels (-n) to tell them apart", markup=False)
+    out.print(f"change {where}:", markup=False)
+    out.print(f"    {line}", markup=False)
+
+
+# ---- the summary ----
+def summary(units: tuple[str, str], total: Any, session: Any, elapsed: float, info: dict) -> dict:
+    """The batch summary as JSON-ready data (what --json prints and the table shows)."""
+    t = total
+    outcomes = {k: t.outcomes.get(k, 0) for k in OUTCOME_LABELS}
+    return {
+        "units": list(units), **info, "duels": t.n, "complete": t.n == info.get("n", t.n),
+        "wins": list(t.wins), "draws": t.draws,
+        "win_rates": [t.win_rate(0), t.win_rate(1)], "win_intervals": [list(t.win_interval(0)), list(t.win_interval(1))],
+        "draw_rate": t.draws / t.n if t.n else 0.0, "draw_interval": list(t.draw_interval()),
+        "outcomes": outcomes,
+        "mean_turns": t.mean_turns(), "median_turns": t.median_turns(),
+        "turns_histogram": [{"from": a, "to": b, "duels": c} for a, b, c in t.histogram()],
+        "first_mover_win_rate": t.first_mover_rate(),
+        "side_a_win_rate": t.side_a_rate(), "side_a_interval": list(_wilson(t.side_wins[0], t.decisive)),
+        "actions": t.actions,
+        "elapsed_seconds": elapsed, "duels_this_run": session.n,
+        "duels_per_second": session.n / elapsed if elapsed > 0 else 0.0,
+        "actions_per_second": session.actions / elapsed if elapsed > 0 else 0.0,
+    }
+
+
+def _print_summary(cat: Any, r: dict, t: Any) -> None:
+    names = [cat.unit(u).name for u in r["units"]]
+    pairing = "sides paired" if r["pairing"] else "sides not paired"
+    out.print(f"{names[0]} vs {names[1]} in {cat.arena(r['arena']).name}: {r['duels']} of {r['n']} duels, seed {r['seed']}, "
+              f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}", markup=False)
+    tab = Table(title="Results")
+    for col, just in (("", "left"), ("duels", "right"), ("share", "right"), ("95% interval", "right")):
+        tab.add_column(col, justify=just)  # type: ignore[arg-type]
+    for i in (0, 1):
+        lo, hi = r["win_intervals"][i]
+        tab.add_row(f"{r['units'][i]} wins", str(r["wins"][i]), f"{r['win_rates'][i]:.1%}", f"{lo:.1%} - {hi:.1%}")
+    lo, hi = r["draw_interval"]
+    tab.add_row("draws", str(r["draws"]), f"{r['draw_rate']:.1%}", f"{lo:.1%} - {hi:.1%}")
+    out.print(tab)
+    oc = Table(title="How the duels ended")
+    oc.add_column("outcome")
+    oc.add_column("duels", justify="right")
+    oc.add_column("share", justify="right")
+    for k, label in OUTCOME_LABELS.items():
+        c = r["outcomes"][k]
+        oc.add_row(label, str(c), f"{c / r['duels']:.1%}" if r["duels"] else "-")
+    out.print(oc)
+    out.print(f"Duel length: mean {r['mean_turns']:.1f} turns, median {r['median_turns']:g}", markup=False)
+    hist = r["turns_histogram"]
+    top = max((h["duels"] for h in hist), default=0)
+    for h in hist:
+        span = f"{h['from']}" if h["from"] == h["to"] else f"{h['from']}-{h['to']}"
+        out.print(f"  {span:>7} turns {_bar(h['duels'] / top if top else 0, 30):<30} {h['duels']}", markup=False)
+    decisive = r["wins"][0] + r["wins"][1]
+    fl, fh = _wilson(t.first_wins, decisive)
+    out.print(f"First mover wins {r['first_mover_win_rate']:.1%} of decisive duels (95% interval {fl:.1%} - {fh:.1%})", markup=False)
+    sl, sh = r["side_a_interval"]
+    note = "; pairing cancels it in the totals" if r["pairing"] else ""
+    out.print(f"Side bias: spawn A wins {r['side_a_win_rate']:.1%} of decisive duels (95% interval {sl:.1%} - {sh:.1%}; 50% is no bias{note})", markup=False)
+    out.print(f"Throughput: {r['duels_per_second']:,.0f} duels/s, {r['actions_per_second']:,.0f} actions/s "
+              f"({r['duels_this_run']} duels in {r['elapsed_seconds']:.2f} s, {r['workers']} worker(s), {r['backend']})", markup=False)
+
+
+class _CsvRows:
+    """One CSV row per duel, written chunk by chunk."""
+
+    def __init__(self, path: Path, spec: Any) -> None:
+        self.spec = spec
+        try:
+            self.f = open(path, "w", newline="", encoding="utf-8")
+        except OSError as e:
+            raise GladiatorError(f"--csv {path}: cannot write: {e.strerror or e}") from None
+        self.w = csv.writer(self.f)
+        self.w.writerow(CSV_COLUMNS)
+
+    def write(self, rows: Any) -> None:
+        a, b = self.spec.units
+        for r in rows.tolist():
+            duel, seed, swapped, winner, outcome, first, turns, actions, integ, heat, nec = r
+            sides = (b, a) if swapped else (a, b)
+            from gladiator.state import OUTCOMES
+
+            self.w.writerow([duel, seed, sides[0], sides[1], "" if winner < 0 else sides[winner], OUTCOMES[outcome], turns,
+                             sides[first], actions, integ[0], heat[0], nec[0], integ[1], heat[1], nec[1]])
+
+    def close(self) -> None:
+        self.f.close()
+
+
+# ---- helpers ----
+def _check_common(workers: Optional[int], batch_size: int, backend: str, scheduler: Optional[str]) -> int | None:
+    if workers is not None and workers < 1:
+        raise GladiatorError(f"--workers must be at least 1, got {workers}")
+    if batch_size < 1:
+        raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
+    if backend not in ("local", "dask"):
+        raise GladiatorError(f"unknown --backend {backend!r}; known backends: dask, local")
+    if scheduler and backend != "dask":
+        raise GladiatorError("--scheduler needs --backend dask")
+    if backend == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise GladiatorError("--backend dask needs Dask: pip install 'gladiator[dask]'") from None
+    return workers
+
+
+def _settings(arena: str, n: int, seed: int, bot: Optional[str], sets: Optional[list[str]], workers: Optional[int],
+              batch_size: int, pairing: bool, backend: str, scheduler: Optional[str], quiet: bool) -> Any:
+    from gladiator.batch.runner import default_workers
+    from gladiator.batch.tuning import RunSettings
+    from gladiator.cli import pick_bots
+
+    _check_common(workers, batch_size, backend, scheduler)
+    if n < 1:
+        raise GladiatorError(f"-n must be at least 1, got {n}")
+    if seed < 0:
+        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+
+    def on_run(label: str, k: int) -> None:
+        if not quiet and err.is_terminal:
+            err.print(f"  {label}: {k} duels", markup=False)
+
+    return RunSettings(arena=arena, n=n, seed=seed, bots=pick_bots(bot, None, None), pairing=pairing,
+                       sets=tuple(sets or ()), batch_size=batch_size, workers=workers or default_workers(),
+                       backend=backend, scheduler=scheduler, on_run=on_run)
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                    TimeRemainingColumn(), console=err, transient=True, disable=quiet or not err.is_terminal)
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    from gladiator.batch.stats import wilson
+
+    return wilson(k, n)
+
+
+def _bar(frac: float, width: int) -> str:
+    full = max(0.0, min(1.0, frac)) * width
+    return "█" * int(full) + ("▌" if full - int(full) >= 0.5 else "")
+
+
+def _yaml_line(cat: Any, uid: str, parts: list[str], value: Any) -> tuple[str, str]:
+    """(file and line, YAML text) of the field to change in the unit's file."""
+    import yaml
+
+    src = cat.sources.get(f"unit:{uid}", f"units/{uid}.yaml")
+    key = parts[-1]
+    shown = json.dumps(value) if not isinstance(value, str) else value
+    try:
+        text = Path(src).read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        for p in parts:
+            if isinstance(node, yaml.MappingNode):
+                node = next(v for k, v in node.value if k.value == p)
+            elif isinstance(node, yaml.SequenceNode):
+                node = node.value[int(p)] if p.isdigit() else next(
+                    v for v in node.value if any(k.value == "id" and x.value == p for k, x in v.value))
+        return f"{src}:{node.start_mark.line + 1}", f"{key}: {shown}"
+    except (OSError, StopIteration, ValueError, IndexError, yaml.YAMLError, AttributeError):
+        return src, f"{'.'.join(parts)}: {shown}"

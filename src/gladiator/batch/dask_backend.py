@@ -1,0 +1,55 @@
+"""The Dask backend: chunks of duels as tasks on a Dask distributed cluster (optional extra `gladiator[dask]`).
+
+Each task plays one chunk with `run_chunk`, the same function the local backend uses, so the
+totals are the same for the same seed. Without `--scheduler` a local cluster is started for the
+run. Imports dask.distributed lazily; the rest of the package never needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from gladiator.batch.runner import BatchSpec, ChunkResult, run_chunk
+from gladiator.errors import GladiatorError
+
+CONNECT_TIMEOUT = "10s"
+INSTALL_HINT = "the dask backend needs Dask: pip install 'gladiator[dask]'"
+
+
+def dask_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: int,
+                scheduler: str | None = None, client: object | None = None) -> Iterator[ChunkResult]:
+    """Chunks played as Dask tasks, yielded as they finish; `client` reuses an open dask Client."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise GladiatorError(INSTALL_HINT) from None
+    own_client = own_cluster = None
+    if client is None:
+        if scheduler:
+            try:
+                client = own_client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as e:
+                raise GladiatorError(f"--scheduler {scheduler}: the Dask scheduler does not answer ({type(e).__name__}: {e})".splitlines()[0]) from None
+            except ValueError as e:
+                raise GladiatorError(f"--scheduler {scheduler}: not a scheduler address ({e})".splitlines()[0]) from None
+        else:
+            own_cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+            client = own_client = Client(own_cluster)
+    try:
+        if not todo:
+            return
+        spec_f = client.scatter(spec, broadcast=True)  # type: ignore[attr-defined]
+        futures = [client.submit(run_chunk, spec_f, c, batch_size, key=f"gladiator-chunk-{spec.seed}-{c}-{id(spec_f)}",  # type: ignore[attr-defined]
+                                 pure=False) for c in todo]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            for f in futures:
+                f.cancel()
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if own_cluster is not None:
+            own_cluster.close()

@@ -1,0 +1,123 @@
+"""`--set unit.path=value` overrides of unit fields for one run, checked exactly like a unit file.
+
+A path starts with a unit id and walks the unit's fields: `viola.stats.firepower`,
+`viola.weapons.aria_cannon.accuracy` (a weapon by id or by slot number),
+`rouge.abilities`. The value is read as YAML (`8`, `0.7`, `[6, 10]`, `[leap]`).
+The changed unit goes through the same pydantic model as the file, so a wrong type or an
+out-of-range number is one clear line. Imports the catalog only.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from gladiator.catalog.loader import Catalog
+from gladiator.catalog.schema import Unit
+from gladiator.errors import GladiatorError
+
+
+def parse_set(text: str) -> tuple[str, list[str], Any]:
+    """Split `unit.path=value` into (unit id, path parts, value read as YAML)."""
+    if "=" not in text:
+        raise GladiatorError(f"--set {text}: expected UNIT.FIELD=VALUE, e.g. viola.stats.firepower=8")
+    path, raw = text.split("=", 1)
+    uid, parts = split_path(path, f"--set {text}")
+    return uid, parts, parse_value(raw)
+
+
+def split_path(path: str, where: str) -> tuple[str, list[str]]:
+    """Split `unit.a.b` into ('unit', ['a', 'b']); one field at least."""
+    parts = [p for p in path.strip().split(".")]
+    if len(parts) < 2 or any(not p for p in parts):
+        raise GladiatorError(f"{where}: expected UNIT.FIELD, e.g. viola.stats.firepower")
+    return parts[0], parts[1:]
+
+
+def parse_value(raw: str) -> Any:
+    """A value as YAML reads it; text that is not valid YAML stays a string."""
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+
+
+def get_field(unit: Unit, parts: list[str], where: str) -> Any:
+    """The current value at a field path of a unit."""
+    data = unit.model_dump(mode="json")
+    parent, key = _walk(data, parts, unit.id, where)
+    return parent[key]
+
+
+def override_unit(unit: Unit, parts: list[str], value: Any, where: str) -> Unit:
+    """A copy of `unit` with the field at `parts` set to `value`, validated like a unit file."""
+    data = copy.deepcopy(unit.model_dump(mode="json"))
+    parent, key = _walk(data, parts, unit.id, where)
+    parent[key] = value
+    try:
+        new = Unit.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(p) for p in first.get("loc", ()) if not _is_tag(p)) or ".".join(parts)
+        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        raise GladiatorError(f"{where}: {unit.id}.{loc}: {msg}") from None
+    if new.id != unit.id:
+        raise GladiatorError(f"{where}: a unit's id cannot be overridden")
+    return new
+
+
+def apply_overrides(catalog: Catalog, sets: list[str] | tuple[str, ...]) -> Catalog:
+    """A catalog with every `--set` applied in order (the original is untouched)."""
+    if not sets:
+        return catalog
+    units = dict(catalog.units)
+    for text in sets:
+        uid, parts, value = parse_set(text)
+        if uid not in units:
+            raise GladiatorError(f"--set {text}: unknown unit {uid!r}; known units: {', '.join(sorted(units))}")
+        units[uid] = override_unit(units[uid], parts, value, f"--set {text}")
+    return replace(catalog, units=units)
+
+
+def _walk(data: Any, parts: list[str], uid: str, where: str) -> tuple[Any, Any]:
+    """(container, key) of the last part of a path inside a unit's dumped data."""
+    node = data
+    done: list[str] = [uid]
+    for i, p in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, dict):
+            if p not in node:
+                known = ", ".join(sorted(node))
+                raise GladiatorError(f"{where}: {'.'.join(done)} has no field {p!r}; fields: {known}")
+            key: Any = p
+        elif isinstance(node, list):
+            key = _list_key(node, p)
+            if key is None:
+                ids = [str(x.get("id")) for x in node if isinstance(x, dict)]
+                hint = f"a slot 0..{len(node) - 1}" + (f" or one of {', '.join(ids)}" if ids else "")
+                raise GladiatorError(f"{where}: {'.'.join(done)} has no entry {p!r}; expected {hint}")
+        else:
+            raise GladiatorError(f"{where}: {'.'.join(done)} is a value, it has no field {p!r}")
+        if last:
+            return node, key
+        node = node[key]
+        done.append(p)
+    raise GladiatorError(f"{where}: empty field path")  # pragma: no cover - split_path forbids it
+
+
+def _list_key(node: list, p: str) -> int | None:
+    if p.isdigit():
+        k = int(p)
+        return k if k < len(node) else None
+    for k, x in enumerate(node):
+        if isinstance(x, dict) and x.get("id") == p:
+            return k
+    return None
+
+
+def _is_tag(p: Any) -> bool:
+    return isinstance(p, str) and (p in {"int", "float", "str", "bool"} or "[" in p or p.startswith("function"))

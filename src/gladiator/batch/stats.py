@@ -1,0 +1,153 @@
+"""Totals of a batch of duels and their statistics: counts that merge chunk by chunk, Wilson intervals.
+
+A `Totals` holds only counts (wins, outcomes, a histogram of duel lengths), so a run of any
+size keeps a few hundred integers in memory and chunks can be added in any order.
+Imports numpy and the state's outcome codes only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gladiator.state import OUTCOMES
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+OUTCOME_NAMES = OUTCOMES[1:]  # destroyed, core_extracted, shutdown, draw
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n (95% by default); (0, 1) when n is 0."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = k / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return lo, hi
+
+
+@dataclass
+class Totals:
+    """Counts over a set of duels between two named units; `wins` follow the order the units were named."""
+
+    n: int = 0
+    wins: list[int] = field(default_factory=lambda: [0, 0])
+    draws: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: {k: 0 for k in OUTCOME_NAMES})
+    side_wins: list[int] = field(default_factory=lambda: [0, 0])  # by spawn side A / B
+    first_wins: int = 0  # decisive duels won by the side that moved first
+    turns: list[int] = field(default_factory=list)  # histogram: turns[t] duels lasted t turns
+    actions: int = 0
+
+    @classmethod
+    def from_duels(cls, winner_named: np.ndarray, winner_side: np.ndarray, outcome: np.ndarray, turns: np.ndarray,
+                   first: np.ndarray, actions: np.ndarray) -> "Totals":
+        """Counts of finished duels given as arrays (winner -1 for a draw)."""
+        t = cls()
+        t.n = int(winner_named.shape[0])
+        t.wins = [int((winner_named == 0).sum()), int((winner_named == 1).sum())]
+        t.draws = t.n - t.wins[0] - t.wins[1]
+        counts = np.bincount(outcome.astype(np.int64), minlength=len(OUTCOMES))
+        t.outcomes = {name: int(counts[i + 1]) for i, name in enumerate(OUTCOME_NAMES)}
+        t.side_wins = [int((winner_side == 0).sum()), int((winner_side == 1).sum())]
+        t.first_wins = int(((winner_side >= 0) & (winner_side == first)).sum())
+        t.turns = np.bincount(turns.astype(np.int64)).tolist() if t.n else []
+        t.actions = int(actions.astype(np.int64).sum())
+        return t
+
+    def add(self, other: "Totals") -> "Totals":
+        """Add another set of counts into this one (in place); returns self."""
+        self.n += other.n
+        self.wins = [a + b for a, b in zip(self.wins, other.wins)]
+        self.draws += other.draws
+        self.outcomes = {k: self.outcomes.get(k, 0) + other.outcomes.get(k, 0) for k in OUTCOME_NAMES}
+        self.side_wins = [a + b for a, b in zip(self.side_wins, other.side_wins)]
+        self.first_wins += other.first_wins
+        if len(other.turns) > len(self.turns):
+            self.turns = self.turns + [0] * (len(other.turns) - len(self.turns))
+        for i, c in enumerate(other.turns):
+            self.turns[i] += c
+        self.actions += other.actions
+        return self
+
+    # ---- derived figures ----
+    @property
+    def decisive(self) -> int:
+        """Duels that someone won."""
+        return self.wins[0] + self.wins[1]
+
+    def win_rate(self, side: int) -> float:
+        """Share of all duels won by named unit `side` (0 or 1)."""
+        return self.wins[side] / self.n if self.n else 0.0
+
+    def win_interval(self, side: int) -> tuple[float, float]:
+        """Wilson 95% interval of the win rate of named unit `side`."""
+        return wilson(self.wins[side], self.n)
+
+    def draw_interval(self) -> tuple[float, float]:
+        """Wilson 95% interval of the draw rate."""
+        return wilson(self.draws, self.n)
+
+    def mean_turns(self) -> float:
+        """Mean duel length in turns."""
+        return sum(i * c for i, c in enumerate(self.turns)) / self.n if self.n else 0.0
+
+    def median_turns(self) -> float:
+        """Median duel length in turns (the mean of the two middle ones for an even count)."""
+        if not self.n:
+            return 0.0
+        cum = np.cumsum(self.turns)
+        lo = int(np.searchsorted(cum, (self.n + 1) // 2))
+        hi = int(np.searchsorted(cum, self.n // 2 + 1))
+        return (lo + hi) / 2.0
+
+    def first_mover_rate(self) -> float:
+        """Share of decisive duels won by the side that moved first."""
+        return self.first_wins / self.decisive if self.decisive else 0.0
+
+    def side_a_rate(self) -> float:
+        """Share of decisive duels won from spawn A: 0.5 means no side bias."""
+        return self.side_wins[0] / self.decisive if self.decisive else 0.0
+
+    def histogram(self, bins: int = 8) -> list[tuple[int, int, int]]:
+        """Duel lengths in at most `bins` equal ranges: (first turn, last turn, duels)."""
+        nz = [i for i, c in enumerate(self.turns) if c]
+        if not nz:
+            return []
+        lo, hi = nz[0], nz[-1]
+        width = max(1, math.ceil((hi - lo + 1) / bins))
+        out = []
+        for start in range(lo, hi + 1, width):
+            end = min(hi, start + width - 1)
+            out.append((start, end, sum(self.turns[start : end + 1])))
+        return out
+
+    # ---- serialisation ----
+    def to_json(self) -> dict[str, Any]:
+        """The raw counts as JSON-ready data (what the results file stores per chunk)."""
+        return {"n": self.n, "wins": self.wins, "draws": self.draws, "outcomes": self.outcomes,
+                "side_wins": self.side_wins, "first_wins": self.first_wins, "turns": self.turns, "actions": self.actions}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Totals":
+        """Counts read back from `to_json`."""
+        return cls(n=int(d["n"]), wins=list(d["wins"]), draws=int(d["draws"]), outcomes=dict(d["outcomes"]),
+                   side_wins=list(d["side_wins"]), first_wins=int(d["first_wins"]), turns=list(d["turns"]),
+                   actions=int(d["actions"]))
+
+    def key(self) -> tuple:
+        """Everything counted, as a comparable value (equal totals have equal keys)."""
+        turns = list(self.turns)
+        while turns and turns[-1] == 0:
+            turns.pop()
+        return (self.n, tuple(self.wins), self.draws, tuple(sorted(self.outcomes.items())), tuple(self.side_wins),
+                self.first_wins, tuple(turns), self.actions)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Totals) and self.key() == other.key()

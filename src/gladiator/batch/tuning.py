@@ -1,0 +1,274 @@
+"""Balance tuning on top of batch runs: the win-rate matrix of a roster, a sweep of one field, a search for a target.
+
+Every run of a sweep or a search uses the same run seed, so the values are compared on the
+same duels (common random numbers) and differences are not blurred by luck.
+Imports the batch runner, the overrides and the catalog; never a front end.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Callable
+
+from gladiator.batch.overrides import apply_overrides, get_field, override_unit, split_path
+from gladiator.batch.runner import DEFAULT_BATCH_SIZE, make_spec, run
+from gladiator.batch.stats import Totals
+from gladiator.catalog.loader import Catalog
+from gladiator.catalog.schema import Stats, Unit, Weapon
+from gladiator.errors import GladiatorError
+
+MAX_SWEEP_VALUES = 200
+
+
+@dataclass
+class RunSettings:
+    """What every batch of a matrix, sweep or search shares."""
+
+    arena: str
+    n: int
+    seed: int = 0
+    bots: tuple[str, str] = ("greedy", "greedy")
+    pairing: bool = True
+    sets: tuple[str, ...] = ()
+    batch_size: int = DEFAULT_BATCH_SIZE
+    workers: int = 1
+    backend: str = "local"
+    scheduler: str | None = None
+    on_run: Callable[[str, int], None] | None = field(default=None, repr=False)
+
+    def play(self, catalog: Catalog, units: tuple[str, str], n: int | None = None, label: str = "") -> Totals:
+        """Totals of one batch between two units of `catalog`."""
+        spec = make_spec(catalog, units, self.arena, n or self.n, self.seed, self.bots, self.pairing, self.sets)
+        if self.on_run is not None:
+            self.on_run(label or f"{units[0]} vs {units[1]}", spec.n)
+        return run(spec, self.batch_size, self.workers, self.backend, self.scheduler)
+
+
+def matrix(catalog: Catalog, units: list[str], settings: RunSettings) -> dict[tuple[str, str], Totals]:
+    """Totals of every pairing of `units` (each unordered pair once, keyed in the order given)."""
+    if len(units) < 2:
+        raise GladiatorError("matrix needs at least two units")
+    if len(set(units)) != len(units):
+        raise GladiatorError("matrix: each unit may be named once")
+    cat = apply_overrides(catalog, settings.sets)
+    for u in units:
+        cat.unit(u)
+    return {(a, b): settings.play(cat, (a, b)) for a, b in combinations(units, 2)}
+
+
+def matrix_rates(units: list[str], cells: dict[tuple[str, str], Totals]) -> list[list[float | None]]:
+    """rates[i][j]: share of duels unit i won against unit j (None on the diagonal)."""
+    pos = {u: i for i, u in enumerate(units)}
+    m: list[list[float | None]] = [[None] * len(units) for _ in units]
+    for (a, b), t in cells.items():
+        m[pos[a]][pos[b]] = t.win_rate(0)
+        m[pos[b]][pos[a]] = t.win_rate(1)
+    return m
+
+
+@dataclass
+class FieldPath:
+    """A field of one unit named on the command line, e.g. viola.stats.firepower."""
+
+    unit: str
+    parts: list[str]
+    text: str
+
+    @classmethod
+    def parse(cls, text: str) -> "FieldPath":
+        """Parse `unit.field.path`."""
+        uid, parts = split_path(text, text)
+        return cls(uid, parts, text)
+
+    def set(self, catalog: Catalog, value: Any) -> Catalog:
+        """A catalog with the field set to `value` (validated like the unit file)."""
+        from dataclasses import replace
+
+        units = dict(catalog.units)
+        units[self.unit] = override_unit(catalog.unit(self.unit), self.parts, value, f"{self.text}={value}")
+        return replace(catalog, units=units)
+
+    def current(self, catalog: Catalog) -> Any:
+        """The field's value in the catalog."""
+        return get_field(catalog.unit(self.unit), self.parts, self.text)
+
+
+def parse_range(text: str) -> list[int] | list[float]:
+    """Values of `LO:HI` (integers, both included) or `LO:HI:STEP` (integers or decimals)."""
+    bits = text.split(":")
+    if len(bits) not in (2, 3):
+        raise GladiatorError(f"{text}: expected LO:HI or LO:HI:STEP, e.g. 2:12")
+    try:
+        nums = [float(b) for b in bits]
+    except ValueError:
+        raise GladiatorError(f"{text}: LO, HI and STEP must be numbers") from None
+    ints = all(_is_int_text(b) for b in bits)
+    lo, hi = nums[0], nums[1]
+    step = nums[2] if len(bits) == 3 else 1.0
+    if step <= 0:
+        raise GladiatorError(f"{text}: STEP must be positive")
+    if hi < lo:
+        raise GladiatorError(f"{text}: HI must not be below LO")
+    count = int(math.floor((hi - lo) / step + 1e-9)) + 1
+    if count > MAX_SWEEP_VALUES:
+        raise GladiatorError(f"{text}: {count} values; at most {MAX_SWEEP_VALUES} (use a larger STEP)")
+    if ints:
+        return [int(lo) + i * int(step) for i in range(count)]
+    digits = max(_decimals(b) for b in bits)
+    return [round(lo + i * step, digits) for i in range(count)]
+
+
+def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings) -> tuple[FieldPath, list[tuple[Any, Totals]]]:
+    """Win rate of the field's unit against `vs` at each value of `target` (`unit.path=LO:HI[:STEP]`)."""
+    if "=" not in target:
+        raise GladiatorError(f"{target}: expected UNIT.FIELD=LO:HI, e.g. viola.stats.firepower=2:12")
+    path_text, rng_text = target.split("=", 1)
+    fp = FieldPath.parse(path_text)
+    values = parse_range(rng_text)
+    base = apply_overrides(catalog, settings.sets)
+    base.unit(vs)
+    fp.current(base)
+    if fp.unit == vs:
+        raise GladiatorError(f"sweep: {fp.unit} cannot be swept against itself (the change would apply to both sides)")
+    cats = [(v, fp.set(base, v)) for v in values]  # every value is checked before any duel is played
+    return fp, [(v, settings.play(c, (fp.unit, vs), label=f"{fp.text}={v}")) for v, c in cats]
+
+
+@dataclass
+class BalanceResult:
+    """The value found by `balance`, its totals, and every value tried."""
+
+    path: FieldPath
+    value: Any
+    totals: Totals
+    target: float
+    tried: dict[Any, Totals]
+    decided: bool
+
+
+def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSettings, lo: float | None = None,
+            hi: float | None = None, step: float | None = None, rounds: int = 3) -> BalanceResult:
+    """The value of a field whose win rate against `vs` is closest to `target`, assuming it moves one way.
+
+    Bisection over the field's range, then the values on either side of the target get
+    twice the duels, up to `rounds` times, while their intervals still overlap.
+    """
+    if not 0.0 <= target <= 1.0:
+        raise GladiatorError(f"--target must be between 0 and 1, got {target}")
+    fp = FieldPath.parse(path)
+    base = apply_overrides(catalog, settings.sets)
+    base.unit(vs)
+    now = fp.current(base)
+    if fp.unit == vs:
+        raise GladiatorError(f"balance: {fp.unit} cannot be tuned against itself (the change would apply to both sides)")
+    if isinstance(now, bool) or not isinstance(now, (int, float)):
+        raise GladiatorError(f"{path}: balance needs a number field; {path} is {now!r}")
+    is_int = isinstance(now, int)
+    blo, bhi = field_bounds(fp.parts)
+    lo = blo if lo is None else lo
+    hi = bhi if hi is None else hi
+    if lo is None or hi is None:
+        raise GladiatorError(f"{path}: no bound in the schema; give --min and --max")
+    if hi < lo:
+        raise GladiatorError(f"--max {hi} is below --min {lo}")
+    if is_int:
+        grid: list[Any] = list(range(int(math.ceil(lo)), int(math.floor(hi)) + 1, max(1, int(step or 1))))
+    else:
+        st = step or (hi - lo) / 100.0 or 1.0
+        grid = [round(lo + i * st, 10) for i in range(int(math.floor((hi - lo) / st + 1e-9)) + 1)]
+    if not grid:
+        raise GladiatorError(f"{path}: no value between --min {lo} and --max {hi}")
+    for v in (grid[0], grid[-1]):
+        fp.set(base, v)  # both ends valid before any duel is played
+    tried: dict[tuple[Any, int], Totals] = {}
+
+    def rate(i: int, n: int) -> float:
+        key = (grid[i], n)
+        if key not in tried:
+            tried[key] = settings.play(fp.set(base, grid[i]), (fp.unit, vs), n, label=f"{fp.text}={grid[i]}")
+        return tried[key].win_rate(0)
+
+    n0 = settings.n
+    r0, r1 = rate(0, n0), rate(len(grid) - 1, n0)
+    sign = 1.0 if r1 >= r0 else -1.0
+    a, b = 0, len(grid) - 1
+    if sign * (r0 - target) >= 0:
+        b = 0
+    elif sign * (r1 - target) <= 0:
+        a = len(grid) - 1
+    while b - a > 1:
+        mid = (a + b) // 2
+        if sign * (rate(mid, n0) - target) < 0:
+            a = mid
+        else:
+            b = mid
+    cands = sorted({a, b})
+    n = n0
+    decided = len(cands) == 1
+    for _ in range(rounds):
+        if decided:
+            break
+        ivs = [wilson_of(tried[(grid[i], n)]) for i in cands]
+        if ivs[0][1] < ivs[1][0] or ivs[1][1] < ivs[0][0]:
+            decided = True
+            break
+        n *= 2
+        for i in cands:
+            rate(i, n)
+    best = min(cands, key=lambda i: (abs(tried[(grid[i], n)].win_rate(0) - target), i))
+    by_value: dict[Any, Totals] = {}
+    for (v, k), t in sorted(tried.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        by_value[v] = t  # the largest run of each value wins
+    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, by_value, decided)
+
+
+def wilson_of(t: Totals) -> tuple[float, float]:
+    """The Wilson interval of the first named unit's win rate."""
+    return t.win_interval(0)
+
+
+def field_bounds(parts: list[str]) -> tuple[float | None, float | None]:
+    """(lowest, highest) value the schema allows for a unit field path, None where it sets no bound."""
+    model: Any = Unit
+    info = None
+    for p in parts:
+        if model is None:
+            return None, None
+        if model is Unit and p == "weapons":
+            model, info = "weapons", None
+            continue
+        if model == "weapons":
+            model = Weapon
+            continue
+        fields = getattr(model, "model_fields", {})
+        if p not in fields:
+            return None, None
+        info = fields[p]
+        model = Stats if (model is Unit and p == "stats") else None
+    if info is None:
+        return None, None
+    lo = hi = None
+    for m in info.metadata:
+        if getattr(m, "ge", None) is not None:
+            lo = m.ge
+        if getattr(m, "gt", None) is not None:
+            lo = m.gt + 1 if isinstance(m.gt, int) else m.gt
+        if getattr(m, "le", None) is not None:
+            hi = m.le
+        if getattr(m, "lt", None) is not None:
+            hi = m.lt - 1 if isinstance(m.lt, int) else m.lt
+    return lo, hi
+
+
+def _is_int_text(b: str) -> bool:
+    try:
+        int(b)
+        return True
+    except ValueError:
+        return False
+
+
+def _decimals(b: str) -> int:
+    return len(b.split(".", 1)[1]) if "." in b else 0
