@@ -1,0 +1,179 @@
+"""Scenario tests of the abilities: core extraction and mimic (leap is in test_rules_movement)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gladiator.engine import attack_preview, extraction_preview, legal_mask, observe, step
+from gladiator.errors import IllegalAction
+from gladiator.game import ATTACK0, END, EXTRACT
+from gladiator.state import CORE_EXTRACTED, NONE
+
+# Alpha at (1, 1) facing east, Beta at (2, 1) facing west: adjacent, face to face
+PIT = "....\n.AB.\n...."
+
+
+def _extractor(unit, **stats):
+    return unit("alpha", abilities=("core_extraction",), **({"actions": 3} | stats))
+
+
+def _alpha_to_act(game, s):
+    if int(s.active[0]) == 1:
+        s, _ = step(game, s, [END])
+    return s
+
+
+def _can_extract(game, s):
+    return bool(legal_mask(game, s)[0, EXTRACT])
+
+
+def test_core_extraction_needs_an_opening(unit, duel, at):
+    game, s = duel(_extractor(unit), unit("beta", heat_capacity=20), PIT)
+    assert not _can_extract(game, s)  # healthy, cool, and facing Alpha
+    with pytest.raises(IllegalAction, match="not open to core extraction"):
+        step(game, s, [EXTRACT])
+    for integrity, ok in ((41, False), (40, True), (1, True)):  # badly damaged: at most 40% of 100
+        t = s.copy()
+        t.integrity[0, 1] = integrity
+        assert _can_extract(game, t) == ok, integrity
+    for heat, ok in ((20, False), (21, True)):  # overheated: above its capacity
+        t = s.copy()
+        t.heat[0, 1] = heat
+        assert _can_extract(game, t) == ok, heat
+    for (x, y), ok in (((3, 1), True), ((3, 0), True), ((2, 0), False), ((1, 0), False)):  # from its rear arc
+        t = s.copy()
+        t.pos[0, 0] = at(game, x, y)
+        assert _can_extract(game, t) == ok, (x, y)
+
+
+def test_core_extraction_needs_the_ability_adjacency_and_two_points(unit, duel, at):
+    game, s = duel(unit("alpha", actions=3), unit("beta"), PIT)
+    s.integrity[0, 1] = 1
+    assert not _can_extract(game, s)
+    game, s = duel(_extractor(unit), unit("beta"), PIT)
+    s.integrity[0, 1] = 1
+    assert _can_extract(game, s)
+    s.pos[0, 0] = at(game, 0, 1)  # two tiles away
+    assert not _can_extract(game, s)
+    with pytest.raises(IllegalAction, match="adjacent"):
+        step(game, s, [EXTRACT])
+    s.pos[0, 0] = at(game, 1, 1)
+    s.ap[0] = 1
+    assert not _can_extract(game, s)
+
+
+@pytest.mark.parametrize("mine, theirs, rear, odds", [
+    (0, 0, False, 0.35), (8, 2, False, 0.65), (8, 2, True, 0.80), (2, 8, False, 0.05),
+    (0, 10, False, 0.05), (20, 0, False, 0.95), (12, 0, True, 0.95), (3, 5, True, 0.40),
+])
+def test_core_extraction_odds_from_the_agility_difference(unit, duel, at, mine, theirs, rear, odds):
+    game, s = duel(_extractor(unit, agility=mine), unit("beta", agility=theirs), PIT, first=None)
+    s = _alpha_to_act(game, s)
+    s.integrity[0, 1] = 1
+    if rear:
+        s.pos[0, 0] = at(game, 3, 1)
+    assert float(extraction_preview(game, s)[0]) == pytest.approx(odds)
+    won, ev = step(game, s, [EXTRACT], draws=[[0.0, 0.0, odds - 1e-9]], events=True)
+    lost, _ = step(game, s, [EXTRACT], draws=[[0.0, 0.0, odds]])
+    assert won.done[0] and not lost.done[0]
+    extract = [e for e in ev[0] if e["event"] == "extract"][0]
+    assert extract["chance"] == pytest.approx(odds) and extract["success"]
+
+
+def test_a_successful_extraction_ends_the_duel_at_once(unit, duel):
+    game, s = duel(_extractor(unit), unit("beta"), PIT)
+    s.integrity[0, 1] = 30
+    s, ev = step(game, s, [EXTRACT], draws=[[0.99, 0.99, 0.0]], events=True)
+    assert s.done[0] and int(s.winner[0]) == 0 and int(s.outcome[0]) == CORE_EXTRACTED
+    assert int(s.turn[0]) == 1 and int(s.integrity[0, 1]) == 30
+    assert ev[0][-1] == {"event": "result", "winner": 0, "outcome": "core_extracted", "turns": 1}
+    assert not legal_mask(game, s).any()
+
+
+def test_a_failed_extraction_exposes_the_attacker_until_its_next_turn(unit, weapon, duel):
+    blade = weapon("blade", kind="melee", range=1, accuracy=0.5, damage=5)
+    game, s = duel(_extractor(unit, actions=2), unit("beta", weapons=[blade]), PIT)
+    s.integrity[0, 1] = 30
+    s, _ = step(game, s, [EXTRACT], draws=[[0.0, 0.0, 0.99]])
+    assert not s.done[0] and int(s.outcome[0]) == NONE
+    assert s.exposed[0, 0] and int(s.active[0]) == 1  # two points spent: Beta's turn
+    assert float(attack_preview(game, s)["chance"][0, 0]) == pytest.approx(0.75)  # 0.5 + 0.25 exposed
+    s, _ = step(game, s, [END])
+    assert not s.exposed[0, 0]
+
+
+def _mimic_game(unit, weapon, duel, **alpha):
+    claw = weapon("claw", kind="melee", range=1, accuracy=0.6, damage=4)
+    rifle = weapon("rifle", kind="ranged", range=9, accuracy=0.9, damage=(10, 12), heat=1)
+    cannon = weapon("cannon", kind="ranged", range=2, accuracy=0.4, damage=20)
+    alpha = unit("alpha", weapons=[claw], abilities=("mimic",), **({"agility": 6, "firepower": 2} | alpha))
+    beta = unit("beta", weapons=[cannon], agility=1)
+    gamma = unit("gamma", weapons=[rifle, claw], agility=9, armor=9, firepower=7)
+    return duel(alpha, beta, "A.....B", roster=(gamma,))
+
+
+def test_mimic_takes_the_weapons_of_another_unit(unit, weapon, duel):
+    game, s = _mimic_game(unit, weapon, duel)
+    gamma = game.unit_index("gamma")
+    assert not legal_mask(game, s)[0, ATTACK0]  # the claw does not reach
+    s, ev = step(game, s, [game.space.mimic(gamma)], events=True)
+    assert int(s.disguise[0, 0]) == gamma and int(s.ap[0]) == 1
+    assert {"event": "mimic", "side": 0, "as": "gamma", "turns": 3} in ev[0]
+    prev = attack_preview(game, s)
+    assert prev["usable"][0, 0] and prev["usable"][0, 1] == False  # noqa: E712 - the claw still does not reach
+    # the weapon is Gamma's, the stats stay Alpha's own: firepower 2, not 7
+    assert prev["chance"][0, 0] == pytest.approx(0.9 - 0.03 * 1)
+    assert (prev["low"][0, 0], prev["high"][0, 0]) == (12, 14)
+    s, _ = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]])
+    assert int(s.integrity[0, 1]) == 88 and int(s.heat[0, 0]) == 1
+
+
+def test_mimic_may_copy_the_enemy_but_not_itself(unit, weapon, duel):
+    game, s = _mimic_game(unit, weapon, duel)
+    sp = game.space
+    mask = legal_mask(game, s)[0, sp.mimic0 : sp.move0]
+    assert list(mask) == [False, True, True]  # alpha, beta, gamma
+    s, _ = step(game, s, [sp.mimic(game.unit_index("beta"))])
+    assert not legal_mask(game, s)[0, sp.mimic0 : sp.move0].any()  # already disguised
+    with pytest.raises(IllegalAction, match="already disguised"):
+        step(game, s, [sp.mimic(game.unit_index("gamma"))])
+    # the enemy's stats are not copied: Beta's attack on Alpha meets Alpha's own agility 6
+    s, _ = step(game, s, [END])
+    s.pos[0, 1] = s.pos[0, 0] + 1
+    assert float(attack_preview(game, s)["chance"][0, 0]) == pytest.approx(0.4 - 0.03 * 6)
+
+
+def test_mimic_needs_the_ability(unit, weapon, duel):
+    game, s = duel(unit("alpha"), unit("beta"), "A...B")
+    sp = game.space
+    assert not legal_mask(game, s)[0, sp.mimic0 : sp.move0].any()
+    with pytest.raises(IllegalAction, match="cannot mimic"):
+        step(game, s, [sp.mimic(1)])
+
+
+def test_the_opponent_observes_the_disguise_not_the_truth(unit, weapon, duel):
+    game, s = _mimic_game(unit, weapon, duel)
+    alpha, gamma = game.unit_index("alpha"), game.unit_index("gamma")
+    assert int(observe(game, s, 1)["foe_unit"][0]) == alpha
+    s, _ = step(game, s, [game.space.mimic(gamma)])
+    seen = observe(game, s, 1)
+    assert int(seen["foe_unit"][0]) == gamma
+    own = observe(game, s, 0)
+    assert int(own["my_unit"][0]) == alpha and int(own["my_disguise"][0]) == gamma
+    assert int(observe(game, s, np.array([1]))["foe_unit"][0]) == gamma
+
+
+def test_mimic_expires_after_its_turns(unit, weapon, duel):
+    game, s = _mimic_game(unit, weapon, duel)
+    gamma = game.unit_index("gamma")
+    s, _ = step(game, s, [game.space.mimic(gamma)])  # put on in Alpha's turn 1
+    seen = []
+    for _ in range(8):
+        s, ev = step(game, s, [END], events=True)
+        if int(s.active[0]) == 0:
+            seen.append((int(s.turn[0]), int(s.disguise[0, 0])))
+            turn = [e for e in ev[0] if e["event"] == "turn"][0]
+            assert turn["disguise_ended"] == (int(s.turn[0]) == 7)
+    assert seen == [(3, gamma), (5, gamma), (7, -1), (9, -1)]  # three own turns: 1, 3 and 5
+    assert not attack_preview(game, s)["usable"][0, 0]  # back to the claw
