@@ -1,0 +1,461 @@
+"""The play and watch screen: humans choose actions with buttons, keys and clicks; bots act on a timer.
+
+Every choice becomes an engine action; the engine says whether it is legal, and a
+refusal is explained in the combat log. Imports pygame, the engine, bots, replay.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+import pygame
+
+from gladiator import engine
+from gladiator.bots import Bot, make_bot
+from gladiator.errors import GladiatorError
+from gladiator.game import END, EXTRACT, GUARD, INJECT, VENT, Game
+from gladiator.state import DuelState
+from gladiator.ui import theme as T
+from gladiator.ui.board import SPEEDS, DuelView
+from gladiator.ui.layout import Layout
+from gladiator.ui.widgets import Button, Screen, press_at, press_key, row_of_buttons
+
+HUMAN = "human"
+BOT_DELAY = 0.45  # seconds a bot waits before acting, at speed x1
+WEAPON_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4)
+ARROWS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
+CONFIRM = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+
+
+class DuelScreen(DuelView):
+    """A live duel: each side is a human or a bot (both bots: watch mode)."""
+
+    def __init__(self, game: Game, units: tuple[str, str], seed: int, controllers: tuple[str, str],
+                 back: Optional[Callable[[], Screen]] = None, record: Path | None = None) -> None:
+        state = engine.new_duels(game, units, [seed])
+        super().__init__(game, units, state)
+        self.seed = seed
+        self.controllers = controllers
+        self.bots: list[Optional[Bot]] = [None if c == HUMAN else make_bot(c) for c in controllers]
+        self.back = back
+        self.record = record
+        self.recorded = False
+        self.actions: list[int] = []
+        self.mode: tuple[str, int] = ("move", 0)
+        self.cursor: int = int(state.pos[0, int(state.active[0])])
+        self.paused = False
+        self.step_once = False
+        self.bot_clock = 0.0
+        for ev in self.opening_events(state):
+            self.narrate(state, [ev])
+        if self.watching:
+            self.say("Space: pause   Right: one action   +/-: speed   Esc: leave", T.DIM)
+        else:
+            self.say("Click a tile to move; buttons or keys for the rest. Enter confirms, Esc cancels.", T.DIM)
+
+    # ---- who acts ------------------------------------------------------------
+    @property
+    def watching(self) -> bool:
+        """True when both sides are bots."""
+        return all(b is not None for b in self.bots)
+
+    def human_turn(self) -> bool:
+        """Whether a human chooses the next action."""
+        return not self.state.done[0] and self.bots[int(self.state.active[0])] is None
+
+    def viewer(self) -> Optional[int]:
+        """The human whose eyes the screen shows: the only human, or in hot-seat the one to act."""
+        humans = [i for i, b in enumerate(self.bots) if b is None]
+        if len(humans) == 1:
+            return humans[0]
+        if len(humans) == 2:
+            return int(self.state.active[0])
+        return None
+
+    def controller_label(self, side: int) -> str:
+        """'(you)', '(player 2)' or the bot's name."""
+        c = self.controllers[side]
+        if c != HUMAN:
+            return f"({c})"
+        return "(you)" if self.controllers.count(HUMAN) == 1 else f"(player {side + 1})"
+
+    # ---- actions -------------------------------------------------------------
+    def apply(self, action: int) -> bool:
+        """Ask the engine to take `action`; a refusal is explained in the log. True if it was taken."""
+        self.anim.flush()
+        s = self.state
+        if s.done[0]:
+            self.say("The duel is over.", T.BAD)
+            return False
+        if not (0 <= action < self.game.space.n) or not self.legal()[action]:
+            self.refuse(action)
+            return False
+        try:
+            new, ev = engine.step(self.game, s, [action], events=True)
+        except GladiatorError as e:  # the mask and the step agree; this is a last safety net
+            self.say(f"Refused: {e}", T.BAD)
+            return False
+        self.actions.append(int(action))
+        self.state = new
+        events = ev[0] if ev else []
+        self.narrate(s, events)
+        self.anim.push(s, new, events, self.side_color, self.game.arena.width)
+        if new.done[0]:
+            self.on_end()
+        if int(new.active[0]) != int(s.active[0]) or new.done[0]:
+            self.cursor = int(new.pos[0, int(new.active[0])])
+        self.mode = ("move", 0)
+        return True
+
+    def refuse(self, action: int) -> None:
+        """Explain in the log why the engine refuses an action."""
+        if 0 <= action < self.game.space.n:
+            reason = engine.explain(self.game, self.state, 0, action)
+        else:
+            reason = "not an action"
+        self.say(f"Refused: {reason}", T.BAD)
+
+    def on_end(self) -> None:
+        """Write the replay, if asked to, once the duel is over."""
+        if self.record is None or self.recorded:
+            return
+        from gladiator.duel import result_of
+        from gladiator.replay import make_replay, save_replay
+
+        self.recorded = True
+        res = result_of(self.game, self.state, 0, self.units, self.seed, list(self.actions), [])
+        try:
+            save_replay(self.record, make_replay(self.game, res, self.controllers))
+            self.say(f"Replay written to {self.record}", T.DIM)
+        except GladiatorError as e:
+            self.say(f"error: {e}", T.BAD)
+
+    def choose(self, kind: str, arg: int = 0) -> None:
+        """A button or key: pick a mode (move, leap, attack, extract, mimic) or act at once."""
+        if not self.human_turn():
+            if self.state.done[0]:
+                self.say("The duel is over.", T.BAD)
+            return
+        sp, m = self.game.space, self.legal()
+        if kind == "move" or kind == "leap":
+            lo = sp.move0 if kind == "move" else sp.leap0
+            if m[lo: lo + sp.tiles].any():
+                self.mode = (kind, 0)
+            else:
+                self.refuse_mode(kind)
+            return
+        if kind == "attack":
+            a = sp.attack(arg)
+            if not m[a]:
+                self.refuse(a)
+            elif self.mode == ("attack", arg):
+                self.apply(a)
+            else:
+                self.mode = ("attack", arg)
+            return
+        if kind == "extract":
+            if not m[EXTRACT]:
+                self.refuse(EXTRACT)
+            elif self.mode[0] == "extract":
+                self.apply(EXTRACT)
+            else:
+                self.mode = ("extract", 0)
+            return
+        if kind == "mimic":
+            if m[sp.mimic0: sp.move0].any():
+                self.mode = ("mimic", 0)
+            else:
+                own = int(self.state.unit[0, int(self.state.active[0])])
+                self.refuse(sp.mimic((own + 1) % sp.units))
+            return
+        if kind == "mimic_as":
+            self.apply(sp.mimic(arg))
+            return
+        self.apply({"guard": GUARD, "vent": VENT, "inject": INJECT, "end": END}[kind])
+
+    def refuse_mode(self, kind: str) -> None:
+        """Explain why no tile can be moved or leapt to."""
+        s, sp = self.state, self.game.space
+        a = int(s.active[0])
+        tile = int(s.pos[0, 1 - a])
+        act = sp.move(tile) if kind == "move" else sp.leap(tile)
+        reason = engine.explain(self.game, s, 0, act)
+        if "occupied" in reason:
+            reason = f"no tile within reach to {kind} to"
+        self.say(f"Refused: {reason}", T.BAD)
+
+    def click_tile(self, tile: int) -> None:
+        """A tile chosen with the mouse or the keyboard cursor, in the current mode."""
+        if not self.human_turn():
+            return
+        s, sp = self.state, self.game.space
+        a = int(s.active[0])
+        foe_tile = int(s.pos[0, 1 - a])
+        kind, arg = self.mode
+        if tile == foe_tile:
+            if kind == "attack":
+                self.apply(sp.attack(arg))
+            elif kind == "extract":
+                self.apply(EXTRACT)
+            else:
+                usable = np.flatnonzero(self.preview()["usable"])
+                if usable.size:
+                    self.mode = ("attack", int(usable[0]))
+                else:
+                    self.refuse(sp.attack(0))
+            return
+        if tile == int(s.pos[0, a]):
+            return
+        if kind == "leap":
+            self.apply(sp.leap(tile))
+        else:
+            self.apply(sp.move(tile))
+
+    # ---- input ---------------------------------------------------------------
+    def handle(self, ev: pygame.event.Event) -> None:
+        """Mouse and keys."""
+        lay = self.layout
+        if ev.type == pygame.MOUSEMOTION:
+            self.mouse = ev.pos
+            if lay is not None:
+                t = lay.tile_at(ev.pos)
+                if t is not None:
+                    self.cursor = t
+        elif ev.type == pygame.MOUSEWHEEL:
+            if lay is not None and lay.log.collidepoint(self.mouse):
+                self.scroll_log(3 * int(ev.y))
+        elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
+            self.mouse = ev.pos
+            if press_at(self.buttons, ev.pos) or lay is None:
+                return
+            t = lay.tile_at(ev.pos)
+            if t is not None:
+                self.cursor = t
+                self.click_tile(t)
+        elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 3:
+            self.mode = ("move", 0)
+        elif ev.type == pygame.KEYDOWN:
+            self.key(ev.key)
+
+    def key(self, key: int) -> None:
+        """One key press."""
+        if key == pygame.K_ESCAPE:
+            if self.human_turn() and self.mode[0] != "move":
+                self.mode = ("move", 0)
+            else:
+                self.leave()
+            return
+        if key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.speed_i = min(len(SPEEDS) - 1, self.speed_i + 1)
+            return
+        if key in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_UNDERSCORE):
+            self.speed_i = max(0, self.speed_i - 1)
+            return
+        if key == pygame.K_PAGEUP:
+            self.scroll_log(5)
+            return
+        if key == pygame.K_PAGEDOWN:
+            self.scroll_log(-5)
+            return
+        if self.state.done[0]:
+            if key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_n):
+                self.again()
+            return
+        if self.human_turn():
+            if key in ARROWS:
+                dx, dy = ARROWS[key]
+                w, h = self.game.arena.width, self.game.arena.height
+                x = min(w - 1, max(0, self.cursor % w + dx))
+                y = min(h - 1, max(0, self.cursor // w + dy))
+                self.cursor = y * w + x
+                return
+            if press_key(self.buttons, key):
+                return
+            if key in CONFIRM:
+                self.click_tile(self.cursor)
+            return
+        if key == pygame.K_SPACE:
+            self.paused = not self.paused
+        elif key == pygame.K_RIGHT:
+            self.step_once = True
+
+    def leave(self) -> None:
+        """Esc: back to the title screen, or close the window."""
+        if self.back is not None:
+            self.next = self.back()
+        else:
+            self.quit = True
+
+    def again(self) -> None:
+        """After the end: the title screen, or a new duel with the next seed."""
+        if self.back is not None:
+            self.next = self.back()
+        else:
+            self.next = DuelScreen(self.game, self.units, self.seed + 1, self.controllers, None, None)
+
+    def end_hint(self) -> str:
+        """Keys once the duel is over."""
+        return "Enter: new duel   Esc: leave" if self.back is None else "Enter: title screen   Esc: leave"
+
+    # ---- time ----------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        """Animations run; a bot acts when its animation is over and its delay has passed."""
+        self.anim.update(dt * self.speed)
+        s = self.state
+        if s.done[0] or self.human_turn():
+            self.bot_clock = 0.0
+            self.step_once = False if s.done[0] else self.step_once
+        elif self.step_once:
+            self.step_once = False
+            self.bot_act()
+        elif not self.paused and not self.anim.busy:
+            self.bot_clock += dt * self.speed
+            if self.bot_clock >= BOT_DELAY:
+                self.bot_act()
+        self.build_buttons()
+
+    def bot_act(self) -> None:
+        """The bot of the side to act chooses; the engine steps."""
+        self.bot_clock = 0.0
+        side = int(self.state.active[0])
+        bot = self.bots[side]
+        if bot is None or self.state.done[0]:
+            return
+        a = int(bot.act(self.game, self.state, np.array([0]))[0])
+        self.apply(a)
+
+    def status(self, s: DuelState) -> str:
+        """Top-right text."""
+        if self.watching:
+            return f"{'PAUSED   ' if self.paused else ''}speed x{self.speed:g}"
+        return f"speed x{self.speed:g}"
+
+    # ---- buttons ---------------------------------------------------------------
+    def build_buttons(self) -> None:
+        """The button bar for the current state: actions on a human's turn, playback otherwise."""
+        lay = self.layout
+        if lay is None:
+            return
+        area = lay.bottom
+        fs_h = lay.px(22)
+        status = pygame.Rect(area.left, area.top, area.width, fs_h)
+        area = pygame.Rect(area.left, status.bottom + lay.px(4), area.width, max(1, area.height - fs_h - lay.px(4)))
+        self.status_rect = status
+        specs: list[tuple[str, str, int | None, Callable[[], None], bool, bool]] = []
+        s = self.state
+        if self.human_turn():
+            g, sp, m = self.game, self.game.space, self.legal()
+            a = int(s.active[0])
+            u = int(s.unit[0, a])
+            kind, arg = self.mode
+            if kind == "mimic":
+                for i, unit in enumerate(g.roster):
+                    if m[sp.mimic(i)]:
+                        specs.append((unit.name, str(len(specs) + 1), WEAPON_KEYS[len(specs)] if len(specs) < 4 else None,
+                                      lambda i=i: self.choose("mimic_as", i), True, False))
+                specs.append(("Cancel", "Esc", None, lambda: setattr(self, "mode", ("move", 0)), True, False))
+            else:
+                specs.append(("Move", "M", pygame.K_m, lambda: self.choose("move"), bool(m[sp.move0: sp.leap0].any()), kind == "move"))
+                if g.tables.can_leap[u]:
+                    specs.append(("Leap", "L", pygame.K_l, lambda: self.choose("leap"), bool(m[sp.leap0:].any()), kind == "leap"))
+                pv = self.preview()
+                look = g.roster[self.shown_unit(s, a)]
+                for slot, wp in enumerate(look.weapons):
+                    if pv["usable"][slot]:
+                        lo, hi = int(pv["low"][slot]), int(pv["high"][slot])
+                        label = f"{wp.name} {pv['chance'][slot]:.0%} {lo}-{hi}" if lo != hi else f"{wp.name} {pv['chance'][slot]:.0%} {lo}"
+                    else:
+                        label = wp.name
+                    specs.append((label, str(slot + 1), WEAPON_KEYS[slot], lambda slot=slot: self.choose("attack", slot),
+                                  bool(m[sp.attack(slot)]), kind == "attack" and arg == slot))
+                specs.append(("Guard", "G", pygame.K_g, lambda: self.choose("guard"), bool(m[GUARD]), False))
+                specs.append(("Vent", "V", pygame.K_v, lambda: self.choose("vent"), bool(m[VENT]), False))
+                specs.append(("Inject", "I", pygame.K_i, lambda: self.choose("inject"), bool(m[INJECT]), False))
+                if g.tables.can_extract[u]:
+                    lab = f"Extract core {self.extraction_odds():.0%}" if m[EXTRACT] else "Extract core"
+                    specs.append((lab, "X", pygame.K_x, lambda: self.choose("extract"), bool(m[EXTRACT]), kind == "extract"))
+                if g.tables.can_mimic[u]:
+                    specs.append(("Disguise", "D", pygame.K_d, lambda: self.choose("mimic"), bool(m[sp.mimic0: sp.move0].any()), False))
+                specs.append(("End turn", "E", pygame.K_e, lambda: self.choose("end"), bool(m[END]), False))
+        elif self.watching or s.done[0]:
+            specs.append(("Resume" if self.paused else "Pause", "Space", None, self.toggle_pause, not s.done[0], self.paused))
+            specs.append(("Step", "Right", None, self.request_step, not s.done[0], False))
+            specs.append(("Slower", "-", None, lambda: self.key(pygame.K_MINUS), True, False))
+            specs.append(("Faster", "+", None, lambda: self.key(pygame.K_PLUS), True, False))
+            if s.done[0]:
+                specs.append(("New duel", "Enter", None, self.again, True, False))
+            specs.append(("Leave", "Esc", None, self.leave, True, False))
+        else:
+            specs.append(("Slower", "-", None, lambda: self.key(pygame.K_MINUS), True, False))
+            specs.append(("Faster", "+", None, lambda: self.key(pygame.K_PLUS), True, False))
+            specs.append(("Leave", "Esc", None, self.leave, True, False))
+        rows = 2 if len(specs) > 6 else 1
+        rects = row_of_buttons(area, len(specs), rows, lay.px(6))
+        self.buttons = [Button(r, lab, fn, key, kl, en, sel) for r, (lab, kl, key, fn, en, sel) in zip(rects, specs)]
+
+    def toggle_pause(self) -> None:
+        """Pause or resume the bots."""
+        self.paused = not self.paused
+
+    def request_step(self) -> None:
+        """Let the bot to act take one action."""
+        self.step_once = True
+
+    # ---- drawing ------------------------------------------------------------------
+    def draw_overlay(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
+        """Reachable tiles, the target with its odds, the cursor."""
+        if not self.human_turn() or self.anim.busy or s is not self.state:
+            return
+        sp, m = self.game.space, self.legal()
+        kind, arg = self.mode
+        foe_tile = int(s.pos[0, 1 - int(s.active[0])])
+        if kind in ("move", "leap"):
+            lo = sp.move0 if kind == "move" else sp.leap0
+            tiles = np.flatnonzero(m[lo: lo + sp.tiles])
+            col = T.MOVE_HL if kind == "move" else T.LEAP_HL
+            hl = pygame.Surface((lay.tile, lay.tile), pygame.SRCALPHA)
+            hl.fill((*col, 70))
+            pygame.draw.rect(hl, (*col, 170), hl.get_rect(), max(1, lay.tile // 14))
+            for t in tiles:
+                surf.blit(hl, lay.tile_rect(int(t)))
+        elif kind in ("attack", "extract"):
+            r = lay.tile_rect(foe_tile)
+            pygame.draw.rect(surf, T.TARGET_HL, r.inflate(lay.tile // 6, lay.tile // 6), max(2, lay.tile // 10), border_radius=lay.tile // 5)
+            if kind == "attack":
+                pv = self.preview()
+                lo, hi = int(pv["low"][arg]), int(pv["high"][arg])
+                txt = f"{pv['chance'][arg]:.0%} to hit, {lo}-{hi} damage" if lo != hi else f"{pv['chance'][arg]:.0%} to hit, {lo} damage"
+            else:
+                txt = f"core extraction odds {self.extraction_odds():.0%}"
+            lab = T.text(txt + "  (click / Enter)", lay.px(20), T.TEXT)
+            box = lab.get_rect(midbottom=(r.centerx, r.top - lay.px(6)))
+            box.clamp_ip(lay.board)
+            back = pygame.Surface(box.inflate(lay.px(10), lay.px(6)).size, pygame.SRCALPHA)
+            back.fill((10, 10, 16, 200))
+            surf.blit(back, box.inflate(lay.px(10), lay.px(6)))
+            surf.blit(lab, box)
+        if 0 <= self.cursor < sp.tiles:
+            pygame.draw.rect(surf, T.CURSOR, lay.tile_rect(self.cursor), max(1, lay.tile // 16))
+
+    def draw_bottom(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
+        """Status line and buttons."""
+        if not self.buttons:
+            self.build_buttons()
+        st = getattr(self, "status_rect", None)
+        if st is not None and st.width > 10:
+            if self.state.done[0]:
+                msg = "The duel is over."
+            elif self.human_turn():
+                a = int(self.state.active[0])
+                hint = {"move": "click a blue tile to move", "leap": "click a purple tile to leap",
+                        "attack": "click the target or press the key again to attack",
+                        "extract": "click the target or press X again to reach for the core",
+                        "mimic": "choose a suit to disguise as"}[self.mode[0]]
+                msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}; arrows + Enter work too."
+            else:
+                a = int(self.state.active[0])
+                msg = f"{self.name_for(self.state, a)} ({self.controllers[a]}) is choosing..."
+            surf.blit(T.fit_text(msg, lay.px(20), st.width, T.DIM), st.topleft)
+        super().draw_bottom(surf, lay, s)
