@@ -227,8 +227,8 @@ def sweep(
                           "points": [{"value": v, "win_rate": t.win_rate(0), "interval": list(t.win_interval(0)),
                                       "wins": t.wins, "draws": t.draws} for v, t in points]}))
     else:
-        tab = Table(title=f"{fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}")
-        for col in (fp.text, f"{fp.unit} wins", "95% interval", "draws", ""):
+        tab = Table(title=f"{fp.text}: {fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}")
+        for col in ("value", f"{fp.unit} wins", "95% interval", "draws", ""):
             tab.add_column(col, justify="right" if col else "left")
         for v, t in points:
             lo, hi = t.win_interval(0)

@@ -1,0 +1,297 @@
+"""The batch runner through its public interface: same totals however the work is spread, duels that
+replay alone from their seed, overrides, results files that resume, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gladiator.batch import apply_overrides, make_spec, run, run_chunk
+from gladiator.batch.runner import ChunkResult
+from gladiator.bots import make_bot
+from gladiator.cli import main
+from gladiator.duel import game_for, play_duel
+
+UNITS = ("rouge", "viola")
+ARENA = "concert_hall"
+
+
+def spec_of(catalog, n: int, seed: int = 11, pairing: bool = True, sets=(), bots=("greedy", "greedy")):
+    """A run of rouge against viola in the concert hall."""
+    cat = apply_overrides(catalog, list(sets))
+    return make_spec(cat, UNITS, ARENA, n, seed, bots, pairing, list(sets))
+
+
+def rows_of(spec, **kw) -> tuple:
+    """Totals of a run and every duel's row, sorted by duel index."""
+    chunks: list[ChunkResult] = []
+    total = run(spec, on_chunk=chunks.append, **kw)
+    rows = np.concatenate([c.rows for c in chunks])
+    return total, rows[np.argsort(rows["duel"])]
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the command line in-process: (exit code, stdout, stderr)."""
+    try:
+        code = main(list(args))
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    got = capsys.readouterr()
+    return code or 0, got.out, got.err
+
+
+def test_totals_are_the_same_for_any_number_of_workers_and_batch_size(catalog) -> None:
+    spec = spec_of(catalog, 1500)
+    assert spec.chunks >= 2
+    base, base_rows = rows_of(spec, workers=1, batch_size=4096)
+    for kw in ({"workers": 2, "batch_size": 4096}, {"workers": 2, "batch_size": 37}, {"workers": 1, "batch_size": 300}):
+        total, rows = rows_of(spec, **kw)
+        assert total == base, kw
+        assert np.array_equal(rows, base_rows), kw
+    assert base.n == 1500 and base.wins[0] + base.wins[1] + base.draws == 1500
+
+
+def test_batch_size_one_gives_the_same_duels(catalog) -> None:
+    spec = spec_of(catalog, 24)
+    a = run_chunk(spec, 0, batch_size=4096)
+    b = run_chunk(spec, 0, batch_size=1)
+    assert np.array_equal(a.rows, b.rows)
+
+
+def test_a_duel_of_a_batch_replays_alone_from_its_seed(catalog) -> None:
+    spec = spec_of(catalog, 40, seed=5)
+    rows = run_chunk(spec, 0).rows
+    game = game_for(catalog, ARENA)
+    bots = (make_bot("greedy"), make_bot("greedy"))
+    for i in (0, 1, 2, 3, 17, 38, 39):
+        units = spec.duel_units(i)
+        assert units == (UNITS[::-1] if i % 2 else UNITS)
+        res = play_duel(game, units, spec.duel_seed(i), bots, events=False)
+        r = rows[i]
+        assert int(r["seed"]) == spec.duel_seed(i)
+        assert (res.winner_index if res.winner_index is not None else -1) == int(r["winner"])
+        assert res.turns == int(r["turns"]) and len(res.actions) == int(r["actions"])
+        assert res.state.integrity[0].tolist() == r["integrity"].tolist()
+
+
+def test_the_swapped_duel_replays_with_the_duel_command(catalog, capsys) -> None:
+    spec = spec_of(catalog, 4, seed=9)
+    rows = run_chunk(spec, 0).rows
+    code, out, _ = cli(capsys, "duel", "viola", "rouge", "--arena", ARENA, "--seed", str(spec.duel_seed(1)), "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["winner_index"] == int(rows[1]["winner"]) and d["turns"] == int(rows[1]["turns"])
+    assert spec.duel_seed(0) == spec.duel_seed(1) != spec.duel_seed(2)
+
+
+def test_pairing_swaps_sides_and_a_mirror_match_comes_out_even(catalog) -> None:
+    cat = catalog
+    spec = make_spec(cat, ("rouge", "rouge"), ARENA, 400, 3, ("greedy", "greedy"))
+    total = run(spec)
+    lo, hi = total.win_interval(0)
+    assert lo <= 0.5 <= hi
+    unpaired = spec_of(catalog, 200, pairing=False)
+    assert unpaired.duel_seed(0) != unpaired.duel_seed(1) and unpaired.duel_units(1) == UNITS
+
+
+def test_set_override_changes_the_unit_for_the_run(catalog) -> None:
+    weak = run(spec_of(catalog, 200, sets=["viola.stats.integrity=1"]))
+    assert weak.wins[0] >= 190  # a one-point Viola falls to Rouge
+    spec = spec_of(catalog, 200, sets=["viola.weapons.aria_cannon.accuracy=0.1", "viola.stats.firepower=9"])
+    assert spec.hashes != spec_of(catalog, 200).hashes
+    before = catalog.unit("viola").stats.firepower
+    changed = apply_overrides(catalog, [f"viola.stats.firepower={before + 1}"])
+    assert changed.unit("viola").stats.firepower == before + 1
+    assert catalog.unit("viola").stats.firepower == before  # the catalog it came from is untouched
+
+
+@pytest.mark.parametrize("setting,words", [
+    ("viola.stats.firepowr=8", "no field 'firepowr'"),
+    ("viola.stats.firepower=lots", "valid integer"),
+    ("viola.stats.firepower=-3", "greater than or equal"),
+    ("nobody.stats.firepower=3", "unknown unit 'nobody'"),
+    ("viola.weapons.bazooka.range=3", "no entry 'bazooka'"),
+    ("viola.stats.firepower", "expected UNIT.FIELD=VALUE"),
+])
+def test_bad_set_is_one_line_and_exit_2(capsys, setting: str, words: str) -> None:
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "10", "--set", setting)
+    assert code == 2
+    assert words in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args,words", [
+    (["-n", "0"], "-n must be at least 1"),
+    (["--seed", "-4"], "--seed must be 0 or more"),
+    (["--workers", "0"], "--workers must be at least 1"),
+    (["--batch-size", "0"], "--batch-size must be at least 1"),
+    (["--out", "/nonexistent-folder/x.sqlite"], "does not exist"),
+    (["--bot", "clever"], "unknown bot"),
+    (["--arena", "moon"], "unknown arena"),
+])
+def test_bad_batch_input_is_one_line_and_exit_2(capsys, args: list[str], words: str) -> None:
+    code, out, err = cli(capsys, "batch", "rouge", "viola", *args)
+    assert code == 2, err
+    assert words in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_json_summary_has_the_promised_fields(capsys, tmp_path: Path) -> None:
+    csv_path = tmp_path / "duels.csv"
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "60", "--seed", "2", "--workers", "1", "--json", "--csv", str(csv_path))
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["units"] == ["rouge", "viola"]
+    assert sum(d["wins"]) + d["draws"] == 60
+    assert set(d["outcomes"]) == {"destroyed", "core_extracted", "shutdown", "draw"}
+    assert sum(d["outcomes"].values()) == 60
+    assert d["mean_turns"] > 0 and d["duels_per_second"] > 0
+    lines = csv_path.read_text().splitlines()
+    assert lines[0].startswith("duel,seed,unit_a,unit_b,winner,outcome,turns")
+    assert len(lines) == 61
+    first = lines[1].split(",")
+    assert first[2:4] == ["rouge", "viola"] and lines[2].split(",")[2:4] == ["viola", "rouge"]
+
+
+def test_table_summary_prints_intervals_outcomes_and_throughput(capsys) -> None:
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "40", "--workers", "1")
+    assert code == 0, err
+    for words in ("rouge wins", "viola wins", "95% interval", "core extracted", "Duel length", "First mover", "Side bias", "duels/s"):
+        assert words in out
+
+
+def test_results_file_refuses_another_command_and_keeps_its_results(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    code, first, _ = cli(capsys, "batch", "rouge", "viola", "-n", "600", "--seed", "1", "--workers", "1", "--json", "--out", str(db))
+    assert code == 0
+    stored = sqlite3.connect(db).execute("SELECT COUNT(*), SUM(duels) FROM chunks").fetchone()
+    assert stored[1] == 600
+    code, _, err = cli(capsys, "batch", "rouge", "viola", "-n", "600", "--seed", "2", "--out", str(db))
+    assert code == 2 and "another command" in err and "seed" in err
+    code, _, err = cli(capsys, "batch", "rouge", "viola", "-n", "600", "--seed", "1", "--set", "viola.stats.armor=5", "--out", str(db))
+    assert code == 2 and "another command" in err
+    assert sqlite3.connect(db).execute("SELECT COUNT(*), SUM(duels) FROM chunks").fetchone() == stored
+    # the same command again: nothing left to play, same totals
+    code, again, _ = cli(capsys, "batch", "rouge", "viola", "-n", "600", "--seed", "1", "--workers", "2", "--json", "--out", str(db))
+    a, b = json.loads(first), json.loads(again)
+    assert code == 0 and b["duels_this_run"] == 0
+    for k in ("wins", "draws", "outcomes", "mean_turns", "actions"):
+        assert a[k] == b[k]
+
+
+def test_a_file_that_is_not_a_results_file_is_refused(capsys, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database at all, just some text" * 20)
+    code, _, err = cli(capsys, "batch", "rouge", "viola", "-n", "10", "--out", str(junk))
+    assert code == 2 and "--out" in err
+
+
+def _gladiator(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gladiator", *args]
+
+
+def _stored(db: Path) -> int:
+    try:
+        con = sqlite3.connect(db, timeout=1)
+        try:
+            return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.0) -> subprocess.Popen:
+    proc = subprocess.Popen(_gladiator(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists() and _stored(db) >= chunks:
+            break
+        time.sleep(0.02)
+    return proc
+
+
+def test_a_killed_run_resumes_to_the_totals_of_an_uninterrupted_run(tmp_path: Path) -> None:
+    n, seed = 8192, 21  # 16 chunks of 512 duels
+    common = ["batch", "rouge", "viola", "-n", str(n), "--seed", str(seed), "--json"]
+    db = tmp_path / "killed.sqlite"
+    proc = _start_and_wait(common + ["--workers", "1", "--batch-size", "64", "--out", str(db)], db, chunks=2)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    part = _stored(db)
+    assert 2 <= part < 16, "the run should have been killed part-way"
+    done = subprocess.run(_gladiator(*common, "--workers", "2", "--out", str(db)), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    resumed = json.loads(done.stdout)
+    assert resumed["duels_this_run"] == n - 512 * part
+    whole = subprocess.run(_gladiator(*common, "--workers", "2"), capture_output=True, text=True, timeout=120)
+    fresh = json.loads(whole.stdout)
+    for k in ("duels", "wins", "draws", "outcomes", "mean_turns", "median_turns", "first_mover_win_rate", "actions", "turns_histogram"):
+        assert resumed[k] == fresh[k], k
+
+
+def test_ctrl_c_prints_the_summary_of_what_finished(tmp_path: Path) -> None:
+    db = tmp_path / "ctrl_c.sqlite"
+    proc = _start_and_wait(["batch", "rouge", "viola", "-n", "8192", "--json", "--workers", "2", "--batch-size", "64",
+                            "--out", str(db)], db, chunks=1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    d = json.loads(out)
+    assert 0 < d["duels"] < 8192 and d["complete"] is False
+    assert d["duels"] == 512 * _stored(db)
+    assert "interrupted" in err and "Traceback" not in err
+
+
+def test_sweep_and_balance_find_the_known_answer(capsys, tmp_path: Path) -> None:
+    # rouge2 is Rouge under another name: at Rouge's own integrity the paired duels come out exactly even
+    units = tmp_path / "units"
+    units.mkdir()
+    rouge = (Path(__file__).resolve().parent.parent / "units" / "rouge.yaml").read_text()
+    (units / "rouge2.yaml").write_text(rouge.replace("id: rouge", "id: rouge2"))
+    code, out, err = cli(capsys, "sweep", "rouge2.stats.integrity=30:90:30", "--vs", "rouge", "-n", "200", "--workers", "1",
+                         "--units", str(units), "--json")
+    assert code == 0, err
+    pts = {p["value"]: p["win_rate"] for p in json.loads(out)["points"]}
+    assert pts[60] == 0.5
+    assert pts[30] < 0.5 < pts[90]
+    code, out, err = cli(capsys, "balance", "rouge2.stats.integrity", "--vs", "rouge", "--min", "20", "--max", "100", "-n", "200",
+                         "--workers", "1", "--units", str(units), "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["value"] == 60 and d["win_rate"] == 0.5
+    assert d["interval"][0] < 0.5 < d["interval"][1]
+    assert d["yaml"] == "integrity: 60" and d["file"].endswith("rouge2.yaml:9")
+
+
+def test_matrix_prints_every_pairing(capsys) -> None:
+    code, out, err = cli(capsys, "matrix", "rouge", "viola", "jaron", "-n", "40", "--workers", "1", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    r = d["rates"]
+    assert len(d["pairs"]) == 3 and r[0][0] is None
+    assert r[0][1] + r[1][0] <= 1.0 + 1e-12
+
+
+def test_png_without_matplotlib_says_how_to_install_it(capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails as if not installed
+    code, _, err = cli(capsys, "matrix", "rouge", "viola", "-n", "10", "--png", str(tmp_path / "m.png"))
+    assert code == 2 and "pip install 'gladiator[plots]'" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_png_is_drawn_with_matplotlib(capsys, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "sweep.png"
+    code, _, err = cli(capsys, "sweep", "viola.stats.firepower=0:4:2", "--vs", "rouge", "-n", "20", "--workers", "1", "--png", str(png))
+    assert code == 0, err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
