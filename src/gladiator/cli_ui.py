@@ -1,9 +1,175 @@
-"""Commands of the pygame window: play, watch, replay (issue 4). Imports pygame only inside commands."""
+"""Commands of the pygame window: play, watch, replay (issue 4).
+
+A front end over `gladiator.ui`: it parses options and opens the window. pygame is
+imported only inside the commands (through gladiator.ui); every user error is one line
+and exit code 2 (see `gladiator.cli.main`).
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Optional
+
 import typer
+
+from gladiator.errors import GladiatorError
+
+UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
+ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
+SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
+ShotOpt = typer.Option(None, "--screenshot", help="Render --frames frames (no display needed) and save the last as PNG.")
+FramesOpt = typer.Option(60, "--frames", help="Frames to render before --screenshot saves (60 a second of play).")
 
 
 def register(app: typer.Typer) -> None:
     """Add the window commands to the `gladiator` app."""
+    app.command("play")(play)
+    app.command("watch")(watch)
+    app.command("replay")(replay)
+
+
+def play(
+    unit: Optional[str] = typer.Argument(None, help="Your gladiator (side A); none opens the title screen."),
+    vs: str = typer.Option("viola", "--vs", help="The opponent (side B)."),
+    arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
+    seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
+    bot: str = typer.Option("greedy", "--bot", help="The opponent's bot (random, greedy)."),
+    vs_human: bool = typer.Option(False, "--vs-human", help="Two people at one screen, taking turns."),
+    record: Optional[Path] = typer.Option(None, "--record", help="Write a replay of the duel to this file when it ends."),
+    size: str = SizeOpt,
+    screenshot: Optional[Path] = ShotOpt,
+    frames: int = FramesOpt,
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Play a duel in the window against a bot (or a friend with --vs-human)."""
+    wh = _size(size)
+    _check(seed, frames, screenshot)
+    if unit is None:
+        from gladiator.ui.app import run_title
+
+        run_title(units, arenas, seed, wh, screenshot, frames)
+        return
+    controllers = ("human", "human" if vs_human else _bot(bot))
+    _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
+
+
+def watch(
+    unit_a: str = typer.Argument("rouge", help="Side A."),
+    unit_b: str = typer.Argument("viola", help="Side B."),
+    arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
+    seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
+    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy)."),
+    bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),
+    bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),
+    speed: float = typer.Option(1.0, "--speed", help="Playback speed, 0.25 to 32 (+/- change it in the window)."),
+    record: Optional[Path] = typer.Option(None, "--record", help="Write a replay of the duel to this file when it ends."),
+    size: str = SizeOpt,
+    screenshot: Optional[Path] = ShotOpt,
+    frames: int = FramesOpt,
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
+    from gladiator.cli import pick_bots
+
+    wh = _size(size)
+    _check(seed, frames, screenshot)
+    if not (0 < speed <= 1000):
+        raise GladiatorError(f"--speed must be above 0, got {speed}")
+    names = pick_bots(bot, bot_a, bot_b)
+    _duel(unit_a, unit_b, arena, seed, names, record, wh, screenshot, frames, units, arenas, speed)
+
+
+def replay(
+    path: Path = typer.Argument(..., help="A replay file (gladiator duel --record, or --record in the window)."),
+    at: int = typer.Option(0, "--at", help="Start at this action (paused); 0 plays from the start."),
+    size: str = SizeOpt,
+    screenshot: Optional[Path] = ShotOpt,
+    frames: int = FramesOpt,
+) -> None:
+    """Play back a recorded duel: Space pauses, Left/Right step, PgUp/PgDn jump a turn, the timeline jumps anywhere."""
+    from gladiator.replay import load_replay
+
+    wh = _size(size)
+    _check(0, frames, screenshot)
+    game, data = load_replay(path)
+    from gladiator.replay import replay_states
+
+    replay_states(game, data)  # a replay that diverges is refused before the window opens
+    if at < 0 or at > len(data["actions"]):
+        raise GladiatorError(f"--at must be between 0 and {len(data['actions'])}, got {at}")
+    _prepare(screenshot)
+    from gladiator.ui.app import run_screen
+    from gladiator.ui.replay_view import ReplayScreen
+
+    def make() -> ReplayScreen:
+        scr = ReplayScreen(game, data)
+        if at:
+            scr.goto(at)
+            scr.playing = False
+        return scr
+
+    run_screen(make, wh, screenshot, frames)
+
+
+def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[str, str], record: Optional[Path],
+          size: tuple[int, int], screenshot: Optional[Path], frames: int,
+          units: Optional[list[Path]], arenas: Optional[list[Path]], speed: float) -> None:
+    from gladiator.cli import load
+    from gladiator.duel import game_for
+
+    cat = load(units, arenas)
+    cat.unit(unit_a), cat.unit(unit_b)
+    game = game_for(cat, arena)
+    _prepare(screenshot)
+    from gladiator.ui.app import run_screen
+    from gladiator.ui.board import SPEEDS
+    from gladiator.ui.play import DuelScreen
+
+    def make() -> DuelScreen:
+        scr = DuelScreen(game, (unit_a, unit_b), seed, controllers, None, record)
+        scr.speed_i = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+        return scr
+
+    run_screen(make, size, screenshot, frames)
+
+
+def _bot(name: str) -> str:
+    from gladiator.bots import BOTS
+
+    if name not in BOTS:
+        raise GladiatorError(f"unknown bot {name!r}; known bots: {', '.join(sorted(BOTS))}")
+    return name
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise GladiatorError(f"--size must look like 1280x720, got {text!r}") from None
+    if not (1 <= w <= 10000 and 1 <= h <= 10000):
+        raise GladiatorError(f"--size must be between 1x1 and 10000x10000, got {text!r}")
+    return w, h
+
+
+def _check(seed: int, frames: int, screenshot: Optional[Path]) -> None:
+    if seed < 0:
+        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    if frames < 1:
+        raise GladiatorError(f"--frames must be 1 or more, got {frames}")
+    if screenshot is not None and screenshot.suffix.lower() not in (".png", ".bmp", ".tga", ".jpg", ".jpeg"):
+        raise GladiatorError(f"--screenshot must name a .png file, got {screenshot}")
+
+
+def _prepare(screenshot: Optional[Path]) -> None:
+    """Without a display, only a screenshot can be rendered (on SDL's dummy driver)."""
+    from gladiator.ui.app import has_display
+
+    if has_display():
+        return
+    if screenshot is None:
+        raise GladiatorError("no display to open a window on (set DISPLAY, or use --screenshot FILE; "
+                             "`gladiator duel` prints a duel as text)")
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
