@@ -79,6 +79,12 @@ def unit() -> Callable[..., Unit]:
 
 
 @pytest.fixture
+def arena() -> Callable[..., Arena]:
+    """Factory of arenas from ASCII maps (see build_arena)."""
+    return build_arena
+
+
+@pytest.fixture
 def duel() -> Callable[..., tuple[Game, DuelState]]:
     """Factory of one-duel scenarios (see build_duel)."""
     return build_duel
