@@ -96,7 +96,15 @@ class App:
             if screenshot is not None:
                 self.save(screenshot)
         finally:
-            pygame.quit()
+            close()
+
+
+def close() -> None:
+    """Close the window and forget fonts and text made for it."""
+    from gladiator.ui import theme
+
+    theme.forget()
+    pygame.quit()
 
 
 def run_screen(make: Callable[[], Screen], size: tuple[int, int] = SIZE, screenshot: Path | str | None = None,

@@ -54,6 +54,12 @@ def font(size: int) -> pygame.font.Font:
     return f
 
 
+def forget() -> None:
+    """Drop cached fonts and text (before pygame is shut down)."""
+    _fonts.clear()
+    text.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def text(s: str, size: int, color: tuple[int, int, int] = TEXT) -> pygame.Surface:
     """A rendered line of text, cached."""

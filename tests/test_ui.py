@@ -1,0 +1,336 @@
+"""The window, driven headless (SDL's dummy video driver) by scripted mouse and key events."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import random  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+pygame = pytest.importorskip("pygame")
+
+from gladiator import engine  # noqa: E402
+from gladiator.bots import make_bot  # noqa: E402
+from gladiator.catalog.loader import load_catalog  # noqa: E402
+from gladiator.duel import game_for, play_duel  # noqa: E402
+from gladiator.game import END, EXTRACT, GUARD, INJECT, VENT  # noqa: E402
+from gladiator.replay import make_replay, replay_states, save_replay, state_digest  # noqa: E402
+from gladiator.ui.app import App  # noqa: E402
+from gladiator.ui.play import DuelScreen  # noqa: E402
+from gladiator.ui.replay_view import ReplayScreen  # noqa: E402
+from gladiator.ui.title import TitleScreen  # noqa: E402
+
+DT = 1 / 60
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def key(k: int) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="", scancode=0)
+
+
+def click(pos: tuple[float, float], button: int = 1) -> list[pygame.event.Event]:
+    p = (int(pos[0]), int(pos[1]))
+    return [pygame.event.Event(pygame.MOUSEMOTION, pos=p, rel=(0, 0), buttons=(0, 0, 0)),
+            pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=p, button=button),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=p, button=button)]
+
+
+def button(screen, label: str):
+    hits = [b for b in screen.buttons if b.label == label or b.label.startswith(label + " ")]
+    assert hits, f"no button {label!r} among {[b.label for b in screen.buttons]}"
+    return hits[0]
+
+
+def new_app(screen, size=(1280, 720)) -> App:
+    app = App(screen, size)
+    app.frame([], DT)
+    return app
+
+
+def inputs_for(screen: DuelScreen, action: int, n: int) -> list[list[pygame.event.Event]]:
+    """Mouse and key events (one list per frame) a player would use to choose `action`; varies with `n`."""
+    sp, lay, g = screen.game.space, screen.layout, screen.game
+    kind, arg = sp.kind(action)
+    if kind in ("move", "leap"):
+        mode_key = pygame.K_m if kind == "move" else pygame.K_l
+        if n % 2 == 0:
+            return [[key(mode_key)], click(lay.tile_center(arg))]
+        frames = [[key(mode_key)]]  # keyboard: walk the cursor to the tile, then Enter
+        w = g.arena.width
+        cx, cy = screen.cursor % w, screen.cursor // w
+        tx, ty = arg % w, arg // w
+        steps = [key(pygame.K_RIGHT if tx > cx else pygame.K_LEFT)] * abs(tx - cx)
+        steps += [key(pygame.K_DOWN if ty > cy else pygame.K_UP)] * abs(ty - cy)
+        return frames + [steps + [key(pygame.K_RETURN)]]
+    if kind == "attack":
+        foe = int(screen.state.pos[0, 1 - int(screen.state.active[0])])
+        label = g.roster[screen.shown_unit(screen.state, int(screen.state.active[0]))].weapons[arg].name
+        if n % 2 == 0:
+            return [click(button(screen, label).rect.center), click(lay.tile_center(foe))]
+        return [[key(pygame.K_1 + arg)], [key(pygame.K_1 + arg)]]
+    if kind == "extract":
+        return [[key(pygame.K_x)], [key(pygame.K_x)]]
+    if kind == "mimic":
+        return [[key(pygame.K_d)], "mimic"]
+    if action == GUARD:
+        return [[key(pygame.K_g)]]
+    if action == VENT:
+        return [click(button(screen, "Vent").rect.center)]
+    if action == INJECT:
+        return [[key(pygame.K_i)]]
+    assert action == END
+    return [[key(pygame.K_e)]] if n % 2 else [click(button(screen, "End turn").rect.center)]
+
+
+def play_by_input(app: App, screen: DuelScreen, chooser, max_actions: int = 400) -> list[int]:
+    """Play the human turns by input events (actions picked by `chooser`); bots act on their own."""
+    chosen: list[int] = []
+    frames = 0
+    while not screen.state.done[0] and frames < 20000:
+        frames += 1
+        if not screen.human_turn():
+            app.frame([], 0.1)
+            continue
+        a = int(chooser.act(screen.game, screen.state, np.array([0]))[0])
+        before = len(screen.actions)
+        for evs in inputs_for(screen, a, len(chosen)):
+            if evs == "mimic":
+                name = screen.game.roster[a - screen.game.space.mimic0].name
+                evs = click(button(screen, name).rect.center)
+            app.frame(evs, DT)
+        assert screen.actions[before:] == [a], f"input for action {screen.game.space.kind(a)} took {screen.actions[before:]}"
+        chosen.append(a)
+        assert len(chosen) < max_actions
+    return chosen
+
+
+def test_whole_duel_played_by_mouse_and_keys_against_a_bot(catalog):
+    game = game_for(catalog, "concert_hall")
+    screen = DuelScreen(game, ("rouge", "viola"), 11, ("human", "greedy"))
+    app = new_app(screen)
+    chosen = play_by_input(app, screen, make_bot("greedy"))
+    assert screen.state.done[0]
+    assert chosen and set(chosen) <= set(screen.actions)
+    final, _ = replay_states(game, {"units": ["rouge", "viola"], "seed": 11, "actions": screen.actions})
+    assert state_digest(final) == state_digest(screen.state)
+    for _ in range(90):  # the end animations run out and the result is drawn
+        app.frame([], DT)
+    assert not screen.anim.busy
+    assert any("wins" in line or "Draw" in line for line, _ in screen.log_lines)
+
+
+def test_hot_seat_duel_with_every_kind_of_input(catalog):
+    game = game_for(catalog, "rooftops")
+    screen = DuelScreen(game, ("jaron", "rouge"), 3, ("human", "human"))
+    app = new_app(screen)
+    chosen = play_by_input(app, screen, make_bot("random"))
+    kinds = {game.space.kind(a)[0] for a in chosen}
+    assert screen.state.done[0]
+    assert {"move", "end"} <= kinds
+
+
+def test_refused_actions_are_explained_in_the_log(catalog):
+    game = game_for(catalog, "concert_hall")
+    screen = DuelScreen(game, ("rouge", "viola"), 1, ("human", "greedy"))
+    app = new_app(screen)
+    assert screen.human_turn()
+    app.frame([key(pygame.K_v)], DT)  # no heat to vent
+    assert screen.actions == []
+    assert "no heat to vent" in screen.log_lines[-1][0]
+    wall = int(np.flatnonzero(~game.geo.passable)[0])
+    app.frame(click(screen.layout.tile_center(wall)), DT)
+    assert screen.actions == []
+    assert screen.log_lines[-1][0].startswith("Refused:") and "wall" in screen.log_lines[-1][0]
+    app.frame([key(pygame.K_1)], DT)  # the target is out of reach
+    assert screen.actions == [] and "Refused:" in screen.log_lines[-1][0]
+
+
+def test_disguise_shows_the_disguised_suit_to_the_other_side(catalog):
+    game = game_for(catalog, "open_field")
+    screen = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "human"))
+    app = new_app(screen)
+    assert int(screen.state.active[0]) == 0  # Rouge is quicker
+    app.frame([key(pygame.K_e)], DT)
+    assert int(screen.state.active[0]) == 1
+    app.frame([key(pygame.K_d)], DT)
+    app.frame(click(button(screen, "Rouge").rect.center), DT)
+    rouge = game.unit_index("rouge")
+    assert int(screen.state.disguise[0, 1]) == rouge
+    assert screen.name_for(screen.state, 1) == "Jaron as Rouge"  # Jaron sees himself
+    app.frame([key(pygame.K_e)], DT)
+    assert int(screen.state.active[0]) == 0
+    assert screen.viewer() == 0
+    assert screen.shown_unit(screen.state, 1) == rouge
+    assert screen.name_for(screen.state, 1) == "Rouge"  # Rouge sees only the disguise
+    assert int(engine.observe(game, screen.state, 0)["foe_unit"][0]) == rouge
+
+
+def test_watch_mode_pause_step_speed_and_end(catalog):
+    game = game_for(catalog, "concert_hall")
+    screen = DuelScreen(game, ("rouge", "viola"), 7, ("greedy", "greedy"))
+    app = new_app(screen)
+    app.frame([key(pygame.K_SPACE)], DT)
+    assert screen.paused
+    for _ in range(60):
+        app.frame([], DT)
+    assert screen.actions == []
+    app.frame([key(pygame.K_RIGHT)], DT)
+    assert len(screen.actions) == 1
+    app.frame([key(pygame.K_PLUS), key(pygame.K_PLUS)], DT)
+    assert screen.speed == 4.0
+    app.frame([key(pygame.K_MINUS)], DT)
+    assert screen.speed == 2.0
+    app.frame([key(pygame.K_SPACE)] + [key(pygame.K_PLUS)] * 8, DT)
+    for _ in range(3000):
+        if screen.state.done[0]:
+            break
+        app.frame([], 0.05)
+    assert screen.state.done[0]
+    res = play_duel(game, ("rouge", "viola"), 7, (make_bot("greedy"), make_bot("greedy")), events=False)
+    assert screen.actions == res.actions
+    app.frame([key(pygame.K_ESCAPE)], DT)
+    assert not app.running
+
+
+def test_title_screen_choices_by_keys_and_mouse(catalog):
+    title = TitleScreen(catalog, seed=7)
+    app = new_app(title)
+    assert title.choice()["units"] == ("rouge", "viola")
+    app.frame([key(pygame.K_RIGHT)], DT)  # Gladiator A: next unit
+    units = sorted(catalog.units)
+    assert title.choice()["units"][0] == units[(units.index("rouge") + 1) % len(units)]
+    app.frame([key(pygame.K_DOWN), key(pygame.K_RIGHT)], DT)  # A is played by: next
+    assert title.choice()["controllers"][0] != "human"
+    arena_row = title.row_rects[4]
+    right = [b for b in title.buttons if b.label == ">" and arena_row.collidepoint(b.rect.center)][0]
+    before = title.choice()["arena"]
+    app.frame(click(right.rect.center), DT)
+    assert title.choice()["arena"] != before
+    app.frame([key(pygame.K_DOWN)] + [key(pygame.K_RIGHT)] * 3, DT)  # the arena row was chosen; below it the seed: 7 -> 10
+    c = title.choice()
+    assert c["seed"] == 10
+    fight = [b for b in title.buttons if b.label == "FIGHT"][0]
+    app.frame(click(fight.rect.center), DT)
+    duel = app.screen
+    assert isinstance(duel, DuelScreen)
+    assert duel.units == c["units"] and duel.controllers == c["controllers"]
+    assert duel.game.arena.id == c["arena"] and duel.seed == 10
+    app.frame([key(pygame.K_ESCAPE)], DT)
+    assert app.screen is title
+    app.frame([key(pygame.K_ESCAPE)], DT)
+    assert not app.running
+
+
+@pytest.fixture(scope="module")
+def recorded(catalog, tmp_path_factory):
+    game = game_for(catalog, "nectar_depot")
+    res = play_duel(game, ("viola", "jaron"), 4, (make_bot("greedy"), make_bot("random")))
+    path = tmp_path_factory.mktemp("replays") / "duel.json"
+    save_replay(path, make_replay(game, res, ("greedy", "random")))
+    from gladiator.replay import load_replay
+
+    return load_replay(path)
+
+
+def test_replay_steps_forward_and_back_to_the_engine_state(recorded):
+    game, data = recorded
+    screen = ReplayScreen(game, data)
+    app = new_app(screen)
+    app.frame([key(pygame.K_SPACE)], DT)  # pause
+    assert not screen.playing and screen.at == 0
+    n = len(data["actions"])
+    fwd = min(n, 25)
+    for i in range(fwd):
+        app.frame([key(pygame.K_RIGHT)], DT)
+    assert screen.at == fwd
+    assert state_digest(screen.state) == state_digest(replay_states(game, data, upto=fwd)[0])
+    for i in range(7):
+        app.frame([key(pygame.K_LEFT)], DT)
+    assert state_digest(screen.state) == state_digest(replay_states(game, data, upto=fwd - 7)[0])
+    app.frame(click(button(screen, "Step").rect.center), DT)
+    assert state_digest(screen.state) == state_digest(replay_states(game, data, upto=fwd - 6)[0])
+    app.frame([key(pygame.K_END)], DT)
+    assert screen.at == n and screen.state.done[0]
+    assert state_digest(screen.state) == data["result"]["digest"]
+    app.frame([key(pygame.K_HOME)], DT)
+    assert screen.at == 0
+    tl = screen.timeline
+    app.frame(click((tl.left + tl.width // 2, tl.centery)), DT)  # the timeline's middle
+    assert abs(screen.at - n // 2) <= 1
+    assert state_digest(screen.state) == state_digest(replay_states(game, data, upto=screen.at)[0])
+    app.frame([key(pygame.K_PAGEDOWN)], DT)
+    k = screen.at
+    assert screen.turn_at[k] == int(screen.state.turn[0])
+    assert k == 0 or screen.turn_at[k - 1] < screen.turn_at[k]
+
+
+def test_random_event_flood_does_not_crash(catalog, recorded):
+    rnd = random.Random(1234)
+    game = game_for(catalog, "concert_hall")
+    keys = [pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN, pygame.K_RETURN, pygame.K_SPACE, pygame.K_ESCAPE,
+            pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_m, pygame.K_l, pygame.K_g, pygame.K_v, pygame.K_i,
+            pygame.K_x, pygame.K_d, pygame.K_e, pygame.K_n, pygame.K_r, pygame.K_PLUS, pygame.K_MINUS, pygame.K_HOME,
+            pygame.K_END, pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_TAB, pygame.K_a, pygame.K_z]
+    makers = [
+        lambda: TitleScreen(catalog),
+        lambda: DuelScreen(game, ("rouge", "jaron"), 2, ("human", "human")),
+        lambda: DuelScreen(game, ("jaron", "viola"), 3, ("human", "random")),
+        lambda: DuelScreen(game, ("rouge", "viola"), 4, ("random", "greedy")),
+        lambda: ReplayScreen(*recorded),
+    ]
+    total = 0
+    for make in makers:
+        app = new_app(make())
+        for _ in range(70):
+            evs = []
+            for _ in range(10):
+                r = rnd.random()
+                W, H = app.surface.get_size()
+                pos = (rnd.randrange(-20, W + 20), rnd.randrange(-20, H + 20))
+                if r < 0.45:
+                    k = rnd.choice(keys) if rnd.random() < 0.9 else rnd.randrange(0, 1 << 30)
+                    if k == pygame.K_ESCAPE and rnd.random() < 0.7:
+                        k = pygame.K_m
+                    evs.append(key(k))
+                elif r < 0.8:
+                    evs.append(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=rnd.choice([1, 1, 1, 2, 3, 4, 5])))
+                elif r < 0.9:
+                    evs.append(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(1, 1), buttons=(rnd.random() < 0.3, 0, 0)))
+                elif r < 0.95:
+                    evs.append(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=rnd.choice([-3, -1, 1, 3]), flipped=False))
+                else:
+                    evs.append(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+                total += 1
+            if rnd.random() < 0.06:
+                size = rnd.choice([(1, 1), (37, 23), (160, 90), (640, 360), (1280, 720), (1600, 500), (300, 900)])
+                pygame.display.set_mode(size, pygame.RESIZABLE)
+                evs.append(pygame.event.Event(pygame.VIDEORESIZE, size=size, w=size[0], h=size[1]))
+            if not app.frame(evs, rnd.choice([0.0, DT, 0.1, 0.3])):
+                app = new_app(make())
+        pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
+    assert total >= 3000
+
+
+def test_tiny_window_and_closing_at_any_moment(catalog):
+    game = game_for(catalog, "rooftops")
+    for size in ((1, 1), (12, 9), (90, 50)):
+        pygame.display.set_mode(size, pygame.RESIZABLE)
+        app = App(DuelScreen(game, ("rouge", "viola"), 1, ("greedy", "greedy")), size)
+        for _ in range(40):
+            assert app.frame([], 0.1)
+    pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
+    app = new_app(DuelScreen(game, ("rouge", "viola"), 1, ("greedy", "greedy")))
+    app.screen.speed_i = 7
+    for _ in range(5):
+        app.frame([], 0.02)  # mid-animation
+    assert not app.frame([pygame.event.Event(pygame.QUIT)], DT)
+    assert not app.frame([], DT)
