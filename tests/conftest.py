@@ -105,3 +105,21 @@ def forced(hit: float = 0.0, damage: float = 0.0, extract: float = 0.0) -> np.nd
 def draws() -> Callable[..., np.ndarray]:
     """Factory of forced draws (see forced)."""
     return forced
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run the `gladiator` command line in-process: returns (exit code, stdout, stderr)."""
+    from gladiator.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
