@@ -14,7 +14,7 @@ from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, damage, damage_roll, extraction_odds, hit_terms, in_rear_arc, leap_reach, weapon_unit,
+    HIT_TERMS, active_weapon_unit, damage, damage_roll, extraction_odds, hit_terms, in_rear_arc, leap_reach, weapon_unit,
 )
 from gladiator.rules.legal import attack_mask, explain, legal_mask
 from gladiator.rules.turns import end_turn, start_turn
@@ -104,22 +104,34 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
 
     The target's evasion and armor are its true ones; `usable` says whether the slot can fire now.
     """
+    # the terms of rules.combat.hit_terms and damage, added in the same order, for every slot at once
     B = state.batch
+    t, geo = game.tables, game.geo
     ar = np.arange(B)
     a = state.active.astype(np.intp)
-    wu = weapon_unit(state)[ar, a]
-    out = {k: np.zeros((B, W)) for k in ("chance", "low", "high", "expected")}
-    for slot in range(W):
-        sl = np.full(B, slot)
-        terms = hit_terms(game, state, ar, sl)
-        lo = damage(game, state, ar, sl, game.tables.w_low[wu, slot], terms["is_rear"])
-        hi = damage(game, state, ar, sl, game.tables.w_high[wu, slot], terms["is_rear"])
-        out["chance"][:, slot] = terms["chance"]
-        out["low"][:, slot] = lo
-        out["high"][:, slot] = hi
-        out["expected"][:, slot] = terms["chance"] * (lo + hi) / 2.0
-    out["usable"] = attack_mask(game, state) & (state.ap >= 1)[:, None]
-    return out
+    e = 1 - a
+    wu = active_weapon_unit(state, ar, a)
+    tu = state.unit[ar, e]
+    pa, pe = state.pos[ar, a], state.pos[ar, e]
+    rear = in_rear_arc(game, state, ar)
+    ranged = t.w_ranged[wu]  # (B, W)
+    total = t.w_accuracy[wu] + (-K.EVASION_PER_AGILITY * t.agility[tu])[:, None]
+    total = total + np.where(state.guard[ar, e], -K.GUARD_PENALTY, 0.0)[:, None]
+    total = total + np.where(ranged & geo.cover[pe][:, None], -K.COVER_PENALTY, 0.0)
+    total = total + np.where(ranged & (geo.high[pa] & ~geo.high[pe])[:, None], K.HIGH_GROUND_BONUS, 0.0)
+    total = total + np.where(rear, K.REAR_BONUS, 0.0)[:, None]
+    total = total + np.where(state.exposed[ar, e], K.EXPOSED_BONUS, 0.0)[:, None]
+    chance = np.clip(total, K.MIN_HIT, K.MAX_HIT)
+    fp = np.where(ranged, t.firepower[state.unit[ar, a]][:, None], 0)
+    armor = t.armor[tu][:, None]
+
+    def dmg(roll: np.ndarray) -> np.ndarray:
+        extra = np.where(rear[:, None], roll // K.REAR_DAMAGE_DIVISOR, 0)
+        return np.maximum(0, roll + fp + extra - armor)
+
+    lo, hi = dmg(t.w_low[wu]), dmg(t.w_high[wu])
+    return {"chance": chance, "low": lo.astype(np.float64), "high": hi.astype(np.float64),
+            "expected": chance * (lo + hi) / 2.0, "usable": attack_mask(game, state) & (state.ap >= 1)[:, None]}
 
 
 def extraction_preview(game: Game, state: DuelState) -> np.ndarray:

@@ -29,7 +29,14 @@ def in_rear_arc(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
     pa = xy[state.pos[idx, a]].astype(np.int32)
     pe = xy[state.pos[idx, e]].astype(np.int32)
     f = DIRECTIONS[state.facing[idx, e]].astype(np.int32)
-    return ((pa - pe) * f).sum(axis=1) < 0
+    d = pa - pe
+    return d[:, 0] * f[:, 0] + d[:, 1] * f[:, 1] < 0
+
+
+def active_weapon_unit(state: DuelState, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Roster index whose weapons side `side` fights with in duels `idx`: its disguise, if any."""
+    d = state.disguise[idx, side]
+    return np.where(d >= 0, d, state.unit[idx, side])
 
 
 def hit_terms(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray) -> dict[str, np.ndarray]:
@@ -37,7 +44,7 @@ def hit_terms(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray) -
     t = game.tables
     a = state.active[idx].astype(np.intp)
     e = 1 - a
-    wu = weapon_unit(state)[idx, a]
+    wu = active_weapon_unit(state, idx, a)
     tu = state.unit[idx, e]
     ranged = t.w_ranged[wu, slot]
     pa, pe = state.pos[idx, a], state.pos[idx, e]
@@ -62,7 +69,7 @@ def damage(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, roll
     t = game.tables
     a = state.active[idx].astype(np.intp)
     e = 1 - a
-    wu = weapon_unit(state)[idx, a]
+    wu = active_weapon_unit(state, idx, a)
     fp = np.where(t.w_ranged[wu, slot], t.firepower[state.unit[idx, a]], 0)
     rear_extra = np.where(rear, roll // K.REAR_DAMAGE_DIVISOR, 0)
     return np.maximum(0, roll + fp + rear_extra - t.armor[state.unit[idx, e]])
@@ -70,7 +77,7 @@ def damage(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, roll
 
 def damage_roll(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, u: np.ndarray) -> np.ndarray:
     """The weapon's damage roll from a uniform draw u in [0, 1): low + floor(u * (high - low + 1))."""
-    wu = weapon_unit(state)[idx, state.active[idx].astype(np.intp)]
+    wu = active_weapon_unit(state, idx, state.active[idx].astype(np.intp))
     lo, hi = game.tables.w_low[wu, slot], game.tables.w_high[wu, slot]
     return lo + np.minimum(np.floor(u * (hi - lo + 1)).astype(np.int64), hi - lo)
 
