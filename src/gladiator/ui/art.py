@@ -127,7 +127,7 @@ def mech(surf: pygame.Surface, center: tuple[float, float], tile: int, unit: Uni
     `state` is "ok", "guard", "down" (destroyed or shut down); `lift` raises it off the ground (leaps).
     """
     cx, cy = float(center[0]), float(center[1])
-    s = max(4.0, float(tile) * 1.2)
+    s = max(4.0, float(tile) * 1.1)
     color: Color = unit.rgb
     if state == "down":
         color = T.mix(color, (60, 60, 66), 0.65)
@@ -147,50 +147,69 @@ def mech(surf: pygame.Surface, center: tuple[float, float], tile: int, unit: Uni
     shadow = pygame.Surface(sh.size, pygame.SRCALPHA)
     pygame.draw.ellipse(shadow, (0, 0, 0, 90), shadow.get_rect())
     surf.blit(shadow, sh)
-    if ring is not None:
-        pygame.draw.circle(surf, ring, (int(cx), int(cy - lift * s)), int(s * 0.47), max(1, int(s / 14)))
-    # legs / treads
-    for side in (-1, 1):
-        a, b = at(-0.25, side * 0.22), at(0.22, side * 0.22)
-        pygame.draw.line(surf, T.shade(color, 0.35), a, b, max(2, int(s * 0.14)))
+    def poly(pts: list[tuple[float, float]]) -> list[tuple[int, int]]:
+        return [at(f, p) for f, p in pts]
+
+    line_w = max(1, int(s / 28))
     abilities = set(unit.abilities)
-    if "leap" in abilities:  # swept back fins of an agile suit
-        for side in (-1, 1):
-            pygame.draw.polygon(surf, dark, [at(-0.05, side * 0.2), at(-0.42, side * 0.42), at(-0.3, side * 0.12)])
-    if "mimic" in abilities and state != "down":  # jester points
-        for side in (-1, 0, 1):
-            tip = at(-0.38 + 0.08 * abs(side), side * 0.34)
-            pygame.draw.polygon(surf, dark, [at(-0.1, side * 0.16 - 0.08), tip, at(-0.1, side * 0.16 + 0.08)])
-            pygame.draw.circle(surf, T.ACCENT, tip, max(1, int(s * 0.045)))
-    # shoulders
+    # legs and feet
     for side in (-1, 1):
-        pygame.draw.circle(surf, dark, at(0.0, side * 0.3), max(2, int(s * 0.13)))
-        pygame.draw.circle(surf, color, at(0.0, side * 0.3), max(1, int(s * 0.1)))
-    # weapon arm: a barrel for a gunner, a blade for a duellist
+        leg = poly([(0.16, side * 0.12), (0.16, side * 0.26), (-0.3, side * 0.26), (-0.3, side * 0.12)])
+        pygame.draw.polygon(surf, T.shade(color, 0.3), leg)
+        foot = poly([(0.22, side * 0.13), (0.22, side * 0.25), (0.08, side * 0.25), (0.08, side * 0.13)])
+        pygame.draw.polygon(surf, T.shade(color, 0.55), foot)
+    if "leap" in abilities:  # swept-back thruster fins of an agile suit
+        for side in (-1, 1):
+            fin = poly([(-0.1, side * 0.16), (-0.44, side * 0.4), (-0.34, side * 0.1)])
+            pygame.draw.polygon(surf, dark, fin)
+            pygame.draw.polygon(surf, light, fin, line_w)
+    if "mimic" in abilities and state != "down":  # jester points with bells
+        for side in (-1, 0, 1):
+            tip = at(-0.42 + 0.1 * abs(side), side * 0.3)
+            base = [at(-0.12, side * 0.12 - 0.07), tip, at(-0.12, side * 0.12 + 0.07)]
+            pygame.draw.polygon(surf, T.shade(color, 0.7) if side else dark, base)
+            pygame.draw.circle(surf, T.ACCENT if side else (230, 60, 90), tip, max(1, int(s * 0.045)))
+    # torso: a chamfered box
+    torso = poly([(0.22, -0.2), (0.27, -0.1), (0.27, 0.1), (0.22, 0.2), (-0.2, 0.2), (-0.25, 0.1), (-0.25, -0.1), (-0.2, -0.2)])
+    pygame.draw.polygon(surf, color, torso)
+    pygame.draw.polygon(surf, dark, torso, line_w)
+    plate = poly([(-0.05, -0.13), (-0.05, 0.13), (-0.18, 0.13), (-0.18, -0.13)])
+    pygame.draw.polygon(surf, T.shade(color, 0.8), plate)
+    # shoulders and the weapon arm: a barrel for a gunner, a blade for a duellist
     ranged = [w for w in unit.weapons if w.kind == "ranged"]
-    if ranged and (len(ranged) * 2 >= len(unit.weapons)):
-        pygame.draw.line(surf, T.shade(color, 0.3), at(0.0, 0.3), at(0.5, 0.3), max(2, int(s * 0.12)))
-        pygame.draw.line(surf, light, at(0.1, 0.3), at(0.48, 0.3), max(1, int(s * 0.05)))
+    gunner = bool(ranged) and len(ranged) * 2 >= len(unit.weapons)
+    if gunner:
+        barrel = poly([(0.54, 0.26), (0.54, 0.37), (0.0, 0.37), (0.0, 0.26)])
+        pygame.draw.polygon(surf, T.shade(color, 0.35), barrel)
+        pygame.draw.line(surf, light, at(0.12, 0.315), at(0.5, 0.315), max(1, int(s * 0.03)))
+        pygame.draw.circle(surf, (255, 230, 160) if state != "down" else dark, at(0.54, 0.315), max(1, int(s * 0.04)))
     else:
-        pygame.draw.line(surf, (225, 230, 240), at(0.05, 0.3), at(0.5, 0.22), max(1, int(s * 0.07)))
-    # body
-    c = (int(cx), int(cy - lift * s))
-    r = max(2, int(s * 0.26))
-    pygame.gfxdraw.filled_circle(surf, c[0], c[1], r, dark)
-    pygame.gfxdraw.filled_circle(surf, c[0], c[1], max(1, r - max(1, int(s * 0.04))), color)
+        blade = poly([(0.06, 0.3), (0.56, 0.24), (0.6, 0.2), (0.06, 0.25)])
+        pygame.draw.polygon(surf, (225, 232, 244) if state != "down" else (90, 90, 96), blade)
+    for side in (-1, 1):
+        pad = poly([(0.14, side * 0.2), (0.14, side * 0.36), (-0.12, side * 0.36), (-0.12, side * 0.2)])
+        pygame.draw.polygon(surf, T.shade(color, 0.85), pad)
+        pygame.draw.polygon(surf, dark, pad, line_w)
+    # cockpit and visor: the visor is the facing marker
+    c = at(0.04, 0.0)
+    r = max(2, int(s * 0.11))
+    pygame.gfxdraw.filled_circle(surf, c[0], c[1], r, light)
     pygame.gfxdraw.aacircle(surf, c[0], c[1], r, dark)
-    hl = at(-0.06, -0.08)
-    pygame.draw.circle(surf, light, hl, max(1, int(s * 0.07)))
-    # facing marker: a bright visor wedge
-    visor = [at(0.34, 0.0), at(0.12, -0.13), at(0.12, 0.13)]
-    vc = (40, 44, 52) if state == "down" else (240, 248, 255)
-    pygame.draw.polygon(surf, vc, visor)
+    visor = poly([(0.4, 0.0), (0.2, -0.11), (0.2, 0.11)])
     if state == "down":
+        pygame.draw.polygon(surf, (40, 44, 52), visor)
         for d in (-1, 1):
-            pygame.draw.line(surf, (20, 20, 24), at(0.1 + 0.12, -0.12 * d), at(0.1 - 0.12, 0.12 * d), max(1, int(s * 0.06)))
+            pygame.draw.line(surf, (20, 20, 24), at(0.16, -0.1 * d), at(-0.08, 0.1 * d), max(1, int(s * 0.05)))
+    else:
+        pygame.draw.polygon(surf, (235, 250, 255), visor)
+        pygame.draw.polygon(surf, T.shade(color, 0.4), visor, max(1, line_w // 2))
+    if ring is not None:
+        pygame.draw.circle(surf, ring, (int(cx), int(cy - lift * s)), int(s * 0.46), max(1, int(s / 16)))
     if state == "guard":
-        pygame.draw.arc(surf, (150, 210, 255), pygame.Rect(c[0] - int(s * 0.44), c[1] - int(s * 0.44), int(s * 0.88), int(s * 0.88)),
-                        -math.atan2(fy, fx) - 1.0, -math.atan2(fy, fx) + 1.0, max(2, int(s * 0.08)))
+        rr = pygame.Rect(0, 0, int(s * 0.9), int(s * 0.9))
+        rr.center = (int(cx), int(cy - lift * s))
+        ang = -math.atan2(fy, fx)
+        pygame.draw.arc(surf, (150, 210, 255), rr, ang - 1.0, ang + 1.0, max(2, int(s * 0.07)))
 
 
 def core(surf: pygame.Surface, center: tuple[float, float], radius: float, spin: float = 0.0) -> None:

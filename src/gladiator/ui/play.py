@@ -392,7 +392,7 @@ class DuelScreen(DuelView):
             specs.append(("Faster", "+", None, lambda: self.key(pygame.K_PLUS), True, False))
             specs.append(("Leave", "Esc", None, self.leave, True, False))
         rows = 2 if len(specs) > 6 else 1
-        rects = row_of_buttons(area, len(specs), rows, lay.px(6))
+        rects = row_of_buttons(area, len(specs), rows, lay.px(6), lay.px(46))
         self.buttons = [Button(r, lab, fn, key, kl, en, sel) for r, (lab, kl, key, fn, en, sel) in zip(rects, specs)]
 
     def toggle_pause(self) -> None:

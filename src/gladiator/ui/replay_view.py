@@ -199,7 +199,7 @@ class ReplayScreen(DuelView):
             ("Faster", "+", lambda: self.key(pygame.K_PLUS)),
             ("Leave", "Esc", lambda: self.key(pygame.K_ESCAPE)),
         ]
-        rects = row_of_buttons(brow, len(specs), 1, lay.px(6))
+        rects = row_of_buttons(brow, len(specs), 1, lay.px(6), lay.px(50))
         self.buttons = [Button(r, lab, fn, None, kl, True, lab == "Pause") for r, (lab, kl, fn) in zip(rects, specs)]
 
     def draw_bottom(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
@@ -210,17 +210,17 @@ class ReplayScreen(DuelView):
         if tl.width > 4 and tl.height > 2:
             pygame.draw.rect(surf, T.PANEL, tl, border_radius=tl.height // 3)
             n = max(1, self.total)
+            done = tl.copy()
+            done.width = int(self.at / n * tl.width)
+            if done.width > 0:
+                pygame.draw.rect(surf, T.shade(T.ACCENT, 0.55), done, border_radius=tl.height // 3)
             last = None
             for k, t in enumerate(self.turn_at):
                 if t != last:
                     x = tl.left + int(k / n * tl.width)
                     major = t % 10 == 0
-                    pygame.draw.line(surf, T.DIM if major else T.FAINT, (x, tl.top + (0 if major else tl.height // 2)), (x, tl.bottom - 1))
+                    pygame.draw.line(surf, T.TEXT if major else T.DIM, (x, tl.top + (2 if major else tl.height // 2)), (x, tl.bottom - 2))
                     last = t
-            done = tl.copy()
-            done.width = int(self.at / n * tl.width)
-            if done.width > 0:
-                pygame.draw.rect(surf, T.shade(T.ACCENT, 0.55), done, border_radius=tl.height // 3)
             pygame.draw.rect(surf, T.PANEL_EDGE, tl, 1, border_radius=tl.height // 3)
             knob = (tl.left + int(self.at / n * tl.width), tl.centery)
             pygame.draw.circle(surf, T.ACCENT, knob, max(3, tl.height // 2))

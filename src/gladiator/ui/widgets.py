@@ -90,15 +90,18 @@ def press_key(buttons: list[Button], key: int) -> bool:
     return False
 
 
-def row_of_buttons(area: pygame.Rect, n: int, rows: int = 1, gap: int = 6) -> list[pygame.Rect]:
-    """`n` equal button rectangles filling `area` in `rows` rows."""
+def row_of_buttons(area: pygame.Rect, n: int, rows: int = 1, gap: int = 6, max_h: int | None = None) -> list[pygame.Rect]:
+    """`n` equal button rectangles filling `area` in `rows` rows (each at most `max_h` tall, centred)."""
     if n <= 0:
         return []
     per = -(-n // rows)
     w = max(1, (area.width - gap * (per - 1)) // per)
     h = max(1, (area.height - gap * (rows - 1)) // rows)
+    if max_h is not None:
+        h = max(1, min(h, max_h))
+    top = area.top + max(0, (area.height - rows * h - gap * (rows - 1)) // 2)
     out = []
     for i in range(n):
         r, c = divmod(i, per)
-        out.append(pygame.Rect(area.left + c * (w + gap), area.top + r * (h + gap), w, h))
+        out.append(pygame.Rect(area.left + c * (w + gap), top + r * (h + gap), w, h))
     return out

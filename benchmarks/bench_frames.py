@@ -1,0 +1,78 @@
+"""Frame time of the window over bot-vs-bot duels at 1280x720: median and 99th percentile.
+
+Runs under Xvfb when `xvfb-run` is available and there is no display (re-executing itself),
+else on SDL's dummy driver. Each frame is input + update + drawing + flip, at a fixed 60 Hz
+time step with the bots at speed x4 so that many actions and animations fall in the run.
+
+    python benchmarks/bench_frames.py [--duels 5] [--frames 1500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main() -> None:
+    """Measure and print the figures."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--duels", type=int, default=5, help="bot-vs-bot duels to run (different seeds)")
+    p.add_argument("--frames", type=int, default=1500, help="frames per duel at most")
+    p.add_argument("--speed", type=float, default=4.0, help="bot and animation speed")
+    p.add_argument("--dummy", action="store_true", help="use SDL's dummy driver even if Xvfb is there")
+    args = p.parse_args()
+    if not args.dummy and not os.environ.get("DISPLAY") and shutil.which("xvfb-run") and not os.environ.get("_BENCH_XVFB"):
+        env = dict(os.environ, _BENCH_XVFB="1")
+        env.pop("SDL_VIDEODRIVER", None)
+        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", sys.executable, *sys.argv]
+        sys.exit(subprocess.call(cmd, env=env))
+    if args.dummy or not os.environ.get("DISPLAY"):
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+
+    import pygame
+
+    from gladiator.catalog.loader import load_catalog
+    from gladiator.duel import game_for
+    from gladiator.ui.app import App, close
+    from gladiator.ui.board import SPEEDS
+    from gladiator.ui.play import DuelScreen
+
+    cat = load_catalog()
+    pairs = [("rouge", "viola", "concert_hall"), ("jaron", "viola", "nectar_depot"), ("rouge", "jaron", "rooftops"),
+             ("viola", "nean", "open_field"), ("rouge", "viola", "rooftops")]
+    times: list[float] = []
+    actions = 0
+    for d in range(args.duels):
+        a, b, arena = pairs[d % len(pairs)]
+        game = game_for(cat, arena)
+        screen = DuelScreen(game, (a, b), 100 + d, ("greedy", "greedy"))
+        screen.speed_i = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - args.speed))
+        app = App(screen, (1280, 720))
+        for _ in range(30):  # warm-up: fonts, arena surface
+            app.frame(pygame.event.get(), 1 / 60)
+        for _ in range(args.frames):
+            t0 = time.perf_counter()
+            app.frame(pygame.event.get(), 1 / 60)
+            times.append(time.perf_counter() - t0)
+            if screen.state.done[0] and not screen.anim.busy:
+                break
+        actions += len(screen.actions)
+    driver = pygame.display.get_driver()
+    close()
+    times.sort()
+    ms = [t * 1000 for t in times]
+    p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
+    print(f"video driver: {driver}; {len(ms)} frames over {args.duels} duels ({actions} actions) at 1280x720")
+    print(f"frame time: median {statistics.median(ms):.2f} ms, 99th percentile {p99:.2f} ms, max {ms[-1]:.2f} ms")
+    print(f"target: median below 8 ms -> {'OK' if statistics.median(ms) < 8 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
