@@ -60,6 +60,39 @@ def tile(game: Game, x: int, y: int) -> int:
     return y * game.geo.width + x
 
 
+UNIT_YAML = """\
+# a plain suit for tests that edit unit files
+id: plain
+name: Plain Suit
+color: "#7f8c8d"
+stats:
+  integrity: 60
+  armor: 1
+  agility: 3
+  speed: 3
+weapons:
+  - id: rifle
+    name: Rifle
+    kind: ranged
+    range: 5
+    accuracy: 0.7
+    damage: [4, 7]
+  - id: baton
+    name: Baton
+    kind: melee
+    range: 1
+    accuracy: 0.75
+    damage: [4, 6]
+abilities: []
+"""
+
+
+@pytest.fixture
+def unit_yaml() -> str:
+    """The text of a valid unit file (id `plain`) for tests to break or copy."""
+    return UNIT_YAML
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The shipped units and arenas."""

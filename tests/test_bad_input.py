@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from gladiator.catalog.loader import builtin_dir
-
-NEAN = (builtin_dir("units") / "nean.yaml").read_text(encoding="utf-8")
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -43,14 +40,14 @@ def _one_line(code: int, err: str) -> str:
 
 
 BROKEN_UNITS = [
-    # (name, how to break nean.yaml, the line to point at, field named, words)
+    # (name, how to break the plain unit file, the line to point at, field named, words)
     ("malformed_yaml", lambda t: t.replace("  armor: 1", "  armor: [1"), "armor: [1", None, "malformed YAML"),
     ("unknown_field", lambda t: t.replace("  armor: 1", "  armour: 1"), "armour: 1", "stats.armour", "unknown field"),
-    ("missing_field", lambda t: t.replace("    kind: melee\n", ""), "id: shock_baton", "weapons.1.kind", "missing field"),
-    ("missing_top_field", lambda t: t.replace("name: Nean Suit\n", ""), "id: nean", "name", "missing field"),
+    ("missing_field", lambda t: t.replace("    kind: melee\n", ""), "id: baton", "weapons.1.kind", "missing field"),
+    ("missing_top_field", lambda t: t.replace("name: Plain Suit\n", ""), "id: plain", "name", "missing field"),
     ("wrong_type", lambda t: t.replace("  speed: 3", "  speed: fast"), "speed: fast", "stats.speed", "integer"),
     ("negative_stat", lambda t: t.replace("  armor: 1", "  armor: -1"), "armor: -1", "stats.armor", "greater than or equal to 0"),
-    ("accuracy_above_one", lambda t: t.replace("accuracy: 0.7", "accuracy: 1.5"), "accuracy: 1.5", "weapons.0.accuracy", "less than or equal to 1"),
+    ("accuracy_above_one", lambda t: t.replace("accuracy: 0.7\n", "accuracy: 1.5\n"), "accuracy: 1.5", "weapons.0.accuracy", "less than or equal to 1"),
     ("accuracy_below_zero", lambda t: t.replace("accuracy: 0.75", "accuracy: -0.1"), "accuracy: -0.1", "weapons.1.accuracy", "greater than or equal to 0"),
     ("bad_damage", lambda t: t.replace("damage: [4, 7]", "damage: [7, 4]"), "damage: [7, 4]", "weapons.0.damage", "low <= high"),
     ("bad_colour", lambda t: t.replace('color: "#7f8c8d"', "color: grey"), "color: grey", "color", "#rrggbb"),
@@ -59,9 +56,9 @@ BROKEN_UNITS = [
 
 
 @pytest.mark.parametrize("name, breaks, where, field, words", BROKEN_UNITS, ids=[b[0] for b in BROKEN_UNITS])
-def test_a_broken_unit_file_is_one_line_naming_file_line_and_field(cli, tmp_path, name, breaks, where, field, words):
-    text = breaks(NEAN)
-    assert text != NEAN
+def test_a_broken_unit_file_is_one_line_naming_file_line_and_field(cli, tmp_path, unit_yaml, name, breaks, where, field, words):
+    text = breaks(unit_yaml)
+    assert text != unit_yaml
     path = _unit_file(tmp_path, text)
     code, _, err = cli("duel", "rouge", "viola", "--units", path.parent)
     line = _one_line(code, err)
@@ -144,11 +141,11 @@ def test_the_installed_command_fails_cleanly_too(tmp_path):
     assert r.stderr.startswith("error: unknown unit 'nobody'")
 
 
-def test_several_broken_files_are_still_one_line(cli, tmp_path):
+def test_several_broken_files_are_still_one_line(cli, tmp_path, unit_yaml):
     folder = tmp_path / "units"
     folder.mkdir()
-    (folder / "a.yaml").write_text(NEAN.replace("id: nean", "id: a").replace("  armor: 1", "  armor: -1"))
-    (folder / "b.yaml").write_text(NEAN.replace("id: nean", "id: b").replace("  speed: 3", "  speed: fast"))
+    (folder / "a.yaml").write_text(unit_yaml.replace("id: plain", "id: a").replace("  armor: 1", "  armor: -1"))
+    (folder / "b.yaml").write_text(unit_yaml.replace("id: plain", "id: b").replace("  speed: 3", "  speed: fast"))
     code, _, err = cli("duel", "rouge", "viola", "--units", folder)
     line = _one_line(code, err)
     assert "a.yaml" in line and "1 more problem" in line and "gladiator validate" in line

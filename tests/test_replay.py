@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from gladiator.bots import make_bot
-from gladiator.catalog.loader import builtin_dir
 from gladiator.duel import game_for, play_duel
 from gladiator.errors import ReplayError
 from gladiator.replay import load_replay, make_replay, replay_states, save_replay, state_digest, verify
@@ -145,16 +144,16 @@ def test_a_changed_result_is_caught(cli, recorded):
     _one_line_error(code, err, "diverges", "turns")
 
 
-def test_a_replay_still_verifies_after_the_unit_files_change(cli, tmp_path):
+def test_a_replay_still_verifies_after_the_unit_files_change(cli, tmp_path, unit_yaml):
     units = tmp_path / "units"
     units.mkdir()
     mine = units / "rival.yaml"
-    text = (builtin_dir("units") / "nean.yaml").read_text().replace("id: nean", "id: rival")
+    text = unit_yaml.replace("id: plain", "id: rival")
     mine.write_text(text)
     path = tmp_path / "rival.json"
     code, _, err = cli("duel", "rival", "rouge", "--seed", "4", "--quiet", "--units", units, "--record", path)
     assert code == 0, err
-    mine.write_text(text.replace("integrity: 60", "integrity: 200").replace("accuracy: 0.7", "accuracy: 0.95"))
+    mine.write_text(text.replace("integrity: 60", "integrity: 200").replace("accuracy: 0.7\n", "accuracy: 0.95\n"))
     shutil.rmtree(units)  # even with the files gone, the replay carries its own data
     code, out, err = cli("verify", path)
     assert code == 0, err
