@@ -138,7 +138,7 @@ def list_units(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Pat
     cat = load(units, arenas)
     t = Table(title="Units")
     for col in ("id", "name", "integrity", "armor", "agility", "firepower", "speed", "AP", "heat cap", "Nectar", "weapons", "abilities"):
-        t.add_column(col)
+        t.add_column(col, **_id_column(col, cat.units))
     for u in sorted(cat.units.values(), key=lambda u: u.id):
         s = u.stats
         t.add_row(u.id, f"[{u.color}]{u.name}[/]", *(str(v) for v in (s.integrity, s.armor, s.agility, s.firepower, s.speed, s.actions, s.heat_capacity, s.nectar)),
@@ -154,7 +154,7 @@ def list_arenas(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Pa
     cat = load(units, arenas)
     t = Table(title="Arenas")
     for col in ("id", "name", "size", "turn limit", "cover", "high", "hazard", "caches"):
-        t.add_column(col)
+        t.add_column(col, **_id_column(col, cat.arenas))
     for a in sorted(cat.arenas.values(), key=lambda a: a.id):
         m = a.map
         t.add_row(a.id, a.name, f"{a.width}x{a.height}", str(a.turn_limit), *(str(m.count(c)) for c in (COVER, HIGH, HAZARD, CACHE)))
@@ -177,7 +177,7 @@ def show(name: str = typer.Argument(..., help="A unit or arena id."),
         out.print(t)
         w = Table(title="Weapons")
         for col in ("id", "name", "kind", "range", "accuracy", "damage", "heat", "melt", "nectar"):
-            w.add_column(col)
+            w.add_column(col, **_id_column(col, {wp.id: wp for wp in u.weapons}))
         for wp in u.weapons:
             lo, hi = wp.damage_range
             w.add_row(wp.id, wp.name, wp.kind, str(wp.range), f"{wp.accuracy:.0%}", f"{lo}-{hi}" if lo != hi else str(lo), str(wp.heat), str(wp.melt), str(wp.nectar))
@@ -254,6 +254,11 @@ def _register_front_ends() -> None:
 
 
 _register_front_ends()
+
+
+def _id_column(col: str, items: dict[str, Any]) -> dict[str, Any]:
+    """Column options that keep ids whole on a narrow terminal: they are what the user types."""
+    return {"no_wrap": True, "min_width": max(map(len, items), default=2)} if col == "id" else {}
 
 
 def _line_of(text: str, key: str) -> int | None:
