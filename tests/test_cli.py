@@ -1,0 +1,112 @@
+"""The `gladiator` command line: duel (log, --json, bots), units, arenas, show, python -m gladiator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gladiator import RULES_VERSION
+
+
+def test_duel_prints_a_combat_log_and_the_result(cli):
+    code, out, err = cli("duel", "rouge", "viola", "--arena", "concert_hall", "--seed", "7")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert "Rouge" in lines[0] and "Viola" in lines[0] and "seed 7" in lines[0]
+    assert any(line.startswith("-- Turn 1:") for line in lines)
+    attacks = [line for line in lines if "hit chance" in line]
+    assert attacks and all("accuracy" in a and "roll" in a for a in attacks)
+    assert any(("HIT for" in a and "target integrity" in a) or "MISS" in a for a in attacks)
+    assert lines[-1].startswith("Result: ")
+    assert any(w in lines[-1] for w in ("destroyed", "core extracted", "shutdown", "draw"))
+
+
+def test_duel_json(cli):
+    code, out, err = cli("duel", "rouge", "viola", "--arena", "concert_hall", "--seed", "7", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["units"] == ["rouge", "viola"] and data["seed"] == 7
+    assert data["outcome"] in ("destroyed", "core_extracted", "shutdown", "draw")
+    assert data["winner_index"] in (0, 1, None)
+    assert data["winner"] == (None if data["winner_index"] is None else data["units"][data["winner_index"]])
+    assert isinstance(data["turns"], int) and data["turns"] >= 1
+    assert data["rules_version"] == RULES_VERSION and data["bots"] == ["greedy", "greedy"]
+
+
+def test_the_same_seed_gives_the_same_duel(cli):
+    runs = [cli("duel", "jaron", "nean", "--seed", "3", "--bot", "random")[1] for _ in range(2)]
+    assert runs[0] == runs[1]
+    other = cli("duel", "jaron", "nean", "--seed", "4", "--bot", "random")[1]
+    assert other != runs[0]
+
+
+@pytest.mark.parametrize("args, bots", [
+    (("--bot", "random"), ["random", "random"]),
+    (("--bot-a", "random"), ["random", "greedy"]),
+    (("--bot", "random", "--bot-b", "greedy"), ["random", "greedy"]),
+])
+def test_bots_are_chosen_per_side(cli, args, bots):
+    code, out, err = cli("duel", "viola", "jaron", "--seed", "1", "--json", *args)
+    assert code == 0, err
+    assert json.loads(out)["bots"] == bots
+
+
+def test_duel_with_the_users_own_units_and_arenas(cli, tmp_path, unit_yaml):
+    (tmp_path / "u").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "u" / "plain.yaml").write_text(unit_yaml)
+    (tmp_path / "a" / "box.yaml").write_text("id: box\nname: Box\nturn_limit: 20\nmap: |\n  A...\n  ...B\n")
+    code, out, err = cli("duel", "plain", "rouge", "--arena", "box", "--units", tmp_path / "u", "--arenas", tmp_path / "a", "--json")
+    assert code == 0, err
+    assert json.loads(out)["turns"] <= 20
+
+
+def test_quiet_prints_only_the_result(cli):
+    code, out, _ = cli("duel", "rouge", "jaron", "--seed", "2", "--quiet")
+    assert code == 0 and out.strip().startswith("Result: ") and len(out.strip().splitlines()) == 1
+
+
+def test_units_lists_every_unit_with_key_stats(cli):
+    code, out, err = cli("units")
+    assert code == 0, err
+    for uid in ("rouge", "viola", "jaron", "nean"):
+        assert uid in out
+    assert "agi" in out.lower()
+
+
+def test_arenas_lists_every_arena(cli):
+    code, out, err = cli("arenas")
+    assert code == 0, err
+    for aid in ("concert_hall", "rooftops", "nectar_depot", "open_field"):
+        assert aid in out
+
+
+def test_show_prints_one_unit_and_one_arena(cli, catalog):
+    code, out, err = cli("show", "rouge")
+    assert code == 0, err
+    rouge = catalog.unit("rouge")
+    assert rouge.name in out and "agility" in out
+    for w in rouge.weapons:
+        assert w.id in out
+    assert "core_extraction" in out
+    code, out, _ = cli("show", "open_field")
+    assert code == 0 and catalog.arena("open_field").rows[0] in out
+
+
+def test_version(cli):
+    code, out, _ = cli("--version")
+    assert code == 0 and RULES_VERSION in out
+
+
+def test_python_dash_m_gladiator_is_the_same_command():
+    r = subprocess.run([sys.executable, "-m", "gladiator", "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    for command in ("duel", "verify", "units", "arenas", "show", "validate", "schema"):
+        assert command in r.stdout
+    r = subprocess.run([sys.executable, "-m", "gladiator", "duel", "rouge", "viola", "--seed", "7", "--json"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["seed"] == 7
