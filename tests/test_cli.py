@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +112,43 @@ def test_python_dash_m_gladiator_is_the_same_command():
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["seed"] == 7
+
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide.md"
+
+
+def _guide_files() -> dict[str, str]:
+    """The files docs/guide.md shows, by the name it gives them."""
+    text = GUIDE.read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- guide-file: (\S+) -->\n```\w+\n(.*?)```", text, flags=re.S))
+
+
+def _guide_snippets() -> list[str]:
+    text = GUIDE.read_text(encoding="utf-8")
+    return [b for b in re.findall(r"```python\n(.*?)```", text, flags=re.S) if "class CautiousBot" not in b]
+
+
+def test_the_guides_unit_arena_and_bot_work(cli, tmp_path, monkeypatch, capsys):
+    files = _guide_files()
+    assert {"my_units/scout.yaml", "my_arenas/alley.yaml", "cautious.py"} <= set(files)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("validate", "my_units", "my_arenas")
+    assert code == 0, err
+    code, out, err = cli("duel", "scout", "viola", "--units", "my_units", "--arenas", "my_arenas", "--arena", "alley", "--json")
+    assert code == 0, err
+    import gladiator.bots as bots
+
+    monkeypatch.setattr(bots, "BOTS", dict(bots.BOTS))  # the guide registers its bot: keep that local
+    namespace: dict = {}
+    exec(compile(files["cautious.py"], "guide:cautious.py", "exec"), namespace)
+    assert "cautious" in bots.BOTS
+    for snippet in _guide_snippets():
+        exec(compile(snippet.replace("np.arange(1000)", "np.arange(40)"), "guide", "exec"), namespace)
+    shown = capsys.readouterr().out
+    assert "'units': ['scout', 'viola']" in shown and "scout wins" in shown
+    code, out, err = cli("duel", "scout", "rouge", "--units", "my_units", "--bot-a", "cautious", "--json")
+    assert code == 0, err
+    assert json.loads(out)["bots"] == ["cautious", "greedy"]
