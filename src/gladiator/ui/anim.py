@@ -48,6 +48,12 @@ class _Step:
     before: DuelState
     after: DuelState
     anims: list[Anim]
+    on_done: Callable[[], None] | None = None
+
+    def done(self) -> None:
+        if self.on_done is not None:
+            cb, self.on_done = self.on_done, None
+            cb()
 
 
 class Animator:
@@ -67,8 +73,12 @@ class Animator:
         """The state to draw: the one before the step being animated, else `current`."""
         return self.steps[0].before if self.steps else current
 
-    def push(self, before: DuelState, after: DuelState, events: list[dict], side_color: Callable[[int], Color], cols: int) -> None:
-        """Queue the animation of one engine step from its events (`cols`: the arena's width in tiles)."""
+    def push(self, before: DuelState, after: DuelState, events: list[dict], side_color: Callable[[int], Color], cols: int,
+             on_done: Callable[[], None] | None = None) -> None:
+        """Queue the animation of one engine step from its events (`cols`: the arena's width in tiles).
+
+        `on_done` runs when the step's animation is over (or flushed): the log catches up then.
+        """
         anims: list[Anim] = []
         where = {0: int(before.pos[0, 0]), 1: int(before.pos[0, 1])}
         for ev in events:
@@ -85,14 +95,15 @@ class Animator:
                 anims.append(a)
             else:
                 self.effects.append(a)
-        self.steps.append(_Step(before, after, anims))
+        self.steps.append(_Step(before, after, anims, on_done))
 
     def flush(self) -> None:
         """Finish every queued step at once (input arrived, or the timeline jumped)."""
-        for st in self.steps:
+        steps, self.steps = self.steps, []
+        for st in steps:
             for a in st.anims:
                 self._finish(a)
-        self.steps.clear()
+            st.done()
 
     def clear(self) -> None:
         """Drop every animation and effect."""
@@ -106,7 +117,7 @@ class Animator:
         while self.steps and left > 0:
             st = self.steps[0]
             if not st.anims:
-                self.steps.pop(0)
+                self.steps.pop(0).done()
                 continue
             a = st.anims[0]
             use = min(left, a.dur - a.t)
@@ -116,9 +127,9 @@ class Animator:
                 self._finish(a)
                 st.anims.pop(0)
             if not st.anims:
-                self.steps.pop(0)
+                self.steps.pop(0).done()
         while self.steps and not self.steps[0].anims:
-            self.steps.pop(0)
+            self.steps.pop(0).done()
         for e in self.effects:
             e.t += dt
         self.effects = [e for e in self.effects if e.t < e.dur]
@@ -295,7 +306,7 @@ def _draw(surf: pygame.Surface, lay: Layout, a: Anim, clock: float) -> None:
         art.core(surf, (x, y), ts * 0.26, clock * 4)
     elif a.kind == "float":
         c = lay.tile_center(*d["xy"])
-        size = lay.px(30 if d["big"] else 24)
+        size = lay.px(36 if d["big"] else 28)
         img = T.text(d["text"], size, d["color"])
         y = c[1] - ts * 0.5 - k * ts * 0.9
         fade = 255 if k < 0.6 else int(255 * (1 - (k - 0.6) / 0.4))

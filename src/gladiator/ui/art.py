@@ -127,7 +127,7 @@ def mech(surf: pygame.Surface, center: tuple[float, float], tile: int, unit: Uni
     `state` is "ok", "guard", "down" (destroyed or shut down); `lift` raises it off the ground (leaps).
     """
     cx, cy = float(center[0]), float(center[1])
-    s = max(4.0, float(tile) * 1.1)
+    s = max(4.0, float(tile) * 1.25)
     color: Color = unit.rgb
     if state == "down":
         color = T.mix(color, (60, 60, 66), 0.65)

@@ -116,13 +116,19 @@ class DuelView(Screen):
 
     def narrate(self, before: DuelState, events: list[dict]) -> None:
         """Log lines of a step's events, naming each side as the viewer may know it."""
+        for line, col in self.lines_for(before, events):
+            self.say(line, col)
+
+    def lines_for(self, before: DuelState, events: list[dict]) -> list[tuple[str, tuple[int, int, int]]]:
+        """The log lines of a step's events (see `narrate`)."""
+        out: list[tuple[str, tuple[int, int, int]]] = []
         v = self.viewer()
         ids = [self.game.roster[int(before.unit[0, sd])].id for sd in (0, 1)]
         if v is not None:
             ids[1 - v] = self.game.roster[self.shown_unit(before, 1 - v)].id
         for ev in events:
             if v is not None and ev["event"] == "mimic" and ev["side"] != v:
-                self.say("The enemy suit shimmers and changes shape.", self.side_color(ev["side"]))
+                out.append(("The enemy suit shimmers and changes shape.", self.side_color(ev["side"])))
                 continue
             line = describe(self.game, (ids[0], ids[1]), ev)
             if line is None:
@@ -130,7 +136,8 @@ class DuelView(Screen):
             col = self.side_color(ev["side"]) if isinstance(ev.get("side"), int) else T.ACCENT
             if ev["event"] == "turn":
                 col = T.shade(col, 0.8)
-            self.say(line, col)
+            out.append((line, col))
+        return out
 
     def opening_events(self, s: DuelState) -> list[dict]:
         """The 'who moves first' and first-turn lines of a new duel."""
@@ -290,11 +297,12 @@ class DuelView(Screen):
                           r.width - 3 * pad - sw.width, T.shade(known.rgb, 1.45))
         surf.blit(name, (sw.right + pad // 2, r.top + pad - lay.px(1)))
         y = sw.bottom + lay.px(8)
-        cap = int(g.tables.heat_capacity[int(s.unit[0, side])]) if known.id == g.roster[int(s.unit[0, side])].id else look.stats.heat_capacity
+        true = g.roster[int(s.unit[0, side])]  # the maxima are the suit's own; only its look is disguised
+        cap = max(1, true.stats.heat_capacity)
         rows = (
-            ("Integrity", int(s.integrity[0, side]), known.stats.integrity, T.INTEGRITY, False),
-            ("Heat", int(s.heat[0, side]), max(1, cap), T.HEAT, int(s.heat[0, side]) > cap),
-            ("Nectar", int(s.nectar[0, side]), known.stats.nectar, T.NECTAR, int(s.nectar[0, side]) <= 5),
+            ("Integrity", int(s.integrity[0, side]), true.stats.integrity, T.INTEGRITY, False),
+            ("Heat", int(s.heat[0, side]), cap, T.HEAT, int(s.heat[0, side]) > cap),
+            ("Nectar", int(s.nectar[0, side]), true.stats.nectar, T.NECTAR, int(s.nectar[0, side]) <= 5),
         )
         label_w = lay.px(86)
         fs = lay.px(19)
@@ -373,6 +381,21 @@ class DuelView(Screen):
             tag = T.text(f"scrolled back {self.log_scroll} (wheel / PgDn)", lay.px(15), T.ACCENT)
             surf.blit(tag, tag.get_rect(topright=(r.right - pad, r.top + pad // 2)))
         surf.set_clip(clip)
+
+    def draw_legend(self, surf: pygame.Surface, lay: Layout, right: int, y: int) -> int:
+        """Tile legend drawn right-aligned ending at `right`; returns its left edge."""
+        fs = lay.px(17)
+        sw = lay.px(12)
+        items = (("wall", T.WALL_TOP), ("cover", T.COVER), ("high ground", T.HIGH), ("hazard", T.HAZARD), ("Nectar", T.CACHE))
+        x = right
+        for label, col in reversed(items):
+            img = T.text(label, fs, T.DIM)
+            x -= img.get_width()
+            surf.blit(img, (x, y))
+            x -= sw + lay.px(4)
+            pygame.draw.rect(surf, col, (x, y + (img.get_height() - sw) // 2, sw, sw), border_radius=max(1, sw // 4))
+            x -= lay.px(12)
+        return x
 
     def draw_bottom(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """The button bar."""

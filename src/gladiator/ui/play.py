@@ -53,7 +53,8 @@ class DuelScreen(DuelView):
         if self.watching:
             self.say("Space: pause   Right: one action   +/-: speed   Esc: leave", T.DIM)
         else:
-            self.say("Click a tile to move; buttons or keys for the rest. Enter confirms, Esc cancels.", T.DIM)
+            self.say("Click a tile to move (or walk the cursor with the arrows, Enter); buttons or their keys for the rest; "
+                     "Esc cancels.", T.DIM)
 
     # ---- who acts ------------------------------------------------------------
     @property
@@ -100,8 +101,9 @@ class DuelScreen(DuelView):
         self.actions.append(int(action))
         self.state = new
         events = ev[0] if ev else []
-        self.narrate(s, events)
-        self.anim.push(s, new, events, self.side_color, self.game.arena.width)
+        lines = self.lines_for(s, events)
+        self.anim.push(s, new, events, self.side_color, self.game.arena.width,
+                       lambda: [self.say(line, col) for line, col in lines])
         if new.done[0]:
             self.on_end()
         if int(new.active[0]) != int(s.active[0]) or new.done[0]:
@@ -445,6 +447,7 @@ class DuelScreen(DuelView):
             self.build_buttons()
         st = getattr(self, "status_rect", None)
         if st is not None and st.width > 10:
+            left = self.draw_legend(surf, lay, st.right, st.top) if st.width > lay.px(760) else st.right
             if self.state.done[0]:
                 msg = "The duel is over."
             elif self.human_turn():
@@ -453,9 +456,9 @@ class DuelScreen(DuelView):
                         "attack": "click the target or press the key again to attack",
                         "extract": "click the target or press X again to reach for the core",
                         "mimic": "choose a suit to disguise as"}[self.mode[0]]
-                msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}; arrows + Enter work too."
+                msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}."
             else:
                 a = int(self.state.active[0])
                 msg = f"{self.name_for(self.state, a)} ({self.controllers[a]}) is choosing..."
-            surf.blit(T.fit_text(msg, lay.px(20), st.width, T.DIM), st.topleft)
+            surf.blit(T.fit_text(msg, lay.px(20), max(1, left - st.left - lay.px(10)), T.DIM), st.topleft)
         super().draw_bottom(surf, lay, s)

@@ -72,8 +72,9 @@ class ReplayScreen(DuelView):
         before = self.state
         new, ev = engine.step(self.game, before, [self.data["actions"][self.at]], events=True)
         events = ev[0] if ev else []
-        self.narrate(before, events)
-        self.anim.push(before, new, events, self.side_color, self.game.arena.width)
+        lines = self.lines_for(before, events)
+        self.anim.push(before, new, events, self.side_color, self.game.arena.width,
+                       lambda: [self.say(line, col) for line, col in lines])
         self.state = new
         self.at += 1
 

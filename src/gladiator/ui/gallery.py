@@ -1,0 +1,121 @@
+"""Render the documentation screenshots of every screen: `python -m gladiator.ui.gallery docs/screenshots`.
+
+Each picture is a scripted moment of a real duel (fixed seeds), drawn by the real window;
+run it under Xvfb (`xvfb-run -s "-screen 0 1280x720x24" ...`) or SDL's dummy driver.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
+    """Write title.png, play.png, watch.png, disguise.png, replay.png and end.png into `out_dir`."""
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    from gladiator.bots import make_bot
+    from gladiator.catalog.loader import load_catalog
+    from gladiator.duel import game_for, play_duel
+    from gladiator.replay import make_replay
+    from gladiator.ui.app import App, close
+    from gladiator.ui.play import DuelScreen
+    from gladiator.ui.replay_view import ReplayScreen
+    from gladiator.ui.title import TitleScreen
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cat = load_catalog()
+    dt = 1 / 60
+    written: list[Path] = []
+
+    def shot(app: App, name: str) -> None:
+        p = out_dir / name
+        app.save(p)
+        written.append(p)
+
+    app = App(TitleScreen(cat, seed=7), size)
+    for _ in range(20):
+        app.frame([], dt)
+    shot(app, "title.png")
+
+    # play: a human Rouge closes in on Viola, then aims (the preview comes from the engine)
+    game = game_for(cat, "concert_hall")
+    scr = DuelScreen(game, ("rouge", "viola"), 11, ("human", "greedy"))
+    app = App(scr, size)
+    greedy = make_bot("greedy")
+    for _ in range(4000):
+        app.frame([], 0.1)
+        if scr.state.done[0]:
+            break
+        if scr.human_turn():
+            if scr.preview()["usable"].any() and len(scr.actions) > 2:
+                break
+            scr.apply(int(greedy.act(game, scr.state, np.array([0]))[0]))
+    slot = int(np.flatnonzero(scr.preview()["usable"])[0]) if scr.preview()["usable"].any() else 0
+    for _ in range(90):
+        app.frame([], dt)
+    app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + slot, mod=0, unicode="", scancode=0)], dt)
+    fx, fy = scr.layout.tile_center(int(scr.state.pos[0, 1]))
+    app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(fx), int(fy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
+    shot(app, "play.png")
+
+    # the move highlight on a fresh turn
+    scr = DuelScreen(game_for(cat, "rooftops"), ("rouge", "viola"), 7, ("human", "greedy"))
+    app = App(scr, size)
+    for _ in range(10):
+        app.frame([], dt)
+    shot(app, "move.png")
+
+    # watch: a shot in flight between two bots
+    game = game_for(cat, "nectar_depot")
+    scr = DuelScreen(game, ("viola", "rouge"), 21, ("greedy", "greedy"))
+    app = App(scr, size)
+    for _ in range(3000):
+        app.frame([], dt)
+        cur = scr.anim.current()
+        far = int(game.geo.cheb[int(scr.state.pos[0, 0]), int(scr.state.pos[0, 1])]) >= 3
+        if cur is not None and cur.kind == "ranged" and cur.k > 0.55 and len(scr.actions) > 2 and far:
+            break
+    shot(app, "watch.png")
+
+    # Jaron's disguise, seen by the human he fights
+    game = game_for(cat, "open_field")
+    scr = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "greedy"))
+    app = App(scr, size)
+    app.frame([], dt)
+    scr.apply(game.space.move(int(scr.state.pos[0, 0]) - 1 if game.geo.passable[int(scr.state.pos[0, 0]) - 1] else int(scr.state.pos[0, 0]) + 1))
+    scr.apply(0)
+    scr.apply(game.space.mimic(game.unit_index("rouge")))  # Jaron's move, chosen here instead of by his bot
+    scr.apply(0)
+    for _ in range(120):
+        app.frame([], dt)
+    shot(app, "disguise.png")
+
+    # replay with its timeline
+    game = game_for(cat, "rooftops")
+    res = play_duel(game, ("rouge", "viola"), 3, (make_bot("greedy"), make_bot("greedy")))
+    data = make_replay(game, res, ("greedy", "greedy"))
+    scr = ReplayScreen(game, data)
+    app = App(scr, size)
+    scr.goto(max(0, len(data["actions"]) * 2 // 3))
+    scr.playing = False
+    for _ in range(30):
+        app.frame([], dt)
+    shot(app, "replay.png")
+    scr.goto(len(data["actions"]) - 1)
+    scr.forward()
+    for _ in range(200):
+        app.frame([], dt)
+    shot(app, "end.png")
+    close()
+    return written
+
+
+if __name__ == "__main__":
+    for p in render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
+        print(p)
