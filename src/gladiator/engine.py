@@ -31,7 +31,10 @@ __all__ = [
 
 def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray | list[int] | int) -> DuelState:
     """Start a batch of duels: `units` is a pair of ids (every duel) or a (B, 2) array of roster indices."""
-    seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
+    try:
+        seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
+    except (OverflowError, TypeError, ValueError):
+        raise GladiatorError(f"seeds must be whole numbers from 0 to {2**63 - 1}") from None
     if (seeds < 0).any():
         raise GladiatorError("seeds must not be negative")
     seeds = seeds.astype(np.uint64)
