@@ -98,6 +98,7 @@ def test_not_a_replay_is_refused(cli, tmp_path):
 @pytest.mark.parametrize("field, value, words", [
     ("seed", "seven", ("seed",)),
     ("seed", -3, ("negative seed",)),
+    ("seed", 2**70, ("seed",)),
     ("actions", [1, "x"], ("whole numbers",)),
     ("units", ["rouge"], ("two units",)),
     ("units", ["rouge", "zed"], ("'zed'",)),
