@@ -100,13 +100,10 @@ def duel(
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)
     res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json)
-    if record is not None:
-        from gladiator.replay import make_replay, save_replay
-
-        save_replay(record, make_replay(game, res, names))
     if as_json:
         data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION}
         print(json.dumps(data))
+        _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
@@ -119,7 +116,16 @@ def duel(
     else:
         out.print(f"Result: {res.winner} wins by {outcome} in {res.turns} turns", markup=False)
     if record is not None:
+        _record(record, game, res, names)
         out.print(f"Replay written to {record}", markup=False)
+
+
+def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -> None:
+    """Write the replay of a played duel, if asked."""
+    if path is not None:
+        from gladiator.replay import make_replay, save_replay
+
+        save_replay(path, make_replay(game, res, names))
 
 
 @app.command()
