@@ -150,3 +150,11 @@ def test_several_broken_files_are_still_one_line(cli, tmp_path, unit_yaml):
     code, _, err = cli("duel", "rouge", "viola", "--units", folder)
     line = _one_line(code, err)
     assert "a.yaml" in line and "1 more problem" in line and "gladiator validate" in line
+
+
+def test_a_replay_that_cannot_be_written_loses_nothing_already_computed(cli, tmp_path):
+    bad = tmp_path / "no" / "such" / "folder" / "duel.json"
+    code, out, err = cli("duel", "rouge", "viola", "--seed", "2", "--quiet", "--record", bad)
+    assert "Result: " in out  # the duel is still reported
+    line = _one_line(code, err)
+    assert str(bad) in line and "cannot write replay" in line
