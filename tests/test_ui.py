@@ -218,6 +218,8 @@ def test_title_screen_choices_by_keys_and_mouse(catalog):
     app.frame([key(pygame.K_DOWN)] + [key(pygame.K_RIGHT)] * 3, DT)  # the arena row was chosen; below it the seed: 7 -> 10
     c = title.choice()
     assert c["seed"] == 10
+    app.frame([key(pygame.K_DOWN), pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)], DT)  # on FIGHT
+    assert title.choice() == c and app.screen is title
     fight = [b for b in title.buttons if b.label == "FIGHT"][0]
     app.frame(click(fight.rect.center), DT)
     duel = app.screen

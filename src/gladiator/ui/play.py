@@ -452,10 +452,10 @@ class DuelScreen(DuelView):
                 msg = "The duel is over."
             elif self.human_turn():
                 a = int(self.state.active[0])
-                hint = {"move": "click a blue tile to move", "leap": "click a purple tile to leap",
-                        "attack": "click the target or press the key again to attack",
-                        "extract": "click the target or press X again to reach for the core",
-                        "mimic": "choose a suit to disguise as"}[self.mode[0]]
+                hint = {"move": "Click a blue tile to move", "leap": "Click a purple tile to leap",
+                        "attack": "Click the target or press the key again to attack",
+                        "extract": "Click the target or press X again to reach for the core",
+                        "mimic": "Choose a suit to disguise as"}[self.mode[0]]
                 msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}."
             else:
                 a = int(self.state.active[0])

@@ -72,6 +72,8 @@ class TitleScreen(Screen):
 
     def change(self, row: int, d: int) -> None:
         """Step a row's choice by `d`."""
+        if not 0 <= row < len(self.rows):
+            return
         self.sel = row
         if row == 5:
             self.seed = max(0, self.seed + d)
