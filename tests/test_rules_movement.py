@@ -147,3 +147,13 @@ def test_leap_needs_the_ability_and_two_action_points(unit, duel, at):
     assert int(s.ap[0]) == 1 and not _leaps(game, s).any()
     with pytest.raises(IllegalAction, match="action point"):
         step(game, s, [game.space.leap(at(game, 2, 0))])
+
+
+def test_line_of_sight_is_mutual_and_diagonal_neighbours_see_each_other(unit, weapon, duel, at):
+    game, s = duel(unit("alpha"), unit("beta"), "A.#..\n.....\n#...B")
+    los = game.geo.los
+    assert (los == los.T).all()
+    assert not los[at(game, 0, 0), at(game, 4, 0)] and los[at(game, 0, 1), at(game, 4, 1)]
+    # diagonal neighbours always see each other, even between two walls
+    game2, _ = duel(unit("alpha"), unit("beta"), "A#.\n#..\n..B")
+    assert game2.geo.los[at(game2, 0, 0), at(game2, 1, 1)]

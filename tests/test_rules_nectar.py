@@ -88,3 +88,10 @@ def test_a_leap_onto_a_cache_takes_it_and_caches_are_per_duel(unit, duel, at):
     assert list(s.caches[:, c]) == [False, True]
     fresh = new_duels(game, ("alpha", "beta"), [5])
     assert fresh.caches.all()
+
+
+def test_passing_over_a_cache_does_not_take_it(unit, duel, at):
+    game, s = duel(unit("alpha", speed=4), unit("beta"), "A.N..\n....B")
+    s.nectar[0, 0] = 5
+    s, _ = step(game, s, [game.space.move(at(game, 3, 0))])  # walking along the row, over N
+    assert int(s.nectar[0, 0]) == 5 and s.caches[0].all()
