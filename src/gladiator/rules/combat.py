@@ -6,6 +6,8 @@ over that subset; the window and the bots ask the same functions through the eng
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from gladiator.catalog.geometry import DIRECTIONS
@@ -25,12 +27,17 @@ def in_rear_arc(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
     """Whether the active side stands in the rear arc of the other: behind the line of its facing."""
     a = state.active[idx].astype(np.intp)
     e = 1 - a
+    pa = state.pos[idx, a].astype(np.intp)
+    key = (pa * game.geo.tiles + state.pos[idx, e]) * len(DIRECTIONS) + state.facing[idx, e]
+    return _rear_table(game)[key]
+
+
+def rear_arc_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """Whether tile `attacker` lies in the rear arc of a unit on tile `target` facing `facing`."""
     xy = game.geo.xy
-    pa = xy[state.pos[idx, a]].astype(np.int32)
-    pe = xy[state.pos[idx, e]].astype(np.int32)
-    f = DIRECTIONS[state.facing[idx, e]].astype(np.int32)
-    d = pa - pe
-    return d[:, 0] * f[:, 0] + d[:, 1] * f[:, 1] < 0
+    d = xy[attacker].astype(np.int32) - xy[target].astype(np.int32)
+    f = DIRECTIONS[facing].astype(np.int32)
+    return d[..., 0] * f[..., 0] + d[..., 1] * f[..., 1] < 0
 
 
 def active_weapon_unit(state: DuelState, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
@@ -104,3 +111,19 @@ def extraction_odds(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray
 def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
     """Leap reach in tiles (Chebyshev): base + agility // per-tile."""
     return K.LEAP_BASE_REACH + game.tables.agility[unit] // K.LEAP_AGILITY_PER_TILE
+
+
+_REAR: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
+
+
+def _rear_table(game: Game) -> np.ndarray:
+    """rear_arc_of for every (attacker tile, target tile, facing), flat: the arena's walls never move."""
+    table = _REAR.get(game)
+    if table is None:
+        T, F = game.geo.tiles, len(DIRECTIONS)
+        tgt, face = np.meshgrid(np.arange(T), np.arange(F), indexing="ij")
+        table = np.empty((T, T, F), dtype=bool)
+        for att in range(T):
+            table[att] = rear_arc_of(game, np.full(tgt.shape, att), tgt, face)
+        table = _REAR[game] = table.reshape(-1)
+    return table
