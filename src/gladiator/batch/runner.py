@@ -171,7 +171,11 @@ def totals_of_rows(rows: np.ndarray) -> Totals:
 
 
 def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot], batch_size: int = DEFAULT_BATCH_SIZE) -> DuelState:
-    """Play duels (roster-index pairs, seeds) to the end, `batch_size` at a time with refills; final states in order."""
+    """Play duels (roster-index pairs, seeds) to the end, `batch_size` at a time with refills; final states in order.
+
+    Only the fields a result needs (winner, outcome, first, turn, counter, integrity, heat,
+    Nectar, seed, unit, done) are filled in the returned state; the rest are zeros.
+    """
     M = int(seeds.shape[0])
     if batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
@@ -291,12 +295,18 @@ def _empty_like(s: DuelState, M: int) -> DuelState:
     return DuelState(**{f.name: np.zeros((M,) + getattr(s, f.name).shape[1:], dtype=getattr(s, f.name).dtype) for f in fields(s)})
 
 
+RESULT_FIELDS = ("unit", "winner", "outcome", "first", "turn", "counter", "integrity", "heat", "nectar", "seed", "done")
+
+
 def _harvest(final: DuelState, work: DuelState, where: np.ndarray) -> tuple[DuelState, np.ndarray]:
     fin = work.done
     if not fin.any():
         return work, where
-    final.put(where[fin], work.take(fin))
-    keep = ~fin
+    i = np.flatnonzero(fin)
+    dest = where[i]
+    for name in RESULT_FIELDS:
+        getattr(final, name)[dest] = getattr(work, name)[i]
+    keep = np.flatnonzero(~fin)
     return work.take(keep), where[keep]
 
 
