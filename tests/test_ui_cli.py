@@ -94,5 +94,6 @@ def test_no_display_without_screenshot_is_refused(capsys, monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
-    assert run(["watch"]) == 2
-    assert "no display" in capsys.readouterr().err
+    for args in (["watch"], ["play"], ["play", "rouge"]):
+        assert run(args) == 2
+        assert "no display" in capsys.readouterr().err

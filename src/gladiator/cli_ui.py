@@ -47,6 +47,7 @@ def play(
     wh = _size(size)
     _check(seed, frames, screenshot)
     if unit is None:
+        _prepare(screenshot)
         from gladiator.ui.app import run_title
 
         run_title(units, arenas, seed, wh, screenshot, frames)

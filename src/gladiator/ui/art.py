@@ -212,6 +212,24 @@ def mech(surf: pygame.Surface, center: tuple[float, float], tile: int, unit: Uni
         pygame.draw.arc(surf, (150, 210, 255), rr, ang - 1.0, ang + 1.0, max(2, int(s * 0.07)))
 
 
+def wreck(surf: pygame.Surface, center: tuple[float, float], tile: int, core_gone: bool, burning: bool, clock: float) -> None:
+    """Over a fallen mech: the empty socket of a torn-out core, or smoke rising from a destroyed suit."""
+    cx, cy = float(center[0]), float(center[1])
+    if core_gone:
+        r = max(2, int(tile * 0.14))
+        pygame.draw.circle(surf, (8, 8, 12), (int(cx), int(cy)), r)
+        pygame.draw.circle(surf, (120, 200, 255), (int(cx), int(cy)), r, max(1, tile // 24))
+    if burning and tile >= 8:
+        for i in range(4):
+            k = (clock * 0.6 + i / 4) % 1.0
+            x = cx + math.sin(clock * 1.3 + i * 1.9) * tile * 0.15 * k
+            y = cy - tile * (0.1 + 0.9 * k)
+            rad = max(2, int(tile * (0.1 + 0.18 * k)))
+            puff = pygame.Surface((rad * 2, rad * 2), pygame.SRCALPHA)
+            pygame.draw.circle(puff, (90, 92, 100, int(150 * (1 - k))), (rad, rad), rad)
+            surf.blit(puff, (int(x) - rad, int(y) - rad))
+
+
 def core(surf: pygame.Surface, center: tuple[float, float], radius: float, spin: float = 0.0) -> None:
     """The core: a glass ball with coloured stripes and a barcode."""
     cx, cy, r = int(center[0]), int(center[1]), max(3, int(radius))

@@ -224,6 +224,9 @@ class DuelView(Screen):
             if look.id != true.id and (v is None or v == side):
                 ring = true.rgb
             art.mech(surf, (cx, cy), lay.tile, look, int(s.facing[0, side]), mode, lift, ring)
+            if side == loser and not self.anim.busy:
+                art.wreck(surf, (cx, cy), lay.tile, int(s.outcome[0]) == CORE_EXTRACTED, int(s.outcome[0]) == DESTROYED,
+                          self.anim.clock)
             if s.exposed[0, side] and lay.tile >= 10:
                 lab = T.text("EXPOSED", lay.px(16), T.BAD)
                 surf.blit(lab, lab.get_rect(midbottom=(int(cx), int(cy - lay.tile * 0.45))))
