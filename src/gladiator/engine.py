@@ -7,10 +7,12 @@ plays the same alone or in a batch of a million. Never imports pygame.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from gladiator import rng
-from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, UnitTables
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
@@ -107,7 +109,6 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
 
     The target's evasion and armor are its true ones; `usable` says whether the slot can fire now.
     """
-    # the terms of rules.combat.hit_terms and damage, added in the same order, for every slot at once
     B = state.batch
     t, geo = game.tables, game.geo
     ar = np.arange(B)
@@ -115,17 +116,35 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
     e = 1 - a
     wu = active_weapon_unit(state, ar, a)
     tu = state.unit[ar, e]
+    au = state.unit[ar, a]
     pa, pe = state.pos[ar, a], state.pos[ar, e]
-    rear = in_rear_arc(game, state, ar)
-    ranged = t.w_ranged[wu]  # (B, W)
+    terms = (state.guard[ar, e], state.exposed[ar, e], geo.cover[pe], geo.high[pa] & ~geo.high[pe], in_rear_arc(game, state, ar))
+    table = _preview_table(game)
+    if table is not None:
+        U = len(game.roster)
+        code = (wu.astype(np.intp) * U + tu) * U + au
+        for flag in terms:
+            code = code * 2 + flag
+        rows = table[code]  # (B, 4, W)
+        chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
+    else:
+        chance, lo, hi, expected = _preview_of(t, wu, tu, au, *terms)
+    return {"chance": chance, "low": lo, "high": hi, "expected": expected,
+            "usable": attack_mask(game, state) & (state.ap >= 1)[:, None]}
+
+
+def _preview_of(t: UnitTables, wu: np.ndarray, tu: np.ndarray, au: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
+                cover: np.ndarray, high: np.ndarray, rear: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(chance, low, high, expected), each (N, W): the terms of rules.combat.hit_terms and damage, added in the same order."""
+    ranged = t.w_ranged[wu]  # (N, W)
     total = t.w_accuracy[wu] + (-K.EVASION_PER_AGILITY * t.agility[tu])[:, None]
-    total = total + np.where(state.guard[ar, e], -K.GUARD_PENALTY, 0.0)[:, None]
-    total = total + np.where(ranged & geo.cover[pe][:, None], -K.COVER_PENALTY, 0.0)
-    total = total + np.where(ranged & (geo.high[pa] & ~geo.high[pe])[:, None], K.HIGH_GROUND_BONUS, 0.0)
+    total = total + np.where(guard, -K.GUARD_PENALTY, 0.0)[:, None]
+    total = total + np.where(ranged & cover[:, None], -K.COVER_PENALTY, 0.0)
+    total = total + np.where(ranged & high[:, None], K.HIGH_GROUND_BONUS, 0.0)
     total = total + np.where(rear, K.REAR_BONUS, 0.0)[:, None]
-    total = total + np.where(state.exposed[ar, e], K.EXPOSED_BONUS, 0.0)[:, None]
+    total = total + np.where(exposed, K.EXPOSED_BONUS, 0.0)[:, None]
     chance = np.clip(total, K.MIN_HIT, K.MAX_HIT)
-    fp = np.where(ranged, t.firepower[state.unit[ar, a]][:, None], 0)
+    fp = np.where(ranged, t.firepower[au][:, None], 0)
     armor = t.armor[tu][:, None]
 
     def dmg(roll: np.ndarray) -> np.ndarray:
@@ -133,8 +152,24 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
         return np.maximum(0, roll + fp + extra - armor)
 
     lo, hi = dmg(t.w_low[wu]), dmg(t.w_high[wu])
-    return {"chance": chance, "low": lo.astype(np.float64), "high": hi.astype(np.float64),
-            "expected": chance * (lo + hi) / 2.0, "usable": attack_mask(game, state) & (state.ap >= 1)[:, None]}
+    return chance, lo.astype(np.float64), hi.astype(np.float64), chance * (lo + hi) / 2.0
+
+
+PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters work the preview out per duel
+_PREVIEWS: "weakref.WeakKeyDictionary[Game, np.ndarray | None]" = weakref.WeakKeyDictionary()
+
+
+def _preview_table(game: Game) -> np.ndarray | None:
+    """_preview_of for every (weapon set, target, attacker, guard, exposed, cover, high ground, rear): (rows, 4, W)."""
+    if game not in _PREVIEWS:
+        U = len(game.roster)
+        table = None
+        if U ** 3 * 32 <= PREVIEW_TABLE_LIMIT:
+            grid = np.meshgrid(*(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 2)), indexing="ij")
+            wu, tu, au, *flags = (g.reshape(-1) for g in grid)
+            table = np.stack(_preview_of(game.tables, wu, tu, au, *(f.astype(bool) for f in flags)), axis=1)
+        _PREVIEWS[game] = table
+    return _PREVIEWS[game]
 
 
 def extraction_preview(game: Game, state: DuelState) -> np.ndarray:
