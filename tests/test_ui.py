@@ -18,7 +18,7 @@ from gladiator import engine  # noqa: E402
 from gladiator.bots import make_bot  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
 from gladiator.duel import game_for, play_duel  # noqa: E402
-from gladiator.game import END, EXTRACT, GUARD, INJECT, VENT  # noqa: E402
+from gladiator.game import END, GUARD, INJECT, VENT  # noqa: E402
 from gladiator.replay import make_replay, replay_states, save_replay, state_digest  # noqa: E402
 from gladiator.ui.app import App  # noqa: E402
 from gladiator.ui.play import DuelScreen  # noqa: E402
@@ -251,11 +251,11 @@ def test_replay_steps_forward_and_back_to_the_engine_state(recorded):
     assert not screen.playing and screen.at == 0
     n = len(data["actions"])
     fwd = min(n, 25)
-    for i in range(fwd):
+    for _ in range(fwd):
         app.frame([key(pygame.K_RIGHT)], DT)
     assert screen.at == fwd
     assert state_digest(screen.state) == state_digest(replay_states(game, data, upto=fwd)[0])
-    for i in range(7):
+    for _ in range(7):
         app.frame([key(pygame.K_LEFT)], DT)
     assert state_digest(screen.state) == state_digest(replay_states(game, data, upto=fwd - 7)[0])
     app.frame(click(button(screen, "Step").rect.center), DT)

@@ -395,7 +395,7 @@ class DuelScreen(DuelView):
             specs.append(("Leave", "Esc", None, self.leave, True, False))
         rows = 2 if len(specs) > 6 else 1
         rects = row_of_buttons(area, len(specs), rows, lay.px(6), lay.px(46))
-        self.buttons = [Button(r, lab, fn, key, kl, en, sel) for r, (lab, kl, key, fn, en, sel) in zip(rects, specs)]
+        self.buttons = [Button(r, lab, fn, key, kl, en, sel) for r, (lab, kl, key, fn, en, sel) in zip(rects, specs, strict=True)]
 
     def toggle_pause(self) -> None:
         """Pause or resume the bots."""

@@ -201,7 +201,7 @@ class ReplayScreen(DuelView):
             ("Leave", "Esc", lambda: self.key(pygame.K_ESCAPE)),
         ]
         rects = row_of_buttons(brow, len(specs), 1, lay.px(6), lay.px(50))
-        self.buttons = [Button(r, lab, fn, None, kl, True, lab == "Pause") for r, (lab, kl, fn) in zip(rects, specs)]
+        self.buttons = [Button(r, lab, fn, None, kl, True, lab == "Pause") for r, (lab, kl, fn) in zip(rects, specs, strict=True)]
 
     def draw_bottom(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """Timeline with turn ticks, then the buttons."""
