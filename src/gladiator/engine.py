@@ -96,9 +96,16 @@ def step(
         if not ok.all():
             b = int(np.flatnonzero(~ok)[0])
             raise IllegalAction(explain(game, state, b, int(actions[b])))
-    u = draws_for(state) if draws is None else np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
+    if draws is None:
+        # only attacks and core extractions roll: draw for those duels alone (each duel's draws are its own)
+        rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
+        u = np.zeros((state.batch, DRAWS_PER_STEP))
+        if rolls.size:
+            u[rolls] = rng.uniforms(state.seed[rolls], state.counter[rolls], DRAWS_PER_STEP)
+    else:
+        u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
     s = state.copy()
-    s.counter[live] += np.uint64(1)
+    s.counter += live
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
     _apply(game, s, actions, u, live, log)
     return s, log
