@@ -336,3 +336,25 @@ def test_tiny_window_and_closing_at_any_moment(catalog):
         app.frame([], 0.02)  # mid-animation
     assert not app.frame([pygame.event.Event(pygame.QUIT)], DT)
     assert not app.frame([], DT)
+
+
+def test_duel_ending_mid_animation_then_next_duel_and_recording(catalog, tmp_path):
+    from gladiator.replay import verify
+
+    game = game_for(catalog, "concert_hall")
+    rec = tmp_path / "watched.json"
+    screen = DuelScreen(game, ("rouge", "viola"), 3, ("greedy", "greedy"), record=rec)
+    app = new_app(screen)
+    screen.speed_i = 7
+    for _ in range(5000):
+        if screen.state.done[0]:
+            break
+        app.frame([], 0.01)
+    assert screen.state.done[0] and screen.anim.busy  # the last action is still being animated
+    assert verify(rec).winner_index == (None if int(screen.state.winner[0]) < 0 else int(screen.state.winner[0]))
+    app.frame([key(pygame.K_RETURN)], DT)  # next duel at once
+    nxt = app.screen
+    assert isinstance(nxt, DuelScreen) and nxt is not screen and nxt.seed == 4
+    assert nxt.actions == [] and not nxt.state.done[0]
+    for _ in range(30):
+        assert app.frame([], 0.1)

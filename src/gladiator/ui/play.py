@@ -102,10 +102,10 @@ class DuelScreen(DuelView):
         self.state = new
         events = ev[0] if ev else []
         lines = self.lines_for(s, events)
+        if new.done[0]:
+            lines += self.on_end()  # written now: closing the window during the last animation loses nothing
         self.anim.push(s, new, events, self.side_color, self.game.arena.width,
                        lambda: [self.say(line, col) for line, col in lines])
-        if new.done[0]:
-            self.on_end()
         if int(new.active[0]) != int(s.active[0]) or new.done[0]:
             self.cursor = int(new.pos[0, int(new.active[0])])
         self.mode = ("move", 0)
@@ -119,10 +119,10 @@ class DuelScreen(DuelView):
             reason = "not an action"
         self.say(f"Refused: {reason}", T.BAD)
 
-    def on_end(self) -> None:
-        """Write the replay, if asked to, once the duel is over."""
+    def on_end(self) -> list[tuple[str, tuple[int, int, int]]]:
+        """Write the replay, if asked to, once the duel is over; returns the log lines saying so."""
         if self.record is None or self.recorded:
-            return
+            return []
         from gladiator.duel import result_of
         from gladiator.replay import make_replay, save_replay
 
@@ -130,9 +130,9 @@ class DuelScreen(DuelView):
         res = result_of(self.game, self.state, 0, self.units, self.seed, list(self.actions), [])
         try:
             save_replay(self.record, make_replay(self.game, res, self.controllers))
-            self.say(f"Replay written to {self.record}", T.DIM)
+            return [(f"Replay written to {self.record}", T.DIM)]
         except GladiatorError as e:
-            self.say(f"error: {e}", T.BAD)
+            return [(f"error: {e}", T.BAD)]
 
     def choose(self, kind: str, arg: int = 0) -> None:
         """A button or key: pick a mode (move, leap, attack, extract, mimic) or act at once."""
