@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from gladiator.batch import apply_overrides, make_spec, run, run_chunk
-from gladiator.batch.runner import ChunkResult
+from gladiator.batch.runner import ChunkResult, chunk_size_for
 from gladiator.bots import make_bot
 from gladiator.cli import main
 from gladiator.duel import game_for, play_duel
@@ -221,18 +221,20 @@ def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.
 
 
 def test_a_killed_run_resumes_to_the_totals_of_an_uninterrupted_run(tmp_path: Path) -> None:
-    n, seed = 8192, 21  # 16 chunks of 512 duels
+    n, seed = 16384, 21
+    size = chunk_size_for(n)
+    chunks = n // size
     common = ["batch", "rouge", "viola", "-n", str(n), "--seed", str(seed), "--json"]
     db = tmp_path / "killed.sqlite"
     proc = _start_and_wait(common + ["--workers", "1", "--batch-size", "64", "--out", str(db)], db, chunks=2)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     part = _stored(db)
-    assert 2 <= part < 16, "the run should have been killed part-way"
+    assert 2 <= part < chunks, "the run should have been killed part-way"
     done = subprocess.run(_gladiator(*common, "--workers", "2", "--out", str(db)), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     resumed = json.loads(done.stdout)
-    assert resumed["duels_this_run"] == n - 512 * part
+    assert resumed["duels_this_run"] == n - size * part
     whole = subprocess.run(_gladiator(*common, "--workers", "2"), capture_output=True, text=True, timeout=120)
     fresh = json.loads(whole.stdout)
     for k in ("duels", "wins", "draws", "outcomes", "mean_turns", "median_turns", "first_mover_win_rate", "actions", "turns_histogram"):
@@ -241,14 +243,15 @@ def test_a_killed_run_resumes_to_the_totals_of_an_uninterrupted_run(tmp_path: Pa
 
 def test_ctrl_c_prints_the_summary_of_what_finished(tmp_path: Path) -> None:
     db = tmp_path / "ctrl_c.sqlite"
-    proc = _start_and_wait(["batch", "rouge", "viola", "-n", "8192", "--json", "--workers", "2", "--batch-size", "64",
+    n = 16384
+    proc = _start_and_wait(["batch", "rouge", "viola", "-n", str(n), "--json", "--workers", "2", "--batch-size", "64",
                             "--out", str(db)], db, chunks=1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     d = json.loads(out)
-    assert 0 < d["duels"] < 8192 and d["complete"] is False
-    assert d["duels"] == 512 * _stored(db)
+    assert 0 < d["duels"] < n and d["complete"] is False
+    assert d["duels"] == chunk_size_for(n) * _stored(db)
     assert "interrupted" in err and "Traceback" not in err
 
 

@@ -31,10 +31,10 @@ from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState
 
-DEFAULT_BATCH_SIZE = 4096
-MAX_CHUNK = 16384
+DEFAULT_BATCH_SIZE = 8192
+MAX_CHUNK = 32768
 MIN_CHUNK = 512
-TARGET_CHUNKS = 16
+TARGET_CHUNKS = 8
 
 # One row per duel: what the CSV and the results file keep.
 ROW_DTYPE = np.dtype([
