@@ -71,7 +71,7 @@ def make_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
     board.center = area.center
     bottom = pygame.Rect(pad, H - bottom_h, max(1, W - side_w - 2 * pad), max(1, bottom_h - pad))
     side = pygame.Rect(W - side_w, top_h + pad, max(1, side_w - pad), max(1, H - top_h - 2 * pad))
-    card_h = max(20, int(170 * sc))
+    card_h = max(20, int(200 * sc))
     c0 = pygame.Rect(side.left, side.top, side.width, card_h)
     c1 = pygame.Rect(side.left, c0.bottom + pad, side.width, card_h)
     log = pygame.Rect(side.left, c1.bottom + pad, side.width, max(1, side.bottom - c1.bottom - pad))
