@@ -318,7 +318,16 @@ class DuelView(Screen):
             num = T.text(f"{val}/{mx}", fs, T.BAD if warn else T.TEXT)
             surf.blit(num, (br.right + lay.px(6), y))
             y += fs + lay.px(6)
-        if y + fs <= r.bottom - pad:
+        tags = []
+        if v is None or v == side:
+            tags.append(f"doses {int(s.doses[0, side])}")
+        if s.guard[0, side]:
+            tags.append("GUARD")
+        if s.exposed[0, side]:
+            tags.append("EXPOSED")
+        if int(s.disguise[0, side]) >= 0 and (v is None or v == side):
+            tags.append(f"disguised {int(s.disguise_turns[0, side])}t")
+        if (active or tags) and y + fs <= r.bottom - pad:
             x = r.left + pad
             if active:
                 surf.blit(T.text("AP", fs, T.DIM), (x, y))
@@ -326,16 +335,7 @@ class DuelView(Screen):
                 for k in range(int(s.ap[0])):
                     pygame.draw.circle(surf, T.AP, (px + k * lay.px(18) + lay.px(7), y + fs // 2), lay.px(6))
                 x = px + max(1, int(s.ap[0])) * lay.px(18) + lay.px(10)
-            tags = []
-            if side == 0 or side == 1:
-                tags.append(f"doses {int(s.doses[0, side])}" if (v is None or v == side) else "")
-            if s.guard[0, side]:
-                tags.append("GUARD")
-            if s.exposed[0, side]:
-                tags.append("EXPOSED")
-            if int(s.disguise[0, side]) >= 0 and (v is None or v == side):
-                tags.append(f"disguised {int(s.disguise_turns[0, side])}t")
-            txt = T.fit_text("  ".join(t for t in tags if t), fs, max(1, r.right - pad - x), T.TEXT)
+            txt = T.fit_text("  ".join(tags), fs, max(1, r.right - pad - x), T.TEXT)
             surf.blit(txt, (x, y))
             y += fs + lay.px(6)
         ws = lay.px(17)
