@@ -136,6 +136,15 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform in ("win32", "darwin")
 
 
+def _icon() -> pygame.Surface:
+    """The window icon, drawn here: a red visor on a dark disc."""
+    icon = pygame.Surface((32, 32), pygame.SRCALPHA)
+    pygame.draw.circle(icon, (28, 31, 43, 255), (16, 16), 15)
+    pygame.draw.circle(icon, (215, 38, 61, 255), (16, 16), 10)
+    pygame.draw.polygon(icon, (240, 248, 255, 255), [(27, 16), (18, 11), (18, 21)])
+    return icon
+
+
 def _init() -> None:
     if not pygame.display.get_init():
         pygame.display.init()
@@ -149,5 +158,6 @@ def _open(size: tuple[int, int]) -> pygame.Surface:
     except pygame.error as e:
         raise GladiatorError(f"cannot open a window: {e} (no display? try --screenshot, or SDL_VIDEODRIVER=dummy)") from None
     pygame.display.set_caption("Gladiator")
+    pygame.display.set_icon(_icon())
     pygame.key.set_repeat(350, 60)
     return surf
