@@ -100,6 +100,10 @@ def play_by_input(app: App, screen: DuelScreen, chooser, max_actions: int = 400)
         if not screen.human_turn():
             app.frame([], 0.1)
             continue
+        if screen.curtain:  # hot-seat: the next player takes the screen
+            app.frame([key(pygame.K_e)], DT)
+            assert not screen.curtain
+            continue
         a = int(chooser.act(screen.game, screen.state, np.array([0]))[0])
         before = len(screen.actions)
         for evs in inputs_for(screen, a, len(chosen)):
@@ -134,7 +138,7 @@ def test_hot_seat_duel_with_every_kind_of_input(catalog):
     app = new_app(screen)
     chosen = play_by_input(app, screen, make_bot("random"))
     kinds = {game.space.kind(a)[0] for a in chosen}
-    assert screen.state.done[0]
+    assert screen.state.done[0] and len(screen.actions) == len(chosen)
     assert {"move", "end"} <= kinds
 
 
@@ -161,13 +165,17 @@ def test_disguise_shows_the_disguised_suit_to_the_other_side(catalog):
     assert int(screen.state.active[0]) == 0  # Rouge is quicker
     app.frame([key(pygame.K_e)], DT)
     assert int(screen.state.active[0]) == 1
+    assert screen.curtain  # hidden information: a curtain between the two players' turns
+    app.frame([key(pygame.K_e)], DT)  # takes the curtain away, does not end Jaron's turn
+    assert not screen.curtain and int(screen.state.active[0]) == 1 and len(screen.actions) == 1
     app.frame([key(pygame.K_d)], DT)
     app.frame(click(button(screen, "Rouge").rect.center), DT)
     rouge = game.unit_index("rouge")
     assert int(screen.state.disguise[0, 1]) == rouge
     assert screen.name_for(screen.state, 1) == "Jaron as Rouge"  # Jaron sees himself
     app.frame([key(pygame.K_e)], DT)
-    assert int(screen.state.active[0]) == 0
+    app.frame(click((5, 5)), DT)
+    assert int(screen.state.active[0]) == 0 and not screen.curtain
     assert screen.viewer() == 0
     assert screen.shown_unit(screen.state, 1) == rouge
     assert screen.name_for(screen.state, 1) == "Rouge"  # Rouge sees only the disguise

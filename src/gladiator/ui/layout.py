@@ -1,4 +1,4 @@
-"""Where everything goes in a window of any size: the layout scales with the window."""
+"""Where everything goes in a window of any size: the layout scales with the window. Imports pygame only."""
 
 from __future__ import annotations
 

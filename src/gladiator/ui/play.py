@@ -46,6 +46,7 @@ class DuelScreen(DuelView):
         self.mode: tuple[str, int] = ("move", 0)
         self.cursor: int = int(state.pos[0, int(state.active[0])])
         self.paused = False
+        self.curtain = False  # hot-seat with hidden information: the screen waits for the next player
         self.step_once = False
         self.bot_clock = 0.0
         for ev in self.opening_events(state):
@@ -108,8 +109,14 @@ class DuelScreen(DuelView):
                        lambda: [self.say(line, col) for line, col in lines])
         if int(new.active[0]) != int(s.active[0]) or new.done[0]:
             self.cursor = int(new.pos[0, int(new.active[0])])
+            self.curtain = not new.done[0] and self.hidden_information() and all(b is None for b in self.bots)
         self.mode = ("move", 0)
         return True
+
+    def hidden_information(self) -> bool:
+        """Whether a side can disguise itself, so two players at one screen should not see each other's view."""
+        t = self.game.tables
+        return bool(t.can_mimic[self.state.unit[0]].any())
 
     def refuse(self, action: int) -> None:
         """Explain in the log why the engine refuses an action."""
@@ -219,6 +226,12 @@ class DuelScreen(DuelView):
     def handle(self, ev: pygame.event.Event) -> None:
         """Mouse and keys."""
         lay = self.layout
+        if self.curtain:
+            if ev.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
+                if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
+                    self.leave()
+                self.curtain = False
+            return
         if ev.type == pygame.MOUSEMOTION:
             self.mouse = ev.pos
             if lay is not None:
@@ -440,6 +453,19 @@ class DuelScreen(DuelView):
             surf.blit(lab, box)
         if 0 <= self.cursor < sp.tiles:
             pygame.draw.rect(surf, T.CURSOR, lay.tile_rect(self.cursor), max(1, lay.tile // 16))
+
+    def draw(self, surf: pygame.Surface) -> None:
+        """The duel, or the curtain between two players' turns."""
+        if not self.curtain:
+            super().draw(surf)
+            return
+        lay = self.make_layout(surf.get_size())
+        surf.fill(T.BG)
+        a = int(self.state.active[0])
+        head = T.text(f"Player {a + 1}: {self.name_for(self.state, a)}", lay.px(56), self.side_color(a))
+        surf.blit(head, head.get_rect(center=(lay.size[0] // 2, lay.size[1] // 2 - lay.px(30))))
+        sub = T.text("Your turn. The other player looks away; press any key or click.", lay.px(26), T.DIM)
+        surf.blit(sub, sub.get_rect(center=(lay.size[0] // 2, lay.size[1] // 2 + lay.px(24))))
 
     def draw_bottom(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """Status line and buttons."""

@@ -1,4 +1,4 @@
-"""Buttons with key shortcuts, and the Screen every window state is built on."""
+"""Buttons with key shortcuts, and the Screen every window state is built on. Imports pygame and theme."""
 
 from __future__ import annotations
 
