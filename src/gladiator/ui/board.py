@@ -42,8 +42,7 @@ class DuelView(Screen):
         self.layout: Layout | None = None
         self.mouse: tuple[int, int] = (-1, -1)
         self._board_cache: tuple[int, pygame.Surface] | None = None
-        self._memo_state: DuelState | None = None
-        self._memo: dict = {}
+        self._memos: dict[int, tuple[DuelState, dict]] = {}
         self._wrapped: tuple[tuple[int, int, int], list[tuple[str, tuple[int, int, int]]]] | None = None
 
     # ---- what may be shown -------------------------------------------------
@@ -62,12 +61,16 @@ class DuelView(Screen):
 
     def memo(self, s: DuelState) -> dict:
         """Per-state look-ups from the engine (legal mask, previews, what each side shows), computed once."""
-        if s is not self._memo_state:
-            g = self.game
-            self._memo_state = s
-            shown = [int(engine.observe(g, s, 1 - side)["foe_unit"][0]) for side in (0, 1)]
-            self._memo = {"shown": shown, "mask": None, "preview": None, "odds": None}
-        return self._memo
+        hit = self._memos.get(id(s))
+        if hit is not None and hit[0] is s:
+            return hit[1]
+        g = self.game
+        shown = [int(engine.observe(g, s, 1 - side)["foe_unit"][0]) for side in (0, 1)]
+        m = {"shown": shown, "mask": None, "preview": None, "odds": None}
+        if len(self._memos) >= 4:
+            self._memos.clear()
+        self._memos[id(s)] = (s, m)
+        return m
 
     def legal(self) -> np.ndarray:
         """The legal mask of the current state (one row)."""
