@@ -8,6 +8,7 @@ import pygame
 
 BASE_W, BASE_H = 1280, 720
 MIN_SCALE, MAX_SCALE = 0.35, 3.0
+MAX_TILE = 96  # pixels a tile at most, at 1280x720
 
 
 @dataclass
@@ -66,7 +67,7 @@ def make_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
         side_w = max(40, W // 3)
     top = pygame.Rect(0, 0, W, top_h)
     area = pygame.Rect(pad, top_h + pad, max(1, W - side_w - 2 * pad), max(1, H - top_h - bottom_h - 2 * pad))
-    tile = max(2, min(area.width // max(1, cols), area.height // max(1, rows)))
+    tile = max(2, min(area.width // max(1, cols), area.height // max(1, rows), int(MAX_TILE * sc)))
     board = pygame.Rect(0, 0, tile * cols, tile * rows)
     board.center = area.center
     bottom = pygame.Rect(pad, H - bottom_h, max(1, W - side_w - 2 * pad), max(1, bottom_h - pad))

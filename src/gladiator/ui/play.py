@@ -482,6 +482,9 @@ class DuelScreen(DuelView):
                         "attack": "Click the target or press the key again to attack",
                         "extract": "Click the target or press X again to reach for the core",
                         "mimic": "Choose a suit to disguise as"}[self.mode[0]]
+                sp = self.game.space
+                if self.mode[0] == "move" and not self.legal()[sp.move0: sp.leap0].any():
+                    hint = "No tile to move to; choose another action"
                 msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}."
             else:
                 a = int(self.state.active[0])
