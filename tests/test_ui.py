@@ -366,3 +366,18 @@ def test_duel_ending_mid_animation_then_next_duel_and_recording(catalog, tmp_pat
     assert nxt.actions == [] and not nxt.state.done[0]
     for _ in range(30):
         assert app.frame([], 0.1)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (800, 600), (640, 360), (3000, 700), (500, 1400)])
+def test_layout_scales_with_the_window(catalog, size):
+    from gladiator.ui.layout import make_layout
+
+    arena = catalog.arena("concert_hall")
+    lay = make_layout(size, arena.width, arena.height)
+    window = pygame.Rect((0, 0), size)
+    assert window.contains(lay.board) and window.contains(lay.side) and window.contains(lay.bottom)
+    assert not lay.board.colliderect(lay.side) and not lay.board.colliderect(lay.bottom)
+    assert not lay.cards[0].colliderect(lay.cards[1]) and not lay.cards[1].colliderect(lay.log)
+    assert lay.tile_at(lay.tile_rect(37).center) == 37
+    big = make_layout((size[0] * 2, size[1] * 2), arena.width, arena.height)
+    assert big.tile >= lay.tile and big.scale >= lay.scale
