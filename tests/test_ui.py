@@ -186,6 +186,10 @@ def test_watch_mode_pause_step_speed_and_end(catalog):
     game = game_for(catalog, "concert_hall")
     screen = DuelScreen(game, ("rouge", "viola"), 7, ("greedy", "greedy"))
     app = new_app(screen)
+    app.frame([key(pygame.K_h)], DT)
+    assert screen.show_help
+    app.frame([key(pygame.K_SPACE)], DT)  # closes the help, nothing else
+    assert not screen.show_help and not screen.paused
     app.frame([key(pygame.K_SPACE)], DT)
     assert screen.paused
     for _ in range(60):

@@ -43,6 +43,7 @@ class DuelView(Screen):
         self.mouse: tuple[int, int] = (-1, -1)
         self._board_cache: tuple[int, pygame.Surface] | None = None
         self._memos: dict[int, tuple[DuelState, dict]] = {}
+        self.show_help = False
         self._wrapped: tuple[tuple[int, int, int], list[tuple[str, tuple[int, int, int]]]] | None = None
 
     # ---- what may be shown -------------------------------------------------
@@ -176,6 +177,8 @@ class DuelView(Screen):
             self.draw_card(surf, lay, s, i)
         self.draw_log(surf, lay)
         self.draw_bottom(surf, lay, s)
+        if self.show_help:
+            self.draw_help(surf, lay)
 
     def draw_board(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """The arena and its Nectar caches."""
@@ -255,6 +258,40 @@ class DuelView(Screen):
         if int(s.outcome[0]) == CORE_EXTRACTED:
             art.core(surf, (lay.board.centerx, lay.board.centery - lay.px(100)), lay.px(26), self.anim.clock * 2)
 
+    def help_lines(self) -> list[str]:
+        """The keys of this screen, for the help panel (H or F1)."""
+        return []
+
+    def toggle_help(self, key: int) -> bool:
+        """H or F1 shows or hides the help panel; any key hides it. True if the key was used up."""
+        if key in (pygame.K_h, pygame.K_F1) or self.show_help:
+            self.show_help = not self.show_help
+            return True
+        return False
+
+    def draw_help(self, surf: pygame.Surface, lay: Layout) -> None:
+        """A panel listing the keys, over the arena."""
+        lines = self.help_lines() + ["", "any key: close this help"]
+        fs = lay.px(22)
+        step = fs + lay.px(4)
+        kw = max(T.font(fs).size(line.partition(": ")[0] + "  ")[0] for line in lines)
+        w = kw + max(T.font(fs).size(line.partition(": ")[2])[0] for line in lines) + lay.px(40)
+        r = pygame.Rect(0, 0, min(w, lay.size[0]), min(step * len(lines) + lay.px(30), lay.size[1]))
+        r.center = lay.board.center
+        back = pygame.Surface(r.size, pygame.SRCALPHA)
+        back.fill((12, 14, 20, 235))
+        surf.blit(back, r)
+        pygame.draw.rect(surf, T.ACCENT, r, max(1, lay.px(2)), border_radius=lay.px(8))
+        y = r.top + lay.px(15)
+        for line in lines:
+            key, _, what = line.partition(": ")
+            if what:
+                surf.blit(T.text(key, fs, T.ACCENT), (r.left + lay.px(20), y))
+                surf.blit(T.text(what, fs, T.TEXT), (r.left + lay.px(20) + kw, y))
+            elif line:
+                surf.blit(T.text(line, fs, T.TEXT), (r.left + lay.px(20), y))
+            y += step
+
     def end_hint(self) -> str:
         """What the keys do once the duel is over."""
         return "Esc: leave"
@@ -281,7 +318,7 @@ class DuelView(Screen):
         if not s.done[0]:
             who = T.fit_text(f"{self.name_for(s, a)} to act, {int(s.ap[0])} AP", size, max(1, lay.size[0] - x - lay.px(200)), self.side_color(a))
             surf.blit(who, who.get_rect(midleft=(x, cy)))
-        st = T.text(self.status(s), lay.px(22), T.DIM)
+        st = T.text(self.status(s) + "   H: help", lay.px(22), T.DIM)
         surf.blit(st, st.get_rect(midright=(lay.size[0] - lay.px(12), cy)))
 
     def draw_card(self, surf: pygame.Surface, lay: Layout, s: DuelState, side: int) -> None:

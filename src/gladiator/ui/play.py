@@ -52,10 +52,10 @@ class DuelScreen(DuelView):
         for ev in self.opening_events(state):
             self.narrate(state, [ev])
         if self.watching:
-            self.say("Space: pause   Right: one action   +/-: speed   Esc: leave", T.DIM)
+            self.say("Space: pause   Right: one action   +/-: speed   Esc: leave   H: all keys", T.DIM)
         else:
             self.say("Click a tile to move (or walk the cursor with the arrows, Enter); buttons or their keys for the rest; "
-                     "Esc cancels.", T.DIM)
+                     "Esc cancels; H lists every key.", T.DIM)
 
     # ---- who acts ------------------------------------------------------------
     @property
@@ -254,8 +254,20 @@ class DuelScreen(DuelView):
         elif ev.type == pygame.KEYDOWN:
             self.key(ev.key)
 
+    def help_lines(self) -> list[str]:
+        """Keys of the play and watch screen."""
+        if self.watching:
+            return ["Space: pause / resume", "Right: one action", "+ / -: faster / slower",
+                    "PgUp / PgDn, wheel: scroll the log", "Enter: next duel (at the end)", "Esc: leave"]
+        return ["M: move (click a blue tile)", "L: leap (click a purple tile)", "1-4: aim a weapon; again, Enter or click fires",
+                "G / V / I: guard / vent / inject Nectar", "X: core extraction (twice)", "D: disguise, then a suit",
+                "E: end the turn", "Arrows, Enter: walk the cursor, choose its tile", "Right click, Esc: cancel",
+                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", "Esc: leave"]
+
     def key(self, key: int) -> None:
         """One key press."""
+        if self.toggle_help(key):
+            return
         if key == pygame.K_ESCAPE:
             if self.human_turn() and self.mode[0] != "move":
                 self.mode = ("move", 0)

@@ -113,8 +113,15 @@ class ReplayScreen(DuelView):
         elif ev.type == pygame.KEYDOWN:
             self.key(ev.key)
 
+    def help_lines(self) -> list[str]:
+        """Keys of the replay screen."""
+        return ["Space: play / pause", "Left / Right: one action back / forward", "PgUp / PgDn, Up / Down: previous / next turn",
+                "Home / End: start / end", "Click or drag the timeline: jump", "+ / -: faster / slower", "Esc: leave"]
+
     def key(self, key: int) -> None:
         """One key press."""
+        if self.toggle_help(key):
+            return
         if key == pygame.K_ESCAPE:
             if self.back is not None:
                 self.next = self.back()
