@@ -48,7 +48,15 @@ class DuelState:
 
     def take(self, idx: np.ndarray | slice | list[int]) -> "DuelState":
         """The sub-batch `idx` (a copy)."""
-        return DuelState(**{f.name: np.array(getattr(self, f.name)[idx]) for f in fields(self)})
+        if isinstance(idx, slice):
+            return DuelState(**{f.name: np.array(getattr(self, f.name)[idx]) for f in fields(self)})
+        idx = np.asarray(idx)
+        if idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        elif idx.size == 0:
+            idx = idx.astype(np.intp)
+        # np.take copies rows an order of magnitude faster than fancy indexing of the same rows
+        return DuelState(**{f.name: np.take(getattr(self, f.name), idx, axis=0) for f in fields(self)})
 
     def put(self, idx: np.ndarray, other: "DuelState") -> None:
         """Write the duels of `other` into positions `idx`."""
