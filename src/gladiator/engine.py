@@ -20,7 +20,7 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.legal import attack_mask, explain, legal_mask
 from gladiator.rules.turns import end_turn, start_turn
-from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOMES, DuelState
+from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOMES, DuelState, pick
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
 INIT_STREAM = 1  # the initiative coin comes from its own stream
@@ -122,17 +122,17 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
     a = state.active.astype(np.intp)
     e = 1 - a
     wu = active_weapon_unit(state, ar, a)
-    tu = state.unit[ar, e]
-    au = state.unit[ar, a]
-    pa, pe = state.pos[ar, a], state.pos[ar, e]
-    terms = (state.guard[ar, e], state.exposed[ar, e], geo.cover[pe], geo.high[pa] & ~geo.high[pe], in_rear_arc(game, state, ar))
+    tu = pick(state.unit, ar, e)
+    au = pick(state.unit, ar, a)
+    pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, e)
+    terms = (pick(state.guard, ar, e), pick(state.exposed, ar, e), geo.cover[pe], geo.high[pa] & ~geo.high[pe], in_rear_arc(game, state, ar))
     table = _preview_table(game)
     if table is not None:
         U = len(game.roster)
         code = (wu.astype(np.intp) * U + tu) * U + au
         for flag in terms:
             code = code * 2 + flag
-        rows = table[code]  # (B, 4, W)
+        rows = np.take(table, code, axis=0)  # (B, 4, W)
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
         chance, lo, hi, expected = _preview_of(t, wu, tu, au, *terms)

@@ -11,6 +11,12 @@ NONE, DESTROYED, CORE_EXTRACTED, SHUTDOWN, DRAW = 0, 1, 2, 3, 4
 OUTCOMES = ("none", "destroyed", "core_extracted", "shutdown", "draw")
 
 
+def pick(values: np.ndarray, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
+    """values[rows, cols] of a 2-D array, gathered through the flat array (several times faster than fancy indexing)."""
+    flat = values.reshape(-1)
+    return np.take(flat, np.asarray(rows, dtype=np.intp) * values.shape[1] + cols)
+
+
 @dataclass
 class DuelState:
     """Every changing fact of a batch of duels; side 0 is the first unit named, side 1 the second."""

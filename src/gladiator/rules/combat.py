@@ -13,7 +13,7 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.game import Game
 from gladiator.rules import constants as K
-from gladiator.state import DuelState
+from gladiator.state import DuelState, pick
 
 HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed")
 
@@ -27,8 +27,8 @@ def in_rear_arc(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
     """Whether the active side stands in the rear arc of the other: behind the line of its facing."""
     a = state.active[idx].astype(np.intp)
     e = 1 - a
-    pa = state.pos[idx, a].astype(np.intp)
-    key = (pa * game.geo.tiles + state.pos[idx, e]) * len(DIRECTIONS) + state.facing[idx, e]
+    pa = pick(state.pos, idx, a).astype(np.intp)
+    key = (pa * game.geo.tiles + pick(state.pos, idx, e)) * len(DIRECTIONS) + pick(state.facing, idx, e)
     return _rear_table(game)[key]
 
 
@@ -42,8 +42,8 @@ def rear_arc_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np
 
 def active_weapon_unit(state: DuelState, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
     """Roster index whose weapons side `side` fights with in duels `idx`: its disguise, if any."""
-    d = state.disguise[idx, side]
-    return np.where(d >= 0, d, state.unit[idx, side])
+    d = pick(state.disguise, idx, side)
+    return np.where(d >= 0, d, pick(state.unit, idx, side))
 
 
 def hit_terms(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray) -> dict[str, np.ndarray]:
@@ -52,18 +52,18 @@ def hit_terms(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray) -
     a = state.active[idx].astype(np.intp)
     e = 1 - a
     wu = active_weapon_unit(state, idx, a)
-    tu = state.unit[idx, e]
+    tu = pick(state.unit, idx, e)
     ranged = t.w_ranged[wu, slot]
-    pa, pe = state.pos[idx, a], state.pos[idx, e]
+    pa, pe = pick(state.pos, idx, a), pick(state.pos, idx, e)
     rear = in_rear_arc(game, state, idx)
     terms = {
         "accuracy": t.w_accuracy[wu, slot],
         "evasion": -K.EVASION_PER_AGILITY * t.agility[tu],
-        "guard": np.where(state.guard[idx, e], -K.GUARD_PENALTY, 0.0),
+        "guard": np.where(pick(state.guard, idx, e), -K.GUARD_PENALTY, 0.0),
         "cover": np.where(ranged & game.geo.cover[pe], -K.COVER_PENALTY, 0.0),
         "high_ground": np.where(ranged & game.geo.high[pa] & ~game.geo.high[pe], K.HIGH_GROUND_BONUS, 0.0),
         "rear": np.where(rear, K.REAR_BONUS, 0.0),
-        "exposed": np.where(state.exposed[idx, e], K.EXPOSED_BONUS, 0.0),
+        "exposed": np.where(pick(state.exposed, idx, e), K.EXPOSED_BONUS, 0.0),
     }
     total = terms["accuracy"] + terms["evasion"] + terms["guard"] + terms["cover"] + terms["high_ground"] + terms["rear"] + terms["exposed"]
     terms["chance"] = np.clip(total, K.MIN_HIT, K.MAX_HIT)
@@ -77,9 +77,9 @@ def damage(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, roll
     a = state.active[idx].astype(np.intp)
     e = 1 - a
     wu = active_weapon_unit(state, idx, a)
-    fp = np.where(t.w_ranged[wu, slot], t.firepower[state.unit[idx, a]], 0)
+    fp = np.where(t.w_ranged[wu, slot], t.firepower[pick(state.unit, idx, a)], 0)
     rear_extra = np.where(rear, roll // K.REAR_DAMAGE_DIVISOR, 0)
-    return np.maximum(0, roll + fp + rear_extra - t.armor[state.unit[idx, e]])
+    return np.maximum(0, roll + fp + rear_extra - t.armor[pick(state.unit, idx, e)])
 
 
 def damage_roll(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -93,9 +93,9 @@ def extraction_allowed(game: Game, state: DuelState, idx: np.ndarray) -> np.ndar
     """Whether the target is open to core extraction: badly damaged, overheated, or attacked from the rear."""
     t = game.tables
     e = 1 - state.active[idx].astype(np.intp)
-    tu = state.unit[idx, e]
-    damaged = state.integrity[idx, e] <= K.EXTRACT_DAMAGED_FRACTION * t.integrity[tu]
-    hot = state.heat[idx, e] > t.heat_capacity[tu]
+    tu = pick(state.unit, idx, e)
+    damaged = pick(state.integrity, idx, e) <= K.EXTRACT_DAMAGED_FRACTION * t.integrity[tu]
+    hot = pick(state.heat, idx, e) > t.heat_capacity[tu]
     return damaged | hot | in_rear_arc(game, state, idx)
 
 
@@ -103,7 +103,7 @@ def extraction_odds(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray
     """Odds of tearing out the core: base + per-agility difference + rear bonus, clipped."""
     t = game.tables
     a = state.active[idx].astype(np.intp)
-    diff = t.agility[state.unit[idx, a]] - t.agility[state.unit[idx, 1 - a]]
+    diff = t.agility[pick(state.unit, idx, a)] - t.agility[pick(state.unit, idx, 1 - a)]
     p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(in_rear_arc(game, state, idx), K.EXTRACT_REAR_BONUS, 0.0)
     return np.clip(p, K.EXTRACT_MIN, K.EXTRACT_MAX)
 

@@ -7,8 +7,8 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import constants as K
-from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
-from gladiator.state import DuelState
+from gladiator.rules.combat import active_weapon_unit, extraction_allowed, leap_reach, weapon_unit
+from gladiator.state import DuelState, pick
 
 
 def legal_mask(game: Game, state: DuelState) -> np.ndarray:
@@ -51,11 +51,11 @@ def attack_mask(game: Game, state: DuelState) -> np.ndarray:
     t, geo = game.tables, game.geo
     ar = np.arange(B)
     a = state.active.astype(np.intp)
-    pa, pe = state.pos[ar, a], state.pos[ar, 1 - a]
-    wu = weapon_unit(state)[ar, a]
-    d = geo.cheb[pa, pe]
-    ok = t.w_valid[wu] & (d[:, None] <= t.w_range[wu]) & geo.los[pa, pe][:, None]
-    return ok & (state.nectar[ar, a][:, None] > t.w_nectar[wu]) & ~state.done[:, None]
+    pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, 1 - a)
+    wu = active_weapon_unit(state, ar, a)
+    d = pick(geo.cheb, pa, pe)
+    ok = np.take(t.w_valid, wu, axis=0) & (d[:, None] <= np.take(t.w_range, wu, axis=0)) & pick(geo.los, pa, pe)[:, None]
+    return ok & (pick(state.nectar, ar, a)[:, None] > np.take(t.w_nectar, wu, axis=0)) & ~state.done[:, None]
 
 
 def explain(game: Game, state: DuelState, b: int, action: int) -> str:
