@@ -146,6 +146,9 @@ class DuelScreen(DuelView):
         if not self.human_turn():
             if self.state.done[0]:
                 self.say("The duel is over.", T.BAD)
+            else:
+                a = int(self.state.active[0])
+                self.say(f"Not your turn: {self.name_for(self.state, a)} ({self.controllers[a]}) is choosing.", T.DIM)
             return
         sp, m = self.game.space, self.legal()
         if kind == "move" or kind == "leap":
