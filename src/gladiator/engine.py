@@ -20,7 +20,7 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.legal import attack_mask, explain, legal_mask
 from gladiator.rules.turns import end_turn, start_turn
-from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOMES, DuelState, pick
+from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOMES, DuelState, SideCells, pick
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
 INIT_STREAM = 1  # the initiative coin comes from its own stream
@@ -219,14 +219,15 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if idx.size == 0:
             continue
         side = a[idx]
+        mine = SideCells(s, idx, side)
         tile = (actions[idx] - (sp.leap0 if leap else sp.move0)).astype(np.int16)
-        old = s.pos[idx, side].copy()
-        s.pos[idx, side] = tile
+        old = mine.get("pos")
+        mine.set("pos", tile)
         if leap:
-            s.facing[idx, side] = geo.dir_to[tile, s.pos[idx, 1 - side]]
-            s.heat[idx, side] += K.LEAP_HEAT
+            mine.set("facing", pick(geo.dir_to, tile, pick(s.pos, idx, 1 - side)))
+            mine.set("heat", mine.get("heat") + K.LEAP_HEAT)
         else:
-            s.facing[idx, side] = geo.dir_to[old, tile]
+            mine.set("facing", pick(geo.dir_to, old, tile))
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "leap" if leap else "move", "side": int(side[i]), "from": int(old[i]), "to": int(tile[i]),
@@ -239,17 +240,18 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         side = a[idx]
         foe = 1 - side
         slot = actions[idx] - ATTACK0
-        wu = weapon_unit(s)[idx, side]
+        mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
+        wu = active_weapon_unit(s, idx, side)
         terms = hit_terms(game, s, idx, slot)
         hit = u[idx, 0] < terms["chance"]
         roll = damage_roll(game, s, idx, slot, u[idx, 1])
         dmg = np.where(hit, damage(game, s, idx, slot, roll, terms["is_rear"]), 0)
-        s.integrity[idx, foe] = np.maximum(0, s.integrity[idx, foe] - dmg)
-        s.heat[idx, side] += t.w_heat[wu, slot]
+        theirs.set("integrity", np.maximum(0, theirs.get("integrity") - dmg))
+        mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
         melt = np.where(hit, t.w_melt[wu, slot], 0)
-        s.heat[idx, foe] += melt
-        s.nectar[idx, side] -= t.w_nectar[wu, slot]
-        s.facing[idx, side] = geo.dir_to[s.pos[idx, side], s.pos[idx, foe]]
+        theirs.set("heat", theirs.get("heat") + melt)
+        mine.set("nectar", mine.get("nectar") - t.w_nectar[wu, slot])
+        mine.set("facing", pick(geo.dir_to, mine.get("pos"), theirs.get("pos")))
         if log is not None:
             for i, b in enumerate(idx):
                 sd, fo = int(side[i]), int(foe[i])
@@ -317,7 +319,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     s.ap[live] -= cost[live].astype(np.int16)
     # destruction by damage
     foe_all = 1 - a
-    broken = live & ~s.done & (s.integrity[ar, foe_all] <= 0)
+    broken = live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0)
     s.done[broken] = True
     s.winner[broken] = a[broken]
     s.outcome[broken] = DESTROYED

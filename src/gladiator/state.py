@@ -17,6 +17,28 @@ def pick(values: np.ndarray, rows: np.ndarray, cols: np.ndarray | int) -> np.nda
     return np.take(flat, np.asarray(rows, dtype=np.intp) * values.shape[1] + cols)
 
 
+class SideCells:
+    """The cells (duel idx[i], side[i]) of a state's (B, 2) arrays, read and written through the flat arrays."""
+
+    def __init__(self, state: "DuelState", idx: np.ndarray, side: np.ndarray) -> None:
+        """Address side `side[i]` of duel `idx[i]`."""
+        self.state = state
+        self.idx, self.side = idx, side
+        self.flat = np.asarray(idx, dtype=np.intp) * 2 + side
+
+    def get(self, name: str) -> np.ndarray:
+        """The values (a copy)."""
+        return np.take(getattr(self.state, name).reshape(-1), self.flat)
+
+    def set(self, name: str, values: np.ndarray | int | float | bool) -> None:
+        """Write the values (in place)."""
+        arr = getattr(self.state, name)
+        if arr.flags.c_contiguous:
+            arr.reshape(-1)[self.flat] = values
+        else:  # pragma: no cover - states are built contiguous; kept for arrays made elsewhere
+            arr[self.idx, self.side] = values
+
+
 @dataclass
 class DuelState:
     """Every changing fact of a batch of duels; side 0 is the first unit named, side 1 the second."""

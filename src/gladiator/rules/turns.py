@@ -6,7 +6,7 @@ import numpy as np
 
 from gladiator.game import Game
 from gladiator.rules import constants as K
-from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState
+from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
 
 
 def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None) -> None:
@@ -37,22 +37,27 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
         return
     t = game.tables
     a = s.active[idx].astype(np.intp)
-    u = s.unit[idx, a]
-    s.guard[idx, a] = False
-    s.exposed[idx, a] = False
-    disguised = s.disguise[idx, a] >= 0
-    s.disguise_turns[idx, a] -= disguised.astype(np.int16)
-    expired = disguised & (s.disguise_turns[idx, a] <= 0)
+    cell = SideCells(s, idx, a)
+    u = cell.get("unit")
+    cell.set("guard", False)
+    cell.set("exposed", False)
+    disguised = cell.get("disguise") >= 0
+    turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
+    cell.set("disguise_turns", turns_left)
+    expired = disguised & (turns_left <= 0)
     s.disguise[idx[expired], a[expired]] = -1
-    heat_before = s.heat[idx, a].copy()
-    s.heat[idx, a] = np.maximum(0, heat_before - t.cooling[u])
-    excess = np.maximum(0, s.heat[idx, a] - t.heat_capacity[u])
+    heat_before = cell.get("heat")
+    heat = np.maximum(0, heat_before - t.cooling[u])
+    cell.set("heat", heat)
+    excess = np.maximum(0, heat - t.heat_capacity[u])
     hurt = excess * K.OVERHEAT_DAMAGE_PER_HEAT
-    s.integrity[idx, a] = np.maximum(0, s.integrity[idx, a] - hurt)
+    integrity = np.maximum(0, cell.get("integrity") - hurt)
+    cell.set("integrity", integrity)
     s.ap[idx] = np.maximum(1, t.actions[u] - np.where(excess > 0, K.OVERHEAT_AP_COST, 0))
-    s.nectar[idx, a] = np.maximum(0, s.nectar[idx, a] - K.NECTAR_PER_TURN)
-    melted = s.integrity[idx, a] <= 0
-    shut = ~melted & (s.nectar[idx, a] <= 0)
+    nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
+    cell.set("nectar", nectar)
+    melted = integrity <= 0
+    shut = ~melted & (nectar <= 0)
     for mask, code in ((melted, DESTROYED), (shut, SHUTDOWN)):
         ended = idx[mask]
         s.done[ended] = True
