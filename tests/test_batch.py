@@ -298,3 +298,22 @@ def test_png_is_drawn_with_matplotlib(capsys, tmp_path: Path) -> None:
     code, _, err = cli(capsys, "sweep", "viola.stats.firepower=0:4:2", "--vs", "rouge", "-n", "20", "--workers", "1", "--png", str(png))
     assert code == 0, err
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_memory_stays_flat_as_n_grows(catalog) -> None:
+    import dataclasses
+    import tracemalloc
+
+    def peak(n: int) -> int:
+        spec = dataclasses.replace(spec_of(catalog, n, seed=4), chunk_size=512)
+        run(spec, workers=1, batch_size=512)  # warm-up: tables the engine and bots build once
+        tracemalloc.start()
+        try:
+            run(spec, workers=1, batch_size=512, on_chunk=lambda res: None)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(1024), peak(8192)
+    # holding the rows of the 7168 extra duels would add about 400 kB
+    assert large - small < 100_000, (small, large)
