@@ -38,6 +38,7 @@ def main() -> None:
     p.add_argument("--n-single", type=int, default=300, help="duels per run at batch size 1")
     p.add_argument("--repeats", type=int, default=3, help="runs per figure (the median is printed)")
     p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    p.add_argument("--profile", action="store_true", help="also profile one worker's chunk and print where the time goes")
     a = p.parse_args()
     print(f"rouge vs viola, concert_hall, greedy bots; median of {a.repeats} runs")
     rows = []
@@ -50,6 +51,23 @@ def main() -> None:
         print(f"{label:<45} {d:>12,.0f} duels/s {ac:>14,.0f} actions/s")
     print(f"batch engine vs batch size 1 (1 worker): {rows[0][1] / d1:,.0f}x")
     print(f"2 workers vs 1 worker: {rows[1][1] / rows[0][1]:.2f}x")
+    if a.profile:
+        profile(a.n, a.batch_size)
+
+
+def profile(n: int, batch_size: int) -> None:
+    """cProfile of one chunk played in this process: the functions that take the most time."""
+    import cProfile
+    import pstats
+
+    from gladiator.batch import run_chunk
+
+    spec = make_spec(load_catalog(), ("rouge", "viola"), "concert_hall", n, 1, ("greedy", "greedy"))
+    run_chunk(spec, 1, batch_size)  # warm-up
+    prof = cProfile.Profile()
+    prof.runcall(run_chunk, spec, 0, batch_size)
+    print(f"\nwhere the time goes (one chunk of {spec.chunk_size} duels, cumulative seconds):")
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(r"gladiator", 18)
 
 
 if __name__ == "__main__":
