@@ -23,5 +23,9 @@ class RandomBot:
         u = rng.uniforms(sub.seed, sub.counter, 1, stream=BOT_STREAM)[:, 0]
         counts = mask.sum(axis=1)
         k = np.minimum((u * counts).astype(np.int64), counts - 1)
-        csum = np.cumsum(mask, axis=1)
-        return np.argmax(csum > k[:, None], axis=1)
+        if (counts == 0).any():  # not for live duels (ending the turn is always legal); kept for any caller
+            return np.argmax(np.cumsum(mask, axis=1) > k[:, None], axis=1)
+        # the k-th legal action of each row: positions of every legal action, row by row, then index into them
+        where = np.flatnonzero(mask)
+        start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        return where[start + k] - np.arange(mask.shape[0]) * mask.shape[1]

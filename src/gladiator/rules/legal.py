@@ -19,29 +19,29 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     a = state.active.astype(np.intp)
     e = 1 - a
     live = ~state.done
-    au = state.unit[ar, a]
+    au = pick(state.unit, ar, a)
     ap = state.ap
-    pa, pe = state.pos[ar, a], state.pos[ar, e]
+    pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, e)
     mask = np.zeros((B, sp.n), dtype=bool)
     one = live & (ap >= 1)
     two = live & (ap >= 2)
     mask[:, END] = live
-    mask[:, GUARD] = one & ~state.guard[ar, a]
-    mask[:, VENT] = one & (state.heat[ar, a] > 0)
-    mask[:, INJECT] = one & (state.doses[ar, a] > 0) & (state.nectar[ar, a] < t.nectar[au])
+    mask[:, GUARD] = one & ~pick(state.guard, ar, a)
+    mask[:, VENT] = one & (pick(state.heat, ar, a) > 0)
+    mask[:, INJECT] = one & (pick(state.doses, ar, a) > 0) & (pick(state.nectar, ar, a) < t.nectar[au])
     mask[:, ATTACK0 : ATTACK0 + W] = attack_mask(game, state) & one[:, None]
-    adjacent = geo.cheb[pa, pe] == 1
+    adjacent = pick(geo.cheb, pa, pe) == 1
     mask[:, EXTRACT] = two & t.can_extract[au] & adjacent & extraction_allowed(game, state, ar)
-    can_mimic = one & t.can_mimic[au] & (state.disguise[ar, a] < 0)
+    can_mimic = one & t.can_mimic[au] & (pick(state.disguise, ar, a) < 0)
     mimic = np.broadcast_to(can_mimic[:, None], (B, sp.units)).copy()
     mimic[ar, au] = False
     mask[:, sp.mimic0 : sp.move0] = mimic
     tiles = np.arange(sp.tiles)
     free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
-    dist = geo.dist[pa]
+    dist = np.take(geo.dist, pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
     mask[:, sp.move0 : sp.leap0] = one[:, None] & (dist <= t.speed[au][:, None]) & free
     reach = leap_reach(game, au)
-    mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (geo.cheb[pa] <= reach[:, None]) & (dist < UNREACHABLE) & free
+    mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (np.take(geo.cheb, pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
     return mask
 
 
