@@ -317,3 +317,15 @@ def test_memory_stays_flat_as_n_grows(catalog) -> None:
     small, large = peak(1024), peak(8192)
     # holding the rows of the 7168 extra duels would add about 400 kB
     assert large - small < 100_000, (small, large)
+
+
+def test_each_bot_stays_with_its_unit_when_sides_swap(catalog) -> None:
+    spec = spec_of(catalog, 6, seed=13, bots=("random", "greedy"))
+    rows = run_chunk(spec, 0).rows
+    game = game_for(catalog, ARENA)
+    for i in range(6):
+        units = spec.duel_units(i)
+        bots = (make_bot("greedy"), make_bot("random")) if i % 2 else (make_bot("random"), make_bot("greedy"))
+        res = play_duel(game, units, spec.duel_seed(i), bots, events=False)
+        assert (res.winner_index if res.winner_index is not None else -1) == int(rows[i]["winner"])
+        assert len(res.actions) == int(rows[i]["actions"])
