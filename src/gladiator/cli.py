@@ -23,7 +23,7 @@ app = typer.Typer(
     no_args_is_help=False, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # user text like "a:b:" stays as typed
 
 UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
 ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
