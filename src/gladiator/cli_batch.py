@@ -19,8 +19,8 @@ from rich.table import Table
 
 from gladiator.errors import GladiatorError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown", "draw": "draw (turn limit)"}
 CSV_COLUMNS = ["duel", "seed", "unit_a", "unit_b", "winner", "outcome", "turns", "first", "actions",
@@ -276,7 +276,7 @@ def balance(
     if as_json:
         print(json.dumps({"field": res.path.text, "vs": vs, "target": target, "value": res.value, "was": was,
                           "win_rate": res.totals.win_rate(0), "interval": [wl, wh], "duels": res.totals.n,
-                          "decided": res.decided, "file": where, "yaml": line,
+                          "decided": res.decided, "bracketed": res.bracketed, "file": where, "yaml": line,
                           "tried": [{"value": v, "win_rate": t.win_rate(0), "duels": t.n} for v, t in sorted(res.tried.items())]}))
         return
     tab = Table(title=f"{res.path.text} against {vs}: values tried")
@@ -288,7 +288,10 @@ def balance(
     out.print(tab)
     out.print(f"{res.path.text} = {res.value} (now {was}): {res.path.unit} wins {res.totals.win_rate(0):.1%} "
               f"(95% interval {wl:.1%} - {wh:.1%}) of {res.totals.n} duels against {vs}; target {target:.1%}", markup=False)
-    if not res.decided:
+    if not res.bracketed:
+        out.print(f"the target is not between the win rates at the ends of the range ({res.path.text} from "
+                  f"{min(res.tried)} to {max(res.tried)}): the closest end is shown", markup=False)
+    elif not res.decided:
         out.print("the values either side of the target are within each other's intervals: add duels (-n) to tell them apart", markup=False)
     out.print(f"change {where}:", markup=False)
     out.print(f"    {line}", markup=False)

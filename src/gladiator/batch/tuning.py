@@ -146,6 +146,7 @@ class BalanceResult:
     target: float
     tried: dict[Any, Totals]
     decided: bool
+    bracketed: bool = True  # False: the target is not between the win rates at the two ends of the range
 
 
 def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSettings, lo: float | None = None,
@@ -194,6 +195,7 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
     r0, r1 = rate(0, n0), rate(len(grid) - 1, n0)
     sign = 1.0 if r1 >= r0 else -1.0
     a, b = 0, len(grid) - 1
+    bracketed = min(r0, r1) <= target <= max(r0, r1)
     if sign * (r0 - target) >= 0:
         b = 0
     elif sign * (r1 - target) <= 0:
@@ -221,7 +223,7 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
     by_value: dict[Any, Totals] = {}
     for (v, k), t in sorted(tried.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         by_value[v] = t  # the largest run of each value wins
-    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, by_value, decided)
+    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, by_value, decided, bracketed)
 
 
 def wilson_of(t: Totals) -> tuple[float, float]:
