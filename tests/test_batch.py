@@ -4,7 +4,6 @@ replay alone from their seed, overrides, results files that resume, and bad inpu
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
