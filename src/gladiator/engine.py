@@ -132,7 +132,7 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
         code = (wu.astype(np.intp) * U + tu) * U + au
         for flag in terms:
             code = code * 2 + flag
-        rows = np.take(table, code, axis=0)  # (B, 4, W)
+        rows = table.take(code, axis=0)  # (B, 4, W)
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
         chance, lo, hi, expected = _preview_of(t, wu, tu, au, *terms)

@@ -305,7 +305,7 @@ def _harvest(final: DuelState, work: DuelState, where: np.ndarray) -> tuple[Duel
     i = np.flatnonzero(fin)
     dest = where[i]
     for name in RESULT_FIELDS:
-        getattr(final, name)[dest] = np.take(getattr(work, name), i, axis=0)
+        getattr(final, name)[dest] = getattr(work, name).take(i, axis=0)
     keep = np.flatnonzero(~fin)
     return work.take(keep), where[keep]
 

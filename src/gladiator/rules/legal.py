@@ -38,10 +38,10 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     mask[:, sp.mimic0 : sp.move0] = mimic
     tiles = np.arange(sp.tiles)
     free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
-    dist = np.take(geo.dist, pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
+    dist = geo.dist.take(pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
     mask[:, sp.move0 : sp.leap0] = one[:, None] & (dist <= t.speed[au][:, None]) & free
     reach = leap_reach(game, au)
-    mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (np.take(geo.cheb, pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
+    mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (geo.cheb.take(pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
     return mask
 
 
@@ -54,8 +54,8 @@ def attack_mask(game: Game, state: DuelState) -> np.ndarray:
     pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, 1 - a)
     wu = active_weapon_unit(state, ar, a)
     d = pick(geo.cheb, pa, pe)
-    ok = np.take(t.w_valid, wu, axis=0) & (d[:, None] <= np.take(t.w_range, wu, axis=0)) & pick(geo.los, pa, pe)[:, None]
-    return ok & (pick(state.nectar, ar, a)[:, None] > np.take(t.w_nectar, wu, axis=0)) & ~state.done[:, None]
+    ok = t.w_valid.take(wu, axis=0) & (d[:, None] <= t.w_range.take(wu, axis=0)) & pick(geo.los, pa, pe)[:, None]
+    return ok & (pick(state.nectar, ar, a)[:, None] > t.w_nectar.take(wu, axis=0)) & ~state.done[:, None]
 
 
 def explain(game: Game, state: DuelState, b: int, action: int) -> str:
