@@ -254,25 +254,27 @@ def test_ctrl_c_prints_the_summary_of_what_finished(tmp_path: Path) -> None:
     assert "interrupted" in err and "Traceback" not in err
 
 
-def test_sweep_and_balance_find_the_known_answer(capsys, tmp_path: Path) -> None:
+def test_sweep_and_balance_find_the_known_answer(capsys, tmp_path: Path, catalog) -> None:
     # rouge2 is Rouge under another name: at Rouge's own integrity the paired duels come out exactly even
     units = tmp_path / "units"
     units.mkdir()
     rouge = (Path(__file__).resolve().parent.parent / "units" / "rouge.yaml").read_text()
     (units / "rouge2.yaml").write_text(rouge.replace("id: rouge", "id: rouge2"))
-    code, out, err = cli(capsys, "sweep", "rouge2.stats.integrity=30:90:30", "--vs", "rouge", "-n", "200", "--workers", "1",
-                         "--units", str(units), "--json")
-    assert code == 0, err
-    pts = {p["value"]: p["win_rate"] for p in json.loads(out)["points"]}
-    assert pts[60] == 0.5
-    assert pts[30] < 0.5 < pts[90]
-    code, out, err = cli(capsys, "balance", "rouge2.stats.integrity", "--vs", "rouge", "--min", "20", "--max", "100", "-n", "200",
+    line = 1 + next(i for i, text in enumerate(rouge.splitlines()) if text.strip().startswith("integrity:"))
+    r = catalog.unit("rouge").stats.integrity
+    code, out, err = cli(capsys, "sweep", f"rouge2.stats.integrity={r - 30}:{r + 30}:30", "--vs", "rouge", "-n", "200",
                          "--workers", "1", "--units", str(units), "--json")
     assert code == 0, err
+    pts = {p["value"]: p["win_rate"] for p in json.loads(out)["points"]}
+    assert pts[r] == 0.5
+    assert pts[r - 30] < 0.5 < pts[r + 30]
+    code, out, err = cli(capsys, "balance", "rouge2.stats.integrity", "--vs", "rouge", "--min", str(r - 40), "--max", str(r + 40),
+                         "-n", "200", "--workers", "1", "--units", str(units), "--json")
+    assert code == 0, err
     d = json.loads(out)
-    assert d["value"] == 60 and d["win_rate"] == 0.5
+    assert d["value"] == r and d["win_rate"] == 0.5
     assert d["interval"][0] < 0.5 < d["interval"][1]
-    assert d["yaml"] == "integrity: 60" and d["file"].endswith("rouge2.yaml:9")
+    assert d["yaml"] == f"integrity: {r}" and d["file"].endswith(f"rouge2.yaml:{line}")
 
 
 def test_matrix_prints_every_pairing(capsys) -> None:
