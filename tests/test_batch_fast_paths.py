@@ -54,3 +54,17 @@ def test_attack_preview_matches_the_hit_and_damage_rules(arena: str, table: bool
             assert np.array_equal(p["chance"][:, slot], terms["chance"])
             assert np.array_equal(p["low"][:, slot], lo) and np.array_equal(p["high"][:, slot], hi)
             assert np.array_equal(p["expected"][:, slot], terms["chance"] * (lo + hi) / 2.0)
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_greedy_tables_and_memos_decide_like_the_direct_path(arena: str, monkeypatch) -> None:
+    import gladiator.bots.greedy as greedy
+
+    bot = make_bot("greedy")
+    fast = [bot.act(game, s, np.arange(s.batch)) for game, s in states(arena, steps=40)]
+    monkeypatch.setattr(greedy, "MEMO_LIMIT", 0)
+    monkeypatch.setattr(greedy, "STRIKE_TABLE_LIMIT", 0)
+    direct = [bot.act(game, s, np.arange(s.batch)) for game, s in states(arena, steps=40)]
+    assert len(fast) == len(direct)
+    for f, d in zip(fast, direct):
+        assert np.array_equal(f, d)
