@@ -77,7 +77,7 @@ def batch(
 ) -> None:
     """Run many duels headless and print their statistics."""
     from gladiator.batch.overrides import apply_overrides
-    from gladiator.batch.runner import default_workers, make_spec, run
+    from gladiator.batch.runner import default_workers, game_of, make_spec, run
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
     from gladiator.cli import load, pick_bots
@@ -93,6 +93,8 @@ def batch(
     if writer is not None and store is not None:
         for rows in store.rows():
             writer.write(rows)
+    if backend == "local":
+        game_of(spec)  # the arena's tables, built once before the clock starts (worker processes inherit them)
     session = Totals()
     started = time.perf_counter()
     progress = _progress(as_json)
