@@ -330,3 +330,14 @@ def test_each_bot_stays_with_its_unit_when_sides_swap(catalog) -> None:
         res = play_duel(game, units, spec.duel_seed(i), bots, events=False)
         assert (res.winner_index if res.winner_index is not None else -1) == int(rows[i]["winner"])
         assert len(res.actions) == int(rows[i]["actions"])
+
+
+def test_csv_of_a_resumed_run_holds_every_duel(capsys, tmp_path: Path) -> None:
+    db, first_csv, again_csv = tmp_path / "r.sqlite", tmp_path / "a.csv", tmp_path / "b.csv"
+    args = ["batch", "rouge", "viola", "-n", "1100", "--seed", "8", "--workers", "1", "--json", "--out", str(db)]
+    assert cli(capsys, *args, "--csv", str(first_csv))[0] == 0
+    code, out, _ = cli(capsys, *args, "--csv", str(again_csv))  # nothing left to play: rows come from the file
+    assert code == 0 and json.loads(out)["duels_this_run"] == 0
+    a, b = first_csv.read_text().splitlines(), again_csv.read_text().splitlines()
+    assert len(a) == len(b) == 1101
+    assert sorted(a[1:]) == sorted(b[1:])
