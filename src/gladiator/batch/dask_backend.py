@@ -40,8 +40,7 @@ def dask_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: 
         if not todo:
             return
         spec_f = client.scatter(spec, broadcast=True)  # type: ignore[attr-defined]
-        futures = [client.submit(run_chunk, spec_f, c, batch_size, key=f"gladiator-chunk-{spec.seed}-{c}-{id(spec_f)}",  # type: ignore[attr-defined]
-                                 pure=False) for c in todo]
+        futures = [client.submit(run_chunk, spec_f, c, batch_size, pure=False) for c in todo]  # type: ignore[attr-defined]
         try:
             for fut in as_completed(futures):
                 yield fut.result()
