@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -48,3 +50,17 @@ def test_unreachable_scheduler_is_one_line_and_exit_2(capsys, monkeypatch) -> No
     err = capsys.readouterr().err
     assert code == 2
     assert "does not answer" in err and len(err.strip().splitlines()) == 1
+
+
+def test_batch_command_on_a_local_dask_cluster_gives_the_local_totals(capsys) -> None:
+    args = ["batch", "rouge", "viola", "-n", "700", "--seed", "3", "--json", "--workers", "1"]
+
+    def totals(*extra: str) -> dict:
+        try:
+            main(args + list(extra))
+        except SystemExit as e:
+            assert not e.code
+        d = json.loads(capsys.readouterr().out)
+        return {k: d[k] for k in ("wins", "draws", "outcomes", "mean_turns", "actions", "turns_histogram")}
+
+    assert totals("--backend", "dask") == totals()
