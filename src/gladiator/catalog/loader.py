@@ -58,24 +58,16 @@ def load_catalog(unit_dirs: Iterable[Path | str] = (), arena_dirs: Iterable[Path
     udirs = ([builtin_dir("units")] if builtin else []) + [Path(d) for d in unit_dirs]
     adirs = ([builtin_dir("arenas")] if builtin else []) + [Path(d) for d in arena_dirs]
     errors: list[DataError] = []
-    for d in udirs:
-        for p in _yaml_files(d):
-            try:
-                u = load_unit(p)
-            except DataErrors as e:
-                errors.extend(e.errors)
-                continue
-            cat.units[u.id] = u
-            cat.sources[f"unit:{u.id}"] = str(p)
-    for d in adirs:
-        for p in _yaml_files(d):
-            try:
-                a = load_arena(p)
-            except DataErrors as e:
-                errors.extend(e.errors)
-                continue
-            cat.arenas[a.id] = a
-            cat.sources[f"arena:{a.id}"] = str(p)
+    for kind, dirs, load, into in (("unit", udirs, load_unit, cat.units), ("arena", adirs, load_arena, cat.arenas)):
+        for d in dirs:
+            for p in _yaml_files(d):
+                try:
+                    item = load(p)
+                except DataErrors as e:
+                    errors.extend(e.errors)
+                    continue
+                into[item.id] = item  # type: ignore[index]
+                cat.sources[f"{kind}:{item.id}"] = str(p)
     if errors:
         raise DataErrors(errors)
     return cat
