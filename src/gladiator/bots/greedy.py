@@ -150,7 +150,10 @@ def _strike_by_distance(game: Game, s: DuelState) -> np.ndarray:
     if aim.strike is not None:
         U = len(game.roster)
         code = (((wu.astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + cover
-        code = code * (1 << W) + (fed * (1 << np.arange(W))).sum(axis=1)
+        bits = fed[:, 0].astype(np.intp)
+        for w in range(1, W):
+            bits |= fed[:, w].astype(np.intp) << w
+        code = code * (1 << W) + bits
         return aim.strike.take(code, axis=0)
     return _strike_of(t, aim.distances, wu, tu, me, guard, cover, fed)
 
@@ -331,21 +334,21 @@ class _Aim:
 
     def _best_move(self, speed: int, strike: np.ndarray, ap: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ar = np.arange(pa.shape[0])
-        T = self.game.geo.tiles
         memo = self._memo("move", speed, 4 * speed + 4)
         if memo is not None:
-            # candidate tiles in groups of equal worth (distance to the enemy in sight, hazard); the first tile stands for its group
-            ok, sight, hazard, tile = memo.get(pa.astype(np.intp) * T + pe)
-            if not (ap >= 1).all():
-                ok = ok & (ap >= 1)[:, None]
+            # candidate tiles in groups of equal worth (distance to the enemy in sight, hazard), the first tile standing
+            # for its group; `hazard` is +inf on the padding past the last group, which so comes out at -inf
+            sight, hazard, tile = memo.get(pa.astype(np.intp) * self.game.geo.tiles + pe)
             values = strike.take(ar[:, None] * strike.shape[1] + sight)
+            move_val = (ap - 1)[:, None] * values - hazard
+            if not (ap >= 1).all():
+                move_val = np.where((ap >= 1)[:, None], move_val, -np.inf)
         else:
             near, near_dist = self.near(speed)
             tile = near[pa]
             ok = (near_dist[pa] <= speed) & (tile != pa[:, None]) & (tile != pe[:, None]) & (ap >= 1)[:, None]
             values = _values_at(self.game, strike, pe, tile)
-            hazard = self.hazard_cost[tile]
-        move_val = np.where(ok, (ap - 1)[:, None] * values - hazard, -np.inf)
+            move_val = np.where(ok, (ap - 1)[:, None] * values - self.hazard_cost[tile], -np.inf)
         k = np.argmax(move_val, axis=1)
         return _row_pick(tile, k).astype(np.int64), np.maximum(_row_pick(move_val, k), 0.0)
 
@@ -369,7 +372,8 @@ class _Aim:
         k = np.take_along_axis(first, order, axis=1)
         ok = k < K
         tile = np.where(ok, cand[np.arange(keys.size)[:, None], np.minimum(k, K - 1)], 0)
-        return ok, (order // 2).astype(np.int8), self.hazard_cost[tile], tile.astype(np.int16 if T < 32768 else np.int64)
+        hazard = np.where(ok, self.hazard_cost[tile], np.inf)
+        return (order // 2).astype(np.int8), hazard, tile.astype(np.int16 if T < 32768 else np.int64)
 
     def closer(self, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per duel: the reachable tile off hazards nearest the enemy (first in tile order), and whether it is nearer."""

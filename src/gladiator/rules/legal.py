@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from gladiator.catalog.geometry import UNREACHABLE
@@ -53,9 +55,24 @@ def attack_mask(game: Game, state: DuelState) -> np.ndarray:
     a = state.active.astype(np.intp)
     pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, 1 - a)
     wu = active_weapon_unit(state, ar, a)
-    d = pick(geo.cheb, pa, pe)
-    ok = t.w_valid.take(wu, axis=0) & (d[:, None] <= t.w_range.take(wu, axis=0)) & pick(geo.los, pa, pe)[:, None]
+    span = max(geo.width, geo.height)  # Chebyshev distances are below this
+    key = (wu.astype(np.intp) * span + pick(geo.cheb, pa, pe)) * 2 + pick(geo.los, pa, pe)
+    ok = _in_reach(game).take(key, axis=0)  # the slot exists, the target is in its range and in sight
     return ok & (pick(state.nectar, ar, a)[:, None] > t.w_nectar.take(wu, axis=0)) & ~state.done[:, None]
+
+
+_REACH: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
+
+
+def _in_reach(game: Game) -> np.ndarray:
+    """(U * span * 2, W) bool by (weapon unit, Chebyshev distance, line of sight): which slots can hit."""
+    table = _REACH.get(game)
+    if table is None:
+        t, geo = game.tables, game.geo
+        span = max(geo.width, geo.height)
+        wu, d, los = (g.reshape(-1) for g in np.meshgrid(np.arange(len(game.roster)), np.arange(span), np.arange(2), indexing="ij"))
+        table = _REACH[game] = t.w_valid[wu] & (d[:, None] <= t.w_range[wu]) & (los == 1)[:, None]
+    return table
 
 
 def explain(game: Game, state: DuelState, b: int, action: int) -> str:
