@@ -16,9 +16,10 @@ from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, 
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, active_weapon_unit, damage, damage_roll, extraction_odds, hit_terms, in_rear_arc, leap_reach, weapon_unit,
+    HIT_TERMS, active_weapon_unit, damage, damage_roll, extraction_odds, hit_terms, in_rear_arc, leap_reach, rear_lookup,  # noqa: F401 (in_rear_arc: importable from here as before)
+    weapon_unit,
 )
-from gladiator.rules.legal import attack_mask, explain, legal_mask
+from gladiator.rules.legal import attack_mask, explain, legal_mask, slots_in_reach
 from gladiator.rules.turns import end_turn, start_turn
 from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOMES, DuelState, SideCells, pick
 
@@ -121,11 +122,14 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
     ar = np.arange(B)
     a = state.active.astype(np.intp)
     e = 1 - a
-    wu = active_weapon_unit(state, ar, a)
-    tu = pick(state.unit, ar, e)
-    au = pick(state.unit, ar, a)
-    pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, e)
-    terms = (pick(state.guard, ar, e), pick(state.exposed, ar, e), geo.cover[pe], geo.high[pa] & ~geo.high[pe], in_rear_arc(game, state, ar))
+    mine, theirs = SideCells(state, ar, a), SideCells(state, ar, e)
+    au = mine.get("unit")
+    disguise = mine.get("disguise")
+    wu = np.where(disguise >= 0, disguise, au)
+    tu = theirs.get("unit")
+    pa, pe = mine.get("pos"), theirs.get("pos")
+    rear = rear_lookup(game, pa, pe, theirs.get("facing"))
+    terms = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
     table = _preview_table(game)
     if table is not None:
         U = len(game.roster)
@@ -136,8 +140,8 @@ def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
         chance, lo, hi, expected = _preview_of(t, wu, tu, au, *terms)
-    return {"chance": chance, "low": lo, "high": hi, "expected": expected,
-            "usable": attack_mask(game, state) & (state.ap >= 1)[:, None]}
+    usable = slots_in_reach(game, wu, pa, pe, mine.get("nectar"), state.done) & (state.ap >= 1)[:, None]
+    return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
 
 
 def _preview_of(t: UnitTables, wu: np.ndarray, tu: np.ndarray, au: np.ndarray, guard: np.ndarray, exposed: np.ndarray,

@@ -27,9 +27,13 @@ def in_rear_arc(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
     """Whether the active side stands in the rear arc of the other: behind the line of its facing."""
     a = state.active[idx].astype(np.intp)
     e = 1 - a
-    pa = pick(state.pos, idx, a).astype(np.intp)
-    key = (pa * game.geo.tiles + pick(state.pos, idx, e)) * len(DIRECTIONS) + pick(state.facing, idx, e)
-    return _rear_table(game)[key]
+    return rear_lookup(game, pick(state.pos, idx, a), pick(state.pos, idx, e), pick(state.facing, idx, e))
+
+
+def rear_lookup(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """rear_arc_of from the arena's table: tiles `attacker`, `target` and the target's `facing`, per duel."""
+    key = (attacker.astype(np.intp) * game.geo.tiles + target) * len(DIRECTIONS) + facing
+    return _rear_table(game).take(key)
 
 
 def rear_arc_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:

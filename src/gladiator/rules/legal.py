@@ -9,8 +9,8 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import constants as K
-from gladiator.rules.combat import active_weapon_unit, extraction_allowed, leap_reach, weapon_unit
-from gladiator.state import DuelState, pick
+from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
+from gladiator.state import DuelState, SideCells, pick
 
 
 def legal_mask(game: Game, state: DuelState) -> np.ndarray:
@@ -49,16 +49,21 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
 
 def attack_mask(game: Game, state: DuelState) -> np.ndarray:
     """(B, W) bool: weapon slots of the side to act that can fire now (range, sight, Nectar)."""
-    B = state.batch
-    t, geo = game.tables, game.geo
-    ar = np.arange(B)
+    ar = np.arange(state.batch)
     a = state.active.astype(np.intp)
-    pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, 1 - a)
-    wu = active_weapon_unit(state, ar, a)
+    mine = SideCells(state, ar, a)
+    disguise = mine.get("disguise")
+    wu = np.where(disguise >= 0, disguise, mine.get("unit"))
+    return slots_in_reach(game, wu, mine.get("pos"), pick(state.pos, ar, 1 - a), mine.get("nectar"), state.done)
+
+
+def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """(B, W) bool: slots of weapon set `wu` on tile `pa` that can hit tile `pe` (range, sight) with `nectar` left."""
+    geo = game.geo
     span = max(geo.width, geo.height)  # Chebyshev distances are below this
     key = (wu.astype(np.intp) * span + pick(geo.cheb, pa, pe)) * 2 + pick(geo.los, pa, pe)
     ok = _in_reach(game).take(key, axis=0)  # the slot exists, the target is in its range and in sight
-    return ok & (pick(state.nectar, ar, a)[:, None] > t.w_nectar.take(wu, axis=0)) & ~state.done[:, None]
+    return ok & (nectar[:, None] > game.tables.w_nectar.take(wu, axis=0)) & ~done[:, None]
 
 
 _REACH: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
