@@ -2,7 +2,8 @@
 
 Prints duels per second and actions per second with 1 and 2 workers at the default batch
 size, and the same work at batch size 1 for comparison; each figure is the median of
-several runs after a warm-up. Run: python benchmarks/bench_batch.py [--n 100000] [--repeats 3]
+several runs after a warm-up; `--profile` adds where one chunk's time goes.
+Run: python benchmarks/bench_batch.py [--n 100000] [--repeats 5] [--profile]
 """
 
 from __future__ import annotations
