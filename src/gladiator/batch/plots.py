@@ -38,7 +38,7 @@ def matrix_png(path: Path, units: list[str], rates: list[list[float | None]], ti
     for i in range(len(units)):
         for j in range(len(units)):
             if not np.isnan(m[i, j]):
-                ax.text(j, i, f"{m[i, j]:.0%}", ha="center", va="center", color="black")
+                ax.text(j, i, f"{m[i, j]:.0%}", ha="center", va="center", color="white" if abs(m[i, j] - 0.5) > 0.3 else "black")
     fig.colorbar(im, ax=ax, label="win rate")
     ax.set_title(title)
     _save(fig, path)
