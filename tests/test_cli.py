@@ -152,3 +152,13 @@ def test_the_guides_unit_arena_and_bot_work(cli, tmp_path, monkeypatch, capsys):
     code, out, err = cli("duel", "scout", "rouge", "--units", "my_units", "--bot-a", "cautious", "--json")
     assert code == 0, err
     assert json.loads(out)["bots"] == ["cautious", "greedy"]
+
+
+@pytest.mark.parametrize("args", [[], ["start"]])
+def test_without_a_display_the_main_command_prints_a_headless_duel(args):
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    r = subprocess.run([sys.executable, "-m", "gladiator", *args], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "no display" in r.stdout
+    assert r.stdout.strip().splitlines()[-1].startswith("Result: ")
