@@ -162,3 +162,16 @@ def test_without_a_display_the_main_command_prints_a_headless_duel(args):
     assert "Traceback" not in r.stderr
     assert "no display" in r.stdout
     assert r.stdout.strip().splitlines()[-1].startswith("Result: ")
+
+
+def test_a_display_that_cannot_be_opened_falls_back_to_the_headless_duel():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = ":97"  # no X server there
+    r = subprocess.run([sys.executable, "-m", "gladiator"], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "no display" in r.stdout and r.stdout.strip().splitlines()[-1].startswith("Result: ")
+    r = subprocess.run([sys.executable, "-m", "gladiator", "watch", "rouge", "viola"], capture_output=True, text=True,
+                       timeout=120, env=env)
+    assert r.returncode == 2 and "no display" in r.stderr and "Traceback" not in r.stderr

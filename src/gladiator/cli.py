@@ -62,11 +62,9 @@ def _root(ctx: typer.Context,
 def start() -> None:
     """Open the title screen where a display is available; otherwise print a headless duel."""
     if _has_display():
-        try:
-            from gladiator.ui.app import run_title  # type: ignore[attr-defined]
-        except ImportError:
-            pass
-        else:
+        from gladiator.ui.app import real_display, run_title
+
+        if real_display():
             run_title()
             return
     out.print("(no display: a headless duel instead of the window)", markup=False)

@@ -145,6 +145,13 @@ def _icon() -> pygame.Surface:
     return icon
 
 
+def real_display() -> bool:
+    """Whether SDL found a screen for the window, rather than falling back to drawing offscreen unseen."""
+    _init()
+    asked = os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen")
+    return asked or pygame.display.get_driver() not in ("dummy", "offscreen")
+
+
 def _init() -> None:
     if not pygame.display.get_init():
         pygame.display.init()
@@ -153,6 +160,8 @@ def _init() -> None:
 
 
 def _open(size: tuple[int, int]) -> pygame.Surface:
+    if not real_display():
+        raise GladiatorError("no display could be opened (check DISPLAY); try --screenshot, or `gladiator duel` for a headless duel")
     try:
         surf = pygame.display.set_mode((max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1])), pygame.RESIZABLE)
     except pygame.error as e:
