@@ -68,3 +68,23 @@ def test_greedy_tables_and_memos_decide_like_the_direct_path(arena: str, monkeyp
     assert len(fast) == len(direct)
     for f, d in zip(fast, direct):
         assert np.array_equal(f, d)
+
+
+@pytest.mark.parametrize("memo", [True, False], ids=["memo", "direct"])
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_greedy_only_chooses_legal_actions(arena: str, memo: bool, monkeypatch) -> None:
+    import gladiator.bots.greedy as greedy
+
+    if not memo:
+        monkeypatch.setattr(greedy, "MEMO_LIMIT", 0)
+    bot = make_bot("greedy")
+    blocked = 0
+    for game, s in states(arena, steps=40):
+        acts = bot.act(game, s, np.arange(s.batch))
+        assert engine.legal_mask(game, s)[np.arange(s.batch), acts].all()
+        sp, geo = game.space, game.geo
+        moved = (acts >= sp.move0) & (acts < sp.leap0)
+        me = s.unit[np.arange(s.batch), s.active]
+        near = geo.dist[s.pos[np.arange(s.batch), s.active], s.pos[np.arange(s.batch), 1 - s.active]] < game.tables.speed[me]
+        blocked += int((moved & near).sum())
+    assert blocked > 0  # moves with the enemy within reach, where it can stand in the way, were chosen

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gladiator.engine import legal_mask, step
-from gladiator.errors import IllegalAction
+from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0
 
 # y grows downwards; facings clockwise from north: N NE E SE S SW W NW
@@ -66,10 +66,128 @@ def test_no_squeezing_diagonally_between_two_walls(unit, duel, at):
 
 
 def test_units_block_each_others_tiles(unit, duel, at):
-    game, s = duel(unit("alpha", speed=9), unit("beta"), "AB...")
+    game, s = duel(unit("alpha", speed=9), unit("beta"), "AB...\n.....")
     moves = _moves(game, s)
     assert not moves[at(game, 0, 0)] and not moves[at(game, 1, 0)]
-    assert moves[at(game, 4, 0)]
+    assert moves[at(game, 4, 0)]  # round the enemy by the second row
+    with pytest.raises(IllegalAction, match=r"tile \(1, 0\) is occupied"):
+        step(game, s, [game.space.move(at(game, 1, 0))])
+
+
+# a one-tile corridor: row 1 between two wall rows; Beta stands in it at (3, 1)
+CORRIDOR = "\n".join([
+    "#######",
+    "A..B...",
+    "#######",
+])
+
+
+def test_the_enemy_in_a_corridor_blocks_moves_beyond_it(unit, duel, at):
+    game, s = duel(unit("alpha", speed=6), unit("beta"), CORRIDOR)
+    moves = _moves(game, s)
+    assert moves[at(game, 1, 1)] and moves[at(game, 2, 1)]  # up to the enemy
+    for x in (4, 5, 6):  # within 6 steps ignoring the enemy, but the only path runs through it
+        assert game.geo.dist[at(game, 0, 1), at(game, x, 1)] <= 6
+        assert not moves[at(game, x, 1)], x
+    with pytest.raises(IllegalAction, match=r"the enemy at \(3, 1\) blocks every path to tile \(5, 1\)"):
+        step(game, s, [game.space.move(at(game, 5, 1))])
+    # the enemy steps aside into an alcove: the corridor is open again
+    game, s = duel(unit("alpha", speed=6), unit("beta"), "####.##\nA..B...\n#######")
+    s.pos[0, 1] = at(game, 4, 0)
+    assert _moves(game, s)[at(game, 6, 1)]
+
+
+# a two-row room: Beta stands at (2, 0); going round it by the second row costs no extra step
+ROOM = "\n".join([
+    "A.B....",
+    ".......",
+])
+
+
+def test_a_detour_round_the_enemy_within_speed_is_allowed(unit, duel, at):
+    game, s = duel(unit("alpha", speed=3), unit("beta"), ROOM)
+    target = at(game, 3, 0)
+    assert _moves(game, s)[target]  # (0,0) -> (1,0) -> (2,1) -> (3,0): 3 steps, diagonally past the enemy
+    s2, _ = step(game, s, [game.space.move(target)])
+    assert int(s2.pos[0, 0]) == target
+    assert int(s2.facing[0, 0]) == E  # faces the way from its old tile to the new one
+
+
+def test_a_detour_longer_than_speed_is_refused(unit, duel, at):
+    # Beta blocks the gap in the middle column; the way round through the bottom row is 6 steps
+    arena = "\n".join([
+        "A.#...",
+        "..B...",
+        "..#...",
+        "......",
+    ])
+    game, s = duel(unit("alpha", speed=3), unit("beta"), arena)
+    s.pos[0, 0] = at(game, 1, 1)
+    target = at(game, 3, 1)
+    assert int(game.geo.dist[at(game, 1, 1), target]) == 2  # straight through the enemy
+    assert not _moves(game, s)[target]
+    with pytest.raises(IllegalAction, match=r"the enemy at \(2, 1\) blocks the way: around it, tile \(3, 1\) is 6 tiles away; Alpha's speed is 3"):
+        step(game, s, [game.space.move(target)])
+    for speed in (5, 6):  # the detour fits a speed of 6
+        game, s = duel(unit("alpha", speed=speed), unit("beta"), arena)
+        s.pos[0, 0] = at(game, 1, 1)
+        assert _moves(game, s)[target] == (speed == 6)
+
+
+def test_the_enemy_only_blocks_its_own_tile_not_diagonal_steps_past_it(unit, duel, at):
+    # moving diagonally past the enemy's corner is allowed (only walls forbid squeezing at a corner)
+    game, s = duel(unit("alpha", speed=1), unit("beta"), "A.\nB.")
+    assert _moves(game, s)[at(game, 1, 1)]
+
+
+def test_the_legal_moves_are_the_walks_that_keep_off_the_enemy(unit, duel, at):
+    # on random walled fields: exactly the tiles reached in at most `speed` steps never entering the enemy's tile
+    rng = np.random.default_rng(3)
+    checked = blocked = 0
+    while checked < 200:
+        rows = ["".join("#" if rng.random() < 0.25 else "." for _ in range(7)) for _ in range(6)]
+        flat = list("".join(rows))
+        flat[0], flat[-1] = "A", "B"
+        arena = "\n".join("".join(flat[i : i + 7]) for i in range(0, 42, 7))
+        try:
+            game, s = duel(unit("alpha", speed=4), unit("beta"), arena)
+        except GladiatorError:  # spawn B cannot be walked to
+            continue
+        geo = game.geo
+        pa = at(game, 0, 0)
+        for pe in np.flatnonzero(geo.passable)[1:13]:
+            s.pos[0, 1] = pe
+            expected = _walk(geo, pa, int(pe), 4)
+            expected[[pa, pe]] = False
+            moves = _moves(game, s)
+            assert np.array_equal(moves, expected)
+            checked += 1
+            blocked += int((geo.dist[pa] <= 4).sum() - 2 > moves.sum())
+    assert blocked > 20  # the enemy stood in the way often enough for the check to matter
+
+
+def _walk(geo, start: int, avoid: int, speed: int) -> np.ndarray:
+    """Tiles reached in at most `speed` steps from `start` never stepping on `avoid` (plain Python BFS)."""
+    w, h = geo.width, geo.height
+    seen = {start: 0}
+    todo = [start]
+    for k in range(1, speed + 1):
+        nxt = []
+        for c in todo:
+            cx, cy = c % w, c // w
+            for dx, dy in ((0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1)):
+                x, y = cx + dx, cy + dy
+                n = y * w + x
+                if not (0 <= x < w and 0 <= y < h) or not geo.passable[n] or n == avoid or n in seen:
+                    continue
+                if dx and dy and not (geo.passable[cy * w + x] and geo.passable[y * w + cx]):
+                    continue
+                seen[n] = k
+                nxt.append(n)
+        todo = nxt
+    out = np.zeros(w * h, dtype=bool)
+    out[list(seen)] = True
+    return out
 
 
 def test_walls_block_sight(unit, weapon, duel, at):
@@ -128,6 +246,16 @@ def test_leap_jumps_over_walls_and_lands_behind_the_enemy(unit, duel, at):
     assert int(s.facing[0, 0]) == W  # a leaper lands facing the enemy
     assert int(s.heat[0, 0]) == 2  # LEAP_HEAT
     assert int(s.ap[0]) == 1
+
+
+def test_a_leap_passes_over_the_enemy_in_a_corridor(unit, duel, at):
+    game, s = duel(unit("alpha", agility=3, speed=6, abilities=("leap",)), unit("beta"), CORRIDOR)
+    s.pos[0, 0] = at(game, 1, 1)
+    target = at(game, 4, 1)
+    assert not _moves(game, s)[target]  # walking, the enemy is in the way
+    assert _leaps(game, s)[target]  # leaping, it is jumped over
+    s, _ = step(game, s, [game.space.leap(target)])
+    assert int(s.pos[0, 0]) == target and int(s.facing[0, 0]) == W
 
 
 def test_leap_cannot_land_in_a_walled_off_pocket(unit, duel, at):

@@ -13,7 +13,8 @@ does damage it closes in on the enemy, guards, and ends its turn.
 For speed on large batches the same numbers come from tables built once per game (expected
 strikes of every weapon set against every target, by distance) and from memos keyed by the two
 units' tiles (the best move, the move that closes in, the leap spot), filled as positions come
-up; arenas too large to keep a memo work the same functions out per duel.
+up; arenas too large to keep a memo work the same functions out per duel. Where the enemy stands
+nearer than the bot's speed, the tiles a move may reach come from the rules' `move_reach`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from gladiator.engine import attack_preview, extraction_preview
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, UnitTables
 from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
+from gladiator.rules.legal import enemy_may_block, move_reach
 from gladiator.state import DuelState
 
 LOW_NECTAR = 3
@@ -320,6 +322,15 @@ class _Aim:
             self._near[speed] = (near, geo.dist[np.arange(T)[:, None], near])
         return self._near[speed]
 
+    def reachable(self, speed: int, pa: np.ndarray, pe: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """(N, K) bool: which tiles of `cand` (rows of `near(speed)[pa]`) a move from `pa` may reach with the enemy on `pe`."""
+        ok = (cand != pa[:, None]) & (cand != pe[:, None])  # every tile of `near` is within `speed` path steps
+        speeds = np.full(pa.shape, speed)
+        m = np.flatnonzero(enemy_may_block(self.game, pa, pe, speeds))
+        if m.size:  # elsewhere the enemy cannot be in the way
+            ok[m] &= np.take_along_axis(move_reach(self.game, pa[m], pe[m], speeds[m]), cand[m].astype(np.intp), axis=1)
+        return ok
+
     def best_move(self, strike: np.ndarray, ap: np.ndarray, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per duel: the reachable tile with the best strike for the points left after moving (first in tile order), and its worth."""
         speeds = np.unique(speed)
@@ -344,9 +355,9 @@ class _Aim:
             if not (ap >= 1).all():
                 move_val = np.where((ap >= 1)[:, None], move_val, -np.inf)
         else:
-            near, near_dist = self.near(speed)
+            near, _ = self.near(speed)
             tile = near[pa]
-            ok = (near_dist[pa] <= speed) & (tile != pa[:, None]) & (tile != pe[:, None]) & (ap >= 1)[:, None]
+            ok = self.reachable(speed, pa, pe, tile) & (ap >= 1)[:, None]
             values = _values_at(self.game, strike, pe, tile)
             move_val = np.where(ok, (ap - 1)[:, None] * values - self.hazard_cost[tile], -np.inf)
         k = np.argmax(move_val, axis=1)
@@ -363,7 +374,7 @@ class _Aim:
         C = min(groups, 4 * speed + 4)
         pa, pe = keys // T, keys % T
         cand = near[pa]
-        free = (cand != pa[:, None]) & (cand != pe[:, None])
+        free = self.reachable(speed, pa, pe, cand)
         sight = np.where(geo.los[pe[:, None], cand], geo.cheb[pe[:, None], cand], D)
         group = np.where(free, sight * 2 + geo.hazard[cand], groups)
         hit = group[:, :, None] == np.arange(groups)[None, None, :]
@@ -391,9 +402,9 @@ class _Aim:
 
     def _closer_of(self, speed: int, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         geo = self.game.geo
-        near, near_dist = self.near(speed)
+        near, _ = self.near(speed)
         cand = near[pa]
-        ok = (near_dist[pa] <= speed) & (cand != pa[:, None]) & (cand != pe[:, None]) & ~geo.hazard[cand]
+        ok = self.reachable(speed, pa, pe, cand) & ~geo.hazard[cand]
         closer = np.where(ok, -geo.dist[pe[:, None], cand].astype(np.int64), -UNREACHABLE * 2)
         k = np.argmax(closer, axis=1)
         best = closer[np.arange(pa.shape[0]), k]

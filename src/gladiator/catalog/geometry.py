@@ -1,6 +1,8 @@
 """Arena geometry precomputed once: tile kinds, path distances, line of sight.
 
-Walls never move, so every pairwise question a turn asks is a table lookup.
+Walls never move, so every pairwise question a turn asks is a table lookup; walks that must
+also keep off one tile (the enemy's) are worked out on demand by `distances_avoiding`.
+Imports only numpy and the catalog schema.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Geometry:
     cheb: np.ndarray  # (T, T) int16 Chebyshev distance
     los: np.ndarray  # (T, T) bool line of sight
     dir_to: np.ndarray  # (T, T) int8 facing from a tile towards another (-1 on the diagonal)
+    steps: np.ndarray  # (8, H, W) bool: a step from the tile in each of the eight directions is allowed
 
     @property
     def tiles(self) -> int:
@@ -56,24 +59,25 @@ def build_geometry(arena: Arena) -> Geometry:
     cache_of = np.full(T, -1, dtype=np.int16)
     cache_of[caches] = np.arange(len(caches), dtype=np.int16)
     xy = np.array([(i % w, i // w) for i in range(T)], dtype=np.int16)
+    steps = _step_table(passable, w, h)
     dist = np.full((T, T), UNREACHABLE, dtype=np.int16)
     for s in range(T):
         if passable[s]:
-            dist[s] = _bfs(passable, w, h, s)
+            dist[s] = _bfs(steps, s)
     dx = xy[None, :, 0].astype(np.int32) - xy[:, None, 0]
     dy = xy[None, :, 1].astype(np.int32) - xy[:, None, 1]
     cheb = np.maximum(np.abs(dx), np.abs(dy)).astype(np.int16)
     los = _line_of_sight(passable, w, h, xy)
     dir_to = direction_index(dx, dy).astype(np.int8)
     return Geometry(w, h, passable, cover, high, hazard, cache_of, caches,
-                    (flat.index(SPAWN_A), flat.index(SPAWN_B)), xy, dist, cheb, los, dir_to)
+                    (flat.index(SPAWN_A), flat.index(SPAWN_B)), xy, dist, cheb, los, dir_to, steps)
 
 
 def spawns_connected(arena: Arena) -> bool:
     """Whether spawn A can walk to spawn B."""
     flat = "".join(arena.rows)
     passable = np.array([c != WALL for c in flat])
-    d = _bfs(passable, arena.width, arena.height, flat.index(SPAWN_A))
+    d = _bfs(_step_table(passable, arena.width, arena.height), flat.index(SPAWN_A))
     return bool(d[flat.index(SPAWN_B)] < UNREACHABLE)
 
 
@@ -84,22 +88,77 @@ def direction_index(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
     return np.where((np.asarray(dx) == 0) & (np.asarray(dy) == 0), -1, idx)
 
 
-def _bfs(passable: np.ndarray, w: int, h: int, start: int) -> np.ndarray:
+def distances_avoiding(geo: Geometry, start: np.ndarray, avoid: np.ndarray, limit: int) -> np.ndarray:
+    """(N, T) int16 path distances from each `start` by walks that never step on its `avoid` tile, up to `limit` steps.
+
+    Tiles farther than `limit` (or cut off) are UNREACHABLE. Breadth-first over all N cases at
+    once: each round moves the frontier one step in each of the eight directions (array slices).
+    """
+    start = np.asarray(start, dtype=np.intp)
+    avoid = np.asarray(avoid, dtype=np.intp)
+    n, h, w = start.size, geo.height, geo.width
+    ar = np.arange(n)
+    dist = np.full((n, h * w), UNREACHABLE, dtype=np.int16)
+    dist[ar, start] = 0
+    seen = np.zeros((n, h * w), dtype=bool)
+    seen[ar, start] = True
+    seen[ar, avoid] = True  # never entered
+    frontier = np.zeros((n, h, w), dtype=bool)
+    frontier.reshape(n, -1)[ar, start] = True
+    for k in range(1, limit + 1):
+        nxt = np.zeros_like(frontier)
+        for j, (dx, dy) in enumerate(DIRECTIONS):
+            src = frontier & geo.steps[j]
+            nxt[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] |= \
+                src[:, max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+        new = nxt.reshape(n, -1) & ~seen
+        if not new.any():
+            break
+        dist[new] = k
+        seen |= new
+        frontier = new.reshape(n, h, w)
+    return dist
+
+
+def _step_table(passable: np.ndarray, w: int, h: int) -> np.ndarray:
+    """(8, H, W) bool: from each tile, whether one step in each direction is allowed.
+
+    The step must stay inside the arena, land on open floor, and a diagonal step needs both
+    tiles it cuts past to be open (no squeezing between two walls at a corner).
+    """
+    grid = passable.reshape(h, w)
+    pad = np.zeros((h + 2, w + 2), dtype=bool)
+    pad[1:-1, 1:-1] = grid
+
+    def shifted(dx: int, dy: int) -> np.ndarray:
+        return pad[1 + dy : h + 1 + dy, 1 + dx : w + 1 + dx]
+
+    steps = np.zeros((len(DIRECTIONS), h, w), dtype=bool)
+    for j, (dx, dy) in enumerate(DIRECTIONS):
+        dx, dy = int(dx), int(dy)
+        ok = grid & shifted(dx, dy)
+        if dx and dy:
+            ok &= shifted(dx, 0) & shifted(0, dy)
+        steps[j] = ok
+    return steps
+
+
+def _bfs(steps: np.ndarray, start: int) -> np.ndarray:
+    """(T,) int16 path distances from `start` over the allowed steps, UNREACHABLE where there is no path."""
+    _, h, w = steps.shape
     d = np.full(w * h, UNREACHABLE, dtype=np.int16)
     d[start] = 0
     q = deque([start])
+    moves = [(j, int(dx), int(dy)) for j, (dx, dy) in enumerate(DIRECTIONS)]
     while q:
         c = q.popleft()
         cx, cy = c % w, c // w
-        for ddx, ddy in DIRECTIONS:
-            nx, ny = cx + int(ddx), cy + int(ddy)
-            if not (0 <= nx < w and 0 <= ny < h):
+        for j, ddx, ddy in moves:
+            if not steps[j, cy, cx]:
                 continue
-            n = ny * w + nx
-            if not passable[n] or d[n] <= d[c] + 1:
+            n = (cy + ddy) * w + cx + ddx
+            if d[n] <= d[c] + 1:
                 continue
-            if ddx and ddy and not (passable[cy * w + nx] and passable[ny * w + cx]):
-                continue  # no squeezing between two walls at a corner
             d[n] = d[c] + 1
             q.append(n)
     return d

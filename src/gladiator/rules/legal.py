@@ -1,4 +1,7 @@
-"""The legal action mask over the fixed action space, and why an action is refused."""
+"""The legal action mask over the fixed action space, why an action is refused, and where a move may go.
+
+Imports numpy, the catalog geometry, the game tables, the state and the other rules modules.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import weakref
 
 import numpy as np
 
-from gladiator.catalog.geometry import UNREACHABLE
+from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
@@ -41,10 +44,44 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     tiles = np.arange(sp.tiles)
     free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
     dist = geo.dist.take(pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
-    mask[:, sp.move0 : sp.leap0] = one[:, None] & (dist <= t.speed[au][:, None]) & free
+    mask[:, sp.move0 : sp.leap0] = one[:, None] & _walkable(game, pa, pe, t.speed[au], dist) & free
     reach = leap_reach(game, au)
     mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (geo.cheb.take(pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
     return mask
+
+
+def enemy_may_block(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray) -> np.ndarray:
+    """(N,) bool: whether the enemy on `pe` can stand in the way of a move of `speed` from `pa` (it is nearer than `speed`).
+
+    Elsewhere a move reaches exactly the tiles within `speed` path steps: any walk through the
+    enemy's tile would be longer than `speed`.
+    """
+    geo = game.geo
+    return geo.dist.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) < speed
+
+
+def move_reach(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray) -> np.ndarray:
+    """(N, T) bool: the tiles a unit of `speed` on `pa` may move to with the enemy on `pe`.
+
+    A move goes to a free tile along a walk of at most `speed` steps (eight directions, never
+    onto a wall, no squeezing between two walls at a corner) that never steps on the enemy's tile.
+    """
+    geo = game.geo
+    n = pa.shape[0]
+    reach = _walkable(game, pa, pe, speed, geo.dist.take(pa, axis=0))
+    reach[np.arange(n), pa] = False
+    reach[np.arange(n), pe] = False
+    return reach
+
+
+def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """(N, T) bool: tiles within `speed` steps of `pa` by walks that keep off `pe` (`dist`: the rows geo.dist[pa]; the occupied tiles are not excluded)."""
+    ok = dist <= speed[:, None]
+    near = np.flatnonzero(enemy_may_block(game, pa, pe, speed))
+    if near.size:  # only where the enemy is nearer than `speed` can it cut a walk short
+        sp = speed[near]
+        ok[near] = distances_avoiding(game.geo, pa[near], pe[near], int(sp.max())) <= sp[:, None]
+    return ok
 
 
 def attack_mask(game: Game, state: DuelState) -> np.ndarray:
@@ -131,9 +168,17 @@ def explain(game: Game, state: DuelState, b: int, action: int) -> str:
         if not geo.passable[arg]:
             return f"tile ({x}, {y}) is a wall"
         if kind == "move":
-            if geo.dist[pa, arg] >= 999:
+            speed = int(t.speed[au])
+            if geo.dist[pa, arg] >= UNREACHABLE:
                 return f"tile ({x}, {y}) cannot be reached"
-            return f"tile ({x}, {y}) is {int(geo.dist[pa, arg])} tiles away; {name}'s speed is {int(t.speed[au])}"
+            if geo.dist[pa, arg] > speed:
+                return f"tile ({x}, {y}) is {int(geo.dist[pa, arg])} tiles away; {name}'s speed is {speed}"
+            around = int(distances_avoiding(geo, np.array([pa]), np.array([pe]), geo.tiles)[0, arg])
+            ex, ey = int(geo.xy[pe, 0]), int(geo.xy[pe, 1])
+            if around >= UNREACHABLE:
+                return f"the enemy at ({ex}, {ey}) blocks every path to tile ({x}, {y})"
+            return (f"the enemy at ({ex}, {ey}) blocks the way: around it, tile ({x}, {y}) is {around} tiles away; "
+                    f"{name}'s speed is {speed}")
         if not t.can_leap[au]:
             return f"{name} cannot leap"
         return f"tile ({x}, {y}) is beyond {name}'s leap reach"
