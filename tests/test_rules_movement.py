@@ -8,6 +8,7 @@ import pytest
 from gladiator.engine import legal_mask, step
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0
+from gladiator.rules import legal
 
 # y grows downwards; facings clockwise from north: N NE E SE S SW W NW
 N, NE, E, SE, S, SW, W, NW = range(8)
@@ -140,8 +141,11 @@ def test_the_enemy_only_blocks_its_own_tile_not_diagonal_steps_past_it(unit, due
     assert _moves(game, s)[at(game, 1, 1)]
 
 
-def test_the_legal_moves_are_the_walks_that_keep_off_the_enemy(unit, duel, at):
+@pytest.mark.parametrize("memo", [True, False], ids=["memo", "direct"])
+def test_the_legal_moves_are_the_walks_that_keep_off_the_enemy(unit, duel, at, memo, monkeypatch):
     # on random walled fields: exactly the tiles reached in at most `speed` steps never entering the enemy's tile
+    if not memo:  # arenas too large for the memo of walks past the enemy work them out per call
+        monkeypatch.setattr(legal, "PAST_ENEMY_LIMIT", 0)
     rng = np.random.default_rng(3)
     checked = blocked = 0
     while checked < 200:

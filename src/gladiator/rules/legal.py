@@ -6,6 +6,7 @@ Imports numpy, the catalog geometry, the game tables, the state and the other ru
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,6 +15,8 @@ from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
 from gladiator.state import DuelState, SideCells, pick
+
+PAST_ENEMY_LIMIT = 16_000_000  # entries of a per-(game, speed) memo of walks past the enemy; larger arenas work them out per call
 
 
 def legal_mask(game: Game, state: DuelState) -> np.ndarray:
@@ -80,8 +83,63 @@ def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dis
     near = np.flatnonzero(enemy_may_block(game, pa, pe, speed))
     if near.size:  # only where the enemy is nearer than `speed` can it cut a walk short
         sp = speed[near]
-        ok[near] = distances_avoiding(game.geo, pa[near], pe[near], int(sp.max())) <= sp[:, None]
+        for v in np.unique(sp):
+            m = near[sp == v]
+            ok[m] = _walks_past(game, pa[m], pe[m], int(v))
     return ok
+
+
+@dataclass(eq=False)
+class _PastEnemy:
+    """Walks of one speed past the enemy, by (own tile, enemy tile), worked out on first use.
+
+    A row holds the cells of the window of Chebyshev radius `speed` round the own tile (no walk
+    of `speed` steps leaves it): whether a walk that keeps off the enemy reaches each.
+    """
+
+    window: np.ndarray  # (T, (2 * speed + 1) ** 2) the tile of each window cell, T where outside the arena
+    known: np.ndarray  # (T * T,) bool
+    rows: np.ndarray  # (T * T, (2 * speed + 1) ** 2) bool
+
+    @classmethod
+    def build(cls, game: Game, speed: int) -> _PastEnemy | None:
+        """An empty memo; None where the arena is too large to keep one."""
+        geo = game.geo
+        T, side = geo.tiles, 2 * speed + 1
+        if T * T * side * side > PAST_ENEMY_LIMIT:
+            return None
+        dx, dy = (v.reshape(-1) for v in np.meshgrid(np.arange(-speed, speed + 1), np.arange(-speed, speed + 1)))
+        x = geo.xy[:, 0, None].astype(np.intp) + dx
+        y = geo.xy[:, 1, None].astype(np.intp) + dy
+        inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
+        window = np.where(inside, y * geo.width + x, T)
+        return cls(window, np.zeros(T * T, dtype=bool), np.zeros((T * T, side * side), dtype=bool))
+
+
+_PAST: weakref.WeakKeyDictionary[Game, dict[int, _PastEnemy | None]] = weakref.WeakKeyDictionary()
+
+
+def _walks_past(game: Game, pa: np.ndarray, pe: np.ndarray, speed: int) -> np.ndarray:
+    """(N, T) bool: tiles within `speed` steps of `pa` by walks that keep off `pe` (remembered per game where it fits)."""
+    geo = game.geo
+    memos = _PAST.setdefault(game, {})
+    if speed not in memos:
+        memos[speed] = _PastEnemy.build(game, speed)
+    memo = memos[speed]
+    if memo is None:
+        return distances_avoiding(geo, pa, pe, speed) <= speed
+    T = geo.tiles
+    keys = pa.astype(np.intp) * T + pe
+    miss = np.unique(keys[~memo.known[keys]])
+    if miss.size:
+        own = miss // T
+        d = distances_avoiding(geo, own, miss % T, speed)
+        d = np.concatenate([d, np.full((miss.size, 1), UNREACHABLE, dtype=d.dtype)], axis=1)  # the cell outside the arena
+        memo.rows[miss] = np.take_along_axis(d, memo.window[own], axis=1) <= speed
+        memo.known[miss] = True
+    out = np.zeros((pa.shape[0], T + 1), dtype=bool)
+    np.put_along_axis(out, memo.window[pa], memo.rows.take(keys, axis=0), axis=1)
+    return out[:, :T]
 
 
 def attack_mask(game: Game, state: DuelState) -> np.ndarray:
