@@ -69,9 +69,11 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
     return s
 
 
-def draws_for(state: DuelState) -> np.ndarray:
-    """(B, DRAWS_PER_STEP) uniforms the next step of each duel will use."""
-    return rng.uniforms(state.seed, state.counter, DRAWS_PER_STEP)
+def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
+    """(len(idx), DRAWS_PER_STEP) uniforms the next step of duels `idx` (all by default) will use."""
+    if idx is None:
+        return rng.uniforms(state.seed, state.counter, DRAWS_PER_STEP)
+    return rng.uniforms(state.seed[idx], state.counter[idx], DRAWS_PER_STEP)
 
 
 def step(
@@ -102,7 +104,7 @@ def step(
         rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
         u = np.zeros((state.batch, DRAWS_PER_STEP))
         if rolls.size:
-            u[rolls] = rng.uniforms(state.seed[rolls], state.counter[rolls], DRAWS_PER_STEP)
+            u[rolls] = draws_for(state, rolls)
     else:
         u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
     s = state.copy()

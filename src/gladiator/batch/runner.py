@@ -12,7 +12,6 @@ Imports the engine, bots, catalog and rng; never a front end.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing as mp
 import os
 import signal
@@ -24,7 +23,7 @@ import numpy as np
 from gladiator import RULES_VERSION, engine, rng
 from gladiator.batch.stats import Totals
 from gladiator.bots import Bot, make_bot
-from gladiator.catalog.loader import Catalog, content_hash
+from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.duel import MAX_ACTIONS_PER_TURN
 from gladiator.errors import GladiatorError
@@ -107,7 +106,7 @@ def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed
     hashes = {f"unit:{u.id}": content_hash(u) for u in roster} | {f"arena:{ar.id}": content_hash(ar)}
     return BatchSpec(
         units=(units[0], units[1]), arena=arena, n=int(n), seed=int(seed), bots=(bots[0], bots[1]), pairing=pairing,
-        roster=tuple(_canonical(u) for u in roster), arena_data=_canonical(ar), overrides=tuple(overrides),
+        roster=tuple(canonical_json(u) for u in roster), arena_data=canonical_json(ar), overrides=tuple(overrides),
         chunk_size=chunk_size_for(n), hashes=hashes,
     )
 
@@ -279,10 +278,6 @@ class _ChunkTask:
 
 
 _GAMES: dict[str, Game] = {}
-
-
-def _canonical(model: Unit | Arena) -> str:
-    return json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
 
 
 def _worker_init() -> None:

@@ -25,10 +25,14 @@ def builtin_dir(kind: str) -> Path:
     return PACKAGE_DIR.parent.parent / kind
 
 
+def canonical_json(model: BaseModel) -> str:
+    """A model as JSON with sorted keys and no spaces: equal data, equal text."""
+    return json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
 def content_hash(model: BaseModel) -> str:
     """sha256 of a model's canonical JSON: what a replay pins its data by."""
-    text = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(model).encode()).hexdigest()
 
 
 @dataclass
