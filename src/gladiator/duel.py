@@ -78,6 +78,18 @@ def result_of(game: Game, s: DuelState, b: int, units: tuple[str, str], seed: in
                       actions, log, s.take([b]))
 
 
+def choose_actions(game: Game, state: DuelState, bots: Sequence[Bot]) -> np.ndarray:
+    """One action per duel of a batch of live duels, each from the bot of the side to act."""
+    if type(bots[0]) is type(bots[1]) and getattr(bots[0], "name", None) == getattr(bots[1], "name", None):
+        return bots[0].act(game, state, np.arange(state.batch))
+    acts = np.zeros(state.batch, dtype=np.int64)
+    for side in (0, 1):
+        i = np.flatnonzero(state.active == side)
+        if i.size:
+            acts[i] = bots[side].act(game, state, i)
+    return acts
+
+
 def play_batch(game: Game, state: DuelState, bots: Sequence[Bot]) -> DuelState:
     """Play every duel of a batch to its end; finished duels leave the working arrays each step."""
     s = state.copy()
@@ -86,12 +98,7 @@ def play_batch(game: Game, state: DuelState, bots: Sequence[Bot]) -> DuelState:
     steps = 0
     limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
     while work.batch and steps < limit:
-        acts = np.zeros(work.batch, dtype=np.int64)
-        for side in (0, 1):
-            i = np.flatnonzero(work.active == side)
-            if i.size:
-                acts[i] = bots[side].act(game, work, i)
-        work, _ = engine.step(game, work, acts, check=False)
+        work, _ = engine.step(game, work, choose_actions(game, work, bots), check=False)
         steps += 1
         fin = work.done
         if fin.any():

@@ -25,7 +25,7 @@ from gladiator.batch.stats import Totals
 from gladiator.bots import Bot, make_bot
 from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
-from gladiator.duel import MAX_ACTIONS_PER_TURN
+from gladiator.duel import MAX_ACTIONS_PER_TURN, choose_actions
 from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState
@@ -152,13 +152,14 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     out = np.zeros(idx.shape[0], dtype=ROW_DTYPE)
     out["duel"], out["seed"], out["swapped"] = idx, seeds, swapped
     if spec.bots[0] == spec.bots[1]:
-        return ChunkResult(c, *_count(_rows_of(play_duels(game, pairs, seeds, bots, batch_size), out)))
-    for sw in (False, True):
-        sel = np.flatnonzero(swapped == sw)
-        if sel.size == 0:
-            continue
-        side_bots = (bots[1], bots[0]) if sw else bots
-        out[sel] = _rows_of(play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size), out[sel])
+        out = _rows_of(play_duels(game, pairs, seeds, bots, batch_size), out)
+    else:
+        for sw in (False, True):
+            sel = np.flatnonzero(swapped == sw)
+            if sel.size == 0:
+                continue
+            side_bots = (bots[1], bots[0]) if sw else bots
+            out[sel] = _rows_of(play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size), out[sel])
     return ChunkResult(c, totals_of_rows(out), out)
 
 
@@ -180,7 +181,6 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     final: DuelState | None = None
     limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
-    same_bot = type(bots[0]) is type(bots[1]) and getattr(bots[0], "name", None) == getattr(bots[1], "name", None)
     nxt = 0
     work: DuelState | None = None
     where = np.zeros(0, dtype=np.int64)
@@ -200,15 +200,7 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
             continue
         if work is None or work.batch == 0:
             break
-        if same_bot:
-            acts = bots[0].act(game, work, np.arange(work.batch))
-        else:
-            acts = np.zeros(work.batch, dtype=np.int64)
-            for side in (0, 1):
-                i = np.flatnonzero(work.active == side)
-                if i.size:
-                    acts[i] = bots[side].act(game, work, i)
-        work, _ = engine.step(game, work, acts, check=False)
+        work, _ = engine.step(game, work, choose_actions(game, work, bots), check=False)
         if int(work.counter.max()) > limit:
             raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
         work, where = _harvest(final, work, where)
@@ -303,10 +295,6 @@ def _harvest(final: DuelState, work: DuelState, where: np.ndarray) -> tuple[Duel
         getattr(final, name)[dest] = getattr(work, name).take(i, axis=0)
     keep = np.flatnonzero(~fin)
     return work.take(keep), where[keep]
-
-
-def _count(rows: np.ndarray) -> tuple[Totals, np.ndarray]:
-    return totals_of_rows(rows), rows
 
 
 def _rows_of(s: DuelState, rows: np.ndarray) -> np.ndarray:
