@@ -389,16 +389,8 @@ class _Aim:
     def closer(self, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per duel: the reachable tile off hazards nearest the enemy (first in tile order), and whether it is nearer."""
         T = self.game.geo.tiles
-        tile = np.zeros(pa.shape, dtype=np.int64)
-        gain = np.zeros(pa.shape, dtype=bool)
-        for sp in np.unique(speed):
-            m = np.flatnonzero(speed == sp)
-            memo = self._memo("closer", int(sp), 1)
-            if memo is None:
-                tile[m], gain[m] = self._closer_of(int(sp), pa[m], pe[m])
-            else:
-                tile[m], gain[m] = memo.get(pa[m].astype(np.intp) * T + pe[m])
-        return tile, gain
+        return self._tile_and_flag("closer", speed, lambda m: pa[m].astype(np.intp) * T + pe[m],
+                                   lambda sp, m: self._closer_of(sp, pa[m], pe[m]))
 
     def _closer_of(self, speed: int, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         geo = self.game.geo
@@ -413,16 +405,19 @@ class _Aim:
     def leap_spot(self, reach: np.ndarray, pa: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """_leap_spot_of, remembered per (leap reach, own tile, enemy tile, enemy facing)."""
         T, F = self.game.geo.tiles, len(DIRECTIONS)
-        tile = np.zeros(pa.shape, dtype=np.int64)
-        rear = np.zeros(pa.shape, dtype=bool)
-        for r in np.unique(reach):
-            m = np.flatnonzero(reach == r)
-            memo = self._memo("leap", int(r), 1)
-            if memo is None:
-                tile[m], rear[m] = _leap_spot_of(self.game, reach[m], pa[m], pe[m], facing[m])
-            else:
-                tile[m], rear[m] = memo.get((pa[m].astype(np.intp) * T + pe[m]) * F + facing[m])
-        return tile, rear
+        return self._tile_and_flag("leap", reach, lambda m: (pa[m].astype(np.intp) * T + pe[m]) * F + facing[m],
+                                   lambda r, m: _leap_spot_of(self.game, reach[m], pa[m], pe[m], facing[m]))
+
+    def _tile_and_flag(self, kind: str, args: np.ndarray, key: Callable[[np.ndarray], np.ndarray],
+                       direct: Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per duel a (tile, flag) answer: from the memo of (kind, arg) at `key(m)`, else `direct(arg, m)`, by value of `args`."""
+        tile = np.zeros(args.shape, dtype=np.int64)
+        flag = np.zeros(args.shape, dtype=bool)
+        for v in np.unique(args):
+            m = np.flatnonzero(args == v)
+            memo = self._memo(kind, int(v), 1)
+            tile[m], flag[m] = direct(int(v), m) if memo is None else memo.get(key(m))
+        return tile, flag
 
     def _memo(self, kind: str, arg: int, width: int) -> _Memo | None:
         """The memo of `kind` for a speed or leap reach; None where the arena is too large to keep one."""
