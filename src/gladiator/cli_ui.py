@@ -78,7 +78,7 @@ def watch(
     wh = _size(size)
     _check(seed, frames, screenshot)
     if not (0 < speed <= 1000):
-        raise GladiatorError(f"--speed must be above 0, got {speed}")
+        raise GladiatorError(f"--speed must be above 0 and at most 1000 (it snaps to 0.25 ... 32), got {speed}")
     names = pick_bots(bot, bot_a, bot_b)
     _duel(unit_a, unit_b, arena, seed, names, record, wh, screenshot, frames, units, arenas, speed)
 
