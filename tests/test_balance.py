@@ -10,7 +10,7 @@ import pytest
 from gladiator import engine
 from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
-from gladiator.duel import choose_actions, game_for, play_batch
+from gladiator.duel import decide, game_for, play_batch
 
 CATALOG = load_catalog()
 GLADIATORS = ("rouge", "viola", "jaron")
@@ -43,7 +43,7 @@ def test_viola_brings_rouge_to_the_edge_of_melting() -> None:
     while not s.done.all():
         idx = np.flatnonzero(~s.done)
         acts = np.zeros(s.batch, np.int64)
-        acts[idx] = choose_actions(game, s.take(idx), bots)
+        acts[idx] = decide(game, s.take(idx), bots)[0]
         s, _ = engine.step(game, s, acts, check=False)
         hottest = np.maximum(hottest, s.heat[:, 0])
     assert (hottest > cap).mean() > 0.2, "Viola's firepower rarely overheats Rouge"

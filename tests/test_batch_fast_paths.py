@@ -13,8 +13,8 @@ import pytest
 from gladiator import engine
 from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
-from gladiator.duel import game_for
-from gladiator.rules.combat import damage, hit_terms, weapon_unit
+from gladiator.duel import decide, game_for
+from gladiator.rules.combat import damage, hit_terms, in_rear
 
 CATALOG = load_catalog()
 PAIRS = (("rouge", "viola"), ("jaron", "viola"), ("jaron", "rouge"), ("nean", "jaron"))
@@ -33,8 +33,13 @@ def states(arena: str, steps: int = 60, n: int = 120):
             sub = s.take(live)
             yield game, sub
             acts = np.zeros(s.batch, dtype=np.int64)
-            acts[live] = bots[k % 2].act(game, s, live)
+            acts[live] = decide(game, sub, (bots[k % 2], bots[k % 2]))[0]
             s, _ = engine.step(game, s, acts)
+
+
+def act(bot, game, s):  # type: ignore[no-untyped-def]
+    """The bot's picks for the side to act in every duel of `s`."""
+    return decide(game, s, (bot, bot))[0]
 
 
 @pytest.mark.parametrize("table", [True, False], ids=["table", "direct"])
@@ -43,28 +48,33 @@ def test_attack_preview_matches_the_hit_and_damage_rules(arena: str, table: bool
     if not table:
         monkeypatch.setattr(engine, "PREVIEW_TABLE_LIMIT", 0)
     for game, s in states(arena, steps=30 if table else 15):
-        p = engine.attack_preview(game, s)
-        ar = np.arange(s.batch)
-        wu = weapon_unit(s)[ar, s.active.astype(np.intp)]
+        obs = engine.observe(game, s, s.active)
+        p = engine.attack_preview(game, obs)
+        t, geo = game.tables, game.geo
+        wu, au, tu = obs.my_look, obs.my_unit, obs.foe_look
+        pa, pe = obs.my_pos, obs.foe_pos
+        rear = in_rear(game, pa, pe, obs.foe_facing)
+        flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
         for slot in range(p["chance"].shape[1]):
             sl = np.full(s.batch, slot)
-            terms = hit_terms(game, s, ar, sl)
-            lo = damage(game, s, ar, sl, game.tables.w_low[wu, slot], terms["is_rear"])
-            hi = damage(game, s, ar, sl, game.tables.w_high[wu, slot], terms["is_rear"])
-            assert np.array_equal(p["chance"][:, slot], terms["chance"])
+            valid = t.w_valid[wu, slot]
+            chance = np.where(valid, hit_terms(t, wu, sl, tu, *flags)["chance"], 0.0)
+            lo = damage(t, wu, sl, au, tu, t.w_low[wu, slot], rear)
+            hi = damage(t, wu, sl, au, tu, t.w_high[wu, slot], rear)
+            assert np.array_equal(p["chance"][:, slot], chance)
             assert np.array_equal(p["low"][:, slot], lo) and np.array_equal(p["high"][:, slot], hi)
-            assert np.array_equal(p["expected"][:, slot], terms["chance"] * (lo + hi) / 2.0)
+            assert np.array_equal(p["expected"][:, slot], chance * (lo + hi) / 2.0)
 
 
 @pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
 def test_greedy_tables_and_memos_decide_like_the_direct_path(arena: str, monkeypatch) -> None:
-    import gladiator.bots.greedy as greedy
+    from gladiator import tactics
 
     bot = make_bot("greedy")
-    fast = [bot.act(game, s, np.arange(s.batch)) for game, s in states(arena, steps=40)]
-    monkeypatch.setattr(greedy, "MEMO_LIMIT", 0)
-    monkeypatch.setattr(greedy, "STRIKE_TABLE_LIMIT", 0)
-    direct = [bot.act(game, s, np.arange(s.batch)) for game, s in states(arena, steps=40)]
+    fast = [act(bot, game, s) for game, s in states(arena, steps=40)]
+    monkeypatch.setattr(tactics, "MEMO_LIMIT", 0)
+    monkeypatch.setattr(tactics, "STRIKE_TABLE_LIMIT", 0)
+    direct = [act(bot, game, s) for game, s in states(arena, steps=40)]
     assert len(fast) == len(direct)
     for f, d in zip(fast, direct):
         assert np.array_equal(f, d)
@@ -73,14 +83,14 @@ def test_greedy_tables_and_memos_decide_like_the_direct_path(arena: str, monkeyp
 @pytest.mark.parametrize("memo", [True, False], ids=["memo", "direct"])
 @pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
 def test_greedy_only_chooses_legal_actions(arena: str, memo: bool, monkeypatch) -> None:
-    import gladiator.bots.greedy as greedy
+    from gladiator import tactics
 
     if not memo:
-        monkeypatch.setattr(greedy, "MEMO_LIMIT", 0)
+        monkeypatch.setattr(tactics, "MEMO_LIMIT", 0)
     bot = make_bot("greedy")
     blocked = 0
     for game, s in states(arena, steps=40):
-        acts = bot.act(game, s, np.arange(s.batch))
+        acts = act(bot, game, s)
         assert engine.legal_mask(game, s)[np.arange(s.batch), acts].all()
         sp, geo = game.space, game.geo
         moved = (acts >= sp.move0) & (acts < sp.leap0)

@@ -38,12 +38,11 @@ def load(units: Optional[list[Path]], arenas: Optional[list[Path]]):  # type: ig
 
 def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) -> tuple[str, str]:
     """Bot names of both sides from --bot / --bot-a / --bot-b (default greedy)."""
-    from gladiator.bots import BOTS
+    from gladiator.bots import make_bot
 
     names = (bot_a or bot or "greedy", bot_b or bot or "greedy")
     for n in names:
-        if n not in BOTS:
-            raise GladiatorError(f"unknown bot {n!r}; known bots: {', '.join(sorted(BOTS))}")
+        make_bot(n)
     return names
 
 

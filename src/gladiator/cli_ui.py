@@ -138,10 +138,10 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
 
 
 def _bot(name: str) -> str:
-    from gladiator.bots import BOTS
+    from gladiator.bots import make_bot
 
-    if name not in BOTS:
-        raise GladiatorError(f"unknown bot {name!r}; known bots: {', '.join(sorted(BOTS))}")
+    if getattr(make_bot(name), "needs_truth", False):
+        raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
     return name
 
 

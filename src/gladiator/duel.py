@@ -13,7 +13,8 @@ import numpy as np
 from gladiator import engine
 from gladiator.bots import Bot
 from gladiator.catalog.loader import Catalog
-from gladiator.game import Game, make_game
+from gladiator.errors import IllegalAction
+from gladiator.game import END, Game, make_game
 from gladiator.state import OUTCOMES, DuelState
 
 MAX_ACTIONS_PER_TURN = 64  # a safety net: no legal sequence of actions is this long
@@ -51,20 +52,20 @@ def game_for(catalog: Catalog, arena: str) -> Game:
 
 
 def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot], events: bool = True) -> DuelResult:
-    """Play one duel to its end, one action at a time, recording actions and events."""
+    """Play one duel to its end, one action at a time, recording actions and events; an illegal pick raises IllegalAction."""
     s = engine.new_duels(game, units, [seed])
+    prepare_bots(game, bots)
     log: list[dict] = []
     if events:
-        log.append({"event": "start", "first": int(s.first[0]), "turn": 1})
+        log.append({"event": "start", "first": int(s.first[0]), "turn": 1, "looks": [int(s.unit[0, 0]), int(s.unit[0, 1])]})
         log.append({"event": "turn", "side": int(s.active[0]), "turn": 1, "ap": int(s.ap[0]), "cooled": 0,
                     "heat": int(s.heat[0, s.active[0]]), "overheat_damage": 0, "nectar": int(s.nectar[0, s.active[0]]),
-                    "disguise_ended": False})
+                    "disguise_ended": False, "looks": [int(s.unit[0, 0]), int(s.unit[0, 1])]})
     actions: list[int] = []
-    idx = np.array([0])
     limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
     while not s.done[0] and len(actions) < limit:
-        a = int(bots[int(s.active[0])].act(game, s, idx)[0])
-        s, ev = engine.step(game, s, [a], events=events)
+        a = int(decide(game, s, bots)[0][0])
+        s, ev = engine.step(game, s, [a], events=events, check=False)
         actions.append(a)
         if ev:
             log.extend(ev[0])
@@ -78,27 +79,73 @@ def result_of(game: Game, s: DuelState, b: int, units: tuple[str, str], seed: in
                       actions, log, s.take([b]))
 
 
-def choose_actions(game: Game, state: DuelState, bots: Sequence[Bot]) -> np.ndarray:
-    """One action per duel of a batch of live duels, each from the bot of the side to act."""
-    if type(bots[0]) is type(bots[1]) and getattr(bots[0], "name", None) == getattr(bots[1], "name", None):
-        return bots[0].act(game, state, np.arange(state.batch))
-    acts = np.zeros(state.batch, dtype=np.int64)
+def prepare_bots(game: Game, bots: Sequence[Bot]) -> None:
+    """Let each bot build its tables for `game` once, before its first decision."""
+    for bot in bots:
+        prep = getattr(bot, "prepare", None)
+        if callable(prep):
+            prep(game)
+
+
+def decide(game: Game, state: DuelState, bots: Sequence[Bot], forfeit: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One action per duel, each from the bot of its side to act, checked; and the duels whose pick was illegal.
+
+    Duels are grouped by the side to act and each bot is asked once for its group, with that
+    side's observation (the state itself for a bot that declares `needs_truth`) and its legal
+    actions. An illegal pick raises IllegalAction naming the bot, unless `forfeit`: then the duel
+    is listed in the second array (its action is END), and the pick in the third, for the
+    caller to end it as a forfeit.
+    """
+    acts = np.full(state.batch, END, dtype=np.int64)
+    bad: list[np.ndarray] = []
+    bad_picks: list[np.ndarray] = []
     for side in (0, 1):
-        i = np.flatnonzero(state.active == side)
-        if i.size:
-            acts[i] = bots[side].act(game, state, i)
-    return acts
+        i = np.flatnonzero((state.active == side) & ~state.done)
+        if i.size == 0:
+            continue
+        sub = state if i.size == state.batch else state.take(i)
+        bot = bots[side]
+        legal = engine.Legal(game, sub)
+        view = sub if getattr(bot, "needs_truth", False) else engine.observe(game, sub, side)
+        picks = _picks(bot, bot.act(game, view, legal), i.size)
+        ok = legal.allows(picks)
+        if not ok.all():
+            j = int(np.flatnonzero(~ok)[0])
+            if not forfeit:
+                why = legal.refusal(j, int(picks[j])).text
+                raise IllegalAction(f"bot {getattr(bot, 'name', '?')!r} (side {'AB'[side]}) picked an illegal action "
+                                    f"{int(picks[j])}: {why}")
+            bad.append(i[~ok])
+            bad_picks.append(picks[~ok])
+            picks = np.where(ok, picks, END)
+        acts[i] = picks
+    if not bad:
+        return acts, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    return acts, np.concatenate(bad), np.concatenate(bad_picks)
+
+
+def _picks(bot: Bot, picks: object, n: int) -> np.ndarray:
+    """A bot's answer as (n,) int64 action ids, or IllegalAction saying what is wrong with it."""
+    arr = np.asarray(picks)
+    if arr.shape != (n,) or arr.dtype.kind not in "iu":
+        raise IllegalAction(f"bot {getattr(bot, 'name', '?')!r} must return {n} whole action ids, got "
+                            f"shape {arr.shape} of {arr.dtype}")
+    return arr.astype(np.int64)
 
 
 def play_batch(game: Game, state: DuelState, bots: Sequence[Bot]) -> DuelState:
     """Play every duel of a batch to its end; finished duels leave the working arrays each step."""
     s = state.copy()
+    prepare_bots(game, bots)
     work = s.take(np.flatnonzero(~s.done))
     where = np.flatnonzero(~s.done)
     steps = 0
     limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
     while work.batch and steps < limit:
-        work, _ = engine.step(game, work, choose_actions(game, work, bots), check=False)
+        acts, bad, _ = decide(game, work, bots, forfeit=True)
+        if bad.size:
+            work = engine.forfeit(game, work, bad)
+        work, _ = engine.step(game, work, acts, check=False)
         steps += 1
         fin = work.done
         if fin.any():

@@ -7,28 +7,32 @@ plays the same alone or in a batch of a million. Never imports pygame.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from gladiator import rng
-from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, UnitTables
 from gladiator.errors import GladiatorError, IllegalAction
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, active_weapon_unit, damage, damage_roll, extraction_odds, hit_terms, in_rear_arc, leap_reach, rear_lookup,  # noqa: F401 (in_rear_arc: importable from here as before)
-    weapon_unit,
+    HIT_TERMS, badly_damaged, damage, damage_roll, extraction_odds, hit_terms, in_rear, leap_reach, overheated,
+    strike_preview, vent_shed,
 )
-from gladiator.rules.legal import attack_mask, explain, legal_mask, slots_in_reach
+from gladiator.rules.costs import action_cost, cost_of
+from gladiator.rules.legal import Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach
 from gladiator.rules.turns import end_turn, start_turn
-from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOMES, DuelState, SideCells, pick
+from gladiator.state import CORE_EXTRACTED, DESTROYED, FORFEIT, OUTCOMES, DuelState, SideCells, pick
+from gladiator.view import Observation
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
 INIT_STREAM = 1  # the initiative coin comes from its own stream
+NOISE_STREAM = 2  # the random numbers an observation carries for a bot (`Observation.noise`)
+NOISE_LANES = 2
+PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters work the preview out per duel
 
 __all__ = [
-    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "attack_mask", "attack_preview", "explain", "extraction_preview",
-    "leap_reach", "legal_mask", "new_duels", "observe", "step", "draws_for",
+    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "Refusal", "attack_preview", "cost_of",
+    "draws_for", "explain", "extraction_preview", "forfeit", "leap_reach", "legal_mask", "new_duels", "observe",
+    "refusal", "refusal_of_kind", "step",
 ]
 
 
@@ -82,23 +86,24 @@ def step(
 ) -> tuple[DuelState, list[list[dict]] | None]:
     """Apply one action per duel (ignored for finished duels); returns the new state and, if asked, events.
 
-    `draws` forces the rolls (tests); `check=False` skips legality checks for callers that
-    only ever pick from `legal_mask` (the batch runner).
+    `draws` forces the rolls (tests); `check=False` skips the legality check for a driver that
+    has already checked every pick with `Legal.allows` (the batch runner).
     """
-    actions = np.asarray(actions, dtype=np.int64).reshape(-1)
-    if actions.shape[0] != state.batch:
-        raise GladiatorError(f"{actions.shape[0]} actions for {state.batch} duels")
+    actions = np.asarray(actions)
+    if actions.ndim != 1 or actions.shape[0] != state.batch:
+        raise GladiatorError(f"expected one action per duel: shape ({state.batch},), got {actions.shape}")
+    if actions.dtype.kind not in "iu":
+        raise GladiatorError(f"actions must be whole numbers, got dtype {actions.dtype}")
+    if actions.dtype.kind == "u" and actions.size and int(actions.max()) > np.iinfo(np.int64).max:
+        raise IllegalAction(f"an action is outside the action space (0..{game.space.n - 1})")
+    actions = actions.astype(np.int64)
     live = ~state.done
     if check:
-        bad_range = (actions < 0) | (actions >= game.space.n)
-        if (bad_range & live).any():
-            b = int(np.flatnonzero(bad_range & live)[0])
-            raise IllegalAction(f"duel {b}: action {int(actions[b])} is outside the action space (0..{game.space.n - 1})")
-        mask = legal_mask(game, state)
-        ok = mask[np.arange(state.batch), np.clip(actions, 0, game.space.n - 1)] | ~live
+        ok = allows(game, state, actions) | ~live
         if not ok.all():
             b = int(np.flatnonzero(~ok)[0])
-            raise IllegalAction(explain(game, state, b, int(actions[b])))
+            raise IllegalAction(f"duel {b}: {refusal(game, state, b, int(actions[b])).text}" if state.batch > 1
+                                else refusal(game, state, b, int(actions[b])).text)
     if draws is None:
         # only attacks and core extractions roll: draw for those duels alone (each duel's draws are its own)
         rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
@@ -114,99 +119,156 @@ def step(
     return s, log
 
 
-def attack_preview(game: Game, state: DuelState) -> dict[str, np.ndarray]:
-    """(B, W) hit chance, damage low/high and expected damage of each weapon slot of the side to act.
+def forfeit(game: Game, state: DuelState, idx: np.ndarray) -> DuelState:
+    """The state with duels `idx` ended as a forfeit by their side to act (it picked an illegal action)."""
+    s = state.copy()
+    idx = np.asarray(idx, dtype=np.intp)
+    idx = idx[~s.done[idx]]
+    s.done[idx] = True
+    s.winner[idx] = (1 - s.active[idx]).astype(np.int8)
+    s.outcome[idx] = FORFEIT
+    return s
 
-    The target's evasion and armor are its true ones; `usable` says whether the slot can fire now.
+
+class Legal:
+    """The legal actions of the side to act in each duel of a batch: the (B, A) mask, built on first use, and the check of picks.
+
+    A bot reads `mask` (or indexes the object like the mask); the driver checks every pick with
+    `allows`, which gives the mask's answer without building it when no one asked for it.
+    """
+
+    def __init__(self, game: Game, state: DuelState) -> None:
+        self.game, self.state = game, state
+        self._mask: np.ndarray | None = None
+
+    @property
+    def mask(self) -> np.ndarray:
+        """(B, A) bool: the legal actions."""
+        if self._mask is None:
+            self._mask = legal_mask(self.game, self.state)
+            self._mask.setflags(write=False)
+        return self._mask
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(B, A)."""
+        return (self.state.batch, self.game.space.n)
+
+    def __getitem__(self, key: object) -> np.ndarray:
+        return self.mask[key]  # type: ignore[index]
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return self.mask if dtype is None else self.mask.astype(dtype)
+
+    def allows(self, actions: np.ndarray) -> np.ndarray:
+        """(B,) bool: whether each duel's pick is legal."""
+        actions = np.asarray(actions, dtype=np.int64)
+        if self._mask is not None:
+            inside = (actions >= 0) & (actions < self.game.space.n)
+            return inside & self._mask[np.arange(actions.shape[0]), np.clip(actions, 0, self.game.space.n - 1)]
+        return allows(self.game, self.state, actions)
+
+    def refusal(self, b: int, action: int) -> Refusal:
+        """Why duel `b` may not take `action`."""
+        return refusal(self.game, self.state, b, action)
+
+
+def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False) -> Observation:
+    """What `side` may know of each duel: its own suit whole; the enemy as it shows itself (see `gladiator.view`).
+
+    `spectator=True` gives the spectator's view from that side's seat: the enemy's truth, for
+    the watch and replay screens, which say so.
     """
     B = state.batch
-    t, geo = game.tables, game.geo
+    t = game.tables
     ar = np.arange(B)
-    a = state.active.astype(np.intp)
-    e = 1 - a
-    mine, theirs = SideCells(state, ar, a), SideCells(state, ar, e)
-    au = mine.get("unit")
-    disguise = mine.get("disguise")
-    wu = np.where(disguise >= 0, disguise, au)
-    tu = theirs.get("unit")
-    pa, pe = mine.get("pos"), theirs.get("pos")
-    rear = rear_lookup(game, pa, pe, theirs.get("facing"))
-    terms = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
-    table = _preview_table(game)
+    me = np.broadcast_to(np.asarray(side, dtype=np.intp), (B,))
+    if not np.isin(me, (0, 1)).all():
+        raise GladiatorError("side must be 0 or 1")
+    mine, theirs = SideCells(state, ar, me), SideCells(state, ar, 1 - me)
+    my_unit, foe_unit = mine.get("unit"), theirs.get("unit")
+    my_dis, foe_dis = mine.get("disguise"), theirs.get("disguise")
+    foe_look = foe_unit if spectator else np.where(foe_dis >= 0, foe_dis, foe_unit)
+    integrity, heat, nectar = theirs.get("integrity"), theirs.get("heat"), theirs.get("nectar")
+    return Observation(
+        side=me.astype(np.int8), my_unit=my_unit, my_look=np.where(my_dis >= 0, my_dis, my_unit),
+        my_disguise_turns=np.where(my_dis >= 0, mine.get("disguise_turns"), 0).astype(np.int16),
+        my_pos=mine.get("pos"), my_facing=mine.get("facing"), my_integrity=mine.get("integrity"),
+        my_heat=mine.get("heat"), my_nectar=mine.get("nectar"), my_doses=mine.get("doses"),
+        my_guard=mine.get("guard"), my_exposed=mine.get("exposed"),
+        foe_look=foe_look, foe_pos=theirs.get("pos"), foe_facing=theirs.get("facing"),
+        foe_integrity=gauge(integrity, t.integrity[foe_unit], t.integrity[foe_look]),
+        foe_heat=gauge(heat, t.heat_capacity[foe_unit], t.heat_capacity[foe_look]),
+        foe_nectar=gauge(nectar, t.nectar[foe_unit], t.nectar[foe_look]),
+        foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"),
+        foe_damaged=badly_damaged(integrity, t.integrity[foe_unit]),
+        foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
+        my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
+        caches=state.caches.copy(), done=state.done.copy(),
+        noise=rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM),
+    )
+
+
+def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.ndarray:
+    """A reading of `value` (out of `true_max`) on a gauge of `shown_max`: the same fraction, rounded; exact when the two agree."""
+    value = np.asarray(value)
+    scaled = np.rint(value * (np.asarray(shown_max, dtype=np.float64) / np.maximum(true_max, 1))).astype(value.dtype)
+    return np.where(true_max == shown_max, value, scaled)
+
+
+def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
+    """(B, W) hit chance, damage low/high and expected damage of each weapon slot, as the observing side sees them.
+
+    The target is the suit it shows (a disguise's agility and armor, not the truth); `usable`
+    says whether the slot can fire now (the observer's turn, range, sight, Nectar, points).
+    Given a DuelState, the view is that of each duel's side to act.
+    """
+    obs = _view(game, obs)
+    geo = game.geo
+    pa, pe = obs.my_pos, obs.foe_pos
+    rear = in_rear(game, pa, pe, obs.foe_facing)
+    flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
+    table = game.derived("attack_preview", _preview_table)
     if table is not None:
         U = len(game.roster)
-        code = (wu.astype(np.intp) * U + tu) * U + au
-        for flag in terms:
+        code = (obs.my_look.astype(np.intp) * U + obs.foe_look) * U + obs.my_unit
+        for flag in flags:
             code = code * 2 + flag
         rows = table.take(code, axis=0)  # (B, 4, W)
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
-        chance, lo, hi, expected = _preview_of(t, wu, tu, au, *terms)
-    usable = slots_in_reach(game, wu, pa, pe, mine.get("nectar"), state.done) & (state.ap >= 1)[:, None]
+        chance, lo, hi, expected = strike_preview(game.tables, obs.my_look, obs.my_unit, obs.foe_look, *flags)
+    usable = slots_in_reach(game, obs.my_look, pa, pe, obs.my_nectar, ~obs.my_turn) & (obs.ap >= cost_of("attack"))[:, None]
     return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
 
 
-def _preview_of(t: UnitTables, wu: np.ndarray, tu: np.ndarray, au: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
-                cover: np.ndarray, high: np.ndarray, rear: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(chance, low, high, expected), each (N, W): the terms of rules.combat.hit_terms and damage, added in the same order."""
-    ranged = t.w_ranged[wu]  # (N, W)
-    total = t.w_accuracy[wu] + (-K.EVASION_PER_AGILITY * t.agility[tu])[:, None]
-    total = total + np.where(guard, -K.GUARD_PENALTY, 0.0)[:, None]
-    total = total + np.where(ranged & cover[:, None], -K.COVER_PENALTY, 0.0)
-    total = total + np.where(ranged & high[:, None], K.HIGH_GROUND_BONUS, 0.0)
-    total = total + np.where(rear, K.REAR_BONUS, 0.0)[:, None]
-    total = total + np.where(exposed, K.EXPOSED_BONUS, 0.0)[:, None]
-    chance = np.clip(total, K.MIN_HIT, K.MAX_HIT)
-    fp = np.where(ranged, t.firepower[au][:, None], 0)
-    armor = t.armor[tu][:, None]
+def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
+    """(B,) odds of a core extraction by the observing side, against the suit the enemy shows, were it allowed now.
 
-    def dmg(roll: np.ndarray) -> np.ndarray:
-        extra = np.where(rear[:, None], roll // K.REAR_DAMAGE_DIVISOR, 0)
-        return np.maximum(0, roll + fp + extra - armor)
-
-    lo, hi = dmg(t.w_low[wu]), dmg(t.w_high[wu])
-    return chance, lo.astype(np.float64), hi.astype(np.float64), chance * (lo + hi) / 2.0
+    Given a DuelState, the view is that of each duel's side to act.
+    """
+    obs = _view(game, obs)
+    return extraction_odds(game.tables, obs.my_unit, obs.foe_look, in_rear(game, obs.my_pos, obs.foe_pos, obs.foe_facing))
 
 
-PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters work the preview out per duel
-_PREVIEWS: "weakref.WeakKeyDictionary[Game, np.ndarray | None]" = weakref.WeakKeyDictionary()
+def _view(game: Game, obs: Observation | DuelState) -> Observation:
+    """An observation as it is; a state as seen by each duel's side to act."""
+    return observe(game, obs, obs.active) if isinstance(obs, DuelState) else obs
 
 
 def _preview_table(game: Game) -> np.ndarray | None:
-    """_preview_of for every (weapon set, target, attacker, guard, exposed, cover, high ground, rear): (rows, 4, W)."""
-    if game not in _PREVIEWS:
-        U = len(game.roster)
-        table = None
-        if U ** 3 * 32 <= PREVIEW_TABLE_LIMIT:
-            grid = np.meshgrid(*(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 2)), indexing="ij")
-            wu, tu, au, *flags = (g.reshape(-1) for g in grid)
-            table = np.stack(_preview_of(game.tables, wu, tu, au, *(f.astype(bool) for f in flags)), axis=1)
-        _PREVIEWS[game] = table
-    return _PREVIEWS[game]
+    """strike_preview for every (weapon set, target, attacker, guard, exposed, cover, high ground, rear): (rows, 4, W)."""
+    U = len(game.roster)
+    if U ** 3 * 32 > PREVIEW_TABLE_LIMIT:
+        return None
+    grid = np.meshgrid(*(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 2)), indexing="ij")
+    wu, tu, au, *flags = (g.reshape(-1) for g in grid)
+    return np.stack(strike_preview(game.tables, wu, au, tu, *(f.astype(bool) for f in flags)), axis=1)
 
 
-def extraction_preview(game: Game, state: DuelState) -> np.ndarray:
-    """(B,) odds of a core extraction by the side to act, were it allowed now."""
-    return extraction_odds(game, state, np.arange(state.batch))
-
-
-def observe(game: Game, state: DuelState, side: int | np.ndarray) -> dict[str, np.ndarray]:
-    """What `side` sees: everything, except that the enemy's suit shows its disguise, never the truth."""
-    B = state.batch
-    ar = np.arange(B)
-    me = np.broadcast_to(np.asarray(side, dtype=np.intp), (B,))
-    foe = 1 - me
-    shown = weapon_unit(state)
-    return {
-        "my_unit": state.unit[ar, me], "foe_unit": shown[ar, foe], "my_disguise": state.disguise[ar, me],
-        "my_pos": state.pos[ar, me], "foe_pos": state.pos[ar, foe],
-        "my_facing": state.facing[ar, me], "foe_facing": state.facing[ar, foe],
-        "my_integrity": state.integrity[ar, me], "foe_integrity": state.integrity[ar, foe],
-        "my_heat": state.heat[ar, me], "foe_heat": state.heat[ar, foe],
-        "my_nectar": state.nectar[ar, me], "foe_nectar": state.nectar[ar, foe],
-        "my_doses": state.doses[ar, me], "my_guard": state.guard[ar, me], "foe_guard": state.guard[ar, foe],
-        "my_turn": state.active == me, "ap": state.ap, "turn": state.turn, "caches": state.caches,
-    }
+def _looks(s: DuelState, b: int) -> list[int]:
+    """The roster index each side of duel `b` shows."""
+    return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
 
 
 def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: np.ndarray, log: list[list[dict]] | None) -> None:
@@ -214,8 +276,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     B = s.batch
     ar = np.arange(B)
     a = s.active.astype(np.intp)
-    cost = np.where(actions == END, 0, 1)
-    cost = np.where((actions == EXTRACT) | (actions >= sp.leap0), 2, cost)
+    cost = action_cost(game, actions)
 
     def sel(m: np.ndarray) -> np.ndarray:
         return np.flatnonzero(m & live)
@@ -247,29 +308,43 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         foe = 1 - side
         slot = actions[idx] - ATTACK0
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
-        wu = active_weapon_unit(s, idx, side)
-        terms = hit_terms(game, s, idx, slot)
+        au, tu = mine.get("unit"), theirs.get("unit")
+        disguise = mine.get("disguise")
+        wu = np.where(disguise >= 0, disguise, au)
+        pa, pe = mine.get("pos"), theirs.get("pos")
+        rear = in_rear(game, pa, pe, theirs.get("facing"))
+        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
+        terms = hit_terms(t, wu, slot, tu, *flags)
         hit = u[idx, 0] < terms["chance"]
-        roll = damage_roll(game, s, idx, slot, u[idx, 1])
-        dmg = np.where(hit, damage(game, s, idx, slot, roll, terms["is_rear"]), 0)
-        theirs.set("integrity", np.maximum(0, theirs.get("integrity") - dmg))
+        roll = damage_roll(t, wu, slot, u[idx, 1])
+        dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear), 0)
+        before = theirs.get("integrity")
+        theirs.set("integrity", np.maximum(0, before - dmg))
         mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
         melt = np.where(hit, t.w_melt[wu, slot], 0)
         theirs.set("heat", theirs.get("heat") + melt)
         mine.set("nectar", mine.get("nectar") - t.w_nectar[wu, slot])
-        mine.set("facing", pick(geo.dir_to, mine.get("pos"), theirs.get("pos")))
+        mine.set("facing", pick(geo.dir_to, pa, pe))
         if log is not None:
+            foe_dis = theirs.get("disguise")
+            look = np.where(foe_dis >= 0, foe_dis, tu)
+            seen = hit_terms(t, wu, slot, look, *flags)  # what the attacker sees: the terms against the suit shown
             for i, b in enumerate(idx):
                 sd, fo = int(side[i]), int(foe[i])
+                tmax, smax = t.integrity[tu[i]], t.integrity[look[i]]
+                seen_before, seen_after = (int(gauge(np.array(v), tmax, smax)) for v in (before[i], s.integrity[b, fo]))
+                weapon = game.roster[int(wu[i])].weapons[int(slot[i])]
                 log[b].append({
-                    "event": "attack", "side": sd, "weapon": game.roster[int(wu[i])].weapons[int(slot[i])].id,
-                    "weapon_name": game.roster[int(wu[i])].weapons[int(slot[i])].name, "slot": int(slot[i]),
+                    "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
                     "ranged": bool(t.w_ranged[wu[i], slot[i]]),
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(terms["is_rear"][i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
+                    "rear": bool(rear[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
                     "integrity": int(s.integrity[b, fo]), "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
                     "nectar": int(s.nectar[b, sd]),
+                    "seen": {"chance": float(seen["chance"][i]), "terms": {k: float(seen[k][i]) for k in HIT_TERMS},
+                             "damage": seen_before - seen_after, "integrity": seen_after,
+                             "target_heat": int(gauge(np.array(s.heat[b, fo]), t.heat_capacity[tu[i]], t.heat_capacity[look[i]]))},
                 })
 
     # guard, vent, inject
@@ -282,7 +357,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     if idx.size:
         side = a[idx]
         before = s.heat[idx, side].copy()
-        s.heat[idx, side] = np.maximum(0, before - (K.VENT_HEAT + t.cooling[s.unit[idx, side]]))
+        s.heat[idx, side] = np.maximum(0, before - vent_shed(t, s.unit[idx, side]))
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "vent", "side": int(side[i]), "shed": int(before[i] - s.heat[b, side[i]]), "heat": int(s.heat[b, side[i]])})
@@ -302,17 +377,20 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     idx = sel((actions >= sp.mimic0) & (actions < sp.move0))
     if idx.size:
         side = a[idx]
+        was = s.unit[idx, side].copy()
         s.disguise[idx, side] = (actions[idx] - sp.mimic0).astype(np.int16)
         s.disguise_turns[idx, side] = K.MIMIC_TURNS
         if log is not None:
             for i, b in enumerate(idx):
-                log[b].append({"event": "mimic", "side": int(side[i]), "as": game.roster[int(s.disguise[b, side[i]])].id, "turns": K.MIMIC_TURNS})
+                log[b].append({"event": "mimic", "side": int(side[i]), "as": game.roster[int(s.disguise[b, side[i]])].id,
+                               "was": game.roster[int(was[i])].id, "turns": K.MIMIC_TURNS})
 
     # core extraction
     idx = sel(actions == EXTRACT)
     if idx.size:
         side = a[idx]
-        p = extraction_odds(game, s, idx)
+        mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
+        p = extraction_odds(t, mine.get("unit"), theirs.get("unit"), in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing")))
         won = u[idx, 2] < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True
@@ -322,7 +400,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
             for i, b in enumerate(idx):
                 log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(u[b, 2]), "success": bool(won[i])})
 
-    s.ap[live] -= cost[live].astype(np.int16)
+    s.ap[live] -= cost[live]
     # destruction by damage
     foe_all = 1 - a
     broken = live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0)
@@ -340,6 +418,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     if log is not None:
         for b in np.flatnonzero(live & s.done):
             log[b].append({"event": "result", "winner": int(s.winner[b]), "outcome": OUTCOMES[int(s.outcome[b])], "turns": int(s.turn[b])})
+        for b in np.flatnonzero(live):
+            looks = _looks(s, b)
+            for ev in log[b]:
+                ev.setdefault("looks", looks)
 
 
 def _take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, tile: np.ndarray, log: list[list[dict]] | None) -> None:

@@ -6,8 +6,9 @@ their index in `Game.roster`. Imports catalog and numpy only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from gladiator.catalog.loader import content_hash
 from gladiator.catalog.schema import MAX_WEAPONS, Arena, Unit
 from gladiator.errors import GladiatorError
 
+T_ = TypeVar("T_")
 W = MAX_WEAPONS
 # Fixed action ids; the rest of the space is laid out by ActionSpace.
 END, GUARD, VENT, INJECT, EXTRACT = 0, 1, 2, 3, 4
@@ -120,6 +122,17 @@ class Game:
     tables: UnitTables
     space: ActionSpace
     index: dict[str, int] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def derived(self, key: str, build: Callable[["Game"], T_]) -> T_:
+        """The table `key` derived from this game, built once by `build(game)`; its numpy arrays are read-only.
+
+        Every table a rule or a bot derives from the game (strike tables, rear arcs, memos of walks)
+        lives here, on the game it was built from, never in a module global.
+        """
+        if key not in self._derived:
+            self._derived[key] = freeze(build(self))
+        return self._derived[key]
 
     def unit_index(self, uid: str) -> int:
         """Roster index of unit `uid`."""
@@ -138,7 +151,7 @@ def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena) -> Game:
 
 @lru_cache(maxsize=32)
 def _geometry_by_hash(key: str, arena_json: str) -> Geometry:
-    return build_geometry(Arena.model_validate_json(arena_json))
+    return freeze(build_geometry(Arena.model_validate_json(arena_json)))
 
 
 def _geometry(arena: Arena) -> Geometry:
@@ -158,7 +171,7 @@ def _tables(roster: tuple[Unit, ...]) -> UnitTables:
                 out[i, j] = getter(wp)
         return out
 
-    return UnitTables(
+    return freeze(UnitTables(
         integrity=stat("integrity"), armor=stat("armor"), agility=stat("agility"), firepower=stat("firepower"),
         speed=stat("speed"), actions=stat("actions"), heat_capacity=stat("heat_capacity"), cooling=stat("cooling"),
         nectar=stat("nectar"), nectar_doses=stat("nectar_doses"), dose_nectar=stat("dose_nectar"),
@@ -174,4 +187,19 @@ def _tables(roster: tuple[Unit, ...]) -> UnitTables:
         w_heat=wcol(lambda w: w.heat, np.int32),
         w_melt=wcol(lambda w: w.melt, np.int32),
         w_nectar=wcol(lambda w: w.nectar, np.int32),
-    )
+    ))
+
+
+def freeze(value: T_) -> T_:
+    """Make the numpy arrays of `value` (an array, a tuple or list of them, or a dataclass holding them) read-only."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            freeze(v)
+    elif hasattr(value, "__dataclass_fields__"):
+        for f in fields(value):  # type: ignore[arg-type]
+            v = getattr(value, f.name)
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+    return value

@@ -7,8 +7,11 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 # Outcome codes
-NONE, DESTROYED, CORE_EXTRACTED, SHUTDOWN, DRAW = 0, 1, 2, 3, 4
-OUTCOMES = ("none", "destroyed", "core_extracted", "shutdown", "draw")
+NONE, DESTROYED, CORE_EXTRACTED, SHUTDOWN, DRAW, FORFEIT = 0, 1, 2, 3, 4, 5
+OUTCOMES = ("none", "destroyed", "core_extracted", "shutdown", "draw", "forfeit")
+# What people read for each outcome (logs, tables, the window): the one place these words are kept.
+OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown",
+                  "draw": "draw (turn limit)", "forfeit": "forfeit (illegal action)"}
 
 
 def pick(values: np.ndarray, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:

@@ -25,7 +25,7 @@ from gladiator.batch.stats import Totals
 from gladiator.bots import Bot, make_bot
 from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
-from gladiator.duel import MAX_ACTIONS_PER_TURN, choose_actions
+from gladiator.duel import MAX_ACTIONS_PER_TURN, decide, prepare_bots
 from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState
@@ -39,6 +39,7 @@ TARGET_CHUNKS = 8
 ROW_DTYPE = np.dtype([
     ("duel", "<i8"), ("seed", "<i8"), ("swapped", "i1"), ("winner", "i1"), ("outcome", "i1"), ("first", "i1"),
     ("turns", "<i4"), ("actions", "<i4"), ("integrity", "<i4", (2,)), ("heat", "<i4", (2,)), ("nectar", "<i4", (2,)),
+    ("forfeit", "i1"),  # for a duel lost by an illegal pick: the refusal code of that pick (gladiator.rules.legal), else 0
 ])
 
 
@@ -152,14 +153,14 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     out = np.zeros(idx.shape[0], dtype=ROW_DTYPE)
     out["duel"], out["seed"], out["swapped"] = idx, seeds, swapped
     if spec.bots[0] == spec.bots[1]:
-        out = _rows_of(play_duels(game, pairs, seeds, bots, batch_size), out)
+        out = _rows_of(*play_duels(game, pairs, seeds, bots, batch_size), out)
     else:
         for sw in (False, True):
             sel = np.flatnonzero(swapped == sw)
             if sel.size == 0:
                 continue
             side_bots = (bots[1], bots[0]) if sw else bots
-            out[sel] = _rows_of(play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size), out[sel])
+            out[sel] = _rows_of(*play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size), out[sel])
     return ChunkResult(c, totals_of_rows(out), out)
 
 
@@ -170,11 +171,14 @@ def totals_of_rows(rows: np.ndarray) -> Totals:
     return Totals.from_duels(named, w, rows["outcome"], rows["turns"], rows["first"], rows["actions"])
 
 
-def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot], batch_size: int = DEFAULT_BATCH_SIZE) -> DuelState:
+def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],
+               batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[DuelState, np.ndarray]:
     """Play duels (roster-index pairs, seeds) to the end, `batch_size` at a time with refills; final states in order.
 
     Only the fields a result needs (winner, outcome, first, turn, counter, integrity, heat,
-    Nectar, seed, unit, done) are filled in the returned state; the rest are zeros.
+    Nectar, seed, unit, done) are filled in the returned state; the rest are zeros. A bot's
+    illegal pick ends its duel as a forfeit; the second array holds, per duel, the refusal code
+    of that pick (0 for the duels that ended otherwise).
     """
     M = int(seeds.shape[0])
     if batch_size < 1:
@@ -185,6 +189,8 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     work: DuelState | None = None
     where = np.zeros(0, dtype=np.int64)
     refill_at = max(1, batch_size // 2)
+    reasons = np.zeros(M, dtype=np.int8)
+    prepare_bots(game, bots)
     while True:
         live = 0 if work is None else work.batch
         if nxt < M and (live < refill_at or live == 0):
@@ -200,12 +206,16 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
             continue
         if work is None or work.batch == 0:
             break
-        work, _ = engine.step(game, work, choose_actions(game, work, bots), check=False)
+        acts, bad, picks = decide(game, work, bots, forfeit=True)
+        if bad.size:
+            reasons[where[bad]] = [engine.refusal(game, work, int(b), int(p)).code for b, p in zip(bad, picks)]
+            work = engine.forfeit(game, work, bad)
+        work, _ = engine.step(game, work, acts, check=False)
         if int(work.counter.max()) > limit:
             raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
         work, where = _harvest(final, work, where)
     assert final is not None
-    return final
+    return final, reasons
 
 
 def local_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:
@@ -297,8 +307,9 @@ def _harvest(final: DuelState, work: DuelState, where: np.ndarray) -> tuple[Duel
     return work.take(keep), where[keep]
 
 
-def _rows_of(s: DuelState, rows: np.ndarray) -> np.ndarray:
+def _rows_of(s: DuelState, reasons: np.ndarray, rows: np.ndarray) -> np.ndarray:
     rows = rows.copy()
+    rows["forfeit"] = reasons
     rows["winner"] = s.winner
     rows["outcome"] = s.outcome
     rows["first"] = s.first

@@ -1,24 +1,77 @@
-"""Bots: pick one action per duel for the side to act, vectorised over the batch.
+"""Bots: pick one action per duel for the side to act, from that side's observation and legal actions.
 
-A bot sees the game and state through the engine (legal mask, previews, observe); it
-never changes state. Imports the engine, never a front end.
+A bot is named everywhere (duel, batch, matrix, the window) by one of: a built-in name
+(`random`, `greedy`), the name of a bot installed under the entry-point group `gladiator.bots`,
+or `package.module:ClassName` of a class on the Python path. Imports the engine, never a front end.
 """
 
 from __future__ import annotations
+
+import importlib
+import re
+from importlib.metadata import entry_points
 
 from gladiator.bots.base import Bot
 from gladiator.bots.greedy import GreedyBot
 from gladiator.bots.random_bot import RandomBot
 from gladiator.errors import GladiatorError
 
-BOTS: dict[str, type[Bot]] = {"random": RandomBot, "greedy": GreedyBot}
+BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot}
+ENTRY_POINT_GROUP = "gladiator.bots"
+CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+
+def bot_names() -> list[str]:
+    """Every bot name known without a class path: the built-in ones and the installed plugins."""
+    return sorted(set(BUILTIN_BOTS) | set(_installed()))
+
+
+def bot_class(name: str) -> type:
+    """The class a bot name stands for, or a one-line error."""
+    if name in BUILTIN_BOTS:
+        return BUILTIN_BOTS[name]
+    if CLASS_PATH.match(name):
+        module, cls = name.split(":")
+        try:
+            mod = importlib.import_module(module)
+        except Exception as e:  # noqa: BLE001 - any failure to import a user's module is one line
+            raise GladiatorError(f"bot {name!r}: cannot import {module!r}: {type(e).__name__}: {e}") from None
+        found = getattr(mod, cls, None)
+        if not isinstance(found, type):
+            raise GladiatorError(f"bot {name!r}: module {module!r} has no class {cls!r}")
+        return found
+    installed = _installed()
+    if name in installed:
+        try:
+            found = installed[name].load()
+        except Exception as e:  # noqa: BLE001
+            raise GladiatorError(f"bot {name!r}: the installed plugin does not load: {type(e).__name__}: {e}") from None
+        if not isinstance(found, type):
+            raise GladiatorError(f"bot {name!r}: the installed plugin is not a class")
+        return found
+    raise GladiatorError(f"unknown bot {name!r}; known bots: {', '.join(bot_names())} (or package.module:ClassName)")
 
 
 def make_bot(name: str) -> Bot:
-    """A bot by name, or a one-line error listing the known ones."""
-    if name not in BOTS:
-        raise GladiatorError(f"unknown bot {name!r}; known bots: {', '.join(sorted(BOTS))}")
-    return BOTS[name]()
+    """A new bot by name (see the module's docstring), or a one-line error."""
+    cls = bot_class(name)
+    try:
+        bot = cls()
+    except Exception as e:  # noqa: BLE001 - a user's bot that fails to start is one line
+        raise GladiatorError(f"bot {name!r} failed to start: {type(e).__name__}: {e}") from None
+    if not callable(getattr(bot, "act", None)):
+        raise GladiatorError(f"bot {name!r} has no act(game, obs, legal) method")
+    if not isinstance(getattr(bot, "name", None), str):
+        try:
+            bot.name = name  # type: ignore[attr-defined]
+        except AttributeError:
+            raise GladiatorError(f"bot {name!r} has no name") from None
+    return bot
 
 
-__all__ = ["BOTS", "Bot", "GreedyBot", "RandomBot", "make_bot"]
+def _installed() -> dict:
+    """The bots installed by other packages, by entry-point name."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+__all__ = ["BUILTIN_BOTS", "Bot", "ENTRY_POINT_GROUP", "GreedyBot", "RandomBot", "bot_class", "bot_names", "make_bot"]

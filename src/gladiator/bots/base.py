@@ -1,22 +1,30 @@
-"""The Bot interface."""
+"""The Bot interface: a class with a `name` and `act(game, obs, legal)`, and optionally `prepare(game)`.
+
+A bot picks one action id per duel for the side to act, from that side's observation (`obs`,
+a `gladiator.view.Observation` of the batch) and the legal actions (`legal`, an
+`engine.Legal`: `legal.mask` is the (batch, actions) bool mask). The driver owns the loop: it
+groups duels by side, never merges two bots, and checks every pick. A bot that needs the whole
+truth (for analysis only) sets `needs_truth = True`: it is then given the `DuelState` instead of
+an observation, and it is refused wherever a person plays.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 
+from gladiator.engine import NOISE_STREAM as BOT_STREAM  # noqa: F401 (the stream `obs.noise` comes from)
 from gladiator.game import Game
-from gladiator.state import DuelState
-
-BOT_STREAM = 2  # bots draw from their own stream of the duel's seed
 
 
-class Bot(Protocol):
-    """Chooses actions for the side to act in the duels `idx` of a batch."""
+class Bot:
+    """Base class of the bots (subclassing it is optional: any object with `name` and `act` will do)."""
 
-    name: str
+    name: str = "bot"
+    needs_truth: bool = False
 
-    def act(self, game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
-        """One legal action id per duel in `idx` (all live), for the side whose turn it is."""
-        ...
+    def prepare(self, game: Game) -> None:
+        """Build whatever tables the bot needs for `game`, once, before its first decision (optional)."""
+
+    def act(self, game: Game, obs, legal) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """One legal action id per duel of the batch."""
+        raise NotImplementedError

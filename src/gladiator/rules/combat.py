@@ -1,133 +1,130 @@
-"""Hit chance, damage and core extraction odds, for the active side against the other.
+"""Every combat formula, once: hit chance and its terms, damage, the rear arc, leap reach, core extraction.
 
-Every function works on a subset `idx` of the batch (an int array) and returns arrays
-over that subset; the window and the bots ask the same functions through the engine.
+Each formula is a vectorised function of plain arrays (roster indices, tiles, flags), so the
+engine's `step` (with the truth), the previews a side sees (with what it observes), the
+narration, the bots' tables and the docs' checks all call the same code. Read-only tables built
+from these formulas live on the game (`Game.derived`), never beside them.
+Imports numpy, the catalog geometry, the game tables and the rules constants.
 """
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
-from gladiator.catalog.geometry import DIRECTIONS
-from gladiator.game import Game
+from gladiator.catalog.geometry import DIRECTIONS, Geometry
+from gladiator.game import W, Game, UnitTables
 from gladiator.rules import constants as K
-from gladiator.state import DuelState, pick
 
 HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed")
 
 
-def weapon_unit(state: DuelState) -> np.ndarray:
-    """(B, 2) roster index whose weapons and look each side shows: the disguise, if any."""
-    return np.where(state.disguise >= 0, state.disguise, state.unit)
-
-
-def in_rear_arc(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
-    """Whether the active side stands in the rear arc of the other: behind the line of its facing."""
-    a = state.active[idx].astype(np.intp)
-    e = 1 - a
-    return rear_lookup(game, pick(state.pos, idx, a), pick(state.pos, idx, e), pick(state.facing, idx, e))
-
-
-def rear_lookup(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
-    """rear_arc_of from the arena's table: tiles `attacker`, `target` and the target's `facing`, per duel."""
-    key = (attacker.astype(np.intp) * game.geo.tiles + target) * len(DIRECTIONS) + facing
-    return _rear_table(game).take(key)
-
-
-def rear_arc_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
-    """Whether tile `attacker` lies in the rear arc of a unit on tile `target` facing `facing`."""
-    xy = game.geo.xy
+def rear_arc_of(geo: Geometry, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """Whether tile `attacker` lies in the rear arc of a unit on tile `target` facing `facing`: behind the line of its facing."""
+    xy = geo.xy
     d = xy[attacker].astype(np.int32) - xy[target].astype(np.int32)
     f = DIRECTIONS[facing].astype(np.int32)
     return d[..., 0] * f[..., 0] + d[..., 1] * f[..., 1] < 0
 
 
-def active_weapon_unit(state: DuelState, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
-    """Roster index whose weapons side `side` fights with in duels `idx`: its disguise, if any."""
-    d = pick(state.disguise, idx, side)
-    return np.where(d >= 0, d, pick(state.unit, idx, side))
+def in_rear(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """rear_arc_of, read from the game's table of every (attacker tile, target tile, facing)."""
+    key = (np.asarray(attacker).astype(np.intp) * game.geo.tiles + target) * len(DIRECTIONS) + facing
+    return game.derived("rear_arc", _rear_table).take(key)
 
 
-def hit_terms(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray) -> dict[str, np.ndarray]:
-    """Each signed term of the hit chance of weapon `slot` (per duel in `idx`), and `chance`, clipped."""
-    t = game.tables
-    a = state.active[idx].astype(np.intp)
-    e = 1 - a
-    wu = active_weapon_unit(state, idx, a)
-    tu = pick(state.unit, idx, e)
+def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
+              cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray) -> dict[str, np.ndarray]:
+    """Each signed term of the hit chance of weapon set `wu`, slot `slot`, against a target of unit `tu`, and `chance`.
+
+    `cover`: the target stands in cover; `high_ground`: the attacker stands on high ground and the
+    target does not; `rear`: the attacker is in the target's rear arc. Arrays broadcast together.
+    """
     ranged = t.w_ranged[wu, slot]
-    pa, pe = pick(state.pos, idx, a), pick(state.pos, idx, e)
-    rear = in_rear_arc(game, state, idx)
     terms = {
         "accuracy": t.w_accuracy[wu, slot],
         "evasion": -K.EVASION_PER_AGILITY * t.agility[tu],
-        "guard": np.where(pick(state.guard, idx, e), -K.GUARD_PENALTY, 0.0),
-        "cover": np.where(ranged & game.geo.cover[pe], -K.COVER_PENALTY, 0.0),
-        "high_ground": np.where(ranged & game.geo.high[pa] & ~game.geo.high[pe], K.HIGH_GROUND_BONUS, 0.0),
+        "guard": np.where(guard, -K.GUARD_PENALTY, 0.0),
+        "cover": np.where(ranged & cover, -K.COVER_PENALTY, 0.0),
+        "high_ground": np.where(ranged & high_ground, K.HIGH_GROUND_BONUS, 0.0),
         "rear": np.where(rear, K.REAR_BONUS, 0.0),
-        "exposed": np.where(pick(state.exposed, idx, e), K.EXPOSED_BONUS, 0.0),
+        "exposed": np.where(exposed, K.EXPOSED_BONUS, 0.0),
     }
-    total = terms["accuracy"] + terms["evasion"] + terms["guard"] + terms["cover"] + terms["high_ground"] + terms["rear"] + terms["exposed"]
+    total = terms["accuracy"]
+    for k in HIT_TERMS[1:]:
+        total = total + terms[k]
     terms["chance"] = np.clip(total, K.MIN_HIT, K.MAX_HIT)
-    terms["is_rear"] = rear
     return terms
 
 
-def damage(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, roll: np.ndarray, rear: np.ndarray) -> np.ndarray:
-    """Damage of a hit: roll + firepower (ranged) + roll // 2 (rear) - armor, never below 0."""
-    t = game.tables
-    a = state.active[idx].astype(np.intp)
-    e = 1 - a
-    wu = active_weapon_unit(state, idx, a)
-    fp = np.where(t.w_ranged[wu, slot], t.firepower[pick(state.unit, idx, a)], 0)
+def damage(t: UnitTables, wu: np.ndarray, slot: np.ndarray, au: np.ndarray, tu: np.ndarray, roll: np.ndarray,
+           rear: np.ndarray) -> np.ndarray:
+    """Damage of a hit: roll + the attacker's firepower (ranged) + roll // 2 (rear) - the target's armor, never below 0."""
+    fp = np.where(t.w_ranged[wu, slot], t.firepower[au], 0)
     rear_extra = np.where(rear, roll // K.REAR_DAMAGE_DIVISOR, 0)
-    return np.maximum(0, roll + fp + rear_extra - t.armor[pick(state.unit, idx, e)])
+    return np.maximum(0, roll + fp + rear_extra - t.armor[tu])
 
 
-def damage_roll(game: Game, state: DuelState, idx: np.ndarray, slot: np.ndarray, u: np.ndarray) -> np.ndarray:
+def damage_roll(t: UnitTables, wu: np.ndarray, slot: np.ndarray, u: np.ndarray) -> np.ndarray:
     """The weapon's damage roll from a uniform draw u in [0, 1): low + floor(u * (high - low + 1))."""
-    wu = active_weapon_unit(state, idx, state.active[idx].astype(np.intp))
-    lo, hi = game.tables.w_low[wu, slot], game.tables.w_high[wu, slot]
+    lo, hi = t.w_low[wu, slot], t.w_high[wu, slot]
     return lo + np.minimum(np.floor(u * (hi - lo + 1)).astype(np.int64), hi - lo)
 
 
-def extraction_allowed(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
-    """Whether the target is open to core extraction: badly damaged, overheated, or attacked from the rear."""
-    t = game.tables
-    e = 1 - state.active[idx].astype(np.intp)
-    tu = pick(state.unit, idx, e)
-    damaged = pick(state.integrity, idx, e) <= K.EXTRACT_DAMAGED_FRACTION * t.integrity[tu]
-    hot = pick(state.heat, idx, e) > t.heat_capacity[tu]
-    return damaged | hot | in_rear_arc(game, state, idx)
+def strike_preview(t: UnitTables, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
+                   cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(chance, low, high, expected), each (N, W): every slot of weapon set `wu` (N,) against `tu`, from hit_terms and damage."""
+    slots = np.arange(W)[None, :]
+    col = (lambda v: np.asarray(v)[:, None])  # noqa: E731 - per-duel values against per-slot columns
+    wu2 = col(wu)
+    chance = hit_terms(t, wu2, slots, col(tu), col(guard), col(exposed), col(cover), col(high_ground), col(rear))["chance"]
+    lo = damage(t, wu2, slots, col(au), col(tu), t.w_low[wu2, slots], col(rear))
+    hi = damage(t, wu2, slots, col(au), col(tu), t.w_high[wu2, slots], col(rear))
+    chance = np.where(t.w_valid[wu2, slots], chance, 0.0)
+    return chance, lo.astype(np.float64), hi.astype(np.float64), chance * (lo + hi) / 2.0
 
 
-def extraction_odds(game: Game, state: DuelState, idx: np.ndarray) -> np.ndarray:
+def badly_damaged(integrity: np.ndarray, max_integrity: np.ndarray) -> np.ndarray:
+    """Whether a suit is badly damaged: at or below EXTRACT_DAMAGED_FRACTION of its integrity."""
+    return integrity <= K.EXTRACT_DAMAGED_FRACTION * max_integrity
+
+
+def overheated(heat: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Whether a suit is overheated: heat above its capacity."""
+    return heat > capacity
+
+
+def overheat_excess(heat: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Heat above capacity (0 when not overheated)."""
+    return np.maximum(0, heat - capacity)
+
+
+def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, rear: np.ndarray) -> np.ndarray:
+    """Whether a target may have its core torn out: badly damaged, overheated, or reached from its rear arc."""
+    return damaged | hot | rear
+
+
+def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, rear: np.ndarray) -> np.ndarray:
     """Odds of tearing out the core: base + per-agility difference + rear bonus, clipped."""
-    t = game.tables
-    a = state.active[idx].astype(np.intp)
-    diff = t.agility[pick(state.unit, idx, a)] - t.agility[pick(state.unit, idx, 1 - a)]
-    p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(in_rear_arc(game, state, idx), K.EXTRACT_REAR_BONUS, 0.0)
+    diff = t.agility[au] - t.agility[tu]
+    p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(rear, K.EXTRACT_REAR_BONUS, 0.0)
     return np.clip(p, K.EXTRACT_MIN, K.EXTRACT_MAX)
 
 
-def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
+def leap_reach(t: UnitTables, unit: np.ndarray) -> np.ndarray:
     """Leap reach in tiles (Chebyshev): base + agility // per-tile."""
-    return K.LEAP_BASE_REACH + game.tables.agility[unit] // K.LEAP_AGILITY_PER_TILE
+    return K.LEAP_BASE_REACH + t.agility[unit] // K.LEAP_AGILITY_PER_TILE
 
 
-_REAR: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
+def vent_shed(t: UnitTables, unit: np.ndarray) -> np.ndarray:
+    """Heat a vent sheds: VENT_HEAT + the unit's cooling."""
+    return K.VENT_HEAT + t.cooling[unit]
 
 
 def _rear_table(game: Game) -> np.ndarray:
     """rear_arc_of for every (attacker tile, target tile, facing), flat: the arena's walls never move."""
-    table = _REAR.get(game)
-    if table is None:
-        T, F = game.geo.tiles, len(DIRECTIONS)
-        tgt, face = np.meshgrid(np.arange(T), np.arange(F), indexing="ij")
-        table = np.empty((T, T, F), dtype=bool)
-        for att in range(T):
-            table[att] = rear_arc_of(game, np.full(tgt.shape, att), tgt, face)
-        table = _REAR[game] = table.reshape(-1)
-    return table
+    T, F = game.geo.tiles, len(DIRECTIONS)
+    tgt, face = np.meshgrid(np.arange(T), np.arange(F), indexing="ij")
+    table = np.empty((T, T, F), dtype=bool)
+    for att in range(T):
+        table[att] = rear_arc_of(game.geo, np.full(tgt.shape, att), tgt, face)
+    return table.reshape(-1)

@@ -1,56 +1,134 @@
-"""The legal action mask over the fixed action space, why an action is refused, and where a move may go.
+"""The legal actions: the mask over the fixed action space, the check of picked actions, and why one is refused.
 
-Imports numpy, the catalog geometry, the game tables, the state and the other rules modules.
+The mask, the check of a pick (`allows`) and the refusal (`refusal`, a code and a text) are built
+from the same conditions below, and every cost comes from `rules.costs`. Imports numpy, the
+catalog geometry, the game tables, the state and the other rules modules.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules import constants as K
-from gladiator.rules.combat import extraction_allowed, leap_reach, weapon_unit
+from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to_extraction, overheated
+from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
 
 PAST_ENEMY_LIMIT = 16_000_000  # entries of a per-(game, speed) memo of walks past the enemy; larger arenas work them out per call
+
+# Refusal codes: what a screen or a bot may switch on (the text is for people).
+(OK, DUEL_OVER, OUTSIDE, NO_AP, GUARDING, NO_HEAT, NO_DOSES, NECTAR_FULL, NO_WEAPON, OUT_OF_RANGE, NO_SIGHT,
+ NO_NECTAR, CANNOT_EXTRACT, NOT_ADJACENT, NOT_OPEN, CANNOT_MIMIC, DISGUISED, MIMIC_SELF, OCCUPIED, WALL,
+ UNREACHABLE_TILE, TOO_FAR, BLOCKED, CANNOT_LEAP, BEYOND_LEAP, NO_TARGET) = range(26)
+KINDS = ("end", "guard", "vent", "inject", "extract", "attack", "mimic", "move", "leap")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is refused: a code (one of the constants above; OK when it is legal) and a text a player can read."""
+
+    code: int
+    text: str
+
+    def __bool__(self) -> bool:
+        """True when the action is refused."""
+        return self.code != OK
+
+
+class _Turn:
+    """The facts of the side to act that every condition reads, gathered once per state (or sub-batch)."""
+
+    def __init__(self, game: Game, state: DuelState) -> None:
+        t = game.tables
+        B = state.batch
+        ar = np.arange(B)
+        a = state.active.astype(np.intp)
+        mine, theirs = SideCells(state, ar, a), SideCells(state, ar, 1 - a)
+        self.live = ~state.done
+        self.ap = state.ap
+        self.au = mine.get("unit")
+        disguise = mine.get("disguise")
+        self.disguised = disguise >= 0
+        self.wu = np.where(self.disguised, disguise, self.au)
+        self.pa, self.pe = mine.get("pos"), theirs.get("pos")
+        self.guard, self.heat = mine.get("guard"), mine.get("heat")
+        self.doses, self.nectar = mine.get("doses"), mine.get("nectar")
+        tu = theirs.get("unit")
+        rear = in_rear(game, self.pa, self.pe, theirs.get("facing"))
+        self.open = open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity[tu]),
+                                       overheated(theirs.get("heat"), t.heat_capacity[tu]), rear)
+        self.speed = t.speed[self.au]
+        self.reach = leap_reach(t, self.au)
+        self.dist = pick(game.geo.cheb, self.pa, self.pe)
+
+    def afford(self, kind: str) -> np.ndarray:
+        """Live duels with the points for an action of `kind`."""
+        return self.live & (self.ap >= cost_of(kind))
 
 
 def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     """(B, A) bool: the actions the side to act may take; all False for a finished duel."""
     B = state.batch
     sp, t, geo = game.space, game.tables, game.geo
-    ar = np.arange(B)
-    a = state.active.astype(np.intp)
-    e = 1 - a
-    live = ~state.done
-    au = pick(state.unit, ar, a)
-    ap = state.ap
-    pa, pe = pick(state.pos, ar, a), pick(state.pos, ar, e)
+    f = _Turn(game, state)
     mask = np.zeros((B, sp.n), dtype=bool)
-    one = live & (ap >= 1)
-    two = live & (ap >= 2)
-    mask[:, END] = live
-    mask[:, GUARD] = one & ~pick(state.guard, ar, a)
-    mask[:, VENT] = one & (pick(state.heat, ar, a) > 0)
-    mask[:, INJECT] = one & (pick(state.doses, ar, a) > 0) & (pick(state.nectar, ar, a) < t.nectar[au])
-    mask[:, ATTACK0 : ATTACK0 + W] = attack_mask(game, state) & one[:, None]
-    adjacent = pick(geo.cheb, pa, pe) == 1
-    mask[:, EXTRACT] = two & t.can_extract[au] & adjacent & extraction_allowed(game, state, ar)
-    can_mimic = one & t.can_mimic[au] & (pick(state.disguise, ar, a) < 0)
-    mimic = np.broadcast_to(can_mimic[:, None], (B, sp.units)).copy()
-    mimic[ar, au] = False
+    mask[:, END] = f.live
+    mask[:, GUARD] = f.afford("guard") & ~f.guard
+    mask[:, VENT] = f.afford("vent") & (f.heat > 0)
+    mask[:, INJECT] = f.afford("inject") & _can_inject(t, f)
+    mask[:, ATTACK0 : ATTACK0 + W] = slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live) & f.afford("attack")[:, None]
+    mask[:, EXTRACT] = f.afford("extract") & _can_extract(t, f)
+    mimic = np.broadcast_to((f.afford("mimic") & t.can_mimic[f.au] & ~f.disguised)[:, None], (B, sp.units)).copy()
+    mimic[np.arange(B), f.au] = False
     mask[:, sp.mimic0 : sp.move0] = mimic
     tiles = np.arange(sp.tiles)
-    free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
-    dist = geo.dist.take(pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
-    mask[:, sp.move0 : sp.leap0] = one[:, None] & _walkable(game, pa, pe, t.speed[au], dist) & free
-    reach = leap_reach(game, au)
-    mask[:, sp.leap0 :] = (two & t.can_leap[au])[:, None] & (geo.cheb.take(pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
+    free = (tiles[None, :] != f.pa[:, None]) & (tiles[None, :] != f.pe[:, None])
+    dist = geo.dist.take(f.pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
+    mask[:, sp.move0 : sp.leap0] = f.afford("move")[:, None] & _walkable(game, f.pa, f.pe, f.speed, dist) & free
+    leap = (f.afford("leap") & t.can_leap[f.au])[:, None]
+    mask[:, sp.leap0 :] = leap & (geo.cheb.take(f.pa, axis=0) <= f.reach[:, None]) & (dist < UNREACHABLE) & free
     return mask
+
+
+def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
+    """(B,) bool: whether each duel's action is legal, as `legal_mask` would say, without building the mask."""
+    sp, t, geo = game.space, game.tables, game.geo
+    actions = np.asarray(actions, dtype=np.int64)
+    f = _Turn(game, state)
+    inside = (actions >= 0) & (actions < sp.n)
+    a = np.clip(actions, 0, sp.n - 1)
+    ok = f.live & inside & (f.ap >= action_cost(game, a))
+    ok &= np.where(a == GUARD, ~f.guard, True)
+    ok &= np.where(a == VENT, f.heat > 0, True)
+    ok &= np.where(a == INJECT, _can_inject(t, f), True)
+    ok &= np.where(a == EXTRACT, _can_extract(t, f), True)
+    i = np.flatnonzero(ok & (a >= ATTACK0) & (a < ATTACK0 + W))
+    if i.size:
+        ok[i] = slots_in_reach(game, f.wu[i], f.pa[i], f.pe[i], f.nectar[i], ~f.live[i])[np.arange(i.size), a[i] - ATTACK0]
+    i = np.flatnonzero(ok & (a >= sp.mimic0) & (a < sp.move0))
+    ok[i] = t.can_mimic[f.au[i]] & ~f.disguised[i] & (a[i] - sp.mimic0 != f.au[i])
+    i = np.flatnonzero(ok & (a >= sp.move0))
+    if i.size:
+        leap = a[i] >= sp.leap0
+        tile = a[i] - np.where(leap, sp.leap0, sp.move0)
+        pa, pe = f.pa[i], f.pe[i]
+        free = (tile != pa) & (tile != pe)
+        d = pick(geo.dist, pa, tile)
+        walk = _walkable(game, pa, pe, f.speed[i], d[:, None], tile[:, None])[:, 0]
+        hop = t.can_leap[f.au[i]] & (pick(geo.cheb, pa, tile) <= f.reach[i]) & (d < UNREACHABLE)
+        ok[i] = free & np.where(leap, hop, walk)
+    return ok
+
+
+def _can_inject(t, f: _Turn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return (f.doses > 0) & (f.nectar < t.nectar[f.au])
+
+
+def _can_extract(t, f: _Turn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return t.can_extract[f.au] & (f.dist == 1) & f.open
 
 
 def enemy_may_block(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray) -> np.ndarray:
@@ -77,69 +155,72 @@ def move_reach(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray) ->
     return reach
 
 
-def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dist: np.ndarray) -> np.ndarray:
-    """(N, T) bool: tiles within `speed` steps of `pa` by walks that keep off `pe` (`dist`: the rows geo.dist[pa]; the occupied tiles are not excluded)."""
+def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dist: np.ndarray,
+              tiles: np.ndarray | None = None) -> np.ndarray:
+    """Whether tiles are within `speed` steps of `pa` by walks that keep off `pe`; the occupied tiles are not excluded.
+
+    `dist` holds the path distances of the tiles asked for: the rows geo.dist[pa] (N, T) when
+    `tiles` is None, else those of `tiles` (N, K).
+    """
     ok = dist <= speed[:, None]
     near = np.flatnonzero(enemy_may_block(game, pa, pe, speed))
     if near.size:  # only where the enemy is nearer than `speed` can it cut a walk short
         sp = speed[near]
         for v in np.unique(sp):
             m = near[sp == v]
-            ok[m] = _walks_past(game, pa[m], pe[m], int(v))
+            rows = _walks_past(game, pa[m], pe[m], int(v))
+            ok[m] = rows if tiles is None else np.take_along_axis(rows, tiles[m].astype(np.intp), axis=1)
     return ok
 
 
-@dataclass(eq=False)
 class _PastEnemy:
-    """Walks of one speed past the enemy, by (own tile, enemy tile), worked out on first use.
+    """Walks of one speed past the enemy, by (own tile, enemy tile), worked out on first use (kept on the game).
 
     A row holds the cells of the window of Chebyshev radius `speed` round the own tile (no walk
     of `speed` steps leaves it): whether a walk that keeps off the enemy reaches each.
     """
 
-    window: np.ndarray  # (T, (2 * speed + 1) ** 2) the tile of each window cell, T where outside the arena
-    known: np.ndarray  # (T * T,) bool
-    rows: np.ndarray  # (T * T, (2 * speed + 1) ** 2) bool
-
-    @classmethod
-    def build(cls, game: Game, speed: int) -> _PastEnemy | None:
-        """An empty memo; None where the arena is too large to keep one."""
+    def __init__(self, game: Game, speed: int) -> None:
         geo = game.geo
         T, side = geo.tiles, 2 * speed + 1
-        if T * T * side * side > PAST_ENEMY_LIMIT:
-            return None
+        self.game, self.speed = game, speed
         dx, dy = (v.reshape(-1) for v in np.meshgrid(np.arange(-speed, speed + 1), np.arange(-speed, speed + 1)))
         x = geo.xy[:, 0, None].astype(np.intp) + dx
         y = geo.xy[:, 1, None].astype(np.intp) + dy
         inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
-        window = np.where(inside, y * geo.width + x, T)
-        return cls(window, np.zeros(T * T, dtype=bool), np.zeros((T * T, side * side), dtype=bool))
+        self.window = np.where(inside, y * geo.width + x, T)  # (T, side ** 2) tile of each cell, T outside the arena
+        self.window.setflags(write=False)
+        self.known = np.zeros(T * T, dtype=bool)
+        self.rows = np.zeros((T * T, side * side), dtype=bool)
 
+    @staticmethod
+    def fits(game: Game, speed: int) -> bool:
+        """Whether the memo of this speed is small enough to keep."""
+        return game.geo.tiles ** 2 * (2 * speed + 1) ** 2 <= PAST_ENEMY_LIMIT
 
-_PAST: weakref.WeakKeyDictionary[Game, dict[int, _PastEnemy | None]] = weakref.WeakKeyDictionary()
+    def get(self, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+        """(N, T) bool rows of (pa, pe), working out the ones never asked for before."""
+        geo, speed = self.game.geo, self.speed
+        T = geo.tiles
+        keys = pa.astype(np.intp) * T + pe
+        miss = np.unique(keys[~self.known[keys]])
+        if miss.size:
+            own = miss // T
+            d = distances_avoiding(geo, own, miss % T, speed)
+            d = np.concatenate([d, np.full((miss.size, 1), UNREACHABLE, dtype=d.dtype)], axis=1)  # the cell outside the arena
+            self.rows[miss] = np.take_along_axis(d, self.window[own], axis=1) <= speed
+            self.known[miss] = True
+        out = np.zeros((pa.shape[0], T + 1), dtype=bool)
+        np.put_along_axis(out, self.window[pa], self.rows.take(keys, axis=0), axis=1)
+        return out[:, :T]
 
 
 def _walks_past(game: Game, pa: np.ndarray, pe: np.ndarray, speed: int) -> np.ndarray:
-    """(N, T) bool: tiles within `speed` steps of `pa` by walks that keep off `pe` (remembered per game where it fits)."""
-    geo = game.geo
-    memos = _PAST.setdefault(game, {})
-    if speed not in memos:
-        memos[speed] = _PastEnemy.build(game, speed)
-    memo = memos[speed]
+    """(N, T) bool: tiles within `speed` steps of `pa` by walks that keep off `pe` (remembered on the game where it fits)."""
+    memo = game.derived(f"walks_past:{speed}", lambda g: _PastEnemy(g, speed) if _PastEnemy.fits(g, speed) else None)
     if memo is None:
-        return distances_avoiding(geo, pa, pe, speed) <= speed
-    T = geo.tiles
-    keys = pa.astype(np.intp) * T + pe
-    miss = np.unique(keys[~memo.known[keys]])
-    if miss.size:
-        own = miss // T
-        d = distances_avoiding(geo, own, miss % T, speed)
-        d = np.concatenate([d, np.full((miss.size, 1), UNREACHABLE, dtype=d.dtype)], axis=1)  # the cell outside the arena
-        memo.rows[miss] = np.take_along_axis(d, memo.window[own], axis=1) <= speed
-        memo.known[miss] = True
-    out = np.zeros((pa.shape[0], T + 1), dtype=bool)
-    np.put_along_axis(out, memo.window[pa], memo.rows.take(keys, axis=0), axis=1)
-    return out[:, :T]
+        return distances_avoiding(game.geo, pa, pe, speed) <= speed
+    return memo.get(pa, pe)
 
 
 def attack_mask(game: Game, state: DuelState) -> np.ndarray:
@@ -157,87 +238,122 @@ def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, n
     geo = game.geo
     span = max(geo.width, geo.height)  # Chebyshev distances are below this
     key = (wu.astype(np.intp) * span + pick(geo.cheb, pa, pe)) * 2 + pick(geo.los, pa, pe)
-    ok = _in_reach(game).take(key, axis=0)  # the slot exists, the target is in its range and in sight
+    ok = game.derived("slots_in_reach", _in_reach).take(key, axis=0)  # the slot exists, the target in range and in sight
     return ok & (nectar[:, None] > game.tables.w_nectar.take(wu, axis=0)) & ~done[:, None]
-
-
-_REACH: "weakref.WeakKeyDictionary[Game, np.ndarray]" = weakref.WeakKeyDictionary()
 
 
 def _in_reach(game: Game) -> np.ndarray:
     """(U * span * 2, W) bool by (weapon unit, Chebyshev distance, line of sight): which slots can hit."""
-    table = _REACH.get(game)
-    if table is None:
-        t, geo = game.tables, game.geo
-        span = max(geo.width, geo.height)
-        wu, d, los = (g.reshape(-1) for g in np.meshgrid(np.arange(len(game.roster)), np.arange(span), np.arange(2), indexing="ij"))
-        table = _REACH[game] = t.w_valid[wu] & (d[:, None] <= t.w_range[wu]) & (los == 1)[:, None]
-    return table
+    t, geo = game.tables, game.geo
+    span = max(geo.width, geo.height)
+    wu, d, los = (g.reshape(-1) for g in np.meshgrid(np.arange(len(game.roster)), np.arange(span), np.arange(2), indexing="ij"))
+    return t.w_valid[wu] & (d[:, None] <= t.w_range[wu]) & (los == 1)[:, None]
+
+
+def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
+    """Why action `action` is refused in duel `b` (code OK and an empty text when it is legal)."""
+    sp, t, geo = game.space, game.tables, game.geo
+    if state.done[b]:
+        return Refusal(DUEL_OVER, "the duel is over")
+    if not 0 <= int(action) < sp.n:
+        return Refusal(OUTSIDE, f"action {int(action)} is outside the action space (0..{sp.n - 1})")
+    one = state.take([b])
+    if allows(game, one, np.array([int(action)]))[0]:
+        return Refusal(OK, "")
+    kind, arg = sp.kind(int(action))
+    f = _Turn(game, one)
+    au, ap, pa, pe = int(f.au[0]), int(f.ap[0]), int(f.pa[0]), int(f.pe[0])
+    name = game.roster[au].name
+    need = cost_of(kind)
+    if ap < need:
+        return Refusal(NO_AP, f"{name} has {ap} action point(s) left; {kind} needs {need}")
+    if kind == "guard":
+        return Refusal(GUARDING, f"{name} is already guarding")
+    if kind == "vent":
+        return Refusal(NO_HEAT, f"{name} has no heat to vent")
+    if kind == "inject":
+        if f.doses[0] <= 0:
+            return Refusal(NO_DOSES, f"{name} has no Nectar doses left")
+        return Refusal(NECTAR_FULL, f"{name}'s Nectar is already full")
+    if kind == "attack":
+        wu = int(f.wu[0])
+        if not t.w_valid[wu, arg]:
+            return Refusal(NO_WEAPON, f"{name} has no weapon in slot {arg + 1}")
+        wname = game.roster[wu].weapons[arg].name
+        if geo.cheb[pa, pe] > t.w_range[wu, arg]:
+            return Refusal(OUT_OF_RANGE, f"the target is {int(geo.cheb[pa, pe])} tiles away; {wname} reaches {int(t.w_range[wu, arg])}")
+        if not geo.los[pa, pe]:
+            return Refusal(NO_SIGHT, f"{wname}: no line of sight to the target")
+        return Refusal(NO_NECTAR, f"{wname} costs {int(t.w_nectar[wu, arg])} Nectar; {name} has {int(f.nectar[0])}")
+    if kind == "extract":
+        if not t.can_extract[au]:
+            return Refusal(CANNOT_EXTRACT, f"{name} cannot extract cores")
+        if geo.cheb[pa, pe] != 1:
+            return Refusal(NOT_ADJACENT, "core extraction needs the target adjacent")
+        return Refusal(NOT_OPEN, "the target is not open to core extraction (not badly damaged, not overheated, not attacked from behind)")
+    if kind == "mimic":
+        if not t.can_mimic[au]:
+            return Refusal(CANNOT_MIMIC, f"{name} cannot mimic")
+        if f.disguised[0]:
+            return Refusal(DISGUISED, f"{name} is already disguised")
+        return Refusal(MIMIC_SELF, f"{name} cannot mimic itself")
+    x, y = int(geo.xy[arg, 0]), int(geo.xy[arg, 1])
+    if arg in (pa, pe):
+        return Refusal(OCCUPIED, f"tile ({x}, {y}) is occupied")
+    if not geo.passable[arg]:
+        return Refusal(WALL, f"tile ({x}, {y}) is a wall")
+    if kind == "move":
+        speed = int(f.speed[0])
+        if geo.dist[pa, arg] >= UNREACHABLE:
+            return Refusal(UNREACHABLE_TILE, f"tile ({x}, {y}) cannot be reached")
+        if geo.dist[pa, arg] > speed:
+            return Refusal(TOO_FAR, f"tile ({x}, {y}) is {int(geo.dist[pa, arg])} tiles away; {name}'s speed is {speed}")
+        around = int(distances_avoiding(geo, np.array([pa]), np.array([pe]), geo.tiles)[0, arg])
+        ex, ey = int(geo.xy[pe, 0]), int(geo.xy[pe, 1])
+        if around >= UNREACHABLE:
+            return Refusal(BLOCKED, f"the enemy at ({ex}, {ey}) blocks every path to tile ({x}, {y})")
+        return Refusal(BLOCKED, f"the enemy at ({ex}, {ey}) blocks the way: around it, tile ({x}, {y}) is {around} tiles away; "
+                                f"{name}'s speed is {speed}")
+    if not t.can_leap[au]:
+        return Refusal(CANNOT_LEAP, f"{name} cannot leap")
+    if geo.dist[pa, arg] >= UNREACHABLE:
+        return Refusal(UNREACHABLE_TILE, f"tile ({x}, {y}) cannot be reached")
+    return Refusal(BEYOND_LEAP, f"tile ({x}, {y}) is beyond {name}'s leap reach")
+
+
+def refusal_of_kind(game: Game, state: DuelState, b: int, kind: str) -> Refusal:
+    """Why no action of `kind` ('move', 'leap', 'mimic', 'attack', ...) is legal in duel `b` (OK when one is)."""
+    sp = game.space
+    ranges = {"move": (sp.move0, sp.leap0), "leap": (sp.leap0, sp.n), "mimic": (sp.mimic0, sp.move0),
+              "attack": (ATTACK0, ATTACK0 + W)}
+    lo, hi = ranges.get(kind, (None, None)) if kind in ranges else (_fixed(kind), _fixed(kind) + 1)
+    row = legal_mask(game, state.take([b]))[0, lo:hi]
+    if row.any():
+        return Refusal(OK, "")
+    if state.done[b]:
+        return Refusal(DUEL_OVER, "the duel is over")
+    f = _Turn(game, state.take([b]))
+    au = int(f.au[0])
+    name, t = game.roster[au].name, game.tables
+    if f.ap[0] < cost_of(kind):
+        return Refusal(NO_AP, f"{name} has {int(f.ap[0])} action point(s) left; {kind} needs {cost_of(kind)}")
+    if kind == "leap" and not t.can_leap[au]:
+        return Refusal(CANNOT_LEAP, f"{name} cannot leap")
+    if kind == "mimic":
+        if not t.can_mimic[au]:
+            return Refusal(CANNOT_MIMIC, f"{name} cannot mimic")
+        return Refusal(DISGUISED, f"{name} is already disguised")
+    if kind in ranges:
+        what = {"move": "no tile within reach to move to", "leap": "no tile within reach to leap to",
+                "attack": "no weapon can hit the target now"}[kind]
+        return Refusal(NO_TARGET, what)
+    return refusal(game, state, b, lo)
 
 
 def explain(game: Game, state: DuelState, b: int, action: int) -> str:
-    """Why action `action` is refused in duel `b`, in words a player can read."""
-    sp, t, geo = game.space, game.tables, game.geo
-    if state.done[b]:
-        return "the duel is over"
-    kind, arg = sp.kind(int(action))
-    a = int(state.active[b])
-    au = int(state.unit[b, a])
-    name = game.roster[au].name
-    ap = int(state.ap[b])
-    pa, pe = int(state.pos[b, a]), int(state.pos[b, 1 - a])
-    need = {"leap": K.COST_LEAP, "extract": K.COST_EXTRACT, "end": 0}.get(kind, 1)
-    if ap < need:
-        return f"{name} has {ap} action point(s) left; {kind} needs {need}"
-    if kind == "guard":
-        return f"{name} is already guarding"
-    if kind == "vent":
-        return f"{name} has no heat to vent"
-    if kind == "inject":
-        if state.doses[b, a] <= 0:
-            return f"{name} has no Nectar doses left"
-        return f"{name}'s Nectar is already full"
-    if kind == "attack":
-        wu = int(weapon_unit(state)[b, a])
-        if not t.w_valid[wu, arg]:
-            return f"{name} has no weapon in slot {arg + 1}"
-        wname = game.roster[wu].weapons[arg].name
-        if geo.cheb[pa, pe] > t.w_range[wu, arg]:
-            return f"the target is {int(geo.cheb[pa, pe])} tiles away; {wname} reaches {int(t.w_range[wu, arg])}"
-        if not geo.los[pa, pe]:
-            return f"{wname}: no line of sight to the target"
-        return f"{wname} costs {int(t.w_nectar[wu, arg])} Nectar; {name} has {int(state.nectar[b, a])}"
-    if kind == "extract":
-        if not t.can_extract[au]:
-            return f"{name} cannot extract cores"
-        if geo.cheb[pa, pe] != 1:
-            return "core extraction needs the target adjacent"
-        return "the target is not open to core extraction (not badly damaged, not overheated, not attacked from behind)"
-    if kind == "mimic":
-        if not t.can_mimic[au]:
-            return f"{name} cannot mimic"
-        if state.disguise[b, a] >= 0:
-            return f"{name} is already disguised"
-        return f"{name} cannot mimic itself"
-    if kind in ("move", "leap"):
-        x, y = int(geo.xy[arg, 0]), int(geo.xy[arg, 1])
-        if arg in (pa, pe):
-            return f"tile ({x}, {y}) is occupied"
-        if not geo.passable[arg]:
-            return f"tile ({x}, {y}) is a wall"
-        if kind == "move":
-            speed = int(t.speed[au])
-            if geo.dist[pa, arg] >= UNREACHABLE:
-                return f"tile ({x}, {y}) cannot be reached"
-            if geo.dist[pa, arg] > speed:
-                return f"tile ({x}, {y}) is {int(geo.dist[pa, arg])} tiles away; {name}'s speed is {speed}"
-            around = int(distances_avoiding(geo, np.array([pa]), np.array([pe]), geo.tiles)[0, arg])
-            ex, ey = int(geo.xy[pe, 0]), int(geo.xy[pe, 1])
-            if around >= UNREACHABLE:
-                return f"the enemy at ({ex}, {ey}) blocks every path to tile ({x}, {y})"
-            return (f"the enemy at ({ex}, {ey}) blocks the way: around it, tile ({x}, {y}) is {around} tiles away; "
-                    f"{name}'s speed is {speed}")
-        if not t.can_leap[au]:
-            return f"{name} cannot leap"
-        return f"tile ({x}, {y}) is beyond {name}'s leap reach"
-    return "not allowed now"
+    """Why action `action` is refused in duel `b`, in words a player can read ('' when it is legal)."""
+    return refusal(game, state, b, action).text
+
+
+def _fixed(kind: str) -> int:
+    return {"end": END, "guard": GUARD, "vent": VENT, "inject": INJECT, "extract": EXTRACT}[kind]

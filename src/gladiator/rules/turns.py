@@ -6,6 +6,7 @@ import numpy as np
 
 from gladiator.game import Game
 from gladiator.rules import constants as K
+from gladiator.rules.combat import overheat_excess
 from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
 
 
@@ -15,7 +16,7 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
         return
     a = s.active[idx].astype(np.intp)
     on_hazard = game.geo.hazard[s.pos[idx, a]]
-    s.heat[idx, a] += np.where(on_hazard, game.arena.hazard_heat, 0)
+    s.heat[idx, a] += hazard_heat(game, s.pos[idx, a])
     if log is not None:
         for i, b in enumerate(idx):
             if on_hazard[i] and game.arena.hazard_heat:
@@ -47,9 +48,9 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     expired = disguised & (turns_left <= 0)
     s.disguise[idx[expired], a[expired]] = -1
     heat_before = cell.get("heat")
-    heat = np.maximum(0, heat_before - t.cooling[u])
+    heat = cooled(game, u, heat_before)
     cell.set("heat", heat)
-    excess = np.maximum(0, heat - t.heat_capacity[u])
+    excess = overheat_excess(heat, t.heat_capacity[u])
     hurt = excess * K.OVERHEAT_DAMAGE_PER_HEAT
     integrity = np.maximum(0, cell.get("integrity") - hurt)
     cell.set("integrity", integrity)
@@ -76,3 +77,13 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
                 log[b].append({"event": "melted", "side": side})
             if shut[i]:
                 log[b].append({"event": "shutdown", "side": side})
+
+
+def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
+    """Heat a unit gains for ending its turn on tile `pos`: the arena's hazard heat on a hazard, else 0."""
+    return np.where(game.geo.hazard[pos], game.arena.hazard_heat, 0)
+
+
+def cooled(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
+    """Heat after the cooling at the start of a unit's turn: heat - cooling, never below 0."""
+    return np.maximum(0, heat - game.tables.cooling[unit])

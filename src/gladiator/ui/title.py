@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from gladiator.bots import BOTS
+from gladiator.bots import bot_names
 from gladiator.catalog.loader import Catalog
 from gladiator.duel import game_for
 from gladiator.ui import art
@@ -42,7 +42,7 @@ class TitleScreen(Screen):
         self.catalog = catalog
         units = sorted(catalog.units)
         arenas = sorted(catalog.arenas)
-        controls = ["human"] + sorted(BOTS)
+        controls = ["human"] + bot_names()
 
         def at(opts: list[str], want: str, fallback: int) -> int:
             return opts.index(want) if want in opts else min(fallback, len(opts) - 1)

@@ -1,0 +1,316 @@
+"""Read-only tables and memos that bots use to weigh their options fast, all derived from the rules' own functions.
+
+Strike values come from `rules.combat.strike_preview` (the same formula as the previews and
+`step`), the tiles a move reaches from `rules.legal.move_reach`, the rear arc from
+`rules.combat.in_rear`. Tables are built once per game and kept on it (`Game.derived`,
+read-only); memos keyed by the two units' tiles are filled as positions come up, and arenas too
+large to keep one work the same functions out per call. Imports numpy, the game and the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
+from gladiator.game import W, Game
+from gladiator.rules.combat import in_rear, open_to_extraction, overheat_excess, strike_preview
+from gladiator.rules.turns import cooled, hazard_heat
+from gladiator.rules.legal import enemy_may_block, move_reach
+from gladiator.view import Observation
+
+MEMO_LIMIT = 8_000_000  # entries of a per-(tile, enemy tile) memo; larger arenas work moves out per duel
+MEMO_BLOCK = 4096  # rows a memo works out at once
+STRIKE_TABLE_LIMIT = 1_000_000  # rows of the strike table (units cubed x 8 x 2 ** W); larger rosters compute strikes per duel
+OUT_OF_SIGHT = 1 << 20  # the distance the strike tables give a target out of sight: beyond every weapon
+HAZARD_WEIGHT = 0.5  # expected damage one point of hazard heat is worth avoiding
+
+
+def tactics(game: Game) -> "Tactics":
+    """The game's tactics tables, built on first use and kept on the game."""
+    return game.derived("tactics", Tactics.build)
+
+
+def strike_by_distance(game: Game, obs: Observation, rear: bool = False) -> np.ndarray:
+    """(B, D + 1) best expected damage of the observer's weapons at each Chebyshev distance from the enemy (0 out of sight).
+
+    Against the suit the enemy shows, as the previews see it; from its front unless `rear`.
+    """
+    t = game.tables
+    wu, tu, me = obs.my_look, obs.foe_look, obs.my_unit
+    guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover[obs.foe_pos]
+    fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
+    tac = tactics(game)
+    if tac.strike is not None:
+        U = len(game.roster)
+        code = ((((wu.astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + exposed) * 2 + cover
+        code = code * 2 + rear
+        bits = fed[:, 0].astype(np.intp)
+        for w in range(1, W):
+            bits |= fed[:, w].astype(np.intp) << w
+        return tac.strike.take(code * (1 << W) + bits, axis=0)
+    return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed)
+
+
+def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray,
+               exposed: np.ndarray, cover: np.ndarray, rear: np.ndarray, fed: np.ndarray) -> np.ndarray:
+    """(N, D + 1) best expected strike at each distance of weapon set `wu` of unit `me` on unit `tu` (see strike_by_distance)."""
+    t = game.tables
+    no = np.zeros(wu.shape, dtype=bool)
+    expected = strike_preview(t, wu, me, tu, guard, exposed, cover, no, rear)[3]
+    v = np.where(t.w_valid[wu] & fed, expected, 0.0)
+    within = t.w_range[wu][:, :, None] >= distances[None, None, :]  # (N, W, D + 1)
+    return np.where(within, v[:, :, None], 0.0).max(axis=1, initial=0.0)
+
+
+def weapon_values(game: Game, obs: Observation) -> np.ndarray:
+    """(B, U) best expected damage, from the front, the observer would do wearing each roster unit's weapons."""
+    tac = tactics(game)
+    return tac.weapon_values[obs.my_unit, obs.foe_look, obs.foe_guard.astype(np.intp), obs.foe_exposed.astype(np.intp)]
+
+
+def rear_of_foe(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) bool: whether the observer stands in the enemy's rear arc."""
+    return in_rear(game, obs.my_pos, obs.foe_pos, obs.foe_facing)
+
+
+def extraction_open(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) bool: whether the enemy, as the observer sees it, is open to core extraction (adjacency aside)."""
+    return open_to_extraction(obs.foe_damaged, obs.foe_overheated, rear_of_foe(game, obs))
+
+
+def overheat_next_turn(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) heat above capacity the observer would start its next turn with, were it to end this turn where it stands."""
+    heat = cooled(game, obs.my_unit, obs.my_heat + hazard_heat(game, obs.my_pos))
+    return overheat_excess(heat, game.tables.heat_capacity[obs.my_unit])
+
+
+def hazard_cost(game: Game) -> np.ndarray:
+    """(T,) what ending a turn on each tile costs in expected damage (hazard heat x HAZARD_WEIGHT)."""
+    return tactics(game).hazard_cost
+
+
+def values_at(game: Game, strike: np.ndarray, pe: np.ndarray, tiles: np.ndarray) -> np.ndarray:
+    """(B, K) best expected damage of the acting side's weapons if it stood on each of `tiles` (B, K)."""
+    geo = game.geo
+    d = np.where(geo.los[pe[:, None], tiles], geo.cheb[pe[:, None], tiles], strike.shape[1] - 1)
+    return strike.take(np.arange(strike.shape[0])[:, None] * strike.shape[1] + d)
+
+
+def leap_spot_of(game: Game, reach: np.ndarray, pa: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per case: the tile next to the enemy a leap of `reach` lands on (its rear arc first, then tile order), -1 if none; and whether it is behind."""
+    geo = game.geo
+    n = pa.shape[0]
+    ex, ey = geo.xy[pe, 0].astype(np.int64), geo.xy[pe, 1].astype(np.int64)
+    nx = ex[:, None] + DIRECTIONS[None, :, 0]
+    ny = ey[:, None] + DIRECTIONS[None, :, 1]
+    inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
+    tile = np.where(inside, ny * geo.width + nx, 0)
+    ok = inside & geo.passable[tile] & (geo.cheb[pa[:, None], tile] <= reach[:, None])
+    ok &= (geo.dist[pa[:, None], tile] < UNREACHABLE) & (tile != pa[:, None])
+    rear = in_rear(game, tile, pe[:, None], facing[:, None])
+    pref = np.where(ok, 1 + rear, 0)
+    k = np.argmax(pref, axis=1)
+    has = pref[np.arange(n), k] > 0
+    return np.where(has, tile[np.arange(n), k], -1), rear[np.arange(n), k]
+
+
+def row_pick(values: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """values[i, k[i]] for every row i."""
+    return values.reshape(-1).take(np.arange(values.shape[0]) * values.shape[1] + k)
+
+
+class _Memo:
+    """A table whose rows are worked out on first use: `compute(keys)` gives the rows of new keys."""
+
+    def __init__(self, size: int, compute: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> None:
+        self.compute = compute
+        self.known = np.zeros(size, dtype=bool)
+        self.rows: tuple[np.ndarray, ...] | None = None
+
+    def get(self, keys: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The rows of `keys`, computing the ones never asked for before."""
+        miss = keys[~self.known[keys]]
+        if miss.size:
+            miss = np.unique(miss)
+            for lo in range(0, miss.size, MEMO_BLOCK):
+                part = miss[lo : lo + MEMO_BLOCK]
+                vals = self.compute(part)
+                if self.rows is None:
+                    self.rows = tuple(np.zeros((self.known.size,) + v.shape[1:], dtype=v.dtype) for v in vals)
+                for table, v in zip(self.rows, vals):
+                    table[part] = v
+            self.known[miss] = True
+        assert self.rows is not None
+        return tuple(table.take(keys, axis=0) for table in self.rows)
+
+
+@dataclass(eq=False)
+class Tactics:
+    """What bots derive from a game once: tiles within a move, strike values, and memos of moves, closing in and leaps.
+
+    The memos are keyed by (own tile, enemy tile) and filled as positions come up, where the
+    arena is small enough; otherwise the same functions are worked out per duel.
+    """
+
+    game: Game
+    distances: np.ndarray  # (D + 1,) 0 .. the longest Chebyshev distance, then "out of sight"
+    hazard_cost: np.ndarray  # (T,)
+    weapon_values: np.ndarray  # (U, U, 2, 2, U) best expected strike by (me, target, guard, exposed, weapon set)
+    strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, Nectar bits)
+    _near: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _memos: dict[tuple[str, int], _Memo | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, game: Game) -> "Tactics":
+        """Compute the small tables of a game; the memos start empty."""
+        geo, t = game.geo, game.tables
+        U = len(game.roster)
+        D = max(geo.width, geo.height)
+        distances = np.append(np.arange(D), OUT_OF_SIGHT)  # out of sight is one distance beyond the arena
+        me, tu, g, x, wu = (v.reshape(-1) for v in np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, U)), indexing="ij"))
+        no = np.zeros(me.shape, dtype=bool)
+        expected = strike_preview(t, wu, me, tu, g.astype(bool), x.astype(bool), no, no, no)[3]
+        wv = np.where(t.w_valid[wu], expected, 0.0).max(axis=1).reshape(U, U, 2, 2, U)
+        hazard_cost = HAZARD_WEIGHT * game.arena.hazard_heat * geo.hazard.astype(np.float64)
+        strike = None
+        if U ** 3 * 16 * (1 << W) <= STRIKE_TABLE_LIMIT:
+            wu, tu, me, g, x, c, r, bits = (v.reshape(-1) for v in np.meshgrid(
+                *(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 1 << W)), indexing="ij"))
+            fed = (bits[:, None] >> np.arange(W)[None, :]) & 1 == 1
+            strike = _strike_of(game, distances, wu, tu, me, *(v.astype(bool) for v in (g, x, c, r)), fed)
+        return cls(game, distances, hazard_cost, wv, strike)
+
+    def near(self, speed: int) -> tuple[np.ndarray, np.ndarray]:
+        """(T, K) the tiles within `speed` of each tile, in tile order (padded with the tile itself), and their path distances."""
+        if speed not in self._near:
+            geo = self.game.geo
+            T = geo.tiles
+            within = geo.dist <= speed
+            K = max(1, int(within.sum(axis=1).max()))
+            near = np.repeat(np.arange(T)[:, None], K, axis=1)
+            for p in range(T):
+                row = np.flatnonzero(within[p])
+                near[p, : row.size] = row
+            self._near[speed] = (near, geo.dist[np.arange(T)[:, None], near])
+        return self._near[speed]
+
+    def reachable(self, speed: int, pa: np.ndarray, pe: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """(N, K) bool: which tiles of `cand` (rows of `near(speed)[pa]`) a move from `pa` may reach with the enemy on `pe`."""
+        ok = (cand != pa[:, None]) & (cand != pe[:, None])  # every tile of `near` is within `speed` path steps
+        speeds = np.full(pa.shape, speed)
+        m = np.flatnonzero(enemy_may_block(self.game, pa, pe, speeds))
+        if m.size:  # elsewhere the enemy cannot be in the way
+            ok[m] &= np.take_along_axis(move_reach(self.game, pa[m], pe[m], speeds[m]), cand[m].astype(np.intp), axis=1)
+        return ok
+
+    def best_move(self, strike: np.ndarray, ap: np.ndarray, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per duel: the reachable tile with the best strike for the points left after moving (first in tile order), and its worth."""
+        speeds = np.unique(speed)
+        if speeds.size == 1:
+            return self._best_move(int(speeds[0]), strike, ap, pa, pe)
+        tile = np.zeros(pa.shape, dtype=np.int64)
+        worth = np.zeros(pa.shape)
+        for sp in speeds:
+            m = np.flatnonzero(speed == sp)
+            tile[m], worth[m] = self._best_move(int(sp), strike[m], ap[m], pa[m], pe[m])
+        return tile, worth
+
+    def _best_move(self, speed: int, strike: np.ndarray, ap: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ar = np.arange(pa.shape[0])
+        memo = self._memo("move", speed, 4 * speed + 4)
+        if memo is not None:
+            # candidate tiles in groups of equal worth (distance to the enemy in sight, hazard), the first tile standing
+            # for its group; `hazard` is +inf on the padding past the last group, which so comes out at -inf
+            sight, hazard, tile = memo.get(pa.astype(np.intp) * self.game.geo.tiles + pe)
+            values = strike.take(ar[:, None] * strike.shape[1] + sight)
+            move_val = (ap - 1)[:, None] * values - hazard
+            if not (ap >= 1).all():
+                move_val = np.where((ap >= 1)[:, None], move_val, -np.inf)
+        else:
+            near, _ = self.near(speed)
+            tile = near[pa]
+            ok = self.reachable(speed, pa, pe, tile) & (ap >= 1)[:, None]
+            values = values_at(self.game, strike, pe, tile)
+            move_val = np.where(ok, (ap - 1)[:, None] * values - self.hazard_cost[tile], -np.inf)
+        k = np.argmax(move_val, axis=1)
+        return row_pick(tile, k).astype(np.int64), np.maximum(row_pick(move_val, k), 0.0)
+
+    def _move_groups(self, speed: int, keys: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Rows of the move memo: per (own tile, enemy tile), the groups of candidate tiles ordered by their first tile."""
+        geo = self.game.geo
+        T = geo.tiles
+        near, _ = self.near(speed)
+        K = near.shape[1]
+        D = len(self.distances) - 1
+        groups = 2 * (D + 1)
+        C = min(groups, 4 * speed + 4)
+        pa, pe = keys // T, keys % T
+        cand = near[pa]
+        free = self.reachable(speed, pa, pe, cand)
+        sight = np.where(geo.los[pe[:, None], cand], geo.cheb[pe[:, None], cand], D)
+        group = np.where(free, sight * 2 + geo.hazard[cand], groups)
+        hit = group[:, :, None] == np.arange(groups)[None, None, :]
+        first = np.where(hit.any(axis=1), hit.argmax(axis=1), K)  # (M, groups)
+        order = np.argsort(first, axis=1, kind="stable")[:, :C]
+        k = np.take_along_axis(first, order, axis=1)
+        ok = k < K
+        tile = np.where(ok, cand[np.arange(keys.size)[:, None], np.minimum(k, K - 1)], 0)
+        hazard = np.where(ok, self.hazard_cost[tile], np.inf)
+        return (order // 2).astype(np.int8), hazard, tile.astype(np.int16 if T < 32768 else np.int64)
+
+    def closer(self, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per duel: the reachable tile off hazards nearest the enemy (first in tile order), and whether it is nearer."""
+        T = self.game.geo.tiles
+        return self._tile_and_flag("closer", speed, lambda m: pa[m].astype(np.intp) * T + pe[m],
+                                   lambda sp, m: self._closer_of(sp, pa[m], pe[m]))
+
+    def _closer_of(self, speed: int, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        geo = self.game.geo
+        near, _ = self.near(speed)
+        cand = near[pa]
+        ok = self.reachable(speed, pa, pe, cand) & ~geo.hazard[cand]
+        closer = np.where(ok, -geo.dist[pe[:, None], cand].astype(np.int64), -UNREACHABLE * 2)
+        k = np.argmax(closer, axis=1)
+        best = closer[np.arange(pa.shape[0]), k]
+        return np.where(best > -UNREACHABLE * 2, cand[np.arange(pa.shape[0]), k], 0), best > -geo.dist[pe, pa].astype(np.int64)
+
+    def leap_spot(self, reach: np.ndarray, pa: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """_leap_spot_of, remembered per (leap reach, own tile, enemy tile, enemy facing)."""
+        T, F = self.game.geo.tiles, len(DIRECTIONS)
+        return self._tile_and_flag("leap", reach, lambda m: (pa[m].astype(np.intp) * T + pe[m]) * F + facing[m],
+                                   lambda r, m: leap_spot_of(self.game, reach[m], pa[m], pe[m], facing[m]))
+
+    def _tile_and_flag(self, kind: str, args: np.ndarray, key: Callable[[np.ndarray], np.ndarray],
+                       direct: Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per duel a (tile, flag) answer: from the memo of (kind, arg) at `key(m)`, else `direct(arg, m)`, by value of `args`."""
+        tile = np.zeros(args.shape, dtype=np.int64)
+        flag = np.zeros(args.shape, dtype=bool)
+        for v in np.unique(args):
+            m = np.flatnonzero(args == v)
+            memo = self._memo(kind, int(v), 1)
+            tile[m], flag[m] = direct(int(v), m) if memo is None else memo.get(key(m))
+        return tile, flag
+
+    def _memo(self, kind: str, arg: int, width: int) -> _Memo | None:
+        """The memo of `kind` for a speed or leap reach; None where the arena is too large to keep one."""
+        key = (kind, arg)
+        if key not in self._memos:
+            T = self.game.geo.tiles
+            size = T * T * (len(DIRECTIONS) if kind == "leap" else 1)
+            memo = None
+            if size * width <= MEMO_LIMIT and len(self.distances) < 127:
+                if kind == "move":
+                    memo = _Memo(size, lambda keys: self._move_groups(arg, keys))
+                elif kind == "closer":
+                    memo = _Memo(size, lambda keys: self._closer_of(arg, keys // T, keys % T))
+                else:
+                    F = len(DIRECTIONS)
+                    memo = _Memo(size, lambda keys: leap_spot_of(self.game, np.full(keys.shape, arg), keys // (T * F),
+                                                                  keys // F % T, keys % F))
+            self._memos[key] = memo
+        return self._memos[key]
+
+
