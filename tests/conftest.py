@@ -156,3 +156,8 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return code, out, err
 
     return run
+
+
+def bare(events: list[dict]) -> list[dict]:
+    """Events without what each side is shown (`looks`) and what the attacker saw (`seen`): the rules' own facts."""
+    return [{k: v for k, v in e.items() if k not in ("looks", "seen")} for e in events]

@@ -3,6 +3,8 @@ replay alone from their seed, overrides, results files that resume, and bad inpu
 
 from __future__ import annotations
 
+import csv
+
 import json
 import signal
 import sqlite3
@@ -151,7 +153,7 @@ def test_json_summary_has_the_promised_fields(capsys, tmp_path: Path) -> None:
     d = json.loads(out)
     assert d["units"] == ["rouge", "viola"]
     assert sum(d["wins"]) + d["draws"] == 60
-    assert set(d["outcomes"]) == {"destroyed", "core_extracted", "shutdown", "draw"}
+    assert set(d["outcomes"]) == {"destroyed", "core_extracted", "shutdown", "draw", "forfeit"}
     assert sum(d["outcomes"].values()) == 60
     assert d["mean_turns"] > 0 and d["duels_per_second"] > 0
     lines = csv_path.read_text().splitlines()
@@ -341,3 +343,32 @@ def test_csv_of_a_resumed_run_holds_every_duel(capsys, tmp_path: Path) -> None:
     a, b = first_csv.read_text().splitlines(), again_csv.read_text().splitlines()
     assert len(a) == len(b) == 1101
     assert sorted(a[1:]) == sorted(b[1:])
+
+
+def test_an_illegal_pick_in_a_batch_is_a_forfeit_by_that_side(capsys, tmp_path: Path, monkeypatch) -> None:
+    """A bot that always strikes with its first weapon picks illegal actions out of range: those duels are forfeits."""
+    (tmp_path / "stubborn.py").write_text(
+        "import numpy as np\n\nclass Stubborn:\n    name = 'stubborn'\n\n"
+        "    def act(self, game, obs, legal):\n        return np.full(obs.batch, 5)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    csv_path = tmp_path / "duels.csv"
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "40", "--bot-a", "stubborn:Stubborn", "--json",
+                         "--csv", str(csv_path))
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["outcomes"]["forfeit"] > 0 and sum(d["outcomes"].values()) == 40
+    assert d["wins"][1] >= d["outcomes"]["forfeit"]  # every forfeit is Viola's win
+    rows = list(csv.DictReader(csv_path.open()))
+    forfeits = [r for r in rows if r["outcome"] == "forfeit"]
+    assert len(forfeits) == d["outcomes"]["forfeit"]
+    assert all(r["winner"] == "viola" and r["forfeit_reason"] == "out_of_range" for r in forfeits)
+    assert all(r["forfeit_reason"] == "" for r in rows if r["outcome"] != "forfeit")
+
+
+def test_an_illegal_pick_in_a_single_duel_is_an_error_naming_the_bot(capsys, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "stubborn.py").write_text(
+        "import numpy as np\n\nclass Stubborn:\n    name = 'stubborn'\n\n"
+        "    def act(self, game, obs, legal):\n        return np.full(obs.batch, 5)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code, out, err = cli(capsys, "duel", "rouge", "viola", "--bot-a", "stubborn:Stubborn")
+    assert code == 2 and "'stubborn'" in err and "illegal action" in err and "reaches" in err, err

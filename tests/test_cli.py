@@ -139,19 +139,44 @@ def test_the_guides_unit_arena_and_bot_work(cli, tmp_path, monkeypatch, capsys):
     assert code == 0, err
     code, out, err = cli("duel", "scout", "viola", "--units", "my_units", "--arenas", "my_arenas", "--arena", "alley", "--json")
     assert code == 0, err
-    import gladiator.bots as bots
-
-    monkeypatch.setattr(bots, "BOTS", dict(bots.BOTS))  # the guide registers its bot: keep that local
+    monkeypatch.syspath_prepend(str(tmp_path))
     namespace: dict = {}
-    exec(compile(files["cautious.py"], "guide:cautious.py", "exec"), namespace)
-    assert "cautious" in bots.BOTS
     for snippet in _guide_snippets():
         exec(compile(snippet.replace("np.arange(1000)", "np.arange(40)"), "guide", "exec"), namespace)
     shown = capsys.readouterr().out
     assert "'units': ['scout', 'viola']" in shown and "scout wins" in shown
-    code, out, err = cli("duel", "scout", "rouge", "--units", "my_units", "--bot-a", "cautious", "--json")
+    code, out, err = cli("duel", "scout", "rouge", "--units", "my_units", "--bot-a", "cautious:CautiousBot", "--json")
+    assert code == 0, err
+    assert json.loads(out)["bots"] == ["cautious:CautiousBot", "greedy"]
+
+
+def test_a_bot_installed_under_the_entry_point_group_is_found_by_name(cli, tmp_path, monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    import gladiator.bots as bots
+
+    (tmp_path / "cautious.py").write_text(_guide_files()["cautious.py"])
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ep = EntryPoint(name="cautious", value="cautious:CautiousBot", group=bots.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(bots, "_installed", lambda: {"cautious": ep})
+    assert "cautious" in bots.bot_names()
+    assert type(bots.make_bot("cautious")).__name__ == "CautiousBot"
+    code, out, err = cli("batch", "rouge", "viola", "-n", "40", "--bot-a", "cautious", "--json")
     assert code == 0, err
     assert json.loads(out)["bots"] == ["cautious", "greedy"]
+
+
+@pytest.mark.parametrize("name, words", [
+    ("no_such_module:Bot", "cannot import"), ("gladiator.bots:NoSuchBot", "has no class"),
+    ("plugin_bad:Broken", "failed to start"), ("plugin_bad:NoAct", "no act"), ("nobot", "unknown bot"),
+])
+def test_a_bot_that_cannot_be_made_is_one_line(cli, tmp_path, monkeypatch, name, words):
+    (tmp_path / "plugin_bad.py").write_text(
+        "class Broken:\n    def __init__(self):\n        raise RuntimeError('boom')\n\n"
+        "class NoAct:\n    name = 'noact'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code, out, err = cli("duel", "rouge", "viola", "--bot-a", name)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
 
 
 @pytest.mark.parametrize("args", [[], ["start"]])

@@ -10,7 +10,7 @@ import pytest
 from gladiator import engine
 from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
-from gladiator.duel import game_for, play_batch
+from gladiator.duel import decide, game_for, play_batch
 from gladiator.game import END
 from gladiator.state import DRAW, NONE
 
@@ -49,6 +49,7 @@ def check_invariants(game, before, after, actions) -> None:
 def test_random_play_keeps_invariants(arena: str) -> None:
     game = game_for(CATALOG, arena)
     bot = make_bot("random")
+    rng = np.random.default_rng(5)
     for a, b in PAIRS:
         s = engine.new_duels(game, (a, b), np.arange(6) + 1000)
         for _ in range(400):
@@ -56,9 +57,15 @@ def test_random_play_keeps_invariants(arena: str) -> None:
                 break
             idx = np.flatnonzero(~s.done)
             acts = np.zeros(s.batch, np.int64)
-            acts[idx] = bot.act(game, s, idx)
+            acts[idx] = decide(game, s.take(idx), (bot, bot))[0]
             mask = engine.legal_mask(game, s)
             assert mask[idx, acts[idx]].all(), "the random bot chose an illegal action"
+            # the check of a pick says what the mask says, for any action id (and for ids outside the space)
+            probe = rng.integers(-2, game.space.n + 2, size=(24, s.batch))
+            for row in probe:
+                inside = (row >= 0) & (row < game.space.n)
+                want = inside & mask[np.arange(s.batch), np.clip(row, 0, game.space.n - 1)]
+                assert np.array_equal(engine.Legal(game, s).allows(row), want)
             new, _ = engine.step(game, s, acts)
             check_invariants(game, s, new, acts)
             s = new

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import bare
 import pytest
 
 from gladiator.engine import attack_preview, extraction_preview, legal_mask, observe, step
@@ -87,7 +88,7 @@ def test_a_successful_extraction_ends_the_duel_at_once(unit, duel):
     s, ev = step(game, s, [EXTRACT], draws=[[0.99, 0.99, 0.0]], events=True)
     assert s.done[0] and int(s.winner[0]) == 0 and int(s.outcome[0]) == CORE_EXTRACTED
     assert int(s.turn[0]) == 1 and int(s.integrity[0, 1]) == 30
-    assert ev[0][-1] == {"event": "result", "winner": 0, "outcome": "core_extracted", "turns": 1}
+    assert bare(ev[0])[-1] == {"event": "result", "winner": 0, "outcome": "core_extracted", "turns": 1}
     assert not legal_mask(game, s).any()
 
 
@@ -119,7 +120,7 @@ def test_mimic_takes_the_weapons_of_another_unit(unit, weapon, duel):
     assert not legal_mask(game, s)[0, ATTACK0]  # the claw does not reach
     s, ev = step(game, s, [game.space.mimic(gamma)], events=True)
     assert int(s.disguise[0, 0]) == gamma and int(s.ap[0]) == 1
-    assert {"event": "mimic", "side": 0, "as": "gamma", "turns": 3} in ev[0]
+    assert {"event": "mimic", "side": 0, "as": "gamma", "was": "alpha", "turns": 3} in bare(ev[0])
     prev = attack_preview(game, s)
     assert prev["usable"][0, 0] and prev["usable"][0, 1] == False  # noqa: E712 - the claw still does not reach
     # the weapon is Gamma's, the stats stay Alpha's own: firepower 2, not 7
@@ -138,10 +139,15 @@ def test_mimic_may_copy_the_enemy_but_not_itself(unit, weapon, duel):
     assert not legal_mask(game, s)[0, sp.mimic0 : sp.move0].any()  # already disguised
     with pytest.raises(IllegalAction, match="already disguised"):
         step(game, s, [sp.mimic(game.unit_index("gamma"))])
-    # the enemy's stats are not copied: Beta's attack on Alpha meets Alpha's own agility 6
+    # the enemy's stats are not copied: Beta's attack on Alpha meets Alpha's own agility 6 ...
     s, _ = step(game, s, [END])
     s.pos[0, 1] = s.pos[0, 0] + 1
-    assert float(attack_preview(game, s)["chance"][0, 0]) == pytest.approx(0.4 - 0.03 * 6)
+    _, ev = step(game, s, [ATTACK0], draws=[[0.99, 0.0, 0.0]], events=True)
+    attack = [e for e in ev[0] if e["event"] == "attack"][0]
+    assert attack["chance"] == pytest.approx(0.4 - 0.03 * 6)
+    # ... while Beta sees, and previews against, the suit shown: Beta's own agility 1
+    assert float(attack_preview(game, s)["chance"][0, 0]) == pytest.approx(0.4 - 0.03 * 1)
+    assert attack["seen"]["chance"] == pytest.approx(0.4 - 0.03 * 1)
 
 
 def test_mimic_needs_the_ability(unit, weapon, duel):
@@ -155,13 +161,14 @@ def test_mimic_needs_the_ability(unit, weapon, duel):
 def test_the_opponent_observes_the_disguise_not_the_truth(unit, weapon, duel):
     game, s = _mimic_game(unit, weapon, duel)
     alpha, gamma = game.unit_index("alpha"), game.unit_index("gamma")
-    assert int(observe(game, s, 1)["foe_unit"][0]) == alpha
+    assert int(observe(game, s, 1).foe_look[0]) == alpha
     s, _ = step(game, s, [game.space.mimic(gamma)])
     seen = observe(game, s, 1)
-    assert int(seen["foe_unit"][0]) == gamma
+    assert int(seen.foe_look[0]) == gamma
     own = observe(game, s, 0)
-    assert int(own["my_unit"][0]) == alpha and int(own["my_disguise"][0]) == gamma
-    assert int(observe(game, s, np.array([1]))["foe_unit"][0]) == gamma
+    assert int(own.my_unit[0]) == alpha and int(own.my_disguise[0]) == gamma
+    assert int(observe(game, s, np.array([1])).foe_look[0]) == gamma
+    assert int(observe(game, s, 1, spectator=True).foe_look[0]) == alpha  # the spectator sees the truth
 
 
 def test_mimic_expires_after_its_turns(unit, weapon, duel):

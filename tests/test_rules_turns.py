@@ -152,7 +152,7 @@ def test_illegal_action_reason_names_the_duel_of_a_batch(unit, duel):
     s = new_duels(game, ("alpha", "beta"), [0, 1, 2])
     with pytest.raises(IllegalAction):
         step(game, s, [END, END, ATTACK0])
-    with pytest.raises(GladiatorError, match="2 actions for 3 duels"):
+    with pytest.raises(GladiatorError, match=r"one action per duel: shape \(3,\), got \(2,\)"):
         step(game, s, [END, END])
 
 

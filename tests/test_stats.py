@@ -38,7 +38,7 @@ def _totals(winner_named, winner_side, outcome, turns, first, actions) -> Totals
 def test_totals_count_wins_outcomes_lengths_and_first_mover() -> None:
     t = _totals([0, 1, -1, 0], [0, 0, -1, 1], [1, 2, 4, 3], [5, 7, 80, 5], [0, 1, 0, 1], [10, 20, 30, 40])
     assert t.n == 4 and t.wins == [2, 1] and t.draws == 1
-    assert t.outcomes == {"destroyed": 1, "core_extracted": 1, "shutdown": 1, "draw": 1}
+    assert t.outcomes == {"destroyed": 1, "core_extracted": 1, "shutdown": 1, "draw": 1, "forfeit": 0}
     assert t.side_wins == [2, 1]
     assert t.first_wins == 2  # duels 0 and 3: the winner moved first
     assert t.mean_turns() == pytest.approx((5 + 7 + 80 + 5) / 4)

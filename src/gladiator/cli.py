@@ -108,7 +108,9 @@ def duel(
                   f"{game.roster[game.unit_index(unit_b)].name} ({names[1]}) in {game.arena.name}, seed {seed}", markup=False)
         for line in narrate(game, (unit_a, unit_b), res.events):
             out.print(line, markup=False)
-    outcome = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown", "draw": "draw"}[res.outcome]
+    from gladiator.state import OUTCOME_LABELS
+
+    outcome = OUTCOME_LABELS[res.outcome]
     if res.winner is None:
         out.print(f"Result: draw at the turn limit after {res.turns} turns", markup=False)
     else:

@@ -22,9 +22,10 @@ from gladiator.errors import GladiatorError
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
-OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown", "draw": "draw (turn limit)"}
+from gladiator.state import OUTCOME_LABELS  # noqa: E402 - the one table of outcome words
+
 CSV_COLUMNS = ["duel", "seed", "unit_a", "unit_b", "winner", "outcome", "turns", "first", "actions",
-               "integrity_a", "heat_a", "nectar_a", "integrity_b", "heat_b", "nectar_b"]
+               "integrity_a", "heat_a", "nectar_a", "integrity_b", "heat_b", "nectar_b", "forfeit_reason"]
 INTERRUPTED = 130
 
 
@@ -374,12 +375,14 @@ class _CsvRows:
     def write(self, rows: Any) -> None:
         a, b = self.spec.units
         for r in rows.tolist():
-            duel, seed, swapped, winner, outcome, first, turns, actions, integ, heat, nec = r
+            duel, seed, swapped, winner, outcome, first, turns, actions, integ, heat, nec, forfeit = r
             sides = (b, a) if swapped else (a, b)
+            from gladiator.engine import REFUSAL_NAMES
             from gladiator.state import OUTCOMES
 
             self.w.writerow([duel, seed, sides[0], sides[1], "" if winner < 0 else sides[winner], OUTCOMES[outcome], turns,
-                             sides[first], actions, integ[0], heat[0], nec[0], integ[1], heat[1], nec[1]])
+                             sides[first], actions, integ[0], heat[0], nec[0], integ[1], heat[1], nec[1],
+                             REFUSAL_NAMES[forfeit] if forfeit else ""])
 
     def close(self) -> None:
         self.f.close()

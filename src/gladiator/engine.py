@@ -12,13 +12,14 @@ import numpy as np
 from gladiator import rng
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, damage, damage_roll, extraction_odds, hit_terms, in_rear, leap_reach, overheated,
+    HIT_TERMS, badly_damaged, damage, damage_roll, extraction_odds, hit_terms, in_rear, overheated,
     strike_preview, vent_shed,
 )
 from gladiator.rules.costs import action_cost, cost_of
-from gladiator.rules.legal import Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach
+from gladiator.rules.legal import REFUSAL_NAMES, Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach
 from gladiator.rules.turns import end_turn, start_turn
 from gladiator.state import CORE_EXTRACTED, DESTROYED, FORFEIT, OUTCOMES, DuelState, SideCells, pick
 from gladiator.view import Observation
@@ -30,7 +31,7 @@ NOISE_LANES = 2
 PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters work the preview out per duel
 
 __all__ = [
-    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "Refusal", "attack_preview", "cost_of",
+    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
     "draws_for", "explain", "extraction_preview", "forfeit", "leap_reach", "legal_mask", "new_duels", "observe",
     "refusal", "refusal_of_kind", "step",
 ]
@@ -117,6 +118,11 @@ def step(
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
     _apply(game, s, actions, u, live, log)
     return s, log
+
+
+def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
+    """Leap reach in tiles (Chebyshev) of roster units `unit` (rules.combat.leap_reach)."""
+    return combat.leap_reach(game.tables, unit)
 
 
 def forfeit(game: Game, state: DuelState, idx: np.ndarray) -> DuelState:

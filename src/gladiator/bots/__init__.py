@@ -2,13 +2,15 @@
 
 A bot is named everywhere (duel, batch, matrix, the window) by one of: a built-in name
 (`random`, `greedy`), the name of a bot installed under the entry-point group `gladiator.bots`,
-or `package.module:ClassName` of a class on the Python path. Imports the engine, never a front end.
+or `package.module:ClassName` of a class on the Python path (or in the current folder). Imports the engine, never a front end.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 from importlib.metadata import entry_points
 
 from gladiator.bots.base import Bot
@@ -32,6 +34,8 @@ def bot_class(name: str) -> type:
         return BUILTIN_BOTS[name]
     if CLASS_PATH.match(name):
         module, cls = name.split(":")
+        if os.getcwd() not in sys.path:
+            sys.path.append(os.getcwd())  # a bot file in the current folder is found, as `python -m` would
         try:
             mod = importlib.import_module(module)
         except Exception as e:  # noqa: BLE001 - any failure to import a user's module is one line

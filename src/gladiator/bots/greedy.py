@@ -104,7 +104,7 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray) -> tuple[np.n
     if not cand.any():
         return tile_out, gain
     li = np.flatnonzero(cand)
-    chosen, is_rear = tactics.tactics(game).leap_spot(engine.leap_reach(t, me[li]), pa[li], pe[li], obs.foe_facing[li])
+    chosen, is_rear = tactics.tactics(game).leap_spot(engine.leap_reach(game, me[li]), pa[li], pe[li], obs.foe_facing[li])
     has = chosen >= 0
     sub = obs.take(li)
     front = tactics.values_at(game, strike[li], pe[li], np.maximum(chosen, 0)[:, None])[:, 0]
