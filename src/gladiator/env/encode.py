@@ -1,4 +1,4 @@
-"""The observation vector a learning agent sees: board planes and scalars, from `engine.observe`.
+"""The observation vector a learning agent sees: board planes and scalars, from `engine.observe` (the honest view).
 
 The enemy's suit is the one it shows (its disguise), never the truth. Imports numpy and the engine.
 """
@@ -33,19 +33,19 @@ def encode(game: Game, state: DuelState, side: int) -> np.ndarray:
     planes[:, 2] = geo.high
     planes[:, 3] = geo.hazard
     if len(geo.caches):
-        planes[ar[:, None], 4, geo.caches[None, :]] = o["caches"]
-    planes[ar, 5, o["my_pos"]] = 1
-    planes[ar, 6, o["foe_pos"]] = 1
+        planes[ar[:, None], 4, geo.caches[None, :]] = o.caches
+    planes[ar, 5, o.my_pos] = 1
+    planes[ar, 6, o.foe_pos] = 1
     units = np.zeros((B, 2 * U), np.float32)
-    units[ar, o["my_unit"]] = 1
-    units[ar, U + o["foe_unit"]] = 1
+    units[ar, o.my_unit] = 1
+    units[ar, U + o.foe_look] = 1
     facing = np.zeros((B, 16), np.float32)
-    facing[ar, o["my_facing"]] = 1
-    facing[ar, 8 + o["foe_facing"]] = 1
-    me = o["my_unit"]
+    facing[ar, o.my_facing] = 1
+    facing[ar, 8 + o.foe_facing] = 1
+    me = o.my_unit
     scalars = np.stack([
-        o["my_integrity"] / SCALE, o["foe_integrity"] / SCALE, o["my_heat"] / SCALE, o["foe_heat"] / SCALE,
-        o["my_nectar"] / SCALE, o["foe_nectar"] / SCALE, o["my_doses"] / 10.0, o["my_guard"], o["foe_guard"],
-        o["ap"] / np.maximum(1, t.actions[me]), o["my_disguise"] >= 0, o["turn"] / game.arena.turn_limit,
+        o.my_integrity / SCALE, o.foe_integrity / SCALE, o.my_heat / SCALE, o.foe_heat / SCALE,
+        o.my_nectar / SCALE, o.foe_nectar / SCALE, o.my_doses / 10.0, o.my_guard, o.foe_guard,
+        o.ap / np.maximum(1, t.actions[me]), o.my_disguise >= 0, o.turn / game.arena.turn_limit,
     ], axis=1).astype(np.float32)
     return np.clip(np.concatenate([planes.reshape(B, -1), units, facing, scalars], axis=1), 0.0, OBS_HIGH)

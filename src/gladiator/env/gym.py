@@ -17,7 +17,7 @@ from gymnasium import spaces
 from gladiator import engine
 from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
-from gladiator.duel import game_for
+from gladiator.duel import decide, game_for
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
 from gladiator.narrate import narrate
 
@@ -83,9 +83,9 @@ class DuelEnv(gymnasium.Env):
         return 0 <= action < self.game.space.n and bool(self.action_masks()[action])
 
     def _bot_turns(self) -> None:
-        idx = np.array([0])
+        bots = (self.opponent, self.opponent)
         while not self.state.done[0] and int(self.state.active[0]) != self.side:
-            a = self.opponent.act(self.game, self.state, idx)
+            a = decide(self.game, self.state, bots)[0]
             self.state, ev = engine.step(self.game, self.state, a, events=self.render_mode == "ansi")
             self._log += ev[0] if ev else []
 
