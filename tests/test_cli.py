@@ -99,8 +99,10 @@ def test_show_prints_one_unit_and_one_arena(cli, catalog):
 
 
 def test_version(cli):
+    from gladiator import __version__
+
     code, out, _ = cli("--version")
-    assert code == 0 and RULES_VERSION in out
+    assert code == 0 and out.strip() == f"gladiator {__version__} (rules version {RULES_VERSION})"
 
 
 def test_python_dash_m_gladiator_is_the_same_command():

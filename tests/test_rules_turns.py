@@ -150,7 +150,7 @@ def test_illegal_actions_raise_with_a_reason(unit, duel, at, setup, action, reas
 def test_illegal_action_reason_names_the_duel_of_a_batch(unit, duel):
     game, _ = duel(unit("alpha"), unit("beta"), OPEN)
     s = new_duels(game, ("alpha", "beta"), [0, 1, 2])
-    with pytest.raises(IllegalAction):
+    with pytest.raises(IllegalAction, match=r"^duel 2: the target is \d+ tiles away"):
         step(game, s, [END, END, ATTACK0])
     with pytest.raises(GladiatorError, match=r"one action per duel: shape \(3,\), got \(2,\)"):
         step(game, s, [END, END])
