@@ -224,6 +224,7 @@ def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.
     return proc
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_to_the_totals_of_an_uninterrupted_run(tmp_path: Path) -> None:
     n, seed = 16384, 21
     size = chunk_size_for(n)
@@ -310,6 +311,7 @@ def test_png_is_drawn_with_matplotlib(capsys, tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_as_n_grows(catalog) -> None:
     import dataclasses
     import tracemalloc
