@@ -59,6 +59,13 @@ def test_gymnasium_illegal_action_loses_by_default() -> None:
     illegal = int(np.flatnonzero(~info["action_mask"])[0])
     obs, reward, done, trunc, info = env.step(illegal)
     assert (reward, done) == (-1.0, True) and info["illegal"]
+    legal = int(np.flatnonzero(info["action_mask"])[0])
+    with pytest.raises(RuntimeError, match="episode has ended"):
+        env.step(legal)  # the lost episode stays over until reset()
+    obs, info = env.reset(seed=2)
+    env.step(int(np.flatnonzero(info["action_mask"])[0]))
+    with pytest.raises(TypeError, match="one whole number"):
+        env.step(1.5)
 
 
 def test_pettingzoo_api() -> None:

@@ -51,7 +51,12 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         pair = np.array([game.unit_index(units[0]), game.unit_index(units[1])], dtype=np.int16)
         uidx = np.broadcast_to(pair, (B, 2)).copy()
     else:
-        uidx = np.asarray(units, dtype=np.int16).reshape(B, 2)
+        arr = np.asarray(units)
+        if arr.shape != (B, 2) or arr.dtype.kind not in "iu":
+            raise GladiatorError(f"units must be a pair of ids or a ({B}, 2) array of roster indices, got shape {arr.shape}")
+        if arr.size and (arr.min() < 0 or arr.max() >= len(game.roster)):
+            raise GladiatorError(f"roster indices must be 0..{len(game.roster) - 1}")
+        uidx = arr.astype(np.int16)
     t, geo = game.tables, game.geo
     spawn = np.array(geo.spawns, dtype=np.int16)
     pos = np.broadcast_to(spawn, (B, 2)).copy()

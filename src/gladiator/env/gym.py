@@ -43,6 +43,7 @@ class DuelEnv(gymnasium.Env):
         self.action_space = spaces.Discrete(self.game.space.n)
         self.observation_space = spaces.Box(0.0, OBS_HIGH, (observation_size(self.game),), np.float32)
         self.state = None
+        self._ended = False
         self._log: list[dict] = []
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
@@ -50,6 +51,7 @@ class DuelEnv(gymnasium.Env):
         super().reset(seed=seed)
         duel_seed = seed if seed is not None else int(self.np_random.integers(0, 2**62))
         self.state = engine.new_duels(self.game, self.units, [duel_seed])
+        self._ended = False
         self._log = []
         self._bot_turns()
         return self._obs(), self._info()
@@ -58,8 +60,14 @@ class DuelEnv(gymnasium.Env):
         """Apply the agent's action, then the bot's until it is the agent's turn or the duel ends."""
         if self.state is None:
             raise RuntimeError("call reset() before step()")
+        if self._ended or bool(self.state.done[0]):
+            raise RuntimeError("the episode has ended: call reset() before step()")
+        if isinstance(action, (bool, np.bool_)) or not isinstance(action, (int, np.integer)):
+            if not (isinstance(action, np.ndarray) and action.shape == () and action.dtype.kind in "iu"):
+                raise TypeError(f"an action is one whole number (an action id), got {action!r}")
         if self.illegal_action == "lose" and not self._legal(int(action)):
             reason = engine.explain(self.game, self.state, 0, int(action)) if 0 <= int(action) < self.game.space.n else "outside the action space"
+            self._ended = True  # the illegal action lost the duel: the episode stays over until reset()
             return self._obs(), -1.0, True, False, self._info() | {"illegal": reason}
         self.state, ev = engine.step(self.game, self.state, [int(action)], events=self.render_mode == "ansi")
         self._log += ev[0] if ev else []

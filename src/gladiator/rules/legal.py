@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
+from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to_extraction, overheated
 from gladiator.rules.costs import action_cost, cost_of
@@ -258,6 +259,7 @@ def _in_reach(game: Game) -> np.ndarray:
 def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
     """Why action `action` is refused in duel `b` (code OK and an empty text when it is legal)."""
     sp, t, geo = game.space, game.tables, game.geo
+    _check_duel_and_action(state, b, action)
     if state.done[b]:
         return Refusal(DUEL_OVER, "the duel is over")
     if not 0 <= int(action) < sp.n:
@@ -329,6 +331,9 @@ def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
 def refusal_of_kind(game: Game, state: DuelState, b: int, kind: str) -> Refusal:
     """Why no action of `kind` ('move', 'leap', 'mimic', 'attack', ...) is legal in duel `b` (OK when one is)."""
     sp = game.space
+    _check_duel_and_action(state, b, 0)
+    if kind not in KINDS:
+        raise GladiatorError(f"unknown kind of action {kind!r}; kinds: {', '.join(KINDS)}")
     ranges = {"move": (sp.move0, sp.leap0), "leap": (sp.leap0, sp.n), "mimic": (sp.mimic0, sp.move0),
               "attack": (ATTACK0, ATTACK0 + W)}
     lo, hi = ranges.get(kind, (None, None)) if kind in ranges else (_fixed(kind), _fixed(kind) + 1)
@@ -358,6 +363,15 @@ def refusal_of_kind(game: Game, state: DuelState, b: int, kind: str) -> Refusal:
 def explain(game: Game, state: DuelState, b: int, action: int) -> str:
     """Why action `action` is refused in duel `b`, in words a player can read ('' when it is legal)."""
     return refusal(game, state, b, action).text
+
+
+def _check_duel_and_action(state: DuelState, b: object, action: object) -> None:
+    """A duel index within the batch and a whole-number action, or GladiatorError."""
+    for name, v in (("duel index", b), ("action", action)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise GladiatorError(f"{name} must be a whole number, got {v!r}")
+    if not 0 <= int(b) < state.batch:  # type: ignore[arg-type]
+        raise GladiatorError(f"duel index {b} is outside the batch (0..{state.batch - 1})")
 
 
 def _fixed(kind: str) -> int:
