@@ -381,3 +381,14 @@ def test_an_illegal_pick_in_a_single_duel_is_an_error_naming_the_bot(capsys, tmp
     monkeypatch.syspath_prepend(str(tmp_path))
     code, out, err = cli(capsys, "duel", "rouge", "viola", "--bot-a", "stubborn:Stubborn")
     assert code == 2 and "'stubborn'" in err and "illegal action" in err and "reaches" in err, err
+
+
+def test_a_bot_that_fails_is_one_line_naming_it(capsys, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "broken.py").write_text(
+        "class Broken:\n    name = 'broken'\n\n    def act(self, game, obs, legal):\n        return 1 / 0\n\n"
+        "class Shapeless:\n    name = 'shapeless'\n\n    def act(self, game, obs, legal):\n        return [0, 0, 0, 0, 0, 0]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name, words in (("broken:Broken", "ZeroDivisionError"), ("broken:Shapeless", "whole action ids")):
+        for args in (["duel", "rouge", "viola"], ["batch", "rouge", "viola", "-n", "20", "--workers", "1"]):
+            code, out, err = cli(capsys, *args, "--bot-a", name)
+            assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (name, args, err)

@@ -13,7 +13,7 @@ import numpy as np
 from gladiator import engine
 from gladiator.bots import Bot
 from gladiator.catalog.loader import Catalog
-from gladiator.errors import IllegalAction
+from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import END, Game, make_game
 from gladiator.state import OUTCOMES, DuelState
 
@@ -107,7 +107,13 @@ def decide(game: Game, state: DuelState, bots: Sequence[Bot], forfeit: bool = Fa
         bot = bots[side]
         legal = engine.Legal(game, sub)
         view = sub if getattr(bot, "needs_truth", False) else engine.observe(game, sub, side)
-        picks = _picks(bot, bot.act(game, view, legal), i.size)
+        try:
+            answer = bot.act(game, view, legal)
+        except GladiatorError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a bot's own failure is one line naming the bot, not a traceback
+            raise GladiatorError(f"bot {getattr(bot, 'name', '?')!r} failed while choosing: {type(e).__name__}: {e}") from e
+        picks = _picks(bot, answer, i.size)
         ok = legal.allows(picks)
         if not ok.all():
             j = int(np.flatnonzero(~ok)[0])
