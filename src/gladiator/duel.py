@@ -97,37 +97,41 @@ def decide(game: Game, state: DuelState, bots: Sequence[Bot], forfeit: bool = Fa
     caller to end it as a forfeit.
     """
     acts = np.full(state.batch, END, dtype=np.int64)
-    bad: list[np.ndarray] = []
-    bad_picks: list[np.ndarray] = []
+    live = ~state.done
+    seen: engine.Observation | None = None  # every duel seen by its side to act, built once
     for side in (0, 1):
-        i = np.flatnonzero((state.active == side) & ~state.done)
+        i = np.flatnonzero((state.active == side) & live)
         if i.size == 0:
             continue
-        sub = state if i.size == state.batch else state.take(i)
+        whole = i.size == state.batch
         bot = bots[side]
-        legal = engine.Legal(game, sub)
-        view = sub if getattr(bot, "needs_truth", False) else engine.observe(game, sub, side)
+        legal = engine.Legal(game, state, None if whole else i)
+        if getattr(bot, "needs_truth", False):
+            view = state if whole else state.take(i)
+        else:
+            if seen is None:
+                seen = engine.observe(game, state, state.active)
+            view = seen if whole else seen.take(i)
         try:
             answer = bot.act(game, view, legal)
         except GladiatorError:
             raise
         except Exception as e:  # noqa: BLE001 - a bot's own failure is one line naming the bot, not a traceback
             raise GladiatorError(f"bot {getattr(bot, 'name', '?')!r} failed while choosing: {type(e).__name__}: {e}") from e
-        picks = _picks(bot, answer, i.size)
-        ok = legal.allows(picks)
-        if not ok.all():
-            j = int(np.flatnonzero(~ok)[0])
-            if not forfeit:
-                why = legal.refusal(j, int(picks[j])).text
-                raise IllegalAction(f"bot {getattr(bot, 'name', '?')!r} (side {'AB'[side]}) picked an illegal action "
-                                    f"{int(picks[j])}: {why}")
-            bad.append(i[~ok])
-            bad_picks.append(picks[~ok])
-            picks = np.where(ok, picks, END)
-        acts[i] = picks
-    if not bad:
+        acts[i] = _picks(bot, answer, i.size)
+    ok = engine.Legal(game, state).allows(acts) | ~live  # every pick checked, by the rules that make the mask
+    if ok.all():
         return acts, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
-    return acts, np.concatenate(bad), np.concatenate(bad_picks)
+    bad = np.flatnonzero(~ok)
+    if not forfeit:
+        b = int(bad[0])
+        side = int(state.active[b])
+        why = engine.refusal(game, state, b, int(acts[b])).text
+        raise IllegalAction(f"bot {getattr(bots[side], 'name', '?')!r} (side {'AB'[side]}) picked an illegal action "
+                            f"{int(acts[b])}: {why}")
+    picks = acts[bad].copy()
+    acts[bad] = END
+    return acts, bad, picks
 
 
 def _picks(bot: Bot, picks: object, n: int) -> np.ndarray:

@@ -20,8 +20,8 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import REFUSAL_NAMES, Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach
-from gladiator.rules.turns import end_turn, start_turn
-from gladiator.state import CORE_EXTRACTED, DESTROYED, FORFEIT, OUTCOMES, DuelState, SideCells, pick
+from gladiator.rules.turns import Count, end_turn, start_turn
+from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, SideCells, pick
 from gladiator.view import Observation
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
@@ -32,7 +32,7 @@ PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters w
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
-    "draws_for", "explain", "extraction_preview", "forfeit", "leap_reach", "legal_mask", "new_duels", "observe",
+    "draws_for", "explain", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "refusal", "refusal_of_kind", "step",
 ]
 
@@ -88,12 +88,15 @@ def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
 
 def step(
     game: Game, state: DuelState, actions: np.ndarray | list[int], draws: np.ndarray | None = None,
-    events: bool = False, check: bool = True,
+    events: bool = False, check: bool = True, tally: np.ndarray | None = None, tally_rows: np.ndarray | None = None,
 ) -> tuple[DuelState, list[list[dict]] | None]:
     """Apply one action per duel (ignored for finished duels); returns the new state and, if asked, events.
 
     `draws` forces the rolls (tests); `check=False` skips the legality check for a driver that
-    has already checked every pick with `Legal.allows` (the batch runner).
+    has already checked every pick with `Legal.allows` (the batch runner). `tally`, a
+    (N, 2, tally_width(game)) int array, gets this step's events counted into it per duel and side
+    (see `tally_columns`): the batch runner's statistics, without the cost of event dicts. Duel b
+    counts in row `tally_rows[b]` (row b by default).
     """
     actions = np.asarray(actions)
     if actions.ndim != 1 or actions.shape[0] != state.batch:
@@ -121,8 +124,36 @@ def step(
     s = state.copy()
     s.counter += live
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
-    _apply(game, s, actions, u, live, log)
+    count = None
+    if tally is not None:
+        K = tally.shape[2]
+        rows = (np.arange(state.batch) if tally_rows is None else np.asarray(tally_rows)) * (2 * K)
+        flat = tally.reshape(-1)  # a view: counts go straight into the caller's array
+
+        def count(idx: np.ndarray, side: np.ndarray, col: np.ndarray | int) -> None:
+            flat[rows[idx] + side * K + col] += 1  # the duels of one call are distinct: no index repeats
+
+    _apply(game, s, actions, u, live, log, count)
     return s, log
+
+
+def tally_width(game: Game) -> int:
+    """Columns of a tally: the event kinds, one per (weapon set, slot), one per roster unit mimicked."""
+    U = len(game.roster)
+    return len(EVENT_KINDS) + U * W + U
+
+
+def tally_columns(game: Game) -> list[str]:
+    """The name of each tally column: an event kind, `weapon:<weapon id>`, or `mimic_as:<unit id>`."""
+    names = list(EVENT_KINDS)
+    for u in game.roster:
+        names += [f"weapon:{u.weapons[w].id}" if w < len(u.weapons) else f"weapon:{u.id}#{w}" for w in range(W)]
+    return names + [f"mimic_as:{u.id}" for u in game.roster]
+
+
+def new_tally(game: Game, batch: int) -> np.ndarray:
+    """An empty (batch, 2, tally_width) tally."""
+    return np.zeros((batch, 2, tally_width(game)), dtype=np.int32)
 
 
 def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
@@ -142,19 +173,29 @@ def forfeit(game: Game, state: DuelState, idx: np.ndarray) -> DuelState:
 
 
 class Legal:
-    """The legal actions of the side to act in each duel of a batch: the (B, A) mask, built on first use, and the check of picks.
+    """The legal actions of the side to act in duels `idx` of a batch (all by default): the (N, A) mask, built on
+    first use, and the check of picks.
 
     A bot reads `mask` (or indexes the object like the mask); the driver checks every pick with
     `allows`, which gives the mask's answer without building it when no one asked for it.
     """
 
-    def __init__(self, game: Game, state: DuelState) -> None:
-        self.game, self.state = game, state
+    def __init__(self, game: Game, state: DuelState, idx: np.ndarray | None = None) -> None:
+        self.game, self.idx = game, idx
+        self._whole = state
+        self._state: DuelState | None = state if idx is None else None
         self._mask: np.ndarray | None = None
 
     @property
+    def state(self) -> DuelState:
+        """The duels these legal actions are of."""
+        if self._state is None:
+            self._state = self._whole.take(self.idx)  # type: ignore[arg-type]
+        return self._state
+
+    @property
     def mask(self) -> np.ndarray:
-        """(B, A) bool: the legal actions."""
+        """(N, A) bool: the legal actions."""
         if self._mask is None:
             self._mask = legal_mask(self.game, self.state)
             self._mask.setflags(write=False)
@@ -162,8 +203,8 @@ class Legal:
 
     @property
     def shape(self) -> tuple[int, int]:
-        """(B, A)."""
-        return (self.state.batch, self.game.space.n)
+        """(N, A)."""
+        return (self._whole.batch if self.idx is None else len(self.idx), self.game.space.n)
 
     def __getitem__(self, key: object) -> np.ndarray:
         return self.mask[key]  # type: ignore[index]
@@ -216,8 +257,33 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
-        noise=rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM),
+        noise=_Noise(state.seed, state.counter),
     )
+
+
+class _Noise:
+    """A side's random numbers for this decision, drawn only when a bot reads `Observation.noise`."""
+
+    def __init__(self, seed: np.ndarray, counter: np.ndarray) -> None:
+        self._key = (seed, counter)
+        self._values: np.ndarray | None = None
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        if self._values is None:
+            self._values = rng.uniforms(*self._key, NOISE_LANES, stream=NOISE_STREAM)
+        return self._values if dtype is None else self._values.astype(dtype)
+
+    def __getitem__(self, key: object) -> np.ndarray:
+        return np.asarray(self)[key]  # type: ignore[index]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(B, NOISE_LANES)."""
+        return (self._key[0].shape[0], NOISE_LANES)
+
+    def take(self, idx: np.ndarray, axis: int = 0) -> "_Noise":
+        """The random numbers of duels `idx`."""
+        return _Noise(self._key[0].take(idx), self._key[1].take(idx))
 
 
 def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.ndarray:
@@ -282,7 +348,8 @@ def _looks(s: DuelState, b: int) -> list[int]:
     return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
 
 
-def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: np.ndarray, log: list[list[dict]] | None) -> None:
+def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: np.ndarray, log: list[list[dict]] | None,
+           count: Count | None = None) -> None:
     sp, t, geo = game.space, game.tables, game.geo
     B = s.batch
     ar = np.arange(B)
@@ -306,11 +373,13 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
             mine.set("heat", mine.get("heat") + K.LEAP_HEAT)
         else:
             mine.set("facing", pick(geo.dir_to, old, tile))
+        if count is not None:
+            count(idx, side, EV["leap" if leap else "move"])
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "leap" if leap else "move", "side": int(side[i]), "from": int(old[i]), "to": int(tile[i]),
                                "facing": int(s.facing[b, side[i]])})
-        _take_cache(game, s, idx, side, tile, log)
+        _take_cache(game, s, idx, side, tile, log, count)
 
     # attacks
     idx = sel((actions >= ATTACK0) & (actions < ATTACK0 + W))
@@ -336,6 +405,11 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         theirs.set("heat", theirs.get("heat") + melt)
         mine.set("nectar", mine.get("nectar") - t.w_nectar[wu, slot])
         mine.set("facing", pick(geo.dir_to, pa, pe))
+        if count is not None:
+            count(idx, side, EV["attack"])
+            count(idx[rear], side[rear], EV["rear_attack"])
+            count(idx[hit], side[hit], EV["hit"])
+            count(idx, side, len(EVENT_KINDS) + wu * W + slot)
         if log is not None:
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)
@@ -361,6 +435,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     # guard, vent, inject
     idx = sel(actions == GUARD)
     s.guard[idx, a[idx]] = True
+    if count is not None:
+        for kind, code in (("guard", GUARD), ("vent", VENT), ("inject", INJECT)):
+            i = sel(actions == code)
+            count(i, a[i], EV[kind])
     if log is not None:
         for b in idx:
             log[b].append({"event": "guard", "side": int(a[b])})
@@ -391,6 +469,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         was = s.unit[idx, side].copy()
         s.disguise[idx, side] = (actions[idx] - sp.mimic0).astype(np.int16)
         s.disguise_turns[idx, side] = K.MIMIC_TURNS
+        if count is not None:
+            count(idx, side, EV["mimic"])
+            count(idx, side, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "mimic", "side": int(side[i]), "as": game.roster[int(s.disguise[b, side[i]])].id,
@@ -407,6 +488,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         s.done[idx[won]] = True
         s.winner[idx[won]] = side[won]
         s.outcome[idx[won]] = CORE_EXTRACTED
+        if count is not None:
+            count(idx, side, EV["extract_attempt"])
+            count(idx[won], side[won], EV["extract_success"])
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(u[b, 2]), "success": bool(won[i])})
@@ -425,7 +509,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     if log is not None:
         for b in over:
             log[b].append({"event": "end_turn", "side": int(a[b])})
-    end_turn(game, s, over, log)
+    end_turn(game, s, over, log, count)
     if log is not None:
         for b in np.flatnonzero(live & s.done):
             log[b].append({"event": "result", "winner": int(s.winner[b]), "outcome": OUTCOMES[int(s.outcome[b])], "turns": int(s.turn[b])})
@@ -435,7 +519,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                 ev.setdefault("looks", looks)
 
 
-def _take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, tile: np.ndarray, log: list[list[dict]] | None) -> None:
+def _take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, tile: np.ndarray, log: list[list[dict]] | None,
+                count: Count | None = None) -> None:
     c = game.geo.cache_of[tile]
     has = c >= 0
     if not has.any():
@@ -447,6 +532,8 @@ def _take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, til
     before = s.nectar[b, sd].copy()
     s.nectar[b, sd] = game.tables.nectar[s.unit[b, sd]]
     s.caches[b, c[j]] = False
+    if count is not None:
+        count(b, sd, EV["cache_taken"])
     if log is not None:
         for k, bb in enumerate(b):
             log[bb].append({"event": "cache", "side": int(sd[k]), "gained": int(s.nectar[bb, sd[k]] - before[k]), "nectar": int(s.nectar[bb, sd[k]])})

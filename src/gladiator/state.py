@@ -14,6 +14,13 @@ OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", 
                   "draw": "draw (turn limit)", "forfeit": "forfeit (illegal action)"}
 
 
+# What the engine counts per duel and side when asked (`engine.step(..., tally=...)`): these kinds, then one
+# column per (weapon set, slot) fired, then one per roster unit mimicked (see `tally_columns`).
+EVENT_KINDS = ("move", "leap", "attack", "rear_attack", "hit", "extract_attempt", "extract_success", "guard", "vent",
+               "inject", "mimic", "cache_taken", "hazard_turn", "overheated_turn")
+EV = {k: i for i, k in enumerate(EVENT_KINDS)}
+
+
 def pick(values: np.ndarray, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
     """values[rows, cols] of a 2-D array, gathered through the flat array (several times faster than fancy indexing)."""
     flat = values.reshape(-1)

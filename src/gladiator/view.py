@@ -45,7 +45,7 @@ class Observation:
     turn: np.ndarray
     caches: np.ndarray  # (B, C) Nectar caches still full
     done: np.ndarray
-    noise: np.ndarray  # (B, NOISE_LANES) uniforms in [0, 1) for this decision: the duel's seed and action counter, bots' own stream
+    noise: np.ndarray  # (B, NOISE_LANES) uniforms in [0, 1) for this decision (drawn when read): seed and counter, bots' own stream
 
     @property
     def batch(self) -> int:
@@ -64,4 +64,4 @@ class Observation:
 
     def same_as(self, other: "Observation") -> bool:
         """Whether two views hold the same values, field by field."""
-        return all(np.array_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+        return all(np.array_equal(np.asarray(getattr(self, f.name)), np.asarray(getattr(other, f.name))) for f in fields(self))

@@ -152,16 +152,22 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     # in a swapped duel, side A is played by the second named unit and its bot
     out = np.zeros(idx.shape[0], dtype=ROW_DTYPE)
     out["duel"], out["seed"], out["swapped"] = idx, seeds, swapped
+    tally = engine.new_tally(game, idx.shape[0])
     if spec.bots[0] == spec.bots[1]:
-        out = _rows_of(*play_duels(game, pairs, seeds, bots, batch_size), out)
+        final, reasons, tally = play_duels(game, pairs, seeds, bots, batch_size)
+        out = _rows_of(final, reasons, out)
     else:
         for sw in (False, True):
             sel = np.flatnonzero(swapped == sw)
             if sel.size == 0:
                 continue
             side_bots = (bots[1], bots[0]) if sw else bots
-            out[sel] = _rows_of(*play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size), out[sel])
-    return ChunkResult(c, totals_of_rows(out), out)
+            final, reasons, tally[sel] = play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size)
+            out[sel] = _rows_of(final, reasons, out[sel])
+    totals = totals_of_rows(out)
+    named = np.where(swapped[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
+    totals.count_events(engine.tally_columns(game), named)
+    return ChunkResult(c, totals, out)
 
 
 def totals_of_rows(rows: np.ndarray) -> Totals:
@@ -172,13 +178,14 @@ def totals_of_rows(rows: np.ndarray) -> Totals:
 
 
 def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],
-               batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[DuelState, np.ndarray]:
+               batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[DuelState, np.ndarray, np.ndarray]:
     """Play duels (roster-index pairs, seeds) to the end, `batch_size` at a time with refills; final states in order.
 
     Only the fields a result needs (winner, outcome, first, turn, counter, integrity, heat,
     Nectar, seed, unit, done) are filled in the returned state; the rest are zeros. A bot's
     illegal pick ends its duel as a forfeit; the second array holds, per duel, the refusal code
-    of that pick (0 for the duels that ended otherwise).
+    of that pick (0 for the duels that ended otherwise). The third is each duel's tally of events
+    by side (`engine.tally_columns`).
     """
     M = int(seeds.shape[0])
     if batch_size < 1:
@@ -190,6 +197,7 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     where = np.zeros(0, dtype=np.int64)
     refill_at = max(1, batch_size // 2)
     reasons = np.zeros(M, dtype=np.int8)
+    tally = engine.new_tally(game, M)
     prepare_bots(game, bots)
     while True:
         live = 0 if work is None else work.batch
@@ -210,12 +218,12 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
         if bad.size:
             reasons[where[bad]] = [engine.refusal(game, work, int(b), int(p)).code for b, p in zip(bad, picks)]
             work = engine.forfeit(game, work, bad)
-        work, _ = engine.step(game, work, acts, check=False)
+        work, _ = engine.step(game, work, acts, check=False, tally=tally, tally_rows=where)
         if int(work.counter.max()) > limit:
             raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
         work, where = _harvest(final, work, where)
     assert final is not None
-    return final, reasons
+    return final, reasons, tally
 
 
 def local_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:

@@ -44,6 +44,9 @@ class Totals:
     first_wins: int = 0  # decisive duels won by the side that moved first
     turns: list[int] = field(default_factory=list)  # histogram: turns[t] duels lasted t turns
     actions: int = 0
+    columns: list[str] = field(default_factory=list)  # the event tally's columns (engine.tally_columns)
+    events: list[list[int]] = field(default_factory=lambda: [[], []])  # per named unit: total of each column
+    duels_with: list[list[int]] = field(default_factory=lambda: [[], []])  # per named unit: duels with each column > 0
 
     @classmethod
     def from_duels(cls, winner_named: np.ndarray, winner_side: np.ndarray, outcome: np.ndarray, turns: np.ndarray,
@@ -61,8 +64,41 @@ class Totals:
         t.actions = int(actions.astype(np.int64).sum())
         return t
 
+    def count_events(self, columns: list[str], tally: np.ndarray) -> "Totals":
+        """Count the per-duel tallies (duels, 2 named units, columns) of these duels; returns self."""
+        self.columns = list(columns)
+        self.events = tally.sum(axis=0, dtype=np.int64).tolist()
+        self.duels_with = (tally > 0).sum(axis=0).tolist()
+        return self
+
+    def event_counts(self, side: int) -> dict[str, dict[str, int]]:
+        """Named unit `side`'s `events` and `duels_with` (kind -> count), `weapon_use` (weapon id -> count) and
+        `mimic_as` (unit id -> count), with zero counts of weapons and disguises left out."""
+        out: dict[str, dict[str, int]] = {"events": {}, "duels_with": {}, "weapon_use": {}, "mimic_as": {}}
+        if not self.columns:
+            return out
+        for name, total, duels in zip(self.columns, self.events[side], self.duels_with[side]):
+            if ":" not in name:
+                out["events"][name] = int(total)
+                out["duels_with"][name] = int(duels)
+            elif total:
+                kind, key = name.split(":", 1)
+                group = out["weapon_use" if kind == "weapon" else "mimic_as"]
+                group[key] = group.get(key, 0) + int(total)
+        return out
+
     def add(self, other: "Totals") -> "Totals":
         """Add another set of counts into this one (in place); returns self."""
+        if other.columns:
+            if not self.columns:
+                self.columns = list(other.columns)
+                self.events = [[0] * len(other.columns) for _ in range(2)]
+                self.duels_with = [[0] * len(other.columns) for _ in range(2)]
+            if other.columns != self.columns:
+                raise ValueError("totals of different games cannot be added")
+            for k in range(2):
+                self.events[k] = [a + b for a, b in zip(self.events[k], other.events[k])]
+                self.duels_with[k] = [a + b for a, b in zip(self.duels_with[k], other.duels_with[k])]
         self.n += other.n
         self.wins = [a + b for a, b in zip(self.wins, other.wins)]
         self.draws += other.draws
@@ -132,14 +168,17 @@ class Totals:
     def to_json(self) -> dict[str, Any]:
         """The raw counts as JSON-ready data (what the results file stores per chunk)."""
         return {"n": self.n, "wins": self.wins, "draws": self.draws, "outcomes": self.outcomes,
-                "side_wins": self.side_wins, "first_wins": self.first_wins, "turns": self.turns, "actions": self.actions}
+                "side_wins": self.side_wins, "first_wins": self.first_wins, "turns": self.turns, "actions": self.actions,
+                "columns": self.columns, "events": self.events, "duels_with": self.duels_with}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Totals":
         """Counts read back from `to_json`."""
         return cls(n=int(d["n"]), wins=list(d["wins"]), draws=int(d["draws"]), outcomes=dict(d["outcomes"]),
                    side_wins=list(d["side_wins"]), first_wins=int(d["first_wins"]), turns=list(d["turns"]),
-                   actions=int(d["actions"]))
+                   actions=int(d["actions"]), columns=list(d.get("columns", [])),
+                   events=[list(v) for v in d.get("events", [[], []])],
+                   duels_with=[list(v) for v in d.get("duels_with", [[], []])])
 
     def key(self) -> tuple:
         """Everything counted, as a comparable value (equal totals have equal keys)."""
@@ -147,7 +186,8 @@ class Totals:
         while turns and turns[-1] == 0:
             turns.pop()
         return (self.n, tuple(self.wins), self.draws, tuple(sorted(self.outcomes.items())), tuple(self.side_wins),
-                self.first_wins, tuple(turns), self.actions)
+                self.first_wins, tuple(turns), self.actions, tuple(self.columns),
+                tuple(tuple(v) for v in self.events), tuple(tuple(v) for v in self.duels_with))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Totals) and self.key() == other.key()

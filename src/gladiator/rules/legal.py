@@ -8,6 +8,7 @@ catalog geometry, the game tables, the state and the other rules modules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -45,30 +46,44 @@ class Refusal:
 
 
 class _Turn:
-    """The facts of the side to act that every condition reads, gathered once per state (or sub-batch)."""
+    """The facts of the side to act that the conditions read, gathered once per state (the costlier ones when first read)."""
 
     def __init__(self, game: Game, state: DuelState) -> None:
         t = game.tables
+        self.game, self.state = game, state
         B = state.batch
         ar = np.arange(B)
         a = state.active.astype(np.intp)
-        mine, theirs = SideCells(state, ar, a), SideCells(state, ar, 1 - a)
+        mine, self._theirs = SideCells(state, ar, a), SideCells(state, ar, 1 - a)
         self.live = ~state.done
         self.ap = state.ap
         self.au = mine.get("unit")
         disguise = mine.get("disguise")
         self.disguised = disguise >= 0
         self.wu = np.where(self.disguised, disguise, self.au)
-        self.pa, self.pe = mine.get("pos"), theirs.get("pos")
+        self.pa, self.pe = mine.get("pos"), self._theirs.get("pos")
         self.guard, self.heat = mine.get("guard"), mine.get("heat")
         self.doses, self.nectar = mine.get("doses"), mine.get("nectar")
-        tu = theirs.get("unit")
-        rear = in_rear(game, self.pa, self.pe, theirs.get("facing"))
-        self.open = open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity[tu]),
-                                       overheated(theirs.get("heat"), t.heat_capacity[tu]), rear)
         self.speed = t.speed[self.au]
-        self.reach = leap_reach(t, self.au)
-        self.dist = pick(game.geo.cheb, self.pa, self.pe)
+
+    @cached_property
+    def open(self) -> np.ndarray:
+        """Whether the enemy is open to core extraction."""
+        t, theirs = self.game.tables, self._theirs
+        tu = theirs.get("unit")
+        rear = in_rear(self.game, self.pa, self.pe, theirs.get("facing"))
+        return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity[tu]),
+                                  overheated(theirs.get("heat"), t.heat_capacity[tu]), rear)
+
+    @cached_property
+    def reach(self) -> np.ndarray:
+        """Leap reach of the unit to act."""
+        return leap_reach(self.game.tables, self.au)
+
+    @cached_property
+    def dist(self) -> np.ndarray:
+        """Chebyshev distance between the two units."""
+        return pick(self.game.geo.cheb, self.pa, self.pe)
 
     def afford(self, kind: str) -> np.ndarray:
         """Live duels with the points for an action of `kind`."""
@@ -110,7 +125,9 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
     ok &= np.where(a == GUARD, ~f.guard, True)
     ok &= np.where(a == VENT, f.heat > 0, True)
     ok &= np.where(a == INJECT, _can_inject(t, f), True)
-    ok &= np.where(a == EXTRACT, _can_extract(t, f), True)
+    i = np.flatnonzero(ok & (a == EXTRACT))
+    if i.size:
+        ok[i] = _can_extract(t, f)[i]
     i = np.flatnonzero(ok & (a >= ATTACK0) & (a < ATTACK0 + W))
     if i.size:
         ok[i] = slots_in_reach(game, f.wu[i], f.pa[i], f.pe[i], f.nectar[i], ~f.live[i])[np.arange(i.size), a[i] - ATTACK0]

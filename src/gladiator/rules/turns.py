@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import overheat_excess
-from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
+from gladiator.state import DESTROYED, DRAW, EV, SHUTDOWN, DuelState, SideCells
+
+Count = Callable[[np.ndarray, np.ndarray, "np.ndarray | int"], None]  # count(duels, sides, columns): one event each
 
 
-def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None) -> None:
+def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None,
+             count: Count | None = None) -> None:
     """End the active side's turn in duels `idx`: hazard heat, the turn limit, then the next turn."""
     if idx.size == 0:
         return
     a = s.active[idx].astype(np.intp)
     on_hazard = game.geo.hazard[s.pos[idx, a]]
+    if count is not None and game.arena.hazard_heat:
+        count(idx[on_hazard], a[on_hazard], EV["hazard_turn"])
     s.heat[idx, a] += hazard_heat(game, s.pos[idx, a])
     if log is not None:
         for i, b in enumerate(idx):
@@ -29,10 +36,11 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     go = idx[~limit]
     s.active[go] = 1 - s.active[go]
     s.turn[go] += 1
-    start_turn(game, s, go, log)
+    start_turn(game, s, go, log, count)
 
 
-def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None) -> None:
+def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None,
+               count: Count | None = None) -> None:
     """Begin the active side's turn: guard and exposure end, disguise ticks, cooling, overheat, upkeep."""
     if idx.size == 0:
         return
@@ -55,6 +63,9 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     integrity = np.maximum(0, cell.get("integrity") - hurt)
     cell.set("integrity", integrity)
     s.ap[idx] = np.maximum(1, t.actions[u] - np.where(excess > 0, K.OVERHEAT_AP_COST, 0))
+    if count is not None:
+        hot = excess > 0
+        count(idx[hot], a[hot], EV["overheated_turn"])
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
     melted = integrity <= 0

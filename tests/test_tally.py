@@ -1,0 +1,83 @@
+"""The engine's event tally (what the batch runner counts) agrees with its events, duel by duel and side by side."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from gladiator import engine
+from gladiator.batch import make_spec, run
+from gladiator.bots import make_bot
+from gladiator.duel import decide, game_for
+from gladiator.state import EVENT_KINDS
+
+SIMPLE = {"move": "move", "leap": "leap", "guard": "guard", "vent": "vent", "inject": "inject", "mimic": "mimic",
+          "cache": "cache_taken", "hazard": "hazard_turn"}
+
+
+def _from_events(ev: dict) -> list[str]:
+    """The tally columns one event counts in."""
+    kind = ev["event"]
+    if kind in SIMPLE:
+        return [SIMPLE[kind]] + ([f"mimic_as:{ev['as']}"] if kind == "mimic" else [])
+    if kind == "attack":
+        return ["attack", f"weapon:{ev['weapon']}"] + ["rear_attack"] * ev["rear"] + ["hit"] * ev["hit"]
+    if kind == "extract":
+        return ["extract_attempt"] + ["extract_success"] * ev["success"]
+    if kind == "turn" and ev["overheat_damage"] > 0:
+        return ["overheated_turn"]
+    return []
+
+
+@pytest.mark.parametrize("arena, units, bots", [
+    ("concert_hall", ("jaron", "rouge"), ("greedy", "random")),
+    ("nectar_depot", ("viola", "jaron"), ("random", "greedy")),
+    ("rooftops", ("rouge", "viola"), ("random", "random")),
+])
+def test_the_tally_counts_what_the_events_say(catalog, arena, units, bots):
+    game = game_for(catalog, arena)
+    players = tuple(make_bot(b) for b in bots)
+    s = engine.new_duels(game, units, np.arange(40) + 7)
+    tally = engine.new_tally(game, s.batch)
+    counted = [[Counter(), Counter()] for _ in range(s.batch)]
+    columns = engine.tally_columns(game)
+    for _ in range(3000):
+        if s.done.all():
+            break
+        live = np.flatnonzero(~s.done)
+        acts = np.zeros(s.batch, dtype=np.int64)
+        acts[live] = decide(game, s.take(live), players)[0]
+        s, log = engine.step(game, s, acts, events=True, tally=tally)
+        for b, evs in enumerate(log):
+            for ev in evs:
+                for name in _from_events(ev):
+                    counted[b][ev["side"]][name] += 1
+    assert s.done.all()
+    seen = Counter()
+    for b in range(s.batch):
+        for side in (0, 1):
+            got = Counter()
+            for name, n in zip(columns, tally[b, side]):
+                if n:
+                    got[name.split("#")[0]] += int(n)
+            assert got == counted[b][side], (b, side)
+            seen.update(got)
+    assert seen["attack"] > 0 and seen["move"] > 0  # the comparison compared something
+
+
+def test_batch_totals_give_each_named_unit_its_own_events(catalog):
+    spec = make_spec(catalog, ("rouge", "jaron"), "concert_hall", 600, 4, ("greedy", "greedy"))
+    t = run(spec, workers=1)
+    rouge, jaron = t.event_counts(0), t.event_counts(1)
+    assert set(rouge["events"]) == set(EVENT_KINDS) == set(jaron["duels_with"])
+    assert set(rouge["weapon_use"]) <= {"arc_blade", "card_blades", "jester_claw"}
+    assert rouge["mimic_as"] == {} and sum(jaron["mimic_as"].values()) == jaron["events"]["mimic"] > 0
+    assert rouge["events"]["extract_success"] == t.outcomes["core_extracted"]  # only Rouge can extract
+    for side in (rouge, jaron):
+        assert sum(side["weapon_use"].values()) == side["events"]["attack"]
+        for kind in EVENT_KINDS:
+            assert side["duels_with"][kind] <= min(600, side["events"][kind])
+    again = run(spec, workers=2, batch_size=97)
+    assert again == t  # the tally, like every count, is the same however the run is spread
