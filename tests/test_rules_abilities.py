@@ -184,3 +184,31 @@ def test_mimic_expires_after_its_turns(unit, weapon, duel):
             assert turn["disguise_ended"] == (int(s.turn[0]) == 7)
     assert seen == [(3, gamma), (5, gamma), (7, -1), (9, -1)]  # three own turns: 1, 3 and 5
     assert not attack_preview(game, s)["usable"][0, 0]  # back to the claw
+
+
+def test_a_suit_with_mimic_may_start_the_duel_disguised(unit, weapon, duel):
+    from gladiator.engine import new_duels
+    from gladiator.errors import GladiatorError
+
+    game, _ = _mimic_game(unit, weapon, duel, agility=1)  # agility as Beta's: the coin decides who moves first
+    alpha, beta, gamma = (game.unit_index(u) for u in ("alpha", "beta", "gamma"))
+    firsts = set()
+    for seed in range(8):  # whichever side moves first, the disguise lasts three of its owner's turns
+        s = new_duels(game, ("alpha", "beta"), [seed], disguise=("gamma", None))
+        firsts.add(int(s.first[0]))
+        assert int(observe(game, s, 1).foe_look[0]) == gamma and int(observe(game, s, 0).my_unit[0]) == alpha
+        worn = 0
+        while not s.done[0] and int(s.turn[0]) < 12:
+            if int(s.active[0]) == 0:
+                worn += int(s.disguise[0, 0] == gamma)
+            s, _ = step(game, s, [END])
+        assert worn == 3
+    assert firsts == {0, 1}
+    many = new_duels(game, np.array([[alpha, beta]] * 2), [1, 2], disguise=np.array([[gamma, -1], [-1, -1]]))
+    assert many.disguise[:, 0].tolist() == [gamma, -1]
+    with pytest.raises(GladiatorError, match="Beta cannot start disguised"):
+        new_duels(game, ("alpha", "beta"), [1], disguise=(None, "gamma"))
+    with pytest.raises(GladiatorError, match="as itself"):
+        new_duels(game, ("alpha", "beta"), [1], disguise=("alpha", None))
+    with pytest.raises(GladiatorError, match="unknown unit"):
+        new_duels(game, ("alpha", "beta"), [1], disguise=("zed", None))

@@ -37,8 +37,14 @@ __all__ = [
 ]
 
 
-def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray | list[int] | int) -> DuelState:
-    """Start a batch of duels: `units` is a pair of ids (every duel) or a (B, 2) array of roster indices."""
+def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray | list[int] | int,
+              disguise: tuple[str | None, str | None] | np.ndarray | None = None) -> DuelState:
+    """Start a batch of duels: `units` is a pair of ids (every duel) or a (B, 2) array of roster indices.
+
+    `disguise` lets a side with `mimic` start the duel already disguised: a pair of unit ids (None
+    for no disguise) or a (B, 2) array of roster indices (-1 for none). A disguise worn from the
+    start lasts MIMIC_TURNS of its owner's turns, its first turn included, like one put on then.
+    """
     try:
         seeds = np.atleast_1d(np.asarray(seeds, dtype=np.int64))
     except (OverflowError, TypeError, ValueError):
@@ -75,8 +81,35 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64),
     )
+    if disguise is not None:
+        _start_disguised(game, s, disguise)
     start_turn(game, s, np.arange(B))
     return s
+
+
+def _start_disguised(game: Game, s: DuelState, disguise: tuple[str | None, str | None] | np.ndarray) -> None:
+    """Put the disguises a batch starts with on (checked: only a suit with mimic, never as itself)."""
+    B = s.batch
+    if isinstance(disguise, tuple):
+        if len(disguise) != 2:
+            raise GladiatorError("disguise is a pair: the look of each side, or None")
+        looks = np.array([-1 if d is None else game.unit_index(d) for d in disguise], dtype=np.int16)
+        looks = np.broadcast_to(looks, (B, 2)).copy()
+    else:
+        looks = np.asarray(disguise)
+        if looks.shape != (B, 2) or looks.dtype.kind not in "iu":
+            raise GladiatorError(f"disguise must be a pair of ids or a ({B}, 2) array of roster indices, got shape {looks.shape}")
+        if looks.size and (looks.min() < -1 or looks.max() >= len(game.roster)):
+            raise GladiatorError(f"disguise roster indices must be -1..{len(game.roster) - 1}")
+        looks = looks.astype(np.int16)
+    on = looks >= 0
+    if (on & ~game.tables.can_mimic[s.unit]).any():
+        b, k = (int(v[0]) for v in np.nonzero(on & ~game.tables.can_mimic[s.unit]))
+        raise GladiatorError(f"{game.roster[int(s.unit[b, k])].name} cannot start disguised: it has no mimic")
+    if (on & (looks == s.unit)).any():
+        raise GladiatorError("a suit cannot start disguised as itself")
+    s.disguise[on] = looks[on]
+    s.disguise_turns[on] = K.MIMIC_TURNS + 1  # the first own turn's start counts one off, as for a disguise put on in it
 
 
 def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
