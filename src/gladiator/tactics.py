@@ -16,7 +16,8 @@ import numpy as np
 
 from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.game import W, Game
-from gladiator.rules.combat import in_rear, open_to_extraction, overheat_excess, strike_preview
+from gladiator.rules import constants as K
+from gladiator.rules.combat import extraction_odds, in_rear, open_to_extraction, overheat_excess, strike_preview
 from gladiator.rules.turns import cooled, hazard_heat
 from gladiator.rules.legal import enemy_may_block, move_reach
 from gladiator.view import Observation
@@ -52,6 +53,56 @@ def strike_by_distance(game: Game, obs: Observation, rear: bool = False) -> np.n
             bits |= fed[:, w].astype(np.intp) << w
         return tac.strike.take(code * (1 << W) + bits, axis=0)
     return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed)
+
+
+def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
+                  cover: np.ndarray, rear: np.ndarray, fed: np.ndarray) -> np.ndarray:
+    """(N, D + 1) best expected strike at each Chebyshev distance (the last: out of sight) of weapon set `wu` of unit
+    `au` on unit `tu`, with the slots `fed` (N, W) can pay for."""
+    return _strike_of(game, tactics(game).distances, wu, tu, au, guard, exposed, cover, rear, fed)
+
+
+def slot_preview(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
+                 cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(chance, low, high, expected), each (N, W): the rules' strike preview of every slot (rules.combat.strike_preview)."""
+    return strike_preview(game.tables, wu, au, tu, guard, exposed, cover, high_ground, rear)
+
+
+def weapon_values_at(game: Game, obs: Observation, distance: np.ndarray) -> np.ndarray:
+    """(B, U) best expected strike, from the front, the observer would have wearing each roster unit's weapons, at `distance`."""
+    t = game.tables
+    U = len(game.roster)
+    out = np.zeros((obs.batch, U))
+    no = np.zeros(obs.batch, dtype=bool)
+    cover = game.geo.cover[obs.foe_pos]
+    d = np.minimum(distance, len(tactics(game).distances) - 2)
+    for u in range(U):
+        wu = np.full(obs.batch, u)
+        fed = obs.my_nectar[:, None] > t.w_nectar[wu]
+        table = strike_values(game, wu, obs.my_unit, obs.foe_look, obs.foe_guard, obs.foe_exposed, cover, no, fed)
+        out[:, u] = row_pick(table, d)
+    return out
+
+
+def in_rear_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """Whether tiles `attacker` lie in the rear arc of a unit on `target` facing `facing` (arrays broadcast)."""
+    attacker, target, facing = np.broadcast_arrays(attacker, target, facing)
+    return in_rear(game, attacker, target, facing)
+
+
+def extraction_odds_at(game: Game, obs: Observation, rear: np.ndarray) -> np.ndarray:
+    """(B, K) odds of the observer tearing out the enemy's core (as it shows itself), from the rear where `rear` (B, K)."""
+    return extraction_odds(game.tables, obs.my_unit[:, None], obs.foe_look[:, None], rear)
+
+
+def foe_extraction_odds(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) odds of the enemy, as it shows itself, tearing out the observer's core from its front."""
+    return extraction_odds(game.tables, obs.foe_look, obs.my_unit, np.zeros(obs.batch, dtype=bool))
+
+
+def leap_heat() -> int:
+    """Heat a leap adds to the leaper (LEAP_HEAT)."""
+    return K.LEAP_HEAT
 
 
 def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray,

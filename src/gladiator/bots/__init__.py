@@ -1,7 +1,7 @@
 """Bots: pick one action per duel for the side to act, from that side's observation and legal actions.
 
 A bot is named everywhere (duel, batch, matrix, the window) by one of: a built-in name
-(`random`, `greedy`), the name of a bot installed under the entry-point group `gladiator.bots`,
+(`random`, `greedy`, `heuristic`), the name of a bot installed under the entry-point group `gladiator.bots`,
 or `package.module:ClassName` of a class on the Python path (or in the current folder). Imports the engine, never a front end.
 """
 
@@ -15,10 +15,11 @@ from importlib.metadata import entry_points
 
 from gladiator.bots.base import Bot
 from gladiator.bots.greedy import GreedyBot
+from gladiator.bots.heuristic import HeuristicBot
 from gladiator.bots.random_bot import RandomBot
 from gladiator.errors import GladiatorError
 
-BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot}
+BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot}
 ENTRY_POINT_GROUP = "gladiator.bots"
 CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
@@ -78,4 +79,4 @@ def _installed() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-__all__ = ["BUILTIN_BOTS", "Bot", "ENTRY_POINT_GROUP", "GreedyBot", "RandomBot", "bot_class", "bot_names", "make_bot"]
+__all__ = ["BUILTIN_BOTS", "Bot", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "bot_class", "bot_names", "make_bot"]

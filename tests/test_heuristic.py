@@ -1,0 +1,69 @@
+"""The heuristic bot: legal everywhere, fair (it reads only its side's view), and stronger than greedy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gladiator import engine
+from gladiator.batch import make_spec, run
+from gladiator.bots import make_bot
+from gladiator.duel import decide, game_for, play_batch
+from gladiator.game import make_game
+
+PAIRS = (("rouge", "viola"), ("jaron", "rouge"), ("viola", "jaron"), ("nean", "jaron"))
+
+
+@pytest.mark.parametrize("arena", ["concert_hall", "rooftops", "nectar_depot", "open_field"])
+def test_the_heuristic_bot_plays_every_pairing_to_the_end_legally(catalog, arena):
+    game = game_for(catalog, arena)
+    units = np.array([[game.unit_index(a), game.unit_index(b)] for a, b in PAIRS])
+    s = engine.new_duels(game, np.repeat(units, 6, axis=0), np.arange(6 * len(PAIRS)) + 40)
+    # decide() raises IllegalAction on any illegal pick: playing to the end is the check
+    final = play_batch(game, s, (make_bot("heuristic"), make_bot("random")))
+    assert final.done.all() and (final.outcome != 5).all()
+    final = play_batch(game, s, (make_bot("greedy"), make_bot("heuristic")))
+    assert final.done.all() and (final.outcome != 5).all()
+
+
+def test_the_heuristic_bot_does_not_see_through_a_disguise(catalog):
+    """Two duels that differ only in what a disguise hides get the same decisions from the other side."""
+    game = game_for(catalog, "concert_hall")
+    jaron, rouge = game.unit_index("jaron"), game.unit_index("rouge")
+    bot = make_bot("heuristic")
+    true = catalog.unit("jaron")
+    weapons = [w.model_copy(update={"accuracy": 0.3, "range": 2}) for w in true.weapons]
+    stats = true.stats.model_copy(update={"armor": 9, "agility": 1, "firepower": 7})
+    disguised = true.model_copy(update={"stats": stats, "weapons": weapons})
+    other = make_game([disguised if u.id == "jaron" else u for u in game.roster], game.arena)
+    s = engine.new_duels(game, ("jaron", "viola"), np.arange(64), disguise=("rouge", None))
+    rng = np.random.default_rng(3)
+    tiles = np.flatnonzero(game.geo.passable)
+    checked = 0
+    for _ in range(6):
+        s.pos[:] = rng.choice(tiles, size=(s.batch, 2))
+        same = s.pos[:, 0] == s.pos[:, 1]
+        s.pos[same, 1] = game.geo.spawns[1] if game.geo.spawns[1] not in s.pos[same, 0] else game.geo.spawns[0]
+        s.active[:] = 1  # Viola decides, facing a Jaron that looks like Rouge
+        s.ap[:] = 2
+        hidden = s.copy()
+        hidden.doses[:, 0] = 0  # hidden facts: doses, disguise turns left ...
+        hidden.disguise_turns[:, 0] = 1
+        a = decide(game, s, (bot, bot))[0]
+        b = decide(game, hidden, (bot, bot))[0]
+        assert np.array_equal(a, b)
+        assert engine.observe(game, s, 1).same_as(engine.observe(game, hidden, 1))
+        # ... and Jaron's true stats and weapons, in a game where he is another suit underneath
+        c = decide(other, s, (bot, bot))[0]
+        assert np.array_equal(a, c)
+        assert engine.observe(game, s, 1).same_as(engine.observe(other, s, 1))
+        checked += s.batch
+        spectator = engine.observe(game, s, 1, spectator=True)
+        assert (spectator.foe_look == jaron).all() and (engine.observe(game, s, 1).foe_look == rouge).all()
+    assert checked > 0
+
+
+@pytest.mark.parametrize("unit", ["jaron", "nean", "viola"])
+def test_the_heuristic_bot_beats_greedy_in_mirror_matches(catalog, unit):
+    total = run(make_spec(catalog, (unit, unit), "concert_hall", 240, 1, ("heuristic", "greedy")), workers=1)
+    assert total.wins[0] > total.wins[1] * 1.2, total.wins
