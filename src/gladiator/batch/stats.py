@@ -72,9 +72,9 @@ class Totals:
         return self
 
     def event_counts(self, side: int) -> dict[str, dict[str, int]]:
-        """Named unit `side`'s `events` and `duels_with` (kind -> count), `weapon_use` (weapon id -> count) and
-        `mimic_as` (unit id -> count), with zero counts of weapons and disguises left out."""
-        out: dict[str, dict[str, int]] = {"events": {}, "duels_with": {}, "weapon_use": {}, "mimic_as": {}}
+        """Named unit `side`'s `events` and `duels_with` (kind -> count), `weapon_use` and `weapon_duels` (weapon id ->
+        uses, and duels with a use) and `mimic_as` (unit id -> count), with zero counts of weapons and disguises left out."""
+        out: dict[str, dict[str, int]] = {"events": {}, "duels_with": {}, "weapon_use": {}, "weapon_duels": {}, "mimic_as": {}}
         if not self.columns:
             return out
         for name, total, duels in zip(self.columns, self.events[side], self.duels_with[side]):
@@ -85,6 +85,8 @@ class Totals:
                 kind, key = name.split(":", 1)
                 group = out["weapon_use" if kind == "weapon" else "mimic_as"]
                 group[key] = group.get(key, 0) + int(total)
+                if kind == "weapon":  # a weapon id shared by two suits: its duels may be counted twice (an upper bound)
+                    out["weapon_duels"][key] = out["weapon_duels"].get(key, 0) + int(duels)
         return out
 
     def add(self, other: "Totals") -> "Totals":

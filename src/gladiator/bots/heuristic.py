@@ -33,6 +33,8 @@ GUARD_FACTOR = 0.75  # what guarding leaves of the enemy's threat
 CACHE_WEIGHT = 0.5  # integrity points one point of Nectar from a cache is worth, when short of Nectar
 THREAT_WEIGHT = 1.0  # the enemy's reply counts a little more than its own strikes: giving the first volley loses tempo
 FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are worth now
+AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
+CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
 
 
 class HeuristicBot(Bot):
@@ -129,6 +131,9 @@ class _Plans:
         self.own_strikes = tactics.strike_values(game, obs.my_look, obs.my_unit, foe, obs.foe_guard, no,
                                                  game.geo.cover[obs.foe_pos], no, fed_own)
         self.my_full_ap = t.actions[obs.my_unit]
+        mine = obs.my_nectar + obs.my_doses * t.dose_nectar[obs.my_unit]
+        theirs = obs.foe_nectar + t.nectar_doses[foe] * t.dose_nectar[foe]  # as it shows itself, doses unseen: assume full
+        self.aggression = AGGRESSION + CLOCK_AGGRESSION * (mine < theirs)
         self.my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
 
     # ---- what it can do from a tile ----
@@ -256,7 +261,8 @@ class _Plans:
         D = self.own_strikes.shape[1] - 1
         after = np.clip(d - self.my_reach[:, None], 1, D - 1)
         best = np.take_along_axis(self.own_strikes, after, axis=1)
-        return FUTURE_WEIGHT * (self.my_full_ap[:, None] - 1) * best
+        path = np.minimum(geo.dist[tiles, self.obs.foe_pos[:, None]], geo.width + geo.height)
+        return FUTURE_WEIGHT * (self.my_full_ap[:, None] - 1) * best - self.aggression[:, None] * path
 
     def best_look(self) -> tuple[np.ndarray, np.ndarray]:
         """Per duel: the roster unit whose weapons fight best at the current distance, and how much better than now."""

@@ -1,0 +1,121 @@
+"""Do duels play like the story? Win rates and event statistics of every pairing on every arena, against the targets.
+
+Plays side-swapped duels (sides paired) of every pairing of the roster on every shipped arena
+with the chosen bots (heuristic by default), and prints, per pairing and arena, the win rate of
+the first unit, outcomes, and who leapt, attacked from the rear, overheated, disguised, and which
+weapons were used; then each target of the character issue with its measured figure and whether
+it is met. Nothing is timed; it takes a few minutes on two cores.
+Run: python benchmarks/bench_character.py [--n 2000] [--bot heuristic] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from dataclasses import dataclass
+
+from gladiator.batch import make_spec, run
+from gladiator.batch.stats import Totals
+from gladiator.catalog.loader import load_catalog
+
+GLADIATORS = ("rouge", "viola", "jaron")
+BASELINE = "nean"
+
+
+@dataclass
+class Cell:
+    """One pairing on one arena."""
+
+    a: str
+    b: str
+    arena: str
+    t: Totals
+
+    def rate(self) -> float:
+        """Share of duels the first unit won."""
+        return self.t.wins[0] / self.t.n
+
+    def share(self, side: int, kind: str) -> float:
+        """Share of duels in which side `side` did `kind` at least once."""
+        return self.t.event_counts(side)["duels_with"].get(kind, 0) / self.t.n
+
+
+def main() -> None:
+    """Print the table and the targets."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=2000, help="duels per pairing and arena (sides paired)")
+    p.add_argument("--bot", default="heuristic", help="the bot of both sides")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    cat = load_catalog()
+    arenas = sorted(cat.arenas)
+    pairs = list(itertools.combinations(GLADIATORS, 2)) + [(BASELINE, g) for g in GLADIATORS] + [(u, u) for u in (*GLADIATORS, BASELINE)]
+    cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot)), workers=a.workers))
+             for ar in arenas for x, y in pairs]
+    print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} bots on both sides\n")
+    print(f"{'pairing':<16} {'arena':<13} {'A wins':>7} {'spawn A':>8} {'draw+shut':>9} {'turns':>6}  events of A | of B (share of duels)")
+    for c in cells:
+        t = c.t
+        bad = (t.outcomes["draw"] + t.outcomes["shutdown"]) / t.n
+        spawn = t.side_a_rate()
+
+        def ev(side: int) -> str:
+            return " ".join(f"{k[:4]}{c.share(side, k):.0%}" for k in ("leap", "rear_attack", "extract_success", "mimic", "overheated_turn")
+                            if c.share(side, k) > 0)
+        print(f"{c.a + '-' + c.b:<16} {c.arena:<13} {c.rate():>7.1%} {spawn:>8.1%} {bad:>9.1%} {t.mean_turns():>6.1f}  {ev(0)} | {ev(1)}")
+    print()
+    for label, value, ok in targets(cells, arenas):
+        print(f"[{'met' if ok else 'NOT MET':>7}] {label}: {value}")
+
+
+def targets(cells: list[Cell], arenas: list[str]) -> list[tuple[str, str, bool]]:
+    """Each target of the issue: (what, the measured figure, whether it is met)."""
+    out = []
+    glad = [c for c in cells if c.a in GLADIATORS and c.b in GLADIATORS and c.a != c.b]
+    lo, hi = min(c.rate() for c in glad), max(c.rate() for c in glad)
+    out.append(("each gladiator pairing 40-60% on every arena", f"{lo:.1%} .. {hi:.1%}", lo >= 0.40 and hi <= 0.60))
+    nean = [c for c in cells if c.a == BASELINE and c.b != BASELINE]
+    lo, hi = min(c.rate() for c in nean), max(c.rate() for c in nean)
+    out.append(("Nean wins 20-45% against each gladiator", f"{lo:.1%} .. {hi:.1%}", lo >= 0.20 and hi <= 0.45))
+    mirrors = [c for c in cells if c.a == c.b]
+    lo, hi = min(c.t.side_a_rate() for c in mirrors), max(c.t.side_a_rate() for c in mirrors)
+    out.append(("spawn A wins 42-58% of every mirror", f"{lo:.1%} .. {hi:.1%}", lo >= 0.42 and hi <= 0.58))
+    rv = [c for c in cells if (c.a, c.b) == ("rouge", "viola")]
+    leap = min(c.share(0, "leap") for c in rv)
+    rear = min(c.share(0, "rear_attack") for c in rv)
+    hot = min(c.share(0, "overheated_turn") for c in rv)
+    out.append(("Rouge leaps in >= 40% of her duels against Viola (worst arena)", f"{leap:.1%}", leap >= 0.40))
+    out.append(("Rouge attacks from the rear in >= 30% (worst arena)", f"{rear:.1%}", rear >= 0.30))
+    out.append(("Viola's opponent overheats in >= 30% of Rouge-Viola duels (worst arena)", f"{hot:.1%}", hot >= 0.30))
+    jaron = [(c, 0 if c.a == "jaron" else 1) for c in cells if "jaron" in (c.a, c.b) and c.a != c.b]
+    dis = min(c.share(s, "mimic") for c, s in jaron)
+    looks: dict[str, int] = {}
+    for c, s in jaron:
+        for u, k in c.t.event_counts(s)["mimic_as"].items():
+            looks[u] = looks.get(u, 0) + k
+    top = max(looks.values()) / sum(looks.values()) if looks else 1.0
+    out.append(("Jaron disguises in >= 50% of his duels (worst pairing and arena)", f"{dis:.1%}", dis >= 0.50))
+    out.append(("no single disguise > 70% of Jaron's disguises", f"{top:.1%} ({looks})", top <= 0.70))
+    cat = load_catalog()
+    for g in GLADIATORS:
+        worst = []
+        for w in (w.id for w in cat.unit(g).weapons):
+            best = max(c.t.event_counts(side)["weapon_duels"].get(w, 0) / c.t.n
+                       for c in cells if c.a != c.b for side, unit in ((0, c.a), (1, c.b)) if unit == g)
+            worst.append((w, best))
+        w_min = min(v for _, v in worst)
+        out.append((f"every weapon of {g} used in >= 10% of its duels (best arena)",
+                    ", ".join(f"{w} {v:.0%}" for w, v in worst), w_min >= 0.10))
+    bad = max((c.t.outcomes["draw"] + c.t.outcomes["shutdown"]) / c.t.n for c in cells)
+    out.append(("draws + shutdowns under 5% in every pairing", f"worst {bad:.1%}", bad < 0.05))
+    spread = 0
+    for x, y in itertools.combinations(GLADIATORS, 2):
+        rates = [c.rate() for c in cells if (c.a, c.b) == (x, y)]
+        spread += (max(rates) - min(rates)) >= 0.06
+    out.append(("the arena moves >= 2 of 3 gladiator pairings by 6 points or more", f"{spread} of 3", spread >= 2))
+    return out
+
+
+if __name__ == "__main__":
+    main()
