@@ -32,7 +32,7 @@ PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters w
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
-    "draws_for", "explain", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "determinize", "draws_for", "explain", "identities", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "refusal", "refusal_of_kind", "step",
 ]
 
@@ -317,6 +317,56 @@ class _Noise:
     def take(self, idx: np.ndarray, axis: int = 0) -> "_Noise":
         """The random numbers of duels `idx`."""
         return _Noise(self._key[0].take(idx), self._key[1].take(idx))
+
+
+def identities(game: Game, obs: Observation) -> np.ndarray:
+    """(B, U) bool: the roster units the enemy may truly be, by what this side sees: the suit it shows, or any other
+    suit able to mimic wearing it as a disguise."""
+    U = len(game.roster)
+    shown = obs.foe_look[:, None] == np.arange(U)[None, :]
+    return shown | (game.tables.can_mimic[None, :] & ~shown)
+
+
+def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.ndarray) -> DuelState:
+    """A state consistent with what one side observes, the enemy being roster unit `identity` (one of `identities`).
+
+    What the side sees is kept; the enemy's integrity, heat and Nectar are read back from their gauges
+    on the guessed suit's scale; what it cannot see is assumed: the guessed suit's doses, a fresh
+    disguise if the guess wears one. The duels play on with `seeds` (B,) as their own seeds. For a
+    search that must not know the truth.
+    """
+    t = game.tables
+    B = obs.batch
+    ar = np.arange(B)
+    identity = np.asarray(identity, dtype=np.int16)
+    if identity.shape != (B,) or (~identities(game, obs)[ar, identity]).any():
+        raise GladiatorError("determinize: every identity must be one the observation allows (engine.identities)")
+    me = obs.side.astype(np.intp)
+    foe = 1 - me
+
+    def pair(mine: np.ndarray, theirs: np.ndarray, dtype: type) -> np.ndarray:
+        out = np.zeros((B, 2), dtype=dtype)
+        out[ar, me], out[ar, foe] = mine, theirs
+        return out
+
+    look = obs.foe_look.astype(np.int16)
+    disguised = look != identity
+    back = {name: gauge(getattr(obs, f"foe_{name}"), maxima[look], maxima[identity])
+            for name, maxima in (("integrity", t.integrity), ("heat", t.heat_capacity), ("nectar", t.nectar))}
+    my_dis = np.where(obs.my_look != obs.my_unit, obs.my_look, -1)
+    return DuelState(
+        unit=pair(obs.my_unit, identity, np.int16), pos=pair(obs.my_pos, obs.foe_pos, np.int16),
+        facing=pair(obs.my_facing, obs.foe_facing, np.int8),
+        integrity=pair(obs.my_integrity, np.maximum(1, back["integrity"]), np.int32),
+        heat=pair(obs.my_heat, back["heat"], np.int32), nectar=pair(obs.my_nectar, np.maximum(1, back["nectar"]), np.int32),
+        doses=pair(obs.my_doses, t.nectar_doses[identity], np.int16), guard=pair(obs.my_guard, obs.foe_guard, bool),
+        exposed=pair(obs.my_exposed, obs.foe_exposed, bool),
+        disguise=pair(my_dis, np.where(disguised, look, -1), np.int16),
+        disguise_turns=pair(obs.my_disguise_turns, np.where(disguised, K.MIMIC_TURNS, 0), np.int16),
+        caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
+        turn=obs.turn.astype(np.int32), first=me.astype(np.int8), done=obs.done.copy(), winner=np.full(B, -1, np.int8),
+        outcome=np.zeros(B, np.int8), seed=np.asarray(seeds, dtype=np.uint64), counter=np.zeros(B, np.uint64),
+    )
 
 
 def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ from gladiator.batch.stats import Totals
 from gladiator.bots import Bot, make_bot
 from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
-from gladiator.duel import MAX_ACTIONS_PER_TURN, decide, prepare_bots
+from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
 from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState

@@ -2,7 +2,8 @@
 
 A bot is named everywhere (duel, batch, matrix, the window) by one of: a built-in name
 (`random`, `greedy`, `heuristic`), the name of a bot installed under the entry-point group `gladiator.bots`,
-or `package.module:ClassName` of a class on the Python path (or in the current folder). Imports the engine, never a front end.
+or `package.module:ClassName` of a class on the Python path (or in the current folder). A bot that
+takes options is named with them: `search:budget=500`, `search:time=0.5`. Imports the engine, never a front end.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from gladiator.bots.base import Bot
 from gladiator.bots.greedy import GreedyBot
 from gladiator.bots.heuristic import HeuristicBot
 from gladiator.bots.random_bot import RandomBot
+from gladiator.bots.search import SearchBot
 from gladiator.errors import GladiatorError
 
-BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot}
+BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
+OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
 ENTRY_POINT_GROUP = "gladiator.bots"
 CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
@@ -58,10 +61,25 @@ def bot_class(name: str) -> type:
 
 
 def make_bot(name: str) -> Bot:
-    """A new bot by name (see the module's docstring), or a one-line error."""
-    cls = bot_class(name)
+    """A new bot by name (see the module's docstring), with options as `name:key=value,key=value`; or a one-line error."""
+    kwargs: dict[str, object] = {}
+    m = OPTIONS.match(name)
+    if m:
+        for item in m.group("opts").split(","):
+            key, value = item.split("=", 1)
+            kwargs[key] = _option_value(name, key, value)
+        cls = bot_class(m.group("name"))
+    else:
+        cls = bot_class(name)
     try:
-        bot = cls()
+        bot = cls(**kwargs)
+    except GladiatorError:
+        raise
+    except TypeError as e:
+        if kwargs:
+            raise GladiatorError(f"bot {name!r}: options not understood ({e}); known options: "
+                                 f"{', '.join(_options_of(cls)) or 'none'}") from None
+        raise GladiatorError(f"bot {name!r} failed to start: TypeError: {e}") from None
     except Exception as e:  # noqa: BLE001 - a user's bot that fails to start is one line
         raise GladiatorError(f"bot {name!r} failed to start: {type(e).__name__}: {e}") from None
     if not callable(getattr(bot, "act", None)):
@@ -74,9 +92,31 @@ def make_bot(name: str) -> Bot:
     return bot
 
 
+def _option_value(name: str, key: str, text: str) -> object:
+    """A bot option's value: a whole number, a decimal number, or the text as given."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    if text == "":
+        raise GladiatorError(f"bot {name!r}: option {key!r} has no value")
+    return text
+
+
+def _options_of(cls: type) -> list[str]:
+    """The keyword options a bot class takes."""
+    import inspect
+
+    try:
+        return [p for p in inspect.signature(cls).parameters if p != "self"]
+    except (TypeError, ValueError):
+        return []
+
+
 def _installed() -> dict:
     """The bots installed by other packages, by entry-point name."""
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-__all__ = ["BUILTIN_BOTS", "Bot", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "bot_class", "bot_names", "make_bot"]
+__all__ = ["BUILTIN_BOTS", "Bot", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "SearchBot", "bot_class", "bot_names", "make_bot"]

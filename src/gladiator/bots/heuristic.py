@@ -64,7 +64,7 @@ class HeuristicBot(Bot):
 
         choose((obs.my_nectar <= LOW_NECTAR) & mask[:, INJECT], INJECT)
 
-        plan = _Plans(game, obs, mask)
+        plan = Plans(game, obs, mask)
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
         best_move = np.argmax(moves.worth, axis=1)
         move_worth = tactics.row_pick(moves.worth, best_move)
@@ -104,7 +104,7 @@ class _Stay:
         self.slot, self.strike, self.worth, self.extract, self.guarded = slot, strike, worth, extract, guarded
 
 
-class _Plans:
+class Plans:
     """The numbers every plan of one decision shares, worked out once for the batch."""
 
     def __init__(self, game: Game, obs: Observation, mask: np.ndarray) -> None:
@@ -218,7 +218,7 @@ class _Plans:
         tiles = np.zeros((obs.batch, K), dtype=np.int64)
         worth = np.full((obs.batch, K), -np.inf)
         for v, m in groups:
-            plans = self if m.size == obs.batch else _Plans(game, obs.take(m), self.mask[m])
+            plans = self if m.size == obs.batch else Plans(game, obs.take(m), self.mask[m])
             near = tac.near(v)[0][plans.obs.my_pos]  # (M, k)
             ok = np.take_along_axis(plans.mask, sp.move0 + near, axis=1)
             w = plans.end_on(near, plans.ap[:, None] - engine.cost_of("move"), heat=0)
