@@ -28,11 +28,12 @@ DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
 INIT_STREAM = 1  # the initiative coin comes from its own stream
 NOISE_STREAM = 2  # the random numbers an observation carries for a bot (`Observation.noise`)
 NOISE_LANES = 2
+TRUE_LOOK_PRIOR = 0.5  # a side's belief that the suit it sees is the suit underneath, when a disguise is possible
 PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters work the preview out per duel
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
-    "determinize", "draws_for", "explain", "identities", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "refusal", "refusal_of_kind", "step",
 ]
 
@@ -325,6 +326,22 @@ def identities(game: Game, obs: Observation) -> np.ndarray:
     U = len(game.roster)
     shown = obs.foe_look[:, None] == np.arange(U)[None, :]
     return shown | (game.tables.can_mimic[None, :] & ~shown)
+
+
+def draw_identity(game: Game, obs: Observation, u: np.ndarray) -> np.ndarray:
+    """(B,) who is under the suit each duel's enemy shows, drawn from `u` (B,) uniforms in [0, 1): the suit shown
+    with probability TRUE_LOOK_PRIOR, else one of the other suits `identities` allows, evenly."""
+    possible = identities(game, obs)
+    look = obs.foe_look
+    others = possible.copy()
+    others[np.arange(look.size), look] = False
+    n_other = others.sum(axis=1)
+    p_true = np.where(n_other > 0, TRUE_LOOK_PRIOR, 1.0)
+    take_true = u < p_true
+    v = np.where(take_true, 0.0, (u - p_true) / np.maximum(1.0 - p_true, 1e-12))
+    k = np.minimum((v * n_other).astype(np.int64), np.maximum(n_other - 1, 0))
+    pick = np.argmax(np.cumsum(others, axis=1) > k[:, None], axis=1)
+    return np.where(take_true | (n_other == 0), look, pick).astype(np.int16)
 
 
 def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.ndarray) -> DuelState:

@@ -4,7 +4,7 @@ For each duel it takes a few candidate actions — the heuristic bot's choice, e
 that is not a move or a leap, and the moves and leaps the heuristic rates best — and plays each
 to the end of the duel many times at once from states consistent with what its side observes
 (a determinised search: when the enemy may be a disguised suit, each continuation draws who is
-underneath from the identities the observation allows, never the truth), with the greedy bot on
+underneath from the identities the observation allows (`engine.draw_identity`), never the truth), with the greedy bot on
 both sides and fresh random draws. Sequential halving spends the budget: every candidate gets
 continuations, the worse half is dropped, and so on; common random numbers (the same seeds for
 every candidate) keep the comparisons fair. It takes the candidate with the best mean result.
@@ -32,7 +32,6 @@ from gladiator.view import Observation
 DEFAULT_BUDGET = 256
 MAX_CANDIDATES = 8
 MOVE_CANDIDATES = 3  # best-rated moves kept as candidates (and as many leaps)
-PRIOR_TRUE = 0.5  # belief that the suit shown is the suit underneath, when a disguise is possible
 SEARCH_STREAM = 7  # the seeds of the continuations come from their own stream of the duel's noise
 
 
@@ -125,10 +124,9 @@ class SearchBot(Bot):
         # seeds and identities: common to every candidate of a duel in a round (common random numbers)
         base = np.asarray(obs.noise)[:, 0]
         seed_of = rng.derive_seeds(SEARCH_STREAM + round_, (base[bb] * 2**40).astype(np.int64) * 1009 + reps)
-        possible = engine.identities(game, obs)  # (B, U)
         u = rng.uniforms(seed_of.astype(np.uint64), np.zeros(bb.size, dtype=np.uint64), 1, stream=SEARCH_STREAM)[:, 0]
-        identity = _draw_identity(possible[bb], obs.foe_look[bb], u)
         sub = obs.take(bb)
+        identity = engine.draw_identity(game, sub, u)
         s = engine.determinize(game, sub, identity, seed_of)
         first_action = cands[bb, cc]
         s, _ = engine.step(game, s, first_action, check=False)
@@ -140,19 +138,6 @@ class SearchBot(Bot):
         np.add.at(wins, (bb, cc), score)
         np.add.at(plays, (bb, cc), 1.0)
         return wins, plays
-
-
-def _draw_identity(possible: np.ndarray, look: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Who is underneath, per continuation: the suit shown with PRIOR_TRUE, else one of the other possible suits."""
-    others = possible.copy()
-    others[np.arange(look.size), look] = False
-    n_other = others.sum(axis=1)
-    p_true = np.where(n_other > 0, PRIOR_TRUE, 1.0)
-    take_true = u < p_true
-    v = np.where(take_true, 0.0, (u - p_true) / np.maximum(1.0 - p_true, 1e-12))
-    k = np.minimum((v * n_other).astype(np.int64), np.maximum(n_other - 1, 0))
-    pick = np.argmax(np.cumsum(others, axis=1) > k[:, None], axis=1)
-    return np.where(take_true | (n_other == 0), look, pick).astype(np.int16)
 
 
 def _play_out(game: Game, state: DuelState, bot: Bot) -> DuelState:
