@@ -15,7 +15,7 @@ from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, damage, damage_roll, extraction_odds, hit_terms, in_rear, overheated,
+    HIT_TERMS, badly_damaged, integrity_lost, damage, damage_roll, extraction_odds, hit_terms, in_rear, overheated,
     strike_preview, vent_shed,
 )
 from gladiator.rules.costs import action_cost, cost_of
@@ -29,7 +29,7 @@ INIT_STREAM = 1  # the initiative coin comes from its own stream
 NOISE_STREAM = 2  # the random numbers an observation carries for a bot (`Observation.noise`)
 NOISE_LANES = 2
 TRUE_LOOK_PRIOR = 0.5  # a side's belief that the suit it sees is the suit underneath, when a disguise is possible
-PREVIEW_TABLE_LIMIT = 200_000  # rows (roster size cubed x 32); larger rosters work the preview out per duel
+PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger rosters work the preview out per duel
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
@@ -76,7 +76,7 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         unit=uidx, pos=pos, facing=np.broadcast_to(face, (B, 2)).copy(),
         integrity=t.integrity[uidx].astype(np.int32), heat=np.zeros((B, 2), np.int32),
         nectar=t.nectar[uidx].astype(np.int32), doses=t.nectar_doses[uidx].astype(np.int16),
-        guard=np.zeros((B, 2), bool), exposed=np.zeros((B, 2), bool),
+        guard=np.zeros((B, 2), bool), exposed=np.zeros((B, 2), bool), caught=np.zeros((B, 2), bool),
         disguise=np.full((B, 2), -1, np.int16), disguise_turns=np.zeros((B, 2), np.int16),
         caches=np.ones((B, C), bool), active=first.copy(), ap=np.zeros(B, np.int16),
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
@@ -281,12 +281,12 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         my_disguise_turns=np.where(my_dis >= 0, mine.get("disguise_turns"), 0).astype(np.int16),
         my_pos=mine.get("pos"), my_facing=mine.get("facing"), my_integrity=mine.get("integrity"),
         my_heat=mine.get("heat"), my_nectar=mine.get("nectar"), my_doses=mine.get("doses"),
-        my_guard=mine.get("guard"), my_exposed=mine.get("exposed"),
+        my_guard=mine.get("guard"), my_exposed=mine.get("exposed"), my_caught=mine.get("caught"),
         foe_look=foe_look, foe_pos=theirs.get("pos"), foe_facing=theirs.get("facing"),
         foe_integrity=gauge(integrity, t.integrity[foe_unit], t.integrity[foe_look]),
         foe_heat=gauge(heat, t.heat_capacity[foe_unit], t.heat_capacity[foe_look]),
         foe_nectar=gauge(nectar, t.nectar[foe_unit], t.nectar[foe_look]),
-        foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"),
+        foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
         foe_damaged=badly_damaged(integrity, t.integrity[foe_unit]),
         foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
@@ -377,7 +377,7 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
         integrity=pair(obs.my_integrity, np.maximum(1, back["integrity"]), np.int32),
         heat=pair(obs.my_heat, back["heat"], np.int32), nectar=pair(obs.my_nectar, np.maximum(1, back["nectar"]), np.int32),
         doses=pair(obs.my_doses, t.nectar_doses[identity], np.int16), guard=pair(obs.my_guard, obs.foe_guard, bool),
-        exposed=pair(obs.my_exposed, obs.foe_exposed, bool),
+        exposed=pair(obs.my_exposed, obs.foe_exposed, bool), caught=pair(obs.my_caught, obs.foe_caught, bool),
         disguise=pair(my_dis, np.where(disguised, look, -1), np.int16),
         disguise_turns=pair(obs.my_disguise_turns, np.where(disguised, K.MIMIC_TURNS, 0), np.int16),
         caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
@@ -404,18 +404,19 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
-    flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
+    flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear, pick(geo.cheb, pa, pe) == 1,
+             obs.my_look != obs.my_unit)
     table = game.derived("attack_preview", _preview_table)
     if table is not None:
         U = len(game.roster)
-        code = (obs.my_look.astype(np.intp) * U + obs.foe_look) * U + obs.my_unit
+        code = obs.foe_look.astype(np.intp) * U + obs.my_unit
         for flag in flags:
             code = code * 2 + flag
         rows = table.take(code, axis=0)  # (B, 4, W)
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
-        chance, lo, hi, expected = strike_preview(game.tables, obs.my_look, obs.my_unit, obs.foe_look, *flags)
-    usable = slots_in_reach(game, obs.my_look, pa, pe, obs.my_nectar, ~obs.my_turn) & (obs.ap >= cost_of("attack"))[:, None]
+        chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
+    usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~obs.my_turn) & (obs.ap >= cost_of("attack"))[:, None]
     return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
 
 
@@ -425,7 +426,8 @@ def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
     Given a DuelState, the view is that of each duel's side to act.
     """
     obs = _view(game, obs)
-    return extraction_odds(game.tables, obs.my_unit, obs.foe_look, in_rear(game, obs.my_pos, obs.foe_pos, obs.foe_facing))
+    return extraction_odds(game.tables, obs.my_unit, obs.foe_look, in_rear(game, obs.my_pos, obs.foe_pos, obs.foe_facing),
+                           integrity_lost(obs.foe_integrity, game.tables.integrity[obs.foe_look]))
 
 
 def _view(game: Game, obs: Observation | DuelState) -> Observation:
@@ -434,13 +436,13 @@ def _view(game: Game, obs: Observation | DuelState) -> Observation:
 
 
 def _preview_table(game: Game) -> np.ndarray | None:
-    """strike_preview for every (weapon set, target, attacker, guard, exposed, cover, high ground, rear): (rows, 4, W)."""
+    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): (rows, 4, W)."""
     U = len(game.roster)
-    if U ** 3 * 32 > PREVIEW_TABLE_LIMIT:
+    if U ** 2 * 128 > PREVIEW_TABLE_LIMIT:
         return None
-    grid = np.meshgrid(*(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 2)), indexing="ij")
-    wu, tu, au, *flags = (g.reshape(-1) for g in grid)
-    return np.stack(strike_preview(game.tables, wu, au, tu, *(f.astype(bool) for f in flags)), axis=1)
+    grid = np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, 2, 2, 2, 2, 2)), indexing="ij")
+    tu, au, *flags = (g.reshape(-1) for g in grid)
+    return np.stack(strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)), axis=1)
 
 
 def _looks(s: DuelState, b: int) -> list[int]:
@@ -469,8 +471,11 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         old = mine.get("pos")
         mine.set("pos", tile)
         if leap:
-            mine.set("facing", pick(geo.dir_to, tile, pick(s.pos, idx, 1 - side)))
+            foe_pos = pick(s.pos, idx, 1 - side)
+            mine.set("facing", pick(geo.dir_to, tile, foe_pos))
             mine.set("heat", mine.get("heat") + K.LEAP_HEAT)
+            behind = in_rear(game, tile, foe_pos, pick(s.facing, idx, 1 - side)) & (pick(geo.cheb, tile, foe_pos) == 1)
+            SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
         else:
             mine.set("facing", pick(geo.dir_to, old, tile))
         if count is not None:
@@ -478,7 +483,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "leap" if leap else "move", "side": int(side[i]), "from": int(old[i]), "to": int(tile[i]),
-                               "facing": int(s.facing[b, side[i]])})
+                               "facing": int(s.facing[b, side[i]])} | ({"behind": bool(s.caught[b, 1 - side[i]])} if leap else {}))
         _take_cache(game, s, idx, side, tile, log, count)
 
     # attacks
@@ -489,15 +494,18 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         slot = actions[idx] - ATTACK0
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
         au, tu = mine.get("unit"), theirs.get("unit")
-        disguise = mine.get("disguise")
-        wu = np.where(disguise >= 0, disguise, au)
+        wu = au  # a disguise changes the look, never the weapons
+        ambush = mine.get("disguise") >= 0
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
-        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
+        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
+                 pick(geo.cheb, pa, pe) == 1, ambush)
         terms = hit_terms(t, wu, slot, tu, *flags)
         hit = u[idx, 0] < terms["chance"]
         roll = damage_roll(t, wu, slot, u[idx, 1])
-        dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear), 0)
+        dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
+        mine.set("disguise", np.where(ambush, -1, mine.get("disguise")))  # the ambush throws the disguise off
+        mine.set("disguise_turns", np.where(ambush, 0, mine.get("disguise_turns")))
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
         mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
@@ -523,7 +531,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
                     "ranged": bool(t.w_ranged[wu[i], slot[i]]),
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(rear[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
+                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
                     "integrity": int(s.integrity[b, fo]), "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
                     "nectar": int(s.nectar[b, sd]),
@@ -582,7 +590,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     if idx.size:
         side = a[idx]
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
-        p = extraction_odds(t, mine.get("unit"), theirs.get("unit"), in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing")))
+        tu = theirs.get("unit")
+        p = extraction_odds(t, mine.get("unit"), tu, in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing")),
+                            integrity_lost(theirs.get("integrity"), t.integrity[tu]))
         won = u[idx, 2] < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True

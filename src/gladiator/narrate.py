@@ -6,7 +6,7 @@ from gladiator.game import Game
 
 FACINGS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 TERM_LABELS = {"evasion": "evasion", "guard": "guard", "cover": "cover", "high_ground": "high ground",
-               "rear": "rear arc", "exposed": "exposed"}
+               "rear": "rear arc", "exposed": "exposed", "point_blank": "point blank", "ambush": "ambush"}
 
 
 def tile_name(game: Game, tile: int) -> str:
@@ -33,11 +33,14 @@ def describe(game: Game, units: tuple[str, str], ev: dict) -> str | None:
         return f"-- Turn {ev['turn']}: {who}, {ev['ap']} AP, heat {ev['heat']}, Nectar {ev['nectar']}{tail}"
     if kind in ("move", "leap"):
         verb = "moves" if kind == "move" else "LEAPS"
-        return f"{who} {verb} {tile_name(game, ev['from'])} -> {tile_name(game, ev['to'])}, facing {FACINGS[ev['facing']]}"
+        behind = " behind the enemy: caught off guard" if ev.get("behind") else ""
+        return f"{who} {verb} {tile_name(game, ev['from'])} -> {tile_name(game, ev['to'])}, facing {FACINGS[ev['facing']]}{behind}"
     if kind == "attack":
         mods = [f"accuracy {ev['terms']['accuracy']:.0%}"]
         mods += [f"{TERM_LABELS[k]} {v:+.0%}" for k, v in ev["terms"].items() if k != "accuracy" and v]
         head = f"{who} fires {ev['weapon_name']}" if ev["ranged"] else f"{who} strikes with {ev['weapon_name']}"
+        if ev.get("ambush"):
+            head = f"{who} throws off the disguise and {head[len(who) + 1:]}"
         line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}], roll {ev['roll']:.2f}"
         if ev["hit"]:
             line += f" HIT for {ev['damage']} (roll {ev['damage_roll']}{', rear' if ev['rear'] else ''})"

@@ -62,6 +62,7 @@ class DuelState:
     doses: np.ndarray  # (B, 2) int16
     guard: np.ndarray  # (B, 2) bool, until the side's next turn
     exposed: np.ndarray  # (B, 2) bool, after a failed core extraction, until the side's next turn
+    caught: np.ndarray  # (B, 2) bool, the enemy leapt into the side's rear arc, until the side's next turn
     disguise: np.ndarray  # (B, 2) int16 roster index shown and fought with, -1 if none
     disguise_turns: np.ndarray  # (B, 2) int16 own turns the disguise has left
     caches: np.ndarray  # (B, C) bool: Nectar caches still full

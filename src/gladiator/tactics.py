@@ -17,7 +17,7 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.game import W, Game
 from gladiator.rules import constants as K
-from gladiator.rules.combat import extraction_odds, in_rear, open_to_extraction, overheat_excess, strike_preview
+from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to_extraction, overheat_excess, strike_preview
 from gladiator.rules.turns import cooled, hazard_heat
 from gladiator.rules.legal import enemy_may_block, move_reach
 from gladiator.view import Observation
@@ -40,7 +40,7 @@ def strike_by_distance(game: Game, obs: Observation, rear: bool = False) -> np.n
     Against the suit the enemy shows, as the previews see it; from its front unless `rear`.
     """
     t = game.tables
-    wu, tu, me = obs.my_look, obs.foe_look, obs.my_unit
+    wu, tu, me = obs.my_unit, obs.foe_look, obs.my_unit  # a disguise never changes the weapons
     guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover[obs.foe_pos]
     fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
     tac = tactics(game)
@@ -63,25 +63,10 @@ def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, gu
 
 
 def slot_preview(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
-                 cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray) -> tuple[np.ndarray, ...]:
+                 cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray,
+                 adjacent: np.ndarray | bool = False, ambush: np.ndarray | bool = False) -> tuple[np.ndarray, ...]:
     """(chance, low, high, expected), each (N, W): the rules' strike preview of every slot (rules.combat.strike_preview)."""
-    return strike_preview(game.tables, wu, au, tu, guard, exposed, cover, high_ground, rear)
-
-
-def weapon_values_at(game: Game, obs: Observation, distance: np.ndarray) -> np.ndarray:
-    """(B, U) best expected strike, from the front, the observer would have wearing each roster unit's weapons, at `distance`."""
-    t = game.tables
-    U = len(game.roster)
-    out = np.zeros((obs.batch, U))
-    no = np.zeros(obs.batch, dtype=bool)
-    cover = game.geo.cover[obs.foe_pos]
-    d = np.minimum(distance, len(tactics(game).distances) - 2)
-    for u in range(U):
-        wu = np.full(obs.batch, u)
-        fed = obs.my_nectar[:, None] > t.w_nectar[wu]
-        table = strike_values(game, wu, obs.my_unit, obs.foe_look, obs.foe_guard, obs.foe_exposed, cover, no, fed)
-        out[:, u] = row_pick(table, d)
-    return out
+    return strike_preview(game.tables, wu, au, tu, guard, exposed, cover, high_ground, rear, adjacent, ambush)
 
 
 def in_rear_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
@@ -92,12 +77,14 @@ def in_rear_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.
 
 def extraction_odds_at(game: Game, obs: Observation, rear: np.ndarray) -> np.ndarray:
     """(B, K) odds of the observer tearing out the enemy's core (as it shows itself), from the rear where `rear` (B, K)."""
-    return extraction_odds(game.tables, obs.my_unit[:, None], obs.foe_look[:, None], rear)
+    lost = integrity_lost(obs.foe_integrity, game.tables.integrity[obs.foe_look])
+    return extraction_odds(game.tables, obs.my_unit[:, None], obs.foe_look[:, None], rear, lost[:, None])
 
 
 def foe_extraction_odds(game: Game, obs: Observation) -> np.ndarray:
     """(B,) odds of the enemy, as it shows itself, tearing out the observer's core from its front."""
-    return extraction_odds(game.tables, obs.foe_look, obs.my_unit, np.zeros(obs.batch, dtype=bool))
+    lost = integrity_lost(obs.my_integrity, game.tables.integrity[obs.my_unit])
+    return extraction_odds(game.tables, obs.foe_look, obs.my_unit, np.zeros(obs.batch, dtype=bool), lost)
 
 
 def leap_heat() -> int:
@@ -110,16 +97,12 @@ def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray
     """(N, D + 1) best expected strike at each distance of weapon set `wu` of unit `me` on unit `tu` (see strike_by_distance)."""
     t = game.tables
     no = np.zeros(wu.shape, dtype=bool)
-    expected = strike_preview(t, wu, me, tu, guard, exposed, cover, no, rear)[3]
-    v = np.where(t.w_valid[wu] & fed, expected, 0.0)
+    usable = t.w_valid[wu] & fed
+    far = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, no, rear, False)[3], 0.0)
+    near = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, no, rear, True)[3], 0.0)
+    v = np.where((distances == 1)[None, None, :], near[:, :, None], far[:, :, None])  # point-blank at distance 1
     within = t.w_range[wu][:, :, None] >= distances[None, None, :]  # (N, W, D + 1)
-    return np.where(within, v[:, :, None], 0.0).max(axis=1, initial=0.0)
-
-
-def weapon_values(game: Game, obs: Observation) -> np.ndarray:
-    """(B, U) best expected damage, from the front, the observer would do wearing each roster unit's weapons."""
-    tac = tactics(game)
-    return tac.weapon_values[obs.my_unit, obs.foe_look, obs.foe_guard.astype(np.intp), obs.foe_exposed.astype(np.intp)]
+    return np.where(within, v, 0.0).max(axis=1, initial=0.0)
 
 
 def rear_of_foe(game: Game, obs: Observation) -> np.ndarray:
@@ -129,7 +112,7 @@ def rear_of_foe(game: Game, obs: Observation) -> np.ndarray:
 
 def extraction_open(game: Game, obs: Observation) -> np.ndarray:
     """(B,) bool: whether the enemy, as the observer sees it, is open to core extraction (adjacency aside)."""
-    return open_to_extraction(obs.foe_damaged, obs.foe_overheated, rear_of_foe(game, obs))
+    return open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
 
 
 def overheat_next_turn(game: Game, obs: Observation) -> np.ndarray:
@@ -209,7 +192,6 @@ class Tactics:
     game: Game
     distances: np.ndarray  # (D + 1,) 0 .. the longest Chebyshev distance, then "out of sight"
     hazard_cost: np.ndarray  # (T,)
-    weapon_values: np.ndarray  # (U, U, 2, 2, U) best expected strike by (me, target, guard, exposed, weapon set)
     strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, Nectar bits)
     _near: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _memos: dict[tuple[str, int], _Memo | None] = field(default_factory=dict)
@@ -221,10 +203,6 @@ class Tactics:
         U = len(game.roster)
         D = max(geo.width, geo.height)
         distances = np.append(np.arange(D), OUT_OF_SIGHT)  # out of sight is one distance beyond the arena
-        me, tu, g, x, wu = (v.reshape(-1) for v in np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, U)), indexing="ij"))
-        no = np.zeros(me.shape, dtype=bool)
-        expected = strike_preview(t, wu, me, tu, g.astype(bool), x.astype(bool), no, no, no)[3]
-        wv = np.where(t.w_valid[wu], expected, 0.0).max(axis=1).reshape(U, U, 2, 2, U)
         hazard_cost = HAZARD_WEIGHT * game.arena.hazard_heat * geo.hazard.astype(np.float64)
         strike = None
         if U ** 3 * 16 * (1 << W) <= STRIKE_TABLE_LIMIT:
@@ -232,7 +210,7 @@ class Tactics:
                 *(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 1 << W)), indexing="ij"))
             fed = (bits[:, None] >> np.arange(W)[None, :]) & 1 == 1
             strike = _strike_of(game, distances, wu, tu, me, *(v.astype(bool) for v in (g, x, c, r)), fed)
-        return cls(game, distances, hazard_cost, wv, strike)
+        return cls(game, distances, hazard_cost, strike)
 
     def near(self, speed: int) -> tuple[np.ndarray, np.ndarray]:
         """(T, K) the tiles within `speed` of each tile, in tile order (padded with the tile itself), and their path distances."""

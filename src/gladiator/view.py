@@ -30,6 +30,7 @@ class Observation:
     my_doses: np.ndarray
     my_guard: np.ndarray
     my_exposed: np.ndarray
+    my_caught: np.ndarray  # the enemy leapt into its rear arc: open to extraction until its next turn
     foe_look: np.ndarray  # (B,) roster index of the suit the enemy shows
     foe_pos: np.ndarray
     foe_facing: np.ndarray
@@ -38,6 +39,7 @@ class Observation:
     foe_nectar: np.ndarray  # on the shown suit's scale
     foe_guard: np.ndarray
     foe_exposed: np.ndarray
+    foe_caught: np.ndarray  # caught by its leap behind the enemy: open to extraction until the enemy's next turn
     foe_damaged: np.ndarray  # badly damaged (open to core extraction)
     foe_overheated: np.ndarray  # overheated (open to core extraction)
     my_turn: np.ndarray  # (B,) bool: this side acts now

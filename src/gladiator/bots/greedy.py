@@ -6,8 +6,8 @@ strike now with the best usable weapon (ap x expected damage), move first and th
 behind it where it can, and strike (the points left after the leap x the expected strike from
 there) — and takes the first action of the best plan. Before that it injects when Nectar is
 about to run out, tears out the core when that is worth more than any strike (odds x the
-target's integrity), puts on a disguise whose weapons hit harder, and vents heat that would
-burn it at the start of its next turn. Ending a turn on a hazard counts against a plan. When
+target's integrity), and vents heat that would burn it at the start of its next turn. It never
+disguises itself: deceiving is beyond it. Ending a turn on a hazard counts against a plan. When
 no plan does damage it closes in on the enemy, guards, and ends its turn.
 
 It reads only its side's observation; every number comes from the engine's previews and the
@@ -59,14 +59,6 @@ class GreedyBot(Bot):
         can_extract = t.can_extract[me] & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
         ext_value = np.where(can_extract, engine.extraction_preview(game, obs) * obs.foe_integrity, -1.0)
         choose((ext_value > best_now) & (ext_value > 0), EXTRACT)
-
-        # a disguise whose best weapon out-hits our own, with points left to use it
-        if t.can_mimic[me].any():
-            score = tactics.weapon_values(game, obs)
-            own = tactics.row_pick(score, obs.my_look)
-            target = np.argmax(np.where(np.arange(len(game.roster))[None, :] == me[:, None], -1.0, score), axis=1)
-            can = t.can_mimic[me] & (obs.my_look == me) & (ap >= engine.cost_of("mimic") + engine.cost_of("attack"))
-            choose(can & (tactics.row_pick(score, target) > own * 1.1), sp.mimic0 + target)
 
         # heat that would burn integrity at the start of our next turn: shed it first
         choose((tactics.overheat_next_turn(game, obs) > 0) & (ap >= engine.cost_of("vent")) & (obs.my_heat > 0), VENT)

@@ -7,8 +7,8 @@ a Nectar cache it needs) against what the enemy, as it shows itself, can do back
 where it stands (its best strikes after a move, against cover and guard; its own extraction if
 this side would be open), and its own heat, hazards and Nectar. It then takes the first action of
 the best plan, and plans again after every action. Before planning it injects when Nectar runs
-low, vents heat that would burn it, and puts on the disguise whose weapons fight best at the
-range it will fight at. It never fires a weapon whose Nectar cost would shut it down.
+low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise for the
+ambush that throws it off. It never fires a weapon whose Nectar cost would shut it down.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
@@ -71,10 +71,10 @@ class HeuristicBot(Bot):
         best_leap = np.argmax(leaps.worth, axis=1)
         leap_worth = tactics.row_pick(leaps.worth, best_leap)
 
-        # a disguise that fights better where this side will fight, with points left to use it
+        # out of the enemy's sight, a disguise: the enemy misjudges it, and the attack that throws it off is an ambush
         if t.can_mimic[me].any():
-            look, gain = plan.best_look()
-            choose(mask[ar, sp.mimic0 + look] & (gain > 0.15 * np.maximum(stay.worth, 1.0)) & (ap >= 2), sp.mimic0 + look)
+            look = plan.disguise()
+            choose(mask[ar, sp.mimic0 + look] & (ap >= engine.cost_of("mimic") + engine.cost_of("move")), sp.mimic0 + look)
 
         choose(mask[:, EXTRACT] & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
@@ -127,8 +127,8 @@ class Plans:
         self.foe_can_extract = t.can_extract[foe]
         self.foe_odds = tactics.foe_extraction_odds(game, obs)
         # its own best strike by distance, for what a tile leaves it able to do next turn
-        fed_own = obs.my_nectar[:, None] - t.w_nectar[obs.my_look] > 1
-        self.own_strikes = tactics.strike_values(game, obs.my_look, obs.my_unit, foe, obs.foe_guard, no,
+        fed_own = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1
+        self.own_strikes = tactics.strike_values(game, obs.my_unit, obs.my_unit, foe, obs.foe_guard, no,
                                                  game.geo.cover[obs.foe_pos], no, fed_own)
         self.my_full_ap = t.actions[obs.my_unit]
         mine = obs.my_nectar + obs.my_doses * t.dose_nectar[obs.my_unit]
@@ -137,14 +137,15 @@ class Plans:
         self.my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
 
     # ---- what it can do from a tile ----
-    def slot_worth(self, rear: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """(N, W) worth of one shot with each slot, from the rear or not and from high ground or not (in range aside)."""
+    def slot_worth(self, rear: np.ndarray, high: np.ndarray, adjacent: np.ndarray) -> np.ndarray:
+        """(N, W) worth of one shot with each slot, from the rear or not, high ground or not, adjacent or not (range aside)."""
         obs, t = self.obs, self.game.tables
-        chance, lo, hi, expected = tactics.slot_preview(self.game, obs.my_look, obs.my_unit, obs.foe_look, obs.foe_guard,
-                                                        obs.foe_exposed, self.game.geo.cover[obs.foe_pos], high, rear)
-        melt = chance * t.w_melt[obs.my_look] * self.melt_worth[:, None]
-        affordable = obs.my_nectar[:, None] - t.w_nectar[obs.my_look] > 1  # never fire itself into shutdown
-        return np.where(t.w_valid[obs.my_look] & affordable, expected + melt, 0.0)
+        chance, lo, hi, expected = tactics.slot_preview(self.game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard,
+                                                        obs.foe_exposed, self.game.geo.cover[obs.foe_pos], high, rear,
+                                                        adjacent, obs.my_look != obs.my_unit)
+        melt = chance * t.w_melt[obs.my_unit] * self.melt_worth[:, None]
+        affordable = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1  # never fire itself into shutdown
+        return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt, 0.0)
 
     def strikes_from(self, tiles: np.ndarray, points: np.ndarray, rear_ok: bool, heat: int = 0) -> np.ndarray:
         """(N, K) worth of spending `points` (N, K) on the best slot from each of `tiles` (N, K)."""
@@ -155,16 +156,18 @@ class Plans:
         high = geo.high[tiles] & ~geo.high[pe]
         rear = tactics.in_rear_of(self.game, tiles, pe, obs.foe_facing[:, None]) if rear_ok else np.zeros_like(high)
         best = np.zeros(tiles.shape)
+        adjacent = d == 1
+        reach = (t.w_range[obs.my_unit][:, None, :] >= d[:, :, None]) & sight[:, :, None]  # (N, K, W)
         for r in (False, True):
             for h in (False, True):
-                sel = (rear == r) & (high == h)
-                if not sel.any():
-                    continue
-                worth = self.slot_worth(np.full(obs.batch, r), np.full(obs.batch, h))  # (N, W)
-                reach = (t.w_range[obs.my_look][:, None, :] >= d[:, :, None]) & sight[:, :, None]  # (N, K, W)
-                v = np.where(reach, worth[:, None, :], 0.0).max(axis=2)
-                best = np.where(sel, v, best)
-        per_shot_heat = np.maximum(1, t.w_heat[obs.my_look].max(axis=1))[:, None]
+                for a in (False, True):
+                    sel = (rear == r) & (high == h) & (adjacent == a)
+                    if not sel.any():
+                        continue
+                    worth = self.slot_worth(*(np.full(obs.batch, v) for v in (r, h, a)))  # (N, W)
+                    v = np.where(reach, worth[:, None, :], 0.0).max(axis=2)
+                    best = np.where(sel, v, best)
+        per_shot_heat = np.maximum(1, t.w_heat[obs.my_unit].max(axis=1))[:, None]
         shots = np.minimum(points, np.maximum(0, self.heat_room[:, None] - heat) // per_shot_heat)  # never plans to overheat
         return np.maximum(0, shots) * best
 
@@ -196,7 +199,8 @@ class Plans:
         prev = engine.attack_preview(game, obs)
         rear = tactics.rear_of_foe(game, obs)
         high = game.geo.high[obs.my_pos] & ~game.geo.high[obs.foe_pos]
-        worth = np.where(prev["usable"] & self.mask[:, ATTACK0 : ATTACK0 + W], self.slot_worth(rear, high), -1.0)
+        adjacent = game.geo.cheb[obs.my_pos, obs.foe_pos] == 1
+        worth = np.where(prev["usable"] & self.mask[:, ATTACK0 : ATTACK0 + W], self.slot_worth(rear, high, adjacent), -1.0)
         slot = np.argmax(worth, axis=1)
         strike = np.maximum(0.0, tactics.row_pick(worth, slot))
         here = obs.my_pos[:, None]
@@ -264,12 +268,8 @@ class Plans:
         path = np.minimum(geo.dist[tiles, self.obs.foe_pos[:, None]], geo.width + geo.height)
         return FUTURE_WEIGHT * (self.my_full_ap[:, None] - 1) * best - self.aggression[:, None] * path
 
-    def best_look(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per duel: the roster unit whose weapons fight best at the current distance, and how much better than now."""
-        obs, game = self.obs, self.game
-        d = game.geo.cheb[obs.my_pos, obs.foe_pos]
-        values = tactics.weapon_values_at(game, obs, d)  # (N, U)
-        own = tactics.row_pick(values, obs.my_look)
-        values = np.where(np.arange(values.shape[1])[None, :] == obs.my_unit[:, None], -1.0, values)
-        look = np.argmax(values, axis=1)
-        return look, tactics.row_pick(values, look) - own
+    def disguise(self) -> np.ndarray:
+        """Per duel: the look to put on, drawn evenly among the other suits of the roster (the duel's own noise)."""
+        U = len(self.game.roster)
+        k = np.minimum((np.asarray(self.obs.noise)[:, 1] * (U - 1)).astype(np.int64), U - 2)
+        return k + (k >= self.obs.my_unit)  # skip its own suit

@@ -15,7 +15,7 @@ from gladiator.catalog.geometry import DIRECTIONS, Geometry
 from gladiator.game import W, Game, UnitTables
 from gladiator.rules import constants as K
 
-HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed")
+HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed", "point_blank", "ambush")
 
 
 def rear_arc_of(geo: Geometry, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray) -> np.ndarray:
@@ -33,11 +33,14 @@ def in_rear(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.nda
 
 
 def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
-              cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray) -> dict[str, np.ndarray]:
+              cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray, adjacent: np.ndarray | bool = False,
+              ambush: np.ndarray | bool = False) -> dict[str, np.ndarray]:
     """Each signed term of the hit chance of weapon set `wu`, slot `slot`, against a target of unit `tu`, and `chance`.
 
     `cover`: the target stands in cover; `high_ground`: the attacker stands on high ground and the
-    target does not; `rear`: the attacker is in the target's rear arc. Arrays broadcast together.
+    target does not; `rear`: the attacker is in the target's rear arc; `adjacent`: the target is next
+    to the attacker (a ranged weapon then fires point-blank); `ambush`: the attacker throws off a
+    disguise with this attack. Arrays broadcast together.
     """
     ranged = t.w_ranged[wu, slot]
     terms = {
@@ -48,6 +51,8 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
         "high_ground": np.where(ranged & high_ground, K.HIGH_GROUND_BONUS, 0.0),
         "rear": np.where(rear, K.REAR_BONUS, 0.0),
         "exposed": np.where(exposed, K.EXPOSED_BONUS, 0.0),
+        "point_blank": np.where(ranged & adjacent, -K.POINT_BLANK_PENALTY, 0.0),
+        "ambush": np.where(ambush, K.AMBUSH_BONUS, 0.0),
     }
     total = terms["accuracy"]
     for k in HIT_TERMS[1:]:
@@ -58,7 +63,8 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
 
 def damage(t: UnitTables, wu: np.ndarray, slot: np.ndarray, au: np.ndarray, tu: np.ndarray, roll: np.ndarray,
            rear: np.ndarray) -> np.ndarray:
-    """Damage of a hit: roll + the attacker's firepower (ranged) + roll // 2 (rear) - the target's armor, never below 0."""
+    """Damage of a hit: roll + the attacker's firepower (ranged) + roll // 2 (from the rear or an ambush) - the target's
+    armor, never below 0."""
     fp = np.where(t.w_ranged[wu, slot], t.firepower[au], 0)
     rear_extra = np.where(rear, roll // K.REAR_DAMAGE_DIVISOR, 0)
     return np.maximum(0, roll + fp + rear_extra - t.armor[tu])
@@ -71,16 +77,24 @@ def damage_roll(t: UnitTables, wu: np.ndarray, slot: np.ndarray, u: np.ndarray) 
 
 
 def strike_preview(t: UnitTables, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
-                   cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray) -> tuple[np.ndarray, ...]:
+                   cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray,
+                   adjacent: np.ndarray | bool = False, ambush: np.ndarray | bool = False) -> tuple[np.ndarray, ...]:
     """(chance, low, high, expected), each (N, W): every slot of weapon set `wu` (N,) against `tu`, from hit_terms and damage."""
     slots = np.arange(W)[None, :]
     col = (lambda v: np.asarray(v)[:, None])  # noqa: E731 - per-duel values against per-slot columns
     wu2 = col(wu)
-    chance = hit_terms(t, wu2, slots, col(tu), col(guard), col(exposed), col(cover), col(high_ground), col(rear))["chance"]
-    lo = damage(t, wu2, slots, col(au), col(tu), t.w_low[wu2, slots], col(rear))
-    hi = damage(t, wu2, slots, col(au), col(tu), t.w_high[wu2, slots], col(rear))
+    adjacent, ambush = (col(np.broadcast_to(v, np.shape(wu))) for v in (adjacent, ambush))
+    chance = hit_terms(t, wu2, slots, col(tu), col(guard), col(exposed), col(cover), col(high_ground), col(rear),
+                       adjacent, ambush)["chance"]
+    lo = damage(t, wu2, slots, col(au), col(tu), t.w_low[wu2, slots], col(rear) | ambush)
+    hi = damage(t, wu2, slots, col(au), col(tu), t.w_high[wu2, slots], col(rear) | ambush)
     chance = np.where(t.w_valid[wu2, slots], chance, 0.0)
     return chance, lo.astype(np.float64), hi.astype(np.float64), chance * (lo + hi) / 2.0
+
+
+def integrity_lost(integrity: np.ndarray, max_integrity: np.ndarray) -> np.ndarray:
+    """The share of its integrity a suit has lost, 0 to 1."""
+    return 1.0 - np.asarray(integrity) / np.maximum(max_integrity, 1)
 
 
 def badly_damaged(integrity: np.ndarray, max_integrity: np.ndarray) -> np.ndarray:
@@ -98,15 +112,15 @@ def overheat_excess(heat: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     return np.maximum(0, heat - capacity)
 
 
-def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, rear: np.ndarray) -> np.ndarray:
-    """Whether a target may have its core torn out: badly damaged, overheated, or reached from its rear arc."""
-    return damaged | hot | rear
+def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray) -> np.ndarray:
+    """Whether a target may have its core torn out: badly damaged, overheated, or caught by a leap into its rear arc."""
+    return damaged | hot | caught
 
 
-def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, rear: np.ndarray) -> np.ndarray:
-    """Odds of tearing out the core: base + per-agility difference + rear bonus, clipped."""
+def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, rear: np.ndarray, lost: np.ndarray) -> np.ndarray:
+    """Odds of tearing out the core: base + per-agility difference + rear bonus + the share of integrity lost, clipped."""
     diff = t.agility[au] - t.agility[tu]
-    p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(rear, K.EXTRACT_REAR_BONUS, 0.0)
+    p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(rear, K.EXTRACT_REAR_BONUS, 0.0) + K.EXTRACT_PER_DAMAGE * lost
     return np.clip(p, K.EXTRACT_MIN, K.EXTRACT_MAX)
 
 

@@ -5,27 +5,31 @@ GUARD_PENALTY = 0.20  # hit chance taken off against a guarding target
 COVER_PENALTY = 0.20  # hit chance taken off a ranged attack on a target in cover
 HIGH_GROUND_BONUS = 0.15  # hit chance added to a ranged attack from high ground onto low ground
 REAR_BONUS = 0.20  # hit chance added to an attack from the target's rear arc
+POINT_BLANK_PENALTY = 0.25  # hit chance taken off a ranged attack on an adjacent target
+AMBUSH_BONUS = 0.25  # hit chance added to the attack that throws off a disguise (which also adds roll // 2 damage)
 EXPOSED_BONUS = 0.25  # hit chance added against a unit whose core extraction failed
 MIN_HIT, MAX_HIT = 0.0, 1.0  # the hit chance is clipped to this range
 
 REAR_DAMAGE_DIVISOR = 2  # a rear attack adds roll // 2 damage
 
 VENT_HEAT = 6  # vent sheds VENT_HEAT + cooling
-LEAP_HEAT = 2  # heat a leap adds to the leaper
+LEAP_HEAT = 3  # heat a leap adds to the leaper
 OVERHEAT_AP_COST = 1  # action points lost at the start of a turn begun overheated
 OVERHEAT_DAMAGE_PER_HEAT = 1  # integrity lost per point of heat above capacity, each own turn
 
 LEAP_BASE_REACH = 2  # leap reach = LEAP_BASE_REACH + agility // LEAP_AGILITY_PER_TILE
 LEAP_AGILITY_PER_TILE = 3
 
-EXTRACT_BASE = 0.35  # core extraction odds = EXTRACT_BASE + EXTRACT_PER_AGILITY * (agility - target agility)
+EXTRACT_BASE = 0.0  # core extraction odds = EXTRACT_BASE + EXTRACT_PER_AGILITY * (agility - target agility) + ...
 EXTRACT_PER_AGILITY = 0.05
-EXTRACT_REAR_BONUS = 0.15  # + this from the rear arc
+EXTRACT_REAR_BONUS = 0.0  # + this from the rear arc
+EXTRACT_PER_DAMAGE = 0.6  # + this times the share of its integrity the target has lost
 EXTRACT_MIN, EXTRACT_MAX = 0.05, 0.95
 EXTRACT_DAMAGED_FRACTION = 0.4  # the target is "badly damaged" at or below this fraction of integrity
 
 MIMIC_TURNS = 3  # own turns a disguise lasts, the one it is put on included
+MIMIC_UNSEEN_DISTANCE = 6  # a disguise may be put on out of the enemy's sight, or at least this far from it
 NECTAR_PER_TURN = 1  # Nectar each own turn burns
 
-COST_MOVE = COST_ATTACK = COST_GUARD = COST_VENT = COST_INJECT = COST_MIMIC = 1
-COST_LEAP = COST_EXTRACT = 2
+COST_MOVE = COST_ATTACK = COST_GUARD = COST_VENT = COST_INJECT = COST_MIMIC = COST_LEAP = 1
+COST_EXTRACT = 2

@@ -15,7 +15,8 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to_extraction, overheated
+from gladiator.rules.combat import badly_damaged, leap_reach, open_to_extraction, overheated
+from gladiator.rules import constants as K
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
 
@@ -24,12 +25,12 @@ PAST_ENEMY_LIMIT = 16_000_000  # entries of a per-(game, speed) memo of walks pa
 # Refusal codes: what a screen or a bot may switch on (the text is for people).
 (OK, DUEL_OVER, OUTSIDE, NO_AP, GUARDING, NO_HEAT, NO_DOSES, NECTAR_FULL, NO_WEAPON, OUT_OF_RANGE, NO_SIGHT,
  NO_NECTAR, CANNOT_EXTRACT, NOT_ADJACENT, NOT_OPEN, CANNOT_MIMIC, DISGUISED, MIMIC_SELF, OCCUPIED, WALL,
- UNREACHABLE_TILE, TOO_FAR, BLOCKED, CANNOT_LEAP, BEYOND_LEAP, NO_TARGET) = range(26)
+ UNREACHABLE_TILE, TOO_FAR, BLOCKED, CANNOT_LEAP, BEYOND_LEAP, NO_TARGET, SEEN) = range(27)
 # A name per refusal code, for files (the CSV's forfeit_reason) and for screens that switch on codes.
 REFUSAL_NAMES = ("ok", "duel_over", "outside", "no_ap", "guarding", "no_heat", "no_doses", "nectar_full", "no_weapon",
                  "out_of_range", "no_sight", "no_nectar", "cannot_extract", "not_adjacent", "not_open", "cannot_mimic",
                  "disguised", "mimic_self", "occupied", "wall", "unreachable", "too_far", "blocked", "cannot_leap",
-                 "beyond_leap", "no_target")
+                 "beyond_leap", "no_target", "seen")
 KINDS = ("end", "guard", "vent", "inject", "extract", "attack", "mimic", "move", "leap")
 
 
@@ -58,9 +59,8 @@ class _Turn:
         self.live = ~state.done
         self.ap = state.ap
         self.au = mine.get("unit")
-        disguise = mine.get("disguise")
-        self.disguised = disguise >= 0
-        self.wu = np.where(self.disguised, disguise, self.au)
+        self.disguised = mine.get("disguise") >= 0
+        self.wu = self.au  # a disguise changes the look, never the weapons
         self.pa, self.pe = mine.get("pos"), self._theirs.get("pos")
         self.guard, self.heat = mine.get("guard"), mine.get("heat")
         self.doses, self.nectar = mine.get("doses"), mine.get("nectar")
@@ -71,9 +71,8 @@ class _Turn:
         """Whether the enemy is open to core extraction."""
         t, theirs = self.game.tables, self._theirs
         tu = theirs.get("unit")
-        rear = in_rear(self.game, self.pa, self.pe, theirs.get("facing"))
         return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity[tu]),
-                                  overheated(theirs.get("heat"), t.heat_capacity[tu]), rear)
+                                  overheated(theirs.get("heat"), t.heat_capacity[tu]), theirs.get("caught"))
 
     @cached_property
     def reach(self) -> np.ndarray:
@@ -102,7 +101,7 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     mask[:, INJECT] = f.afford("inject") & _can_inject(t, f)
     mask[:, ATTACK0 : ATTACK0 + W] = slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live) & f.afford("attack")[:, None]
     mask[:, EXTRACT] = f.afford("extract") & _can_extract(t, f)
-    mimic = np.broadcast_to((f.afford("mimic") & t.can_mimic[f.au] & ~f.disguised)[:, None], (B, sp.units)).copy()
+    mimic = np.broadcast_to((f.afford("mimic") & _can_mimic(game, f))[:, None], (B, sp.units)).copy()
     mimic[np.arange(B), f.au] = False
     mask[:, sp.mimic0 : sp.move0] = mimic
     tiles = np.arange(sp.tiles)
@@ -132,7 +131,7 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
     if i.size:
         ok[i] = slots_in_reach(game, f.wu[i], f.pa[i], f.pe[i], f.nectar[i], ~f.live[i])[np.arange(i.size), a[i] - ATTACK0]
     i = np.flatnonzero(ok & (a >= sp.mimic0) & (a < sp.move0))
-    ok[i] = t.can_mimic[f.au[i]] & ~f.disguised[i] & (a[i] - sp.mimic0 != f.au[i])
+    ok[i] = _can_mimic(game, f)[i] & (a[i] - sp.mimic0 != f.au[i])
     i = np.flatnonzero(ok & (a >= sp.move0))
     if i.size:
         leap = a[i] >= sp.leap0
@@ -148,6 +147,16 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
 
 def _can_inject(t, f: _Turn) -> np.ndarray:  # type: ignore[no-untyped-def]
     return (f.doses > 0) & (f.nectar < t.nectar[f.au])
+
+
+def _can_mimic(game: Game, f: _Turn) -> np.ndarray:
+    """A suit with mimic, not disguised, unseen: out of the enemy's sight or too far for it to see the change."""
+    return game.tables.can_mimic[f.au] & ~f.disguised & unseen(game, f.pa, f.pe)
+
+
+def unseen(game: Game, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """Whether a unit on `pa` may change its look unseen by an enemy on `pe`: no line of sight, or far enough away."""
+    return ~pick(game.geo.los, pa, pe) | (pick(game.geo.cheb, pa, pe) >= K.MIMIC_UNSEEN_DISTANCE)
 
 
 def _can_extract(t, f: _Turn) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -251,9 +260,7 @@ def attack_mask(game: Game, state: DuelState) -> np.ndarray:
     ar = np.arange(state.batch)
     a = state.active.astype(np.intp)
     mine = SideCells(state, ar, a)
-    disguise = mine.get("disguise")
-    wu = np.where(disguise >= 0, disguise, mine.get("unit"))
-    return slots_in_reach(game, wu, mine.get("pos"), pick(state.pos, ar, 1 - a), mine.get("nectar"), state.done)
+    return slots_in_reach(game, mine.get("unit"), mine.get("pos"), pick(state.pos, ar, 1 - a), mine.get("nectar"), state.done)
 
 
 def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray, done: np.ndarray) -> np.ndarray:
@@ -314,12 +321,15 @@ def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
             return Refusal(CANNOT_EXTRACT, f"{name} cannot extract cores")
         if geo.cheb[pa, pe] != 1:
             return Refusal(NOT_ADJACENT, "core extraction needs the target adjacent")
-        return Refusal(NOT_OPEN, "the target is not open to core extraction (not badly damaged, not overheated, not attacked from behind)")
+        return Refusal(NOT_OPEN, "the target is not open to core extraction (not badly damaged, not overheated, not caught by a leap behind it)")
     if kind == "mimic":
         if not t.can_mimic[au]:
             return Refusal(CANNOT_MIMIC, f"{name} cannot mimic")
         if f.disguised[0]:
             return Refusal(DISGUISED, f"{name} is already disguised")
+        if not unseen(game, np.array([pa]), np.array([pe]))[0]:
+            return Refusal(SEEN, f"{name} cannot change its look where the enemy sees it (in sight and nearer than "
+                                 f"{K.MIMIC_UNSEEN_DISTANCE} tiles)")
         return Refusal(MIMIC_SELF, f"{name} cannot mimic itself")
     x, y = int(geo.xy[arg, 0]), int(geo.xy[arg, 1])
     if arg in (pa, pe):
@@ -369,7 +379,10 @@ def refusal_of_kind(game: Game, state: DuelState, b: int, kind: str) -> Refusal:
     if kind == "mimic":
         if not t.can_mimic[au]:
             return Refusal(CANNOT_MIMIC, f"{name} cannot mimic")
-        return Refusal(DISGUISED, f"{name} is already disguised")
+        if f.disguised[0]:
+            return Refusal(DISGUISED, f"{name} is already disguised")
+        return Refusal(SEEN, f"{name} cannot change its look where the enemy sees it (in sight and nearer than "
+                             f"{K.MIMIC_UNSEEN_DISTANCE} tiles)")
     if kind in ranges:
         what = {"move": "no tile within reach to move to", "leap": "no tile within reach to leap to",
                 "attack": "no weapon can hit the target now"}[kind]

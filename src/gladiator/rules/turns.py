@@ -50,6 +50,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     u = cell.get("unit")
     cell.set("guard", False)
     cell.set("exposed", False)
+    cell.set("caught", False)
     disguised = cell.get("disguise") >= 0
     turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
     cell.set("disguise_turns", turns_left)
