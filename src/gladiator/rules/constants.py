@@ -28,7 +28,7 @@ EXTRACT_MIN, EXTRACT_MAX = 0.05, 0.95
 EXTRACT_DAMAGED_FRACTION = 0.4  # the target is "badly damaged" at or below this fraction of integrity
 
 MIMIC_TURNS = 3  # own turns a disguise lasts, the one it is put on included
-MIMIC_UNSEEN_DISTANCE = 6  # a disguise may be put on out of the enemy's sight, or at least this far from it
+MIMIC_UNSEEN_DISTANCE = 4  # a disguise may be put on out of the enemy's sight, or at least this far from it
 NECTAR_PER_TURN = 1  # Nectar each own turn burns
 
 COST_MOVE = COST_ATTACK = COST_GUARD = COST_VENT = COST_INJECT = COST_MIMIC = COST_LEAP = 1
