@@ -51,16 +51,18 @@ def test_attack_preview_matches_the_hit_and_damage_rules(arena: str, table: bool
         obs = engine.observe(game, s, s.active)
         p = engine.attack_preview(game, obs)
         t, geo = game.tables, game.geo
-        wu, au, tu = obs.my_look, obs.my_unit, obs.foe_look
+        wu, au, tu = obs.my_unit, obs.my_unit, obs.foe_look  # a disguise never changes the weapons
         pa, pe = obs.my_pos, obs.foe_pos
         rear = in_rear(game, pa, pe, obs.foe_facing)
-        flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear)
+        ambush = obs.my_look != obs.my_unit
+        flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
+                 geo.cheb[pa, pe] == 1, ambush)
         for slot in range(p["chance"].shape[1]):
             sl = np.full(s.batch, slot)
             valid = t.w_valid[wu, slot]
             chance = np.where(valid, hit_terms(t, wu, sl, tu, *flags)["chance"], 0.0)
-            lo = damage(t, wu, sl, au, tu, t.w_low[wu, slot], rear)
-            hi = damage(t, wu, sl, au, tu, t.w_high[wu, slot], rear)
+            lo = damage(t, wu, sl, au, tu, t.w_low[wu, slot], rear | ambush)
+            hi = damage(t, wu, sl, au, tu, t.w_high[wu, slot], rear | ambush)
             assert np.array_equal(p["chance"][:, slot], chance)
             assert np.array_equal(p["low"][:, slot], lo) and np.array_equal(p["high"][:, slot], hi)
             assert np.array_equal(p["expected"][:, slot], chance * (lo + hi) / 2.0)

@@ -1,5 +1,5 @@
-"""Neutral at zero: with every stat 0, no cover and a frontal attack, the hit chance is exactly the
-weapon's accuracy and the damage exactly the weapon's roll."""
+"""Neutral at zero: with every stat 0, no cover, a frontal attack and a ranged weapon not fired point-blank,
+the hit chance is exactly the weapon's accuracy and the damage exactly the weapon's roll."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def test_zero_is_the_default_of_every_bonus_stat():
 
 @pytest.mark.parametrize("kind, accuracy, damage", _weapons())
 def test_all_zero_stats_give_the_weapons_accuracy_and_roll(unit, weapon, duel, kind, accuracy, damage):
-    arm = weapon("arm", kind=kind, range=1, accuracy=accuracy, damage=damage)
-    game, s = duel(unit("alpha", weapons=[arm], **ZERO), unit("beta", **ZERO), "....\n.AB.\n....")
+    arm = weapon("arm", kind=kind, range=1 if kind == "melee" else 2, accuracy=accuracy, damage=damage)
+    room = "....\n.AB.\n...." if kind == "melee" else ".....\n.A.B.\n....."
+    game, s = duel(unit("alpha", weapons=[arm], **ZERO), unit("beta", **ZERO), room)
     prev = attack_preview(game, s)
     assert prev["chance"][0, 0] == accuracy
     assert (prev["low"][0, 0], prev["high"][0, 0]) == damage
@@ -55,7 +56,7 @@ def test_zero_stats_on_one_side_leave_the_others_terms_alone(unit, weapon, duel)
     for stat, side, chance, dmg in (("agility", 1, 0.6 - 0.03 * 4, 10), ("armor", 1, 0.6, 6), ("firepower", 0, 0.6, 14)):
         a = unit("alpha", **(base | ({stat: 4} if side == 0 else {})))
         b = unit("beta", **(base | ({stat: 4} if side == 1 else {})))
-        game, s = duel(a, b, "....\n.AB.\n....", first=None)
+        game, s = duel(a, b, ".....\n.A.B.\n.....", first=None)
         if int(s.active[0]) == 1:
             s, _ = step(game, s, [0])
         prev = attack_preview(game, s)

@@ -80,7 +80,7 @@ def test_the_rear_bonus_is_read_from_its_constant_everywhere(bonus, unit, weapon
     s.facing[0, 1] = S  # Beta faces south: Alpha, to its north, is behind it
     s.ap[0] = 2
     chance = _doc_hit_chance(accuracy=0.5, target_agility=0, target_guarding=0, ranged=0, target_in_cover=0,
-                             attacker_on_high=0, target_on_high=0, rear=1, target_exposed=0)
+                             attacker_on_high=0, target_on_high=0, rear=1, target_exposed=0, adjacent=1, ambush=0)
     assert chance == pytest.approx(0.5 + bonus)
     assert engine.attack_preview(game, s)["chance"][0, 0] == pytest.approx(chance)
     _, ev = engine.step(game, s, [ATTACK0], draws=[[0.99, 0.0, 0.0]], events=True)

@@ -6,6 +6,7 @@ import numpy as np
 from conftest import bare
 import pytest
 
+from gladiator.rules import constants as K
 from gladiator.engine import attack_preview, extraction_preview, legal_mask, observe, step
 from gladiator.errors import IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT
@@ -42,10 +43,24 @@ def test_core_extraction_needs_an_opening(unit, duel, at):
         t = s.copy()
         t.heat[0, 1] = heat
         assert _can_extract(game, t) == ok, heat
-    for (x, y), ok in (((3, 1), True), ((3, 0), True), ((2, 0), False), ((1, 0), False)):  # from its rear arc
+    for (x, y) in ((3, 1), (3, 0), (2, 0), (1, 0)):  # walking round behind it opens nothing
         t = s.copy()
         t.pos[0, 0] = at(game, x, y)
-        assert _can_extract(game, t) == ok, (x, y)
+        assert not _can_extract(game, t), (x, y)
+
+
+def test_a_leap_behind_the_enemy_catches_it_until_its_next_turn(unit, duel, at):
+    leaper = unit("alpha", abilities=("core_extraction", "leap"), actions=3, agility=6)
+    game, s = duel(leaper, unit("beta", heat_capacity=20), "......\n.A.B..\n......")
+    s.facing[0, 1] = 6  # Beta faces west, towards Alpha
+    for (x, y), caught in (((4, 1), True), ((4, 0), True), ((2, 0), False), ((3, 0), False)):
+        t, ev = step(game, s, [game.space.leap(at(game, x, y))], events=True)
+        assert bool(t.caught[0, 1]) == caught and _can_extract(game, t) == caught, (x, y)
+        leap = [e for e in ev[0] if e["event"] == "leap"][0]
+        assert leap["behind"] == caught and int(t.ap[0]) == 3 - K.COST_LEAP
+    t, _ = step(game, s, [game.space.leap(at(game, 4, 1))])
+    t, _ = step(game, t, [END])  # Beta's turn begins: no longer caught
+    assert not t.caught[0, 1]
 
 
 def test_core_extraction_needs_the_ability_adjacency_and_two_points(unit, duel, at):
@@ -64,14 +79,14 @@ def test_core_extraction_needs_the_ability_adjacency_and_two_points(unit, duel, 
     assert not _can_extract(game, s)
 
 
-@pytest.mark.parametrize("mine, theirs, rear, odds", [
-    (0, 0, False, 0.35), (8, 2, False, 0.65), (8, 2, True, 0.80), (2, 8, False, 0.05),
-    (0, 10, False, 0.05), (20, 0, False, 0.95), (12, 0, True, 0.95), (3, 5, True, 0.40),
+@pytest.mark.parametrize("mine, theirs, rear, odds", [  # the target at 40 of 100 integrity: +0.6 x 0.6 lost
+    (0, 0, False, 0.36), (8, 2, False, 0.66), (8, 2, True, 0.66), (2, 8, False, 0.06),
+    (0, 10, False, 0.05), (20, 0, False, 0.95), (12, 0, True, 0.95), (3, 5, True, 0.26),
 ])
 def test_core_extraction_odds_from_the_agility_difference(unit, duel, at, mine, theirs, rear, odds):
     game, s = duel(_extractor(unit, agility=mine), unit("beta", agility=theirs), PIT, first=None)
     s = _alpha_to_act(game, s)
-    s.integrity[0, 1] = 1
+    s.integrity[0, 1] = 40
     if rear:
         s.pos[0, 0] = at(game, 3, 1)
     assert float(extraction_preview(game, s)[0]) == pytest.approx(odds)
@@ -114,20 +129,37 @@ def _mimic_game(unit, weapon, duel, **alpha):
     return duel(alpha, beta, "A.....B", roster=(gamma,))
 
 
-def test_mimic_takes_the_weapons_of_another_unit(unit, weapon, duel):
+def test_a_disguise_changes_the_look_not_the_weapons_and_ends_in_an_ambush(unit, weapon, duel, at):
     game, s = _mimic_game(unit, weapon, duel)
-    gamma = game.unit_index("gamma")
-    assert not legal_mask(game, s)[0, ATTACK0]  # the claw does not reach
+    alpha, gamma = game.unit_index("alpha"), game.unit_index("gamma")
     s, ev = step(game, s, [game.space.mimic(gamma)], events=True)
     assert int(s.disguise[0, 0]) == gamma and int(s.ap[0]) == 1
     assert {"event": "mimic", "side": 0, "as": "gamma", "was": "alpha", "turns": 3} in bare(ev[0])
+    assert not attack_preview(game, s)["usable"][0].any()  # still the claw, which does not reach
+    assert int(observe(game, s, 1).foe_look[0]) == gamma  # Beta sees Gamma's rifle and armor ...
+    s.pos[0, 0] = s.pos[0, 1] - 1  # ... while Alpha closes in
     prev = attack_preview(game, s)
-    assert prev["usable"][0, 0] and prev["usable"][0, 1] == False  # noqa: E712 - the claw still does not reach
-    # the weapon is Gamma's, the stats stay Alpha's own: firepower 2, not 7
-    assert prev["chance"][0, 0] == pytest.approx(0.9 - 0.03 * 1)
-    assert (prev["low"][0, 0], prev["high"][0, 0]) == (12, 14)
-    s, _ = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]])
-    assert int(s.integrity[0, 1]) == 88 and int(s.heat[0, 0]) == 1
+    assert prev["chance"][0, 0] == pytest.approx(0.6 - 0.03 * 1 + K.AMBUSH_BONUS)
+    assert (prev["low"][0, 0], prev["high"][0, 0]) == (4 + 4 // 2, 4 + 4 // 2)
+    s, ev = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]], events=True)
+    attack = [e for e in ev[0] if e["event"] == "attack"][0]
+    assert attack["ambush"] and attack["weapon"] == "claw" and attack["damage"] == 6
+    assert int(s.disguise[0, 0]) == -1 and int(observe(game, s, 1).foe_look[0]) == alpha  # the disguise is thrown off
+    s, ev = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]], events=True)
+    assert not [e for e in ev[0] if e["event"] == "attack"][0]["ambush"]  # only the first attack is an ambush
+
+
+def test_a_disguise_is_put_on_unseen(unit, weapon, duel, at):
+    alpha = unit("alpha", abilities=("mimic",))
+    game, s = duel(alpha, unit("beta"), "A..B.\n.....\n.#...\nC....".replace("C", "."))
+    beta = game.unit_index("beta")
+    assert not legal_mask(game, s)[0, game.space.mimic(beta)]  # 3 tiles away, in sight
+    with pytest.raises(IllegalAction, match="where the enemy sees it"):
+        step(game, s, [game.space.mimic(beta)])
+    s.pos[0, 0] = at(game, 0, 3)  # behind the wall, out of sight, 3 tiles away
+    assert legal_mask(game, s)[0, game.space.mimic(beta)]
+    s.pos[0, 1] = at(game, 4, 3)  # in sight again, but 4 tiles away: too far to see the change
+    assert legal_mask(game, s)[0, game.space.mimic(beta)]
 
 
 def test_mimic_may_copy_the_enemy_but_not_itself(unit, weapon, duel):
@@ -141,7 +173,7 @@ def test_mimic_may_copy_the_enemy_but_not_itself(unit, weapon, duel):
         step(game, s, [sp.mimic(game.unit_index("gamma"))])
     # the enemy's stats are not copied: Beta's attack on Alpha meets Alpha's own agility 6 ...
     s, _ = step(game, s, [END])
-    s.pos[0, 1] = s.pos[0, 0] + 1
+    s.pos[0, 1] = s.pos[0, 0] + 2
     _, ev = step(game, s, [ATTACK0], draws=[[0.99, 0.0, 0.0]], events=True)
     attack = [e for e in ev[0] if e["event"] == "attack"][0]
     assert attack["chance"] == pytest.approx(0.4 - 0.03 * 6)
@@ -183,7 +215,7 @@ def test_mimic_expires_after_its_turns(unit, weapon, duel):
             turn = [e for e in ev[0] if e["event"] == "turn"][0]
             assert turn["disguise_ended"] == (int(s.turn[0]) == 7)
     assert seen == [(3, gamma), (5, gamma), (7, -1), (9, -1)]  # three own turns: 1, 3 and 5
-    assert not attack_preview(game, s)["usable"][0, 0]  # back to the claw
+    assert int(observe(game, s, 1).foe_look[0]) == game.unit_index("alpha")  # seen as itself again
 
 
 def test_a_suit_with_mimic_may_start_the_duel_disguised(unit, weapon, duel):

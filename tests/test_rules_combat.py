@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import bare
 
+from gladiator.rules import constants as K
 from gladiator.engine import attack_preview, legal_mask, step
 from gladiator.errors import IllegalAction
 from gladiator.game import ATTACK0, END, GUARD
@@ -90,15 +91,30 @@ def test_rear_arc_bonus_to_hit_and_damage(unit, weapon, duel, at):
 
 def test_cover_makes_ranged_attacks_harder(unit, weapon, duel, at):
     game, s = duel(unit("alpha", weapons=[_gun(weapon), _melee(weapon)]), unit("beta"), ROOM)
-    s.pos[0, 1] = at(game, 1, 0)  # Beta in cover
-    s.pos[0, 0] = at(game, 2, 1)
+    s.pos[0, 1] = at(game, 1, 0)  # Beta in cover, two tiles away (no point-blank shot)
+    s.pos[0, 0] = at(game, 3, 1)
     _face_each_other(game, s)
     assert _chance(game, s, 0) == pytest.approx(0.3)
     assert _chance(game, s, 1) == pytest.approx(0.5)  # melee ignores cover
     s.pos[0, 1] = at(game, 2, 0)  # out of cover
+    s.pos[0, 0] = at(game, 4, 1)
     _face_each_other(game, s)
     assert _chance(game, s, 0) == pytest.approx(0.5)
     s.pos[0, 0] = at(game, 1, 0)  # the attacker's own cover does nothing for it
+    s.pos[0, 1] = at(game, 3, 0)
+    _face_each_other(game, s)
+    assert _chance(game, s, 0) == pytest.approx(0.5)
+
+
+def test_a_ranged_weapon_fired_point_blank_is_harder_to_aim(unit, weapon, duel, at):
+    game, s = duel(unit("alpha", weapons=[_gun(weapon), _melee(weapon)]), unit("beta"), ROOM)
+    s.pos[0] = (at(game, 3, 1), at(game, 4, 1))  # adjacent
+    _face_each_other(game, s)
+    assert _chance(game, s, 0) == pytest.approx(0.5 - K.POINT_BLANK_PENALTY)
+    assert _chance(game, s, 1) == pytest.approx(0.5)  # melee is made for it
+    _, ev = step(game, s, [ATTACK0], draws=[[0.99, 0.0, 0.0]], events=True)
+    assert [e for e in ev[0] if e["event"] == "attack"][0]["terms"]["point_blank"] == pytest.approx(-K.POINT_BLANK_PENALTY)
+    s.pos[0, 1] = at(game, 5, 1)  # two tiles: a clean shot
     _face_each_other(game, s)
     assert _chance(game, s, 0) == pytest.approx(0.5)
 
@@ -106,14 +122,14 @@ def test_cover_makes_ranged_attacks_harder(unit, weapon, duel, at):
 def test_high_ground_helps_the_ranged_shooter_standing_on_it(unit, weapon, duel, at):
     game, s = duel(unit("alpha", weapons=[_gun(weapon), _melee(weapon)]), unit("beta"), ROOM)
     s.pos[0, 0] = at(game, 1, 2)  # on high ground
-    s.pos[0, 1] = at(game, 2, 1)
+    s.pos[0, 1] = at(game, 3, 1)
     _face_each_other(game, s)
     assert _chance(game, s, 0) == pytest.approx(0.65)
     assert _chance(game, s, 1) == pytest.approx(0.5)  # melee: no bonus
-    s.pos[0, 1] = at(game, 0, 2)  # both on high ground: no bonus
+    s.pos[0, 0], s.pos[0, 1] = at(game, 0, 2), at(game, 1, 2)  # both on high ground: no bonus (a point-blank shot)
     _face_each_other(game, s)
-    assert _chance(game, s, 0) == pytest.approx(0.5)
-    s.pos[0, 0], s.pos[0, 1] = at(game, 2, 1), at(game, 1, 2)  # shooting up at it: no bonus either
+    assert _chance(game, s, 0) == pytest.approx(0.5 - K.POINT_BLANK_PENALTY)
+    s.pos[0, 0], s.pos[0, 1] = at(game, 3, 1), at(game, 1, 2)  # shooting up at it: no bonus either
     _face_each_other(game, s)
     assert _chance(game, s, 0) == pytest.approx(0.5)
 
@@ -198,6 +214,7 @@ def test_attack_events_carry_every_hit_term(unit, weapon, duel):
     s = _alpha_to_act(game, s)
     _, ev = step(game, s, [ATTACK0], draws=[[0.1, 0.0, 0.0]], events=True)
     attack = [e for e in ev[0] if e["event"] == "attack"][0]
-    assert set(attack["terms"]) == {"accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed"}
+    assert set(attack["terms"]) == {"accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed", "point_blank",
+                                    "ambush"}
     assert attack["terms"]["evasion"] == pytest.approx(-0.06)
     assert attack["chance"] == pytest.approx(sum(attack["terms"].values()))

@@ -160,6 +160,7 @@ def _random_state(game, rng: np.random.Generator, adjacent: bool = False):
     s.facing[:] = rng.integers(0, 8, (B, 2))
     s.guard[:] = rng.random((B, 2)) < 0.3
     s.exposed[:] = rng.random((B, 2)) < 0.3
+    s.caught[:] = rng.random((B, 2)) < 0.3
     s.heat[:] = rng.integers(0, 40, (B, 2))
     full = game.tables.integrity[s.unit]
     s.integrity[:] = np.maximum(1, (full * rng.uniform(0.05, 1.0, (B, 2))).astype(int))
@@ -180,11 +181,11 @@ def _attack_terms(formulas, game, s, b, slot) -> dict:
     t, geo = game.tables, game.geo
     a = int(s.active[b])
     e = 1 - a
-    shown = int(s.disguise[b, a]) if s.disguise[b, a] >= 0 else int(s.unit[b, a])
     me, foe = int(s.unit[b, a]), int(s.unit[b, e])
     return dict(
-        accuracy=float(t.w_accuracy[shown, slot]), low=int(t.w_low[shown, slot]), high=int(t.w_high[shown, slot]),
-        ranged=int(t.w_ranged[shown, slot]), target_agility=int(t.agility[foe]), target_guarding=int(s.guard[b, e]),
+        accuracy=float(t.w_accuracy[me, slot]), low=int(t.w_low[me, slot]), high=int(t.w_high[me, slot]),
+        ranged=int(t.w_ranged[me, slot]), target_agility=int(t.agility[foe]), target_guarding=int(s.guard[b, e]),
+        adjacent=int(geo.cheb[s.pos[b, a], s.pos[b, e]] == 1), ambush=int(s.disguise[b, a] >= 0),
         target_in_cover=int(geo.cover[s.pos[b, e]]), attacker_on_high=int(geo.high[s.pos[b, a]]),
         target_on_high=int(geo.high[s.pos[b, e]]), rear=int(_rear(formulas, game, s, b)),
         target_exposed=int(s.exposed[b, e]), attacker_firepower=int(t.firepower[me]), target_armor=int(t.armor[foe]),
@@ -196,12 +197,12 @@ def test_hit_chance_and_damage_formulas(formulas, unit, weapon, arena):
     game = _random_game(unit, weapon, arena, rng)
     s = _random_state(game, rng)
     disguised = rng.random(B) < 0.3
-    s.disguise[disguised, s.active[disguised]] = rng.integers(0, len(game.roster), int(disguised.sum()))
+    own = s.unit[disguised, s.active[disguised]]
+    s.disguise[disguised, s.active[disguised]] = (own + rng.integers(1, len(game.roster), int(disguised.sum()))) % len(game.roster)
     prev = attack_preview(game, s)
     for b in range(B):
         for slot in range(W):
-            shown = int(s.disguise[b, s.active[b]]) if s.disguise[b, s.active[b]] >= 0 else int(s.unit[b, s.active[b]])
-            if not game.tables.w_valid[shown, slot]:
+            if not game.tables.w_valid[int(s.unit[b, s.active[b]]), slot]:
                 continue
             v = _attack_terms(formulas, game, s, b, slot)
             assert prev["chance"][b, slot] == pytest.approx(formulas("hit_chance", **v)), (b, slot, v)
@@ -286,9 +287,10 @@ def test_core_extraction_formulas(formulas, unit, weapon, arena):
         rear = _rear(formulas, game, s, b)
         ok = formulas("extraction_allowed", target_integrity=int(s.integrity[b, e]),
                       target_full_integrity=int(t.integrity[foe]), target_heat=int(s.heat[b, e]),
-                      target_heat_capacity=int(t.heat_capacity[foe]), rear=rear)
+                      target_heat_capacity=int(t.heat_capacity[foe]), caught=bool(s.caught[b, e]))
         assert bool(allowed[b]) == bool(ok), b
-        p = formulas("extraction_odds", agility=int(t.agility[me]), target_agility=int(t.agility[foe]), rear=int(rear))
+        p = formulas("extraction_odds", agility=int(t.agility[me]), target_agility=int(t.agility[foe]), rear=int(rear),
+                     target_integrity=int(s.integrity[b, e]), target_full_integrity=int(t.integrity[foe]))
         assert odds[b] == pytest.approx(p), b
         if allowed[b]:
             won = int(after.outcome[b]) == CORE_EXTRACTED

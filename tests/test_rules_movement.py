@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gladiator.rules import constants as K
 from gladiator.engine import legal_mask, step
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0
@@ -248,8 +249,8 @@ def test_leap_jumps_over_walls_and_lands_behind_the_enemy(unit, duel, at):
     s, _ = step(game, s, [game.space.leap(target)])
     assert int(s.pos[0, 0]) == target
     assert int(s.facing[0, 0]) == W  # a leaper lands facing the enemy
-    assert int(s.heat[0, 0]) == 2  # LEAP_HEAT
-    assert int(s.ap[0]) == 1
+    assert int(s.heat[0, 0]) == K.LEAP_HEAT
+    assert int(s.ap[0]) == 3 - K.COST_LEAP
 
 
 def test_a_leap_passes_over_the_enemy_in_a_corridor(unit, duel, at):
@@ -269,9 +270,10 @@ def test_leap_cannot_land_in_a_walled_off_pocket(unit, duel, at):
     assert not _leaps(game, s)[at(game, 2, 1)]  # a wall
 
 
-def test_leap_needs_the_ability_and_two_action_points(unit, duel, at):
+def test_leap_needs_the_ability_and_its_action_points(unit, duel, at, monkeypatch):
     game, s = duel(unit("alpha"), unit("beta"), "A...B")
     assert not _leaps(game, s).any()
+    monkeypatch.setattr(K, "COST_LEAP", 2)  # a costlier leap shows the points checked
     game, s = duel(unit("alpha", actions=3, abilities=("leap",)), unit("beta"), "A...B")
     assert _leaps(game, s)[at(game, 2, 0)]
     s, _ = step(game, s, [game.space.move(at(game, 1, 0))])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from gladiator import rng
+from gladiator.rules import constants as K
 from gladiator.engine import legal_mask, new_duels, step
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, GUARD, INJECT, VENT
@@ -53,15 +54,15 @@ def test_action_costs_move_guard_vent_inject_attack_cost_one(unit, weapon, duel,
         assert int(s.active[0]) == 0
 
 
-def test_action_costs_leap_and_extraction_cost_two(unit, duel, at, draws):
+def test_action_costs_of_a_leap_and_an_extraction_are_their_constants(unit, duel, at, draws):
     a = unit("alpha", actions=9, abilities=("leap", "core_extraction"))
     game, s = duel(a, unit("beta"), OPEN)
     s, _ = step(game, s, [game.space.leap(at(game, 2, 0))])
-    assert int(s.ap[0]) == 7
+    assert int(s.ap[0]) == 9 - K.COST_LEAP
     s.pos[0, 0] = at(game, 5, 0)
     s.integrity[0, 1] = 1  # badly damaged: open to extraction
     s, _ = step(game, s, [4], draws=draws(extract=0.999))  # EXTRACT, fails
-    assert int(s.ap[0]) == 5
+    assert int(s.ap[0]) == 9 - K.COST_LEAP - K.COST_EXTRACT
 
 
 def test_end_turn_gives_up_the_remaining_points(unit, duel):

@@ -5,4 +5,4 @@ the batch runner, the bots and the environment API all drive it.
 """
 
 __version__ = "0.1.0"
-RULES_VERSION = "1"
+RULES_VERSION = "2"
