@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -13,14 +15,17 @@ def test_gymnasium_env_passes_the_checker() -> None:
 
     from gladiator.env.gym import DuelEnv
 
-    check_env(DuelEnv(), skip_render_check=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_env(DuelEnv(opponent_bot="greedy"), skip_render_check=True)
+    assert not caught, [str(w.message) for w in caught]
 
 
 def test_gymnasium_same_seed_same_episode() -> None:
     from gladiator.env.gym import DuelEnv
 
     def episode(seed: int) -> list[float]:
-        env = DuelEnv(("jaron", "viola"), opponent="random")
+        env = DuelEnv(unit="jaron", opponent="viola", opponent_bot="random")
         obs, info = env.reset(seed=seed)
         trace = [float(obs.sum())]
         rng = np.random.default_rng(0)
@@ -39,7 +44,7 @@ def test_gymnasium_reward_and_illegal_action() -> None:
     from gladiator.env.gym import DuelEnv
     from gladiator.errors import IllegalAction
 
-    env = DuelEnv(("rouge", "viola"), opponent="greedy", render_mode="ansi", illegal_action="raise")
+    env = DuelEnv(unit="rouge", opponent="viola", opponent_bot="greedy", render_mode="ansi", illegal_action="raise")
     obs, info = env.reset(seed=1)
     illegal = int(np.flatnonzero(~info["action_mask"])[0])
     with pytest.raises(IllegalAction):
@@ -68,28 +73,141 @@ def test_gymnasium_illegal_action_loses_by_default() -> None:
         env.step(1.5)
 
 
-def test_pettingzoo_api() -> None:
+def _quiet(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Run a checker and fail on any warning it raises."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn(*args, **kwargs)
+    assert not caught, [str(w.message) for w in caught]
+
+
+def test_pettingzoo_checkers_pass_without_warnings() -> None:
     pytest.importorskip("pettingzoo")
-    from pettingzoo.test import api_test
+    from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test, seed_test
 
-    from gladiator.env.pettingzoo import DuelAEC
+    from gladiator.env import duel_env, duel_parallel_env
+    from gladiator.env.pettingzoo import DuelAEC, DuelParallel
 
-    api_test(DuelAEC(("rouge", "jaron")), num_cycles=200)
+    _quiet(api_test, duel_env(units=("rouge", "jaron")), num_cycles=300)
+    _quiet(parallel_api_test, duel_parallel_env(units=("rouge", "jaron")), num_cycles=300)
+    _quiet(seed_test, lambda: DuelAEC(("jaron", "viola")), num_cycles=50)
+    _quiet(parallel_seed_test, lambda: DuelParallel(("jaron", "viola")))
 
 
 def test_pettingzoo_plays_to_the_end() -> None:
     pytest.importorskip("pettingzoo")
-    from gladiator.env.pettingzoo import DuelAEC
+    from gladiator.env import duel_env
 
-    env = DuelAEC(("rouge", "viola"))
+    env = duel_env(units=("rouge", "viola"))
     env.reset(seed=3)
     rng = np.random.default_rng(3)
     final = {}
     for agent in env.agent_iter(max_iter=5000):
         obs, reward, term, trunc, info = env.last()
+        assert isinstance(obs, np.ndarray) and obs.dtype == np.float32
         if term or trunc:
             final[agent] = reward
-        action = None if term or trunc else int(rng.choice(np.flatnonzero(obs["action_mask"])))
+        action = None if term or trunc else int(rng.choice(np.flatnonzero(info["action_mask"])))
         env.step(action)
     assert not env.agents
     assert sorted(final.values()) in ([-1.0, 1.0], [0.0, 0.0])
+
+
+def test_pettingzoo_parallel_gives_the_waiting_agent_a_no_op_and_ends_for_good() -> None:
+    pytest.importorskip("pettingzoo")
+    from gladiator.env import duel_parallel_env
+
+    env = duel_parallel_env(units=("jaron", "viola"))
+    obs, infos = env.reset(seed=4)
+    rng = np.random.default_rng(4)
+    while env.agents:
+        acting = [a for a in env.agents if infos[a]["action_mask"].sum() > 1 or infos[a]["action_mask"][0] == 0]
+        waiting = [a for a in env.agents if a not in acting]
+        assert len(acting) == 1 and all(np.flatnonzero(infos[a]["action_mask"]).tolist() == [0] for a in waiting)
+        actions = {a: int(rng.choice(np.flatnonzero(infos[a]["action_mask"]))) for a in env.agents}
+        obs, rewards, terms, truncs, infos = env.step(actions)
+    assert sorted(rewards.values()) in ([-1.0, 1.0], [0.0, 0.0])
+    with pytest.raises(RuntimeError, match="episode has ended"):
+        env.step({"side_0": 0, "side_1": 0})
+
+
+def test_gymnasium_make_and_make_vec_after_import_gladiator() -> None:
+    import gladiator  # noqa: F401
+    from gladiator.env.vector import DuelVectorEnv
+
+    env = gymnasium.make("gladiator/Duel-v0", unit="rouge", opponent="viola", opponent_bot="heuristic", arena="concert_hall")
+    obs, info = env.reset(seed=1)
+    assert obs.shape == env.observation_space.shape and info["action_mask"].any()
+    vec = gymnasium.make_vec("gladiator/Duel-v0", num_envs=6, opponent_bot="random")
+    assert isinstance(vec, DuelVectorEnv) and vec.num_envs == 6
+
+
+def _uniform(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return np.array([rng.choice(np.flatnonzero(row)) for row in mask])
+
+
+def test_the_vector_env_steps_every_duel_and_resets_them_on_the_next_step() -> None:
+    from gladiator.env.vector import DuelVectorEnv
+
+    def run(seed: int) -> tuple[list, int]:
+        env = DuelVectorEnv(num_envs=12, unit="jaron", opponent="rouge", opponent_bot="greedy")
+        obs, info = env.reset(seed=seed)
+        assert obs.shape == (12,) + env.single_observation_space.shape and obs.dtype == np.float32
+        rng = np.random.default_rng(0)
+        trace, ended, restarted = [], 0, 0
+        pending = np.zeros(12, dtype=bool)
+        for _ in range(400):
+            obs, reward, term, trunc, info = env.step(_uniform(info["action_mask"], rng))
+            assert not trunc.any() and set(np.unique(reward)) <= {-1.0, 0.0, 1.0}
+            assert (reward[~term] == 0).all()
+            assert not (term & pending).any()  # a duel restarted on this step cannot have ended in it
+            restarted += int(pending.sum())
+            ended += int(term.sum())
+            pending = term
+            trace.append(float(obs.sum()) + float(reward.sum()))
+        assert ended > 12 and restarted > 0
+        return trace, ended
+
+    assert run(5) == run(5)
+    assert run(5)[0] != run(6)[0]
+
+
+def test_the_vector_env_punishes_an_illegal_action_and_checks_its_input() -> None:
+    from gladiator.env.vector import DuelVectorEnv
+    from gladiator.errors import IllegalAction
+
+    env = DuelVectorEnv(num_envs=3, opponent_bot="random")
+    obs, info = env.reset(seed=2)
+    acts = _uniform(info["action_mask"], np.random.default_rng(1))
+    acts[1] = int(np.flatnonzero(~info["action_mask"][1])[0])
+    obs, reward, term, trunc, info = env.step(acts)
+    assert term[1] and reward[1] == -1.0
+    with pytest.raises(ValueError, match="3 whole numbers"):
+        env.step(np.zeros(2, dtype=np.int64))
+    with pytest.raises(ValueError, match="3 whole numbers"):
+        env.step(np.zeros(3, dtype=np.float64))
+    strict = DuelVectorEnv(num_envs=2, opponent_bot="random", illegal_action="raise")
+    obs, info = strict.reset(seed=2)
+    with pytest.raises(IllegalAction):
+        strict.step(np.array([int(np.flatnonzero(~info["action_mask"][0])[0])] * 2))
+    with pytest.raises(ValueError, match="num_envs"):
+        DuelVectorEnv(num_envs=0)
+
+
+def test_an_observation_shows_the_disguise_and_nothing_it_hides(catalog) -> None:
+    from gladiator import engine
+    from gladiator.duel import game_for
+    from gladiator.env.encode import encode
+    from gladiator.game import make_game
+
+    game = game_for(catalog, "concert_hall")
+    true = catalog.unit("jaron")
+    stats = true.stats.model_copy(update={"armor": 9, "agility": 1, "firepower": 7})
+    other = make_game([true.model_copy(update={"stats": stats}) if u.id == "jaron" else u for u in game.roster], game.arena)
+    s = engine.new_duels(game, ("jaron", "viola"), np.arange(20), disguise=("rouge", None))
+    hidden = s.copy()
+    hidden.doses[:, 0] = 0
+    hidden.disguise_turns[:, 0] = 1
+    seen = encode(game, s, 1)
+    assert np.array_equal(seen, encode(game, hidden, 1)) and np.array_equal(seen, encode(other, s, 1))
+    assert not np.array_equal(seen, encode(game, engine.new_duels(game, ("jaron", "viola"), np.arange(20)), 1))

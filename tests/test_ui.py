@@ -17,6 +17,7 @@ pygame = pytest.importorskip("pygame")
 from gladiator import engine  # noqa: E402
 from gladiator.bots import make_bot  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
+from gladiator.driver import decide  # noqa: E402
 from gladiator.duel import game_for, play_duel  # noqa: E402
 from gladiator.game import END, GUARD, INJECT, VENT  # noqa: E402
 from gladiator.replay import make_replay, replay_states, save_replay, state_digest  # noqa: E402
@@ -104,7 +105,7 @@ def play_by_input(app: App, screen: DuelScreen, chooser, max_actions: int = 400)
             app.frame([key(pygame.K_e)], DT)
             assert not screen.curtain
             continue
-        a = int(chooser.act(screen.game, screen.state, np.array([0]))[0])
+        a = int(decide(screen.game, screen.state, (chooser, chooser))[0][0])
         before = len(screen.actions)
         for evs in inputs_for(screen, a, len(chosen)):
             if evs == "mimic":
@@ -179,7 +180,7 @@ def test_disguise_shows_the_disguised_suit_to_the_other_side(catalog):
     assert screen.viewer() == 0
     assert screen.shown_unit(screen.state, 1) == rouge
     assert screen.name_for(screen.state, 1) == "Rouge"  # Rouge sees only the disguise
-    assert int(engine.observe(game, screen.state, 0)["foe_unit"][0]) == rouge
+    assert int(engine.observe(game, screen.state, 0).foe_look[0]) == rouge
 
 
 def test_watch_mode_pause_step_speed_and_end(catalog):

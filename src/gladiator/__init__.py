@@ -6,3 +6,7 @@ the batch runner, the bots and the environment API all drive it.
 
 __version__ = "0.1.0"
 RULES_VERSION = "2"
+
+from gladiator.env.registration import register_when_gymnasium_loads as _register  # noqa: E402
+
+_register()  # gladiator/Duel-v0 for gymnasium.make and gymnasium.make_vec, without importing Gymnasium now

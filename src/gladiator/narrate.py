@@ -1,12 +1,23 @@
-"""Turn engine events into combat-log lines a person can read."""
+"""Turn engine events into combat-log lines a person can read: the spectator's truth, or one side's view.
+
+`seen_event` says what one side may know of an event (the engine's "seen" values, the enemy's
+gauges on the scale of the suit it shows, no dice and no hidden counts); `describe` and
+`narrate` write the lines, and the window animates the same seen events. Imports the engine
+(for its gauge reading) and the game; never a front end.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from gladiator.engine import gauge
 from gladiator.game import Game
+from gladiator.state import OUTCOME_LABELS
 
 FACINGS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 TERM_LABELS = {"evasion": "evasion", "guard": "guard", "cover": "cover", "high_ground": "high ground",
                "rear": "rear arc", "exposed": "exposed", "point_blank": "point blank", "ambush": "ambush"}
+DICE = ("roll", "damage_roll")  # the draws themselves: set beside a chance the viewer does not know, they would tell it
 
 
 def tile_name(game: Game, tile: int) -> str:
@@ -14,9 +25,80 @@ def tile_name(game: Game, tile: int) -> str:
     return f"({int(game.geo.xy[tile, 0])},{int(game.geo.xy[tile, 1])})"
 
 
-def describe(game: Game, units: tuple[str, str], ev: dict) -> str | None:
-    """One log line for an event, or None for events that say nothing on their own."""
+def names_for(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> list[str]:
+    """What each side is called in a line about `ev`: its own name, and the other side's shown suit for a viewer."""
     names = [game.roster[game.unit_index(u)].name for u in units]
+    if viewer is not None and "looks" in ev:
+        other = 1 - viewer
+        names[other] = game.roster[int(ev["looks"][other])].name
+    return names
+
+
+def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> dict:
+    """The event as side `viewer` may know it (the event itself for the spectator, `viewer=None`).
+
+    Of its own suit a side knows everything; the enemy's heat, Nectar and integrity are read on
+    the gauges of the suit it shows (exact when it shows its own), its doses are not known, its
+    core-extraction odds are not known, the viewer's own strikes and extractions carry what the
+    viewer saw when it chose them (`ev["seen"]`), and the dice are left out. Needs `ev["looks"]`
+    (the suit each side shows after the event's step) when `viewer` is given.
+    """
+    if viewer is None:
+        return ev
+    kind = ev["event"]
+    side = ev.get("side")
+    out = {k: v for k, v in ev.items() if k not in DICE}
+    if side == viewer:
+        seen = ev.get("seen") or {}
+        if kind == "attack" and seen:
+            out.update(chance=seen["chance"], terms=dict(seen["terms"]), damage=seen["damage"],
+                       integrity=seen["integrity"], target_heat=seen["target_heat"])
+        elif kind == "extract":
+            out.pop("chance", None)
+            if "chance" in seen:
+                out["chance"] = seen["chance"]
+        out.pop("seen", None)
+        return out
+    out.pop("seen", None)
+    if not isinstance(side, int):
+        return out
+    t = game.tables
+    true = game.unit_index(units[side])
+    look = int(ev["looks"][side]) if "looks" in ev else true
+
+    def read(value: int, maxima: object) -> int:
+        return int(gauge(np.asarray(value), maxima[true], maxima[look]))  # type: ignore[index]
+
+    def change(after: int, delta: int, maxima: object) -> int:
+        return abs(read(after, maxima) - read(after - delta, maxima))
+
+    heat, integ, nectar = t.heat_capacity, t.integrity, t.nectar
+    if kind == "turn":
+        out.update(heat=read(ev["heat"], heat), nectar=read(ev["nectar"], nectar),
+                   cooled=change(ev["heat"], -ev["cooled"], heat),
+                   overheat_damage=read(ev["overheat_damage"], integ) if ev["overheat_damage"] else 0)
+    elif kind == "attack":
+        out.update(heat=read(ev["heat"], heat), nectar=read(ev["nectar"], nectar))
+    elif kind == "vent":
+        out.update(heat=read(ev["heat"], heat), shed=change(ev["heat"], -ev["shed"], heat))
+    elif kind in ("inject", "cache"):
+        out.update(nectar=read(ev["nectar"], nectar), gained=change(ev["nectar"], ev["gained"], nectar))
+        out.pop("doses", None)
+    elif kind == "hazard":
+        out.update(heat_after=read(ev["heat_after"], heat))
+    elif kind == "extract":
+        out.pop("chance", None)
+    return out
+
+
+def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> str | None:
+    """One log line for an event, or None for events that say nothing on their own.
+
+    `viewer=None` tells the spectator's truth; `viewer=k` tells what side k may know (`seen_event`):
+    the other side is named by the suit it shows, its disguise is seen as a change of look.
+    """
+    names = names_for(game, units, ev, viewer)
+    ev = seen_event(game, units, ev, viewer)
     kind = ev["event"]
     who = names[ev["side"]] if "side" in ev else ""
     if kind == "start":
@@ -41,9 +123,12 @@ def describe(game: Game, units: tuple[str, str], ev: dict) -> str | None:
         head = f"{who} fires {ev['weapon_name']}" if ev["ranged"] else f"{who} strikes with {ev['weapon_name']}"
         if ev.get("ambush"):
             head = f"{who} throws off the disguise and {head[len(who) + 1:]}"
-        line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}], roll {ev['roll']:.2f}"
+        line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}]"
+        if "roll" in ev:
+            line += f", roll {ev['roll']:.2f}"
         if ev["hit"]:
-            line += f" HIT for {ev['damage']} (roll {ev['damage_roll']}{', rear' if ev['rear'] else ''})"
+            notes = ([f"roll {ev['damage_roll']}"] if "damage_roll" in ev else []) + (["rear"] if ev["rear"] else [])
+            line += f" HIT for {ev['damage']}" + (f" ({', '.join(notes)})" if notes else "")
             if ev["melt"]:
                 line += f", melt +{ev['melt']} heat"
             line += f"; target integrity {ev['integrity']}, target heat {ev['target_heat']}"
@@ -55,16 +140,22 @@ def describe(game: Game, units: tuple[str, str], ev: dict) -> str | None:
     if kind == "vent":
         return f"{who} vents {ev['shed']} heat (heat {ev['heat']})"
     if kind == "inject":
-        return f"{who} injects Nectar: +{ev['gained']} (Nectar {ev['nectar']}, {ev['doses']} doses left)"
+        left = f", {ev['doses']} doses left" if "doses" in ev else ""
+        return f"{who} injects Nectar: +{ev['gained']} (Nectar {ev['nectar']}{left})"
     if kind == "cache":
         return f"{who} takes the Nectar cache: +{ev['gained']} (Nectar {ev['nectar']})"
     if kind == "hazard":
         return f"{who} burns on a hazard: +{ev['heat']} heat (heat {ev['heat_after']})"
     if kind == "mimic":
-        return f"{who} disguises as {game.roster[game.unit_index(ev['as'])].name} for {ev['turns']} turns"
+        look = game.roster[game.unit_index(ev["as"])].name
+        if viewer is not None and ev["side"] != viewer:
+            return f"{game.roster[game.unit_index(ev['was'])].name} takes the look of {look}"
+        return f"{who} disguises as {look} for {ev['turns']} turns"
     if kind == "extract":
         verdict = "TEARS OUT THE CORE" if ev["success"] else "fails and is exposed"
-        return f"{who} reaches for the core: odds {ev['chance']:.0%}, roll {ev['roll']:.2f}: {verdict}"
+        odds = [f"odds {ev['chance']:.0%}"] if "chance" in ev else []
+        odds += [f"roll {ev['roll']:.2f}"] if "roll" in ev else []
+        return f"{who} reaches for the core: {', '.join(odds)}: {verdict}" if odds else f"{who} reaches for the core: {verdict}"
     if kind == "melted":
         return f"{who}'s suit melts down"
     if kind == "shutdown":
@@ -74,11 +165,11 @@ def describe(game: Game, units: tuple[str, str], ev: dict) -> str | None:
     if kind == "result":
         if ev["winner"] < 0:
             return f"== Draw at the turn limit after {ev['turns']} turns"
-        how = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown"}[ev["outcome"]]
-        return f"== {names[ev['winner']]} wins ({how}) in {ev['turns']} turns"
+        return f"== {names[ev['winner']]} wins ({OUTCOME_LABELS[ev['outcome']]}) in {ev['turns']} turns"
     return None
 
 
-def narrate(game: Game, units: tuple[str, str], events: list[dict]) -> list[str]:
-    """Every line of a combat log."""
-    return [line for ev in events if (line := describe(game, units, ev)) is not None]
+def narrate(game: Game, units: tuple[str, str], events: list[dict], viewer: int | None = None) -> list[str]:
+    """Every line of a combat log: the spectator's (`viewer=None`), or as side `viewer` may know it."""
+    return [line for ev in events if (line := describe(game, units, ev, viewer)) is not None]
+

@@ -21,31 +21,43 @@ def observation_size(game: Game) -> int:
     return len(PLANES) * game.geo.tiles + 2 * len(game.roster) + 2 * 8 + 12
 
 
-def encode(game: Game, state: DuelState, side: int) -> np.ndarray:
-    """(B, observation_size) float32 observations of `side` in every duel of the batch."""
+def encode(game: Game, state: DuelState, side: int | np.ndarray) -> np.ndarray:
+    """(B, observation_size) float32 observations of `side` in every duel of the batch, from its honest view.
+
+    Layout: seven planes of the arena's tiles (wall, cover, high ground, hazard, full Nectar cache,
+    own tile, enemy tile), then one-hot own unit and one-hot unit the enemy shows (roster order),
+    one-hot own and enemy facing (8 each), then 12 scalars: own and enemy integrity, heat and
+    Nectar / 100, own doses / 10, own guard, enemy guard, action points / the unit's actions,
+    own disguise worn, turn / the turn limit; everything clipped to [0, OBS_HIGH].
+    """
     o = engine.observe(game, state, side)
     geo, t = game.geo, game.tables
     B, T, U = state.batch, geo.tiles, len(game.roster)
     ar = np.arange(B)
-    planes = np.zeros((B, len(PLANES), T), np.float32)
-    planes[:, 0] = ~geo.passable
-    planes[:, 1] = geo.cover
-    planes[:, 2] = geo.high
-    planes[:, 3] = geo.hazard
+    out = np.zeros((B, observation_size(game)), np.float32)
+    out[:, : 4 * T] = game.derived("encode.static", _static_planes)  # walls, cover, high ground, hazards never move
     if len(geo.caches):
-        planes[ar[:, None], 4, geo.caches[None, :]] = o.caches
-    planes[ar, 5, o.my_pos] = 1
-    planes[ar, 6, o.foe_pos] = 1
-    units = np.zeros((B, 2 * U), np.float32)
-    units[ar, o.my_unit] = 1
-    units[ar, U + o.foe_look] = 1
-    facing = np.zeros((B, 16), np.float32)
-    facing[ar, o.my_facing] = 1
-    facing[ar, 8 + o.foe_facing] = 1
+        out[ar[:, None], 4 * T + geo.caches[None, :]] = o.caches
+    out[ar, 5 * T + o.my_pos] = 1
+    out[ar, 6 * T + o.foe_pos] = 1
+    base = len(PLANES) * T
+    out[ar, base + o.my_unit] = 1
+    out[ar, base + U + o.foe_look] = 1
+    base += 2 * U
+    out[ar, base + o.my_facing.astype(np.intp)] = 1
+    out[ar, base + 8 + o.foe_facing.astype(np.intp)] = 1
+    base += 16
     me = o.my_unit
     scalars = np.stack([
         o.my_integrity / SCALE, o.foe_integrity / SCALE, o.my_heat / SCALE, o.foe_heat / SCALE,
         o.my_nectar / SCALE, o.foe_nectar / SCALE, o.my_doses / 10.0, o.my_guard, o.foe_guard,
         o.ap / np.maximum(1, t.actions[me]), o.my_disguise >= 0, o.turn / game.arena.turn_limit,
-    ], axis=1).astype(np.float32)
-    return np.clip(np.concatenate([planes.reshape(B, -1), units, facing, scalars], axis=1), 0.0, OBS_HIGH)
+    ], axis=1)
+    out[:, base:] = np.clip(scalars, 0.0, OBS_HIGH)
+    return out
+
+
+def _static_planes(game: Game) -> np.ndarray:
+    """(4 * T,) float32: the wall, cover, high ground and hazard planes of the arena."""
+    geo = game.geo
+    return np.concatenate([~geo.passable, geo.cover, geo.high, geo.hazard]).astype(np.float32)

@@ -23,22 +23,35 @@ from gladiator.narrate import narrate
 
 
 class DuelEnv(gymnasium.Env):
-    """Gymnasium env: the agent fights as `side` against a bot, one engine action per step."""
+    """Gymnasium env: the agent fights as `unit` on `side` against `opponent` played by `opponent_bot`, one engine action per step.
 
-    metadata = {"render_modes": ["ansi"]}
+    `gymnasium.make("gladiator/Duel-v0", unit="rouge", opponent="viola", opponent_bot="heuristic",
+    arena="concert_hall")` after `import gladiator`. Render modes: "ansi" (the combat log as the
+    agent saw it), "rgb_array" (a frame of the window's renderer, headless), "human" (the window).
+    """
 
-    def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall", opponent: str = "greedy",
-                 side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
-                 illegal_action: str = "lose") -> None:
+    metadata = {"render_modes": ["ansi", "rgb_array", "human"], "render_fps": 4}
+
+    def __init__(self, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = "heuristic",
+                 arena: str = "concert_hall", side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
+                 illegal_action: str = "lose", units: tuple[str, str] | None = None) -> None:
         if illegal_action not in ("lose", "raise"):
             raise ValueError("illegal_action is 'lose' or 'raise'")
+        if side not in (0, 1):
+            raise ValueError("side must be 0 (spawn A) or 1 (spawn B)")
+        if render_mode not in (None, *self.metadata["render_modes"]):
+            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']} or None, got {render_mode!r}")
         self.illegal_action = illegal_action
         cat = catalog or load_catalog()
+        if units is None:  # the agent's unit on its side, the opponent's on the other
+            units = (unit, opponent) if side == 0 else (opponent, unit)
         cat.unit(units[0]), cat.unit(units[1])
         self.game = game_for(cat, arena)
         self.units = (units[0], units[1])
         self.side = side
-        self.opponent = make_bot(opponent)
+        self.opponent = make_bot(opponent_bot)
+        if getattr(self.opponent, "needs_truth", False):
+            raise ValueError(f"bot {opponent_bot!r} reads the whole truth: it cannot be an environment's opponent")
         self.render_mode = render_mode
         self.action_space = spaces.Discrete(self.game.space.n)
         self.observation_space = spaces.Box(0.0, OBS_HIGH, (observation_size(self.game),), np.float32)
@@ -77,10 +90,16 @@ class DuelEnv(gymnasium.Env):
         reward = 0.0 if not done or w < 0 else (1.0 if w == self.side else -1.0)
         return self._obs(), reward, done, False, self._info()
 
-    def render(self) -> str | None:
-        """The combat log so far, as text."""
+    def render(self) -> str | np.ndarray | None:
+        """The combat log as the agent saw it ("ansi"), a frame (H, W, 3) uint8 ("rgb_array"), or the window ("human")."""
         if self.render_mode == "ansi":
             return "\n".join(narrate(self.game, self.units, self._log))
+        if self.render_mode in ("rgb_array", "human"):
+            from gladiator.env.frames import frame
+
+            if self.state is None:
+                raise RuntimeError("call reset() before render()")
+            return frame(self.game, self.units, self.state, self.side, human=self.render_mode == "human")
         return None
 
     def action_masks(self) -> np.ndarray:

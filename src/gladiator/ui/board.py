@@ -66,7 +66,7 @@ class DuelView(Screen):
         if hit is not None and hit[0] is s:
             return hit[1]
         g = self.game
-        shown = [int(engine.observe(g, s, 1 - side)["foe_unit"][0]) for side in (0, 1)]
+        shown = [int(engine.observe(g, s, 1 - side).foe_look[0]) for side in (0, 1)]
         m = {"shown": shown, "mask": None, "preview": None, "odds": None}
         if len(self._memos) >= 4:
             self._memos.clear()

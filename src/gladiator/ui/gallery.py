@@ -20,6 +20,7 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     import pygame
 
     from gladiator.bots import make_bot
+    from gladiator.driver import decide
     from gladiator.catalog.loader import load_catalog
     from gladiator.duel import game_for, play_duel
     from gladiator.replay import make_replay
@@ -55,7 +56,7 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
         if scr.human_turn():
             if scr.preview()["usable"].any() and len(scr.actions) > 2:
                 break
-            scr.apply(int(greedy.act(game, scr.state, np.array([0]))[0]))
+            scr.apply(int(decide(game, scr.state, (greedy, greedy))[0][0]))
     slot = int(np.flatnonzero(scr.preview()["usable"])[0]) if scr.preview()["usable"].any() else 0
     for _ in range(90):
         app.frame([], dt)

@@ -14,6 +14,7 @@ import pygame
 
 from gladiator import engine
 from gladiator.bots import Bot, make_bot
+from gladiator.driver import decide
 from gladiator.errors import GladiatorError
 from gladiator.game import END, EXTRACT, GUARD, INJECT, VENT, Game
 from gladiator.state import DuelState
@@ -179,8 +180,7 @@ class DuelScreen(DuelView):
             if m[sp.mimic0: sp.move0].any():
                 self.mode = ("mimic", 0)
             else:
-                own = int(self.state.unit[0, int(self.state.active[0])])
-                self.refuse(sp.mimic((own + 1) % sp.units))
+                self.say(f"Refused: {engine.refusal_of_kind(self.game, self.state, 0, 'mimic').text}", T.BAD)
             return
         if kind == "mimic_as":
             self.apply(sp.mimic(arg))
@@ -189,14 +189,7 @@ class DuelScreen(DuelView):
 
     def refuse_mode(self, kind: str) -> None:
         """Explain why no tile can be moved or leapt to."""
-        s, sp = self.state, self.game.space
-        a = int(s.active[0])
-        tile = int(s.pos[0, 1 - a])
-        act = sp.move(tile) if kind == "move" else sp.leap(tile)
-        reason = engine.explain(self.game, s, 0, act)
-        if "occupied" in reason:
-            reason = f"no tile within reach to {kind} to"
-        self.say(f"Refused: {reason}", T.BAD)
+        self.say(f"Refused: {engine.refusal_of_kind(self.game, self.state, 0, kind).text}", T.BAD)
 
     def click_tile(self, tile: int) -> None:
         """A tile chosen with the mouse or the keyboard cursor, in the current mode."""
@@ -353,7 +346,12 @@ class DuelScreen(DuelView):
         bot = self.bots[side]
         if bot is None or self.state.done[0]:
             return
-        a = int(bot.act(self.game, self.state, np.array([0]))[0])
+        try:
+            a = int(decide(self.game, self.state, (bot, bot))[0][0])
+        except GladiatorError as e:  # a bot's illegal pick or failure: said in the log, and the bot stops
+            self.say(f"error: {e}", T.BAD)
+            self.bots[side] = None
+            return
         self.apply(a)
 
     def status(self, s: DuelState) -> str:
