@@ -17,9 +17,9 @@ from gladiator.narrate import narrate
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [
-    ("rouge", "viola", "concert_hall", 7, "greedy"),
-    ("jaron", "viola", "nectar_depot", 3, "greedy"),
-    ("rouge", "jaron", "rooftops", 11, "greedy"),
+    ("rouge", "viola", "concert_hall", 7, "heuristic"),
+    ("jaron", "viola", "nectar_depot", 3, "heuristic"),
+    ("rouge", "jaron", "rooftops", 11, "heuristic"),
 ]
 
 
