@@ -211,3 +211,16 @@ def test_an_observation_shows_the_disguise_and_nothing_it_hides(catalog) -> None
     seen = encode(game, s, 1)
     assert np.array_equal(seen, encode(game, hidden, 1)) and np.array_equal(seen, encode(other, s, 1))
     assert not np.array_equal(seen, encode(game, engine.new_duels(game, ("jaron", "viola"), np.arange(20)), 1))
+
+
+def test_the_self_play_example_trains_and_plays_at_a_small_size() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "selfplay.py"
+    spec = importlib.util.spec_from_file_location("selfplay_example", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)  # type: ignore[union-attr]
+    w = example.train(updates=3, envs=16, steps=40)
+    assert w.shape == (len(example.FEATURES),) and np.isfinite(w).all() and np.abs(w).sum() > 0
+    assert 0.0 <= example.evaluate(w, "random", 20) <= 1.0
