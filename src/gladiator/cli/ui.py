@@ -2,7 +2,7 @@
 
 A front end over `gladiator.ui`: it parses options and opens the window. pygame is
 imported only inside the commands (through gladiator.ui); every user error is one line
-and exit code 2 (see `gladiator.cli.main`).
+and exit code 2 (see `gladiator.cli.main`). Imports `gladiator.cli.common`; never another command module.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from typing import Optional
 
 import typer
 
+from gladiator.cli.common import ArenasOpt, UnitsOpt, check_bot, load, pick_bots
 from gladiator.errors import GladiatorError
-
-UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
-ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
 SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
 ShotOpt = typer.Option(None, "--screenshot", help="Render --frames frames (no display needed) and save the last as PNG.")
 FramesOpt = typer.Option(60, "--frames", help="Frames to render before --screenshot saves (60 a second of play).")
@@ -52,7 +50,7 @@ def play(
 
         run_title(units, arenas, seed, wh, screenshot, frames)
         return
-    controllers = ("human", "human" if vs_human else _bot(bot))
+    controllers = ("human", "human" if vs_human else check_bot(bot))
     _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
 
 
@@ -73,8 +71,6 @@ def watch(
     arenas: Optional[list[Path]] = ArenasOpt,
 ) -> None:
     """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
-    from gladiator.cli import pick_bots
-
     wh = _size(size)
     _check(seed, frames, screenshot)
     if not (0 < speed <= 1000):
@@ -118,7 +114,6 @@ def replay(
 def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[str, str], record: Optional[Path],
           size: tuple[int, int], screenshot: Optional[Path], frames: int,
           units: Optional[list[Path]], arenas: Optional[list[Path]], speed: float) -> None:
-    from gladiator.cli import load
     from gladiator.duel import game_for
 
     cat = load(units, arenas)
@@ -135,14 +130,6 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
         return scr
 
     run_screen(make, size, screenshot, frames)
-
-
-def _bot(name: str) -> str:
-    from gladiator.bots import BOTS
-
-    if name not in BOTS:
-        raise GladiatorError(f"unknown bot {name!r}; known bots: {', '.join(sorted(BOTS))}")
-    return name
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 A front end over `gladiator.batch`: it parses options, shows progress and prints tables,
 JSON, CSV and plots; every user error is one line and exit code 2 (see `gladiator.cli.main`).
+Imports `gladiator.cli.common` and the batch package; never another command module.
 """
 
 from __future__ import annotations
@@ -13,19 +14,15 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, UnitsOpt, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
-
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown", "draw": "draw (turn limit)"}
 CSV_COLUMNS = ["duel", "seed", "unit_a", "unit_b", "winner", "outcome", "turns", "first", "actions",
                "integrity_a", "heat_a", "nectar_a", "integrity_b", "heat_b", "nectar_b"]
-INTERRUPTED = 130
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +34,6 @@ def register(app: typer.Typer) -> None:
 
 
 # ---- shared options ----
-ArenaOpt = typer.Option("concert_hall", "--arena", "-a", help="Arena id.")
 SeedOpt = typer.Option(0, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
 BotOpt = typer.Option(None, "--bot", help="Bot of both sides (random, greedy).")
 BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
@@ -50,8 +46,6 @@ BackendOpt = typer.Option("local", "--backend", help="local (processes on this m
 SchedulerOpt = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (with --backend dask).")
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
 PngOpt = typer.Option(None, "--png", help="Draw a plot to this PNG file (needs gladiator[plots]).")
-UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
-ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
 
 
 def batch(
@@ -80,7 +74,6 @@ def batch(
     from gladiator.batch.runner import default_workers, game_of, make_spec, run
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
-    from gladiator.cli import load, pick_bots
 
     nworkers = _check_common(workers, batch_size, backend, scheduler)
     cat = apply_overrides(load(units, arenas), sets or [])
@@ -161,7 +154,6 @@ def matrix(
     """Run every pairing of the units and print the win-rate matrix (row against column)."""
     from gladiator.batch import plots
     from gladiator.batch.tuning import matrix as run_matrix, matrix_rates
-    from gladiator.cli import load
 
     if png is not None:
         plots.require_matplotlib()
@@ -217,7 +209,6 @@ def sweep(
     """Run the duel at each value of a unit field and print the win rate against the value."""
     from gladiator.batch import plots
     from gladiator.batch.tuning import sweep as run_sweep
-    from gladiator.cli import load
 
     if png is not None:
         plots.require_matplotlib()
@@ -266,7 +257,6 @@ def balance(
     """Search the value of a unit field whose win rate comes closest to the target."""
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.tuning import balance as run_balance
-    from gladiator.cli import load
 
     cat = load(units, arenas)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
@@ -407,7 +397,6 @@ def _settings(arena: str, n: int, seed: int, bot: Optional[str], sets: Optional[
               batch_size: int, pairing: bool, backend: str, scheduler: Optional[str], quiet: bool) -> Any:
     from gladiator.batch.runner import default_workers
     from gladiator.batch.tuning import RunSettings
-    from gladiator.cli import pick_bots
 
     _check_common(workers, batch_size, backend, scheduler)
     if n < 1:

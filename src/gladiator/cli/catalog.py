@@ -1,0 +1,141 @@
+"""Commands over the catalog: units, arenas, show, validate, schema.
+
+Imports `gladiator.cli.common` and the catalog; never another command module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from gladiator.cli.common import ArenasOpt, UnitsOpt, err, id_column as _id_column, load, out
+from gladiator.errors import DataErrors, GladiatorError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the catalog commands to the `gladiator` app."""
+    app.command("units")(list_units)
+    app.command("arenas")(list_arenas)
+    app.command("show")(show)
+    app.command("validate")(validate)
+    app.command("schema")(schema)
+
+
+def list_units(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Path]] = ArenasOpt) -> None:
+    """List the units available, with key stats."""
+    cat = load(units, arenas)
+    t = Table(title="Units")
+    for col in ("id", "name", "integrity", "armor", "agility", "firepower", "speed", "AP", "heat cap", "Nectar", "weapons", "abilities"):
+        t.add_column(col, **_id_column(col, cat.units))
+    for u in sorted(cat.units.values(), key=lambda u: u.id):
+        s = u.stats
+        t.add_row(u.id, f"[{u.color}]{u.name}[/]", *(str(v) for v in (s.integrity, s.armor, s.agility, s.firepower, s.speed, s.actions, s.heat_capacity, s.nectar)),
+                  ", ".join(w.id for w in u.weapons), ", ".join(u.abilities) or "-")
+    out.print(t)
+
+
+def list_arenas(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Path]] = ArenasOpt) -> None:
+    """List the arenas available."""
+    from gladiator.catalog.schema import CACHE, COVER, HAZARD, HIGH
+
+    cat = load(units, arenas)
+    t = Table(title="Arenas")
+    for col in ("id", "name", "size", "turn limit", "cover", "high", "hazard", "caches"):
+        t.add_column(col, **_id_column(col, cat.arenas))
+    for a in sorted(cat.arenas.values(), key=lambda a: a.id):
+        m = a.map
+        t.add_row(a.id, a.name, f"{a.width}x{a.height}", str(a.turn_limit), *(str(m.count(c)) for c in (COVER, HIGH, HAZARD, CACHE)))
+    out.print(t)
+
+
+def show(name: str = typer.Argument(..., help="A unit or arena id."),
+         units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Path]] = ArenasOpt) -> None:
+    """Print one unit (or arena) in full."""
+    cat = load(units, arenas)
+    if name in cat.units:
+        u = cat.units[name]
+        out.print(f"[bold {u.color}]{u.name}[/] — {u.title}  ({u.id})")
+        if u.description:
+            out.print(u.description, markup=False)
+        t = Table(show_header=False)
+        for k, v in u.stats.model_dump().items():
+            t.add_row(k, str(v))
+        out.print(t)
+        w = Table(title="Weapons")
+        for col in ("id", "name", "kind", "range", "accuracy", "damage", "heat", "melt", "nectar"):
+            w.add_column(col, **_id_column(col, {wp.id: wp for wp in u.weapons}))
+        for wp in u.weapons:
+            lo, hi = wp.damage_range
+            w.add_row(wp.id, wp.name, wp.kind, str(wp.range), f"{wp.accuracy:.0%}", f"{lo}-{hi}" if lo != hi else str(lo), str(wp.heat), str(wp.melt), str(wp.nectar))
+        out.print(w)
+        out.print(f"abilities: {', '.join(u.abilities) or 'none'}", markup=False)
+        return
+    if name in cat.arenas:
+        a = cat.arenas[name]
+        out.print(f"[bold]{a.name}[/] ({a.id}), {a.width}x{a.height}, turn limit {a.turn_limit}")
+        if a.description:
+            out.print(a.description, markup=False)
+        out.print(a.map, markup=False)
+        return
+    cat.unit(name)
+
+
+def validate(paths: list[Path] = typer.Argument(..., help="Unit or arena files, or folders of them.")) -> None:
+    """Check unit and arena files; report every problem with file, line and field."""
+    from gladiator.catalog.loader import Arena, Unit, guess_kind, read_yaml, validate_data
+    from gladiator.catalog.geometry import spawns_connected
+    from gladiator.errors import DataError
+
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise GladiatorError(f"{p}: no such file or folder")
+    problems: list[str] = []
+    for f in files:
+        try:
+            data, text = read_yaml(f)
+            kind = guess_kind(f, data)
+            model = validate_data(data, Arena if kind == "arena" else Unit, str(f), text)
+            if kind == "arena" and not spawns_connected(model):  # type: ignore[arg-type]
+                raise DataErrors([DataError(str(f), _line_of(text, "map"), "map", "spawn points A and B cannot reach each other")])
+            out.print(f"ok    {f} ({kind})", markup=False)
+        except DataErrors as e:
+            problems += [str(x) for x in e.errors]
+            for x in e.errors:
+                err.print(str(x), markup=False)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {len(files)} file(s)", markup=False)
+        raise typer.Exit(2)
+    out.print(f"all {len(files)} file(s) valid", markup=False)
+
+
+def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Folder to write the JSON Schemas to.")) -> None:
+    """Write JSON Schemas of unit and arena files, for editors to check and complete them."""
+    from gladiator.catalog.schema import Arena, Unit
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, model in (("unit", Unit), ("arena", Arena)):
+            path = out_dir / f"{name}.schema.json"
+            sch = model.model_json_schema()
+            sch["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+            path.write_text(json.dumps(sch, indent=2) + "\n", encoding="utf-8")
+            out.print(f"wrote {path}", markup=False)
+    except OSError as e:
+        raise GladiatorError(f"{out_dir}: cannot write schemas: {e.strerror or e}") from None
+
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return i
+    return None
