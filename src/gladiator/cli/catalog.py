@@ -14,6 +14,7 @@ from rich.table import Table
 
 from gladiator.cli.common import ArenasOpt, UnitsOpt, err, id_column as _id_column, load, out
 from gladiator.errors import DataErrors, GladiatorError
+from gladiator.files import printable
 
 
 def register(app: typer.Typer) -> None:
@@ -91,14 +92,19 @@ def validate(paths: list[Path] = typer.Argument(..., help="Unit or arena files, 
     from gladiator.errors import DataError
 
     files: list[Path] = []
-    for p in paths:
+    problems: list[str] = []
+    for p in paths:  # every path is looked at: a missing one is a problem, not the end
         if p.is_dir():
-            files += sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml")))
-        elif p.exists():
+            found = sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml")))
+            files += found
+            if not found:
+                problems.append(f"{p}: no unit or arena files (*.yaml, *.yml) in this folder")
+        elif p.exists() or p.is_symlink():
             files.append(p)
         else:
-            raise GladiatorError(f"{p}: no such file or folder")
-    problems: list[str] = []
+            problems.append(f"{p}: no such file or folder")
+    for x in problems:
+        err.print(printable(x), markup=False)
     for f in files:
         try:
             data, text = read_yaml(f)
@@ -106,13 +112,13 @@ def validate(paths: list[Path] = typer.Argument(..., help="Unit or arena files, 
             model = validate_data(data, Arena if kind == "arena" else Unit, str(f), text)
             if kind == "arena" and not spawns_connected(model):  # type: ignore[arg-type]
                 raise DataErrors([DataError(str(f), _line_of(text, "map"), "map", "spawn points A and B cannot reach each other")])
-            out.print(f"ok    {f} ({kind})", markup=False)
+            out.print(printable(f"ok    {f} ({kind})"), markup=False)
         except DataErrors as e:
             problems += [str(x) for x in e.errors]
             for x in e.errors:
-                err.print(str(x), markup=False)
+                err.print(printable(str(x)), markup=False)
     if problems:
-        err.print(f"{len(problems)} problem(s) in {len(files)} file(s)", markup=False)
+        err.print(f"{len(problems)} problem(s) in {len(files)} file(s) and {len(paths)} path(s) given", markup=False)
         raise typer.Exit(2)
     out.print(f"all {len(files)} file(s) valid", markup=False)
 
