@@ -7,16 +7,18 @@ run. Imports dask.distributed lazily; the rest of the package never needs it.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+import itertools
+from typing import Iterable, Iterator
 
 from gladiator.batch.runner import BatchSpec, ChunkResult, run_chunk
 from gladiator.errors import GladiatorError
 
 CONNECT_TIMEOUT = "10s"
+IN_FLIGHT = 4  # tasks a worker is given ahead: a run of any size holds constant memory
 INSTALL_HINT = "the dask backend needs Dask: pip install 'gladiator[dask]'"
 
 
-def dask_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: int,
+def dask_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: int,
                 scheduler: str | None = None, client: object | None = None) -> Iterator[ChunkResult]:
     """Chunks played as Dask tasks, yielded as they finish; `client` reuses an open dask Client."""
     try:
@@ -37,15 +39,23 @@ def dask_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: 
                                        dashboard_address=None)
             client = own_client = Client(own_cluster)
     try:
-        if not todo:
+        left = iter(todo)
+        first = list(itertools.islice(left, IN_FLIGHT * max(1, workers)))
+        if not first:
             return
         spec_f = client.scatter(spec, broadcast=True)  # type: ignore[attr-defined]
-        futures = [client.submit(run_chunk, spec_f, c, batch_size, pure=False) for c in todo]  # type: ignore[attr-defined]
+        live = {client.submit(run_chunk, spec_f, c, batch_size, pure=False) for c in first}  # type: ignore[attr-defined]
+        ac = as_completed(list(live))
         try:
-            for fut in as_completed(futures):
+            for fut in ac:
+                live.discard(fut)
+                for c in itertools.islice(left, 1):
+                    nxt = client.submit(run_chunk, spec_f, c, batch_size, pure=False)  # type: ignore[attr-defined]
+                    live.add(nxt)
+                    ac.add(nxt)
                 yield fut.result()
         finally:
-            for f in futures:
+            for f in live:
                 f.cancel()
     finally:
         if own_client is not None:

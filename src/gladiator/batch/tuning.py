@@ -19,7 +19,8 @@ from gladiator.catalog.loader import Catalog
 from gladiator.catalog.schema import Stats, Unit, Weapon
 from gladiator.errors import GladiatorError
 
-MAX_SWEEP_VALUES = 200
+MAX_SWEEP_VALUES = 200  # values a sweep plays
+MAX_BALANCE_VALUES = 100_000  # values a balance search bisects over (it plays about 2 log2 of them)
 
 
 @dataclass
@@ -100,10 +101,14 @@ def parse_range(text: str) -> list[int] | list[float]:
     bits = text.split(":")
     if len(bits) not in (2, 3):
         raise GladiatorError(f"{text}: expected LO:HI or LO:HI:STEP, e.g. 2:12")
+    if len(text) > 100:
+        raise GladiatorError(f"{text[:40]}...: a range of {len(text)} characters; expected LO:HI[:STEP], e.g. 2:12")
     try:
         nums = [float(b) for b in bits]
     except ValueError:
         raise GladiatorError(f"{text}: LO, HI and STEP must be numbers") from None
+    if not all(math.isfinite(x) for x in nums):
+        raise GladiatorError(f"{text}: LO, HI and STEP must be finite numbers (no nan or inf)")
     ints = all(_is_int_text(b) for b in bits)
     lo, hi = nums[0], nums[1]
     step = nums[2] if len(bits) == 3 else 1.0
@@ -111,9 +116,11 @@ def parse_range(text: str) -> list[int] | list[float]:
         raise GladiatorError(f"{text}: STEP must be positive")
     if hi < lo:
         raise GladiatorError(f"{text}: HI must not be below LO")
-    count = int(math.floor((hi - lo) / step + 1e-9)) + 1
+    q = (hi - lo) / step
+    count = int(math.floor(q + 1e-9)) + 1 if math.isfinite(q) and q < 10 * MAX_SWEEP_VALUES else 10 * MAX_SWEEP_VALUES
     if count > MAX_SWEEP_VALUES:
-        raise GladiatorError(f"{text}: {count} values; at most {MAX_SWEEP_VALUES} (use a larger STEP)")
+        many = count if count < 10 * MAX_SWEEP_VALUES else f"more than {10 * MAX_SWEEP_VALUES}"
+        raise GladiatorError(f"{text}: {many} values; at most {MAX_SWEEP_VALUES} (use a larger STEP)")
     if ints:
         return [int(lo) + i * int(step) for i in range(count)]
     digits = max(_decimals(b) for b in bits)
@@ -156,8 +163,13 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
     Bisection over the field's range, then the values on either side of the target get
     twice the duels, up to `rounds` times, while their intervals still overlap.
     """
-    if not 0.0 <= target <= 1.0:
+    if not 0.0 <= target <= 1.0:  # also refuses nan
         raise GladiatorError(f"--target must be between 0 and 1, got {target}")
+    for opt, v in (("--min", lo), ("--max", hi), ("--step", step)):
+        if v is not None and not math.isfinite(v):
+            raise GladiatorError(f"{opt} must be a finite number, got {v}")
+    if step is not None and step <= 0:
+        raise GladiatorError(f"--step must be above 0, got {step:g}")
     fp = FieldPath.parse(path)
     base = apply_overrides(catalog, settings.sets)
     base.unit(vs)
@@ -175,10 +187,23 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
     if hi < lo:
         raise GladiatorError(f"--max {hi} is below --min {lo}")
     if is_int:
-        grid: list[Any] = list(range(int(math.ceil(lo)), int(math.floor(hi)) + 1, max(1, int(step or 1))))
+        if step is not None and step != int(step):
+            raise GladiatorError(f"--step must be a whole number for {path}, got {step:g}")
+        istep = int(step or 1)
+        count = max(0, (int(math.floor(hi)) - int(math.ceil(lo))) // istep + 1)
     else:
         st = step or (hi - lo) / 100.0 or 1.0
-        grid = [round(lo + i * st, 10) for i in range(int(math.floor((hi - lo) / st + 1e-9)) + 1)]
+        q = (hi - lo) / st
+        if not math.isfinite(st) or not math.isfinite(q):
+            raise GladiatorError(f"{path}: --min {lo:g} and --max {hi:g} are too far apart; give a narrower range")
+        count = int(min(math.floor(q + 1e-9) + 1, 2 * MAX_BALANCE_VALUES))
+    if count > MAX_BALANCE_VALUES:
+        raise GladiatorError(f"{path}: {count} values between --min {lo:g} and --max {hi:g}; at most "
+                             f"{MAX_BALANCE_VALUES} (use a larger --step or a narrower range)")
+    if is_int:
+        grid: list[Any] = list(range(int(math.ceil(lo)), int(math.floor(hi)) + 1, istep))
+    else:
+        grid = [round(lo + i * st, 10) for i in range(count)]
     if not grid:
         raise GladiatorError(f"{path}: no value between --min {lo} and --max {hi}")
     for v in (grid[0], grid[-1]):
