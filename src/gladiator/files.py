@@ -54,43 +54,53 @@ def read_limited(path: Path | str, limit: int, what: str = "file") -> bytes:
     return data
 
 
-@contextmanager
-def atomic_write(path: Path | str, mode: str = "w", what: str = "file", keep_on_interrupt: bool = False) -> Iterator[IO]:
-    """Open a temporary file beside `path`; rename it over `path` when the block ends without an error.
+class AtomicFile:
+    """A temporary file beside `path`, renamed over `path` by `commit` or removed by `discard`."""
 
-    With `keep_on_interrupt`, a Ctrl-C inside the block still renames what was written
-    (a CSV of the duels that finished), then the interrupt goes on.
-    """
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
-        raise GladiatorError(f"{p}: is a folder; name a file to write the {what} to")
-    if not folder.is_dir():
-        raise GladiatorError(f"{p}: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise GladiatorError(f"{p}: cannot write {what}: {e.strerror or e}") from None
-    f = os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}))
-    done = False
-    try:
+    def __init__(self, path: Path | str, mode: str = "w", what: str = "file") -> None:
+        p = Path(path)
+        folder = p.parent if str(p.parent) else Path(".")
+        if p.is_dir():
+            raise GladiatorError(f"{p}: cannot write {what}: is a folder; name a file")
+        if not folder.is_dir():
+            raise GladiatorError(f"{p}: cannot write {what}: folder {folder} does not exist")
         try:
-            yield f
-        except KeyboardInterrupt:
-            if not keep_on_interrupt:
-                raise
-            _finish(f, tmp, p, what)
-            done = True
-            raise
-        _finish(f, tmp, p, what)
-        done = True
-    finally:
-        if not done:
-            f.close()
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
+        except OSError as e:
+            raise GladiatorError(f"{p}: cannot write {what}: {e.strerror or e}") from None
+        self.path, self.what = p, what
+        self.f: IO = os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}))
+
+    def commit(self) -> None:
+        """Flush the temporary file to disk and rename it over the target."""
+        try:
+            self.f.flush()
+            os.fsync(self.f.fileno())
+            self.f.close()
+            os.replace(self.tmp, self.path)
+        except OSError as e:
+            self.discard()
+            raise GladiatorError(f"{self.path}: cannot write {self.what}: {e.strerror or e}") from None
+
+    def discard(self) -> None:
+        """Remove the temporary file; the target is as it was."""
+        self.f.close()
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+
+@contextmanager
+def atomic_write(path: Path | str, mode: str = "w", what: str = "file") -> Iterator[IO]:
+    """Write through a temporary file beside `path`, renamed over it when the block ends without an error."""
+    af = AtomicFile(path, mode, what)
+    try:
+        yield af.f
+    except BaseException:
+        af.discard()
+        raise
+    af.commit()
 
 
 def write_text_atomic(path: Path | str, text: str, what: str = "file") -> None:
@@ -151,13 +161,3 @@ def unsafe_char(text: str, allow_newlines: bool = False) -> str | None:
 
 def _escape(c: str) -> str:
     return repr(c)[1:-1] if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
-
-
-def _finish(f: IO, tmp: str, p: Path, what: str) -> None:
-    try:
-        f.flush()
-        os.fsync(f.fileno())
-        f.close()
-        os.replace(tmp, p)
-    except OSError as e:
-        raise GladiatorError(f"{p}: cannot write {what}: {e.strerror or e}") from None

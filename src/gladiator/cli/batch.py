@@ -17,8 +17,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, UnitsOpt, err, load, out, pick_bots
+from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, UnitsOpt, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
+from gladiator.files import AtomicFile, check_outputs
 
 OUTCOME_LABELS = {"destroyed": "destroyed", "core_extracted": "core extracted", "shutdown": "shutdown", "draw": "draw (turn limit)"}
 CSV_COLUMNS = ["duel", "seed", "unit_a", "unit_b", "winner", "outcome", "turns", "first", "actions",
@@ -71,21 +72,30 @@ def batch(
 ) -> None:
     """Run many duels headless and print their statistics."""
     from gladiator.batch.overrides import apply_overrides
-    from gladiator.batch.runner import default_workers, game_of, make_spec, run
+    from gladiator.batch.runner import ROW_DTYPE, default_workers, game_of, make_spec, run
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
 
     nworkers = _check_common(workers, batch_size, backend, scheduler)
     cat = apply_overrides(load(units, arenas), sets or [])
+    check_outputs({"--out": out_path, "--csv": csv_path}, data_files(cat), stores=("--out",))
     spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [])
     nworkers = nworkers or default_workers()
     store = ResultStore(out_path, spec.identity()) if out_path is not None else None
-    stored = store.done() if store is not None else {}
-    prior = store.totals() if store is not None else Totals()
-    writer = _CsvRows(csv_path, spec) if csv_path is not None else None
-    if writer is not None and store is not None:
-        for rows in store.rows():
-            writer.write(rows)
+    writer = None
+    try:
+        stored = store.done() if store is not None else {}
+        prior = store.totals() if store is not None else Totals()
+        writer = _CsvRows(csv_path, spec) if csv_path is not None else None
+        if writer is not None and store is not None:
+            for rows in store.rows(ROW_DTYPE):
+                writer.write(rows)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        if store is not None:
+            store.close()
+        raise
     if backend == "local":
         game_of(spec)  # the arena's tables, built once before the clock starts (worker processes inherit them)
     session = Totals()
@@ -108,9 +118,14 @@ def batch(
             run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk)
     except KeyboardInterrupt:
         interrupted = True
+    except BaseException:
+        if writer is not None:
+            writer.discard()  # the CSV that was there stays as it was
+            writer = None
+        raise
     finally:
         if writer is not None:
-            writer.close()
+            writer.close()  # every row written is a whole duel: an interrupted run keeps them
         if store is not None:
             store.close()
     elapsed = time.perf_counter() - started
@@ -155,9 +170,8 @@ def matrix(
     from gladiator.batch import plots
     from gladiator.batch.tuning import matrix as run_matrix, matrix_rates
 
-    if png is not None:
-        plots.require_matplotlib()
     cat = load(units, arenas)
+    png = _png_path(png, "matrix", cat)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
     cells = run_matrix(cat, unit_ids, settings)
     rates = matrix_rates(unit_ids, cells)
@@ -210,9 +224,8 @@ def sweep(
     from gladiator.batch import plots
     from gladiator.batch.tuning import sweep as run_sweep
 
-    if png is not None:
-        plots.require_matplotlib()
     cat = load(units, arenas)
+    png = _png_path(png, "sweep", cat)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
     fp, points = run_sweep(cat, target, vs, settings)
     if as_json:
@@ -355,10 +368,10 @@ class _CsvRows:
     def __init__(self, path: Path, spec: Any) -> None:
         self.spec = spec
         try:
-            self.f = open(path, "w", newline="", encoding="utf-8")
-        except OSError as e:
-            raise GladiatorError(f"--csv {path}: cannot write: {e.strerror or e}") from None
-        self.w = csv.writer(self.f)
+            self.file = AtomicFile(path, "w", "CSV")  # renamed into place by close: never half a file where one was
+        except GladiatorError as e:
+            raise GladiatorError(f"--csv {e}") from None
+        self.w = csv.writer(self.file.f)
         self.w.writerow(CSV_COLUMNS)
 
     def write(self, rows: Any) -> None:
@@ -372,10 +385,30 @@ class _CsvRows:
                              sides[first], actions, integ[0], heat[0], nec[0], integ[1], heat[1], nec[1]])
 
     def close(self) -> None:
-        self.f.close()
+        """Put the CSV in place."""
+        self.file.commit()
+
+    def discard(self) -> None:
+        """Drop what was written; a CSV that was there stays."""
+        self.file.discard()
 
 
 # ---- helpers ----
+def _png_path(png: Optional[Path], name: str, cat: Any) -> Optional[Path]:
+    """Where --png really writes: a folder gets `<name>.png` inside it; checked before any duel is played."""
+    from gladiator.batch import plots
+
+    if png is None:
+        return None
+    plots.require_matplotlib()
+    if png.is_dir():
+        png = png / f"{name}.png"
+    check_outputs({"--png": png}, data_files(cat))
+    if not (png.parent if str(png.parent) else Path(".")).is_dir():
+        raise GladiatorError(f"--png {png}: folder {png.parent} does not exist")
+    return png
+
+
 def _check_common(workers: Optional[int], batch_size: int, backend: str, scheduler: Optional[str]) -> int | None:
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from gladiator.cli.common import ArenasOpt, UnitsOpt, err, id_column as _id_column, load, out
 from gladiator.errors import DataErrors, GladiatorError
-from gladiator.files import printable
+from gladiator.files import printable, write_text_atomic
 
 
 def register(app: typer.Typer) -> None:
@@ -133,7 +133,7 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Fo
             path = out_dir / f"{name}.schema.json"
             sch = model.model_json_schema()
             sch["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-            path.write_text(json.dumps(sch, indent=2) + "\n", encoding="utf-8")
+            write_text_atomic(path, json.dumps(sch, indent=2) + "\n", "JSON Schema")
             out.print(f"wrote {path}", markup=False)
     except OSError as e:
         raise GladiatorError(f"{out_dir}: cannot write schemas: {e.strerror or e}") from None

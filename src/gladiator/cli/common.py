@@ -35,6 +35,11 @@ def load(units: Optional[list[Path]], arenas: Optional[list[Path]]):  # type: ig
     return load_catalog(units or [], arenas or [])
 
 
+def data_files(cat: Any) -> dict[str, Path]:
+    """The unit and arena files a command read, by what they hold ('unit rouge'): no output may overwrite them."""
+    return {key.replace(":", " "): Path(src) for key, src in cat.sources.items()}
+
+
 def check_bot(name: str) -> str:
     """`name` if it is a known bot, else a one-line error listing the known ones."""
     from gladiator.bots import make_bot

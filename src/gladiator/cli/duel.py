@@ -13,8 +13,9 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator.cli.common import ArenasOpt, UnitsOpt, has_display, load, out, pick_bots
+from gladiator.cli.common import ArenasOpt, UnitsOpt, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
+from gladiator.files import check_outputs
 
 
 def register(app: typer.Typer) -> None:
@@ -59,6 +60,7 @@ def duel(
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     cat = load(units, arenas)
+    check_outputs({"--record": record}, data_files(cat))
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)

@@ -13,8 +13,9 @@ from typing import Optional
 
 import typer
 
-from gladiator.cli.common import ArenasOpt, UnitsOpt, check_bot, load, pick_bots
+from gladiator.cli.common import ArenasOpt, UnitsOpt, data_files, check_bot, load, pick_bots
 from gladiator.errors import GladiatorError
+from gladiator.files import check_outputs
 SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
 ShotOpt = typer.Option(None, "--screenshot", help="Render --frames frames (no display needed) and save the last as PNG.")
 FramesOpt = typer.Option(60, "--frames", help="Frames to render before --screenshot saves (60 a second of play).")
@@ -94,7 +95,8 @@ def replay(
     game, data = load_replay(path)
     from gladiator.replay import replay_states
 
-    replay_states(game, data)  # a replay that diverges is refused before the window opens
+    check_outputs({"--screenshot": screenshot}, {"the replay": path})
+    replay_states(game, data, path=path)  # a replay that diverges is refused before the window opens
     if at < 0 or at > len(data["actions"]):
         raise GladiatorError(f"--at must be between 0 and {len(data['actions'])}, got {at}")
     _prepare(screenshot)
@@ -117,6 +119,7 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
     from gladiator.duel import game_for
 
     cat = load(units, arenas)
+    check_outputs({"--record": record, "--screenshot": screenshot}, data_files(cat))
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     _prepare(screenshot)
