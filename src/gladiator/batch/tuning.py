@@ -47,8 +47,12 @@ class RunSettings:
         return run(spec, self.batch_size, self.workers, self.backend, self.scheduler)
 
 
-def matrix(catalog: Catalog, units: list[str], settings: RunSettings) -> dict[tuple[str, str], Totals]:
-    """Totals of every pairing of `units` (each unordered pair once, keyed in the order given)."""
+def matrix(catalog: Catalog, units: list[str], settings: RunSettings,
+           into: dict[tuple[str, str], Totals] | None = None) -> dict[tuple[str, str], Totals]:
+    """Totals of every pairing of `units` (each unordered pair once, keyed in the order given).
+
+    `into` receives each pairing as it finishes, so a caller interrupted by Ctrl-C still has them.
+    """
     if len(units) < 2:
         raise GladiatorError("matrix needs at least two units")
     if len(set(units)) != len(units):
@@ -56,7 +60,10 @@ def matrix(catalog: Catalog, units: list[str], settings: RunSettings) -> dict[tu
     cat = apply_overrides(catalog, settings.sets)
     for u in units:
         cat.unit(u)
-    return {(a, b): settings.play(cat, (a, b)) for a, b in combinations(units, 2)}
+    cells = {} if into is None else into
+    for a, b in combinations(units, 2):
+        cells[(a, b)] = settings.play(cat, (a, b))
+    return cells
 
 
 def matrix_rates(units: list[str], cells: dict[tuple[str, str], Totals]) -> list[list[float | None]]:
@@ -127,8 +134,12 @@ def parse_range(text: str) -> list[int] | list[float]:
     return [round(lo + i * step, digits) for i in range(count)]
 
 
-def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings) -> tuple[FieldPath, list[tuple[Any, Totals]]]:
-    """Win rate of the field's unit against `vs` at each value of `target` (`unit.path=LO:HI[:STEP]`)."""
+def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings,
+          into: list[tuple[Any, Totals]] | None = None) -> tuple[FieldPath, list[tuple[Any, Totals]]]:
+    """Win rate of the field's unit against `vs` at each value of `target` (`unit.path=LO:HI[:STEP]`).
+
+    `into` receives each value's totals as it finishes (what a Ctrl-C leaves).
+    """
     if "=" not in target:
         raise GladiatorError(f"{target}: expected UNIT.FIELD=LO:HI, e.g. viola.stats.firepower=2:12")
     path_text, rng_text = target.split("=", 1)
@@ -140,7 +151,10 @@ def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings) -> tupl
     if fp.unit == vs:
         raise GladiatorError(f"sweep: {fp.unit} cannot be swept against itself (the change would apply to both sides)")
     cats = [(v, fp.set(base, v)) for v in values]  # every value is checked before any duel is played
-    return fp, [(v, settings.play(c, (fp.unit, vs), label=f"{fp.text}={v}")) for v, c in cats]
+    points = [] if into is None else into
+    for v, c in cats:
+        points.append((v, settings.play(c, (fp.unit, vs), label=f"{fp.text}={v}")))
+    return fp, points
 
 
 @dataclass
@@ -157,11 +171,13 @@ class BalanceResult:
 
 
 def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSettings, lo: float | None = None,
-            hi: float | None = None, step: float | None = None, rounds: int = 3) -> BalanceResult:
+            hi: float | None = None, step: float | None = None, rounds: int = 3,
+            into: dict[tuple[Any, int], Totals] | None = None) -> BalanceResult:
     """The value of a field whose win rate against `vs` is closest to `target`, assuming it moves one way.
 
     Bisection over the field's range, then the values on either side of the target get
-    twice the duels, up to `rounds` times, while their intervals still overlap.
+    twice the duels, up to `rounds` times, while their intervals still overlap. `into`
+    receives each run, keyed (value, duels), as it finishes (what a Ctrl-C leaves).
     """
     if not 0.0 <= target <= 1.0:  # also refuses nan
         raise GladiatorError(f"--target must be between 0 and 1, got {target}")
@@ -208,7 +224,7 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
         raise GladiatorError(f"{path}: no value between --min {lo} and --max {hi}")
     for v in (grid[0], grid[-1]):
         fp.set(base, v)  # both ends valid before any duel is played
-    tried: dict[tuple[Any, int], Totals] = {}
+    tried: dict[tuple[Any, int], Totals] = {} if into is None else into
 
     def rate(i: int, n: int) -> float:
         key = (grid[i], n)
@@ -245,10 +261,15 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
         for i in cands:
             rate(i, n)
     best = min(cands, key=lambda i: (abs(tried[(grid[i], n)].win_rate(0) - target), i))
+    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, largest_runs(tried), decided, bracketed)
+
+
+def largest_runs(tried: dict[tuple[Any, int], Totals]) -> dict[Any, Totals]:
+    """The totals of each value tried, from its largest run."""
     by_value: dict[Any, Totals] = {}
     for (v, k), t in sorted(tried.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        by_value[v] = t  # the largest run of each value wins
-    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, by_value, decided, bracketed)
+        by_value[v] = t
+    return by_value
 
 
 def wilson_of(t: Totals) -> tuple[float, float]:

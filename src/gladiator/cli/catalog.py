@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
-from gladiator.cli.common import ArenasOpt, UnitsOpt, err, id_column as _id_column, load, out
+from gladiator.cli.common import ArenasOpt, UnitsOpt, compact_table, data_text, err, load, out, print_table
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import printable, write_text_atomic
 
@@ -29,14 +29,17 @@ def register(app: typer.Typer) -> None:
 def list_units(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Path]] = ArenasOpt) -> None:
     """List the units available, with key stats."""
     cat = load(units, arenas)
-    t = Table(title="Units")
-    for col in ("id", "name", "integrity", "armor", "agility", "firepower", "speed", "AP", "heat cap", "Nectar", "weapons", "abilities"):
-        t.add_column(col, **_id_column(col, cat.units))
+    # short headers, one weapon or ability a line: fits 80 columns; ids are never cut
+    rows = []
     for u in sorted(cat.units.values(), key=lambda u: u.id):
         s = u.stats
-        t.add_row(u.id, f"[{u.color}]{u.name}[/]", *(str(v) for v in (s.integrity, s.armor, s.agility, s.firepower, s.speed, s.actions, s.heat_capacity, s.nectar)),
-                  ", ".join(w.id for w in u.weapons), ", ".join(u.abilities) or "-")
-    out.print(t)
+        rows.append([u.id, data_text(u.name, u.color), *(str(v) for v in (s.integrity, s.armor, s.agility, s.firepower, s.speed, s.actions, s.heat_capacity, s.nectar)),
+                     "\n".join(w.id for w in u.weapons), "\n".join(u.abilities) or "-"])
+    t = compact_table("Units", ["id", "name", "int", "arm", "agi", "fire", "spd", "AP", "heat", "nec", "weapons", "abilities"], rows,
+                      left=("id", "name", "weapons", "abilities"),
+                      caption="int integrity, arm armor, agi agility, fire firepower, spd speed, AP action points, "
+                              "heat heat capacity, nec Nectar")
+    print_table(t)
 
 
 def list_arenas(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Path]] = ArenasOpt) -> None:
@@ -44,13 +47,10 @@ def list_arenas(units: Optional[list[Path]] = UnitsOpt, arenas: Optional[list[Pa
     from gladiator.catalog.schema import CACHE, COVER, HAZARD, HIGH
 
     cat = load(units, arenas)
-    t = Table(title="Arenas")
-    for col in ("id", "name", "size", "turn limit", "cover", "high", "hazard", "caches"):
-        t.add_column(col, **_id_column(col, cat.arenas))
-    for a in sorted(cat.arenas.values(), key=lambda a: a.id):
-        m = a.map
-        t.add_row(a.id, a.name, f"{a.width}x{a.height}", str(a.turn_limit), *(str(m.count(c)) for c in (COVER, HIGH, HAZARD, CACHE)))
-    out.print(t)
+    rows = [[a.id, data_text(a.name), f"{a.width}x{a.height}", str(a.turn_limit), *(str(a.map.count(c)) for c in (COVER, HIGH, HAZARD, CACHE))]
+            for a in sorted(cat.arenas.values(), key=lambda a: a.id)]
+    t = compact_table("Arenas", ["id", "name", "size", "turn limit", "cover", "high", "hazard", "caches"], rows)
+    print_table(t)
 
 
 def show(name: str = typer.Argument(..., help="A unit or arena id."),
@@ -59,27 +59,24 @@ def show(name: str = typer.Argument(..., help="A unit or arena id."),
     cat = load(units, arenas)
     if name in cat.units:
         u = cat.units[name]
-        out.print(f"[bold {u.color}]{u.name}[/] — {u.title}  ({u.id})")
+        out.print(Text.assemble(data_text(u.name, f"bold {u.color}"), " — ", data_text(u.title), f"  ({u.id})"))
         if u.description:
-            out.print(u.description, markup=False)
-        t = Table(show_header=False)
-        for k, v in u.stats.model_dump().items():
-            t.add_row(k, str(v))
-        out.print(t)
-        w = Table(title="Weapons")
-        for col in ("id", "name", "kind", "range", "accuracy", "damage", "heat", "melt", "nectar"):
-            w.add_column(col, **_id_column(col, {wp.id: wp for wp in u.weapons}))
+            out.print(data_text(u.description))
+        print_table(compact_table("", ["stat", "value"], [[k, str(v)] for k, v in u.stats.model_dump().items()], left=("stat",)))
+        wrows = []
         for wp in u.weapons:
             lo, hi = wp.damage_range
-            w.add_row(wp.id, wp.name, wp.kind, str(wp.range), f"{wp.accuracy:.0%}", f"{lo}-{hi}" if lo != hi else str(lo), str(wp.heat), str(wp.melt), str(wp.nectar))
-        out.print(w)
+            wrows.append([wp.id, data_text(wp.name), wp.kind, str(wp.range), f"{wp.accuracy:.0%}", f"{lo}-{hi}" if lo != hi else str(lo),
+                          str(wp.heat), str(wp.melt), str(wp.nectar)])
+        print_table(compact_table("Weapons", ["id", "name", "kind", "range", "accuracy", "damage", "heat", "melt", "nectar"], wrows,
+                                  left=("id", "name", "kind")))
         out.print(f"abilities: {', '.join(u.abilities) or 'none'}", markup=False)
         return
     if name in cat.arenas:
         a = cat.arenas[name]
-        out.print(f"[bold]{a.name}[/] ({a.id}), {a.width}x{a.height}, turn limit {a.turn_limit}")
+        out.print(Text.assemble(data_text(a.name, "bold"), f" ({a.id}), {a.width}x{a.height}, turn limit {a.turn_limit}"))
         if a.description:
-            out.print(a.description, markup=False)
+            out.print(data_text(a.description))
         out.print(a.map, markup=False)
         return
     cat.unit(name)

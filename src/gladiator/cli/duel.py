@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator.cli.common import ArenasOpt, UnitsOpt, data_files, has_display, load, out, pick_bots
+from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 
@@ -30,9 +30,10 @@ def start() -> None:
     if has_display():
         from gladiator.ui.app import real_display, run_title
 
-        if real_display():
-            run_title()
-            return
+        with c_stderr_muted():
+            if real_display():
+                run_title()
+                return
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena="concert_hall", seed=7, bot=None, bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None)

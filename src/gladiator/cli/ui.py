@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from gladiator.cli.common import ArenasOpt, UnitsOpt, data_files, check_bot, load, pick_bots
+from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
@@ -49,7 +49,8 @@ def play(
         _prepare(screenshot)
         from gladiator.ui.app import run_title
 
-        run_title(units, arenas, seed, wh, screenshot, frames)
+        with c_stderr_muted():
+            run_title(units, arenas, seed, wh, screenshot, frames)
         return
     controllers = ("human", "human" if vs_human else check_bot(bot))
     _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
@@ -110,7 +111,8 @@ def replay(
             scr.playing = False
         return scr
 
-    run_screen(make, wh, screenshot, frames)
+    with c_stderr_muted():
+        run_screen(make, wh, screenshot, frames)
 
 
 def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[str, str], record: Optional[Path],
@@ -132,7 +134,8 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
         scr.speed_i = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
         return scr
 
-    run_screen(make, size, screenshot, frames)
+    with c_stderr_muted():
+        run_screen(make, size, screenshot, frames)
 
 
 def _size(text: str) -> tuple[int, int]:
