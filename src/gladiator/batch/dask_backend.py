@@ -8,6 +8,10 @@ run. Imports dask.distributed lazily; the rest of the package never needs it.
 from __future__ import annotations
 
 import itertools
+import logging
+import os
+import signal
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from gladiator.batch.runner import BatchSpec, ChunkResult, run_chunk
@@ -35,8 +39,11 @@ def dask_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: 
             except ValueError as e:
                 raise GladiatorError(f"--scheduler {scheduler}: not a scheduler address ({e})".splitlines()[0]) from None
         else:
-            own_cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+            # workers report errors only (a task cancelled by Ctrl-C is not one); they read this when they start
+            os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+            with _workers_ignore_ctrl_c():  # Ctrl-C is the parent's: its workers stop when it closes them
+                own_cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
             client = own_client = Client(own_cluster)
     try:
         left = iter(todo)
@@ -57,8 +64,30 @@ def dask_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: 
         finally:
             for f in live:
                 f.cancel()
+    except (KeyboardInterrupt, GeneratorExit):
+        _quiet_logs()  # the workers' cancelled tasks and lost data are the interrupt, not news
+        raise
     finally:
         if own_client is not None:
             own_client.close()
         if own_cluster is not None:
             own_cluster.close()
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start processes with SIGINT ignored (they inherit it), then restore the parent's handler."""
+    try:
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to change
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _quiet_logs() -> None:
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
