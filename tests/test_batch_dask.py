@@ -64,3 +64,32 @@ def test_batch_command_on_a_local_dask_cluster_gives_the_local_totals(capsys) ->
         return {k: d[k] for k in ("wins", "draws", "outcomes", "mean_turns", "actions", "turns_histogram")}
 
     assert totals("--backend", "dask") == totals()
+
+
+def test_ctrl_c_with_the_dask_backend_is_one_line_and_keeps_what_finished(tmp_path) -> None:
+    """SIGINT to the whole process group (what a terminal's Ctrl-C sends): no worker tracebacks, exit 130."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    p = subprocess.Popen([sys.executable, "-m", "gladiator", "matrix", "rouge", "viola", "jaron", "-n", "4000",
+                          "--bot", "random", "-w", "2", "--backend", "dask"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=src),
+                         start_new_session=True)
+    try:
+        time.sleep(6)  # the cluster is up and the first pairing is being played
+        os.killpg(p.pid, signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    if p.returncode == 0:
+        pytest.skip("the matrix finished before the interrupt")
+    assert p.returncode == 130, err.decode()
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interrupted: "), err.decode()
+    assert "Win rate of row against column" in out.decode()

@@ -98,9 +98,17 @@ def test_validate_reports_every_problem_and_exits_2(cli, tmp_path, unit_yaml):
     assert "3 problem(s) in 3 file(s)" in err and "Traceback" not in err
 
 
-def test_validate_a_missing_path_is_one_line(cli, tmp_path):
-    code, _, err = cli("validate", tmp_path / "nothing")
-    assert code == 2 and len(err.strip().splitlines()) == 1 and "nothing" in err
+def test_validate_reports_every_missing_path_and_still_checks_the_rest(cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = cli("validate", tmp_path / "nothing", "units/rouge.yaml", tmp_path / "nowhere.yaml", empty)
+    assert code == 2 and "Traceback" not in err
+    problems = err.strip().splitlines()
+    assert problems[:3] == [f"{tmp_path / 'nothing'}: no such file or folder",
+                            f"{tmp_path / 'nowhere.yaml'}: no such file or folder",
+                            f"{empty}: no unit or arena files (*.yaml, *.yml) in this folder"]
+    assert "ok    units/rouge.yaml (unit)" in out
+    assert problems[-1].startswith("3 problem(s)")
 
 
 def test_schema_writes_json_schemas(cli, tmp_path):

@@ -97,10 +97,10 @@ def test_not_a_replay_is_refused(cli, tmp_path):
 
 @pytest.mark.parametrize("field, value, words", [
     ("seed", "seven", ("seed",)),
-    ("seed", -3, ("negative seed",)),
+    ("seed", -3, ("'seed'", "greater than or equal to 0")),
     ("seed", 2**70, ("seed",)),
-    ("actions", [1, "x"], ("whole numbers",)),
-    ("units", ["rouge"], ("two units",)),
+    ("actions", [1, "x"], ("'actions.1'", "valid integer")),
+    ("units", ["rouge"], ("'units'", "at least 2")),
     ("units", ["rouge", "zed"], ("'zed'",)),
     ("rules_version", "0", ("rules version",)),
 ])
@@ -116,7 +116,7 @@ def test_a_changed_action_is_caught(cli, recorded):
 
     _edit(recorded, lambda d: d["actions"].__setitem__(k, 10**6))
     code, _, err = cli("verify", recorded)
-    _one_line_error(code, err, "diverges", f"action {k + 1}")
+    _one_line_error(code, err, f"action {k + 1} is 1000000, outside the action space")
 
 
 def test_a_legal_but_different_action_is_caught(cli, recorded):

@@ -1,6 +1,9 @@
 """Replays: the rules version, seed, a copy of the unit and arena data with hashes, every action.
 
 A replay carries its own data, so it stays playable after the unit files are rebalanced.
+A replay read back is checked field by field (type and range) before anything uses it, within
+the limits of docs/limits.md (file size, nesting, digits, no NaN or infinity), and every
+message names the file.
 """
 
 from __future__ import annotations
@@ -8,21 +11,60 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Optional
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from gladiator import RULES_VERSION, engine
 from gladiator.catalog.loader import content_hash
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.duel import DuelResult, result_of
 from gladiator.errors import GladiatorError, ReplayError
+from gladiator.files import MAX_REPLAY_BYTES, read_limited, write_text_atomic
 from gladiator.game import Game, make_game
-from gladiator.state import DuelState
+from gladiator.state import OUTCOMES, DuelState
 
 FORMAT = "gladiator-replay"
 FORMAT_VERSION = 1
+MAX_DIGITS = 30  # digits of a number in a replay
+MAX_ROSTER = 256  # units a replay may carry
+MAX_REPLAY_ACTIONS = 2_000_000
+
+
+class _Fields(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class _Hashes(_Fields):
+    units: dict[StrictStr, StrictStr]
+    arena: StrictStr
+
+
+class _Result(_Fields):
+    winner: Optional[StrictStr] = None
+    winner_index: Optional[Literal[0, 1]] = None
+    outcome: Literal[OUTCOMES[1:]] = Field(...)  # type: ignore[valid-type]
+    turns: StrictInt = Field(ge=0, le=10**6)
+    digest: Optional[StrictStr] = Field(None, pattern=r"^[0-9a-f]{64}$")
+
+
+class _ReplayFile(_Fields):
+    """The fields of a replay file, each with its type and range."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+    format: Literal["gladiator-replay"]
+    format_version: Literal[1]
+    rules_version: StrictStr
+    seed: StrictInt = Field(ge=0, lt=2**63)
+    units: list[StrictStr] = Field(min_length=2, max_length=2)
+    arena: Optional[StrictStr] = None
+    bots: Optional[list[StrictStr]] = Field(None, min_length=2, max_length=2)
+    roster: list[dict] = Field(min_length=1, max_length=MAX_ROSTER)
+    arena_data: dict
+    hashes: _Hashes
+    actions: list[StrictInt] = Field(max_length=MAX_REPLAY_ACTIONS)
+    result: Optional[_Result] = None
 
 
 def state_digest(s: DuelState) -> str:
@@ -50,56 +92,80 @@ def make_replay(game: Game, result: DuelResult, bots: tuple[str, str]) -> dict[s
 
 def save_replay(path: Path | str, data: dict[str, Any]) -> None:
     """Write a replay file."""
-    try:
-        Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    except OSError as e:
-        raise GladiatorError(f"{path}: cannot write replay: {e.strerror or e}") from None
+    write_text_atomic(path, json.dumps(data, indent=1) + "\n", "replay")
 
 
 def load_replay(path: Path | str) -> tuple[Game, dict[str, Any]]:
     """Read and check a replay file; returns the game it was fought in and its data."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ReplayError(f"{p}: cannot read replay: {e.strerror or e}") from None
+        raw = read_limited(p, MAX_REPLAY_BYTES, "replay")
+    except GladiatorError as e:
+        raise ReplayError(str(e)) from None
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_int=_int, parse_float=_float, parse_constant=_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         line = getattr(e, "lineno", None)
         raise ReplayError(f"{p}{':' + str(line) if line else ''}: corrupt replay: not valid JSON") from None
+    except RecursionError:
+        raise ReplayError(f"{p}: corrupt replay: nested too deeply") from None
+    except ValueError as e:
+        raise ReplayError(f"{p}: corrupt replay: {e}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ReplayError(f"{p}: not a gladiator replay (no 'format: {FORMAT}')")
-    for key, typ in (("seed", int), ("units", list), ("actions", list), ("roster", list), ("arena_data", dict), ("hashes", dict), ("rules_version", str)):
-        if not isinstance(data.get(key), typ):
-            raise ReplayError(f"{p}: corrupt replay: field {key!r} is missing or not a {typ.__name__}")
-    if data["rules_version"] != RULES_VERSION:
-        raise ReplayError(f"{p}: replay was recorded under rules version {data['rules_version']}, this is {RULES_VERSION}")
+    if isinstance(data.get("rules_version"), str) and data["rules_version"] != RULES_VERSION:
+        raise ReplayError(f"{p}: replay was recorded under rules version {_short(data['rules_version'])}, this is {RULES_VERSION}")
+    try:
+        _ReplayFile.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or "replay"
+        raise ReplayError(f"{p}: corrupt replay: field {where!r}: {err['msg']}") from None
     try:
         roster = [Unit.model_validate(u) for u in data["roster"]]
         arena = Arena.model_validate(data["arena_data"])
-    except ValidationError as e:
+    except (ValidationError, RecursionError) as e:
+        if isinstance(e, RecursionError):
+            raise ReplayError(f"{p}: corrupt replay: nested too deeply") from None
         err = e.errors()[0]
         raise ReplayError(f"{p}: corrupt replay: {'.'.join(str(x) for x in err['loc'])}: {err['msg']}") from None
+    if len({u.id for u in roster}) != len(roster):
+        raise ReplayError(f"{p}: corrupt replay: the roster names a unit twice")
     hashes = data["hashes"]
     for u in roster:
-        if hashes.get("units", {}).get(u.id) != content_hash(u):
+        if hashes["units"].get(u.id) != content_hash(u):
             raise ReplayError(f"{p}: tampered replay: unit {u.id!r} does not match its hash")
-    if hashes.get("arena") != content_hash(arena):
+    if hashes["arena"] != content_hash(arena):
         raise ReplayError(f"{p}: tampered replay: arena {arena.id!r} does not match its hash")
-    if not all(isinstance(a, int) and not isinstance(a, bool) for a in data["actions"]):
-        raise ReplayError(f"{p}: corrupt replay: actions must be whole numbers")
-    if len(data["units"]) != 2 or not all(isinstance(u, str) for u in data["units"]):
-        raise ReplayError(f"{p}: corrupt replay: 'units' must name two units")
-    game = make_game(roster, arena)
+    try:
+        game = make_game(roster, arena)
+    except GladiatorError as e:
+        raise ReplayError(f"{p}: corrupt replay: {e}") from None
     for u in data["units"]:
         if u not in game.index:
-            raise ReplayError(f"{p}: corrupt replay: unit {u!r} is not in the replay's roster")
-    if data["seed"] < 0:
-        raise ReplayError(f"{p}: corrupt replay: negative seed")
+            raise ReplayError(f"{p}: corrupt replay: unit {_short(u)} is not in the replay's roster")
+    n = game.space.n
+    bad = next((k for k, a in enumerate(data["actions"]) if not 0 <= a < n), None)
+    if bad is not None:
+        raise ReplayError(f"{p}: corrupt replay: action {bad + 1} is {_short(data['actions'][bad])}, outside the action space 0..{n - 1}")
+    limit = (arena.turn_limit + 2) * 64
+    if len(data["actions"]) > limit:
+        raise ReplayError(f"{p}: corrupt replay: {len(data['actions'])} actions, more than a duel in this arena can take ({limit})")
     return game, data
 
 
-def replay_states(game: Game, data: dict[str, Any], upto: int | None = None, events: bool = False) -> tuple[DuelState, list[dict]]:
-    """Re-run the engine through the first `upto` actions (all by default); raises ReplayError where it diverges."""
+def replay_states(game: Game, data: dict[str, Any], upto: int | None = None, events: bool = False,
+                  path: Path | str | None = None) -> tuple[DuelState, list[dict]]:
+    """Re-run the engine through the first `upto` actions (all by default); raises ReplayError (naming `path`) where it diverges."""
+    try:
+        return _replay_states(game, data, upto, events)
+    except ReplayError as e:
+        if path is None:
+            raise
+        raise ReplayError(f"{path}: {e}") from None
+
+
+def _replay_states(game: Game, data: dict[str, Any], upto: int | None, events: bool) -> tuple[DuelState, list[dict]]:
     units = (data["units"][0], data["units"][1])
     s = engine.new_duels(game, units, [data["seed"]])
     log: list[dict] = []
@@ -119,16 +185,40 @@ def replay_states(game: Game, data: dict[str, Any], upto: int | None = None, eve
 def verify(path: Path | str) -> DuelResult:
     """Replay a file through the engine and confirm its recorded result; raises ReplayError on divergence."""
     game, data = load_replay(path)
-    s, _ = replay_states(game, data)
+    s, _ = replay_states(game, data, path=path)
     units = (data["units"][0], data["units"][1])
     res = result_of(game, s, 0, units, data["seed"], list(data["actions"]), [])
     if not s.done[0]:
-        raise ReplayError(f"replay diverges: the actions end at turn {int(s.turn[0])} with the duel still going")
+        raise ReplayError(f"{path}: replay diverges: the actions end at turn {int(s.turn[0])} with the duel still going")
     rec = data.get("result") or {}
     got = {"winner_index": res.winner_index, "outcome": res.outcome, "turns": res.turns}
     for k, v in got.items():
         if k in rec and rec[k] != v:
-            raise ReplayError(f"replay diverges: recorded {k} {rec[k]!r}, the engine gives {v!r}")
+            raise ReplayError(f"{path}: replay diverges: recorded {k} {_short(rec[k])}, the engine gives {v!r}")
     if rec.get("digest") and rec["digest"] != state_digest(res.state):  # type: ignore[arg-type]
-        raise ReplayError("replay diverges: the final state differs from the recorded one")
+        raise ReplayError(f"{path}: replay diverges: the final state differs from the recorded one")
     return res
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number with more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if sum(c.isdigit() for c in text) > MAX_DIGITS + 10:
+        raise ValueError(f"a number with more than {MAX_DIGITS} digits")
+    v = float(text)
+    if not np.isfinite(v):
+        raise ValueError(f"the number {text[:20]} is not finite")
+    return v
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a replay may hold")
+
+
+def _short(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."

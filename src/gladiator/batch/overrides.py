@@ -2,7 +2,9 @@
 
 A path starts with a unit id and walks the unit's fields: `viola.stats.firepower`,
 `viola.weapons.aria_cannon.accuracy` (a weapon by id or by slot number),
-`rouge.abilities`. The value is read as YAML (`8`, `0.7`, `[6, 10]`, `[leap]`).
+`rouge.abilities`. The value is read as YAML (`8`, `0.7`, `[6, 10]`, `[leap]`) within the
+limits of a data file; a value with a `#` in it is text as written (`viola.color=#ff0000`),
+never a YAML comment.
 The changed unit goes through the same pydantic model as the file, so a wrong type or an
 out-of-range number is one clear line. Imports the catalog only.
 """
@@ -13,21 +15,24 @@ import copy
 from dataclasses import replace
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from gladiator.catalog.loader import Catalog
+from gladiator.catalog.loader import Catalog, parse_yaml
 from gladiator.catalog.schema import Unit
-from gladiator.errors import GladiatorError
+from gladiator.errors import DataErrors, GladiatorError
+
+MAX_SET_CHARS = 1000
 
 
 def parse_set(text: str) -> tuple[str, list[str], Any]:
     """Split `unit.path=value` into (unit id, path parts, value read as YAML)."""
+    if len(text) > MAX_SET_CHARS:
+        raise GladiatorError(f"--set {text[:40]}...: {len(text)} characters; at most {MAX_SET_CHARS}")
     if "=" not in text:
         raise GladiatorError(f"--set {text}: expected UNIT.FIELD=VALUE, e.g. viola.stats.firepower=8")
     path, raw = text.split("=", 1)
     uid, parts = split_path(path, f"--set {text}")
-    return uid, parts, parse_value(raw)
+    return uid, parts, parse_value(raw, f"--set {text}")
 
 
 def split_path(path: str, where: str) -> tuple[str, list[str]]:
@@ -38,12 +43,19 @@ def split_path(path: str, where: str) -> tuple[str, list[str]]:
     return parts[0], parts[1:]
 
 
-def parse_value(raw: str) -> Any:
-    """A value as YAML reads it; text that is not valid YAML stays a string."""
+def parse_value(raw: str, where: str = "--set") -> Any:
+    """A value as YAML reads it, within the data limits; text with `#` or that is not valid YAML stays a string."""
+    if len(raw) > MAX_SET_CHARS:
+        raise GladiatorError(f"{where[:40]}...: a value of {len(raw)} characters; at most {MAX_SET_CHARS}")
+    if "#" in raw:
+        return raw.strip()
     try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return raw
+        return parse_yaml(raw, where)
+    except DataErrors as e:
+        first = e.errors[0]
+        if first.message.startswith("malformed YAML"):
+            return raw
+        raise GladiatorError(f"{where}: {first.message}") from None
 
 
 def get_field(unit: Unit, parts: list[str], where: str) -> Any:

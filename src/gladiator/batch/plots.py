@@ -1,7 +1,7 @@
 """Pictures of batch results with matplotlib (optional extra `gladiator[plots]`): a heatmap, a sweep curve.
 
 Matplotlib is imported only inside these functions, with the file-only Agg backend.
-Imports the batch statistics only.
+Imports the batch statistics and `gladiator.files` only.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
+from gladiator.files import atomic_write
 
 INSTALL_HINT = "--png needs matplotlib: pip install 'gladiator[plots]'"
 
@@ -77,8 +78,11 @@ def _save(fig: Any, path: Path) -> None:
 
     try:
         fig.tight_layout()
-        fig.savefig(path, dpi=120)
+        with atomic_write(path, "wb", "PNG") as f:  # a crash never leaves half a picture where one was
+            fig.savefig(f, dpi=120, format="png")
     except OSError as e:
         raise GladiatorError(f"--png {path}: cannot write: {e.strerror or e}") from None
+    except GladiatorError as e:
+        raise GladiatorError(f"--png {e}") from None
     finally:
         plt.close(fig)

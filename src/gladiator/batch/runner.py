@@ -12,9 +12,12 @@ Imports the engine, bots, catalog and rng; never a front end.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing as mp
 import os
+import queue
 import signal
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -34,6 +37,8 @@ DEFAULT_BATCH_SIZE = 8192
 MAX_CHUNK = 32768
 MIN_CHUNK = 512
 TARGET_CHUNKS = 8
+MAX_DUELS = 2**53  # -n: duel indices and counts stay exact in int64 and float64
+IN_FLIGHT = 2  # chunks handed to each worker process ahead of time: memory stays constant for any -n
 
 # One row per duel: what the CSV and the results file keep.
 ROW_DTYPE = np.dtype([
@@ -94,6 +99,8 @@ def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed
     """Check a run's parameters and freeze them, with the data it will use (overrides already applied)."""
     if n < 1:
         raise GladiatorError(f"-n must be at least 1, got {n}")
+    if n > MAX_DUELS:
+        raise GladiatorError(f"-n must be at most 2**53 ({MAX_DUELS}), got {n}")
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if seed >= 2**63:
@@ -226,17 +233,41 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     return final, reasons, tally
 
 
-def local_chunks(spec: BatchSpec, todo: Sequence[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:
-    """Chunks played by processes on this machine, yielded as they finish (in-process for one worker)."""
-    if workers <= 1 or len(todo) <= 1:
-        for c in todo:
+def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:
+    """Chunks played by processes on this machine, yielded as they finish (in-process for one worker).
+
+    `todo` is read lazily and only `IN_FLIGHT` chunks a worker are handed out ahead, so a run
+    of any size starts at once and holds constant memory.
+    """
+    todo = iter(todo)
+    head = list(itertools.islice(todo, 2))
+    if workers <= 1 or len(head) <= 1:
+        for c in itertools.chain(head, todo):
             yield run_chunk(spec, c, batch_size)
         return
     game_of(spec)  # built once here; forked workers inherit it
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(min(workers, len(todo)), initializer=_worker_init) as pool:
-        yield from pool.imap_unordered(_ChunkTask(spec, batch_size), todo, chunksize=1)
+    left = itertools.chain(head, todo)
+    with ctx.Pool(min(workers, spec.chunks), initializer=_worker_init) as pool:
+        done: queue.Queue = queue.Queue()
+        task = _ChunkTask(spec, batch_size)
+        pending = 0
+        for c in itertools.islice(left, IN_FLIGHT * workers):
+            pool.apply_async(task, (c,), callback=done.put, error_callback=lambda e: done.put(_Failed(e)))
+            pending += 1
+        while pending:
+            try:
+                res = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            pending -= 1
+            if isinstance(res, _Failed):
+                raise res.error
+            for c in itertools.islice(left, 1):
+                pool.apply_async(task, (c,), callback=done.put, error_callback=lambda e: done.put(_Failed(e)))
+                pending += 1
+            yield res
 
 
 def default_workers() -> int:
@@ -251,7 +282,7 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         scheduler: str | None = None, done: Iterable[int] = (), on_chunk: Callable[[ChunkResult], None] | None = None) -> Totals:
     """Play every chunk not in `done`; call `on_chunk` as each finishes; return the totals of the chunks played."""
     skip = set(done)
-    todo = [c for c in range(spec.chunks) if c not in skip]
+    todo = (c for c in range(spec.chunks) if c not in skip)  # lazy: -n 10**12 is 30 million chunks
     if batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     if workers < 1:
@@ -290,8 +321,34 @@ class _ChunkTask:
 _GAMES: dict[str, Game] = {}
 
 
+class _Failed:
+    """An exception raised in a worker, carried back to the loop that yields results."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
+    # after the parent is killed, a worker's last write meets a closed pipe: nothing a user should read
+    sys.stderr = open(os.devnull, "w")
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker when the process that started it dies (kill -9 included)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        parent = os.getppid()
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the request
+            os._exit(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _empty_like(s: DuelState, M: int) -> DuelState:

@@ -19,7 +19,8 @@ from gladiator.catalog.loader import Catalog
 from gladiator.catalog.schema import Stats, Unit, Weapon
 from gladiator.errors import GladiatorError
 
-MAX_SWEEP_VALUES = 200
+MAX_SWEEP_VALUES = 200  # values a sweep plays
+MAX_BALANCE_VALUES = 100_000  # values a balance search bisects over (it plays about 2 log2 of them)
 
 
 @dataclass
@@ -46,8 +47,12 @@ class RunSettings:
         return run(spec, self.batch_size, self.workers, self.backend, self.scheduler)
 
 
-def matrix(catalog: Catalog, units: list[str], settings: RunSettings) -> dict[tuple[str, str], Totals]:
-    """Totals of every pairing of `units` (each unordered pair once, keyed in the order given)."""
+def matrix(catalog: Catalog, units: list[str], settings: RunSettings,
+           into: dict[tuple[str, str], Totals] | None = None) -> dict[tuple[str, str], Totals]:
+    """Totals of every pairing of `units` (each unordered pair once, keyed in the order given).
+
+    `into` receives each pairing as it finishes, so a caller interrupted by Ctrl-C still has them.
+    """
     if len(units) < 2:
         raise GladiatorError("matrix needs at least two units")
     if len(set(units)) != len(units):
@@ -55,7 +60,10 @@ def matrix(catalog: Catalog, units: list[str], settings: RunSettings) -> dict[tu
     cat = apply_overrides(catalog, settings.sets)
     for u in units:
         cat.unit(u)
-    return {(a, b): settings.play(cat, (a, b)) for a, b in combinations(units, 2)}
+    cells = {} if into is None else into
+    for a, b in combinations(units, 2):
+        cells[(a, b)] = settings.play(cat, (a, b))
+    return cells
 
 
 def matrix_rates(units: list[str], cells: dict[tuple[str, str], Totals]) -> list[list[float | None]]:
@@ -100,10 +108,14 @@ def parse_range(text: str) -> list[int] | list[float]:
     bits = text.split(":")
     if len(bits) not in (2, 3):
         raise GladiatorError(f"{text}: expected LO:HI or LO:HI:STEP, e.g. 2:12")
+    if len(text) > 100:
+        raise GladiatorError(f"{text[:40]}...: a range of {len(text)} characters; expected LO:HI[:STEP], e.g. 2:12")
     try:
         nums = [float(b) for b in bits]
     except ValueError:
         raise GladiatorError(f"{text}: LO, HI and STEP must be numbers") from None
+    if not all(math.isfinite(x) for x in nums):
+        raise GladiatorError(f"{text}: LO, HI and STEP must be finite numbers (no nan or inf)")
     ints = all(_is_int_text(b) for b in bits)
     lo, hi = nums[0], nums[1]
     step = nums[2] if len(bits) == 3 else 1.0
@@ -111,17 +123,23 @@ def parse_range(text: str) -> list[int] | list[float]:
         raise GladiatorError(f"{text}: STEP must be positive")
     if hi < lo:
         raise GladiatorError(f"{text}: HI must not be below LO")
-    count = int(math.floor((hi - lo) / step + 1e-9)) + 1
+    q = (hi - lo) / step
+    count = int(math.floor(q + 1e-9)) + 1 if math.isfinite(q) and q < 10 * MAX_SWEEP_VALUES else 10 * MAX_SWEEP_VALUES
     if count > MAX_SWEEP_VALUES:
-        raise GladiatorError(f"{text}: {count} values; at most {MAX_SWEEP_VALUES} (use a larger STEP)")
+        many = count if count < 10 * MAX_SWEEP_VALUES else f"more than {10 * MAX_SWEEP_VALUES}"
+        raise GladiatorError(f"{text}: {many} values; at most {MAX_SWEEP_VALUES} (use a larger STEP)")
     if ints:
         return [int(lo) + i * int(step) for i in range(count)]
     digits = max(_decimals(b) for b in bits)
     return [round(lo + i * step, digits) for i in range(count)]
 
 
-def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings) -> tuple[FieldPath, list[tuple[Any, Totals]]]:
-    """Win rate of the field's unit against `vs` at each value of `target` (`unit.path=LO:HI[:STEP]`)."""
+def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings,
+          into: list[tuple[Any, Totals]] | None = None) -> tuple[FieldPath, list[tuple[Any, Totals]]]:
+    """Win rate of the field's unit against `vs` at each value of `target` (`unit.path=LO:HI[:STEP]`).
+
+    `into` receives each value's totals as it finishes (what a Ctrl-C leaves).
+    """
     if "=" not in target:
         raise GladiatorError(f"{target}: expected UNIT.FIELD=LO:HI, e.g. viola.stats.firepower=2:12")
     path_text, rng_text = target.split("=", 1)
@@ -133,7 +151,10 @@ def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings) -> tupl
     if fp.unit == vs:
         raise GladiatorError(f"sweep: {fp.unit} cannot be swept against itself (the change would apply to both sides)")
     cats = [(v, fp.set(base, v)) for v in values]  # every value is checked before any duel is played
-    return fp, [(v, settings.play(c, (fp.unit, vs), label=f"{fp.text}={v}")) for v, c in cats]
+    points = [] if into is None else into
+    for v, c in cats:
+        points.append((v, settings.play(c, (fp.unit, vs), label=f"{fp.text}={v}")))
+    return fp, points
 
 
 @dataclass
@@ -150,14 +171,21 @@ class BalanceResult:
 
 
 def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSettings, lo: float | None = None,
-            hi: float | None = None, step: float | None = None, rounds: int = 3) -> BalanceResult:
+            hi: float | None = None, step: float | None = None, rounds: int = 3,
+            into: dict[tuple[Any, int], Totals] | None = None) -> BalanceResult:
     """The value of a field whose win rate against `vs` is closest to `target`, assuming it moves one way.
 
     Bisection over the field's range, then the values on either side of the target get
-    twice the duels, up to `rounds` times, while their intervals still overlap.
+    twice the duels, up to `rounds` times, while their intervals still overlap. `into`
+    receives each run, keyed (value, duels), as it finishes (what a Ctrl-C leaves).
     """
-    if not 0.0 <= target <= 1.0:
+    if not 0.0 <= target <= 1.0:  # also refuses nan
         raise GladiatorError(f"--target must be between 0 and 1, got {target}")
+    for opt, v in (("--min", lo), ("--max", hi), ("--step", step)):
+        if v is not None and not math.isfinite(v):
+            raise GladiatorError(f"{opt} must be a finite number, got {v}")
+    if step is not None and step <= 0:
+        raise GladiatorError(f"--step must be above 0, got {step:g}")
     fp = FieldPath.parse(path)
     base = apply_overrides(catalog, settings.sets)
     base.unit(vs)
@@ -175,15 +203,28 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
     if hi < lo:
         raise GladiatorError(f"--max {hi} is below --min {lo}")
     if is_int:
-        grid: list[Any] = list(range(int(math.ceil(lo)), int(math.floor(hi)) + 1, max(1, int(step or 1))))
+        if step is not None and step != int(step):
+            raise GladiatorError(f"--step must be a whole number for {path}, got {step:g}")
+        istep = int(step or 1)
+        count = max(0, (int(math.floor(hi)) - int(math.ceil(lo))) // istep + 1)
     else:
         st = step or (hi - lo) / 100.0 or 1.0
-        grid = [round(lo + i * st, 10) for i in range(int(math.floor((hi - lo) / st + 1e-9)) + 1)]
+        q = (hi - lo) / st
+        if not math.isfinite(st) or not math.isfinite(q):
+            raise GladiatorError(f"{path}: --min {lo:g} and --max {hi:g} are too far apart; give a narrower range")
+        count = int(min(math.floor(q + 1e-9) + 1, 2 * MAX_BALANCE_VALUES))
+    if count > MAX_BALANCE_VALUES:
+        raise GladiatorError(f"{path}: {count} values between --min {lo:g} and --max {hi:g}; at most "
+                             f"{MAX_BALANCE_VALUES} (use a larger --step or a narrower range)")
+    if is_int:
+        grid: list[Any] = list(range(int(math.ceil(lo)), int(math.floor(hi)) + 1, istep))
+    else:
+        grid = [round(lo + i * st, 10) for i in range(count)]
     if not grid:
         raise GladiatorError(f"{path}: no value between --min {lo} and --max {hi}")
     for v in (grid[0], grid[-1]):
         fp.set(base, v)  # both ends valid before any duel is played
-    tried: dict[tuple[Any, int], Totals] = {}
+    tried: dict[tuple[Any, int], Totals] = {} if into is None else into
 
     def rate(i: int, n: int) -> float:
         key = (grid[i], n)
@@ -220,10 +261,15 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
         for i in cands:
             rate(i, n)
     best = min(cands, key=lambda i: (abs(tried[(grid[i], n)].win_rate(0) - target), i))
+    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, largest_runs(tried), decided, bracketed)
+
+
+def largest_runs(tried: dict[tuple[Any, int], Totals]) -> dict[Any, Totals]:
+    """The totals of each value tried, from its largest run."""
     by_value: dict[Any, Totals] = {}
     for (v, k), t in sorted(tried.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        by_value[v] = t  # the largest run of each value wins
-    return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, by_value, decided, bracketed)
+        by_value[v] = t
+    return by_value
 
 
 def wilson_of(t: Totals) -> tuple[float, float]:

@@ -1,16 +1,24 @@
-"""Pydantic models of unit and arena files: the schema every file is checked against."""
+"""Pydantic models of unit and arena files: the schema every file is checked against.
+
+Numbers are strict (an integer field refuses `"60"` and `true`, a decimal field refuses text)
+and finite (no NaN or infinity); names, titles and descriptions are bounded and hold no control
+characters, so data text reaches a terminal or the window as written (see docs/limits.md).
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 ABILITIES = ("leap", "core_extraction", "mimic")
 MAX_WEAPONS = 4
 MAX_ARENA_SIDE = 32
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+MAX_ID = 40
+MAX_NAME = 60  # a name or a title
+MAX_DESCRIPTION = 2000
 
 # The arena legend: one character a tile.
 WALL, FLOOR, COVER, HIGH, HAZARD, CACHE, SPAWN_A, SPAWN_B = "#", ".", "+", "^", "~", "N", "A", "B"
@@ -26,38 +34,62 @@ LEGEND = {
 }
 
 
+def _plain_line(v: str) -> str:
+    return _plain(v, False)
+
+
+def _plain_text(v: str) -> str:
+    return _plain(v, True)
+
+
+def _plain(v: str, newlines: bool) -> str:
+    from gladiator.files import unsafe_char
+
+    c = unsafe_char(v, allow_newlines=newlines)
+    if c is not None:
+        raise ValueError(f"text must not hold control characters (found {c!r})")
+    return v
+
+
+Int = StrictInt  # a whole number; "60" and true are refused
+Float = StrictFloat  # a number; text and true are refused
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID)]
+Name = Annotated[str, Field(max_length=MAX_NAME), AfterValidator(_plain_line)]
+Text = Annotated[str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_plain_text)]
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True, allow_inf_nan=False)
 
 
 class Stats(_Strict):
     """A suit's numbers. Every stat is neutral at zero."""
 
-    integrity: int = Field(gt=0, le=10000, description="hit points of the suit")
-    armor: int = Field(0, ge=0, le=100, description="flat damage reduction")
-    agility: int = Field(0, ge=0, le=30, description="evasion, initiative, leap reach, extraction odds")
-    firepower: int = Field(0, ge=0, le=100, description="bonus to ranged damage")
-    speed: int = Field(3, ge=0, le=20, description="tiles per move")
-    actions: int = Field(2, ge=1, le=10, description="action points per turn")
-    heat_capacity: int = Field(20, ge=0, le=1000, description="heat a suit holds before it takes damage")
-    cooling: int = Field(3, ge=0, le=1000, description="heat shed at the start of each own turn")
-    nectar: int = Field(40, gt=0, le=10000, description="energy reserve (also the maximum)")
-    nectar_doses: int = Field(1, ge=0, le=100, description="injections carried")
-    dose_nectar: int = Field(15, ge=0, le=10000, description="Nectar one injection restores (optional)")
+    integrity: Int = Field(gt=0, le=10000, description="hit points of the suit")
+    armor: Int = Field(0, ge=0, le=100, description="flat damage reduction")
+    agility: Int = Field(0, ge=0, le=30, description="evasion, initiative, leap reach, extraction odds")
+    firepower: Int = Field(0, ge=0, le=100, description="bonus to ranged damage")
+    speed: Int = Field(3, ge=0, le=20, description="tiles per move")
+    actions: Int = Field(2, ge=1, le=10, description="action points per turn")
+    heat_capacity: Int = Field(20, ge=0, le=1000, description="heat a suit holds before it takes damage")
+    cooling: Int = Field(3, ge=0, le=1000, description="heat shed at the start of each own turn")
+    nectar: Int = Field(40, gt=0, le=10000, description="energy reserve (also the maximum)")
+    nectar_doses: Int = Field(1, ge=0, le=100, description="injections carried")
+    dose_nectar: Int = Field(15, ge=0, le=10000, description="Nectar one injection restores (optional)")
 
 
 class Weapon(_Strict):
     """One weapon of a suit."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    name: str
+    id: Id
+    name: Name
     kind: Literal["melee", "ranged"]
-    range: int = Field(ge=1, le=MAX_ARENA_SIDE, description="reach in tiles (Chebyshev distance)")
-    accuracy: float = Field(ge=0.0, le=1.0, description="hit chance with no modifiers")
-    damage: int | tuple[int, int] = Field(description="a constant or [low, high], uniform integers")
-    heat: int = Field(0, ge=0, le=1000, description="heat added to the attacker")
-    melt: int = Field(0, ge=0, le=1000, description="heat added to the target on a hit")
-    nectar: int = Field(0, ge=0, le=1000, description="Nectar the attack costs")
+    range: Int = Field(ge=1, le=MAX_ARENA_SIDE, description="reach in tiles (Chebyshev distance)")
+    accuracy: Float = Field(ge=0.0, le=1.0, description="hit chance with no modifiers")
+    damage: Int | tuple[Int, Int] = Field(description="a constant or [low, high], uniform integers")
+    heat: Int = Field(0, ge=0, le=1000, description="heat added to the attacker")
+    melt: Int = Field(0, ge=0, le=1000, description="heat added to the target on a hit")
+    nectar: Int = Field(0, ge=0, le=1000, description="Nectar the attack costs")
 
     @field_validator("damage")
     @classmethod
@@ -80,11 +112,11 @@ class Weapon(_Strict):
 class Unit(_Strict):
     """A mech suit: its look, stats, weapons and abilities."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    name: str
-    title: str = ""
+    id: Id
+    name: Name
+    title: Name = ""
     color: str = Field(description="colour of the suit, #rrggbb")
-    description: str = ""
+    description: Text = ""
     stats: Stats
     weapons: list[Weapon] = Field(min_length=1, max_length=MAX_WEAPONS)
     abilities: list[Literal["leap", "core_extraction", "mimic"]] = Field(default_factory=list)
@@ -101,6 +133,9 @@ class Unit(_Strict):
         ids = [w.id for w in self.weapons]
         if len(set(ids)) != len(ids):
             raise ValueError("weapon ids must be unique")
+        if len(set(self.abilities)) != len(self.abilities):
+            twice = next(a for a in self.abilities if self.abilities.count(a) > 1)
+            raise ValueError(f"ability {twice!r} is listed more than once")
         return self
 
     @property
@@ -112,12 +147,12 @@ class Unit(_Strict):
 class Arena(_Strict):
     """An arena as an ASCII map with a fixed legend (see LEGEND)."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    name: str
-    description: str = ""
-    turn_limit: int = Field(80, ge=2, le=10000, description="turns (both sides counted) before a draw")
-    hazard_heat: int = Field(6, ge=0, le=1000, description="heat a hazard adds at the end of a turn")
-    map: str = Field(description="rows of the legend's characters")
+    id: Id
+    name: Name
+    description: Text = ""
+    turn_limit: Int = Field(80, ge=2, le=10000, description="turns (both sides counted) before a draw")
+    hazard_heat: Int = Field(6, ge=0, le=1000, description="heat a hazard adds at the end of a turn")
+    map: str = Field(max_length=(MAX_ARENA_SIDE + 1) * MAX_ARENA_SIDE * 4, description="rows of the legend's characters")
 
     @field_validator("map")
     @classmethod

@@ -2,7 +2,7 @@
 
 A front end over `gladiator.ui`: it parses options and opens the window. pygame is
 imported only inside the commands (through gladiator.ui); every user error is one line
-and exit code 2 (see `gladiator.cli.main`).
+and exit code 2 (see `gladiator.cli.main`). Imports `gladiator.cli.common`; never another command module.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from typing import Optional
 
 import typer
 
+from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
 from gladiator.errors import GladiatorError
-
-UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
-ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
+from gladiator.files import check_outputs
 SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
 ShotOpt = typer.Option(None, "--screenshot", help="Render --frames frames (no display needed) and save the last as PNG.")
 FramesOpt = typer.Option(60, "--frames", help="Frames to render before --screenshot saves (60 a second of play).")
@@ -50,9 +49,10 @@ def play(
         _prepare(screenshot)
         from gladiator.ui.app import run_title
 
-        run_title(units, arenas, seed, wh, screenshot, frames)
+        with c_stderr_muted():
+            run_title(units, arenas, seed, wh, screenshot, frames)
         return
-    controllers = ("human", "human" if vs_human else _bot(bot))
+    controllers = ("human", "human" if vs_human else check_bot(bot, person_plays=True))
     _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
 
 
@@ -73,8 +73,6 @@ def watch(
     arenas: Optional[list[Path]] = ArenasOpt,
 ) -> None:
     """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
-    from gladiator.cli import pick_bots
-
     wh = _size(size)
     _check(seed, frames, screenshot)
     if not (0 < speed <= 1000):
@@ -98,7 +96,8 @@ def replay(
     game, data = load_replay(path)
     from gladiator.replay import replay_states
 
-    replay_states(game, data)  # a replay that diverges is refused before the window opens
+    check_outputs({"--screenshot": screenshot}, {"the replay": path})
+    replay_states(game, data, path=path)  # a replay that diverges is refused before the window opens
     if at < 0 or at > len(data["actions"]):
         raise GladiatorError(f"--at must be between 0 and {len(data['actions'])}, got {at}")
     _prepare(screenshot)
@@ -112,16 +111,17 @@ def replay(
             scr.playing = False
         return scr
 
-    run_screen(make, wh, screenshot, frames)
+    with c_stderr_muted():
+        run_screen(make, wh, screenshot, frames)
 
 
 def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[str, str], record: Optional[Path],
           size: tuple[int, int], screenshot: Optional[Path], frames: int,
           units: Optional[list[Path]], arenas: Optional[list[Path]], speed: float) -> None:
-    from gladiator.cli import load
     from gladiator.duel import game_for
 
     cat = load(units, arenas)
+    check_outputs({"--record": record, "--screenshot": screenshot}, data_files(cat))
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     _prepare(screenshot)
@@ -134,15 +134,8 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
         scr.speed_i = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
         return scr
 
-    run_screen(make, size, screenshot, frames)
-
-
-def _bot(name: str) -> str:
-    from gladiator.bots import make_bot
-
-    if getattr(make_bot(name), "needs_truth", False):
-        raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
-    return name
+    with c_stderr_muted():
+        run_screen(make, size, screenshot, frames)
 
 
 def _size(text: str) -> tuple[int, int]:

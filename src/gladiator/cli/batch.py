@@ -2,6 +2,7 @@
 
 A front end over `gladiator.batch`: it parses options, shows progress and prints tables,
 JSON, CSV and plots; every user error is one line and exit code 2 (see `gladiator.cli.main`).
+Imports `gladiator.cli.common` and the batch package; never another command module.
 """
 
 from __future__ import annotations
@@ -13,20 +14,18 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
+from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, UnitsOpt, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
-
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+from gladiator.files import AtomicFile, check_outputs, printable
 
 from gladiator.state import OUTCOME_LABELS  # noqa: E402 - the one table of outcome words
 
 CSV_COLUMNS = ["duel", "seed", "unit_a", "unit_b", "winner", "outcome", "turns", "first", "actions",
                "integrity_a", "heat_a", "nectar_a", "integrity_b", "heat_b", "nectar_b", "forfeit_reason"]
-INTERRUPTED = 130
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +37,6 @@ def register(app: typer.Typer) -> None:
 
 
 # ---- shared options ----
-ArenaOpt = typer.Option("concert_hall", "--arena", "-a", help="Arena id.")
 SeedOpt = typer.Option(0, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
 BotOpt = typer.Option(None, "--bot", help="Bot of both sides (random, greedy).")
 BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
@@ -51,8 +49,6 @@ BackendOpt = typer.Option("local", "--backend", help="local (processes on this m
 SchedulerOpt = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (with --backend dask).")
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
 PngOpt = typer.Option(None, "--png", help="Draw a plot to this PNG file (needs gladiator[plots]).")
-UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
-ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
 
 
 def batch(
@@ -78,22 +74,30 @@ def batch(
 ) -> None:
     """Run many duels headless and print their statistics."""
     from gladiator.batch.overrides import apply_overrides
-    from gladiator.batch.runner import default_workers, game_of, make_spec, run
+    from gladiator.batch.runner import ROW_DTYPE, default_workers, game_of, make_spec, run
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
-    from gladiator.cli import load, pick_bots
 
     nworkers = _check_common(workers, batch_size, backend, scheduler)
     cat = apply_overrides(load(units, arenas), sets or [])
+    check_outputs({"--out": out_path, "--csv": csv_path}, data_files(cat), stores=("--out",))
     spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [])
     nworkers = nworkers or default_workers()
     store = ResultStore(out_path, spec.identity()) if out_path is not None else None
-    stored = store.done() if store is not None else {}
-    prior = store.totals() if store is not None else Totals()
-    writer = _CsvRows(csv_path, spec) if csv_path is not None else None
-    if writer is not None and store is not None:
-        for rows in store.rows():
-            writer.write(rows)
+    writer = None
+    try:
+        stored = store.done() if store is not None else {}
+        prior = store.totals() if store is not None else Totals()
+        writer = _CsvRows(csv_path, spec) if csv_path is not None else None
+        if writer is not None and store is not None:
+            for rows in store.rows(ROW_DTYPE):
+                writer.write(rows)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        if store is not None:
+            store.close()
+        raise
     if backend == "local":
         game_of(spec)  # the arena's tables, built once before the clock starts (worker processes inherit them)
     session = Totals()
@@ -116,15 +120,20 @@ def batch(
             run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk)
     except KeyboardInterrupt:
         interrupted = True
+    except BaseException:
+        if writer is not None:
+            writer.discard()  # the CSV that was there stays as it was
+            writer = None
+        raise
     finally:
         if writer is not None:
-            writer.close()
+            writer.close()  # every row written is a whole duel: an interrupted run keeps them
         if store is not None:
             store.close()
     elapsed = time.perf_counter() - started
     total = Totals().add(prior).add(session)
     info = {"arena": arena, "seed": seed, "bots": list(spec.bots), "pairing": pairing, "n": spec.n, "workers": nworkers,
-            "batch_size": batch_size, "backend": backend}
+            "batch_size": batch_size, "backend": backend, "overrides": list(spec.overrides)}
     report = summary(spec.units, total, session, elapsed, info)
     if as_json:
         print(json.dumps(report))
@@ -162,20 +171,19 @@ def matrix(
     """Run every pairing of the units and print the win-rate matrix (row against column)."""
     from gladiator.batch import plots
     from gladiator.batch.tuning import matrix as run_matrix, matrix_rates
-    from gladiator.cli import load
 
-    if png is not None:
-        plots.require_matplotlib()
     cat = load(units, arenas)
+    png = _png_path(png, "matrix", cat)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
-    cells = run_matrix(cat, unit_ids, settings)
+    cells: dict = {}
+    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells))
     rates = matrix_rates(unit_ids, cells)
     if as_json:
         print(json.dumps({"units": unit_ids, "arena": arena, "n": n, "seed": seed, "rates": rates,
                           "pairs": [{"units": [a, b], "wins": t.wins, "draws": t.draws,
                                      "intervals": [list(t.win_interval(0)), list(t.win_interval(1))]} for (a, b), t in cells.items()]}))
     else:
-        tab = Table(title=f"Win rate of row against column — {arena}, {n} duels a pairing, seed {seed}")
+        tab = Table(title=_titled(f"Win rate of row against column — {arena}, {n} duels a pairing, seed {seed}", sets))
         tab.add_column("")
         for u in unit_ids:
             tab.add_column(u, justify="right")
@@ -185,12 +193,18 @@ def matrix(
                 if i == j:
                     cellsrow.append("-")
                     continue
-                t = cells.get((u, v)) or cells[(v, u)]
+                t = cells.get((u, v)) or cells.get((v, u))
+                if t is None:  # not played: the run was interrupted
+                    cellsrow.append("")
+                    continue
                 side = 0 if (u, v) in cells else 1
                 lo, hi = t.win_interval(side)
                 cellsrow.append(f"{t.win_rate(side):.1%} ({lo:.0%}-{hi:.0%})")
             tab.add_row(u, *cellsrow)
         out.print(tab)
+    if interrupted:
+        pairs = len(unit_ids) * (len(unit_ids) - 1) // 2
+        _stop(f"interrupted: {len(cells)} of {pairs} pairings finished" + ("; no heatmap drawn" if png else ""))
     if png is not None:
         plots.matrix_png(png, unit_ids, rates, f"win rate, {arena}, {n} duels a pairing")
         if not as_json:
@@ -217,26 +231,28 @@ def sweep(
 ) -> None:
     """Run the duel at each value of a unit field and print the win rate against the value."""
     from gladiator.batch import plots
-    from gladiator.batch.tuning import sweep as run_sweep
-    from gladiator.cli import load
+    from gladiator.batch.tuning import FieldPath, sweep as run_sweep
 
-    if png is not None:
-        plots.require_matplotlib()
     cat = load(units, arenas)
+    png = _png_path(png, "sweep", cat)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
-    fp, points = run_sweep(cat, target, vs, settings)
+    points: list = []
+    interrupted = _interruptible(lambda: run_sweep(cat, target, vs, settings, into=points))
+    fp = FieldPath.parse(target.split("=", 1)[0])
     if as_json:
         print(json.dumps({"field": fp.text, "vs": vs, "arena": arena, "n": n, "seed": seed,
                           "points": [{"value": v, "win_rate": t.win_rate(0), "interval": list(t.win_interval(0)),
                                       "wins": t.wins, "draws": t.draws} for v, t in points]}))
     else:
-        tab = Table(title=f"{fp.text}: {fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}")
+        tab = Table(title=_titled(f"{fp.text}: {fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}", sets))
         for col in ("value", f"{fp.unit} wins", "95% interval", "draws", ""):
             tab.add_column(col, justify="right" if col else "left")
         for v, t in points:
             lo, hi = t.win_interval(0)
             tab.add_row(str(v), f"{t.win_rate(0):.1%}", f"{lo:.1%} - {hi:.1%}", f"{t.draws / t.n:.1%}", _bar(t.win_rate(0), 30))
         out.print(tab)
+    if interrupted:
+        _stop(f"interrupted: {len(points)} values finished" + ("; no plot drawn" if png else ""))
     if png is not None:
         plots.sweep_png(png, fp.text, points, vs)
         if not as_json:
@@ -266,12 +282,22 @@ def balance(
 ) -> None:
     """Search the value of a unit field whose win rate comes closest to the target."""
     from gladiator.batch.overrides import apply_overrides
-    from gladiator.batch.tuning import balance as run_balance
-    from gladiator.cli import load
+    from gladiator.batch.tuning import FieldPath, balance as run_balance, largest_runs
 
     cat = load(units, arenas)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
-    res = run_balance(cat, path, vs, target, settings, lo, hi, step)
+    runs: dict = {}
+    found: list = []
+    if _interruptible(lambda: found.append(run_balance(cat, path, vs, target, settings, lo, hi, step, into=runs))):
+        fp = FieldPath.parse(path)
+        tried = largest_runs(runs)
+        if as_json:
+            print(json.dumps({"field": fp.text, "vs": vs, "target": target, "interrupted": True,
+                              "tried": [{"value": v, "win_rate": t.win_rate(0), "duels": t.n} for v, t in sorted(tried.items())]}))
+        else:
+            _tried_table(fp, vs, tried, sets)
+        _stop(f"interrupted: {len(tried)} values tried, no value chosen")
+    res = found[0]
     base = apply_overrides(cat, settings.sets)
     was = res.path.current(base)
     where, line = _yaml_line(cat, res.path.unit, res.path.parts, res.value)
@@ -282,13 +308,7 @@ def balance(
                           "decided": res.decided, "bracketed": res.bracketed, "file": where, "yaml": line,
                           "tried": [{"value": v, "win_rate": t.win_rate(0), "duels": t.n} for v, t in sorted(res.tried.items())]}))
         return
-    tab = Table(title=f"{res.path.text} against {vs}: values tried")
-    for col in ("value", "duels", f"{res.path.unit} wins", "95% interval"):
-        tab.add_column(col, justify="right")
-    for v, t in sorted(res.tried.items()):
-        a, b = t.win_interval(0)
-        tab.add_row(str(v), str(t.n), f"{t.win_rate(0):.1%}", f"{a:.1%} - {b:.1%}")
-    out.print(tab)
+    _tried_table(res.path, vs, res.tried, sets)
     out.print(f"{res.path.text} = {res.value} (now {was}): {res.path.unit} wins {res.totals.win_rate(0):.1%} "
               f"(95% interval {wl:.1%} - {wh:.1%}) of {res.totals.n} duels against {vs}; target {target:.1%}", markup=False)
     if not res.bracketed:
@@ -325,8 +345,10 @@ def summary(units: tuple[str, str], total: Any, session: Any, elapsed: float, in
 def _print_summary(cat: Any, r: dict, t: Any) -> None:
     names = [cat.unit(u).name for u in r["units"]]
     pairing = "sides paired" if r["pairing"] else "sides not paired"
-    out.print(f"{names[0]} vs {names[1]} in {cat.arena(r['arena']).name}: {r['duels']} of {r['n']} duels, seed {r['seed']}, "
-              f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}", markup=False)
+    sets = r.get("overrides") or []
+    out.print(printable(f"{names[0]} vs {names[1]} in {cat.arena(r['arena']).name}: {r['duels']} of {r['n']} duels, seed {r['seed']}, "
+                        f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}" + (f"; overrides: {', '.join(sets)}" if sets else "")),
+              markup=False)
     tab = Table(title="Results")
     for col, just in (("", "left"), ("duels", "right"), ("share", "right"), ("95% interval", "right")):
         tab.add_column(col, justify=just)  # type: ignore[arg-type]
@@ -366,10 +388,10 @@ class _CsvRows:
     def __init__(self, path: Path, spec: Any) -> None:
         self.spec = spec
         try:
-            self.f = open(path, "w", newline="", encoding="utf-8")
-        except OSError as e:
-            raise GladiatorError(f"--csv {path}: cannot write: {e.strerror or e}") from None
-        self.w = csv.writer(self.f)
+            self.file = AtomicFile(path, "w", "CSV")  # renamed into place by close: never half a file where one was
+        except GladiatorError as e:
+            raise GladiatorError(f"--csv {e}") from None
+        self.w = csv.writer(self.file.f)
         self.w.writerow(CSV_COLUMNS)
 
     def write(self, rows: Any) -> None:
@@ -385,10 +407,60 @@ class _CsvRows:
                              REFUSAL_NAMES[forfeit] if forfeit else ""])
 
     def close(self) -> None:
-        self.f.close()
+        """Put the CSV in place."""
+        self.file.commit()
+
+    def discard(self) -> None:
+        """Drop what was written; a CSV that was there stays."""
+        self.file.discard()
 
 
 # ---- helpers ----
+def _tried_table(fp: Any, vs: str, tried: dict, sets: Optional[list[str]]) -> None:
+    tab = Table(title=_titled(f"{fp.text} against {vs}: values tried", sets))
+    for col in ("value", "duels", f"{fp.unit} wins", "95% interval"):
+        tab.add_column(col, justify="right")
+    for v, t in sorted(tried.items()):
+        a, b = t.win_interval(0)
+        tab.add_row(str(v), str(t.n), f"{t.win_rate(0):.1%}", f"{a:.1%} - {b:.1%}")
+    out.print(tab)
+
+
+def _interruptible(work: Any) -> bool:
+    """Run `work()`; True if Ctrl-C stopped it (what finished is in the caller's containers)."""
+    try:
+        work()
+    except KeyboardInterrupt:
+        return True
+    return False
+
+
+def _stop(message: str) -> None:
+    """Say what an interrupt left and exit with code 130."""
+    err.print(message, markup=False)
+    raise typer.Exit(INTERRUPTED)
+
+
+def _titled(title: str, sets: Optional[list[str]]) -> Text:
+    """A table title as plain text (never markup), naming the run's --set overrides."""
+    return Text(printable(title + (f"; overrides: {', '.join(sets)}" if sets else "")))
+
+
+def _png_path(png: Optional[Path], name: str, cat: Any) -> Optional[Path]:
+    """Where --png really writes: a folder gets `<name>.png` inside it; checked before any duel is played."""
+    from gladiator.batch import plots
+
+    if png is None:
+        return None
+    plots.require_matplotlib()
+    if png.is_dir():
+        png = png / f"{name}.png"
+    check_outputs({"--png": png}, data_files(cat))
+    if not (png.parent if str(png.parent) else Path(".")).is_dir():
+        raise GladiatorError(f"--png {png}: folder {png.parent} does not exist")
+    return png
+
+
 def _check_common(workers: Optional[int], batch_size: int, backend: str, scheduler: Optional[str]) -> int | None:
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
@@ -410,7 +482,6 @@ def _settings(arena: str, n: int, seed: int, bot: Optional[str], sets: Optional[
               batch_size: int, pairing: bool, backend: str, scheduler: Optional[str], quiet: bool) -> Any:
     from gladiator.batch.runner import default_workers
     from gladiator.batch.tuning import RunSettings
-    from gladiator.cli import pick_bots
 
     _check_common(workers, batch_size, backend, scheduler)
     if n < 1:

@@ -1,0 +1,94 @@
+"""The `gladiator` command line (typer): the app with every command, and `main`, the entry point.
+
+A front end: it drives the engine, it holds no rule. Every user error is one line on stderr and
+exit code 2; never a traceback. The package's layers: `common` (consoles, loading, options) at the
+bottom, the command modules (`duel`, `catalog`, `batch`, `ui`) on it, this module on top; nothing
+imports back up.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from typing import Any
+
+import typer
+
+try:  # typer 0.2x carries its own copy of click; older ones use click itself
+    from typer._click import exceptions as cx
+except ImportError:  # pragma: no cover - depends on the typer installed
+    from click import exceptions as cx  # type: ignore[no-redef]
+
+from gladiator import RULES_VERSION, __version__
+from gladiator.cli import batch, catalog, duel, ui
+from gladiator.cli.common import INTERRUPTED, err, fail, out
+from gladiator.errors import GladiatorError
+
+app = typer.Typer(
+    name="gladiator", help="Gladiator mech duels: one rules engine, a window, a batch runner.",
+    no_args_is_help=False, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+)
+
+
+@app.callback(invoke_without_command=True)
+def _root(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    """With no command, open the title screen (or print a headless duel where there is no display)."""
+    if version:
+        out.print(f"gladiator {__version__} (rules version {RULES_VERSION})", markup=False)
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        duel.start()
+
+
+for _module in (duel, catalog, batch, ui):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the `gladiator` console script and `python -m gladiator`.
+
+    Every error, a usage error included, is one line on stderr (`error: ...`) and exit code 2;
+    Ctrl-C is `interrupted` and exit code 130.
+    """
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    try:
+        rv = app(args=argv, prog_name="gladiator", standalone_mode=False)
+    except cx.UsageError as e:
+        fail(usage_line(e))
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted", markup=False)
+        sys.exit(INTERRUPTED)
+    except cx.ClickException as e:
+        fail(e.format_message())
+    except GladiatorError as e:
+        fail(str(e))
+    sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)  # typer.Exit(code) returns its code
+
+
+def usage_line(e: Any) -> str:
+    """A usage error as one line: the problem, and the closest valid choice or the command's usage."""
+    ctx = e.ctx
+    where = f"`{ctx.command_path}`" if ctx is not None else "`gladiator`"
+    if isinstance(e, cx.NoSuchOption):
+        known = sorted({o for p in (ctx.command.get_params(ctx) if ctx else []) for o in p.opts + p.secondary_opts})
+        close = list(e.possibilities or []) or difflib.get_close_matches(e.option_name, known, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]}?" if close else f"options: {', '.join(o for o in known if o.startswith('--'))}"
+        return f"no such option {e.option_name} for {where}; {hint}"
+    m = re.match(r"No such command '(.*)'\.", e.message)
+    if m is not None and ctx is not None and hasattr(ctx.command, "list_commands"):
+        names = sorted(ctx.command.list_commands(ctx))
+        close = difflib.get_close_matches(m.group(1), names, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]}?" if close else f"commands: {', '.join(names)}"
+        return f"no such command {m.group(1)!r}; {hint}"
+    message = " ".join(e.format_message().split())
+    message = message[:1].lower() + message[1:]
+    if ctx is not None and (isinstance(e, cx.MissingParameter) or not isinstance(e, cx.BadParameter)):
+        usage = " ".join(ctx.get_usage().split())
+        return f"{message.rstrip('.')}; {usage[:1].lower() + usage[1:]}"
+    return message.rstrip(".")
+
+
+__all__ = ["app", "main"]

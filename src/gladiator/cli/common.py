@@ -1,0 +1,145 @@
+"""What every command of the `gladiator` command line shares: the consoles, loading the catalog, bot names,
+option definitions and the one-line error.
+
+The bottom of the `gladiator.cli` package: the command modules import it, it imports none of them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from gladiator.errors import GladiatorError
+from gladiator.files import printable
+
+USAGE_ERROR = 2
+INTERRUPTED = 130
+
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # user text like "a:b:" stays as typed
+
+# ---- options more than one command takes ----
+UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
+ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
+ArenaOpt = typer.Option("concert_hall", "--arena", "-a", help="Arena id.")
+
+
+def load(units: Optional[list[Path]], arenas: Optional[list[Path]]):  # type: ignore[no-untyped-def]
+    """The catalog: shipped data plus the user's folders."""
+    from gladiator.catalog.loader import load_catalog
+
+    return load_catalog(units or [], arenas or [])
+
+
+def data_files(cat: Any) -> dict[str, Path]:
+    """The unit and arena files a command read, by what they hold ('unit rouge'): no output may overwrite them."""
+    return {key.replace(":", " "): Path(src) for key, src in cat.sources.items()}
+
+
+def check_bot(name: str, person_plays: bool = False) -> str:
+    """`name` if it is a known bot, else a one-line error listing the known ones; where a person plays, a bot that
+    reads the whole truth (`needs_truth`, for analysis only) is refused too."""
+    from gladiator.bots import make_bot
+
+    if getattr(make_bot(name), "needs_truth", False) and person_plays:
+        raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
+    return name
+
+
+def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) -> tuple[str, str]:
+    """Bot names of both sides from --bot / --bot-a / --bot-b (default greedy)."""
+    names = (bot_a or bot or "greedy", bot_b or bot or "greedy")
+    for n in names:
+        check_bot(n)
+    return names
+
+
+def fail(message: str, code: int = USAGE_ERROR) -> None:
+    """Print `error: message` as one line on stderr (control characters shown as escapes) and exit with `code`."""
+    err.print(printable(f"error: {message}"), markup=False)
+    sys.exit(code)
+
+
+def data_text(text: str, style: str = "") -> Text:
+    """Text from data (a name, a title): shown as written, never read as markup; control characters escaped."""
+    return Text(printable(text), style=style)
+
+
+def compact_table(title: str, columns: list[str], rows: list[list[Any]], wrap: tuple[str, ...] = ("name",),
+                  left: tuple[str, ...] = ("id", "name"), caption: str | None = None) -> Any:
+    """A table without a box or padding whose cells are never cut: only the `wrap` columns wrap, between words."""
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0), caption=caption, caption_justify="left")
+    for i, col in enumerate(columns):
+        words = [w for r in rows for w in str(r[i]).split()]
+        t.add_column(col, no_wrap=col not in wrap, min_width=max([len(col), *map(len, words)]),
+                     justify="left" if col in left else "right")
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+def print_table(table: Any) -> None:
+    """A table on a terminal fits its width; into a pipe or a file it is printed whole, nothing cut."""
+    if out.is_terminal:
+        out.print(table)
+    else:
+        out.print(table, width=max(80, out.measure(table).maximum))
+
+
+def id_column(col: str, items: dict[str, Any]) -> dict[str, Any]:
+    """Column options that keep ids whole on a narrow terminal: they are what the user types."""
+    return {"no_wrap": True, "min_width": max(map(len, items), default=2)} if col == "id" else {}
+
+
+def has_display() -> bool:
+    """True where a window could open (a display variable, or Windows / macOS)."""
+    if os.environ.get("SDL_VIDEODRIVER") == "dummy":
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform in ("win32", "darwin")
+
+
+@contextmanager
+def c_stderr_muted() -> Iterator[None]:
+    """Send what C libraries (SDL: "XDG_RUNTIME_DIR is invalid", ALSA) write to stderr to /dev/null.
+
+    Python's own stderr (our one-line errors, warnings, tracebacks) still reaches the user:
+    it is moved to a copy of the real stderr for the duration.
+    """
+    try:
+        sys.stderr.flush()
+        real = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):  # a test's captured stderr
+        real = False
+    try:
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        yield
+        return
+    old = sys.stderr
+    if real:
+        sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding=getattr(old, "encoding", None) or "utf-8")
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(saved, 2)
+        if real:
+            sys.stderr.close()
+            sys.stderr = old
+        os.close(saved)
+        os.close(devnull)

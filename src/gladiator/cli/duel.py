@@ -1,0 +1,104 @@
+"""Commands of one headless duel: start, duel, verify.
+
+A front end: it drives the engine, it holds no rule. Imports `gladiator.cli.common` and the
+packages below the front ends; never another command module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from gladiator import RULES_VERSION
+from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator.errors import GladiatorError
+from gladiator.files import check_outputs
+from gladiator.state import OUTCOME_LABELS
+
+
+def register(app: typer.Typer) -> None:
+    """Add the duel commands to the `gladiator` app."""
+    app.command("start")(start)
+    app.command("duel")(duel)
+    app.command("verify")(verify)
+
+
+def start() -> None:
+    """Open the title screen where a display is available; otherwise print a headless duel."""
+    if has_display():
+        from gladiator.ui.app import real_display, run_title
+
+        with c_stderr_muted():
+            if real_display():
+                run_title()
+                return
+    out.print("(no display: a headless duel instead of the window)", markup=False)
+    duel("rouge", "viola", arena="concert_hall", seed=7, bot=None, bot_a=None, bot_b=None, as_json=False,
+         record=None, quiet=False, units=None, arenas=None)
+
+
+def duel(
+    unit_a: str = typer.Argument(..., help="Id of the first unit (side A)."),
+    unit_b: str = typer.Argument(..., help="Id of the second unit (side B)."),
+    arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
+    seed: int = typer.Option(0, "--seed", "-s", help="The duel's seed (0 or more)."),
+    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy)."),
+    bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),
+    bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the log."),
+    record: Optional[Path] = typer.Option(None, "--record", help="Write a replay of the duel to this file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result."),
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Fight one duel headless and print its combat log and result."""
+    from gladiator.bots import make_bot
+    from gladiator.duel import game_for, play_duel
+    from gladiator.narrate import narrate
+
+    if seed < 0:
+        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    cat = load(units, arenas)
+    check_outputs({"--record": record}, data_files(cat))
+    cat.unit(unit_a), cat.unit(unit_b)
+    game = game_for(cat, arena)
+    names = pick_bots(bot, bot_a, bot_b)
+    res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json)
+    if as_json:
+        data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION}
+        print(json.dumps(data))
+        _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
+        return
+    if not quiet:
+        out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
+                  f"{game.roster[game.unit_index(unit_b)].name} ({names[1]}) in {game.arena.name}, seed {seed}", markup=False)
+        for line in narrate(game, (unit_a, unit_b), res.events):
+            out.print(line, markup=False)
+    outcome = OUTCOME_LABELS[res.outcome]
+    if res.winner is None:
+        out.print(f"Result: draw at the turn limit after {res.turns} turns", markup=False)
+    else:
+        out.print(f"Result: {res.winner} wins by {outcome} in {res.turns} turns", markup=False)
+    if record is not None:
+        _record(record, game, res, names)
+        out.print(f"Replay written to {record}", markup=False)
+
+
+def verify(path: Path = typer.Argument(..., help="A replay file written by `duel --record`.")) -> None:
+    """Replay a recorded duel through the engine and confirm its result."""
+    from gladiator.replay import verify as verify_replay
+
+    res = verify_replay(path)
+    who = "draw" if res.winner is None else f"{res.winner} wins"
+    out.print(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns", markup=False)
+
+
+def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -> None:
+    """Write the replay of a played duel, if asked."""
+    if path is not None:
+        from gladiator.replay import make_replay, save_replay
+
+        save_replay(path, make_replay(game, res, names))
