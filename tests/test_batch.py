@@ -392,3 +392,51 @@ def test_a_bot_that_fails_is_one_line_naming_it(capsys, tmp_path: Path, monkeypa
         for args in (["duel", "rouge", "viola"], ["batch", "rouge", "viola", "-n", "20", "--workers", "1"]):
             code, out, err = cli(capsys, *args, "--bot-a", name)
             assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (name, args, err)
+
+
+def test_json_says_what_each_named_unit_did(capsys) -> None:
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "60", "--seed", "2", "--workers", "1", "--json",
+                         "--bot", "heuristic")
+    assert code == 0, err
+    d = json.loads(out)
+    rouge, viola = d["sides"]
+    assert (rouge["unit"], viola["unit"]) == ("rouge", "viola")
+    for side in (rouge, viola):
+        assert set(side) == {"unit", "events", "duels_with", "weapon_use", "weapon_duels", "mimic_as"}
+        assert sum(side["weapon_use"].values()) == side["events"]["attack"]
+    assert rouge["duels_with"]["leap"] > 0 and viola["events"]["leap"] == 0  # only Rouge can leap
+    assert set(rouge["weapon_use"]) <= {"arc_blade", "wrist_darts"} and set(viola["weapon_use"]) <= {"aria_cannon", "flame_chorus", "heel_spike"}
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "60", "--seed", "2", "--workers", "1", "--bot", "heuristic")
+    assert code == 0 and "What each side did" in out and "weapon arc_blade" in out
+
+
+def test_a_batch_may_start_every_suit_that_can_mimic_disguised(capsys, catalog) -> None:
+    spec = make_spec(catalog, ("jaron", "viola"), ARENA, 40, 3, ("heuristic", "heuristic"), disguise="rouge")
+    plain = make_spec(catalog, ("jaron", "viola"), ARENA, 40, 3, ("heuristic", "heuristic"))
+    assert spec.identity()["disguise"] == "rouge" and spec.identity() != plain.identity()
+    rows = run_chunk(spec, 0).rows
+    game = game_for(catalog, ARENA)
+    for i in (0, 1, 7):  # a duel of the batch replays alone, disguise and all, whichever side Jaron is on
+        units = spec.duel_units(i)
+        looks = tuple("rouge" if u == "jaron" else None for u in units)
+        res = play_duel(game, units, spec.duel_seed(i), (make_bot("heuristic"), make_bot("heuristic")), events=False,
+                        disguise=looks)
+        assert len(res.actions) == int(rows[i]["actions"]) and res.turns == int(rows[i]["turns"])
+    code, out, err = cli(capsys, "batch", "rouge", "viola", "-n", "10", "--disguise", "jaron")
+    assert code == 2 and "neither rouge nor viola can start disguised" in err
+
+
+def test_a_duel_started_disguised_is_recorded_and_verifies(capsys, tmp_path: Path) -> None:
+    replay = tmp_path / "d.json"
+    code, out, err = cli(capsys, "duel", "jaron", "viola", "--disguise", "rouge", "--bot", "heuristic", "--seed", "3",
+                         "--record", str(replay))
+    assert code == 0, err
+    assert "Jaron starts disguised as Rouge" in out
+    assert json.loads(replay.read_text())["disguise"] == ["rouge", None]
+    code, out, err = cli(capsys, "verify", str(replay))
+    assert code == 0 and out.startswith("OK"), err
+    data = json.loads(replay.read_text())
+    data["disguise"] = ["rouge", "rouge"]  # Viola cannot mimic: a tampered start is refused in one line
+    replay.write_text(json.dumps(data))
+    code, out, err = cli(capsys, "verify", str(replay))
+    assert code == 2 and "cannot start disguised" in err and len(err.strip().splitlines()) == 1

@@ -14,6 +14,7 @@ from gladiator import engine
 from gladiator.bots import Bot
 from gladiator.catalog.loader import Catalog
 from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, play_batch, prepare_bots
+from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import OUTCOMES, DuelState
 
@@ -32,6 +33,7 @@ class DuelResult:
     actions: list[int] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     state: DuelState | None = None
+    disguise: tuple[str | None, str | None] | None = None  # the look each side started in, if any
 
     @property
     def winner(self) -> str | None:
@@ -50,16 +52,33 @@ def game_for(catalog: Catalog, arena: str) -> Game:
     return make_game(list(catalog.units.values()), catalog.arena(arena))
 
 
-def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot], events: bool = True) -> DuelResult:
-    """Play one duel to its end, one action at a time, recording actions and events; an illegal pick raises IllegalAction."""
-    s = engine.new_duels(game, units, [seed])
+def start_looks(game: Game, units: tuple[str, str], disguise: str | None) -> tuple[str | None, str | None] | None:
+    """The look each side starts in when the duel is to start with `disguise` on: every side able to mimic wears it
+    (a side that is that unit already wears nothing); a one-line error when neither side can mimic."""
+    if disguise is None:
+        return None
+    game.unit_index(disguise)
+    looks = tuple(disguise if game.tables.can_mimic[game.unit_index(u)] and u != disguise else None for u in units)
+    if looks == (None, None):
+        raise GladiatorError(f"--disguise {disguise}: neither {units[0]} nor {units[1]} can start disguised as it "
+                             "(a suit needs the mimic ability, and cannot disguise as itself)")
+    return looks  # type: ignore[return-value]
+
+
+def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot], events: bool = True,
+              disguise: tuple[str | None, str | None] | None = None) -> DuelResult:
+    """Play one duel to its end, one action at a time, recording actions and events; an illegal pick raises IllegalAction.
+
+    `disguise` is the look each side starts in (`start_looks`), or None."""
+    s = engine.new_duels(game, units, [seed], disguise=disguise)
     prepare_bots(game, bots)
     log: list[dict] = []
     if events:
-        log.append({"event": "start", "first": int(s.first[0]), "turn": 1, "looks": [int(s.unit[0, 0]), int(s.unit[0, 1])]})
+        looks = [int(s.disguise[0, k]) if s.disguise[0, k] >= 0 else int(s.unit[0, k]) for k in (0, 1)]
+        log.append({"event": "start", "first": int(s.first[0]), "turn": 1, "looks": looks})
         log.append({"event": "turn", "side": int(s.active[0]), "turn": 1, "ap": int(s.ap[0]), "cooled": 0,
                     "heat": int(s.heat[0, s.active[0]]), "overheat_damage": 0, "nectar": int(s.nectar[0, s.active[0]]),
-                    "disguise_ended": False, "looks": [int(s.unit[0, 0]), int(s.unit[0, 1])]})
+                    "disguise_ended": False, "looks": looks})
     actions: list[int] = []
     limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
     while not s.done[0] and len(actions) < limit:
@@ -68,7 +87,9 @@ def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot]
         actions.append(a)
         if ev:
             log.extend(ev[0])
-    return result_of(game, s, 0, units, seed, actions, log)
+    res = result_of(game, s, 0, units, seed, actions, log)
+    res.disguise = disguise
+    return res
 
 
 def result_of(game: Game, s: DuelState, b: int, units: tuple[str, str], seed: int, actions: list[int], log: list[dict]) -> DuelResult:

@@ -102,7 +102,12 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
     kind = ev["event"]
     who = names[ev["side"]] if "side" in ev else ""
     if kind == "start":
-        return f"{names[ev['first']]} moves first."
+        line = f"{names[ev['first']]} moves first."
+        looks = ev.get("looks") or []
+        disguised = [k for k, look in enumerate(looks) if game.roster[int(look)].id != units[k] and (viewer is None or viewer == k)]
+        for k in disguised:  # what the spectator, or the side itself, knows: who starts in a disguise
+            line += f" {game.roster[game.unit_index(units[k])].name} starts disguised as {game.roster[int(looks[k])].name}."
+        return line
     if kind == "turn":
         extra = []
         if ev.get("cooled"):

@@ -65,6 +65,7 @@ class _ReplayFile(_Fields):
     hashes: _Hashes
     actions: list[StrictInt] = Field(max_length=MAX_REPLAY_ACTIONS)
     result: Optional[_Result] = None
+    disguise: Optional[list[Optional[StrictStr]]] = Field(None, min_length=2, max_length=2)
 
 
 def state_digest(s: DuelState) -> str:
@@ -84,6 +85,7 @@ def make_replay(game: Game, result: DuelResult, bots: tuple[str, str]) -> dict[s
         "roster": [u.model_dump(mode="json") for u in game.roster],
         "arena_data": game.arena.model_dump(mode="json"),
         "hashes": {"units": {u.id: content_hash(u) for u in game.roster}, "arena": content_hash(game.arena)},
+        "disguise": list(result.disguise) if result.disguise else None,
         "actions": result.actions,
         "result": {"winner": result.winner, "winner_index": result.winner_index, "outcome": result.outcome,
                    "turns": result.turns, "digest": state_digest(result.state) if result.state is not None else None},
@@ -141,7 +143,7 @@ def load_replay(path: Path | str) -> tuple[Game, dict[str, Any]]:
         game = make_game(roster, arena)
     except GladiatorError as e:
         raise ReplayError(f"{p}: corrupt replay: {e}") from None
-    for u in data["units"]:
+    for u in [*data["units"], *(d for d in data.get("disguise") or () if d is not None)]:
         if u not in game.index:
             raise ReplayError(f"{p}: corrupt replay: unit {_short(u)} is not in the replay's roster")
     n = game.space.n
@@ -167,7 +169,11 @@ def replay_states(game: Game, data: dict[str, Any], upto: int | None = None, eve
 
 def _replay_states(game: Game, data: dict[str, Any], upto: int | None, events: bool) -> tuple[DuelState, list[dict]]:
     units = (data["units"][0], data["units"][1])
-    s = engine.new_duels(game, units, [data["seed"]])
+    disguise = tuple(data["disguise"]) if data.get("disguise") else None
+    try:
+        s = engine.new_duels(game, units, [data["seed"]], disguise=disguise)  # type: ignore[arg-type]
+    except GladiatorError as e:
+        raise ReplayError(f"corrupt replay: {e}") from None
     log: list[dict] = []
     acts = data["actions"] if upto is None else data["actions"][:upto]
     for k, a in enumerate(acts):

@@ -62,6 +62,7 @@ class BatchSpec:
     arena_data: str  # canonical JSON of the arena
     overrides: tuple[str, ...] = ()
     chunk_size: int = MAX_CHUNK
+    disguise: str | None = None  # every named unit able to mimic starts disguised as this unit
     hashes: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -77,7 +78,7 @@ class BatchSpec:
     def identity(self) -> dict:
         """The command's identity as stored in a results file: a resumed run must match it exactly."""
         return {"units": list(self.units), "arena": self.arena, "n": self.n, "seed": self.seed, "bots": list(self.bots),
-                "pairing": self.pairing, "overrides": list(self.overrides), "chunk_size": self.chunk_size,
+                "pairing": self.pairing, "overrides": list(self.overrides), "chunk_size": self.chunk_size, "disguise": self.disguise,
                 "rules_version": RULES_VERSION, "hashes": self.hashes}
 
     def duel_seed(self, i: int) -> int:
@@ -95,7 +96,7 @@ class BatchSpec:
 
 
 def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed: int, bots: tuple[str, str],
-              pairing: bool = True, overrides: Sequence[str] = ()) -> BatchSpec:
+              pairing: bool = True, overrides: Sequence[str] = (), disguise: str | None = None) -> BatchSpec:
     """Check a run's parameters and freeze them, with the data it will use (overrides already applied)."""
     if n < 1:
         raise GladiatorError(f"-n must be at least 1, got {n}")
@@ -111,11 +112,16 @@ def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed
     for b in bots:
         make_bot(b)
     roster = sorted(catalog.units.values(), key=lambda u: u.id)
+    if disguise is not None:
+        catalog.unit(disguise)
+        if not any("mimic" in catalog.unit(u).abilities and u != disguise for u in units):
+            raise GladiatorError(f"--disguise {disguise}: neither {units[0]} nor {units[1]} can start disguised as it "
+                                 "(a suit needs the mimic ability, and cannot disguise as itself)")
     hashes = {f"unit:{u.id}": content_hash(u) for u in roster} | {f"arena:{ar.id}": content_hash(ar)}
     return BatchSpec(
         units=(units[0], units[1]), arena=arena, n=int(n), seed=int(seed), bots=(bots[0], bots[1]), pairing=pairing,
         roster=tuple(canonical_json(u) for u in roster), arena_data=canonical_json(ar), overrides=tuple(overrides),
-        chunk_size=chunk_size_for(n), hashes=hashes,
+        chunk_size=chunk_size_for(n), hashes=hashes, disguise=disguise,
     )
 
 
@@ -155,13 +161,17 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     ia, ib = game.unit_index(spec.units[0]), game.unit_index(spec.units[1])
     pairs = np.where(swapped[:, None], np.array([ib, ia]), np.array([ia, ib])).astype(np.int16)
     seeds = spec.seeds(idx)
+    looks = np.full(pairs.shape, -1, dtype=np.int16)
+    if spec.disguise is not None:
+        d = game.unit_index(spec.disguise)
+        looks = np.where(game.tables.can_mimic[pairs] & (pairs != d), d, -1).astype(np.int16)
     bots = (make_bot(spec.bots[0]), make_bot(spec.bots[1]))
     # in a swapped duel, side A is played by the second named unit and its bot
     out = np.zeros(idx.shape[0], dtype=ROW_DTYPE)
     out["duel"], out["seed"], out["swapped"] = idx, seeds, swapped
     tally = engine.new_tally(game, idx.shape[0])
     if spec.bots[0] == spec.bots[1]:
-        final, reasons, tally = play_duels(game, pairs, seeds, bots, batch_size)
+        final, reasons, tally = play_duels(game, pairs, seeds, bots, batch_size, looks)
         out = _rows_of(final, reasons, out)
     else:
         for sw in (False, True):
@@ -169,7 +179,7 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
             if sel.size == 0:
                 continue
             side_bots = (bots[1], bots[0]) if sw else bots
-            final, reasons, tally[sel] = play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size)
+            final, reasons, tally[sel] = play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size, looks[sel])
             out[sel] = _rows_of(final, reasons, out[sel])
     totals = totals_of_rows(out)
     named = np.where(swapped[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
@@ -185,8 +195,9 @@ def totals_of_rows(rows: np.ndarray) -> Totals:
 
 
 def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],
-               batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[DuelState, np.ndarray, np.ndarray]:
-    """Play duels (roster-index pairs, seeds) to the end, `batch_size` at a time with refills; final states in order.
+               batch_size: int = DEFAULT_BATCH_SIZE, looks: np.ndarray | None = None) -> tuple[DuelState, np.ndarray, np.ndarray]:
+    """Play duels (roster-index pairs, seeds, and the disguises `looks` they start in) to the end, `batch_size` at a
+    time with refills; final states in order.
 
     Only the fields a result needs (winner, outcome, first, turn, counter, integrity, heat,
     Nectar, seed, unit, done) are filled in the returned state; the rest are zeros. A bot's
@@ -210,7 +221,8 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
         live = 0 if work is None else work.batch
         if nxt < M and (live < refill_at or live == 0):
             k = min(batch_size - live, M - nxt)
-            fresh = engine.new_duels(game, pairs[nxt : nxt + k], seeds[nxt : nxt + k])
+            fresh = engine.new_duels(game, pairs[nxt : nxt + k], seeds[nxt : nxt + k],
+                                     disguise=None if looks is None else looks[nxt : nxt + k])
             fidx = np.arange(nxt, nxt + k, dtype=np.int64)
             nxt += k
             if final is None:

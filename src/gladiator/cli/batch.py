@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, UnitsOpt, data_files, err, load, out, pick_bots
+from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, UnitsOpt, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
 
@@ -71,6 +71,7 @@ def batch(
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    disguise: Optional[str] = DisguiseOpt,
 ) -> None:
     """Run many duels headless and print their statistics."""
     from gladiator.batch.overrides import apply_overrides
@@ -81,7 +82,7 @@ def batch(
     nworkers = _check_common(workers, batch_size, backend, scheduler)
     cat = apply_overrides(load(units, arenas), sets or [])
     check_outputs({"--out": out_path, "--csv": csv_path}, data_files(cat), stores=("--out",))
-    spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [])
+    spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [], disguise)
     nworkers = nworkers or default_workers()
     store = ResultStore(out_path, spec.identity()) if out_path is not None else None
     writer = None
@@ -133,6 +134,7 @@ def batch(
     elapsed = time.perf_counter() - started
     total = Totals().add(prior).add(session)
     info = {"arena": arena, "seed": seed, "bots": list(spec.bots), "pairing": pairing, "n": spec.n, "workers": nworkers,
+            "disguise": spec.disguise,
             "batch_size": batch_size, "backend": backend, "overrides": list(spec.overrides)}
     report = summary(spec.units, total, session, elapsed, info)
     if as_json:
@@ -336,6 +338,7 @@ def summary(units: tuple[str, str], total: Any, session: Any, elapsed: float, in
         "first_mover_win_rate": t.first_mover_rate(),
         "side_a_win_rate": t.side_a_rate(), "side_a_interval": list(_wilson(t.side_wins[0], t.decisive)),
         "actions": t.actions,
+        "sides": [{"unit": units[k], **t.event_counts(k)} for k in (0, 1)],
         "elapsed_seconds": elapsed, "duels_this_run": session.n,
         "duels_per_second": session.n / elapsed if elapsed > 0 else 0.0,
         "actions_per_second": session.actions / elapsed if elapsed > 0 else 0.0,
@@ -347,7 +350,8 @@ def _print_summary(cat: Any, r: dict, t: Any) -> None:
     pairing = "sides paired" if r["pairing"] else "sides not paired"
     sets = r.get("overrides") or []
     out.print(printable(f"{names[0]} vs {names[1]} in {cat.arena(r['arena']).name}: {r['duels']} of {r['n']} duels, seed {r['seed']}, "
-                        f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}" + (f"; overrides: {', '.join(sets)}" if sets else "")),
+                        f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}" + (f"; overrides: {', '.join(sets)}" if sets else "")
+                        + (f"; starting disguised as {r['disguise']}" if r.get("disguise") else "")),
               markup=False)
     tab = Table(title="Results")
     for col, just in (("", "left"), ("duels", "right"), ("share", "right"), ("95% interval", "right")):
@@ -372,6 +376,7 @@ def _print_summary(cat: Any, r: dict, t: Any) -> None:
     for h in hist:
         span = f"{h['from']}" if h["from"] == h["to"] else f"{h['from']}-{h['to']}"
         out.print(f"  {span:>7} turns {_bar(h['duels'] / top if top else 0, 30):<30} {h['duels']}", markup=False)
+    _print_events(r)
     decisive = r["wins"][0] + r["wins"][1]
     fl, fh = _wilson(t.first_wins, decisive)
     out.print(f"First mover wins {r['first_mover_win_rate']:.1%} of decisive duels (95% interval {fl:.1%} - {fh:.1%})", markup=False)
@@ -380,6 +385,25 @@ def _print_summary(cat: Any, r: dict, t: Any) -> None:
     out.print(f"Side bias: spawn A wins {r['side_a_win_rate']:.1%} of decisive duels (95% interval {sl:.1%} - {sh:.1%}; 50% is no bias{note})", markup=False)
     out.print(f"Throughput: {r['duels_per_second']:,.0f} duels/s, {r['actions_per_second']:,.0f} actions/s "
               f"({r['duels_this_run']} duels in {r['elapsed_seconds']:.2f} s, {r['workers']} worker(s), {r['backend']})", markup=False)
+
+
+def _print_events(r: dict) -> None:
+    """What each side did: the share of duels in which it did each kind of thing at least once, and the totals."""
+    sides, n = r["sides"], r["duels"]
+    if not n or not sides[0]["events"]:
+        return
+    ev = Table(title="What each side did (duels with it, and how often in all)")
+    ev.add_column("")
+    for s in sides:
+        ev.add_column(s["unit"], justify="right")
+    for kind in sides[0]["events"]:
+        if not any(s["events"][kind] for s in sides):
+            continue
+        ev.add_row(kind.replace("_", " "), *(f"{s['duels_with'][kind] / n:.0%} ({s['events'][kind]})" for s in sides))
+    for key, label in (("weapon_use", "weapon"), ("mimic_as", "disguised as")):
+        for name in sorted({k for s in sides for k in s[key]}):
+            ev.add_row(f"{label} {name}", *(str(s[key].get(name, 0)) if s[key].get(name) else "-" for s in sides))
+    out.print(ev)
 
 
 class _CsvRows:

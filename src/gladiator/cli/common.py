@@ -143,3 +143,6 @@ def c_stderr_muted() -> Iterator[None]:
             sys.stderr = old
         os.close(saved)
         os.close(devnull)
+
+
+DisguiseOpt = typer.Option(None, "--disguise", help="Start the duel with every suit that can mimic disguised as this unit.")

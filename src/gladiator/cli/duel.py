@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator.cli.common import ArenasOpt, DisguiseOpt, UnitsOpt, c_stderr_muted, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS
@@ -37,7 +37,7 @@ def start() -> None:
                 return
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena="concert_hall", seed=7, bot=None, bot_a=None, bot_b=None, as_json=False,
-         record=None, quiet=False, units=None, arenas=None)
+         record=None, quiet=False, units=None, arenas=None, disguise=None)
 
 
 def duel(
@@ -45,7 +45,7 @@ def duel(
     unit_b: str = typer.Argument(..., help="Id of the second unit (side B)."),
     arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
     seed: int = typer.Option(0, "--seed", "-s", help="The duel's seed (0 or more)."),
-    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy)."),
+    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy, heuristic, search, ...)."),
     bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),
     bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the log."),
@@ -53,10 +53,11 @@ def duel(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result."),
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    disguise: Optional[str] = DisguiseOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result."""
     from gladiator.bots import make_bot
-    from gladiator.duel import game_for, play_duel
+    from gladiator.duel import game_for, play_duel, start_looks
     from gladiator.narrate import narrate
 
     if seed < 0:
@@ -66,9 +67,12 @@ def duel(
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)
-    res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json)
+    looks = start_looks(game, (unit_a, unit_b), disguise)
+    res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json,
+                    disguise=looks)
     if as_json:
-        data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION}
+        data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION,
+                                "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
         return
