@@ -34,7 +34,7 @@ def test_an_unbeaten_bot_still_gets_a_finite_rating_and_intervals_cover_the_fit(
 def test_a_small_ladder_puts_greedy_above_random(catalog):
     stored = {}
     lad = play_ladder(catalog, ["random", "greedy"], ["rouge", "viola"], "concert_hall", 40, seed=2,
-                      on_cell=lambda bots, units, counts: stored.__setitem__((bots, units), counts))
+                      on_cell=lambda bots, units, totals: stored.__setitem__((bots, units), totals))
     assert len(stored) == 4  # each bot plays each unit of each pairing
     r = lad.ratings()
     assert r[1] > r[0] and lad.head_to_head()[1, 0] > 0.8

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from gladiator.batch.runner import make_spec, run
+from gladiator.batch.stats import Totals
 from gladiator.catalog.loader import Catalog
 from gladiator.errors import GladiatorError
 
@@ -110,12 +111,12 @@ def bradley_terry(score: np.ndarray, games: np.ndarray) -> np.ndarray:
 
 
 def play_ladder(catalog: Catalog, bots: Sequence[str], units: Sequence[str], arena: str, n: int, seed: int = 0,
-                workers: int = 1, done: Callable[[tuple[str, str], tuple[str, str]], tuple[int, int, int] | None] | None = None,
-                on_cell: Callable[[tuple[str, str], tuple[str, str], tuple[int, int, int]], None] | None = None) -> Ladder:
+                workers: int = 1, done: Callable[[tuple[str, str], tuple[str, str]], Totals | None] | None = None,
+                on_cell: Callable[[tuple[str, str], tuple[str, str], Totals], None] | None = None) -> Ladder:
     """Play `n` side-swapped duels of every pair of bots in every ordered pairing of `units` (mirrors included).
 
-    `done(bots, units)` may return counts already played (a resumed run); `on_cell` is called with
-    the counts of each cell as it finishes, to store them.
+    `done(bots, units)` may return the totals of a cell already played (a resumed run); `on_cell`
+    is called with the totals of each cell as it finishes, to store them.
     """
     if len(set(bots)) < 2 or len(set(bots)) != len(bots):
         raise GladiatorError("ladder: name at least two different bots, each once")
@@ -124,11 +125,10 @@ def play_ladder(catalog: Catalog, bots: Sequence[str], units: Sequence[str], are
     ladder = Ladder.empty(bots)
     for a, b in itertools.combinations(bots, 2):
         for x, y in itertools.product(units, repeat=2):  # each bot plays each unit of a pairing
-            counts = done((a, b), (x, y)) if done is not None else None
-            if counts is None:
+            t = done((a, b), (x, y)) if done is not None else None
+            if t is None:
                 t = run(make_spec(catalog, (x, y), arena, n, seed, (a, b)), workers=workers)
-                counts = (t.wins[0], t.wins[1], t.draws)
                 if on_cell is not None:
-                    on_cell((a, b), (x, y), counts)
-            ladder.add(a, b, (x, y), *counts)
+                    on_cell((a, b), (x, y), t)
+            ladder.add(a, b, (x, y), t.wins[0], t.wins[1], t.draws)
     return ladder

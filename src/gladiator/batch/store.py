@@ -141,6 +141,14 @@ class ResultStore:
                 t.add(Totals.from_json(_json(text, "totals")))
         return t
 
+    def stored(self) -> dict[int, Totals]:
+        """The totals of each stored chunk, by chunk index."""
+        out: dict[int, Totals] = {}
+        with self._reading():
+            for idx, text in self.db.execute("SELECT idx, totals FROM chunks ORDER BY idx"):
+                out[int(idx)] = Totals.from_json(_json(text, "totals"))
+        return out
+
     def put(self, index: int, totals: Totals, rows: np.ndarray) -> None:
         """Store one finished chunk in one transaction (a chunk stored twice keeps its first copy)."""
         blob = _pack(rows)

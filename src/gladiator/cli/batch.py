@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
 # ---- shared options ----
 SeedOpt = typer.Option(0, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
-BotOpt = typer.Option(None, "--bot", help="Bot of both sides (random, greedy).")
+BotOpt = typer.Option(None, "--bot", help="Bot of both sides (random, greedy, heuristic, search, a plugin, module:Class).")
 BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
 BotBOpt = typer.Option(None, "--bot-b", help="Bot of the second unit named.")
 SetOpt = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat.")

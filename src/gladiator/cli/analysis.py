@@ -1,0 +1,172 @@
+"""The `ladder` and `odds` commands: ratings of bots, and each side's chance to win from a moment of a recorded duel.
+
+Every user error is one line and exit code 2 (see `gladiator.cli`). Imports the shared CLI
+helpers below it, never the commands beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from gladiator.cli.common import ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
+from gladiator.errors import GladiatorError
+from gladiator.files import check_outputs, printable
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analysis commands to the `gladiator` app."""
+    app.command("ladder")(ladder)
+    app.command("odds")(odds)
+
+
+def ladder(
+    bots: list[str] = typer.Argument(..., help="Two or more bots to rate (random, greedy, heuristic, search:budget=64, ...)."),
+    unit_ids: list[str] = typer.Option(["rouge", "viola", "jaron"], "--units-of", "--unit", "-u",
+                                       help="Units the bots fight with; each bot plays each unit of every pairing. May repeat."),
+    arena: str = ArenaOpt,
+    n: int = typer.Option(200, "-n", "--duels", help="Side-swapped duels per bot pair and unit pairing."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Run seed (0 or more)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes (default: the number of cores)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store each finished cell in this SQLite file; run again to resume."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+    units: Optional[list[Path]] = UnitsOpt,
+    arenas: Optional[list[Path]] = ArenasOpt,
+) -> None:
+    """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
+    import itertools
+
+    import numpy as np
+
+    from gladiator.batch.ladder import play_ladder
+    from gladiator.batch.runner import ROW_DTYPE, default_workers
+    from gladiator.batch.stats import Totals
+    from gladiator.batch.store import ResultStore
+
+    if n < 1:
+        raise GladiatorError(f"-n must be at least 1, got {n}")
+    if seed < 0:
+        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    if workers is not None and workers < 1:
+        raise GladiatorError(f"--workers must be at least 1, got {workers}")
+    for b in bots:
+        check_bot(b)
+    cat = load(units, arenas)
+    for u in unit_ids:
+        cat.unit(u)
+    cat.arena(arena)
+    check_outputs({"--out": out_path}, data_files(cat), stores=("--out",))
+    cells = [(pair, ups) for pair in itertools.combinations(bots, 2) for ups in itertools.product(unit_ids, repeat=2)]
+    index = {cell: k for k, cell in enumerate(cells)}
+    # each cell (bot pair, unit pairing) is one chunk of `n` duels of the results file
+    identity = {"command": "ladder", "bots": list(bots), "units": list(unit_ids), "arena": arena, "seed": seed,
+                "n": n * len(cells), "chunk_size": n}
+    store = ResultStore(out_path, identity) if out_path is not None else None
+    stored = store.stored() if store is not None else {}
+
+    def done(pair: tuple[str, str], ups: tuple[str, str]) -> Totals | None:
+        return stored.get(index[(pair, ups)])
+
+    def on_cell(pair: tuple[str, str], ups: tuple[str, str], t: Totals) -> None:
+        if store is not None:
+            store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
+
+    start = time.perf_counter()
+    try:
+        lad = play_ladder(cat, bots, unit_ids, arena, n, seed, workers or default_workers(), done=done, on_cell=on_cell)
+    finally:
+        if store is not None:
+            store.close()
+    report = lad.to_json() | {"arena": arena, "units": list(unit_ids), "n": n, "seed": seed,
+                              "elapsed_seconds": time.perf_counter() - start}
+    if as_json:
+        print(json.dumps(report))
+        return
+    _print_ladder(report)
+
+
+def _print_ladder(r: dict) -> None:
+    out.print(printable(f"Ladder of {', '.join(r['bots'])} in {r['arena']}: {r['duels']} duels, units "
+                        f"{', '.join(r['units'])}, {r['n']} per bot pair and unit pairing"), markup=False)
+    tab = Table(title="Ratings (Bradley-Terry, Elo scale, mean 0)")
+    for col, just in (("bot", "left"), ("rating", "right"), ("95% interval", "right")):
+        tab.add_column(col, justify=just)  # type: ignore[arg-type]
+    for b, v in sorted(r["ratings"].items(), key=lambda kv: -kv[1]["rating"]):
+        lo, hi = v["interval"]
+        tab.add_row(printable(b), f"{v['rating']:+.0f}", f"{lo:+.0f} .. {hi:+.0f}")
+    out.print(tab)
+    h2h = Table(title="Head to head (share of duels the row bot won; draws count half)")
+    h2h.add_column("")
+    for b in r["bots"]:
+        h2h.add_column(printable(b), justify="right")
+    for a in r["bots"]:
+        h2h.add_row(printable(a), *("-" if a == b else f"{r['head_to_head'][a][b]:.0%}" for b in r["bots"]))
+    out.print(h2h)
+
+
+def odds(
+    replay: Path = typer.Argument(..., help="A replay file (gladiator duel --record)."),
+    turn: int = typer.Option(..., "--turn", "-t", help="The turn to estimate from (its start)."),
+    bot: str = typer.Option("heuristic", "--bot", help="The bot that plays both sides of the continuations."),
+    rollouts: int = typer.Option(10_000, "--rollouts", "-r", help="Continuations to play."),
+    from_side: Optional[str] = typer.Option(None, "--from-side", help="Estimate from what side A or B has observed (a disguise unresolved)."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Seed of the continuations' fresh draws."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once."""
+    from gladiator.bots import make_bot
+    from gladiator.odds import estimate
+    from gladiator.replay import load_replay
+
+    if from_side is not None and from_side.upper() not in ("A", "B"):
+        raise GladiatorError(f"--from-side is A or B, got {from_side!r}")
+    if seed < 0:
+        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    check_bot(bot)
+    game, data = load_replay(replay)
+    state, upto = _state_at_turn(game, data, turn, replay)
+    side = None if from_side is None else "AB".index(from_side.upper())
+    t0 = time.perf_counter()
+    got = estimate(game, state, (make_bot(bot), make_bot(bot)), rollouts=rollouts, seed=seed, from_side=side)
+    report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": from_side.upper() if from_side else None,
+                              "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
+    if as_json:
+        print(json.dumps(report))
+        return
+    names = data["units"]
+    view = f"as side {from_side.upper()} sees it" if from_side else "from the full truth"
+    out.print(printable(f"{names[0]} vs {names[1]} at the start of turn {got.turn}, {view}: {got.rollouts:,} continuations "
+                        f"with {bot} on both sides"), markup=False)
+    tab = Table()
+    for col, just in (("", "left"), ("chance", "right"), ("95% interval", "right"), ("how", "left")):
+        tab.add_column(col, justify=just)  # type: ignore[arg-type]
+    iv = got.intervals()
+    for k, key in enumerate("AB"):
+        how = ", ".join(f"{o.replace('_', ' ')} {p:.0%}" for o, p in report["outcomes"][key].items() if p)
+        tab.add_row(printable(f"{names[k]} wins"), f"{got.win[k]:.1%}", f"{iv[key][0]:.1%} - {iv[key][1]:.1%}", how)
+    tab.add_row("draw", f"{got.draw:.1%}", f"{iv['draw'][0]:.1%} - {iv['draw'][1]:.1%}", "")
+    out.print(tab)
+
+
+def _state_at_turn(game: Any, data: dict, turn: int, path: Path) -> tuple[Any, int]:
+    """The duel at the start of `turn` (after its start-of-turn upkeep), and how many actions led there."""
+    from gladiator import engine
+    from gladiator.replay import replay_states
+
+    if turn < 1:
+        raise GladiatorError(f"--turn must be 1 or more, got {turn}")
+    s, _ = replay_states(game, data, upto=0, path=path)
+    for k, action in enumerate(data["actions"]):
+        if int(s.turn[0]) >= turn or s.done[0]:
+            break
+        s, _ = engine.step(game, s, [int(action)])
+    else:
+        k = len(data["actions"])
+    if s.done[0] or int(s.turn[0]) < turn:
+        raise GladiatorError(f"{path}: the duel ends in turn {int(s.turn[0])}; --turn {turn} is past its end")
+    return s, k

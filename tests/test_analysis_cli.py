@@ -1,0 +1,55 @@
+"""The `ladder` and `odds` commands, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+def test_the_ladder_ranks_the_bots_and_resumes_from_its_file(cli, tmp_path: Path) -> None:
+    db = tmp_path / "ladder.sqlite"
+    args = ("ladder", "random", "greedy", "-u", "rouge", "-u", "viola", "-n", "20", "--workers", "1", "--json", "--out", str(db))
+    code, out, err = cli(*args)
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["bots"] == ["random", "greedy"] and d["duels"] == 4 * 20
+    assert d["ratings"]["greedy"]["rating"] > d["ratings"]["random"]["rating"]
+    lo, hi = d["ratings"]["greedy"]["interval"]
+    assert lo <= d["ratings"]["greedy"]["rating"] <= hi
+    assert d["head_to_head"]["greedy"]["random"] + d["head_to_head"]["random"]["greedy"] == pytest.approx(1.0)
+    code, again, err = cli(*args)  # every cell stored: nothing is played again, the same table comes back
+    assert code == 0 and json.loads(again)["head_to_head"] == d["head_to_head"]
+    code, out, err = cli("ladder", "random", "greedy", "-u", "rouge", "-n", "20", "--out", str(db))
+    assert code == 2 and len(err.strip().splitlines()) == 1  # another ladder's file is refused
+
+
+@pytest.mark.parametrize("args, words", [
+    (("ladder", "greedy"), "two different bots"), (("ladder", "greedy", "nobot"), "unknown bot"),
+    (("ladder", "greedy", "random", "-n", "0"), "-n must be at least 1"),
+    (("ladder", "greedy", "search:budget=0"), "at least 1"), (("ladder", "greedy", "search:time=-2"), "above 0"),
+    (("ladder", "greedy", "search:time=soon"), "above 0"),
+])
+def test_bad_ladders_are_one_line(cli, args, words) -> None:
+    code, out, err = cli(*args)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_odds_from_a_moment_of_a_recorded_duel(cli, tmp_path: Path) -> None:
+    replay = tmp_path / "d.json"
+    assert cli("duel", "rouge", "viola", "--bot", "greedy", "--seed", "4", "--record", str(replay), "-q")[0] == 0
+    turns = json.loads(replay.read_text())["result"]["turns"]
+    code, out, err = cli("odds", str(replay), "--turn", "2", "--bot", "greedy", "--rollouts", "400", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["turn"] == 2 and d["rollouts"] == 400
+    assert sum(d["win"]) + d["draw"] == pytest.approx(1.0)
+    assert set(d["intervals"]) == {"A", "B", "draw"} and set(d["outcomes"]) == {"A", "B"}
+    code, out, err = cli("odds", str(replay), "--turn", str(turns), "--bot", "greedy", "--rollouts", "50", "--from-side", "b")
+    assert code == 0 and "as side B sees it" in out, err
+    for bad, words in ((("--turn", str(turns + 1)), "past its end"), (("--turn", "0"), "--turn must be 1 or more"),
+                       (("--turn", "2", "--from-side", "C"), "A or B"), (("--turn", "2", "--rollouts", "0"), "rollouts"),
+                       (("--turn", "2", "--bot", "nobot"), "unknown bot")):
+        code, out, err = cli("odds", str(replay), *bad)
+        assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (bad, err)
