@@ -160,6 +160,9 @@ def step(
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
     count = None
     if tally is not None:
+        if not (isinstance(tally, np.ndarray) and tally.ndim == 3 and tally.shape[1:] == (2, tally_width(game))
+                and tally.flags.c_contiguous and tally.flags.writeable):
+            raise GladiatorError(f"tally must be a writable, contiguous (N, 2, {tally_width(game)}) array")
         K = tally.shape[2]
         rows = (np.arange(state.batch) if tally_rows is None else np.asarray(tally_rows)) * (2 * K)
         flat = tally.reshape(-1)  # a view: counts go straight into the caller's array

@@ -199,7 +199,7 @@ class Tactics:
     @classmethod
     def build(cls, game: Game) -> "Tactics":
         """Compute the small tables of a game; the memos start empty."""
-        geo, t = game.geo, game.tables
+        geo = game.geo
         U = len(game.roster)
         D = max(geo.width, geo.height)
         distances = np.append(np.arange(D), OUT_OF_SIGHT)  # out of sight is one distance beyond the arena
