@@ -36,7 +36,7 @@ def start() -> None:
                 run_title()
                 return
     out.print("(no display: a headless duel instead of the window)", markup=False)
-    duel("rouge", "viola", arena="concert_hall", seed=7, bot=None, bot_a=None, bot_b=None, as_json=False,
+    duel("rouge", "viola", arena="concert_hall", seed=7, bot="heuristic", bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None, disguise=None)
 
 
