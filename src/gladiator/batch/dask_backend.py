@@ -14,7 +14,7 @@ import signal
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
-from gladiator.batch.runner import BatchSpec, ChunkResult, run_chunk
+from gladiator.batch.chunks import BatchSpec, ChunkResult, run_chunk
 from gladiator.errors import GladiatorError
 
 CONNECT_TIMEOUT = "10s"

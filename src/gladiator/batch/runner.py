@@ -1,248 +1,28 @@
-"""Run a batch of duels headless: the run's spec, chunks of duels played at large batch sizes, backends.
+"""Run a batch of duels headless: the chunks of a run played by processes on this machine, or handed to Dask.
 
-A run of `n` duels is cut into chunks of consecutive duel indices. Duel `i` gets its seed
-from (run seed, i) — with pairing, duels 2p and 2p+1 share the seed of pair p and swap
-sides — so a duel's result does not depend on the chunk, the batch size or the worker
-that played it, and totals are the same however the work is spread. A chunk is played by
-`play_duels`, which keeps up to `batch_size` live duels in the engine's arrays, drops the
-finished ones after every step and refills the batch from the chunk.
-Imports the engine, bots, catalog and rng; never a front end.
+The chunk itself (its spec, its seeds, the playing of its duels) is `gladiator.batch.chunks`,
+which both back ends call, so a run's totals are the same on either. Imports the chunks module;
+the Dask back end only when it is asked for.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing as mp
 import os
 import queue
 import signal
 import sys
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator
 
-import numpy as np
-
-from gladiator import RULES_VERSION, engine, rng
+from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
+    DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
+    chunk_size_for, game_of, make_spec, play_duels, run_chunk, totals_of_rows,
+)
 from gladiator.batch.stats import Totals
-from gladiator.bots import Bot, make_bot
-from gladiator.catalog.loader import Catalog, canonical_json, content_hash
-from gladiator.catalog.schema import Arena, Unit
-from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
 from gladiator.errors import GladiatorError
-from gladiator.game import Game, make_game
-from gladiator.state import DuelState
 
-DEFAULT_BATCH_SIZE = 8192
-MAX_CHUNK = 32768
-MIN_CHUNK = 512
-TARGET_CHUNKS = 8
-MAX_DUELS = 2**53  # -n: duel indices and counts stay exact in int64 and float64
 IN_FLIGHT = 2  # chunks handed to each worker process ahead of time: memory stays constant for any -n
-
-# One row per duel: what the CSV and the results file keep.
-ROW_DTYPE = np.dtype([
-    ("duel", "<i8"), ("seed", "<i8"), ("swapped", "i1"), ("winner", "i1"), ("outcome", "i1"), ("first", "i1"),
-    ("turns", "<i4"), ("actions", "<i4"), ("integrity", "<i4", (2,)), ("heat", "<i4", (2,)), ("nectar", "<i4", (2,)),
-    ("forfeit", "i1"),  # for a duel lost by an illegal pick: the refusal code of that pick (gladiator.rules.legal), else 0
-])
-
-
-@dataclass(frozen=True)
-class BatchSpec:
-    """Everything that decides a run's results: the units, arena, data, seed, bots, pairing, size."""
-
-    units: tuple[str, str]
-    arena: str
-    n: int
-    seed: int
-    bots: tuple[str, str]
-    pairing: bool
-    roster: tuple[str, ...]  # canonical JSON of every unit in the game, overrides applied
-    arena_data: str  # canonical JSON of the arena
-    overrides: tuple[str, ...] = ()
-    chunk_size: int = MAX_CHUNK
-    disguise: str | None = None  # every named unit able to mimic starts disguised as this unit
-    hashes: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @property
-    def chunks(self) -> int:
-        """Number of chunks of the run."""
-        return -(-self.n // self.chunk_size)
-
-    def chunk_range(self, c: int) -> tuple[int, int]:
-        """Duel indices [lo, hi) of chunk `c`."""
-        lo = c * self.chunk_size
-        return lo, min(self.n, lo + self.chunk_size)
-
-    def identity(self) -> dict:
-        """The command's identity as stored in a results file: a resumed run must match it exactly."""
-        return {"units": list(self.units), "arena": self.arena, "n": self.n, "seed": self.seed, "bots": list(self.bots),
-                "pairing": self.pairing, "overrides": list(self.overrides), "chunk_size": self.chunk_size, "disguise": self.disguise,
-                "rules_version": RULES_VERSION, "hashes": self.hashes}
-
-    def duel_seed(self, i: int) -> int:
-        """Seed of duel `i` of the run (replay it with `gladiator duel ... --seed`)."""
-        return int(self.seeds(np.array([i]))[0])
-
-    def duel_units(self, i: int) -> tuple[str, str]:
-        """The units of duel `i` in side order (A, B): swapped for the second duel of a pair."""
-        return (self.units[1], self.units[0]) if self.pairing and i % 2 else self.units
-
-    def seeds(self, idx: np.ndarray) -> np.ndarray:
-        """Seeds of duels `idx` (int64)."""
-        key = idx // 2 if self.pairing else idx
-        return rng.derive_seeds(self.seed, key).astype(np.int64)
-
-
-def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed: int, bots: tuple[str, str],
-              pairing: bool = True, overrides: Sequence[str] = (), disguise: str | None = None) -> BatchSpec:
-    """Check a run's parameters and freeze them, with the data it will use (overrides already applied)."""
-    if n < 1:
-        raise GladiatorError(f"-n must be at least 1, got {n}")
-    if n > MAX_DUELS:
-        raise GladiatorError(f"-n must be at most 2**53 ({MAX_DUELS}), got {n}")
-    if seed < 0:
-        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
-    if seed >= 2**63:
-        raise GladiatorError(f"--seed must be below 2**63, got {seed}")
-    for u in units:
-        catalog.unit(u)
-    ar = catalog.arena(arena)
-    for b in bots:
-        make_bot(b)
-    roster = sorted(catalog.units.values(), key=lambda u: u.id)
-    if disguise is not None:
-        catalog.unit(disguise)
-        if not any("mimic" in catalog.unit(u).abilities and u != disguise for u in units):
-            raise GladiatorError(f"--disguise {disguise}: neither {units[0]} nor {units[1]} can start disguised as it "
-                                 "(a suit needs the mimic ability, and cannot disguise as itself)")
-    hashes = {f"unit:{u.id}": content_hash(u) for u in roster} | {f"arena:{ar.id}": content_hash(ar)}
-    return BatchSpec(
-        units=(units[0], units[1]), arena=arena, n=int(n), seed=int(seed), bots=(bots[0], bots[1]), pairing=pairing,
-        roster=tuple(canonical_json(u) for u in roster), arena_data=canonical_json(ar), overrides=tuple(overrides),
-        chunk_size=chunk_size_for(n), hashes=hashes, disguise=disguise,
-    )
-
-
-def chunk_size_for(n: int) -> int:
-    """Duels per chunk: a function of `n` only (never of workers or batch size), even so pairs stay whole."""
-    c = -(-n // TARGET_CHUNKS)
-    c = max(MIN_CHUNK, min(MAX_CHUNK, c))
-    return c + (c % 2)
-
-
-@dataclass
-class ChunkResult:
-    """The duels of one chunk: their totals and one row per duel."""
-
-    index: int
-    totals: Totals
-    rows: np.ndarray  # ROW_DTYPE
-
-
-def game_of(spec: BatchSpec) -> Game:
-    """The spec's Game, built once per process."""
-    key = hashlib.sha256(("\n".join(spec.roster) + "\n" + spec.arena_data).encode()).hexdigest()
-    g = _GAMES.get(key)
-    if g is None:
-        g = make_game([Unit.model_validate_json(u) for u in spec.roster], Arena.model_validate_json(spec.arena_data))
-        _GAMES.clear()
-        _GAMES[key] = g
-    return g
-
-
-def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> ChunkResult:
-    """Play chunk `c` of a run and count its results."""
-    game = game_of(spec)
-    lo, hi = spec.chunk_range(c)
-    idx = np.arange(lo, hi, dtype=np.int64)
-    swapped = (idx % 2 == 1) if spec.pairing else np.zeros(idx.shape, bool)
-    ia, ib = game.unit_index(spec.units[0]), game.unit_index(spec.units[1])
-    pairs = np.where(swapped[:, None], np.array([ib, ia]), np.array([ia, ib])).astype(np.int16)
-    seeds = spec.seeds(idx)
-    looks = np.full(pairs.shape, -1, dtype=np.int16)
-    if spec.disguise is not None:
-        d = game.unit_index(spec.disguise)
-        looks = np.where(game.tables.can_mimic[pairs] & (pairs != d), d, -1).astype(np.int16)
-    bots = (make_bot(spec.bots[0]), make_bot(spec.bots[1]))
-    # in a swapped duel, side A is played by the second named unit and its bot
-    out = np.zeros(idx.shape[0], dtype=ROW_DTYPE)
-    out["duel"], out["seed"], out["swapped"] = idx, seeds, swapped
-    tally = engine.new_tally(game, idx.shape[0])
-    if spec.bots[0] == spec.bots[1]:
-        final, reasons, tally = play_duels(game, pairs, seeds, bots, batch_size, looks)
-        out = _rows_of(final, reasons, out)
-    else:
-        for sw in (False, True):
-            sel = np.flatnonzero(swapped == sw)
-            if sel.size == 0:
-                continue
-            side_bots = (bots[1], bots[0]) if sw else bots
-            final, reasons, tally[sel] = play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size, looks[sel])
-            out[sel] = _rows_of(final, reasons, out[sel])
-    totals = totals_of_rows(out)
-    named = np.where(swapped[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
-    totals.count_events(engine.tally_columns(game), named)
-    return ChunkResult(c, totals, out)
-
-
-def totals_of_rows(rows: np.ndarray) -> Totals:
-    """Totals of duel rows; wins are counted for the units in the order they were named."""
-    w = rows["winner"].astype(np.int64)
-    named = np.where(w < 0, -1, np.where(rows["swapped"] == 1, 1 - w, w))
-    return Totals.from_duels(named, w, rows["outcome"], rows["turns"], rows["first"], rows["actions"])
-
-
-def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],
-               batch_size: int = DEFAULT_BATCH_SIZE, looks: np.ndarray | None = None) -> tuple[DuelState, np.ndarray, np.ndarray]:
-    """Play duels (roster-index pairs, seeds, and the disguises `looks` they start in) to the end, `batch_size` at a
-    time with refills; final states in order.
-
-    Only the fields a result needs (winner, outcome, first, turn, counter, integrity, heat,
-    Nectar, seed, unit, done) are filled in the returned state; the rest are zeros. A bot's
-    illegal pick ends its duel as a forfeit; the second array holds, per duel, the refusal code
-    of that pick (0 for the duels that ended otherwise). The third is each duel's tally of events
-    by side (`engine.tally_columns`).
-    """
-    M = int(seeds.shape[0])
-    if batch_size < 1:
-        raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
-    final: DuelState | None = None
-    limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
-    nxt = 0
-    work: DuelState | None = None
-    where = np.zeros(0, dtype=np.int64)
-    refill_at = max(1, batch_size // 2)
-    reasons = np.zeros(M, dtype=np.int8)
-    tally = engine.new_tally(game, M)
-    prepare_bots(game, bots)
-    while True:
-        live = 0 if work is None else work.batch
-        if nxt < M and (live < refill_at or live == 0):
-            k = min(batch_size - live, M - nxt)
-            fresh = engine.new_duels(game, pairs[nxt : nxt + k], seeds[nxt : nxt + k],
-                                     disguise=None if looks is None else looks[nxt : nxt + k])
-            fidx = np.arange(nxt, nxt + k, dtype=np.int64)
-            nxt += k
-            if final is None:
-                final = _empty_like(fresh, M)
-            work = fresh if work is None or work.batch == 0 else DuelState.concat([work, fresh])
-            where = fidx if where.size == 0 else np.concatenate([where, fidx])
-            work, where = _harvest(final, work, where)
-            continue
-        if work is None or work.batch == 0:
-            break
-        acts, bad, picks = decide(game, work, bots, forfeit=True)
-        if bad.size:
-            reasons[where[bad]] = [engine.refusal(game, work, int(b), int(p)).code for b, p in zip(bad, picks)]
-            work = engine.forfeit(game, work, bad)
-        work, _ = engine.step(game, work, acts, check=False, tally=tally, tally_rows=where)
-        if int(work.counter.max()) > limit:
-            raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
-        work, where = _harvest(final, work, where)
-    assert final is not None
-    return final, reasons, tally
 
 
 def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:
@@ -330,9 +110,6 @@ class _ChunkTask:
         return run_chunk(self.spec, c, self.batch_size)
 
 
-_GAMES: dict[str, Game] = {}
-
-
 class _Failed:
     """An exception raised in a worker, carried back to the loop that yields results."""
 
@@ -361,38 +138,3 @@ def _die_with_parent() -> None:
             os._exit(0)
     except (OSError, AttributeError):
         pass
-
-
-def _empty_like(s: DuelState, M: int) -> DuelState:
-    from dataclasses import fields
-
-    return DuelState(**{f.name: np.zeros((M,) + getattr(s, f.name).shape[1:], dtype=getattr(s, f.name).dtype) for f in fields(s)})
-
-
-RESULT_FIELDS = ("unit", "winner", "outcome", "first", "turn", "counter", "integrity", "heat", "nectar", "seed", "done")
-
-
-def _harvest(final: DuelState, work: DuelState, where: np.ndarray) -> tuple[DuelState, np.ndarray]:
-    fin = work.done
-    if not fin.any():
-        return work, where
-    i = np.flatnonzero(fin)
-    dest = where[i]
-    for name in RESULT_FIELDS:
-        getattr(final, name)[dest] = getattr(work, name).take(i, axis=0)
-    keep = np.flatnonzero(~fin)
-    return work.take(keep), where[keep]
-
-
-def _rows_of(s: DuelState, reasons: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    rows = rows.copy()
-    rows["forfeit"] = reasons
-    rows["winner"] = s.winner
-    rows["outcome"] = s.outcome
-    rows["first"] = s.first
-    rows["turns"] = s.turn
-    rows["actions"] = s.counter.astype(np.int64)
-    rows["integrity"] = s.integrity
-    rows["heat"] = s.heat
-    rows["nectar"] = s.nectar
-    return rows
