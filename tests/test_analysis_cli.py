@@ -53,3 +53,35 @@ def test_odds_from_a_moment_of_a_recorded_duel(cli, tmp_path: Path) -> None:
                        (("--turn", "2", "--bot", "nobot"), "unknown bot")):
         code, out, err = cli("odds", str(replay), *bad)
         assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (bad, err)
+
+
+def test_the_log_of_a_replay_is_the_duels_log(cli, tmp_path: Path) -> None:
+    replay = tmp_path / "d.json"
+    code, duel_out, err = cli("duel", "jaron", "viola", "--bot", "heuristic", "--seed", "5", "--disguise", "rouge",
+                              "--record", str(replay))
+    assert code == 0, err
+    fought = duel_out.strip().splitlines()[1:-2]  # the log between the header and the result lines
+    code, out, err = cli("log", str(replay), "--formulas")
+    assert code == 0 and out.strip().splitlines() == fought, err
+    code, plain, err = cli("log", str(replay))
+    assert code == 0 and "hit chance" not in plain and "Jaron starts disguised as Rouge" in plain
+    code, seen, err = cli("log", str(replay), "--side", "B", "--formulas")
+    assert code == 0 and "starts disguised" not in seen and seen.splitlines()[0].startswith("Rouge")  # Viola sees Rouge
+    for bad, words in ((("--side", "C"), "A or B"),):
+        code, out, err = cli("log", str(replay), *bad)
+        assert code == 2 and words in err
+    code, out, err = cli("log", str(tmp_path / "missing.json"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_shell_completion_is_typers_own() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SHELL="/bin/bash")
+    r = subprocess.run([sys.executable, "-m", "gladiator", "--show-completion", "bash"], capture_output=True, text=True,
+                       timeout=60, env=env)
+    assert r.returncode == 0 and "_gladiator_completion" in r.stdout, r.stderr
+    r = subprocess.run([sys.executable, "-m", "gladiator", "--help"], capture_output=True, text=True, timeout=60)
+    assert "--install-completion" in r.stdout

@@ -65,6 +65,15 @@ def start_looks(game: Game, units: tuple[str, str], disguise: str | None) -> tup
     return looks  # type: ignore[return-value]
 
 
+def opening_events(s: DuelState) -> list[dict]:
+    """The events a duel's log opens with (who moves first, the first turn), which no action produces."""
+    looks = [int(s.disguise[0, k]) if s.disguise[0, k] >= 0 else int(s.unit[0, k]) for k in (0, 1)]
+    a = int(s.active[0])
+    return [{"event": "start", "first": int(s.first[0]), "turn": 1, "looks": looks},
+            {"event": "turn", "side": a, "turn": 1, "ap": int(s.ap[0]), "cooled": 0, "heat": int(s.heat[0, a]),
+             "overheat_damage": 0, "nectar": int(s.nectar[0, a]), "disguise_ended": False, "looks": looks}]
+
+
 def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot], events: bool = True,
               disguise: tuple[str | None, str | None] | None = None) -> DuelResult:
     """Play one duel to its end, one action at a time, recording actions and events; an illegal pick raises IllegalAction.
@@ -72,13 +81,7 @@ def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot]
     `disguise` is the look each side starts in (`start_looks`), or None."""
     s = engine.new_duels(game, units, [seed], disguise=disguise)
     prepare_bots(game, bots)
-    log: list[dict] = []
-    if events:
-        looks = [int(s.disguise[0, k]) if s.disguise[0, k] >= 0 else int(s.unit[0, k]) for k in (0, 1)]
-        log.append({"event": "start", "first": int(s.first[0]), "turn": 1, "looks": looks})
-        log.append({"event": "turn", "side": int(s.active[0]), "turn": 1, "ap": int(s.ap[0]), "cooled": 0,
-                    "heat": int(s.heat[0, s.active[0]]), "overheat_damage": 0, "nectar": int(s.nectar[0, s.active[0]]),
-                    "disguise_ended": False, "looks": looks})
+    log: list[dict] = opening_events(s) if events else []
     actions: list[int] = []
     limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
     while not s.done[0] and len(actions) < limit:

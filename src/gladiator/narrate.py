@@ -154,7 +154,7 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
     if kind == "mimic":
         look = game.roster[game.unit_index(ev["as"])].name
         if viewer is not None and ev["side"] != viewer:
-            return f"{game.roster[game.unit_index(ev['was'])].name} takes the look of {look}"
+            return None  # a disguise is put on unseen (rules: out of sight, or far away)
         return f"{who} disguises as {look} for {ev['turns']} turns"
     if kind == "extract":
         verdict = "TEARS OUT THE CORE" if ev["success"] else "fails and is exposed"
@@ -178,3 +178,47 @@ def narrate(game: Game, units: tuple[str, str], events: list[dict], viewer: int 
     """Every line of a combat log: the spectator's (`viewer=None`), or as side `viewer` may know it."""
     return [line for ev in events if (line := describe(game, units, ev, viewer)) is not None]
 
+
+
+def describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> str | None:
+    """One line of the plain-words log for players (no percentages, no rolls), or None; as `describe`, for a viewer."""
+    raw = ev
+    names = names_for(game, units, ev, viewer)
+    ev = seen_event(game, units, ev, viewer)
+    kind = ev["event"]
+    who = names[ev["side"]] if "side" in ev else ""
+    if kind in ("start", "melted", "shutdown", "destroyed", "result", "mimic"):
+        return describe(game, units, raw, viewer)  # already plain words
+    if kind == "turn":
+        worse = " Overheated: it burns and loses a point of action." if ev.get("overheat_damage") else ""
+        fell = " The disguise falls away." if ev.get("disguise_ended") else ""
+        return f"Turn {ev['turn']}: {who}.{worse}{fell}"
+    if kind == "move":
+        return f"{who} moves."
+    if kind == "leap":
+        return f"{who} leaps{' behind the enemy, catching it off guard' if ev.get('behind') else ''}!"
+    if kind == "attack":
+        how = "fires" if ev["ranged"] else "strikes with"
+        lead = f"{who} throws off the disguise and {how}" if ev.get("ambush") else f"{who} {how}"
+        if not ev["hit"]:
+            return f"{lead} {ev['weapon_name']} and misses."
+        extra = (" from behind" if ev["rear"] else "") + (", and the heat builds" if ev["melt"] else "")
+        return f"{lead} {ev['weapon_name']}: {ev['damage']} damage{extra}."
+    if kind == "extract":
+        return f"{who} reaches for the core... " + ("and tears it out!" if ev["success"] else "and misses, exposed.")
+    if kind == "guard":
+        return f"{who} raises its guard."
+    if kind == "vent":
+        return f"{who} vents heat."
+    if kind == "inject":
+        return f"{who} injects Nectar."
+    if kind == "cache":
+        return f"{who} takes the Nectar cache."
+    if kind == "hazard":
+        return f"{who} burns on a hazard."
+    return None
+
+
+def narrate_plain(game: Game, units: tuple[str, str], events: list[dict], viewer: int | None = None) -> list[str]:
+    """Every line of the plain-words log (see `describe_plain`)."""
+    return [line for ev in events if (line := describe_plain(game, units, ev, viewer)) is not None]

@@ -28,7 +28,7 @@ from gladiator.errors import GladiatorError
 
 app = typer.Typer(
     name="gladiator", help="Gladiator mech duels: one rules engine, a window, a batch runner.",
-    no_args_is_help=False, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+    no_args_is_help=False, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
 )
 
 

@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     """Add the analysis commands to the `gladiator` app."""
     app.command("ladder")(ladder)
     app.command("odds")(odds)
+    app.command("log")(log)
 
 
 def ladder(
@@ -151,6 +152,28 @@ def odds(
         tab.add_row(printable(f"{names[k]} wins"), f"{got.win[k]:.1%}", f"{iv[key][0]:.1%} - {iv[key][1]:.1%}", how)
     tab.add_row("draw", f"{got.draw:.1%}", f"{iv['draw'][0]:.1%} - {iv['draw'][1]:.1%}", "")
     out.print(tab)
+
+
+def log(
+    replay: Path = typer.Argument(..., help="A replay file (gladiator duel --record)."),
+    side: Optional[str] = typer.Option(None, "--side", help="Tell it as side A or B saw it (default: the spectator's truth)."),
+    formulas: bool = typer.Option(False, "--formulas", help="Every hit chance with its terms, and every roll."),
+) -> None:
+    """Print a recorded duel's combat log, from the replay alone: plain words, or --formulas."""
+    from gladiator.duel import opening_events
+    from gladiator.narrate import narrate, narrate_plain
+    from gladiator.replay import load_replay, replay_states
+
+    if side is not None and side.upper() not in ("A", "B"):
+        raise GladiatorError(f"--side is A or B, got {side!r}")
+    game, data = load_replay(replay)
+    start, _ = replay_states(game, data, upto=0, path=replay)
+    _, events = replay_states(game, data, events=True, path=replay)
+    viewer = None if side is None else "AB".index(side.upper())
+    units = (data["units"][0], data["units"][1])
+    tell = narrate if formulas else narrate_plain
+    for line in tell(game, units, opening_events(start) + events, viewer):
+        out.print(printable(line), markup=False)
 
 
 def _state_at_turn(game: Any, data: dict, turn: int, path: Path) -> tuple[Any, int]:
