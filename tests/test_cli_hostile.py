@@ -116,8 +116,8 @@ def test_ctrl_c_in_balance_prints_the_values_tried_and_exits_130(cli, monkeypatc
     (("dule", "rouge", "viola"), "error: no such command 'dule'; did you mean duel?"),
     (("balence",), "error: no such command 'balence'; did you mean balance?"),
     (("--versoin",), "error: no such option --versoin for `gladiator`; did you mean --version?"),
-    (("fight",), "error: no such command 'fight'; commands: arenas, balance, batch, duel, matrix, play, replay, schema, "
-                 "show, start, sweep, units, validate, verify, watch"),
+    (("fight",), "error: no such command 'fight'; commands: arenas, balance, batch, duel, ladder, log, matrix, odds, play, "
+                 "replay, schema, show, start, sweep, units, validate, verify, watch"),
 ])
 def test_a_usage_error_is_one_line_with_the_closest_choice(cli, args, line):
     code, _, err = cli(*args)
