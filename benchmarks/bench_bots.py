@@ -101,7 +101,7 @@ def plot(cal: dict, path: Path) -> bool:
     ax.scatter(xs, ys, s=[20 + 200 * n / max(ns) for n in ns], color="#d7263d", label="predicted vs observed")
     ax.plot(xs, ys, color="#d7263d")
     ax.set(xlabel="predicted chance side A wins", ylabel="share side A won", xlim=(0, 1), ylim=(0, 1),
-           title=f"Odds calibration: {cal['n']} predictions, Brier {cal['brier']:.3f} (base {cal['base']:.3f})")
+           title=f"Odds calibration: {cal['n']} predictions\nBrier {cal['brier']:.3f} (base rate {cal['base']:.3f})")
     ax.legend(loc="upper left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
