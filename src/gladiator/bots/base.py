@@ -28,3 +28,22 @@ class Bot:
     def act(self, game: Game, obs, legal) -> np.ndarray:  # type: ignore[no-untyped-def]
         """One legal action id per duel of the batch."""
         raise NotImplementedError
+
+
+class FirstChoice:
+    """One action per duel of a batch, chosen by rules tried in order: the first that holds for a duel decides it.
+
+    `choose(cond, action)` gives `action` (one id, or one per duel) to the duels where `cond` holds
+    and no earlier rule has decided; `todo` marks the undecided; `actions` is the answer, END
+    where nothing decided.
+    """
+
+    def __init__(self, batch: int, default: int = 0) -> None:
+        self.actions = np.full(batch, default, dtype=np.int64)
+        self.todo = np.ones(batch, dtype=bool)
+
+    def choose(self, cond: np.ndarray, action: np.ndarray | int) -> None:
+        """Decide the undecided duels where `cond` holds."""
+        c = cond & self.todo
+        self.actions[c] = np.broadcast_to(action, self.actions.shape)[c]
+        self.todo &= ~c

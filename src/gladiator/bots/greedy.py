@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from gladiator import engine, tactics
-from gladiator.bots.base import Bot
+from gladiator.bots.base import Bot, FirstChoice
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, Game
 from gladiator.view import Observation
 
@@ -40,14 +40,8 @@ class GreedyBot(Bot):
         t, geo, sp, tac = game.tables, game.geo, game.space, tactics.tactics(game)
         B = obs.batch
         me, pa, pe, ap = obs.my_unit, obs.my_pos, obs.foe_pos, obs.ap.astype(np.int64)
-        out = np.full(B, END, dtype=np.int64)
-        todo = np.ones(B, bool)
-
-        def choose(cond: np.ndarray, action: np.ndarray | int) -> None:
-            nonlocal todo
-            c = cond & todo
-            out[c] = np.broadcast_to(action, (B,))[c]
-            todo &= ~c
+        pick = FirstChoice(B, END)
+        choose, todo = pick.choose, pick.todo
 
         choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar[me]) & (ap >= engine.cost_of("inject")), INJECT)
 
@@ -81,7 +75,7 @@ class GreedyBot(Bot):
         step_tile, gain = tac.closer(t.speed[me], pa, pe)
         choose(gain & (ap >= engine.cost_of("move")), sp.move0 + step_tile)
         choose(~obs.my_guard & (ap >= engine.cost_of("guard")), GUARD)
-        return out
+        return pick.actions
 
 
 def _leap_choice(game: Game, obs: Observation, strike: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from gladiator import engine, tactics
-from gladiator.bots.base import Bot
+from gladiator.bots.base import Bot, FirstChoice
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.view import Observation
@@ -53,14 +53,8 @@ class HeuristicBot(Bot):
         B = obs.batch
         ar = np.arange(B)
         me, ap = obs.my_unit, obs.ap.astype(np.int64)
-        out = np.full(B, END, dtype=np.int64)
-        todo = np.ones(B, bool)
-
-        def choose(cond: np.ndarray, action: np.ndarray | int) -> None:
-            nonlocal todo
-            c = cond & todo
-            out[c] = np.broadcast_to(action, (B,))[c]
-            todo &= ~c
+        pick = FirstChoice(B, END)
+        choose = pick.choose
 
         choose((obs.my_nectar <= LOW_NECTAR) & mask[:, INJECT], INJECT)
 
@@ -87,7 +81,7 @@ class HeuristicBot(Bot):
         choose((stay.strike > 0) & mask[ar, ATTACK0 + stay.slot], ATTACK0 + stay.slot)
         choose(mask[:, GUARD] & (stay.guarded > stay.worth), GUARD)
         choose(mask[:, VENT] & (obs.my_heat > 0) & (ap >= 1), VENT)
-        return out
+        return pick.actions
 
 
 class _Worths:
