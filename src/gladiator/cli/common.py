@@ -146,3 +146,42 @@ def c_stderr_muted() -> Iterator[None]:
 
 
 DisguiseOpt = typer.Option(None, "--disguise", help="Start the duel with every suit that can mimic disguised as this unit.")
+
+
+ExportOpt = typer.Option(None, "--export", help="Write the duel as an animated .gif (or .mp4 / .webm with the video extra).")
+FpsOpt = typer.Option(12, "--fps", help="Frames per second of --export.")
+ExportSizeOpt = typer.Option("960x540", "--export-size", help="Picture size of --export, WIDTHxHEIGHT.")
+CutFromOpt = typer.Option(None, "--from", help="--export from this turn.")
+CutToOpt = typer.Option(None, "--to", help="--export up to this turn.")
+
+
+def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
+    """WIDTHxHEIGHT as two whole numbers, or a one-line error."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise GladiatorError(f"{flag} must look like 1280x720, got {text!r}") from None
+    if not (1 <= w <= 10000 and 1 <= h <= 10000):
+        raise GladiatorError(f"{flag} must be between 1x1 and 10000x10000, got {text!r}")
+    return w, h
+
+
+def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Optional[int], last: Optional[int],
+               quiet: bool = False) -> None:
+    """Export a replay's data to `path` with a progress bar of the actions played; says where it went."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from gladiator.ui.export import check_target, export
+
+    check_target(path)
+    wh = parse_size(size, "--export-size")
+    with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("frames {task.fields[frames]}"),
+                  console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task("export", total=None, frames=0)
+
+        def on_frame(n: int, actions: int) -> None:
+            bar.update(task, total=max(1, actions), frames=n)
+
+        with c_stderr_muted():
+            n = export(game, data, path, fps, wh, first, last, on_frame)
+    out.print(printable(f"{n} frames written to {path}"), markup=False)

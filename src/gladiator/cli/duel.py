@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator.cli.common import ArenasOpt, DisguiseOpt, UnitsOpt, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS
@@ -37,7 +37,8 @@ def start() -> None:
                 return
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena="concert_hall", seed=7, bot="heuristic", bot_a=None, bot_b=None, as_json=False,
-         record=None, quiet=False, units=None, arenas=None, disguise=None)
+         record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, export_size="960x540",
+         cut_from=None, cut_to=None)
 
 
 def duel(
@@ -54,8 +55,13 @@ def duel(
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
     disguise: Optional[str] = DisguiseOpt,
+    export: Optional[Path] = ExportOpt,
+    fps: int = FpsOpt,
+    export_size: str = ExportSizeOpt,
+    cut_from: Optional[int] = CutFromOpt,
+    cut_to: Optional[int] = CutToOpt,
 ) -> None:
-    """Fight one duel headless and print its combat log and result."""
+    """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
     from gladiator.bots import make_bot
     from gladiator.duel import game_for, play_duel, start_looks
     from gladiator.narrate import narrate
@@ -63,7 +69,11 @@ def duel(
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     cat = load(units, arenas)
-    check_outputs({"--record": record}, data_files(cat))
+    check_outputs({"--record": record, "--export": export}, data_files(cat))
+    if export is not None:
+        from gladiator.ui.export import check_target
+
+        check_target(export)  # before the duel: a bad target is refused at once
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)
@@ -75,6 +85,7 @@ def duel(
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
+        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True)
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
@@ -89,6 +100,7 @@ def duel(
     if record is not None:
         _record(record, game, res, names)
         out.print(f"Replay written to {record}", markup=False)
+    _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet)
 
 
 def verify(path: Path = typer.Argument(..., help="A replay file written by `duel --record`.")) -> None:
@@ -98,6 +110,15 @@ def verify(path: Path = typer.Argument(..., help="A replay file written by `duel
     res = verify_replay(path)
     who = "draw" if res.winner is None else f"{res.winner} wins"
     out.print(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns", markup=False)
+
+
+def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: str,
+            first: Optional[int], last: Optional[int], quiet: bool) -> None:
+    """Export the played duel, if asked, through the replay it would be recorded as."""
+    if path is not None:
+        from gladiator.replay import make_replay
+
+        run_export(game, make_replay(game, res, names), path, fps, size, first, last, quiet=quiet)
 
 
 def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -> None:

@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
+from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
@@ -87,8 +88,15 @@ def replay(
     size: str = SizeOpt,
     screenshot: Optional[Path] = ShotOpt,
     frames: int = FramesOpt,
+    export: Optional[Path] = ExportOpt,
+    fps: int = FpsOpt,
+    export_size: str = ExportSizeOpt,
+    cut_from: Optional[int] = CutFromOpt,
+    cut_to: Optional[int] = CutToOpt,
 ) -> None:
-    """Play back a recorded duel: Space pauses, Left/Right step, PgUp/PgDn jump a turn, the timeline jumps anywhere."""
+    """Play back a recorded duel: Space pauses, Left/Right step, PgUp/PgDn jump a turn, the timeline jumps anywhere.
+
+    With --export, write it as an animated GIF (or MP4 / WebM) instead, headless."""
     from gladiator.replay import load_replay
 
     wh = _size(size)
@@ -96,8 +104,11 @@ def replay(
     game, data = load_replay(path)
     from gladiator.replay import replay_states
 
-    check_outputs({"--screenshot": screenshot}, {"the replay": path})
+    check_outputs({"--screenshot": screenshot, "--export": export}, {"the replay": path})
     replay_states(game, data, path=path)  # a replay that diverges is refused before the window opens
+    if export is not None:
+        run_export(game, data, export, fps, export_size, cut_from, cut_to)
+        return
     if at < 0 or at > len(data["actions"]):
         raise GladiatorError(f"--at must be between 0 and {len(data['actions'])}, got {at}")
     _prepare(screenshot)
@@ -139,13 +150,7 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
 
 
 def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise GladiatorError(f"--size must look like 1280x720, got {text!r}") from None
-    if not (1 <= w <= 10000 and 1 <= h <= 10000):
-        raise GladiatorError(f"--size must be between 1x1 and 10000x10000, got {text!r}")
-    return w, h
+    return parse_size(text)
 
 
 def _check(seed: int, frames: int, screenshot: Optional[Path]) -> None:

@@ -1,0 +1,206 @@
+"""Export a recorded duel as an animated GIF, MP4 or WebM, drawn headless by the window's own renderer.
+
+The replay screen plays the duel (its animations, the turn, the result) on an offscreen surface
+with SDL's dummy driver; each frame goes straight to the encoder, so memory stays flat however
+long the duel. GIF is written frame by frame with Pillow (a palette taken from the first frame);
+MP4 and WebM go through imageio's ffmpeg plugin (the `video` extra). The file is written beside
+its destination and renamed into place at the end: a failure leaves no half-written file.
+Imports pygame and the other ui modules.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from gladiator.errors import GladiatorError
+from gladiator.game import Game
+
+FORMATS = (".gif", ".mp4", ".webm")
+HOLD_SECONDS = 1.5  # the last frame stays this long
+MAX_FRAMES = 100_000  # a safety net far above any duel
+VIDEO_HINT = "MP4 and WebM need imageio's ffmpeg plugin: pip install 'gladiator[video]'"
+GIF_HINT = "GIF needs Pillow: pip install 'gladiator[video]'"
+
+
+def check_target(path: Path) -> str:
+    """The export format of `path` by its extension, or a one-line error (unknown extension, missing extra, no folder)."""
+    ext = path.suffix.lower()
+    if ext not in FORMATS:
+        raise GladiatorError(f"--export {path}: unknown extension {ext or '(none)'!r}; use one of {', '.join(FORMATS)}")
+    if path.is_dir():
+        raise GladiatorError(f"--export {path}: is a folder; name a file")
+    if not path.parent.exists():
+        raise GladiatorError(f"--export {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise GladiatorError(f"--export {path}: cannot write in {path.parent}")
+    try:
+        if ext == ".gif":
+            import PIL  # noqa: F401
+        else:
+            import imageio_ffmpeg  # noqa: F401
+    except ImportError:
+        raise GladiatorError(f"--export {path}: {GIF_HINT if ext == '.gif' else VIDEO_HINT}") from None
+    return ext
+
+
+def action_range(game: Game, data: dict[str, Any], first_turn: int | None, last_turn: int | None) -> tuple[int, int]:
+    """The actions [k0, k1) of the turns first_turn..last_turn of a replay, or a one-line error for a cut outside it."""
+    from gladiator import engine
+    from gladiator.replay import replay_states
+
+    s, _ = replay_states(game, data, upto=0)
+    turn_at = [int(s.turn[0])]
+    for a in data["actions"]:
+        s, _ = engine.step(game, s, [a])
+        turn_at.append(int(s.turn[0]))
+    last = turn_at[-1]
+    lo, hi = first_turn or 1, last_turn or last
+    if lo < 1 or hi < lo or lo > last or hi > last:
+        raise GladiatorError(f"the cut --from {lo} --to {hi} is outside the duel (turns 1..{last})")
+    k0 = next(k for k, t in enumerate(turn_at) if t >= lo)
+    k1 = next((k for k, t in enumerate(turn_at) if t > hi), len(data["actions"]))
+    return k0, max(k0, k1)
+
+
+def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0: int, k1: int) -> Iterator[np.ndarray]:
+    """(H, W, 3) uint8 frames of the replay played from action k0 to k1 at `fps`, then held a moment."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    import pygame
+
+    from gladiator.ui.replay_view import ReplayScreen
+
+    if not pygame.get_init():
+        pygame.init()
+    surface = pygame.Surface(size)
+    screen = ReplayScreen(game, data)
+    screen.goto(k0)
+    screen.playing = True
+    dt = 1.0 / fps
+
+    def grab() -> np.ndarray:
+        screen.update(dt)
+        screen.draw(surface)
+        return np.ascontiguousarray(pygame.surfarray.array3d(surface).transpose(1, 0, 2))
+
+    for _ in range(MAX_FRAMES):
+        yield grab()
+        if screen.at >= k1 and not screen.anim.busy:
+            break
+        if screen.at > k1:  # past the cut: stop the playback where it ends
+            screen.playing = False
+    screen.playing = False
+    for _ in range(int(HOLD_SECONDS * fps)):
+        yield grab()
+
+
+def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tuple[int, int] = (960, 540),
+           first_turn: int | None = None, last_turn: int | None = None,
+           on_frame: Callable[[int, int], None] | None = None) -> int:
+    """Write the replay (or the turns first_turn..last_turn of it) to `path`; returns the number of frames written."""
+    ext = check_target(path)
+    if not 1 <= fps <= 60:
+        raise GladiatorError(f"--fps must be from 1 to 60, got {fps}")
+    if size[0] < 64 or size[1] < 64:
+        raise GladiatorError(f"--size must be at least 64x64, got {size[0]}x{size[1]}")
+    k0, k1 = action_range(game, data, first_turn, last_turn)
+    tmp = path.with_name(f".{path.name}.part{ext}")
+    n = 0
+    writer = _GifWriter(tmp, fps) if ext == ".gif" else _VideoWriter(tmp, size, fps)
+    try:
+        for frame in frames(game, data, size, fps, k0, k1):
+            writer.write(frame)
+            n += 1
+            if on_frame is not None:
+                on_frame(n, k1 - k0)
+        writer.close()
+        os.replace(tmp, path)
+    except BaseException:
+        writer.abort()
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+class _GifWriter:
+    """An animated GIF written frame by frame (Pillow's frame encoder), looping forever."""
+
+    def __init__(self, path: Path, fps: int) -> None:
+        self.fp = open(path, "wb")
+        self.duration = max(20, round(1000 / fps))
+        self.ref: Any = None
+        self.last: np.ndarray | None = None
+        self.held = 0  # frames equal to the last one written: their time goes to the next frame written
+
+    def write(self, rgb: np.ndarray) -> None:
+        from PIL import GifImagePlugin, Image
+
+        if self.ref is None:
+            self.ref = Image.fromarray(rgb, "RGB").quantize(colors=255)
+            header, _ = GifImagePlugin.getheader(self.ref)
+            for h in header:
+                self.fp.write(h)
+            self.fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
+            self.last = rgb
+            self.held = 1
+            self._frame(self.ref, (0, 0))
+            return
+        changed = np.any(rgb != self.last, axis=2)
+        if not changed.any():
+            self.held += 1
+            return
+        ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        box = (int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1)
+        self._flush()
+        part = Image.fromarray(np.ascontiguousarray(rgb[box[1]:box[3], box[0]:box[2]]), "RGB")
+        self.pending = (part.quantize(palette=self.ref, dither=Image.Dither.NONE), (box[0], box[1]))
+        self.last = rgb
+        self.held = 1
+
+    def _frame(self, im: Any, offset: tuple[int, int]) -> None:
+        self.pending = (im, offset)
+
+    def _flush(self) -> None:
+        """Write the frame waiting for its duration (it lasts until the picture next changes)."""
+        from PIL import GifImagePlugin
+
+        im, offset = self.pending
+        for chunk in GifImagePlugin.getdata(im, offset=offset, duration=self.duration * self.held, disposal=1):
+            self.fp.write(chunk)
+
+    def close(self) -> None:
+        if self.ref is not None:
+            self._flush()
+        self.fp.write(b";")
+        self.fp.close()
+
+    def abort(self) -> None:
+        self.fp.close()
+
+
+class _VideoWriter:
+    """An MP4 or WebM written frame by frame through imageio's ffmpeg plugin."""
+
+    def __init__(self, path: Path, size: tuple[int, int], fps: int) -> None:
+        import imageio_ffmpeg
+
+        codec = "libvpx-vp9" if path.suffix.lower() == ".webm" else "libx264"
+        self.gen = imageio_ffmpeg.write_frames(str(path), size, fps=fps, codec=codec, macro_block_size=1,
+                                              output_params=["-pix_fmt", "yuv420p"] if codec == "libx264" else None)
+        self.gen.send(None)
+
+    def write(self, rgb: np.ndarray) -> None:
+        self.gen.send(np.ascontiguousarray(rgb))
+
+    def close(self) -> None:
+        self.gen.close()
+
+    def abort(self) -> None:
+        try:
+            self.gen.close()
+        except Exception:  # noqa: BLE001 - the file is removed anyway
+            pass

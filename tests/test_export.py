@@ -1,0 +1,80 @@
+"""Exporting a duel as an animated GIF or a video, headless, through the window's renderer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+PIL = pytest.importorskip("PIL")
+
+
+@pytest.fixture
+def replay(cli, tmp_path: Path) -> Path:
+    path = tmp_path / "duel.json"
+    code, out, err = cli("duel", "rouge", "viola", "--seed", "11", "--bot", "heuristic", "--record", str(path), "-q")
+    assert code == 0, err
+    return path
+
+
+def test_a_replay_exports_to_a_gif_of_the_duel(cli, replay: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    gif = tmp_path / "duel.gif"
+    code, out, err = cli("replay", str(replay), "--export", str(gif), "--export-size", "320x180", "--fps", "8")
+    assert code == 0, err
+    n = int(out.split()[0])
+    with Image.open(gif) as im:
+        assert im.size == (320, 180) and im.info.get("loop") == 0
+        frames = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            frames.append(np.asarray(im.convert("RGB")))
+        durations = [im.info.get("duration", 0) for _ in range(1)]
+    assert 10 <= len(frames) <= n and durations[0] > 0  # unchanged frames are merged into the one before
+    assert not np.array_equal(frames[0], frames[-1]) and len({f.tobytes() for f in frames}) > len(frames) // 2
+    assert not list(tmp_path.glob(".*part*"))  # nothing left beside it
+
+
+def test_a_cut_exports_only_its_turns_and_a_duel_exports_straight_from_the_fight(cli, replay: Path, tmp_path: Path) -> None:
+    full, cut = tmp_path / "full.gif", tmp_path / "cut.gif"
+    assert cli("replay", str(replay), "--export", str(full), "--export-size", "160x90")[0] == 0
+    code, out, err = cli("replay", str(replay), "--export", str(cut), "--export-size", "160x90", "--from", "3", "--to", "4")
+    assert code == 0, err
+    assert int(out.split()[0]) < int(cli("replay", str(replay), "--export", str(full), "--export-size", "160x90")[1].split()[0])
+    direct = tmp_path / "direct.gif"
+    code, out, err = cli("duel", "rouge", "viola", "--seed", "11", "--bot", "heuristic", "-q", "--export", str(direct),
+                         "--export-size", "160x90")
+    assert code == 0 and direct.read_bytes() == full.read_bytes(), err  # the same duel, the same frames
+
+
+@pytest.mark.parametrize("target, extra, words", [
+    ("duel.avi", (), "unknown extension"), ("nofolder/duel.gif", (), "does not exist"),
+    ("duel.gif", ("--from", "9"), "outside the duel"), ("duel.gif", ("--from", "4", "--to", "2"), "outside the duel"),
+    ("duel.gif", ("--fps", "0"), "--fps"), ("duel.gif", ("--export-size", "10x10"), "at least 64x64"),
+])
+def test_bad_exports_are_one_line_and_leave_nothing(cli, replay: Path, tmp_path: Path, target, extra, words) -> None:
+    out_path = tmp_path / target
+    code, out, err = cli("replay", str(replay), "--export", str(out_path), *extra)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+    assert not out_path.exists() and not list(tmp_path.glob(".*part*"))
+
+
+def test_a_video_without_its_extra_says_how_to_install_it(cli, replay: Path, tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # as if not installed
+    code, out, err = cli("replay", str(replay), "--export", str(tmp_path / "duel.mp4"))
+    assert code == 2 and "pip install 'gladiator[video]'" in err
+
+
+def test_a_replay_exports_to_mp4(cli, replay: Path, tmp_path: Path) -> None:
+    pytest.importorskip("imageio_ffmpeg")
+    mp4 = tmp_path / "duel.mp4"
+    code, out, err = cli("replay", str(replay), "--export", str(mp4), "--export-size", "320x180", "--to", "2")
+    assert code == 0, err
+    assert mp4.stat().st_size > 1000 and mp4.read_bytes()[4:8] == b"ftyp"
