@@ -200,7 +200,7 @@ def _a_attack(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
     side = ev["side"]
     src, dst = ev.get("_src") or _pos_xy(s, side, cols), ev.get("_dst") or _pos_xy(s, 1 - side, cols)
     if ev["hit"]:
-        txt = f"-{ev['damage']}" + (" REAR" if ev.get("rear") else "")
+        txt = (f"-{ev['damage']}" if ev["damage"] is not None else "HIT") + (" REAR" if ev.get("rear") else "")
         then = [_float(dst, txt, (255, 90, 80)), Anim("flash", 0.3, {"xy": dst, "color": (255, 200, 150)}, blocking=False)]
         if ev.get("melt"):
             then.append(_float((dst[0] + 0.3, dst[1] + 0.35), f"+{ev['melt']} heat", T.HEAT))
