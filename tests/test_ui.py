@@ -24,6 +24,7 @@ from gladiator.replay import make_replay, replay_states, save_replay, state_dige
 from gladiator.ui.app import App  # noqa: E402
 from gladiator.ui.play import DuelScreen  # noqa: E402
 from gladiator.ui.replay_view import ReplayScreen  # noqa: E402
+from gladiator.ui import theme as T  # noqa: E402
 from gladiator.ui.title import TitleScreen  # noqa: E402
 
 DT = 1 / 60
@@ -180,7 +181,102 @@ def test_disguise_shows_the_disguised_suit_to_the_other_side(catalog):
     assert screen.viewer() == 0
     assert screen.shown_unit(screen.state, 1) == rouge
     assert screen.name_for(screen.state, 1) == "Rouge"  # Rouge sees only the disguise
-    assert int(engine.observe(game, screen.state, 0).foe_look[0]) == rouge
+    obs = engine.observe(game, screen.state, 0)
+    assert int(obs.foe_look[0]) == rouge
+    card = screen.seen(screen.state, 1)  # the enemy's card: Rouge's name, colour, weapons and maxima, the gauges
+    assert (card.unit, card.look, card.integrity, card.heat, card.nectar) == (
+        rouge, rouge, int(obs.foe_integrity[0]), int(obs.foe_heat[0]), int(obs.foe_nectar[0]))
+    assert card.nectar != int(screen.state.nectar[0, 1]) and card.doses is None and card.disguise_turns is None
+    pv = engine.attack_preview(game, obs)
+    assert all(np.array_equal(screen.preview()[k], pv[k][0]) for k in pv)
+    lines = [line for line, _ in screen.log_lines]
+    assert "Jaron takes the look of Rouge" in lines and not any("disguises as" in line for line in lines)
+    colour = dict(screen.log_lines)["Jaron takes the look of Rouge"]
+    assert colour == T.shade(game.roster[rouge].rgb, 1.35)  # his lines in the colour of the suit he shows
+
+
+def test_hot_seat_log_is_read_by_the_player_to_act(catalog):
+    game = game_for(catalog, "open_field")
+    screen = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "human"))
+    app = new_app(screen)
+    app.frame([key(pygame.K_e)], DT)
+    app.frame([key(pygame.K_e)], DT)  # the curtain; Jaron looks now
+    app.frame([key(pygame.K_d)], DT)
+    app.frame(click(button(screen, "Rouge").rect.center), DT)
+    app.frame([key(pygame.K_v)], DT)  # refused: Jaron has no heat to vent; only his eyes read it
+    jaron = [line for line, _ in screen.log_lines]
+    assert "Jaron disguises as Rouge for 3 turns" in jaron and any("no heat to vent" in line for line in jaron)
+    app.frame([key(pygame.K_e)], DT)
+    app.frame([key(pygame.K_e)], DT)
+    assert screen.viewer() == 0
+    rouge = [line for line, _ in screen.log_lines]
+    assert "Jaron takes the look of Rouge" in rouge
+    assert not any("no heat to vent" in line or "disguises as" in line for line in rouge)
+
+
+def test_refusals_come_from_the_engine_as_code_and_text(catalog):
+    game = game_for(catalog, "open_field")
+    screen = DuelScreen(game, ("jaron", "rouge"), 5, ("human", "greedy"))
+    app = new_app(screen)
+    while not screen.human_turn():
+        app.frame([], 0.1)
+    app.frame([key(pygame.K_v)], DT)
+    r = screen.last_refusal
+    assert engine.REFUSAL_NAMES[r.code] == "no_heat" and screen.log_lines[-1][0] == f"Refused: {r.text}"
+    app.frame([key(pygame.K_d)], DT)
+    app.frame(click(button(screen, "Viola").rect.center), DT)
+    app.frame([key(pygame.K_d)], DT)  # already disguised: no mimic action is legal, and the engine says why
+    r = screen.last_refusal
+    assert engine.REFUSAL_NAMES[r.code] == "disguised"
+    assert r == engine.refusal_of_kind(game, screen.state, 0, "mimic")
+
+
+class TruthBot:
+    """A bot for analysis: it reads the whole state."""
+
+    name = "seer"
+    needs_truth = True
+
+    def act(self, game, state, legal):
+        return np.full(state.batch, END, dtype=np.int64)
+
+
+def test_a_bot_that_needs_the_truth_is_refused_where_a_person_plays(catalog, monkeypatch):
+    from gladiator import bots
+    from gladiator.errors import GladiatorError
+
+    monkeypatch.setitem(bots.BUILTIN_BOTS, "seer", TruthBot)
+    game = game_for(catalog, "open_field")
+    with pytest.raises(GladiatorError, match="whole truth"):
+        DuelScreen(game, ("rouge", "viola"), 1, ("human", "seer"))
+    watch = DuelScreen(game, ("rouge", "viola"), 1, ("seer", "greedy"))  # no person plays: it may watch
+    assert watch.viewer() is None
+    title = TitleScreen(catalog)
+    app = new_app(title)
+    title.rows[3].index = title.rows[3].options.index("seer")
+    app.frame([key(pygame.K_RETURN)], DT)
+    assert app.screen is title and "whole truth" in title.error
+
+
+def test_spectator_screens_show_the_truth_and_say_so(catalog, recorded, monkeypatch):
+    from gladiator.ui import board
+
+    drawn: list[str] = []
+    text = board.T.text
+    monkeypatch.setattr(board.T, "text", lambda s, *a, **k: (drawn.append(s), text(s, *a, **k))[1])
+    game = game_for(catalog, "open_field")
+    screen = DuelScreen(game, ("jaron", "rouge"), 5, ("greedy", "greedy"))
+    app = new_app(screen)
+    assert any(board.SPECTATOR_LABEL in t for t in drawn)
+    screen.state.disguise[0, 0] = game.unit_index("viola")
+    screen._memos.clear()
+    assert screen.name_for(screen.state, 0) == "Jaron as Viola" and screen.seen(screen.state, 0).unit == game.unit_index("jaron")
+    drawn.clear()
+    new_app(ReplayScreen(*recorded))
+    assert any(board.SPECTATOR_LABEL in t for t in drawn)
+    drawn.clear()
+    new_app(DuelScreen(game, ("jaron", "rouge"), 5, ("human", "greedy")))
+    assert not any(board.SPECTATOR_LABEL in t for t in drawn)
 
 
 def test_watch_mode_pause_step_speed_and_end(catalog):

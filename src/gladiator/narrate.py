@@ -40,7 +40,8 @@ def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None 
     Of its own suit a side knows everything; the enemy's heat, Nectar and integrity are read on
     the gauges of the suit it shows (exact when it shows its own), its doses are not known, its
     core-extraction odds are not known, the viewer's own strikes and extractions carry what the
-    viewer saw when it chose them (`ev["seen"]`), and the dice are left out. Needs `ev["looks"]`
+    viewer saw when it chose them (`ev["seen"]`), the dice are left out, and an enemy's blow that
+    takes the viewer's last points has no size (`damage` None): the viewer lost only what it had. Needs `ev["looks"]`
     (the suit each side shows after the event's step) when `viewer` is given.
     """
     if viewer is None:
@@ -74,11 +75,14 @@ def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None 
 
     heat, integ, nectar = t.heat_capacity, t.integrity, t.nectar
     if kind == "turn":
+        # a disguise that falls shows the true heat: how much it cooled from a heat seen on another suit's gauge is not known
         out.update(heat=read(ev["heat"], heat), nectar=read(ev["nectar"], nectar),
-                   cooled=change(ev["heat"], -ev["cooled"], heat),
+                   cooled=0 if ev.get("disguise_ended") else change(ev["heat"], -ev["cooled"], heat),
                    overheat_damage=read(ev["overheat_damage"], integ) if ev["overheat_damage"] else 0)
     elif kind == "attack":
         out.update(heat=read(ev["heat"], heat), nectar=read(ev["nectar"], nectar))
+        if ev["hit"] and ev["integrity"] <= 0:
+            out["damage"] = None  # a blow past the last point: the viewer felt only what it had left, not the blow
     elif kind == "vent":
         out.update(heat=read(ev["heat"], heat), shed=change(ev["heat"], -ev["shed"], heat))
     elif kind in ("inject", "cache"):
@@ -133,7 +137,7 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
             line += f", roll {ev['roll']:.2f}"
         if ev["hit"]:
             notes = ([f"roll {ev['damage_roll']}"] if "damage_roll" in ev else []) + (["rear"] if ev["rear"] else [])
-            line += f" HIT for {ev['damage']}" + (f" ({', '.join(notes)})" if notes else "")
+            line += " HIT" + (f" for {ev['damage']}" if ev["damage"] is not None else "") + (f" ({', '.join(notes)})" if notes else "")
             if ev["melt"]:
                 line += f", melt +{ev['melt']} heat"
             line += f"; target integrity {ev['integrity']}, target heat {ev['target_heat']}"

@@ -1,8 +1,9 @@
 """Animations of the engine's events: slides, leaps, shots, slashes, floating numbers, the core torn out.
 
-The animator only shows what the events say happened; the state it shows between
-events is the one before the step, then the one after. Imports pygame and the engine's
-state; holds no rule.
+The animator only shows what the events say happened, as the screen's viewer may know them (the
+screen hands it `narrate.seen_event`s: a player's numbers are the ones its side sees); the state
+it shows between events is the one before the step, then the one after. Imports pygame and the
+engine's state; holds no rule.
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ def _a_attack(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
     side = ev["side"]
     src, dst = ev.get("_src") or _pos_xy(s, side, cols), ev.get("_dst") or _pos_xy(s, 1 - side, cols)
     if ev["hit"]:
-        txt = f"-{ev['damage']}" + (" REAR" if ev.get("rear") else "")
+        txt = (f"-{ev['damage']}" if ev["damage"] is not None else "HIT") + (" REAR" if ev.get("rear") else "")
         then = [_float(dst, txt, (255, 90, 80)), Anim("flash", 0.3, {"xy": dst, "color": (255, 200, 150)}, blocking=False)]
         if ev.get("melt"):
             then.append(_float((dst[0] + 0.3, dst[1] + 0.35), f"+{ev['melt']} heat", T.HEAT))
@@ -225,7 +226,8 @@ def _a_extract(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
     if ev["success"]:
         then = [Anim("core", 2.6, {"xy": dst, "to": src}, blocking=False), _float(dst, "CORE EXTRACTED", T.ACCENT, big=True)]
     else:
-        then = [_float(dst, f"fails ({ev['chance']:.0%}) - EXPOSED", (200, 205, 220))]
+        odds = f" ({ev['chance']:.0%})" if "chance" in ev else ""  # a player is not told the enemy's odds
+        then = [_float(dst, f"fails{odds} - EXPOSED", (200, 205, 220))]
     return Anim("extract", DURATIONS["extract"], {"side": side, "from_xy": src, "to_xy": dst, "then": then})
 
 

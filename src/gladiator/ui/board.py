@@ -1,12 +1,17 @@
 """The duel view shared by play, watch and replay: arena, mechs, cards, combat log, top bar.
 
-Reads the engine's state (through `engine.observe` for what a side may see) and draws
-it; never changes it. Imports pygame, the engine, narrate and the other ui modules.
+What a player sees comes from `engine.observe(game, state, player_side)`: its own suit whole,
+the enemy as it shows itself (a disguise's name, colour, weapons and maxima, its gauges on that
+suit's scale), previews and odds computed on that view, and the log narrated for that side
+(`gladiator.narrate`, `viewer=side`). A spectator (watch, replay) sees the truth, and the top bar
+says so. Reads the engine's state and draws it; never changes it. Imports pygame, the engine,
+narrate and the other ui modules.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -14,8 +19,8 @@ import pygame
 
 from gladiator import engine
 from gladiator.game import Game
-from gladiator.narrate import describe
-from gladiator.state import CORE_EXTRACTED, DESTROYED, DRAW, SHUTDOWN, DuelState
+from gladiator.narrate import describe, seen_event
+from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOME_LABELS, OUTCOMES, DuelState
 from gladiator.ui import art
 from gladiator.ui import theme as T
 from gladiator.ui.anim import Animator
@@ -24,7 +29,36 @@ from gladiator.ui.widgets import Button, Screen
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 LOG_LIMIT = 2000
-OUTCOME_WORDS = {DESTROYED: "destroyed", CORE_EXTRACTED: "core extracted", SHUTDOWN: "shutdown", DRAW: "draw"}
+SPECTATOR_LABEL = "spectator: true suits shown"
+Color = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One side of the duel as the screen's viewer may know it: what its card, its mech and its name show."""
+
+    unit: int  # roster index as known: its own suit (itself, or a spectator), else the suit it shows
+    look: int  # roster index of the suit it shows
+    pos: int
+    facing: int
+    integrity: int  # its own numbers, or gauges read on the shown suit's scale
+    heat: int
+    nectar: int
+    guard: bool
+    exposed: bool
+    overheated: bool
+    doses: Optional[int]  # None: not known to the viewer
+    disguise_turns: Optional[int]  # None: not known (or no disguise it knows of)
+
+
+@dataclass
+class LogEntry:
+    """A line of the combat log: an engine event (narrated for whoever looks), or a text for one audience."""
+
+    event: Optional[dict] = None
+    text: str = ""
+    color: Color = T.TEXT
+    audience: Optional[int] = None  # the side whose eyes it was written for (None: everyone)
 
 
 class DuelView(Screen):
@@ -35,7 +69,9 @@ class DuelView(Screen):
         self.units = units
         self.state = state
         self.anim = Animator()
-        self.log_lines: list[tuple[str, tuple[int, int, int]]] = []
+        self.log_entries: list[LogEntry] = []
+        self._log_view: tuple[tuple[Optional[int], int], int, list[tuple[str, Color]]] = ((None, -1), 0, [])
+        self._log_version = 0
         self.log_scroll = 0
         self.speed_i = 2
         self.buttons: list[Button] = []
@@ -44,7 +80,7 @@ class DuelView(Screen):
         self._board_cache: tuple[int, pygame.Surface] | None = None
         self._memos: dict[int, tuple[DuelState, dict]] = {}
         self.show_help = False
-        self._wrapped: tuple[tuple[int, int, int], list[tuple[str, tuple[int, int, int]]]] | None = None
+        self._wrapped: tuple[tuple[int, ...], list[tuple[str, Color]]] | None = None
 
     # ---- what may be shown -------------------------------------------------
     @property
@@ -56,99 +92,170 @@ class DuelView(Screen):
         """The side whose eyes the screen shows (None: a spectator sees everything)."""
         return None
 
-    def side_color(self, side: int) -> tuple[int, int, int]:
-        """Text colour of a side in the log (its true suit's colour, lightened)."""
-        return T.shade(self.game.roster[int(self.state.unit[0, side])].rgb, 1.35)
-
     def memo(self, s: DuelState) -> dict:
-        """Per-state look-ups from the engine (legal mask, previews, what each side shows), computed once."""
+        """Per-state look-ups from the engine (observations, legal mask, previews), computed once."""
         hit = self._memos.get(id(s))
         if hit is not None and hit[0] is s:
             return hit[1]
-        g = self.game
-        shown = [int(engine.observe(g, s, 1 - side).foe_look[0]) for side in (0, 1)]
-        m = {"shown": shown, "mask": None, "preview": None, "odds": None}
+        m: dict = {"obs": {}, "seen": {}, "mask": None, "preview": {}, "odds": {}}
         if len(self._memos) >= 4:
             self._memos.clear()
         self._memos[id(s)] = (s, m)
         return m
 
+    def observation(self, s: DuelState, side: int, spectator: bool = False) -> engine.Observation:
+        """`engine.observe` of one seat (the truth of the enemy too when `spectator`), memoised per state."""
+        m = self.memo(s)["obs"]
+        key = (side, spectator)
+        if key not in m:
+            m[key] = engine.observe(self.game, s, side, spectator=spectator)
+        return m[key]
+
+    def eyes(self, s: DuelState) -> tuple[int, bool]:
+        """The seat whose observation previews and odds are read from, and whether it is the spectator's."""
+        v = self.viewer()
+        return (int(s.active[0]), True) if v is None else (v, False)
+
+    def seen(self, s: DuelState, side: int) -> Seen:
+        """What the viewer may know of `side`: its own seat's view, the enemy as the viewer's observation shows it."""
+        m = self.memo(s)["seen"]
+        if side in m:
+            return m[side]
+        v = self.viewer()
+        if v is None or v == side:
+            o = self.observation(s, side, spectator=v is None)
+            other = self.observation(s, 1 - side, spectator=True)  # a suit's overheating shows to both seats
+            out = Seen(int(o.my_unit[0]), int(o.my_look[0]), int(o.my_pos[0]), int(o.my_facing[0]), int(o.my_integrity[0]),
+                       int(o.my_heat[0]), int(o.my_nectar[0]), bool(o.my_guard[0]), bool(o.my_exposed[0]),
+                       bool(other.foe_overheated[0]), int(o.my_doses[0]),
+                       int(o.my_disguise_turns[0]) if int(o.my_disguise[0]) >= 0 else None)
+        else:
+            o = self.observation(s, v)
+            look = int(o.foe_look[0])
+            out = Seen(look, look, int(o.foe_pos[0]), int(o.foe_facing[0]), int(o.foe_integrity[0]), int(o.foe_heat[0]),
+                       int(o.foe_nectar[0]), bool(o.foe_guard[0]), bool(o.foe_exposed[0]), bool(o.foe_overheated[0]),
+                       None, None)
+        m[side] = out
+        return out
+
     def legal(self) -> np.ndarray:
-        """The legal mask of the current state (one row)."""
+        """The legal mask of the current state (one row): the actions of the side to act."""
         m = self.memo(self.state)
         if m["mask"] is None:
             m["mask"] = engine.legal_mask(self.game, self.state)[0]
         return m["mask"]
 
     def preview(self) -> dict[str, np.ndarray]:
-        """Hit chance and damage range of each weapon slot, from the engine."""
+        """Hit chance and damage range of each weapon slot, on the viewer's observation (`engine.attack_preview`)."""
         m = self.memo(self.state)
-        if m["preview"] is None:
-            m["preview"] = {k: v[0] for k, v in engine.attack_preview(self.game, self.state).items()}
-        return m["preview"]
+        key = self.eyes(self.state)
+        if key not in m["preview"]:
+            obs = self.observation(self.state, *key)
+            m["preview"][key] = {k: v[0] for k, v in engine.attack_preview(self.game, obs).items()}
+        return m["preview"][key]
 
     def extraction_odds(self) -> float:
-        """Odds of a core extraction now, from the engine."""
+        """Odds of a core extraction now, on the viewer's observation (`engine.extraction_preview`)."""
         m = self.memo(self.state)
-        if m["odds"] is None:
-            m["odds"] = float(engine.extraction_preview(self.game, self.state)[0])
-        return m["odds"]
+        key = self.eyes(self.state)
+        if key not in m["odds"]:
+            m["odds"][key] = float(engine.extraction_preview(self.game, self.observation(self.state, *key))[0])
+        return m["odds"][key]
 
     def shown_unit(self, s: DuelState, side: int) -> int:
         """Roster index of the suit `side` shows (its disguise, if any)."""
-        return self.memo(s)["shown"][side]
+        return self.seen(s, side).look
 
     def name_for(self, s: DuelState, side: int) -> str:
-        """The name of a side as the viewer may know it."""
-        v = self.viewer()
-        true = self.game.roster[int(s.unit[0, side])]
-        shown = self.game.roster[self.shown_unit(s, side)]
-        if shown.id == true.id:
-            return true.name
-        if v is not None and v != side:
-            return shown.name
-        return f"{true.name} as {shown.name}"
+        """The name of a side as the viewer may know it: 'Jaron as Rouge' for itself (or a spectator), 'Rouge' for the enemy."""
+        f = self.seen(s, side)
+        own, look = self.game.roster[f.unit], self.game.roster[f.look]
+        return own.name if f.unit == f.look else f"{own.name} as {look.name}"
+
+    def side_color(self, side: int, s: DuelState | None = None) -> Color:
+        """Text colour of a side (the suit the viewer knows it as, lightened)."""
+        f = self.seen(self.state if s is None else s, side)
+        return T.shade(self.game.roster[f.unit].rgb, 1.35)
 
     # ---- log ---------------------------------------------------------------
-    def say(self, line: str, color: tuple[int, int, int] = T.TEXT) -> None:
-        """Add a line to the combat log."""
-        self.log_lines.append((line, color))
-        if len(self.log_lines) > LOG_LIMIT:
-            del self.log_lines[: len(self.log_lines) - LOG_LIMIT]
+    @property
+    def log_lines(self) -> list[tuple[str, Color]]:
+        """The combat log as the viewer may read it now: events narrated for its side, texts meant for it."""
+        key = (self.viewer(), self._log_version)
+        if self._log_view[0] != key:
+            self._log_view = (key, 0, [])
+        _, done, lines = self._log_view
+        for e in self.log_entries[done:]:
+            line = self.log_line(e, key[0])
+            if line is not None:
+                lines.append(line)
+        self._log_view = (key, len(self.log_entries), lines)
+        return lines
+
+    def log_line(self, e: LogEntry, v: Optional[int]) -> tuple[str, Color] | None:
+        """One entry as viewer `v` reads it (None: not for its eyes, or says nothing)."""
+        if e.event is None:
+            return (e.text, e.color) if e.audience is None or e.audience == v else None
+        ev = e.event
+        line = describe(self.game, self.units, ev, v)
+        if line is None:
+            return None
+        side = ev.get("side")
+        if isinstance(side, int):
+            unit = self.game.unit_index(self.units[side])
+            if v is not None and side != v and "looks" in ev:
+                unit = int(ev["looks"][side])  # the enemy's lines in the colour of the suit it showed
+            col = T.shade(self.game.roster[unit].rgb, 1.35)
+        else:
+            col = T.ACCENT
+        if ev["event"] == "turn":
+            col = T.shade(col, 0.8)
+        return (line, col)
+
+    def add_log(self, entries: list[LogEntry]) -> None:
+        """Append entries to the combat log (the oldest fall off past LOG_LIMIT)."""
+        self.log_entries.extend(entries)
+        if len(self.log_entries) > LOG_LIMIT:
+            del self.log_entries[: len(self.log_entries) - LOG_LIMIT]
+            self._log_version += 1
         self.log_scroll = 0
-        self._wrapped = None
+
+    def clear_log(self) -> None:
+        """Empty the combat log."""
+        self.log_entries = []
+        self._log_version += 1
+        self.log_scroll = 0
+
+    def say(self, line: str, color: Color = T.TEXT, everyone: bool = False) -> None:
+        """Add a text line to the combat log, for the viewer's eyes (or `everyone`'s)."""
+        self.add_log([LogEntry(None, line, color, None if everyone else self.viewer())])
 
     def narrate(self, before: DuelState, events: list[dict]) -> None:
-        """Log lines of a step's events, naming each side as the viewer may know it."""
-        for line, col in self.lines_for(before, events):
-            self.say(line, col)
+        """Log a step's events (each narrated for whoever looks at the log)."""
+        self.add_log(self.entries_for(events))
 
-    def lines_for(self, before: DuelState, events: list[dict]) -> list[tuple[str, tuple[int, int, int]]]:
-        """The log lines of a step's events (see `narrate`)."""
-        out: list[tuple[str, tuple[int, int, int]]] = []
+    def entries_for(self, events: list[dict]) -> list[LogEntry]:
+        """Log entries of a step's events."""
+        return [LogEntry(ev) for ev in events]
+
+    def lines_for(self, before: DuelState, events: list[dict]) -> list[tuple[str, Color]]:
+        """The log lines of a step's events as the viewer reads them now."""
         v = self.viewer()
-        ids = [self.game.roster[int(before.unit[0, sd])].id for sd in (0, 1)]
-        if v is not None:
-            ids[1 - v] = self.game.roster[self.shown_unit(before, 1 - v)].id
-        for ev in events:
-            if v is not None and ev["event"] == "mimic" and ev["side"] != v:
-                out.append(("The enemy suit shimmers and changes shape.", self.side_color(ev["side"])))
-                continue
-            line = describe(self.game, (ids[0], ids[1]), ev)
-            if line is None:
-                continue
-            col = self.side_color(ev["side"]) if isinstance(ev.get("side"), int) else T.ACCENT
-            if ev["event"] == "turn":
-                col = T.shade(col, 0.8)
-            out.append((line, col))
-        return out
+        return [line for e in self.entries_for(events) if (line := self.log_line(e, v)) is not None]
+
+    def seen_events(self, events: list[dict]) -> list[dict]:
+        """A step's events as the viewer may know them (`narrate.seen_event`), for the animations."""
+        v = self.viewer()
+        return [seen_event(self.game, self.units, ev, v) for ev in events]
 
     def opening_events(self, s: DuelState) -> list[dict]:
-        """The 'who moves first' and first-turn lines of a new duel."""
+        """The 'who moves first' and first-turn events of a new duel (shaped like the engine's)."""
         a = int(s.active[0])
-        return [{"event": "start", "first": int(s.first[0]), "turn": 1},
+        looks = [int(s.disguise[0, k]) if s.disguise[0, k] >= 0 else int(s.unit[0, k]) for k in (0, 1)]
+        return [{"event": "start", "first": int(s.first[0]), "turn": 1, "looks": looks},
                 {"event": "turn", "side": a, "turn": int(s.turn[0]), "ap": int(s.ap[0]), "cooled": 0,
-                 "heat": int(s.heat[0, a]), "overheat_damage": 0, "nectar": int(s.nectar[0, a]), "disguise_ended": False}]
+                 "heat": int(s.heat[0, a]), "overheat_damage": 0, "nectar": int(s.nectar[0, a]), "disguise_ended": False,
+                 "looks": looks}]
 
     def scroll_log(self, lines: int) -> None:
         """Scroll the combat log back (positive) or forward (negative)."""
@@ -194,28 +301,25 @@ class DuelView(Screen):
         """Highlights drawn under the mechs (subclasses)."""
 
     def draw_units(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
-        """Both mechs with facing marker, heat glow, guard arc, disguise hint and turn marker."""
+        """Both mechs as the viewer sees them: facing marker, heat glow, guard arc, own disguise ring, turn marker."""
         g = self.game
-        v = self.viewer()
         loser = -1
         if s.done[0] and int(s.winner[0]) >= 0:
             loser = 1 - int(s.winner[0])
         for side in (0, 1):
+            f = self.seen(s, side)
             pose = self.anim.pose(side)
-            tile = int(s.pos[0, side])
             if pose is None:
-                cx, cy = lay.tile_center(tile)
+                cx, cy = lay.tile_center(f.pos)
                 lift = 0.0
             else:
                 cx, cy = lay.tile_center(pose[0], pose[1])
                 lift = pose[2]
-            true = g.roster[int(s.unit[0, side])]
-            look = g.roster[self.shown_unit(s, side)]
-            cap = max(1, int(g.tables.heat_capacity[int(s.unit[0, side])]))
-            heat = int(s.heat[0, side])
-            if heat > 0:
-                frac = min(1.5, heat / cap)
-                over = heat > cap
+            known, look = g.roster[f.unit], g.roster[f.look]
+            cap = max(1, known.stats.heat_capacity)
+            if f.heat > 0:
+                frac = min(1.5, f.heat / cap)
+                over = f.overheated
                 wob = 0.5 + 0.5 * math.sin(self.anim.clock * (9 if over else 3))
                 col = T.mix((255, 170, 60), (255, 40, 20), min(1.0, frac))
                 art.glow(surf, (int(cx), int(cy)), max(2, int(lay.tile * (0.45 + 0.35 * frac + (0.1 * wob if over else 0)))),
@@ -225,15 +329,13 @@ class DuelView(Screen):
                 mark.center = (int(cx), int(cy + lay.tile * 0.22))
                 if mark.width > 2:
                     pygame.draw.ellipse(surf, T.mix(T.ACCENT, (255, 255, 255), 0.5 + 0.5 * math.sin(self.anim.clock * 5)), mark, max(1, lay.tile // 18))
-            mode = "down" if side == loser else ("guard" if s.guard[0, side] else "ok")
-            ring = None
-            if look.id != true.id and (v is None or v == side):
-                ring = true.rgb
-            art.mech(surf, (cx, cy), lay.tile, look, int(s.facing[0, side]), mode, lift, ring)
+            mode = "down" if side == loser else ("guard" if f.guard else "ok")
+            ring = known.rgb if f.unit != f.look else None  # only a suit's own eyes (or a spectator's) know it is disguised
+            art.mech(surf, (cx, cy), lay.tile, look, f.facing, mode, lift, ring)
             if side == loser and not self.anim.busy:
                 art.wreck(surf, (cx, cy), lay.tile, int(s.outcome[0]) == CORE_EXTRACTED, int(s.outcome[0]) == DESTROYED,
                           self.anim.clock)
-            if s.exposed[0, side] and lay.tile >= 10:
+            if f.exposed and lay.tile >= 10:
                 lab = T.text("EXPOSED", lay.px(16), T.BAD)
                 surf.blit(lab, lab.get_rect(midbottom=(int(cx), int(cy - lay.tile * 0.45))))
 
@@ -242,13 +344,13 @@ class DuelView(Screen):
         if not s.done[0] or self.anim.busy:
             return
         w = int(s.winner[0])
-        outcome = OUTCOME_WORDS.get(int(s.outcome[0]), "")
+        outcome = OUTCOME_LABELS.get(OUTCOMES[int(s.outcome[0])], "")
         head = "Draw" if w < 0 else f"{self.name_for(s, w)} wins"
         sub = f"{outcome} after {int(s.turn[0])} turns" if w >= 0 else f"turn limit reached after {int(s.turn[0])} turns"
         shade = pygame.Surface(lay.board.size, pygame.SRCALPHA)
         shade.fill((8, 9, 14, 150))
         surf.blit(shade, lay.board)
-        col = T.ACCENT if w < 0 else T.shade(self.game.roster[int(s.unit[0, w])].rgb, 1.4)
+        col = T.ACCENT if w < 0 else T.shade(self.game.roster[self.seen(s, w).unit].rgb, 1.4)
         big = T.text(head, lay.px(64), col)
         surf.blit(big, big.get_rect(center=(lay.board.centerx, lay.board.centery - lay.px(30))))
         small = T.text(sub, lay.px(30), T.TEXT)
@@ -315,22 +417,27 @@ class DuelView(Screen):
         t1 = T.text(turn, size, T.TEXT)
         surf.blit(t1, t1.get_rect(midleft=(x, cy)))
         x += t1.get_width() + lay.px(18)
+        status = self.status(s) + "   H: help"
+        if self.viewer() is None:
+            status = f"{SPECTATOR_LABEL}   {status}"
+        st = T.text(status, lay.px(22), T.DIM)
+        st_rect = st.get_rect(midright=(lay.size[0] - lay.px(12), cy))
         if not s.done[0]:
-            who = T.fit_text(f"{self.name_for(s, a)} to act, {int(s.ap[0])} AP", size, max(1, lay.size[0] - x - lay.px(200)), self.side_color(a))
+            room = max(1, st_rect.left - x - lay.px(18))
+            who = T.fit_text(f"{self.name_for(s, a)} to act, {int(s.ap[0])} AP", size, room, self.side_color(a, s))
             surf.blit(who, who.get_rect(midleft=(x, cy)))
-        st = T.text(self.status(s) + "   H: help", lay.px(22), T.DIM)
-        surf.blit(st, st.get_rect(midright=(lay.size[0] - lay.px(12), cy)))
+        surf.blit(st, st_rect)
 
     def draw_card(self, surf: pygame.Surface, lay: Layout, s: DuelState, side: int) -> None:
-        """One side's card: name, integrity, heat, Nectar, AP, weapons, conditions."""
+        """One side's card as the viewer knows it: name, integrity, heat, Nectar (the enemy's as the suit it shows reads
+        them), AP, weapons, conditions."""
         r = lay.cards[side]
         if r.width < 20 or r.height < 20:
             return
         g = self.game
+        f = self.seen(s, side)
         active = side == int(s.active[0]) and not s.done[0]
-        look = g.roster[self.shown_unit(s, side)]
-        v = self.viewer()
-        known = g.roster[int(s.unit[0, side])] if (v is None or v == side) else look
+        known, look = g.roster[f.unit], g.roster[f.look]  # the maxima are those of the suit the viewer knows it as
         pygame.draw.rect(surf, T.PANEL, r, border_radius=lay.px(8))
         pygame.draw.rect(surf, T.ACCENT if active else T.PANEL_EDGE, r, max(1, lay.px(2)), border_radius=lay.px(8))
         pad = lay.px(10)
@@ -340,12 +447,11 @@ class DuelView(Screen):
                           r.width - 3 * pad - sw.width, T.shade(known.rgb, 1.45))
         surf.blit(name, (sw.right + pad // 2, r.top + pad - lay.px(1)))
         y = sw.bottom + lay.px(8)
-        true = g.roster[int(s.unit[0, side])]  # the maxima are the suit's own; only its look is disguised
-        cap = max(1, true.stats.heat_capacity)
+        cap = max(1, known.stats.heat_capacity)
         rows = (
-            ("Integrity", int(s.integrity[0, side]), true.stats.integrity, T.INTEGRITY, False),
-            ("Heat", int(s.heat[0, side]), cap, T.HEAT, int(s.heat[0, side]) > cap),
-            ("Nectar", int(s.nectar[0, side]), true.stats.nectar, T.NECTAR, int(s.nectar[0, side]) <= 5),
+            ("Integrity", f.integrity, known.stats.integrity, T.INTEGRITY, False),
+            ("Heat", f.heat, cap, T.HEAT, f.overheated),
+            ("Nectar", f.nectar, known.stats.nectar, T.NECTAR, f.nectar <= 5),
         )
         label_w = lay.px(86)
         fs = lay.px(19)
@@ -359,14 +465,14 @@ class DuelView(Screen):
             surf.blit(num, (br.right + lay.px(6), y))
             y += fs + lay.px(6)
         tags = []
-        if v is None or v == side:
-            tags.append(f"doses {int(s.doses[0, side])}")
-        if s.guard[0, side]:
+        if f.doses is not None:
+            tags.append(f"doses {f.doses}")
+        if f.guard:
             tags.append("GUARD")
-        if s.exposed[0, side]:
+        if f.exposed:
             tags.append("EXPOSED")
-        if int(s.disguise[0, side]) >= 0 and (v is None or v == side):
-            tags.append(f"disguised {int(s.disguise_turns[0, side])}t")
+        if f.disguise_turns is not None:
+            tags.append(f"disguised {f.disguise_turns}t")
         if (active or tags) and y + fs <= r.bottom - pad:
             x = r.left + pad
             if active:
@@ -401,10 +507,11 @@ class DuelView(Screen):
         pygame.draw.rect(surf, T.PANEL_EDGE, r, 1, border_radius=lay.px(8))
         fs = lay.px(17)
         pad = lay.px(8)
-        key = (r.width, fs, len(self.log_lines))
+        log = self.log_lines
+        key = (r.width, fs, len(log), id(log))
         if self._wrapped is None or self._wrapped[0] != key:
-            out: list[tuple[str, tuple[int, int, int]]] = []
-            for line, col in self.log_lines[-400:]:
+            out: list[tuple[str, Color]] = []
+            for line, col in log[-400:]:
                 for piece in T.wrap(line, fs, r.width - 2 * pad):
                     out.append((piece, col))
             self._wrapped = (key, out)

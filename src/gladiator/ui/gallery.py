@@ -84,17 +84,28 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
             break
     shot(app, "watch.png")
 
-    # Jaron's disguise, seen by the human he fights
+    # Jaron's disguise, seen by the human he fights: Rouge aims at what looks like another Rouge
     game = game_for(cat, "open_field")
     scr = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "greedy"))
     app = App(scr, size)
     app.frame([], dt)
     scr.apply(game.space.move(int(scr.state.pos[0, 0]) - 1 if game.geo.passable[int(scr.state.pos[0, 0]) - 1] else int(scr.state.pos[0, 0]) + 1))
     scr.apply(0)
-    scr.apply(game.space.mimic(game.unit_index("rouge")))  # Jaron's move, chosen here instead of by his bot
+    jaron = int(scr.state.pos[0, 1])
+    scr.apply(game.space.move(jaron - 3))  # Jaron's moves, chosen here instead of by his bot
+    scr.apply(game.space.mimic(game.unit_index("rouge")))
     scr.apply(0)
+    sp, geo = game.space, game.geo
+    foe = int(scr.state.pos[0, 1])
+    tiles = np.flatnonzero(scr.legal()[sp.move0: sp.leap0])
+    scr.apply(sp.move(int(min(tiles, key=lambda t: (abs(int(geo.cheb[t, foe]) - 3), -int(geo.los[t, foe]))))))
     for _ in range(120):
         app.frame([], dt)
+    usable = np.flatnonzero(scr.preview()["usable"])
+    if usable.size:
+        app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + int(usable[-1]), mod=0, unicode="", scancode=0)], dt)
+    fx, fy = scr.layout.tile_center(int(scr.state.pos[0, 1]))
+    app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(fx), int(fy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
     shot(app, "disguise.png")
 
     # replay with its timeline

@@ -1,7 +1,10 @@
 """The play and watch screen: humans choose actions with buttons, keys and clicks; bots act on a timer.
 
-Every choice becomes an engine action; the engine says whether it is legal, and a
-refusal is explained in the combat log. Imports pygame, the engine, bots, replay.
+Every choice becomes an engine action; the engine says whether it is legal, and a refusal
+(`engine.refusal`, `engine.refusal_of_kind`: a code and a text) is explained in the combat log.
+Bots choose through the driver (`driver.decide`), which checks their picks. A player sees what
+its side observes (see `gladiator.ui.board`); in hot-seat play, the side whose turn it is.
+Imports pygame, the engine, bots, the driver, replay.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ import pygame
 
 from gladiator import engine
 from gladiator.bots import Bot, make_bot
-from gladiator.driver import decide
+from gladiator.driver import decide, prepare_bots
 from gladiator.errors import GladiatorError
 from gladiator.game import END, EXTRACT, GUARD, INJECT, VENT, Game
 from gladiator.state import DuelState
 from gladiator.ui import theme as T
-from gladiator.ui.board import SPEEDS, DuelView
+from gladiator.ui.board import SPEEDS, DuelView, LogEntry
 from gladiator.ui.layout import Layout
 from gladiator.ui.widgets import Button, Screen, press_at, press_key, row_of_buttons
 
@@ -28,6 +31,7 @@ BOT_DELAY = 0.45  # seconds a bot waits before acting, at speed x1
 WEAPON_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4)
 ARROWS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 CONFIRM = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+CODE = {name: code for code, name in enumerate(engine.REFUSAL_NAMES)}  # refusal codes by name (the window switches on codes)
 
 
 class DuelScreen(DuelView):
@@ -40,6 +44,10 @@ class DuelScreen(DuelView):
         self.seed = seed
         self.controllers = controllers
         self.bots: list[Optional[Bot]] = [None if c == HUMAN else make_bot(c) for c in controllers]
+        if HUMAN in controllers and any(getattr(b, "needs_truth", False) for b in self.bots):
+            name = next(c for c, b in zip(controllers, self.bots) if getattr(b, "needs_truth", False))
+            raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
+        prepare_bots(game, [b for b in self.bots if b is not None])
         self.back = back
         self.record = record
         self.recorded = False
@@ -50,13 +58,13 @@ class DuelScreen(DuelView):
         self.curtain = False  # hot-seat with hidden information: the screen waits for the next player
         self.step_once = False
         self.bot_clock = 0.0
-        for ev in self.opening_events(state):
-            self.narrate(state, [ev])
+        self.last_refusal: Optional[engine.Refusal] = None
+        self.narrate(state, self.opening_events(state))
         if self.watching:
-            self.say("Space: pause   Right: one action   +/-: speed   Esc: leave   H: all keys", T.DIM)
+            self.say("Space: pause   Right: one action   +/-: speed   Esc: leave   H: all keys", T.DIM, everyone=True)
         else:
             self.say("Click a tile to move (or walk the cursor with the arrows, Enter); buttons or their keys for the rest; "
-                     "Esc cancels; H lists every key.", T.DIM)
+                     "Esc cancels; H lists every key.", T.DIM, everyone=True)
 
     # ---- who acts ------------------------------------------------------------
     @property
@@ -89,12 +97,11 @@ class DuelScreen(DuelView):
         """Ask the engine to take `action`; a refusal is explained in the log. True if it was taken."""
         self.anim.flush()
         s = self.state
-        if s.done[0]:
-            self.say("The duel is over.", T.BAD)
-            return False
-        if not (0 <= action < self.game.space.n) or not self.legal()[action]:
+        if s.done[0] or not (0 <= action < self.game.space.n) or not self.legal()[action]:
             self.refuse(action)
             return False
+        v = self.viewer()
+        odds = self.extraction_odds() if action == EXTRACT and v == int(s.active[0]) else None
         try:
             new, ev = engine.step(self.game, s, [action], events=True)
         except GladiatorError as e:  # the mask and the step agree; this is a last safety net
@@ -103,13 +110,15 @@ class DuelScreen(DuelView):
         self.actions.append(int(action))
         self.state = new
         events = ev[0] if ev else []
-        lines = self.lines_for(s, events)
+        if odds is not None:  # the odds the player was shown, for its own log line
+            events = [dict(e, seen={"chance": odds}) if e["event"] == "extract" and "seen" not in e else e for e in events]
+        entries = self.entries_for(events)
         if new.done[0]:
-            lines += self.on_end()  # written now: closing the window during the last animation loses nothing
-        self.anim.push(s, new, events, self.side_color, self.game.arena.width,
-                       lambda: [self.say(line, col) for line, col in lines])
+            entries += self.on_end()  # written now: closing the window during the last animation loses nothing
+        self.anim.push(s, new, self.seen_events(events), lambda side: self.side_color(side, s), self.game.arena.width,
+                       lambda: self.add_log(entries))
         if int(new.active[0]) != int(s.active[0]) or new.done[0]:
-            self.cursor = int(new.pos[0, int(new.active[0])])
+            self.cursor = self.seen(new, int(new.active[0])).pos
             self.curtain = not new.done[0] and self.hidden_information() and all(b is None for b in self.bots)
         self.mode = ("move", 0)
         return True
@@ -122,13 +131,17 @@ class DuelScreen(DuelView):
     def refuse(self, action: int) -> None:
         """Explain in the log why the engine refuses an action."""
         if 0 <= action < self.game.space.n:
-            reason = engine.explain(self.game, self.state, 0, action)
+            self.refused(engine.refusal(self.game, self.state, 0, int(action)))
         else:
-            reason = "not an action"
-        self.say(f"Refused: {reason}", T.BAD)
+            self.refused(engine.Refusal(CODE["outside"], "not an action"))
 
-    def on_end(self) -> list[tuple[str, tuple[int, int, int]]]:
-        """Write the replay, if asked to, once the duel is over; returns the log lines saying so."""
+    def refused(self, r: engine.Refusal) -> None:
+        """Log a refusal from the engine (its code decides how it is said)."""
+        self.last_refusal = r
+        self.say("The duel is over." if r.code == CODE["duel_over"] else f"Refused: {r.text}", T.BAD)
+
+    def on_end(self) -> list[LogEntry]:
+        """Write the replay, if asked to, once the duel is over; returns the log entries saying so."""
         if self.record is None or self.recorded:
             return []
         from gladiator.duel import result_of
@@ -138,9 +151,9 @@ class DuelScreen(DuelView):
         res = result_of(self.game, self.state, 0, self.units, self.seed, list(self.actions), [])
         try:
             save_replay(self.record, make_replay(self.game, res, self.controllers))
-            return [(f"Replay written to {self.record}", T.DIM)]
+            return [LogEntry(None, f"Replay written to {self.record}", T.DIM)]
         except GladiatorError as e:
-            return [(f"error: {e}", T.BAD)]
+            return [LogEntry(None, f"error: {e}", T.BAD)]
 
     def choose(self, kind: str, arg: int = 0) -> None:
         """A button or key: pick a mode (move, leap, attack, extract, mimic) or act at once."""
@@ -157,7 +170,7 @@ class DuelScreen(DuelView):
             if m[lo: lo + sp.tiles].any():
                 self.mode = (kind, 0)
             else:
-                self.refuse_mode(kind)
+                self.refuse_kind(kind)
             return
         if kind == "attack":
             a = sp.attack(arg)
@@ -180,16 +193,23 @@ class DuelScreen(DuelView):
             if m[sp.mimic0: sp.move0].any():
                 self.mode = ("mimic", 0)
             else:
-                self.say(f"Refused: {engine.refusal_of_kind(self.game, self.state, 0, 'mimic').text}", T.BAD)
+                self.refuse_kind("mimic")
             return
         if kind == "mimic_as":
             self.apply(sp.mimic(arg))
             return
         self.apply({"guard": GUARD, "vent": VENT, "inject": INJECT, "end": END}[kind])
 
-    def refuse_mode(self, kind: str) -> None:
-        """Explain why no tile can be moved or leapt to."""
-        self.say(f"Refused: {engine.refusal_of_kind(self.game, self.state, 0, kind).text}", T.BAD)
+    def kind_refusal(self, kind: str) -> engine.Refusal:
+        """Why no action of a kind ('move', 'leap', 'mimic', 'attack', ...) can be taken now (code OK if one can)."""
+        m = self.memo(self.state).setdefault("kinds", {})
+        if kind not in m:
+            m[kind] = engine.refusal_of_kind(self.game, self.state, 0, kind)
+        return m[kind]
+
+    def refuse_kind(self, kind: str) -> None:
+        """Explain why no action of a kind can be taken now."""
+        self.refused(self.kind_refusal(kind))
 
     def click_tile(self, tile: int) -> None:
         """A tile chosen with the mouse or the keyboard cursor, in the current mode."""
@@ -197,7 +217,7 @@ class DuelScreen(DuelView):
             return
         s, sp = self.state, self.game.space
         a = int(s.active[0])
-        foe_tile = int(s.pos[0, 1 - a])
+        foe_tile = self.seen(s, 1 - a).pos
         kind, arg = self.mode
         if tile == foe_tile:
             if kind == "attack":
@@ -209,9 +229,9 @@ class DuelScreen(DuelView):
                 if usable.size:
                     self.mode = ("attack", int(usable[0]))
                 else:
-                    self.refuse(sp.attack(0))
+                    self.refuse_kind("attack")
             return
-        if tile == int(s.pos[0, a]):
+        if tile == self.seen(s, a).pos:
             return
         if kind == "leap":
             self.apply(sp.leap(tile))
@@ -226,6 +246,8 @@ class DuelScreen(DuelView):
             if ev.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
                 if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
                     self.leave()
+                self.anim.flush()  # the last player's numbers stop floating before the next one looks
+                self.anim.effects.clear()
                 self.curtain = False
             return
         if ev.type == pygame.MOUSEMOTION:
@@ -347,9 +369,9 @@ class DuelScreen(DuelView):
         if bot is None or self.state.done[0]:
             return
         try:
-            a = int(decide(self.game, self.state, (bot, bot))[0][0])
+            a = int(decide(self.game, self.state, self.bots)[0][0])  # the driver checks the pick
         except GladiatorError as e:  # a bot's illegal pick or failure: said in the log, and the bot stops
-            self.say(f"error: {e}", T.BAD)
+            self.say(f"error: {e}", T.BAD, everyone=True)
             self.bots[side] = None
             return
         self.apply(a)
@@ -376,7 +398,7 @@ class DuelScreen(DuelView):
         if self.human_turn():
             g, sp, m = self.game, self.game.space, self.legal()
             a = int(s.active[0])
-            u = int(s.unit[0, a])
+            u = self.seen(s, a).unit  # the human to act: its own suit
             kind, arg = self.mode
             if kind == "mimic":
                 for i, unit in enumerate(g.roster):
@@ -438,7 +460,7 @@ class DuelScreen(DuelView):
             return
         sp, m = self.game.space, self.legal()
         kind, arg = self.mode
-        foe_tile = int(s.pos[0, 1 - int(s.active[0])])
+        foe_tile = self.seen(s, 1 - int(s.active[0])).pos
         if kind in ("move", "leap"):
             lo = sp.move0 if kind == "move" else sp.leap0
             tiles = np.flatnonzero(m[lo: lo + sp.tiles])
@@ -475,7 +497,8 @@ class DuelScreen(DuelView):
         lay = self.make_layout(surf.get_size())
         surf.fill(T.BG)
         a = int(self.state.active[0])
-        head = T.text(f"Player {a + 1}: {self.name_for(self.state, a)}", lay.px(56), self.side_color(a))
+        look = self.game.roster[self.shown_unit(self.state, a)]  # both players may be looking: only the suit it shows
+        head = T.text(f"Player {a + 1}: {look.name}", lay.px(56), T.shade(look.rgb, 1.35))
         surf.blit(head, head.get_rect(center=(lay.size[0] // 2, lay.size[1] // 2 - lay.px(30))))
         sub = T.text("Your turn. The other player looks away; press any key or click.", lay.px(26), T.DIM)
         surf.blit(sub, sub.get_rect(center=(lay.size[0] // 2, lay.size[1] // 2 + lay.px(24))))
@@ -495,9 +518,12 @@ class DuelScreen(DuelView):
                         "attack": "Click the target or press the key again to attack",
                         "extract": "Click the target or press X again to reach for the core",
                         "mimic": "Choose a suit to disguise as"}[self.mode[0]]
-                sp = self.game.space
-                if self.mode[0] == "move" and not self.legal()[sp.move0: sp.leap0].any():
-                    hint = "No tile to move to; choose another action"
+                if self.mode[0] == "move":
+                    r = self.kind_refusal("move")
+                    if r.code == CODE["no_target"]:
+                        hint = "No tile to move to; choose another action"
+                    elif r.code != CODE["ok"]:
+                        hint = f"No move ({r.text}); choose another action"
                 msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}."
             else:
                 a = int(self.state.active[0])

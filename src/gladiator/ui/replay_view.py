@@ -1,7 +1,8 @@
 """The replay screen: play back a recorded duel, step forward and back, jump on a timeline.
 
 Jumping re-runs the engine from the replay (`gladiator.replay.replay_states`); no frame
-or state is stored. Imports pygame, the engine and gladiator.replay.
+or state is stored. A replay is watched as a spectator: the true suits, and the top bar says so.
+Imports pygame, the engine and gladiator.replay.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class ReplayScreen(DuelView):
         self.anim.clear()
         state, events = replay_states(self.game, self.data, upto=k, events=True)
         start, _ = replay_states(self.game, self.data, upto=0)
-        self.log_lines = []
+        self.clear_log()
         self.narrate(start, self.opening_events(start))
         self.narrate(start, events)
         self.state = state
@@ -72,9 +73,9 @@ class ReplayScreen(DuelView):
         before = self.state
         new, ev = engine.step(self.game, before, [self.data["actions"][self.at]], events=True)
         events = ev[0] if ev else []
-        lines = self.lines_for(before, events)
-        self.anim.push(before, new, events, self.side_color, self.game.arena.width,
-                       lambda: [self.say(line, col) for line, col in lines])
+        entries = self.entries_for(events)
+        self.anim.push(before, new, self.seen_events(events), lambda side: self.side_color(side, before), self.game.arena.width,
+                       lambda: self.add_log(entries))
         self.state = new
         self.at += 1
 

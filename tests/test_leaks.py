@@ -1,0 +1,278 @@
+"""Leak test (issue 7, point 2): what a side sees of a disguised enemy does not move when hidden facts change.
+
+Random states of a duel against a disguised mimic are built by random legal play, then the
+disguise is put on. Each state gets variants that differ only in what the other side may not
+know: the disguised suit's true unit (Jaron, or a custom mimic with other stats, weapons and
+twice the maxima, its integrity, heat and Nectar scaled to the same fractions), its true stats
+under the same id (a second game), its integrity, heat and Nectar moved to other values that
+read the same on the shown suit's gauges, its doses and the turns its disguise has left. The
+other side's observation, legal actions, attack and extraction previews, hot-seat window image,
+and the log lines and animated numbers of the next step (when what it sees after the step is the
+same) must not change; the spectator's view must (so the test can fail).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+from dataclasses import fields  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+pygame = pytest.importorskip("pygame")
+
+from gladiator import engine  # noqa: E402
+from gladiator.bots import make_bot  # noqa: E402
+from gladiator.catalog import Unit, load_catalog  # noqa: E402
+from gladiator.duel import play_duel  # noqa: E402
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, make_game  # noqa: E402
+from gladiator.narrate import narrate, seen_event  # noqa: E402
+from gladiator.rules.combat import badly_damaged, overheated  # noqa: E402
+from gladiator.state import DuelState  # noqa: E402
+from gladiator.ui.play import DuelScreen  # noqa: E402
+
+ARENAS = ("open_field", "concert_hall", "rooftops", "nectar_depot")
+PLAIN = ("rouge", "viola", "nean")  # the viewer's suit, and the look the mimic wears
+SIZE = (960, 540)
+DRAWS = (np.array([[0.999, 0.5, 0.999]]), np.array([[0.0, 0.0, 0.0]]), np.array([[0.45, 0.9, 0.3]]))
+IMAGES_PER_STEP_CHECK = 2  # window images of the state after a step, per variant (they cost a few ms each)
+
+
+def kestrel(jaron: Unit, weapons_from: Unit) -> Unit:
+    """A second mimic: other armor, agility, firepower, speed, cooling, doses and weapons, twice Jaron's maxima."""
+    s = jaron.stats
+    stats = s.model_copy(update=dict(integrity=2 * s.integrity, heat_capacity=2 * s.heat_capacity, nectar=2 * s.nectar,
+                                     armor=s.armor + 4, agility=max(0, s.agility - 5), firepower=s.firepower + 4,
+                                     speed=s.speed - 1, cooling=s.cooling + 3, nectar_doses=4, dose_nectar=9))
+    return jaron.model_copy(update=dict(id="kestrel", name="Kestrel", color="#20c0a0", stats=stats,
+                                        weapons=list(weapons_from.weapons), abilities=["mimic", "leap"]))
+
+
+@lru_cache(maxsize=None)
+def games(arena: str) -> tuple[Game, Game]:
+    """The game (every catalog unit and Kestrel) and a twin in which Jaron, same id and maxima, has other stats and weapons."""
+    cat = load_catalog()
+    jaron = cat.units["jaron"]
+    roster = [*cat.units.values(), kestrel(jaron, cat.units["viola"])]
+    changed = jaron.model_copy(update=dict(
+        stats=jaron.stats.model_copy(update=dict(armor=7, agility=0, firepower=6, speed=5, cooling=1, dose_nectar=2)),
+        weapons=list(cat.units["nean"].weapons)))
+    twin = [changed if u.id == "jaron" else u for u in roster]
+    return make_game(roster, cat.arena(arena)), make_game(twin, cat.arena(arena))
+
+
+def random_state(game: Game, units: tuple[str, str], seed: int, steps: int, rng: np.random.Generator) -> DuelState:
+    """A live duel after up to `steps` random legal actions (attacks preferred, no disguise: it is put on after)."""
+    sp = game.space
+    s = engine.new_duels(game, units, [seed])
+    for _ in range(steps):
+        m = engine.legal_mask(game, s)[0].copy()
+        m[sp.mimic0: sp.move0] = False
+        strikes = np.flatnonzero(m[ATTACK0: ATTACK0 + W]) + ATTACK0
+        a = int(rng.choice(strikes)) if strikes.size and rng.random() < 0.6 else int(rng.choice(np.flatnonzero(m)))
+        nxt, _ = engine.step(game, s, [a])
+        if nxt.done[0]:
+            break
+        s = nxt
+    return s
+
+
+def same_reading(game: Game, s: DuelState, d: int, rng: np.random.Generator) -> DuelState:
+    """`s` with side d's integrity, heat and Nectar moved to other values that read the same on its shown suit's gauges."""
+    t = game.tables
+    out = s.copy()
+    true, look = int(s.unit[0, d]), int(s.disguise[0, d])
+    for name, maxima, lo, hi, flag in (("integrity", t.integrity, 1, int(t.integrity[true]), badly_damaged),
+                                       ("heat", t.heat_capacity, 0, 2 * int(t.heat_capacity[true]), overheated),
+                                       ("nectar", t.nectar, 1, int(t.nectar[true]), None)):
+        now = int(getattr(s, name)[0, d])
+        vals = np.arange(lo, hi + 1)
+        reading = engine.gauge(vals, maxima[true], maxima[look])
+        ok = (reading == engine.gauge(np.array(now), maxima[true], maxima[look])) & (vals != now)
+        if flag is not None:
+            ok &= flag(vals, maxima[true]) == flag(np.array(now), maxima[true])
+        if ok.any():
+            getattr(out, name)[0, d] = int(rng.choice(vals[ok]))
+    return out
+
+
+def equal_states(a: DuelState, b: DuelState) -> bool:
+    """Whether two states hold the same values."""
+    return all(np.array_equal(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+
+
+def variants(game: Game, twin: Game, units: tuple[str, str], s: DuelState, d: int,
+             rng: np.random.Generator) -> list[tuple[str, Game, tuple[str, str], DuelState]]:
+    """The hidden-fact variants of a state whose side d is a disguised Jaron (see the module's docstring)."""
+    k = game.unit_index("kestrel")
+    as_kestrel = tuple("kestrel" if i == d else u for i, u in enumerate(units))
+    ks = s.copy()
+    ks.unit[0, d] = k
+    for name in ("integrity", "heat", "nectar"):  # Kestrel's maxima are twice Jaron's: the same fractions
+        getattr(ks, name)[0, d] *= 2
+    ks.doses[0, d] = int(rng.integers(0, 5))
+    turns = s.copy()
+    turns.doses[0, d] = (int(s.doses[0, d]) + 1) % 3
+    turns.disguise_turns[0, d] = 1 + int(s.disguise_turns[0, d]) % 3
+    same = same_reading(game, s, d, rng)
+    out = [
+        ("its true unit", game, as_kestrel, ks),
+        ("its true unit, other values read the same", game, as_kestrel, same_reading(game, ks, d, rng)),
+        ("its values read the same", game, units, same) if not equal_states(same, s) else None,  # none may read the same
+        ("its doses and disguise turns", game, units, turns),
+        ("its true stats and weapons", twin, units, s.copy()),
+    ]
+    return [x for x in out if x is not None]  # type: ignore[misc]
+
+
+def views(game: Game, s: DuelState, v: int, spectator: bool = False) -> tuple:
+    """What side v is given at this moment: its observation, legal actions (its turn), previews and odds."""
+    obs = engine.observe(game, s, v, spectator=spectator)
+    legal = engine.legal_mask(game, s)[0] if int(s.active[0]) == v else None
+    return obs, legal, engine.attack_preview(game, obs), engine.extraction_preview(game, obs)
+
+
+def same_views(x: tuple, y: tuple) -> bool:
+    """Whether two `views` agree in every value."""
+    (ox, lx, px, ex), (oy, ly, py, ey) = x, y
+    return (ox.same_as(oy) and (lx is None) == (ly is None) and (lx is None or np.array_equal(lx, ly))
+            and all(np.array_equal(px[k], py[k]) for k in px) and np.array_equal(ex, ey))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def window() -> None:
+    pygame.display.init()
+    pygame.font.init()
+
+
+def image(game: Game, units: tuple[str, str], s: DuelState, v: int | None, events: list[dict] | tuple = (),
+          mode: tuple[str, int] | None = None) -> bytes:
+    """The window's pixels: side v's screen (hot-seat when it acts, else against a bot), or a spectator's (v None)."""
+    if v is None:
+        controllers = ("random", "random")
+    elif int(s.active[0]) == v:
+        controllers = ("human", "human")  # hot-seat: the screen takes the eyes of the side to act
+    else:
+        controllers = ("human", "random") if v == 0 else ("random", "human")
+    scr = DuelScreen(game, units, 0, controllers)
+    scr.state, scr.curtain, scr.cursor = s, False, int(s.pos[0, v if v is not None else 0])
+    scr.clear_log()
+    scr.narrate(s, list(events))
+    if mode is not None:
+        scr.mode = mode
+    surf = pygame.Surface(SIZE)
+    scr.draw(surf)
+    scr.update(0.0)  # the buttons, for this state
+    scr.draw(surf)
+    assert scr.viewer() == v
+    return pygame.image.tobytes(surf, "RGB")
+
+
+def images(game: Game, units: tuple[str, str], s: DuelState, v: int, views_v: tuple) -> list[bytes]:
+    """Side v's window in move mode and, on its turn, aiming each usable weapon and reaching for the core."""
+    out = [image(game, units, s, v)]
+    if int(s.active[0]) == v:
+        _, legal, preview, _ = views_v
+        for slot in np.flatnonzero(preview["usable"][0]):
+            out.append(image(game, units, s, v, mode=("attack", int(slot))))
+        if legal[EXTRACT]:
+            out.append(image(game, units, s, v, mode=("extract", 0)))
+    return out
+
+
+def probe_actions(game: Game, s: DuelState, rng: np.random.Generator) -> list[int]:
+    """Actions of the side to act to step from `s`: every strike, the fixed actions, two moves."""
+    m = engine.legal_mask(game, s)[0]
+    sp = game.space
+    moves = np.flatnonzero(m[sp.move0: sp.leap0]) + sp.move0
+    fixed = [a for a in (GUARD, VENT, INJECT, EXTRACT, END) if m[a]]
+    return [int(a) for a in np.flatnonzero(m[ATTACK0: ATTACK0 + W]) + ATTACK0] + fixed + \
+        [int(a) for a in rng.choice(moves, size=min(2, moves.size), replace=False)]
+
+
+def step(game: Game, s: DuelState, action: int, draws: np.ndarray) -> tuple[DuelState, list[dict]]:
+    new, ev = engine.step(game, s, [action], draws=draws, events=True)
+    return new, ev[0]
+
+
+def outcome(events: list[dict]) -> list[tuple]:
+    """The visible shape of a step: which events, hits and successes."""
+    return [(e["event"], e.get("side"), e.get("hit"), e.get("success")) for e in events]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.generate])  # each example draws a window a few dozen times: no shrinking
+@given(arena=st.sampled_from(ARENAS), mine=st.sampled_from(PLAIN), look=st.sampled_from(PLAIN), d=st.integers(0, 1),
+       seed=st.integers(0, 10_000), steps=st.integers(0, 40), turns=st.integers(1, 3), viewer_acts=st.booleans())
+@pytest.mark.slow
+def test_hidden_facts_of_a_disguised_enemy_do_not_move_what_the_other_side_sees(arena, mine, look, d, seed, steps, turns,
+                                                                                  viewer_acts):
+    game, twin = games(arena)
+    rng = np.random.default_rng(seed)
+    v = 1 - d
+    units = ("jaron", mine) if d == 0 else (mine, "jaron")
+    s = random_state(game, units, seed, steps, rng)
+    if (int(s.active[0]) == v) != viewer_acts:
+        nxt, _ = engine.step(game, s, [END])
+        s = s if nxt.done[0] else nxt
+    s.disguise[0, d] = game.unit_index(look)
+    s.disguise_turns[0, d] = turns
+
+    base = views(game, s, v)
+    base_images = images(game, units, s, v, base)
+    spectator = (views(game, s, v, spectator=True), image(game, units, s, None))
+    actions = probe_actions(game, s, rng)
+    compared = 0
+    for name, g2, units2, s2 in variants(game, twin, units, s, d, rng):
+        other = views(g2, s2, v)
+        assert same_views(base, other), f"{name}: side {v}'s observation, legal actions or previews moved"
+        assert images(g2, units2, s2, v, other) == base_images, f"{name}: side {v}'s window moved"
+        spec2 = views(g2, s2, v, spectator=True)
+        assert not (same_views(spectator[0], spec2) and image(g2, units2, s2, None) == spectator[1]), \
+            f"{name}: the spectator's view did not move: the test could not catch a leak"
+        shown = 0
+        legal2 = engine.legal_mask(g2, s2)[0]
+        for a in actions:
+            if not legal2[a]:
+                continue  # the disguised side's own actions may differ with its true suit (speed, reach)
+            for draws in DRAWS:
+                after, ev = step(game, s, a, draws)
+                after2, ev2 = step(g2, s2, a, draws)
+                if outcome(ev) != outcome(ev2) or not engine.observe(game, after, v).same_as(engine.observe(g2, after2, v)):
+                    continue  # the step showed something different (a hit instead of a miss, another gauge reading)
+                compared += 1
+                assert narrate(game, units, ev, viewer=v) == narrate(g2, units2, ev2, viewer=v), f"{name}: log after {a}"
+                assert [seen_event(game, units, e, v) for e in ev] == [seen_event(g2, units2, e, v) for e in ev2], \
+                    f"{name}: animated numbers after {a}"
+                if shown < IMAGES_PER_STEP_CHECK and not after.done[0] and after.disguise[0, d] >= 0:  # fallen, it shows the truth
+                    shown += 1
+                    assert image(game, units, after, v, ev) == image(g2, units2, after2, v, ev2), \
+                        f"{name}: side {v}'s window after {a}"
+    if int(s.active[0]) == v and int(s.ap[0]) > engine.cost_of("guard") and engine.legal_mask(game, s)[0, GUARD]:
+        assert compared > 0  # raising guard, the turn going on, shows nothing new: at least that step was compared
+
+
+def test_a_disguised_jaron_is_never_named_or_measured_in_the_log_of_the_side_he_fools():
+    game, _ = games("nectar_depot")
+    res = play_duel(game, ("jaron", "viola"), 3, (make_bot("greedy"), make_bot("greedy")))
+    disguised = [int(e["looks"][0]) != game.unit_index("jaron") for e in res.events]
+    assert any(disguised) and not all(disguised)
+    named = 0
+    for ev, hidden in zip(res.events, disguised, strict=True):
+        line = narrate(game, ("jaron", "viola"), [ev], viewer=1)
+        truth = narrate(game, ("jaron", "viola"), [ev])
+        if hidden and line and ev["event"] != "mimic":
+            assert "Jaron" not in line[0], line[0]
+            named += "Jaron" in truth[0]
+        if ev["event"] == "attack" and ev["side"] == 1 and hidden:
+            assert f"{ev['seen']['chance']:.0%}" in line[0] and "roll" not in line[0]
+    assert named > 10  # the spectator's log does name him
+    lines = narrate(game, ("jaron", "viola"), res.events, viewer=1)
+    assert "Jaron takes the look of Rouge" in lines
