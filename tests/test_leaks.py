@@ -247,6 +247,8 @@ def test_hidden_facts_of_a_disguised_enemy_do_not_move_what_the_other_side_sees(
                 after2, ev2 = step(g2, s2, a, draws)
                 if outcome(ev) != outcome(ev2) or not engine.observe(game, after, v).same_as(engine.observe(g2, after2, v)):
                     continue  # the step showed something different (a hit instead of a miss, another gauge reading)
+                if g2 is not game and after.disguise[0, d] < 0:
+                    continue  # the disguise fell: the other Jaron of the twin game is now seen as he is
                 compared += 1
                 assert narrate(game, units, ev, viewer=v) == narrate(g2, units2, ev2, viewer=v), f"{name}: log after {a}"
                 assert [seen_event(game, units, e, v) for e in ev] == [seen_event(g2, units2, e, v) for e in ev2], \
@@ -261,7 +263,7 @@ def test_hidden_facts_of_a_disguised_enemy_do_not_move_what_the_other_side_sees(
 
 def test_a_disguised_jaron_is_never_named_or_measured_in_the_log_of_the_side_he_fools():
     game, _ = games("nectar_depot")
-    res = play_duel(game, ("jaron", "viola"), 3, (make_bot("greedy"), make_bot("greedy")))
+    res = play_duel(game, ("jaron", "viola"), 3, (make_bot("greedy"), make_bot("greedy")), disguise=("rouge", None))
     disguised = [int(e["looks"][0]) != game.unit_index("jaron") for e in res.events]
     assert any(disguised) and not all(disguised)
     named = 0
@@ -273,6 +275,7 @@ def test_a_disguised_jaron_is_never_named_or_measured_in_the_log_of_the_side_he_
             named += "Jaron" in truth[0]
         if ev["event"] == "attack" and ev["side"] == 1 and hidden:
             assert f"{ev['seen']['chance']:.0%}" in line[0] and "roll" not in line[0]
-    assert named > 10  # the spectator's log does name him
+    assert named > 5  # the spectator's log does name him
     lines = narrate(game, ("jaron", "viola"), res.events, viewer=1)
-    assert "Jaron takes the look of Rouge" in lines
+    assert lines[0] == "Rouge moves first."  # he starts disguised: Viola's log opens on the suit it sees
+    assert narrate(game, ("jaron", "viola"), res.events)[0] == "Jaron moves first. Jaron starts disguised as Rouge."
