@@ -153,16 +153,20 @@ def window() -> None:
 
 
 def image(game: Game, units: tuple[str, str], s: DuelState, v: int | None, events: list[dict] | tuple = (),
-          mode: tuple[str, int] | None = None) -> bytes:
-    """The window's pixels: side v's screen (hot-seat when it acts, else against a bot), or a spectator's (v None)."""
-    if v is None:
+          mode: tuple[str, int] | None = None, curtain: bool = False) -> bytes:
+    """The window's pixels: side v's screen (hot-seat when it acts, else against a bot), a spectator's (v None), or
+    the hot-seat curtain before the side to act takes the screen (both players may see it)."""
+    if curtain:
+        controllers = ("human", "human")
+        v = int(s.active[0])
+    elif v is None:
         controllers = ("random", "random")
     elif int(s.active[0]) == v:
         controllers = ("human", "human")  # hot-seat: the screen takes the eyes of the side to act
     else:
         controllers = ("human", "random") if v == 0 else ("random", "human")
     scr = DuelScreen(game, units, 0, controllers)
-    scr.state, scr.curtain, scr.cursor = s, False, int(s.pos[0, v if v is not None else 0])
+    scr.state, scr.curtain, scr.cursor = s, curtain, int(s.pos[0, v if v is not None else 0])
     scr.clear_log()
     scr.narrate(s, list(events))
     if mode is not None:
@@ -176,8 +180,9 @@ def image(game: Game, units: tuple[str, str], s: DuelState, v: int | None, event
 
 
 def images(game: Game, units: tuple[str, str], s: DuelState, v: int, views_v: tuple) -> list[bytes]:
-    """Side v's window in move mode and, on its turn, aiming each usable weapon and reaching for the core."""
-    out = [image(game, units, s, v)]
+    """Side v's window in move mode, the hot-seat curtain, and, on its turn, aiming each usable weapon and reaching for
+    the core."""
+    out = [image(game, units, s, v), image(game, units, s, v, curtain=True)]
     if int(s.active[0]) == v:
         _, legal, preview, _ = views_v
         for slot in np.flatnonzero(preview["usable"][0]):
