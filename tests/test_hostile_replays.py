@@ -74,6 +74,7 @@ FIELD_CHANGES = [
     ("arena_data_as_list", lambda d: d.update(arena_data=[]), "arena_data"),
     ("format_version_2", lambda d: d.update(format_version=2), "format_version"),
     ("format_version_text", lambda d: d.update(format_version="1"), "format_version"),
+    ("format_version_true", lambda d: d.update(format_version=True), "format_version"),
     ("rules_version_number", lambda d: d.update(rules_version=1), "rules_version"),
     ("name_with_escape", lambda d: d["roster"][0].update(name="\x1b[2J"), "control characters"),
 ]
@@ -94,6 +95,7 @@ TEXT_BOMBS = [
     ("infinity", lambda t: t.replace('"seed": 7', '"seed": -Infinity', 1), "Infinity"),
     ("overflowing_float", lambda t: t.replace('"seed": 7', '"seed": 1e999', 1), "not finite"),
     ("thousands_of_digits", lambda t: t.replace('"seed": 7', '"seed": ' + "7" * 5000, 1), "digits"),
+    ("duplicate_key", lambda t: t.replace('"seed": ', '"seed": 1, "seed": ', 1), "'seed' is given twice"),
     ("not_utf8", lambda t: t.replace('"seed": 7', '"seed": "\udcff"', 1), "not valid JSON"),
 ]
 

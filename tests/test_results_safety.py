@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -192,3 +193,13 @@ def test_a_replay_is_written_atomically(cli, tmp_path, monkeypatch):
     assert "No space left" in _one_line(code, err)
     assert path.read_text() == "old replay\n"
     assert [p.name for p in tmp_path.iterdir()] == ["duel.json"]
+
+
+@pytest.mark.parametrize("opt", ["--csv", "--record"])
+def test_an_output_that_is_a_device_is_refused_and_left_alone(cli, opt):
+    before = os.stat("/dev/null")
+    args = ("batch", "rouge", "viola", "-n", "2", "--bot", "random") if opt == "--csv" else ("duel", "rouge", "viola", "-q")
+    code, _, err = cli(*args, opt, "/dev/null")
+    assert "not a regular file" in _one_line(code, err)
+    after = os.stat("/dev/null")
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)

@@ -62,6 +62,8 @@ class AtomicFile:
         folder = p.parent if str(p.parent) else Path(".")
         if p.is_dir():
             raise GladiatorError(f"{p}: cannot write {what}: is a folder; name a file")
+        if p.exists() and not p.is_file():  # renaming over /dev/null or a FIFO would replace it
+            raise GladiatorError(f"{p}: cannot write {what}: not a regular file (a device, FIFO or socket); name a file")
         if not folder.is_dir():
             raise GladiatorError(f"{p}: cannot write {what}: folder {folder} does not exist")
         try:

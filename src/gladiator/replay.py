@@ -54,7 +54,7 @@ class _ReplayFile(_Fields):
 
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
     format: Literal["gladiator-replay"]
-    format_version: Literal[1]
+    format_version: StrictInt = Field(ge=FORMAT_VERSION, le=FORMAT_VERSION)
     rules_version: StrictStr
     seed: StrictInt = Field(ge=0, lt=2**63)
     units: list[StrictStr] = Field(min_length=2, max_length=2)
@@ -105,7 +105,8 @@ def load_replay(path: Path | str) -> tuple[Game, dict[str, Any]]:
     except GladiatorError as e:
         raise ReplayError(str(e)) from None
     try:
-        data = json.loads(raw.decode("utf-8"), parse_int=_int, parse_float=_float, parse_constant=_constant)
+        data = json.loads(raw.decode("utf-8"), parse_int=_int, parse_float=_float, parse_constant=_constant,
+                          object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         line = getattr(e, "lineno", None)
         raise ReplayError(f"{p}{':' + str(line) if line else ''}: corrupt replay: not valid JSON") from None
@@ -219,6 +220,15 @@ def _float(text: str) -> float:
     if not np.isfinite(v):
         raise ValueError(f"the number {text[:20]} is not finite")
     return v
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"the key {_short(twice)} is given twice in one object")
+    return d
 
 
 def _constant(name: str) -> Any:

@@ -11,6 +11,7 @@ import itertools
 import logging
 import os
 import signal
+import warnings
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
@@ -41,7 +42,8 @@ def dask_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: 
         else:
             # workers report errors only (a task cancelled by Ctrl-C is not one); they read this when they start
             os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
-            with _workers_ignore_ctrl_c():  # Ctrl-C is the parent's: its workers stop when it closes them
+            with _workers_ignore_ctrl_c(), warnings.catch_warnings():  # Ctrl-C is the parent's: it closes the workers
+                warnings.simplefilter("ignore", UserWarning)  # "port 8787 is in use": the cluster takes another
                 own_cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                            dashboard_address=None)
             client = own_client = Client(own_cluster)
