@@ -213,6 +213,28 @@ def test_an_observation_shows_the_disguise_and_nothing_it_hides(catalog) -> None
     assert not np.array_equal(seen, encode(game, engine.new_duels(game, ("jaron", "viola"), np.arange(20)), 1))
 
 
+def test_the_text_render_is_the_agents_log_and_a_disguise_fools_it() -> None:
+    from gladiator.env.gym import DuelEnv
+    from gladiator.narrate import narrate
+
+    env = DuelEnv(unit="viola", opponent="jaron", opponent_bot="greedy", render_mode="ansi")
+    env.reset(seed=4)
+    env.state.disguise[0, 1], env.state.disguise_turns[0, 1] = env.game.unit_index("rouge"), 3
+    start = len(env._log)
+    done = False
+    for _ in range(12):
+        if done:
+            break
+        mask = env.action_masks()
+        _, _, done, _, _ = env.step(int(np.flatnonzero(mask)[-1]))  # the last legal action: ends the turn
+    agent = narrate(env.game, env.units, env._log[start:], viewer=0)
+    truth = narrate(env.game, env.units, env._log[start:])
+    fell = next((i for i, line in enumerate(truth) if "throws off" in line), len(truth))
+    assert fell > 0 and any("Jaron" in line for line in truth[:fell])  # the spectator's log names him: the test can fail
+    assert not any("Jaron" in line for line in agent[:fell])
+    assert env.render() == "\n".join(narrate(env.game, env.units, env._log, viewer=0))
+
+
 def test_the_self_play_example_trains_and_plays_at_a_small_size() -> None:
     import importlib.util
     from pathlib import Path

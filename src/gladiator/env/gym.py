@@ -93,7 +93,7 @@ class DuelEnv(gymnasium.Env):
     def render(self) -> str | np.ndarray | None:
         """The combat log as the agent saw it ("ansi"), a frame (H, W, 3) uint8 ("rgb_array"), or the window ("human")."""
         if self.render_mode == "ansi":
-            return "\n".join(narrate(self.game, self.units, self._log))
+            return "\n".join(narrate(self.game, self.units, self._log, viewer=self.side))
         if self.render_mode in ("rgb_array", "human"):
             from gladiator.env.frames import frame
 

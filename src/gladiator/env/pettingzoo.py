@@ -85,7 +85,7 @@ class _Duel:
         if self.state is None:
             raise RuntimeError("call reset() before render()")
         if self.render_mode == "ansi":
-            return "\n".join(narrate(self.game, self.units, self.log))
+            return "\n".join(narrate(self.game, self.units, self.log, viewer=int(self.state.active[0])))
         if self.render_mode == "rgb_array":
             from gladiator.env.frames import frame
 
