@@ -75,13 +75,15 @@ def test_the_log_of_a_replay_is_the_duels_log(cli, tmp_path: Path) -> None:
 
 
 def test_shell_completion_is_typers_own() -> None:
-    import os
+    import importlib.util
+    import shlex
     import subprocess
     import sys
 
-    env = dict(os.environ, SHELL="/bin/bash")
-    r = subprocess.run([sys.executable, "-m", "gladiator", "--show-completion", "bash"], capture_output=True, text=True,
-                       timeout=60, env=env)
+    # With shellingham typer finds the shell from the parent process (so run under bash, not exec'd); without it, it is named.
+    named = "" if importlib.util.find_spec("shellingham") else " bash"
+    command = f"{shlex.quote(sys.executable)} -m gladiator --show-completion{named}; exit $?"
+    r = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "_gladiator_completion" in r.stdout, r.stderr
     r = subprocess.run([sys.executable, "-m", "gladiator", "--help"], capture_output=True, text=True, timeout=60)
     assert "--install-completion" in r.stdout
