@@ -161,3 +161,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
 def bare(events: list[dict]) -> list[dict]:
     """Events without what each side is shown (`looks`) and what the attacker saw (`seen`): the rules' own facts."""
     return [{k: v for k, v in e.items() if k not in ("looks", "seen")} for e in events]
+
+
+def one_line(code: int, err: str) -> str:
+    """The one line a refused input prints: usage-error exit code 2, no traceback; returns the line."""
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]

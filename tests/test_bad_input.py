@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from conftest import one_line as _one_line
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -29,14 +29,6 @@ def _arena_file(tmp_path: Path, body: str) -> Path:
     path = folder / "broken.yaml"
     path.write_text("id: broken\nname: Broken\nturn_limit: 30\nmap: |\n" + body, encoding="utf-8")
     return path
-
-
-def _one_line(code: int, err: str) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 BROKEN_UNITS = [

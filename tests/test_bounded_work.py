@@ -19,16 +19,9 @@ from gladiator.batch import runner
 from gladiator.batch.overrides import apply_overrides, parse_set
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
+from conftest import one_line as _one_line
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
-
-
-def _one_line(code: int, err: str) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def _fake_chunk(spec, c, batch_size=0):  # type: ignore[no-untyped-def]

@@ -13,17 +13,10 @@ from pathlib import Path
 import pytest
 
 from gladiator.batch import tuning
+from conftest import one_line as _one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = (ROOT / "units" / "nean.yaml").read_text(encoding="utf-8")
-
-
-def _one_line(code: int, err: str) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 # ---- class 6: data text is never markup ----

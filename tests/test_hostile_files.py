@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from gladiator.catalog.loader import MAX_DEPTH, MAX_DIGITS, MAX_NODES, load_catalog, load_unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES
+from conftest import one_line as _one_line
 
 UNIT = """\
 # A plain Nean suit: the baseline every gladiator is measured against.
@@ -56,14 +57,6 @@ def _alias_bomb(levels: int = 9) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
     return "\n".join(lines) + "\nid: bomb\n"
-
-
-def _one_line(code: int, err: str) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 BOMBS = [

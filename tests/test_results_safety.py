@@ -13,16 +13,9 @@ import pytest
 
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, atomic_write
+from conftest import one_line as _one_line
 
 RUN = ("batch", "rouge", "viola", "-n", "4", "--bot", "random", "--seed", "3")
-
-
-def _one_line(code: int, err: str) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def _digest(path: Path) -> str:
