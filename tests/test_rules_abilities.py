@@ -97,6 +97,20 @@ def test_core_extraction_odds_from_the_agility_difference(unit, duel, at, mine, 
     assert extract["chance"] == pytest.approx(odds) and extract["success"]
 
 
+def test_an_extraction_event_carries_the_odds_the_extractor_was_shown(unit, duel):
+    gamma = unit("gamma", agility=0, integrity=100)
+    game, s = duel(_extractor(unit, agility=6), unit("beta", agility=4, abilities=("mimic",)), PIT, first=None,
+                   roster=(gamma,))
+    s = _alpha_to_act(game, s)
+    s.integrity[0, 1] = 30
+    s.disguise[0, 1], s.disguise_turns[0, 1] = game.unit_index("gamma"), 2
+    shown = float(extraction_preview(game, observe(game, s, 0))[0])
+    _, ev = step(game, s, [EXTRACT], draws=[[0.0, 0.0, 0.99]], events=True)
+    extract = [e for e in ev[0] if e["event"] == "extract"][0]
+    assert extract["seen"]["chance"] == pytest.approx(shown)
+    assert extract["chance"] != pytest.approx(shown)  # the truth differs: the disguise is what was judged
+
+
 def test_a_successful_extraction_ends_the_duel_at_once(unit, duel):
     game, s = duel(_extractor(unit), unit("beta"), PIT)
     s.integrity[0, 1] = 30

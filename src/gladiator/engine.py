@@ -593,9 +593,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     if idx.size:
         side = a[idx]
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
-        tu = theirs.get("unit")
-        p = extraction_odds(t, mine.get("unit"), tu, in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing")),
-                            integrity_lost(theirs.get("integrity"), t.integrity[tu]))
+        tu, mu = theirs.get("unit"), mine.get("unit")
+        rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
+        p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity[tu]))
         won = u[idx, 2] < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True
@@ -604,9 +604,14 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if count is not None:
             count(idx, side, EV["extract_attempt"])
             count(idx[won], side[won], EV["extract_success"])
-        if log is not None:
+        if log is not None:  # the odds the extractor was shown: against the suit the enemy shows, on its gauge
+            foe_dis = theirs.get("disguise")
+            look = np.where(foe_dis >= 0, foe_dis, tu)
+            seen = extraction_odds(t, mu, look, rear, integrity_lost(gauge(theirs.get("integrity"), t.integrity[tu], t.integrity[look]),
+                                                                      t.integrity[look]))
             for i, b in enumerate(idx):
-                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(u[b, 2]), "success": bool(won[i])})
+                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(u[b, 2]),
+                               "success": bool(won[i]), "seen": {"chance": float(seen[i])}})
 
     s.ap[live] -= cost[live]
     # destruction by damage

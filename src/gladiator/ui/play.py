@@ -100,8 +100,6 @@ class DuelScreen(DuelView):
         if s.done[0] or not (0 <= action < self.game.space.n) or not self.legal()[action]:
             self.refuse(action)
             return False
-        v = self.viewer()
-        odds = self.extraction_odds() if action == EXTRACT and v == int(s.active[0]) else None
         try:
             new, ev = engine.step(self.game, s, [action], events=True)
         except GladiatorError as e:  # the mask and the step agree; this is a last safety net
@@ -110,8 +108,6 @@ class DuelScreen(DuelView):
         self.actions.append(int(action))
         self.state = new
         events = ev[0] if ev else []
-        if odds is not None:  # the odds the player was shown, for its own log line
-            events = [dict(e, seen={"chance": odds}) if e["event"] == "extract" and "seen" not in e else e for e in events]
         entries = self.entries_for(events)
         if new.done[0]:
             entries += self.on_end()  # written now: closing the window during the last animation loses nothing
