@@ -1,144 +1,283 @@
 """Train a small policy with NumPy alone, by self-play on the vector environment, then test it against the bots.
 
-The policy scores each legal action by a linear function of a few features the engine gives its
-side (the expected damage of an attack as the previews see it, the odds of an extraction, how a
-move or a leap changes the distance to the enemy and the strike from there, cover, high ground,
-hazards, heat and Nectar), and picks by softmax. It learns by REINFORCE with a baseline, playing
-against a frozen copy of itself that is refreshed every few updates (self-play); it never reads
-anything but its side's observation. Run: python examples/selfplay.py [--updates 60] [--envs 512]
+The policy scores every candidate action (each fixed action, each attack, each move within
+reach, each leap beside the enemy) by a linear function of features its side's honest view
+gives through the engine's previews and the tactics tables: what it could strike from where the
+action leaves it with the points left, what the enemy could do back there next turn, the odds of
+a core extraction, cover, high ground, hazards, heat, Nectar. It plays the legal action with the
+best score. The weights are learned by evolution strategies (antithetic pairs, ranked fitness,
+Adam), each candidate playing whole duels on `DuelVectorEnv` against an opponent pool: a frozen
+copy of the policy itself (refreshed as it learns), and the greedy bot. It plays both suits.
+
+Run: python examples/selfplay.py [--generations 60] [--pairs 8] [--duels 32] [--eval 2000]
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 
 import numpy as np
 
 import gladiator  # noqa: F401 - registers gladiator/Duel-v0
 from gladiator import engine, tactics
-from gladiator.batch import make_spec, run
-from gladiator.catalog import load_catalog
+from gladiator.batch.chunks import play_duels
+from gladiator.batch.stats import wilson
+from gladiator.bots import make_bot
+from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.env.vector import DuelVectorEnv
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.rng import derive_seeds
 
-FEATURES = ("bias_end", "guard", "vent_hot", "inject_low", "attack_expected", "attack_chance", "extract_odds",
-            "move_closer", "move_strike", "move_cover", "move_high", "move_hazard", "leap", "leap_strike", "mimic")
+UNITS = ("rouge", "viola")
+ARENA = "concert_hall"
+# what the action leaves: where it stands with the points left (the same for every kind of action)
+AFTER = ("strike", "rear", "threat", "distance", "cover", "high", "hazard", "extract_next", "cache", "heat", "overheat",
+         "future")
+# what the action itself does, and one bias per kind of action (ending the turn is the reference)
+NOW = ("expected", "melt", "odds", "guard_threat", "low_nectar", "attack", "extract", "guard", "vent", "inject",
+       "mimic", "move", "leap")
+FEATURES = AFTER + NOW
+F = len(FEATURES)
+K = {name: i for i, name in enumerate(FEATURES)}
 
 
-def features(game: Game, obs: engine.Observation) -> np.ndarray:
-    """(B, A, F) features of every action of the side to act, from its observation."""
+def candidates(game: Game, obs: engine.Observation) -> tuple[np.ndarray, np.ndarray]:
+    """(B, C) candidate action ids of each duel and (B, C) whether each is a move or leap (the rest: fixed actions)."""
+    sp, t = game.space, game.tables
+    B = obs.batch
+    fixed = np.r_[END, GUARD, VENT, INJECT, EXTRACT, ATTACK0 + np.arange(W), sp.mimic0 + np.arange(len(game.roster))]
+    near = tactics.tactics(game).near(int(t.speed[obs.my_unit].max()))[0][obs.my_pos]  # (B, K) tiles within a move
+    beside = _beside(game, obs.foe_pos)  # (B, 8) tiles next to the enemy: where a leap lands
+    acts = np.concatenate([np.broadcast_to(fixed, (B, fixed.size)), sp.move0 + near, sp.leap0 + beside], axis=1)
+    return acts, fixed.size
+
+
+def features(game: Game, obs: engine.Observation) -> tuple[np.ndarray, np.ndarray]:
+    """(B, C) candidate actions and their (B, C, F) features, from the side's observation alone."""
     t, geo, sp = game.tables, game.geo, game.space
-    B, A, T = obs.batch, sp.n, geo.tiles
-    f = np.zeros((B, A, len(FEATURES)), np.float32)
-    k = {name: i for i, name in enumerate(FEATURES)}
-    f[:, END, k["bias_end"]] = 1
-    f[:, GUARD, k["guard"]] = 1
-    f[:, VENT, k["vent_hot"]] = obs.my_heat / np.maximum(1, t.heat_capacity[obs.my_unit])
-    f[:, INJECT, k["inject_low"]] = obs.my_nectar <= 4
+    B = obs.batch
+    acts, nfixed = candidates(game, obs)
+    C = acts.shape[1]
+    me, foe = obs.my_unit, obs.foe_look
+    pa, pe = obs.my_pos.astype(np.intp), obs.foe_pos.astype(np.intp)
+    ap = obs.ap.astype(np.int64)
+    f = np.zeros((B, C, F), np.float32)
+
+    # where each action leaves the side, with how many points and how much more heat
+    tile = np.repeat(pa[:, None], C, axis=1)
+    points = np.repeat(ap[:, None] - 1, C, axis=1)
+    heat = np.zeros((B, C))
+    slots = ATTACK0 + np.arange(W)
+    points[:, 0] = 0  # END
+    points[:, EXTRACT] = ap - engine.cost_of("extract")
+    heat[:, ATTACK0 : ATTACK0 + W] = t.w_heat[me]
+    heat[:, VENT] = -np.minimum(obs.my_heat, t.cooling[me] + 6)  # vent sheds VENT_HEAT + cooling (docs/rules.md)
+    moving = acts >= sp.move0
+    leaping = acts >= sp.leap0
+    tile[:, nfixed:] = np.where(leaping[:, nfixed:], acts[:, nfixed:] - sp.leap0, acts[:, nfixed:] - sp.move0)
+    heat[leaping] = tactics.leap_heat()
+    f[:, :, : len(AFTER)] = _after(game, obs, tile, np.maximum(points, 0), heat, leaping)
+
     prev = engine.attack_preview(game, obs)
-    f[:, ATTACK0 : ATTACK0 + W, k["attack_expected"]] = prev["expected"] / 10.0
-    f[:, ATTACK0 : ATTACK0 + W, k["attack_chance"]] = prev["chance"]
-    f[:, EXTRACT, k["extract_odds"]] = engine.extraction_preview(game, obs)
-    strike = tactics.strike_by_distance(game, obs) / 10.0
-    tiles = np.broadcast_to(np.arange(T), (B, T))
-    at = tactics.values_at(game, strike, obs.foe_pos, tiles)
-    now = geo.dist[obs.my_pos, obs.foe_pos].astype(np.float32)
-    closer = (now[:, None] - np.minimum(geo.dist[obs.foe_pos], 50)) / 4.0
-    for base, kind in ((sp.move0, "move"), (sp.leap0, "leap")):
-        sl = slice(base, base + T)
-        if kind == "move":
-            f[:, sl, k["move_closer"]] = closer
-            f[:, sl, k["move_strike"]] = at
-            f[:, sl, k["move_cover"]] = geo.cover
-            f[:, sl, k["move_high"]] = geo.high
-            f[:, sl, k["move_hazard"]] = geo.hazard
-        else:
-            f[:, sl, k["leap"]] = 1
-            f[:, sl, k["leap_strike"]] = at
-    f[:, sp.mimic0 : sp.move0, k["mimic"]] = 1
-    return f
+    f[:, slots, K["expected"]] = prev["expected"] / 10
+    f[:, slots, K["melt"]] = prev["chance"] * t.w_melt[me] / 10
+    f[:, EXTRACT, K["odds"]] = engine.extraction_preview(game, obs)
+    f[:, GUARD, K["guard_threat"]] = f[:, GUARD, K["threat"]]
+    f[:, INJECT, K["low_nectar"]] = np.maximum(0, 6 - obs.my_nectar) / 6
+    f[:, slots, K["attack"]] = 1
+    for name, a in (("extract", EXTRACT), ("guard", GUARD), ("vent", VENT), ("inject", INJECT)):
+        f[:, a, K[name]] = 1
+    f[:, sp.mimic0 : nfixed, K["mimic"]] = 1  # a fixed candidate's column is its action id
+    f[:, :, K["move"]] = moving & ~leaping
+    f[:, :, K["leap"]] = leaping
+    return acts, f
 
 
-def policy(weights: np.ndarray, feats: np.ndarray, mask: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Softmax over the legal actions: the picks (from uniforms `u`) and the probabilities (B, A)."""
-    logits = np.where(mask, feats @ weights, -np.inf)
-    logits -= logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    p /= p.sum(axis=1, keepdims=True)
-    pick = np.minimum((np.cumsum(p, axis=1) < u[:, None]).sum(axis=1), mask.shape[1] - 1)
-    return pick, p
+def _after(game: Game, obs: engine.Observation, tile: np.ndarray, points: np.ndarray, heat: np.ndarray,
+           leaping: np.ndarray) -> np.ndarray:
+    """(B, C, len(AFTER)) features of standing on `tile` with `points` left and `heat` more."""
+    t, geo = game.tables, game.geo
+    me, foe = obs.my_unit, obs.foe_look
+    pe = obs.foe_pos.astype(np.intp)[:, None]
+    out = np.zeros(tile.shape + (len(AFTER),), np.float32)
+    a = {name: i for i, name in enumerate(AFTER)}
+    pair = tile * geo.tiles + pe  # (own tile, enemy tile) into the arena's pair tables
+    d = geo.cheb.reshape(-1).take(pair).astype(np.int64)
+    sight = geo.los.reshape(-1).take(pair)
+    D = tactics.tactics(game).distances.size - 1
+    seen = np.where(sight, d, D)  # out of sight is the last column of a strike table
+    rear = tactics.in_rear_of(game, tile, pe, obs.foe_facing[:, None])
+    own = tactics.strike_by_distance(game, obs)  # (B, D + 1)
+    front = np.take_along_axis(own, seen, axis=1)
+    behind = np.take_along_axis(tactics.strike_by_distance(game, obs, rear=True), seen, axis=1)
+    out[..., a["strike"]] = points * np.where(rear, np.maximum(front, behind), front) / 10
+    out[..., a["rear"]] = rear & (d == 1)
+    # the enemy's reply next turn: its best strike on this tile from where it stands, or after a move
+    cover = geo.cover[tile]
+    table = game.derived("selfplay.threat", _threat_table)[foe, me]  # (B, 2, D + 1): in the open, in cover
+    foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)[:, None]
+    moved = np.clip(d - t.speed[foe][:, None], 1, D - 1)
+    B = obs.batch
+    rows = (np.arange(B)[:, None] * 2 + cover) * (D + 1)
+    flat = table.reshape(-1)
+    threat = np.maximum(foe_ap * flat.take(rows + seen), (foe_ap - 1) * flat.take(rows + moved))
+    out[..., a["threat"]] = threat / 10
+    out[..., a["distance"]] = np.minimum(geo.dist.reshape(-1).take(pair), 50) / 10
+    out[..., a["cover"]] = cover
+    out[..., a["high"]] = geo.high[tile] & ~geo.high[pe]
+    out[..., a["hazard"]] = geo.hazard[tile]
+    # a core extraction from there with the points left: the enemy open, or caught by a leap behind it
+    caught = leaping & rear & (d == 1)
+    can = t.can_extract[me][:, None] & (points >= engine.cost_of("extract")) & (d == 1)
+    can &= tactics.extraction_open(game, obs)[:, None] | caught
+    if can.any():
+        out[..., a["extract_next"]] = np.where(can, tactics.extraction_odds_at(game, obs, rear), 0.0)
+    c = geo.cache_of[tile]
+    full = (c >= 0) & np.take_along_axis(obs.caches, np.maximum(c, 0).astype(np.intp), axis=1)
+    out[..., a["cache"]] = full * np.maximum(0, t.nectar[me] - obs.my_nectar)[:, None] / 10
+    h = obs.my_heat[:, None] + heat
+    cap = t.heat_capacity[me][:, None]
+    out[..., a["heat"]] = h / cap
+    out[..., a["overheat"]] = np.maximum(0, h - t.cooling[me][:, None] - cap) / 10
+    reach = np.maximum(t.speed[me], np.where(t.can_leap[me], engine.leap_reach(game, me), 0))[:, None]
+    later = np.take_along_axis(own, np.clip(d - reach, 1, D - 1), axis=1)
+    out[..., a["future"]] = later * (t.actions[me][:, None] - 1) / 10
+    return out
+
+
+def _threat_table(game: Game) -> np.ndarray:
+    """(U, U, 2, D + 1) best expected strike of each suit on each suit, in the open and in cover, by distance."""
+    U = len(game.roster)
+    foe, me, cover = (v.reshape(-1) for v in np.meshgrid(np.arange(U), np.arange(U), np.arange(2), indexing="ij"))
+    no = np.zeros(foe.shape, dtype=bool)
+    table = tactics.strike_values(game, foe, foe, me, no, no, cover.astype(bool), no, np.ones((foe.size, W), dtype=bool))
+    return table.reshape(U, U, 2, -1)
+
+
+def choose(acts: np.ndarray, feats: np.ndarray, mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The legal candidate with the best score per duel; `weights` is (F,) or one row per duel (B, F)."""
+    w = np.broadcast_to(weights, (acts.shape[0], F)).astype(np.float32)
+    score = np.einsum("bcf,bf->bc", feats, w)
+    legal = np.take_along_axis(mask, acts, axis=1)
+    score = np.where(legal, score, -np.inf)
+    return acts[np.arange(acts.shape[0]), np.argmax(score, axis=1)]
 
 
 class PolicyBot:
-    """The learned policy as a bot (for self-play, and for the test against the built-in bots)."""
+    """The learned policy as a bot: it reads its side's observation and the legal mask, nothing else.
+
+    `weights` holds one row of F weights per suit of UNITS (a suit outside them plays with their mean).
+    """
 
     name = "selfplay"
 
     def __init__(self, weights: np.ndarray | None = None) -> None:
-        self.weights = np.zeros(len(FEATURES)) if weights is None else np.asarray(weights, dtype=np.float64)
+        self.weights = np.zeros((len(UNITS), F)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1, F)
+        self._rows: np.ndarray | None = None
+
+    def prepare(self, game: Game) -> None:
+        """Build the tactics tables, and the weights by roster index, before the first decision."""
+        tactics.tactics(game)
+        rows = np.repeat(self.weights.mean(axis=0, keepdims=True), len(game.roster), axis=0)
+        for i, unit in enumerate(UNITS):
+            if unit in game.index:
+                rows[game.unit_index(unit)] = self.weights[i]
+        self._rows = rows
 
     def act(self, game: Game, obs: engine.Observation, legal: engine.Legal) -> np.ndarray:
-        """Sample the softmax policy from the duel's own noise."""
-        pick, _ = policy(self.weights, features(game, obs), np.asarray(legal), np.asarray(obs.noise)[:, 0])
-        return pick
+        """The best-scored legal action of every duel."""
+        if self._rows is None or self._rows.shape[0] != len(game.roster):
+            self.prepare(game)
+        acts, feats = features(game, obs)
+        return choose(acts, feats, np.asarray(legal), self._rows[obs.my_unit])
 
 
-def train(updates: int, envs: int, steps: int, seed: int = 0, lr: float = 2.0) -> np.ndarray:
-    """REINFORCE with a running baseline, by self-play against a frozen copy refreshed every 5 updates."""
+def _beside(game: Game, pos: np.ndarray) -> np.ndarray:
+    """(B, 8) the tiles next to `pos` (a tile off the map stands for itself: it is never a legal landing)."""
+    geo = game.geo
+    x, y = geo.xy[pos, 0].astype(np.int64), geo.xy[pos, 1].astype(np.int64)
+    nx, ny = x[:, None] + DIRECTIONS[None, :, 0], y[:, None] + DIRECTIONS[None, :, 1]
+    inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
+    return np.where(inside, ny * geo.width + nx, pos[:, None]).astype(np.int64)
+
+
+def play(env: DuelVectorEnv, weights: np.ndarray, seed: int, max_steps: int = 150) -> np.ndarray:
+    """Reward of the first duel of every sub-env, the agent playing with `weights` (N, F); same seed, same duels.
+
+    A duel still on after `max_steps` of the agent's actions counts as a draw (0), as the turn limit would make it.
+    """
+    obs, info = env.reset(seed=seed)
+    n = env.num_envs
+    result = np.zeros(n)
+    over = np.zeros(n, dtype=bool)
+    weights = np.broadcast_to(weights, (n, F))
+    for _ in range(max_steps):
+        if over.all():
+            break
+        live = np.flatnonzero(~over)  # a sub-env whose first duel is over plays on, unwatched: it ends its turns
+        pick = np.zeros(n, dtype=np.int64)
+        acts, feats = features(env.game, env.view().take(live))
+        pick[live] = choose(acts, feats, np.asarray(info["action_mask"])[live], weights[live])
+        obs, reward, term, trunc, info = env.step(pick)
+        fresh = (term | trunc) & ~over
+        result[fresh] = reward[fresh]
+        over |= term | trunc
+    return result
+
+
+def train(generations: int, pairs: int, duels: int, seed: int = 0, sigma: float = 0.5, lr: float = 0.1,
+          refresh: int = 5, pool: tuple[str, ...] = ("self", "greedy"), log: bool = False) -> np.ndarray:
+    """Evolution strategies by self-play: each generation tries, for each suit, `pairs` antithetic perturbations of its
+    weights, each over `duels` duels against every opponent of the pool ("self": the frozen policy), and steps along
+    the ranked fitness (Adam). Returns the (len(UNITS), F) weights."""
     rng = np.random.default_rng(seed)
-    w = np.zeros(len(FEATURES))
-    env = DuelVectorEnv(num_envs=envs, unit="rouge", opponent="viola", opponent_bot="random")
-    baseline = 0.0
-    for update in range(updates):
-        if update % 5 == 0:
-            env.opponent = PolicyBot(w.copy())  # the frozen self
-        obs_, info = env.reset(seed=seed * 1000 + update)
-        grads, rewards = np.zeros((envs, len(FEATURES))), np.zeros(envs)
-        finished = np.zeros(envs, dtype=bool)
-        for _ in range(steps):
-            view = engine.observe(env.game, env.state, env.side)
-            feats = features(env.game, view)
-            mask = np.asarray(info["action_mask"])
-            pick, p = policy(w, feats, mask, rng.random(envs))
-            mean = np.einsum("ba,baf->bf", p, feats)
-            live = ~finished
-            grads[live] += (feats[np.arange(envs), pick] - mean)[live]
-            obs_, reward, term, trunc, info = env.step(pick)
-            rewards[live & term] = reward[live & term]
-            finished |= term
-            if finished.all():
-                break
-        baseline = 0.9 * baseline + 0.1 * rewards.mean()
-        g = ((rewards - baseline)[:, None] * grads).mean(axis=0)
-        w += lr * g / (np.abs(g).max() + 1e-9) / np.sqrt(update + 1)  # a normalised step that shrinks
-    return w
+    P = 2 * pairs
+    envs = [[(bot, DuelVectorEnv(num_envs=P * duels, unit=unit, opponent=foe, opponent_bot="random" if bot == "self" else bot,
+                                 arena=ARENA)) for bot in pool]
+            for unit, foe in (UNITS, UNITS[::-1])]
+    theta = np.zeros((len(UNITS), F))
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    for gen in range(generations):
+        if gen % refresh == 0:
+            frozen = PolicyBot(theta.copy())
+            for bot, env in sum(envs, []):
+                if bot == "self":
+                    env.opponent = frozen
+        for u in range(len(UNITS)):
+            eps = rng.normal(size=(pairs, F))
+            cand = theta[u] + sigma * np.concatenate([eps, -eps])  # (P, F)
+            fitness = np.zeros(P)
+            for i, (bot, env) in enumerate(envs[u]):
+                r = play(env, np.repeat(cand, duels, axis=0), seed=seed * 100_000 + gen * 10 + i)
+                fitness += r.reshape(P, duels).mean(axis=1) / len(pool)
+            rank = np.empty(P)
+            rank[np.argsort(fitness)] = np.arange(P)
+            util = rank / (P - 1) - 0.5
+            g = ((util[:pairs] - util[pairs:])[:, None] * eps).sum(axis=0) / (pairs * sigma)
+            m[u] = 0.9 * m[u] + 0.1 * g
+            v[u] = 0.999 * v[u] + 0.001 * g * g
+            theta[u] += lr * (m[u] / (1 - 0.9 ** (gen + 1))) / (np.sqrt(v[u] / (1 - 0.999 ** (gen + 1))) + 1e-8)
+            if log:
+                print(f"generation {gen:3d} {UNITS[u]}: fitness {fitness.mean():+.3f} (best {fitness.max():+.3f})", flush=True)
+    return theta
 
 
-def main() -> None:
-    """Train, then print the win rates of the learned policy against the random and greedy bots."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--updates", type=int, default=60)
-    p.add_argument("--envs", type=int, default=512)
-    p.add_argument("--steps", type=int, default=200)
-    p.add_argument("--duels", type=int, default=400)
-    a = p.parse_args()
-    w = train(a.updates, a.envs, a.steps)
-    print("weights:", dict(zip(FEATURES, np.round(w, 2))))
-    for opponent in ("random", "greedy"):
-        print(f"against {opponent}: wins {evaluate(w, opponent, a.duels):.1%}")
+def evaluate(weights: np.ndarray, opponent: str, duels: int, seed: int = 12345) -> dict[str, tuple[int, int]]:
+    """(wins, duels) of the learned policy per suit against `opponent` playing the other suit, from both spawns."""
+    from gladiator.catalog import load_catalog
+    from gladiator.duel import game_for
 
-
-def evaluate(weights: np.ndarray, opponent: str, duels: int) -> float:
-    """Share of side-swapped duels the learned policy, as Rouge, wins against Viola played by `opponent`."""
-    import sys
-    import types
-
-    module = types.ModuleType("selfplay_policy")
-    module.Learned = type("Learned", (PolicyBot,), {"__init__": lambda self: PolicyBot.__init__(self, weights)})
-    sys.modules["selfplay_policy"] = module
-    t = run(make_spec(load_catalog(), ("rouge", "viola"), "concert_hall", duels, 1, ("selfplay_policy:Learned", opponent)))
-    return t.wins[0] / t.n
-
-
-if __name__ == "__main__":
-    main()
+    game = game_for(load_catalog(), ARENA)
+    seeds = derive_seeds(seed, np.arange(duels)).astype(np.int64)
+    out = {}
+    for unit, foe in (UNITS, UNITS[::-1]):
+        wins = 0
+        for side in (0, 1):
+            pair = np.array([game.unit_index(unit), game.unit_index(foe)])[:: 1 - 2 * side]
+            bots = [make_bot(opponent), make_bot(opponent)]
+            bots[side] = PolicyBot(weights)
+            final, _, _ = play_duels(game, np.broadcast_to(pair, (duels, 2)).astype(np.int16), seeds, bots)
+            wins += int((final.winner == side).sum())
+        out[unit] = (wins, 2 * duels)
+    return out

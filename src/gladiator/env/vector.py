@@ -6,7 +6,8 @@ act until it is the agent's turn again or the duel ends, for all duels at once. 
 Gymnasium's next-step mode: the step after a duel ended starts a new one (its action is
 ignored, reward 0). `info["action_mask"]` is the (N, A) legal mask of the agent's next
 actions (for a duel that has just ended, only action 0, which the restart ignores). An illegal action loses that duel (reward -1), as in Pgx, or raises IllegalAction with
-`illegal_action="raise"`. Observations are `gladiator.env.encode` of the agent's honest view.
+`illegal_action="raise"`. Observations are `gladiator.env.encode` of the agent's honest view; `view()` gives
+that view itself (an `engine.Observation`), for agents that read the engine's previews.
 """
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
         terminated = ended.copy()
         truncated = np.zeros(self.num_envs, dtype=bool)
         return self._obs(), reward, terminated, truncated, self._info()
+
+    def view(self) -> engine.Observation:
+        """The agent's honest view of every duel (`engine.observe` of its side): what each observation encodes, as fields."""
+        if self.state is None:
+            raise RuntimeError("call reset() before view()")
+        return engine.observe(self.game, self.state, self.side)
 
     def close_extras(self, **kwargs: Any) -> None:
         """Nothing to release."""
