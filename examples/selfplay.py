@@ -1,15 +1,20 @@
 """Train a small policy with NumPy alone, by self-play on the vector environment, then test it against the bots.
 
-The policy scores every candidate action (each fixed action, each attack, each move within
-reach, each leap beside the enemy) by a linear function of features its side's honest view
-gives through the engine's previews and the tactics tables: what it could strike from where the
-action leaves it with the points left, what the enemy could do back there next turn, the odds of
-a core extraction, cover, high ground, hazards, heat, Nectar. It plays the legal action with the
-best score. The weights are learned by evolution strategies (antithetic pairs, ranked fitness,
-Adam), each candidate playing whole duels on `DuelVectorEnv` against an opponent pool: a frozen
-copy of the policy itself (refreshed as it learns), and the greedy bot. It plays both suits.
+The policy scores each candidate action of its side (ending the turn, guard, vent, inject, a core
+extraction, each attack, each move within reach, each leap beside the enemy) by a linear function
+of features its side's honest view gives through the engine's previews and the tactics tables:
+what it could strike from where the action leaves it with the points left, what the enemy could
+strike back there next turn, the odds of a core extraction, cover, high ground, hazards, heat,
+Nectar. It plays the legal candidate with the best score; each suit has its own weights.
 
-Run: python examples/selfplay.py [--generations 60] [--pairs 8] [--duels 32] [--eval 2000]
+The weights are learned by evolution strategies (antithetic pairs, ranked fitness, Adam): each
+generation, every perturbation plays whole duels on `DuelVectorEnv` (all of them at once)
+against an opponent pool, a frozen copy of the policy itself (self-play, refreshed every few
+generations), the greedy bot and the random bot, and the weights step towards the perturbations
+that won more. It reads nothing but its side's view (`DuelVectorEnv.view()`, what the observation
+encodes) and the action mask. Then it plays duels against each bot, with both suits, from both spawns.
+
+Run: python examples/selfplay.py [--generations 50] [--pairs 12] [--duels 16] [--eval 2000] [--seed 0]
 """
 
 from __future__ import annotations
@@ -24,72 +29,80 @@ from gladiator import engine, tactics
 from gladiator.batch.chunks import play_duels
 from gladiator.batch.stats import wilson
 from gladiator.bots import make_bot
+from gladiator.catalog import load_catalog
 from gladiator.catalog.geometry import DIRECTIONS
+from gladiator.duel import game_for
 from gladiator.env.vector import DuelVectorEnv
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rng import derive_seeds
+from gladiator.state import OUTCOMES
 
-UNITS = ("rouge", "viola")
+UNITS = ("rouge", "viola")  # the example's duel: each suit learns its own weights
 ARENA = "concert_hall"
-# what the action leaves: where it stands with the points left (the same for every kind of action)
-AFTER = ("strike", "rear", "threat", "distance", "cover", "high", "hazard", "extract_next", "cache", "heat", "overheat",
-         "future")
-# what the action itself does, and one bias per kind of action (ending the turn is the reference)
-NOW = ("expected", "melt", "odds", "guard_threat", "low_nectar", "attack", "extract", "guard", "vent", "inject",
-       "mimic", "move", "leap")
+POOL = ("self", "greedy", "random")  # the opponents it trains against; "self" is the frozen policy
+LOW_NECTAR = 6  # below this much Nectar an injection starts to look good
+# what an action leaves: where the side stands, with the points left (worked out alike for every kind of action)
+AFTER = ("strike", "rear", "threat", "distance", "cover", "high", "hazard", "extract_next", "cache", "heat", "overheat")
+# what the action does now, and one bias per kind of action (ending the turn is the reference)
+NOW = ("expected", "melt", "odds", "guard_threat", "vent_need", "low_nectar", "attack", "extract", "guard", "vent",
+       "inject", "mimic", "move", "leap")
 FEATURES = AFTER + NOW
 F = len(FEATURES)
 K = {name: i for i, name in enumerate(FEATURES)}
 
 
-def candidates(game: Game, obs: engine.Observation) -> tuple[np.ndarray, np.ndarray]:
-    """(B, C) candidate action ids of each duel and (B, C) whether each is a move or leap (the rest: fixed actions)."""
+def candidates(game: Game, obs: engine.Observation) -> tuple[np.ndarray, int]:
+    """(B, C) candidate action ids of each duel, and how many come first as fixed actions (each in the column of its id).
+
+    The fixed actions (end, guard, vent, inject, extract, the attacks, the disguises), then every
+    tile within a move, then the tiles beside the enemy for a leap; the mask says which are legal.
+    """
     sp, t = game.space, game.tables
     B = obs.batch
     fixed = np.r_[END, GUARD, VENT, INJECT, EXTRACT, ATTACK0 + np.arange(W), sp.mimic0 + np.arange(len(game.roster))]
     near = tactics.tactics(game).near(int(t.speed[obs.my_unit].max()))[0][obs.my_pos]  # (B, K) tiles within a move
-    beside = _beside(game, obs.foe_pos)  # (B, 8) tiles next to the enemy: where a leap lands
+    beside = _beside(game, obs.foe_pos)  # (B, 8)
     acts = np.concatenate([np.broadcast_to(fixed, (B, fixed.size)), sp.move0 + near, sp.leap0 + beside], axis=1)
     return acts, fixed.size
 
 
 def features(game: Game, obs: engine.Observation) -> tuple[np.ndarray, np.ndarray]:
     """(B, C) candidate actions and their (B, C, F) features, from the side's observation alone."""
-    t, geo, sp = game.tables, game.geo, game.space
+    t, sp = game.tables, game.space
     B = obs.batch
     acts, nfixed = candidates(game, obs)
     C = acts.shape[1]
-    me, foe = obs.my_unit, obs.foe_look
-    pa, pe = obs.my_pos.astype(np.intp), obs.foe_pos.astype(np.intp)
+    me = obs.my_unit
     ap = obs.ap.astype(np.int64)
     f = np.zeros((B, C, F), np.float32)
+    slots = ATTACK0 + np.arange(W)
 
     # where each action leaves the side, with how many points and how much more heat
-    tile = np.repeat(pa[:, None], C, axis=1)
+    tile = np.repeat(obs.my_pos.astype(np.int64)[:, None], C, axis=1)
     points = np.repeat(ap[:, None] - 1, C, axis=1)
-    heat = np.zeros((B, C))
-    slots = ATTACK0 + np.arange(W)
-    points[:, 0] = 0  # END
+    points[:, END] = 0
     points[:, EXTRACT] = ap - engine.cost_of("extract")
-    heat[:, ATTACK0 : ATTACK0 + W] = t.w_heat[me]
-    heat[:, VENT] = -np.minimum(obs.my_heat, t.cooling[me] + 6)  # vent sheds VENT_HEAT + cooling (docs/rules.md)
-    moving = acts >= sp.move0
+    heat = np.zeros((B, C))
+    heat[:, slots] = t.w_heat[me]
     leaping = acts >= sp.leap0
-    tile[:, nfixed:] = np.where(leaping[:, nfixed:], acts[:, nfixed:] - sp.leap0, acts[:, nfixed:] - sp.move0)
+    moving = (acts >= sp.move0) & ~leaping
+    tile[:, nfixed:] = np.where(leaping, acts - sp.leap0, acts - sp.move0)[:, nfixed:]
     heat[leaping] = tactics.leap_heat()
     f[:, :, : len(AFTER)] = _after(game, obs, tile, np.maximum(points, 0), heat, leaping)
 
     prev = engine.attack_preview(game, obs)
+    cap = t.heat_capacity[me]
     f[:, slots, K["expected"]] = prev["expected"] / 10
     f[:, slots, K["melt"]] = prev["chance"] * t.w_melt[me] / 10
     f[:, EXTRACT, K["odds"]] = engine.extraction_preview(game, obs)
     f[:, GUARD, K["guard_threat"]] = f[:, GUARD, K["threat"]]
-    f[:, INJECT, K["low_nectar"]] = np.maximum(0, 6 - obs.my_nectar) / 6
+    f[:, VENT, K["vent_need"]] = tactics.overheat_next_turn(game, obs) / 10 + obs.my_heat / cap
+    f[:, INJECT, K["low_nectar"]] = np.maximum(0, LOW_NECTAR - obs.my_nectar) / LOW_NECTAR
     f[:, slots, K["attack"]] = 1
     for name, a in (("extract", EXTRACT), ("guard", GUARD), ("vent", VENT), ("inject", INJECT)):
         f[:, a, K[name]] = 1
-    f[:, sp.mimic0 : nfixed, K["mimic"]] = 1  # a fixed candidate's column is its action id
-    f[:, :, K["move"]] = moving & ~leaping
+    f[:, sp.mimic0 : nfixed, K["mimic"]] = 1
+    f[:, :, K["move"]] = moving
     f[:, :, K["leap"]] = leaping
     return acts, f
 
@@ -116,7 +129,7 @@ def _after(game: Game, obs: engine.Observation, tile: np.ndarray, points: np.nda
     # the enemy's reply next turn: its best strike on this tile from where it stands, or after a move
     cover = geo.cover[tile]
     table = game.derived("selfplay.threat", _threat_table)[foe, me]  # (B, 2, D + 1): in the open, in cover
-    foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)[:, None]
+    foe_ap = t.actions[foe][:, None]
     moved = np.clip(d - t.speed[foe][:, None], 1, D - 1)
     B = obs.batch
     rows = (np.arange(B)[:, None] * 2 + cover) * (D + 1)
@@ -139,10 +152,7 @@ def _after(game: Game, obs: engine.Observation, tile: np.ndarray, points: np.nda
     h = obs.my_heat[:, None] + heat
     cap = t.heat_capacity[me][:, None]
     out[..., a["heat"]] = h / cap
-    out[..., a["overheat"]] = np.maximum(0, h - t.cooling[me][:, None] - cap) / 10
-    reach = np.maximum(t.speed[me], np.where(t.can_leap[me], engine.leap_reach(game, me), 0))[:, None]
-    later = np.take_along_axis(own, np.clip(d - reach, 1, D - 1), axis=1)
-    out[..., a["future"]] = later * (t.actions[me][:, None] - 1) / 10
+    out[..., a["overheat"]] = np.maximum(0, h - cap) / 10
     return out
 
 
@@ -227,15 +237,20 @@ def play(env: DuelVectorEnv, weights: np.ndarray, seed: int, max_steps: int = 15
 
 
 def train(generations: int, pairs: int, duels: int, seed: int = 0, sigma: float = 0.5, lr: float = 0.1,
-          refresh: int = 5, pool: tuple[str, ...] = ("self", "greedy"), log: bool = False) -> np.ndarray:
-    """Evolution strategies by self-play: each generation tries, for each suit, `pairs` antithetic perturbations of its
-    weights, each over `duels` duels against every opponent of the pool ("self": the frozen policy), and steps along
-    the ranked fitness (Adam). Returns the (len(UNITS), F) weights."""
+          refresh: int = 5, pool: tuple[str, ...] = POOL, log: bool = False) -> np.ndarray:
+    """Evolution strategies by self-play; returns the (len(UNITS), F) weights.
+
+    Each generation tries, for each suit, `pairs` antithetic perturbations of its weights (noise
+    `sigma`); each plays `duels` duels against every opponent of `pool` ("self": the policy as it
+    was at the last refresh, every `refresh` generations), a perturbation and its mirror on the
+    same duel seeds. The weights step (Adam, rate `lr`) along the noise weighted by the ranks of
+    the mean rewards.
+    """
     rng = np.random.default_rng(seed)
     P = 2 * pairs
-    envs = [[(bot, DuelVectorEnv(num_envs=P * duels, unit=unit, opponent=foe, opponent_bot="random" if bot == "self" else bot,
-                                 arena=ARENA)) for bot in pool]
-            for unit, foe in (UNITS, UNITS[::-1])]
+    envs = [[(bot, DuelVectorEnv(num_envs=P * duels, unit=unit, opponent=foe, arena=ARENA,
+                                 opponent_bot="random" if bot == "self" else bot))  # "self" is set below
+             for bot in pool] for unit, foe in (UNITS, UNITS[::-1])]
     theta = np.zeros((len(UNITS), F))
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     for gen in range(generations):
@@ -249,35 +264,83 @@ def train(generations: int, pairs: int, duels: int, seed: int = 0, sigma: float 
             cand = theta[u] + sigma * np.concatenate([eps, -eps])  # (P, F)
             fitness = np.zeros(P)
             for i, (bot, env) in enumerate(envs[u]):
-                r = play(env, np.repeat(cand, duels, axis=0), seed=seed * 100_000 + gen * 10 + i)
+                r = play(env, np.repeat(cand, duels, axis=0), seed=(seed * 1000 + gen) * 10 + i)
                 fitness += r.reshape(P, duels).mean(axis=1) / len(pool)
             rank = np.empty(P)
-            rank[np.argsort(fitness)] = np.arange(P)
+            rank[np.argsort(fitness, kind="stable")] = np.arange(P)
             util = rank / (P - 1) - 0.5
             g = ((util[:pairs] - util[pairs:])[:, None] * eps).sum(axis=0) / (pairs * sigma)
             m[u] = 0.9 * m[u] + 0.1 * g
             v[u] = 0.999 * v[u] + 0.001 * g * g
             theta[u] += lr * (m[u] / (1 - 0.9 ** (gen + 1))) / (np.sqrt(v[u] / (1 - 0.999 ** (gen + 1))) + 1e-8)
             if log:
-                print(f"generation {gen:3d} {UNITS[u]}: fitness {fitness.mean():+.3f} (best {fitness.max():+.3f})", flush=True)
+                print(f"generation {gen + 1:3d}, {UNITS[u]:<6}: mean reward {fitness.mean():+.2f}", flush=True)
     return theta
 
 
-def evaluate(weights: np.ndarray, opponent: str, duels: int, seed: int = 12345) -> dict[str, tuple[int, int]]:
-    """(wins, duels) of the learned policy per suit against `opponent` playing the other suit, from both spawns."""
-    from gladiator.catalog import load_catalog
-    from gladiator.duel import game_for
+def evaluate(weights: np.ndarray, opponent: str, duels: int, seed: int = 12345) -> dict[str, dict]:
+    """How the learned policy fares against `opponent`, per suit: it plays `duels` duels from each spawn.
 
+    Returns, per suit of UNITS, {"wins", "duels", "forfeits", "by": {outcome: wins ended so}}. The
+    opponent plays the other suit; the duel seeds are the same for every suit and spawn.
+    """
     game = game_for(load_catalog(), ARENA)
     seeds = derive_seeds(seed, np.arange(duels)).astype(np.int64)
     out = {}
     for unit, foe in (UNITS, UNITS[::-1]):
-        wins = 0
+        res = {"wins": 0, "duels": 0, "forfeits": 0, "by": {}}
         for side in (0, 1):
-            pair = np.array([game.unit_index(unit), game.unit_index(foe)])[:: 1 - 2 * side]
+            pair = np.array([game.unit_index(unit), game.unit_index(foe)], dtype=np.int16)[:: 1 - 2 * side]
             bots = [make_bot(opponent), make_bot(opponent)]
             bots[side] = PolicyBot(weights)
-            final, _, _ = play_duels(game, np.broadcast_to(pair, (duels, 2)).astype(np.int16), seeds, bots)
-            wins += int((final.winner == side).sum())
-        out[unit] = (wins, 2 * duels)
+            final, reasons, _ = play_duels(game, np.broadcast_to(pair, (duels, 2)), seeds, bots)
+            won = final.winner == side
+            res["wins"] += int(won.sum())
+            res["duels"] += duels
+            res["forfeits"] += int(((reasons != 0) & ~won).sum())
+            for k in np.unique(final.outcome[won]):
+                res["by"][OUTCOMES[k]] = res["by"].get(OUTCOMES[k], 0) + int((final.outcome[won] == k).sum())
+        out[unit] = res
     return out
+
+
+def main() -> None:
+    """Train, then print the win rates of the learned policy against the bots, with 95% intervals."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--generations", type=int, default=50)
+    p.add_argument("--pairs", type=int, default=12, help="antithetic pairs of perturbations a generation")
+    p.add_argument("--duels", type=int, default=16, help="duels of each perturbation against each opponent")
+    p.add_argument("--eval", type=int, default=2000, help="duels of the test per suit and spawn")
+    p.add_argument("--against", default="random,greedy,heuristic", help="the bots to test it against")
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+    if min(a.generations, a.pairs, a.duels, a.eval) < 1:
+        p.error("--generations, --pairs, --duels and --eval must be at least 1")
+    against = [b.strip() for b in a.against.split(",") if b.strip()]
+    for b in against:
+        make_bot(b)  # an unknown bot fails here, before the training
+    played = a.generations * len(UNITS) * len(POOL) * 2 * a.pairs * a.duels
+    print(f"Training {' and '.join(UNITS)} in the {ARENA.replace('_', ' ')} by evolution strategies: {a.generations} "
+          f"generations of {2 * a.pairs} perturbations x {a.duels} duels against each of {', '.join(POOL)}, per suit")
+    t0 = time.perf_counter()
+    w = train(a.generations, a.pairs, a.duels, seed=a.seed)
+    took = time.perf_counter() - t0
+    print(f"Trained in {took:.0f} s ({played:,} duels, {played / took:,.0f} a second)")
+    for unit, row in zip(UNITS, w):
+        top = np.argsort(-np.abs(row))[:6]
+        print(f"  {unit} weighs most: " + ", ".join(f"{FEATURES[i]} {row[i]:+.1f}" for i in top))
+    print(f"Tested over {2 * a.eval:,} duels per suit against each bot ({a.eval:,} from each spawn); 95% intervals:")
+    for bot in against:
+        res = evaluate(w, bot, a.eval)
+        wins, duels = sum(r["wins"] for r in res.values()), sum(r["duels"] for r in res.values())
+        lo, hi = wilson(wins, duels)
+        print(f"  against {bot}: wins {wins / duels:.1%} ({lo:.1%} - {hi:.1%})")
+        for unit, r in res.items():
+            lo, hi = wilson(r["wins"], r["duels"])
+            how = ", ".join(f"{k.replace('_', ' ')} {n / max(1, r['wins']):.0%}" for k, n in sorted(r["by"].items()))
+            print(f"    as {unit:<6} {r['wins'] / r['duels']:6.1%} ({lo:.1%} - {hi:.1%}); its wins: {how or 'none'}"
+                  + (f"; {r['forfeits']} illegal picks" if r["forfeits"] else ""))
+
+
+if __name__ == "__main__":
+    main()
