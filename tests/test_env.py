@@ -235,14 +235,72 @@ def test_the_text_render_is_the_agents_log_and_a_disguise_fools_it() -> None:
     assert env.render() == "\n".join(narrate(env.game, env.units, env._log, viewer=0))
 
 
-def test_the_self_play_example_trains_and_plays_at_a_small_size() -> None:
+def test_the_vector_env_view_is_the_honest_view_its_observations_encode() -> None:
+    from gladiator.env.encode import PLANES
+    from gladiator.env.vector import DuelVectorEnv
+
+    envs = DuelVectorEnv(num_envs=6, unit="jaron", opponent="rouge", opponent_bot="random", side=1)
+    with pytest.raises(RuntimeError, match="reset"):
+        envs.view()
+    obs, info = envs.reset(seed=4)
+    for _ in range(3):
+        last = envs.game.space.n - 1 - np.argmax(info["action_mask"][:, ::-1], axis=1)  # the last legal action: a leap
+        obs, _, _, _, info = envs.step(last.astype(np.int64))
+    view = envs.view()
+    T, ar = envs.game.geo.tiles, np.arange(6)
+    assert (view.side == 1).all() and (view.my_unit == envs.game.unit_index("jaron")).all()
+    assert (obs[ar, PLANES.index("me") * T + view.my_pos] == 1).all()
+    assert (obs[ar, PLANES.index("foe") * T + view.foe_pos] == 1).all()
+
+
+def _selfplay_example():  # type: ignore[no-untyped-def]
+    """The example script examples/selfplay.py, loaded as a module."""
     import importlib.util
+    import sys
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "examples" / "selfplay.py"
-    spec = importlib.util.spec_from_file_location("selfplay_example", path)
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)  # type: ignore[union-attr]
-    w = example.train(updates=3, envs=16, steps=40)
-    assert w.shape == (len(example.FEATURES),) and np.isfinite(w).all() and np.abs(w).sum() > 0
-    assert 0.0 <= example.evaluate(w, "random", 20) <= 1.0
+    if "selfplay_example" not in sys.modules:
+        path = Path(__file__).resolve().parent.parent / "examples" / "selfplay.py"
+        spec = importlib.util.spec_from_file_location("selfplay_example", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        sys.modules["selfplay_example"] = module
+    return sys.modules["selfplay_example"]
+
+
+def _win_rate(results: dict) -> float:
+    return sum(r["wins"] for r in results.values()) / sum(r["duels"] for r in results.values())
+
+
+@pytest.mark.slow
+def test_the_self_play_example_learns_to_beat_the_random_bot_at_a_small_size() -> None:
+    example = _selfplay_example()
+    untrained = _win_rate(example.evaluate(np.zeros((len(example.UNITS), example.F)), "random", 30))
+    w = example.train(generations=4, pairs=4, duels=8, pool=("random",))
+    trained = _win_rate(example.evaluate(w, "random", 30))
+    assert w.shape == (len(example.UNITS), example.F) and np.isfinite(w).all()
+    assert untrained < 0.5 < trained and trained - untrained > 0.3, (untrained, trained)
+
+
+def test_the_self_play_example_trains_against_its_frozen_self_and_the_bots() -> None:
+    example = _selfplay_example()
+    assert "self" in example.POOL
+    w = example.train(generations=1, pairs=1, duels=2)
+    assert w.shape == (len(example.UNITS), example.F) and np.isfinite(w).all() and np.abs(w).sum() > 0
+
+
+def test_the_learned_policy_picks_only_legal_actions_with_any_suit() -> None:
+    from gladiator.batch.chunks import play_duels
+    from gladiator.catalog import load_catalog
+    from gladiator.duel import game_for
+    from gladiator.state import FORFEIT
+
+    example = _selfplay_example()
+    game = game_for(load_catalog(), "rooftops")
+    U = len(game.roster)
+    pairs = np.array([(a, b) for a in range(U) for b in range(U) if a != b] * 4, dtype=np.int16)
+    rng = np.random.default_rng(3)
+    bots = [example.PolicyBot(rng.normal(size=(len(example.UNITS), example.F))) for _ in range(2)]
+    final, reasons, _ = play_duels(game, pairs, np.arange(len(pairs)), bots)
+    assert (final.outcome != FORFEIT).all() and not reasons.any()
+    assert (final.done).all()
