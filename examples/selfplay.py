@@ -15,12 +15,14 @@ that won more. It reads nothing but its side's view (`DuelVectorEnv.view()`, wha
 encodes) and the action mask. Then it plays duels against each bot, with both suits, from both spawns.
 
 Run: python examples/selfplay.py [--generations 50] [--pairs 12] [--duels 16] [--eval 2000] [--seed 0]
+                                [--against random,greedy,heuristic]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from typing import NoReturn
 
 import numpy as np
 
@@ -33,6 +35,7 @@ from gladiator.catalog import load_catalog
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.duel import game_for
 from gladiator.env.vector import DuelVectorEnv
+from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rng import derive_seeds
 from gladiator.state import OUTCOMES
@@ -304,9 +307,16 @@ def evaluate(weights: np.ndarray, opponent: str, duels: int, seed: int = 12345) 
     return out
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments are one line on stderr and exit code 2, as everywhere in gladiator."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        self.exit(2, f"error: {message}\n")
+
+
 def main() -> None:
     """Train, then print the win rates of the learned policy against the bots, with 95% intervals."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = _Parser(description=__doc__.splitlines()[0])
     p.add_argument("--generations", type=int, default=50)
     p.add_argument("--pairs", type=int, default=12, help="antithetic pairs of perturbations a generation")
     p.add_argument("--duels", type=int, default=16, help="duels of each perturbation against each opponent")
@@ -316,9 +326,14 @@ def main() -> None:
     a = p.parse_args()
     if min(a.generations, a.pairs, a.duels, a.eval) < 1:
         p.error("--generations, --pairs, --duels and --eval must be at least 1")
+    if a.seed < 0:
+        p.error("--seed must be 0 or more")
     against = [b.strip() for b in a.against.split(",") if b.strip()]
     for b in against:
-        make_bot(b)  # an unknown bot fails here, before the training
+        try:
+            make_bot(b)  # an unknown bot fails here, before the training
+        except GladiatorError as e:
+            p.error(str(e))
     played = a.generations * len(UNITS) * len(POOL) * 2 * a.pairs * a.duels
     print(f"Training {' and '.join(UNITS)} in the {ARENA.replace('_', ' ')} by evolution strategies: {a.generations} "
           f"generations of {2 * a.pairs} perturbations x {a.duels} duels against each of {', '.join(POOL)}, per suit")

@@ -244,7 +244,7 @@ def test_the_vector_env_view_is_the_honest_view_its_observations_encode() -> Non
         envs.view()
     obs, info = envs.reset(seed=4)
     for _ in range(3):
-        last = envs.game.space.n - 1 - np.argmax(info["action_mask"][:, ::-1], axis=1)  # the last legal action: a leap
+        last = envs.game.space.n - 1 - np.argmax(info["action_mask"][:, ::-1], axis=1)  # the last legal action
         obs, _, _, _, info = envs.step(last.astype(np.int64))
     view = envs.view()
     T, ar = envs.game.geo.tiles, np.arange(6)
@@ -287,6 +287,21 @@ def test_the_self_play_example_trains_against_its_frozen_self_and_the_bots() -> 
     assert "self" in example.POOL
     w = example.train(generations=1, pairs=1, duels=2)
     assert w.shape == (len(example.UNITS), example.F) and np.isfinite(w).all() and np.abs(w).sum() > 0
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--against", "random,zed"], "unknown bot 'zed'"), (["--seed", "-1"], "--seed"), (["--pairs", "0"], "at least 1"),
+    (["--duels", "many"], "invalid int"),
+])
+def test_the_self_play_example_refuses_bad_arguments_in_one_line_before_training(monkeypatch, capsys, args, words) -> None:
+    from conftest import one_line
+
+    example = _selfplay_example()
+    monkeypatch.setattr("sys.argv", ["selfplay.py", *args])
+    monkeypatch.setattr(example, "train", lambda *a, **k: pytest.fail("trained despite a bad argument"))
+    with pytest.raises(SystemExit) as stop:
+        example.main()
+    assert words in one_line(stop.value.code, capsys.readouterr().err)
 
 
 def test_the_learned_policy_picks_only_legal_actions_with_any_suit() -> None:
