@@ -26,7 +26,6 @@ from typing import NoReturn
 
 import numpy as np
 
-import gladiator  # noqa: F401 - registers gladiator/Duel-v0
 from gladiator import engine, tactics
 from gladiator.batch.chunks import play_duels
 from gladiator.batch.stats import wilson
@@ -55,7 +54,7 @@ K = {name: i for i, name in enumerate(FEATURES)}
 
 
 def candidates(game: Game, obs: engine.Observation) -> tuple[np.ndarray, int]:
-    """(B, C) candidate action ids of each duel, and how many come first as fixed actions (each in the column of its id).
+    """(B, C) candidate action ids of each duel, and how many come first as fixed actions (each in its id's column).
 
     The fixed actions (end, guard, vent, inject, extract, the attacks, the disguises), then every
     tile within a move, then the tiles beside the enemy for a leap; the mask says which are legal.
@@ -110,64 +109,6 @@ def features(game: Game, obs: engine.Observation) -> tuple[np.ndarray, np.ndarra
     return acts, f
 
 
-def _after(game: Game, obs: engine.Observation, tile: np.ndarray, points: np.ndarray, heat: np.ndarray,
-           leaping: np.ndarray) -> np.ndarray:
-    """(B, C, len(AFTER)) features of standing on `tile` with `points` left and `heat` more."""
-    t, geo = game.tables, game.geo
-    me, foe = obs.my_unit, obs.foe_look
-    pe = obs.foe_pos.astype(np.intp)[:, None]
-    out = np.zeros(tile.shape + (len(AFTER),), np.float32)
-    a = {name: i for i, name in enumerate(AFTER)}
-    pair = tile * geo.tiles + pe  # (own tile, enemy tile) into the arena's pair tables
-    d = geo.cheb.reshape(-1).take(pair).astype(np.int64)
-    sight = geo.los.reshape(-1).take(pair)
-    D = tactics.tactics(game).distances.size - 1
-    seen = np.where(sight, d, D)  # out of sight is the last column of a strike table
-    rear = tactics.in_rear_of(game, tile, pe, obs.foe_facing[:, None])
-    own = tactics.strike_by_distance(game, obs)  # (B, D + 1)
-    front = np.take_along_axis(own, seen, axis=1)
-    behind = np.take_along_axis(tactics.strike_by_distance(game, obs, rear=True), seen, axis=1)
-    out[..., a["strike"]] = points * np.where(rear, np.maximum(front, behind), front) / 10
-    out[..., a["rear"]] = rear & (d == 1)
-    # the enemy's reply next turn: its best strike on this tile from where it stands, or after a move
-    cover = geo.cover[tile]
-    table = game.derived("selfplay.threat", _threat_table)[foe, me]  # (B, 2, D + 1): in the open, in cover
-    foe_ap = t.actions[foe][:, None]
-    moved = np.clip(d - t.speed[foe][:, None], 1, D - 1)
-    B = obs.batch
-    rows = (np.arange(B)[:, None] * 2 + cover) * (D + 1)
-    flat = table.reshape(-1)
-    threat = np.maximum(foe_ap * flat.take(rows + seen), (foe_ap - 1) * flat.take(rows + moved))
-    out[..., a["threat"]] = threat / 10
-    out[..., a["distance"]] = np.minimum(geo.dist.reshape(-1).take(pair), 50) / 10
-    out[..., a["cover"]] = cover
-    out[..., a["high"]] = geo.high[tile] & ~geo.high[pe]
-    out[..., a["hazard"]] = geo.hazard[tile]
-    # a core extraction from there with the points left: the enemy open, or caught by a leap behind it
-    caught = leaping & rear & (d == 1)
-    can = t.can_extract[me][:, None] & (points >= engine.cost_of("extract")) & (d == 1)
-    can &= tactics.extraction_open(game, obs)[:, None] | caught
-    if can.any():
-        out[..., a["extract_next"]] = np.where(can, tactics.extraction_odds_at(game, obs, rear), 0.0)
-    c = geo.cache_of[tile]
-    full = (c >= 0) & np.take_along_axis(obs.caches, np.maximum(c, 0).astype(np.intp), axis=1)
-    out[..., a["cache"]] = full * np.maximum(0, t.nectar[me] - obs.my_nectar)[:, None] / 10
-    h = obs.my_heat[:, None] + heat
-    cap = t.heat_capacity[me][:, None]
-    out[..., a["heat"]] = h / cap
-    out[..., a["overheat"]] = np.maximum(0, h - cap) / 10
-    return out
-
-
-def _threat_table(game: Game) -> np.ndarray:
-    """(U, U, 2, D + 1) best expected strike of each suit on each suit, in the open and in cover, by distance."""
-    U = len(game.roster)
-    foe, me, cover = (v.reshape(-1) for v in np.meshgrid(np.arange(U), np.arange(U), np.arange(2), indexing="ij"))
-    no = np.zeros(foe.shape, dtype=bool)
-    table = tactics.strike_values(game, foe, foe, me, no, no, cover.astype(bool), no, np.ones((foe.size, W), dtype=bool))
-    return table.reshape(U, U, 2, -1)
-
-
 def choose(acts: np.ndarray, feats: np.ndarray, mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """The legal candidate with the best score per duel; `weights` is (F,) or one row per duel (B, F)."""
     w = np.broadcast_to(weights, (acts.shape[0], F)).astype(np.float32)
@@ -186,7 +127,8 @@ class PolicyBot:
     name = "selfplay"
 
     def __init__(self, weights: np.ndarray | None = None) -> None:
-        self.weights = np.zeros((len(UNITS), F)) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1, F)
+        w = np.zeros((len(UNITS), F)) if weights is None else weights
+        self.weights = np.asarray(w, dtype=np.float64).reshape(-1, F)
         self._rows: np.ndarray | None = None
 
     def prepare(self, game: Game) -> None:
@@ -204,15 +146,6 @@ class PolicyBot:
             self.prepare(game)
         acts, feats = features(game, obs)
         return choose(acts, feats, np.asarray(legal), self._rows[obs.my_unit])
-
-
-def _beside(game: Game, pos: np.ndarray) -> np.ndarray:
-    """(B, 8) the tiles next to `pos` (a tile off the map stands for itself: it is never a legal landing)."""
-    geo = game.geo
-    x, y = geo.xy[pos, 0].astype(np.int64), geo.xy[pos, 1].astype(np.int64)
-    nx, ny = x[:, None] + DIRECTIONS[None, :, 0], y[:, None] + DIRECTIONS[None, :, 1]
-    inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
-    return np.where(inside, ny * geo.width + nx, pos[:, None]).astype(np.int64)
 
 
 def play(env: DuelVectorEnv, weights: np.ndarray, seed: int, max_steps: int = 150) -> np.ndarray:
@@ -307,13 +240,6 @@ def evaluate(weights: np.ndarray, opponent: str, duels: int, seed: int = 12345) 
     return out
 
 
-class _Parser(argparse.ArgumentParser):
-    """Bad arguments are one line on stderr and exit code 2, as everywhere in gladiator."""
-
-    def error(self, message: str) -> NoReturn:  # type: ignore[override]
-        self.exit(2, f"error: {message}\n")
-
-
 def main() -> None:
     """Train, then print the win rates of the learned policy against the bots, with 95% intervals."""
     p = _Parser(description=__doc__.splitlines()[0])
@@ -355,6 +281,81 @@ def main() -> None:
             how = ", ".join(f"{k.replace('_', ' ')} {n / max(1, r['wins']):.0%}" for k, n in sorted(r["by"].items()))
             print(f"    as {unit:<6} {r['wins'] / r['duels']:6.1%} ({lo:.1%} - {hi:.1%}); its wins: {how or 'none'}"
                   + (f"; {r['forfeits']} illegal picks" if r["forfeits"] else ""))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments are one line on stderr and exit code 2, as everywhere in gladiator."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        self.exit(2, f"error: {message}\n")
+
+
+def _after(game: Game, obs: engine.Observation, tile: np.ndarray, points: np.ndarray, heat: np.ndarray,
+           leaping: np.ndarray) -> np.ndarray:
+    """(B, C, len(AFTER)) features of standing on `tile` with `points` left and `heat` more."""
+    t, geo = game.tables, game.geo
+    me, foe = obs.my_unit, obs.foe_look
+    pe = obs.foe_pos.astype(np.intp)[:, None]
+    out = np.zeros(tile.shape + (len(AFTER),), np.float32)
+    a = {name: i for i, name in enumerate(AFTER)}
+    pair = tile * geo.tiles + pe  # (own tile, enemy tile) into the arena's pair tables
+    d = geo.cheb.reshape(-1).take(pair).astype(np.int64)
+    sight = geo.los.reshape(-1).take(pair)
+    D = tactics.tactics(game).distances.size - 1
+    seen = np.where(sight, d, D)  # out of sight is the last column of a strike table
+    rear = tactics.in_rear_of(game, tile, pe, obs.foe_facing[:, None])
+    own = tactics.strike_by_distance(game, obs)  # (B, D + 1)
+    front = np.take_along_axis(own, seen, axis=1)
+    behind = np.take_along_axis(tactics.strike_by_distance(game, obs, rear=True), seen, axis=1)
+    out[..., a["strike"]] = points * np.where(rear, np.maximum(front, behind), front) / 10
+    out[..., a["rear"]] = rear & (d == 1)
+    # the enemy's reply next turn: its best strike on this tile from where it stands, or after a move
+    cover = geo.cover[tile]
+    table = game.derived("selfplay.threat", _threat_table)[foe, me]  # (B, 2, D + 1): in the open, in cover
+    foe_ap = t.actions[foe][:, None]
+    moved = np.clip(d - t.speed[foe][:, None], 1, D - 1)
+    B = obs.batch
+    rows = (np.arange(B)[:, None] * 2 + cover) * (D + 1)
+    flat = table.reshape(-1)
+    threat = np.maximum(foe_ap * flat.take(rows + seen), (foe_ap - 1) * flat.take(rows + moved))
+    out[..., a["threat"]] = threat / 10
+    out[..., a["distance"]] = np.minimum(geo.dist.reshape(-1).take(pair), 50) / 10
+    out[..., a["cover"]] = cover
+    out[..., a["high"]] = geo.high[tile] & ~geo.high[pe]
+    out[..., a["hazard"]] = geo.hazard[tile]
+    # a core extraction from there with the points left: the enemy open, or caught by a leap behind it
+    caught = leaping & rear & (d == 1)
+    can = t.can_extract[me][:, None] & (points >= engine.cost_of("extract")) & (d == 1)
+    can &= tactics.extraction_open(game, obs)[:, None] | caught
+    if can.any():
+        out[..., a["extract_next"]] = np.where(can, tactics.extraction_odds_at(game, obs, rear), 0.0)
+    c = geo.cache_of[tile]
+    full = (c >= 0) & np.take_along_axis(obs.caches, np.maximum(c, 0).astype(np.intp), axis=1)
+    out[..., a["cache"]] = full * np.maximum(0, t.nectar[me] - obs.my_nectar)[:, None] / 10
+    h = obs.my_heat[:, None] + heat
+    cap = t.heat_capacity[me][:, None]
+    out[..., a["heat"]] = h / cap
+    out[..., a["overheat"]] = np.maximum(0, h - cap) / 10
+    return out
+
+
+def _threat_table(game: Game) -> np.ndarray:
+    """(U, U, 2, D + 1) best expected strike of each suit on each suit, in the open and in cover, by distance."""
+    U = len(game.roster)
+    foe, me, cover = (v.reshape(-1) for v in np.meshgrid(np.arange(U), np.arange(U), np.arange(2), indexing="ij"))
+    no = np.zeros(foe.shape, dtype=bool)
+    fed = np.ones((foe.size, W), dtype=bool)
+    table = tactics.strike_values(game, foe, foe, me, no, no, cover.astype(bool), no, fed)
+    return table.reshape(U, U, 2, -1)
+
+
+def _beside(game: Game, pos: np.ndarray) -> np.ndarray:
+    """(B, 8) the tiles next to `pos` (a tile off the map stands for itself: it is never a legal landing)."""
+    geo = game.geo
+    x, y = geo.xy[pos, 0].astype(np.int64), geo.xy[pos, 1].astype(np.int64)
+    nx, ny = x[:, None] + DIRECTIONS[None, :, 0], y[:, None] + DIRECTIONS[None, :, 1]
+    inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
+    return np.where(inside, ny * geo.width + nx, pos[:, None]).astype(np.int64)
 
 
 if __name__ == "__main__":

@@ -295,7 +295,7 @@ def test_the_self_play_example_trains_against_its_frozen_self_and_the_bots() -> 
     (["--against", "random,zed"], "unknown bot 'zed'"), (["--seed", "-1"], "--seed"), (["--pairs", "0"], "at least 1"),
     (["--duels", "many"], "invalid int"),
 ])
-def test_the_self_play_example_refuses_bad_arguments_in_one_line_before_training(monkeypatch, capsys, args, words) -> None:
+def test_the_self_play_example_refuses_bad_arguments_in_one_line(monkeypatch, capsys, args, words) -> None:
     from conftest import one_line
 
     example = _selfplay_example()
