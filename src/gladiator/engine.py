@@ -261,6 +261,15 @@ class Legal:
         """Why duel `b` may not take `action`."""
         return refusal(self.game, self.state, b, action)
 
+    def take(self, rows: np.ndarray) -> "Legal":
+        """The legal actions of duels `rows` of these (their mask built on first use, or cut from this one's)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        sub = Legal(self.game, self._whole, rows if self.idx is None else np.asarray(self.idx).take(rows))
+        if self._mask is not None:
+            sub._mask = self._mask.take(rows, axis=0)
+            sub._mask.setflags(write=False)
+        return sub
+
 
 def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False) -> Observation:
     """What `side` may know of each duel: its own suit whole; the enemy as it shows itself (see `gladiator.view`).

@@ -10,10 +10,15 @@ an observation, and it is refused wherever a person plays.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 from gladiator.engine import NOISE_STREAM as BOT_STREAM  # noqa: F401 (the stream `obs.noise` comes from)
 from gladiator.game import Game
+from gladiator.view import Observation
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 class Bot:
@@ -47,3 +52,25 @@ class FirstChoice:
         c = cond & self.todo
         self.actions[c] = np.broadcast_to(action, self.actions.shape)[c]
         self.todo &= ~c
+
+
+def distinct_views(obs: Observation) -> tuple[np.ndarray, np.ndarray] | None:
+    """Duels whose side sees exactly the same thing (every field of the view but its random numbers): one duel of each
+    such view, and each duel's view among them; None when every duel sees something of its own.
+
+    A bot whose choice depends only on the view (and on the legal actions, which depend only on
+    what the side sees) can choose once per view: duels played out many times from one position
+    share most of their views.
+    """
+    n = obs.batch
+    columns = [c for f in fields(obs) if f.name != "noise" for c in np.asarray(getattr(obs, f.name)).reshape(n, -1).T]
+    h = np.zeros(n, dtype=np.uint64)
+    for c in columns:
+        h = (h ^ c.astype(np.uint64)) * _MIX
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    if first.size == n:
+        return None
+    rep = first.take(inverse)
+    if not all(np.array_equal(c, c.take(rep)) for c in columns):  # two views with one hash: no sharing this time
+        return None
+    return first, inverse.reshape(n)
