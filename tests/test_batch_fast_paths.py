@@ -15,6 +15,7 @@ from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
 from gladiator.duel import decide, game_for
 from gladiator.rules.combat import damage, hit_terms, in_rear
+from gladiator.state import DuelState
 
 CATALOG = load_catalog()
 PAIRS = (("rouge", "viola"), ("jaron", "viola"), ("jaron", "rouge"), ("nean", "jaron"))
@@ -100,3 +101,50 @@ def test_greedy_only_chooses_legal_actions(arena: str, memo: bool, monkeypatch) 
         near = geo.dist[s.pos[np.arange(s.batch), s.active], s.pos[np.arange(s.batch), 1 - s.active]] < game.tables.speed[me]
         blocked += int((moved & near).sum())
     assert blocked > 0  # moves with the enemy within reach, where it can stand in the way, were chosen
+
+
+def plan_numbers(game, s):  # type: ignore[no-untyped-def]
+    """Every number the heuristic bot weighs in states `s` (side to act): staying, each move, each leap."""
+    from gladiator.bots.heuristic import Plans
+
+    obs = engine.observe(game, s, s.active)
+    plans = Plans(game, obs, engine.legal_mask(game, s))
+    stay, moves, leaps = plans.stay(), plans.moves(), plans.leaps()
+    return [stay.slot, stay.strike, stay.worth, stay.extract, stay.guarded, moves.tile, moves.worth, leaps.tile, leaps.worth]
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_heuristic_tables_give_the_numbers_worked_out_per_duel(arena: str, monkeypatch) -> None:
+    """The rows shared by duels with the same facts, the tile-pair offsets and the strike table: the same floats as
+    working every duel out alone (so every fact a row depends on is in its code)."""
+    from gladiator import tactics
+    from gladiator.bots import heuristic
+
+    fast = [plan_numbers(game, s) for game, s in states(arena, steps=30)]
+    monkeypatch.setattr(heuristic, "TABLE_LIMIT", 0)
+    monkeypatch.setattr(tactics, "STRIKE_TABLE_LIMIT", 0)
+    direct = [plan_numbers(game, s) for game, s in states(arena, steps=30)]
+    assert len(fast) == len(direct) > 10
+    for f, d in zip(fast, direct):
+        for a, b in zip(f, d):
+            assert np.array_equal(a, b)
+
+
+def test_duels_that_see_the_same_are_decided_once_and_alike(monkeypatch) -> None:
+    """Deciding once per distinct view gives each duel the choice it gets alone, its own disguise look included."""
+    from gladiator.bots import heuristic
+
+    bot = make_bot("heuristic")
+    mimics = 0
+    for game, s in states("concert_hall", steps=30, n=30):
+        again = DuelState.concat([s, s, s])
+        again.counter[s.batch :] += np.repeat([1, 2], s.batch).astype(np.uint64)  # other noise, the same view
+        shared = act(bot, game, again)
+        with monkeypatch.context() as m:
+            m.setattr(heuristic, "SHARE_MIN", 10**9)  # every duel worked out on its own
+            alone = act(bot, game, again)
+        assert np.array_equal(shared, alone)
+        assert heuristic.distinct_views(engine.observe(game, again, again.active)) is not None
+        mimic = (shared >= game.space.mimic0) & (shared < game.space.move0)
+        mimics += int((mimic & (shared != np.tile(shared[: s.batch], 3))).sum())
+    assert mimics > 0  # copies of one view put on different looks
