@@ -2,7 +2,8 @@
 
 Prints the seconds 10,000 continuations take from the start of a Rouge-Viola duel in the concert hall
 (`gladiator odds` with its default heuristic bots, and with greedy bots), and the heuristic bot's
-decisions per second on 256 duels at once and on one at a time (positions from greedy play). With
+decisions per second on 256 duels at once and on one at a time, each duel in a position of its own (a few random
+actions in). With
 `--against REV` (a git revision, e.g. `main`) it also runs the same measurements on that revision's
 sources (with this tree's units and arenas), in a subprocess, one after the other, and prints the ratio.
 Each figure is the median of `--repeat` runs after a warm-up.
@@ -48,13 +49,10 @@ def measure(rollouts: int, repeat: int) -> dict[str, float]:
             estimate(game, s, bots, rollouts=rollouts)
             times.append(time.perf_counter() - t0)
         out[f"odds_{name}"] = statistics.median(times)
-    bot, greedy = make_bot("heuristic"), make_bot("greedy")
+    bot = make_bot("heuristic")
     bot.prepare(game)
     for batch in (256, 1):
-        s = engine.new_duels(game, ("rouge", "viola"), np.arange(batch))
-        for _ in range(6):  # a few moves in: a position worth thinking about
-            s, _ = engine.step(game, s, decide(game, s, (greedy, greedy))[0])
-        live = s.take(np.flatnonzero(~s.done))
+        live = positions(game, batch)
         decide(game, live, (bot, bot))
         rates = []
         for _ in range(repeat):
@@ -65,6 +63,26 @@ def measure(rollouts: int, repeat: int) -> dict[str, float]:
             rates.append(n / (time.perf_counter() - t0))
         out[f"decisions_{batch}"] = statistics.median(rates)
     return out
+
+
+def positions(game, batch: int):  # type: ignore[no-untyped-def]
+    """`batch` live Rouge-Viola duels, each in a position of its own: a few random actions in (greedy play from one
+    start gives a few positions, which a bot that decides once per view would count many times)."""
+    from dataclasses import fields
+
+    from gladiator import engine
+    from gladiator.bots import make_bot
+    from gladiator.driver import decide
+
+    s = engine.new_duels(game, ("rouge", "viola"), np.arange(4 * batch))
+    rand = make_bot("random")
+    for _ in range(8):
+        s, _ = engine.step(game, s, decide(game, s, (rand, rand))[0])
+    s = s.take(np.flatnonzero(~s.done))
+    rows = np.concatenate([getattr(s, f.name).reshape(s.batch, -1).astype(np.int64) for f in fields(s)
+                           if f.name not in ("seed", "counter")], axis=1)
+    _, first = np.unique(rows, axis=0, return_index=True)
+    return s.take(np.sort(first)[:batch])
 
 
 def other(rev: str, rollouts: int, repeat: int) -> dict[str, float]:

@@ -3,7 +3,8 @@
 A bot picks one action id per duel for the side to act, from that side's observation (`obs`,
 a `gladiator.view.Observation` of the batch) and the legal actions (`legal`, an
 `engine.Legal`: `legal.mask` is the (batch, actions) bool mask). The driver owns the loop: it
-groups duels by side, never merges two bots, and checks every pick. A bot that needs the whole
+groups duels by side (a bot playing both sides, one object, sees all its duels at once), never merges two
+bots, and checks every pick. A bot that needs the whole
 truth (for analysis only) sets `needs_truth = True`: it is then given the `DuelState` instead of
 an observation, and it is refused wherever a person plays.
 """
