@@ -85,7 +85,7 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
     def grab() -> np.ndarray:
         screen.update(dt)
         screen.draw(surface)
-        return np.ascontiguousarray(pygame.surfarray.array3d(surface).transpose(1, 0, 2))
+        return pixels(surface)
 
     for _ in range(MAX_FRAMES):
         yield grab()
@@ -96,6 +96,26 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
     screen.playing = False
     for _ in range(int(HOLD_SECONDS * fps)):
         yield grab()
+
+
+def pixels(surface: Any) -> np.ndarray:
+    """(H, W, 3) uint8 RGB pixels of a pygame surface, row by row (read-only): what surfarray.array3d gives, transposed,
+    in one copy instead of three."""
+    import pygame
+
+    w, h = surface.get_size()
+    return np.frombuffer(pygame.image.tobytes(surface, "RGB"), dtype=np.uint8).reshape(h, w, 3)
+
+
+def changed_box(before: np.ndarray, after: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of the pixels that differ between two (H, W, 3) frames; None if none does."""
+    h, w, _ = after.shape
+    changed = after.reshape(h, w * 3) != before.reshape(h, w * 3)  # by byte: a row's bytes are its pixels' R, G, B
+    ys = np.flatnonzero(changed.any(axis=1))
+    if not ys.size:
+        return None
+    xs = np.flatnonzero(changed[ys[0] : ys[-1] + 1].any(axis=0)) // 3  # the bytes' pixels
+    return int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1
 
 
 def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tuple[int, int] = (960, 540),
@@ -149,12 +169,10 @@ class _GifWriter:
             self.held = 1
             self._frame(self.ref, (0, 0))
             return
-        changed = np.any(rgb != self.last, axis=2)
-        if not changed.any():
+        box = changed_box(self.last, rgb)
+        if box is None:
             self.held += 1
             return
-        ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-        box = (int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1)
         self._flush()
         part = Image.fromarray(np.ascontiguousarray(rgb[box[1]:box[3], box[0]:box[2]]), "RGB")
         self.pending = (part.quantize(palette=self.ref, dither=Image.Dither.NONE), (box[0], box[1]))
