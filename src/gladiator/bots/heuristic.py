@@ -54,49 +54,48 @@ class HeuristicBot(Bot):
         tables(game)
 
     def act(self, game: Game, obs: Observation, legal: engine.Legal) -> np.ndarray:
-        """One action per duel, worked out once for each distinct view (the legal actions follow from the view)."""
+        """One action per duel."""
         t, sp = game.tables, game.space
+        # the plans are weighed once per distinct view (duels played out from one position share most of theirs; the
+        # legal actions follow from the view); a view's numbers then go to every duel that has it
         views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
-        ap = seen.ap.astype(np.int64)
-        pick = FirstChoice(seen.batch, END)
-        choose = pick.choose
-
-        choose((seen.my_nectar <= LOW_NECTAR) & mask[:, INJECT], INJECT)
-        injected = ~pick.todo
-
         plan = Plans(game, seen, mask)
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
         best_move = np.argmax(moves.worth, axis=1)
-        move_worth = tactics.row_pick(moves.worth, best_move)
         best_leap = np.argmax(leaps.worth, axis=1)
-        leap_worth = tactics.row_pick(leaps.worth, best_leap)
+        row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
+        stay = stay.take(row) if views is not None else stay
+        move_worth, move_tile = (tactics.row_pick(a, best_move).take(row) for a in (moves.worth, moves.tile))
+        leap_worth, leap_tile = (tactics.row_pick(a, best_leap).take(row) for a in (leaps.worth, leaps.tile))
 
-        # (a disguise comes next, per duel: below)
-        choose(mask[:, EXTRACT] & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
+        def legal_at(action: np.ndarray | int) -> np.ndarray:
+            return mask.reshape(-1).take(row * mask.shape[1] + action)
+
+        # every rule per duel (its own noise included), the first that holds deciding
+        me, ap = obs.my_unit, obs.ap.astype(np.int64)
+        pick = FirstChoice(obs.batch, END)
+        choose = pick.choose
+
+        choose((obs.my_nectar <= LOW_NECTAR) & legal_at(INJECT), INJECT)
+
+        # out of the enemy's sight, a disguise: the enemy misjudges it, and the attack that throws it off is an ambush
+        if t.can_mimic[me].any():
+            look = disguise(game, obs)
+            choose(legal_at(sp.mimic0 + look) & (ap >= engine.cost_of("mimic") + engine.cost_of("move")), sp.mimic0 + look)
+
+        choose(legal_at(EXTRACT) & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
-        choose(mask[:, VENT] & (tactics.overheat_next_turn(game, seen) > 0), VENT)
+        choose(legal_at(VENT) & (tactics.overheat_next_turn(game, obs) > 0), VENT)
 
         stay_best = np.maximum(stay.worth, stay.guarded)
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
-        choose(go_leap, sp.leap0 + tactics.row_pick(leaps.tile, best_leap))
-        choose(move_worth > stay_best, sp.move0 + tactics.row_pick(moves.tile, best_move))
-        choose((stay.strike > 0) & tactics.row_pick(mask, ATTACK0 + stay.slot), ATTACK0 + stay.slot)
-        choose(mask[:, GUARD] & (stay.guarded > stay.worth), GUARD)
-        choose(mask[:, VENT] & (seen.my_heat > 0) & (ap >= 1), VENT)
-        actions = pick.actions
-        if views is not None:
-            actions, injected = actions.take(views[1]), injected.take(views[1])
-
-        # out of the enemy's sight, a disguise: the enemy misjudges it, and the attack that throws it off is an ambush.
-        # It comes right after an injection, before every plan; the look is drawn per duel.
-        if t.can_mimic[obs.my_unit].any():
-            look = disguise(game, obs)
-            row = np.arange(obs.batch) if views is None else views[1]
-            legal_look = mask.reshape(-1).take(row * mask.shape[1] + sp.mimic0 + look)
-            ok = legal_look & (obs.ap >= engine.cost_of("mimic") + engine.cost_of("move")) & ~injected
-            actions = np.where(ok, sp.mimic0 + look, actions)
-        return actions
+        choose(go_leap, sp.leap0 + leap_tile)
+        choose(move_worth > stay_best, sp.move0 + move_tile)
+        choose((stay.strike > 0) & legal_at(ATTACK0 + stay.slot), ATTACK0 + stay.slot)
+        choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
+        choose(legal_at(VENT) & (obs.my_heat > 0) & (ap >= 1), VENT)
+        return pick.actions
 
 
 class _Worths:
@@ -111,6 +110,10 @@ class _Stay:
 
     def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray) -> None:
         self.slot, self.strike, self.worth, self.extract, self.guarded = slot, strike, worth, extract, guarded
+
+    def take(self, idx: np.ndarray) -> "_Stay":
+        """The numbers of duels `idx`."""
+        return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded)))
 
 
 class Plans:
