@@ -6,7 +6,8 @@ decisions per second on 256 duels at once and on one at a time, each duel in a p
 actions in). With
 `--against REV` (a git revision, e.g. `main`) it also runs the same measurements on that revision's
 sources (with this tree's units and arenas), in a subprocess, one after the other, and prints the ratio.
-Each figure is the median of `--repeat` runs after a warm-up.
+Each figure is the median of `--repeat` runs after a warm-up; the CPU time of the process beside the wall
+clock, as other work on a shared machine inflates the latter.
 Run: python benchmarks/bench_odds.py [--against main] [--rollouts 10000] [--repeat 3]
 """
 
@@ -41,14 +42,17 @@ def measure(rollouts: int, repeat: int) -> dict[str, float]:
     s = engine.new_duels(game, ("rouge", "viola"), [3])
     out: dict[str, float] = {}
     for name in ("heuristic", "greedy"):
-        bots = (make_bot(name), make_bot(name))
+        bot = make_bot(name)
+        bots = (bot, bot)  # as `gladiator odds` plays them (one object: asked once a step, where the code allows)
         estimate(game, s, bots, rollouts=100)
-        times = []
+        times, cpu = [], []
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             estimate(game, s, bots, rollouts=rollouts)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         out[f"odds_{name}"] = statistics.median(times)
+        out[f"odds_{name}_cpu"] = statistics.median(cpu)
     bot = make_bot("heuristic")
     bot.prepare(game)
     for batch in (256, 1):
@@ -115,7 +119,9 @@ def main() -> None:
     names = list(runs)
     print(f"{'':<44}" + "".join(f"{n:>14}" for n in names) + ("         ratio" if a.against else ""))
     rows = ((f"{a.rollouts:,} continuations, heuristic bots (s)", "odds_heuristic", True),
+            ("  the same, CPU time of the process (s)", "odds_heuristic_cpu", True),
             (f"{a.rollouts:,} continuations, greedy bots (s)", "odds_greedy", True),
+            ("  the same, CPU time of the process (s)", "odds_greedy_cpu", True),
             ("heuristic decisions/s, 256 duels at once", "decisions_256", False),
             ("heuristic decisions/s, one duel at a time", "decisions_1", False))
     for label, key, seconds in rows:

@@ -64,14 +64,19 @@ def distinct_views(obs: Observation) -> tuple[np.ndarray, np.ndarray] | None:
     share most of their views.
     """
     n = obs.batch
-    columns = [c for f in fields(obs) if f.name != "noise" for c in np.asarray(getattr(obs, f.name)).reshape(n, -1).T]
+    parts = [np.asarray(getattr(obs, f.name)).reshape(n, -1) for f in fields(obs) if f.name != "noise"]
+    columns = np.empty((sum(p.shape[1] for p in parts), n), dtype=np.uint64)
     h = np.zeros(n, dtype=np.uint64)
-    for c in columns:
-        h = (h ^ c.astype(np.uint64)) * _MIX
+    k = 0
+    for p in parts:
+        for c in p.T:
+            columns[k] = c  # every value as a whole number (negative ones wrap round, distinct still)
+            h = (h ^ columns[k]) * _MIX
+            k += 1
     _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
     if first.size == n:
         return None
-    rep = first.take(inverse)
-    if not all(np.array_equal(c, c.take(rep)) for c in columns):  # two views with one hash: no sharing this time
+    inverse = inverse.reshape(n)
+    if not (columns == columns.take(first.take(inverse), axis=1)).all():  # two views with one hash: no sharing this time
         return None
-    return first, inverse.reshape(n)
+    return first, inverse
