@@ -148,3 +148,23 @@ def test_duels_that_see_the_same_are_decided_once_and_alike(monkeypatch) -> None
         mimic = (shared >= game.space.mimic0) & (shared < game.space.move0)
         mimics += int((mimic & (shared != np.tile(shared[: s.batch], 3))).sum())
     assert mimics > 0  # copies of one view put on different looks
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_the_check_of_a_move_reads_the_walks_the_mask_reads(arena: str) -> None:
+    """Walks past the enemy read at a few tiles (the check of picks) agree with the whole rows (the mask)."""
+    from gladiator.rules import legal
+
+    game = game_for(CATALOG, arena)
+    geo = game.geo
+    rng = np.random.default_rng(7)
+    tiles = np.flatnonzero(geo.passable)
+    for speed in (2, 3, 4):
+        pa = rng.choice(tiles, 3000)
+        pe = rng.choice(tiles, 3000)
+        near = (geo.dist[pa, pe] < speed) & (pa != pe)  # where the enemy can stand in the way
+        pa, pe = pa[near], pe[near]
+        asked = np.concatenate([rng.integers(0, geo.tiles, (pa.size, 6)), pa[:, None], pe[:, None]], axis=1)
+        whole = legal._walks_past(game, pa, pe, speed)
+        assert np.array_equal(legal._walks_past_to(game, pa, pe, speed, asked), np.take_along_axis(whole, asked, axis=1))
+        assert whole.any()
