@@ -64,6 +64,17 @@ def test_bad_exports_are_one_line_and_leave_nothing(cli, replay: Path, tmp_path:
     assert not out_path.exists() and not list(tmp_path.glob(".*part*"))
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc, a folder no file can be made in")
+def test_a_place_the_system_refuses_is_one_line(cli, replay: Path) -> None:
+    code, out, err = cli("replay", str(replay), "--export", "/proc/duel.gif", "--export-size", "160x90")
+    assert code == 2 and "cannot write" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_file_named_as_the_folder_is_one_line(cli, replay: Path) -> None:
+    code, out, err = cli("replay", str(replay), "--export", str(replay / "duel.gif"))
+    assert code == 2 and "is not a folder" in err and len(err.strip().splitlines()) == 1, err
+
+
 def test_a_video_without_its_extra_says_how_to_install_it(cli, replay: Path, tmp_path: Path, monkeypatch) -> None:
     import sys
 

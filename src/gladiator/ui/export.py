@@ -35,6 +35,8 @@ def check_target(path: Path) -> str:
         raise GladiatorError(f"--export {path}: is a folder; name a file")
     if not path.parent.exists():
         raise GladiatorError(f"--export {path}: folder {path.parent} does not exist")
+    if not path.parent.is_dir():
+        raise GladiatorError(f"--export {path}: {path.parent} is not a folder")
     if not os.access(path.parent, os.W_OK):
         raise GladiatorError(f"--export {path}: cannot write in {path.parent}")
     try:
@@ -130,7 +132,10 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
     k0, k1 = action_range(game, data, first_turn, last_turn)
     tmp = path.with_name(f".{path.name}.part{ext}")
     n = 0
-    writer = _GifWriter(tmp, fps) if ext == ".gif" else _VideoWriter(tmp, size, fps)
+    try:
+        writer = _GifWriter(tmp, fps) if ext == ".gif" else _VideoWriter(tmp, size, fps)
+    except OSError as e:  # a place the system refuses (checked above only as far as permissions tell)
+        raise GladiatorError(f"--export {path}: cannot write: {e.strerror or e}") from None
     try:
         for frame in frames(game, data, size, fps, k0, k1):
             writer.write(frame)
@@ -139,9 +144,11 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
                 on_frame(n, k1 - k0)
         writer.close()
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         writer.abort()
         tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):  # the disk full, the folder gone: one line, and nothing left behind
+            raise GladiatorError(f"--export {path}: cannot write: {e.strerror or e}") from None
         raise
     return n
 
