@@ -12,12 +12,20 @@ ambush that throws it off. It never fires a weapon whose Nectar cost would shut 
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
+
+It is fast because a tile's worth is a few lookups: rows of values keyed by the few facts of a duel
+they depend on, worked out the first time those facts come up and kept on the game, and offsets
+into them by tile pair (`Plans`, `Tables`); and because duels that see the same are weighed once.
+A new term of a tile's worth goes into a row if it depends on facts of the duel (put them in the
+row's code: `tests/test_batch_fast_paths.py` compares the rows with the numbers worked out duel by
+duel) or into an offset table if it depends on where the tile lies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Callable
 
 import numpy as np
 
@@ -57,7 +65,10 @@ class HeuristicBot(Bot):
         """One action per duel."""
         t, sp = game.tables, game.space
         # the plans are weighed once per distinct view (duels played out from one position share most of theirs; the
-        # legal actions follow from the view); a view's numbers then go to every duel that has it
+        # legal actions follow from the view); a view's numbers then go to every duel that has it. `Plans` sees one duel
+        # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
+        # (added to moves.worth.take(row, axis=0) before its argmax, say); the test of deciding once per view catches one
+        # left in `Plans`.
         views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
         plan = Plans(game, seen, mask)
@@ -163,7 +174,8 @@ class Plans:
         self.future_base = slot * D
 
     # ---- the rows ----
-    def _rows(self, name: str, codes: np.ndarray, compute, known: bool = True) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    def _rows(self, name: str, codes: np.ndarray, compute: Callable[[np.ndarray], np.ndarray],
+              known: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(flat rows, each duel's row): from the game's table `name`, or worked out for every duel where there is none."""
         memo = self.tab.rows[name]
         if memo is None or not known:
