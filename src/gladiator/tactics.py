@@ -9,6 +9,7 @@ large to keep one work the same functions out per call. Imports numpy, the game 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -206,9 +207,10 @@ class SharedRows:
 
     def __init__(self, size: int, width: int) -> None:
         self.width = width
-        self.slot = np.full(size, -1, dtype=np.int64)
+        self.slot = np.full(size, -1, dtype=np.int32)
         self.rows = np.zeros((16, width))
         self.count = 0
+        self._lock = threading.Lock()  # a bot thinking in a worker thread while another plays out the odds
 
     @property
     def flat(self) -> np.ndarray:
@@ -217,20 +219,26 @@ class SharedRows:
 
     def slots(self, codes: np.ndarray, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """(N,) the row of each duel's code, working out the rows of codes never met before."""
-        slot = self.slot.take(codes)
-        miss = slot < 0
-        if miss.any():
-            new, first = np.unique(codes[miss], return_index=True)
-            rows = compute(np.flatnonzero(miss)[first])
-            n = self.count + new.size
-            if n > self.rows.shape[0]:
-                grown = np.zeros((max(n, 2 * self.rows.shape[0]), self.width))
-                grown[: self.count] = self.rows[: self.count]
-                self.rows = grown
-            self.rows[self.count : n] = rows
-            self.slot[new] = np.arange(self.count, n)
-            self.count = n
+        slot = self.slot.take(codes).astype(np.intp)
+        if (slot >= 0).all():
+            return slot
+        with self._lock:  # rows are written before their slots: a reader without the lock sees a row whole, or a miss
             slot = self.slot.take(codes)
+            miss = slot < 0
+            if miss.any():
+                new, first = np.unique(codes[miss], return_index=True)
+                rows = compute(np.flatnonzero(miss)[first])
+                n = self.count + new.size
+                if n > self.rows.shape[0]:
+                    grown = np.zeros((max(n, 2 * self.rows.shape[0]), self.width))
+                    grown[: self.count] = self.rows[: self.count]
+                    grown[self.count : n] = rows
+                    self.rows = grown
+                else:
+                    self.rows[self.count : n] = rows
+                self.slot[new] = np.arange(self.count, n)
+                self.count = n
+                slot = self.slot.take(codes).astype(np.intp)
         return slot
 
 
