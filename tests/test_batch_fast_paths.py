@@ -168,3 +168,22 @@ def test_the_check_of_a_move_reads_the_walks_the_mask_reads(arena: str) -> None:
         whole = legal._walks_past(game, pa, pe, speed)
         assert np.array_equal(legal._walks_past_to(game, pa, pe, speed, asked), np.take_along_axis(whole, asked, axis=1))
         assert whole.any()
+
+
+def test_shared_rows_work_each_code_out_once_and_keep_every_row() -> None:
+    from gladiator.tactics import SharedRows
+
+    shared = SharedRows(1000, 3)
+    worked: list[int] = []
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        codes = rng.integers(0, 1000, size=int(rng.integers(1, 300)))
+
+        def compute(idx: np.ndarray) -> np.ndarray:
+            worked.extend(codes[idx].tolist())
+            return np.stack([codes[idx] * 1.0, codes[idx] + 0.5, -codes[idx] * 2.0], axis=1)
+
+        slot = shared.slots(codes, compute)
+        got = shared.flat.reshape(-1, 3)[slot]
+        assert np.array_equal(got, np.stack([codes * 1.0, codes + 0.5, -codes * 2.0], axis=1))
+    assert len(worked) == len(set(worked)) == shared.count > 16  # each code once; the rows grew past their first size
