@@ -35,6 +35,8 @@ THREAT_WEIGHT = 1.0  # the enemy's reply counts a little more than its own strik
 FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are worth now
 AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
+DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
+TIE_BREAK = 0.01  # at most this much of the duel's noise per tile, so equal tiles are not always taken in map order
 
 
 class HeuristicBot(Bot):
@@ -65,11 +67,6 @@ class HeuristicBot(Bot):
         best_leap = np.argmax(leaps.worth, axis=1)
         leap_worth = tactics.row_pick(leaps.worth, best_leap)
 
-        # out of the enemy's sight, a disguise: the enemy misjudges it, and the attack that throws it off is an ambush
-        if t.can_mimic[me].any():
-            look = plan.disguise()
-            choose(mask[ar, sp.mimic0 + look] & (ap >= engine.cost_of("mimic") + engine.cost_of("move")), sp.mimic0 + look)
-
         choose(mask[:, EXTRACT] & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
         choose(mask[:, VENT] & (tactics.overheat_next_turn(game, obs) > 0), VENT)
@@ -81,7 +78,21 @@ class HeuristicBot(Bot):
         choose((stay.strike > 0) & mask[ar, ATTACK0 + stay.slot], ATTACK0 + stay.slot)
         choose(mask[:, GUARD] & (stay.guarded > stay.worth), GUARD)
         choose(mask[:, VENT] & (obs.my_heat > 0) & (ap >= 1), VENT)
+        if t.can_mimic[me].any():
+            self.disguise_first(game, obs, mask, plan, pick.actions)
         return pick.actions
+
+    @staticmethod
+    def disguise_first(game: Game, obs: Observation, mask: np.ndarray, plan: "Plans", actions: np.ndarray) -> None:
+        """Out of the enemy's sight, put a disguise on before a quiet action (in place): the enemy misjudges it until
+        its next turn, and the attack that throws it off then is an ambush. Never just before an attack, which would
+        throw it off with no bonus."""
+        sp = game.space
+        look = plan.disguise()
+        last_move = (actions >= sp.move0) & (obs.ap <= engine.cost_of("move"))
+        quiet = np.isin(actions, (END, GUARD, VENT, INJECT)) | last_move
+        put_on = quiet & mask[np.arange(obs.batch), sp.mimic0 + look] & (obs.my_look == obs.my_unit)
+        actions[put_on] = sp.mimic0 + look[put_on]
 
 
 class _Worths:
@@ -136,7 +147,7 @@ class Plans:
         obs, t = self.obs, self.game.tables
         chance, lo, hi, expected = tactics.slot_preview(self.game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard,
                                                         obs.foe_exposed, self.game.geo.cover[obs.foe_pos], high, rear,
-                                                        adjacent, obs.my_look != obs.my_unit)
+                                                        adjacent, obs.my_ambush)
         melt = chance * t.w_melt[obs.my_unit] * self.melt_worth[:, None]
         affordable = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1  # never fire itself into shutdown
         return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt, 0.0)
@@ -222,7 +233,7 @@ class Plans:
             w = plans.end_on(near, plans.ap[:, None] - engine.cost_of("move"), heat=0)
             tiles[m, : near.shape[1]] = near
             worth[m, : near.shape[1]] = np.where(ok, w, -np.inf)
-        return _Worths(tiles, worth)
+        return _Worths(tiles, worth + self.tie_break(tiles))
 
     def leaps(self) -> _Worths:
         """The tiles beside the enemy a leap reaches: strike (or extract) from there, minus the reply."""
@@ -240,7 +251,7 @@ class Plans:
         odds = tactics.extraction_odds_at(game, obs, rear)
         extract = np.where(can & (rear | obs.foe_damaged[:, None] | obs.foe_overheated[:, None]), odds * self.win[:, None], 0.0)
         worth = np.maximum(worth, extract - self.threat_at(tiles))
-        return _Worths(tiles, np.where(ok, worth, -np.inf))
+        return _Worths(tiles, np.where(ok, worth + self.tie_break(tiles), -np.inf))
 
     def end_on(self, tiles: np.ndarray, points: np.ndarray, heat: int) -> np.ndarray:
         """(N, K) worth of ending the turn on `tiles`, arrived there with `heat` more, with `points` to strike first."""
@@ -250,7 +261,33 @@ class Plans:
         need = np.maximum(0, game.tables.nectar[obs.my_unit] - obs.my_nectar)[:, None]
         cache = np.where(game.geo.cache_of[tiles] >= 0, CACHE_WEIGHT * need * (obs.my_nectar[:, None] <= 8), 0.0)
         over = np.maximum(0, heat - self.heat_room)[:, None]
-        return strikes + self.future_at(tiles) - self.threat_at(tiles) - cost + cache - OVERHEAT_WEIGHT * over
+        threat = self.threat_at(tiles)
+        # with a point left, guarding there may beat striking from there
+        guards = points >= engine.cost_of("guard")
+        exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(tiles, guarded=True)), strikes - threat)
+        return (exchange + self.future_at(tiles) - cost + cache - OVERHEAT_WEIGHT * over
+                + self.disguise_worth(tiles, points))
+
+    def disguise_worth(self, tiles: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """(N, K) DISGUISE_WORTH where it could still put on a disguise unseen from `tiles` with `points` left."""
+        obs, t = self.obs, self.game.tables
+        can = (t.can_mimic[obs.my_unit] & (obs.my_look == obs.my_unit))[:, None] & (points >= engine.cost_of("mimic"))
+        if not can.any():
+            return np.zeros(tiles.shape)
+        return np.where(can & engine.unseen_from(self.game, tiles, obs.foe_pos[:, None]), DISGUISE_WORTH, 0.0)
+
+    def tie_break(self, tiles: np.ndarray) -> np.ndarray:
+        """(N, K) a tiny amount per tile, independent between tiles, from the decision's noise: ties fall by chance.
+
+        Any fixed order (map order, or a sequence that steps through the tiles) would favour one
+        spawn of a symmetric arena over the other.
+        """
+        key = (np.asarray(self.obs.noise)[:, :1] * 2.0 ** 32).astype(np.uint64)
+        x = key ^ (np.asarray(tiles).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        for shift, mul in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's finaliser
+            x = (x ^ (x >> np.uint64(shift))) * np.uint64(mul)
+        x ^= x >> np.uint64(31)
+        return TIE_BREAK * (x >> np.uint64(11)).astype(np.float64) / 2.0 ** 53
 
     def future_at(self, tiles: np.ndarray) -> np.ndarray:
         """(N, K) what ending the turn on `tiles` leaves it able to strike next turn, after a move (discounted)."""
