@@ -55,7 +55,7 @@ def test_attack_preview_matches_the_hit_and_damage_rules(arena: str, table: bool
         wu, au, tu = obs.my_unit, obs.my_unit, obs.foe_look  # a disguise never changes the weapons
         pa, pe = obs.my_pos, obs.foe_pos
         rear = in_rear(game, pa, pe, obs.foe_facing)
-        ambush = obs.my_look != obs.my_unit
+        ambush = obs.my_ambush
         flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
                  geo.cheb[pa, pe] == 1, ambush)
         for slot in range(p["chance"].shape[1]):

@@ -19,7 +19,7 @@ from gladiator.rules.combat import (
     strike_preview, vent_shed,
 )
 from gladiator.rules.costs import action_cost, cost_of
-from gladiator.rules.legal import REFUSAL_NAMES, Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach
+from gladiator.rules.legal import REFUSAL_NAMES, Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen
 from gladiator.rules.turns import Count, end_turn, start_turn
 from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, SideCells, pick
 from gladiator.view import Observation
@@ -68,9 +68,8 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
     spawn = np.array(geo.spawns, dtype=np.int16)
     pos = np.broadcast_to(spawn, (B, 2)).copy()
     face = np.array([geo.dir_to[spawn[0], spawn[1]], geo.dir_to[spawn[1], spawn[0]]], dtype=np.int8)
-    agi = t.agility[uidx]
     coin = rng.uniforms(seeds, np.zeros(B, dtype=np.uint64), 1, stream=INIT_STREAM)[:, 0] < 0.5
-    first = np.where(agi[:, 0] > agi[:, 1], 0, np.where(agi[:, 1] > agi[:, 0], 1, np.where(coin, 0, 1))).astype(np.int8)
+    first = np.where(coin, 0, 1).astype(np.int8)
     C = len(geo.caches)
     s = DuelState(
         unit=uidx, pos=pos, facing=np.broadcast_to(face, (B, 2)).copy(),
@@ -78,6 +77,7 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         nectar=t.nectar[uidx].astype(np.int32), doses=t.nectar_doses[uidx].astype(np.int16),
         guard=np.zeros((B, 2), bool), exposed=np.zeros((B, 2), bool), caught=np.zeros((B, 2), bool),
         disguise=np.full((B, 2), -1, np.int16), disguise_turns=np.zeros((B, 2), np.int16),
+        disguise_fresh=np.zeros((B, 2), bool),
         caches=np.ones((B, C), bool), active=first.copy(), ap=np.zeros(B, np.int16),
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64),
@@ -198,6 +198,12 @@ def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
     return combat.leap_reach(game.tables, unit)
 
 
+def unseen_from(game: Game, tiles: np.ndarray, foe_pos: np.ndarray) -> np.ndarray:
+    """Whether a suit on `tiles` may put on a disguise unseen by an enemy on `foe_pos` (rules.legal.unseen); broadcasts."""
+    tiles, foe_pos = np.broadcast_arrays(np.asarray(tiles, dtype=np.intp), np.asarray(foe_pos, dtype=np.intp))
+    return unseen(game, tiles, foe_pos)
+
+
 def forfeit(game: Game, state: DuelState, idx: np.ndarray) -> DuelState:
     """The state with duels `idx` ended as a forfeit by their side to act (it picked an illegal action)."""
     s = state.copy()
@@ -291,6 +297,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     return Observation(
         side=me.astype(np.int8), my_unit=my_unit, my_look=np.where(my_dis >= 0, my_dis, my_unit),
         my_disguise_turns=np.where(my_dis >= 0, mine.get("disguise_turns"), 0).astype(np.int16),
+        my_ambush=combat.ambushes(my_dis, mine.get("disguise_fresh")),
         my_pos=mine.get("pos"), my_facing=mine.get("facing"), my_integrity=mine.get("integrity"),
         my_heat=mine.get("heat"), my_nectar=mine.get("nectar"), my_doses=mine.get("doses"),
         my_guard=mine.get("guard"), my_exposed=mine.get("exposed"), my_caught=mine.get("caught"),
@@ -392,6 +399,7 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
         exposed=pair(obs.my_exposed, obs.foe_exposed, bool), caught=pair(obs.my_caught, obs.foe_caught, bool),
         disguise=pair(my_dis, np.where(disguised, look, -1), np.int16),
         disguise_turns=pair(obs.my_disguise_turns, np.where(disguised, K.MIMIC_TURNS, 0), np.int16),
+        disguise_fresh=pair((my_dis >= 0) & ~obs.my_ambush, np.zeros(B, bool), bool),
         caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
         turn=obs.turn.astype(np.int32), first=me.astype(np.int8), done=obs.done.copy(), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=np.asarray(seeds, dtype=np.uint64), counter=np.zeros(B, np.uint64),
@@ -417,7 +425,7 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
     flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear, pick(geo.cheb, pa, pe) == 1,
-             obs.my_look != obs.my_unit)
+             obs.my_ambush)
     table = game.derived("attack_preview", _preview_table)
     if table is not None:
         U = len(game.roster)
@@ -507,7 +515,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
         au, tu = mine.get("unit"), theirs.get("unit")
         wu = au  # a disguise changes the look, never the weapons
-        ambush = mine.get("disguise") >= 0
+        disguised = mine.get("disguise") >= 0
+        ambush = combat.ambushes(mine.get("disguise"), mine.get("disguise_fresh"))
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
@@ -516,8 +525,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         hit = u[idx, 0] < terms["chance"]
         roll = damage_roll(t, wu, slot, u[idx, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        mine.set("disguise", np.where(ambush, -1, mine.get("disguise")))  # the ambush throws the disguise off
-        mine.set("disguise_turns", np.where(ambush, 0, mine.get("disguise_turns")))
+        mine.set("disguise", np.where(disguised, -1, mine.get("disguise")))  # any attack throws the disguise off
+        mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
+        mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
         mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
@@ -543,7 +553,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
                     "ranged": bool(t.w_ranged[wu[i], slot[i]]),
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
+                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
                     "integrity": int(s.integrity[b, fo]), "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
                     "nectar": int(s.nectar[b, sd]),
@@ -589,6 +599,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         was = s.unit[idx, side].copy()
         s.disguise[idx, side] = (actions[idx] - sp.mimic0).astype(np.int16)
         s.disguise_turns[idx, side] = K.MIMIC_TURNS
+        s.disguise_fresh[idx, side] = True
         if count is not None:
             count(idx, side, EV["mimic"])
             count(idx, side, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])

@@ -130,7 +130,7 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
         mods = [f"accuracy {ev['terms']['accuracy']:.0%}"]
         mods += [f"{TERM_LABELS[k]} {v:+.0%}" for k, v in ev["terms"].items() if k != "accuracy" and v]
         head = f"{who} fires {ev['weapon_name']}" if ev["ranged"] else f"{who} strikes with {ev['weapon_name']}"
-        if ev.get("ambush"):
+        if ev.get("unmask", ev.get("ambush")):
             head = f"{who} throws off the disguise and {head[len(who) + 1:]}"
         line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}]"
         if "roll" in ev:
@@ -203,7 +203,7 @@ def describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | N
         return f"{who} leaps{' behind the enemy, catching it off guard' if ev.get('behind') else ''}!"
     if kind == "attack":
         how = "fires" if ev["ranged"] else "strikes with"
-        lead = f"{who} throws off the disguise and {how}" if ev.get("ambush") else f"{who} {how}"
+        lead = f"{who} throws off the disguise and {how}" if ev.get("unmask", ev.get("ambush")) else f"{who} {how}"
         if not ev["hit"]:
             return f"{lead} {ev['weapon_name']} and misses."
         extra = (" from behind" if ev["rear"] else "") + (", and the heat builds" if ev["melt"] else "")

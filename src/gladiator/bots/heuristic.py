@@ -7,8 +7,9 @@ a Nectar cache it needs) against what the enemy, as it shows itself, can do back
 where it stands (its best strikes after a move, against cover and guard; its own extraction if
 this side would be open), and its own heat, hazards and Nectar. It then takes the first action of
 the best plan, and plans again after every action. Before planning it injects when Nectar runs
-low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise for the
-ambush that throws it off. It never fires a weapon whose Nectar cost would shut it down.
+low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise before a quiet
+action, for the ambush that throws it off next turn. It never fires a weapon whose Nectar cost would
+shut it down. Equal tiles are chosen between by the duel's own noise, never in map order.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
@@ -46,6 +47,8 @@ THREAT_WEIGHT = 1.0  # the enemy's reply counts a little more than its own strik
 FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are worth now
 AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
+DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
+TIE_BREAK = 0.01  # at most this much of the duel's noise per tile, so equal tiles are not always taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
 COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent) of a strike, in the order of its rows
@@ -73,12 +76,10 @@ class HeuristicBot(Bot):
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
         plan = Plans(game, seen, mask)
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
-        best_move = np.argmax(moves.worth, axis=1)
-        best_leap = np.argmax(leaps.worth, axis=1)
         row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
         stay = stay.take(row) if views is not None else stay
-        move_worth, move_tile = (tactics.row_pick(a, best_move).take(row) for a in (moves.worth, moves.tile))
-        leap_worth, leap_tile = (tactics.row_pick(a, best_leap).take(row) for a in (leaps.worth, leaps.tile))
+        move_worth, move_tile = _best(obs, moves, row)
+        leap_worth, leap_tile = _best(obs, leaps, row)
 
         def legal_at(action: np.ndarray | int) -> np.ndarray:
             return mask.reshape(-1).take(row * mask.shape[1] + action)
@@ -89,11 +90,6 @@ class HeuristicBot(Bot):
         choose = pick.choose
 
         choose((obs.my_nectar <= LOW_NECTAR) & legal_at(INJECT), INJECT)
-
-        # out of the enemy's sight, a disguise: the enemy misjudges it, and the attack that throws it off is an ambush
-        if t.can_mimic[me].any():
-            look = disguise(game, obs)
-            choose(legal_at(sp.mimic0 + look) & (ap >= engine.cost_of("mimic") + engine.cost_of("move")), sp.mimic0 + look)
 
         choose(legal_at(EXTRACT) & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
@@ -106,6 +102,14 @@ class HeuristicBot(Bot):
         choose((stay.strike > 0) & legal_at(ATTACK0 + stay.slot), ATTACK0 + stay.slot)
         choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
         choose(legal_at(VENT) & (obs.my_heat > 0) & (ap >= 1), VENT)
+        # out of the enemy's sight, a disguise before a quiet action (never just before an attack, which would throw it
+        # off with no bonus): the enemy misjudges it until its next turn, and the attack that throws it off then is an ambush
+        if t.can_mimic[me].any():
+            look = disguise(game, obs)
+            last_move = (pick.actions >= sp.move0) & (ap <= engine.cost_of("move"))
+            quiet = np.isin(pick.actions, (END, GUARD, VENT, INJECT)) | last_move
+            put_on = quiet & legal_at(sp.mimic0 + look) & (obs.my_look == obs.my_unit)
+            pick.actions[put_on] = sp.mimic0 + look[put_on]
         return pick.actions
 
 
@@ -159,7 +163,7 @@ class Plans:
         U = len(game.roster)
         me, cover = obs.my_unit.astype(np.intp), game.geo.cover[obs.foe_pos]
         bits = tactics.fed_bits(obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1)  # never fire itself into shutdown
-        ambush = obs.my_look != obs.my_unit
+        ambush = obs.my_ambush
         code = (((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + cover) * 2 + ambush) * 2 + edge
         self.strikes, slot = self._rows("strike", code * (1 << W) + bits, self._strike_rows)
         self.strike_base = slot * (len(COMBOS) * (D + 1))
@@ -325,7 +329,20 @@ class Plans:
         cost = tactics.hazard_cost(self.game).take(at.tiles)
         cache = np.where(self.tab.cache.take(at.tiles), _of(self.cache_worth, rows)[:, None], 0.0)
         over = np.maximum(0, heat - _of(self.heat_room, rows))[:, None]
-        return strikes + self.future_at(at) - self.threat_at(at) - cost + cache - OVERHEAT_WEIGHT * over
+        threat = self.threat_at(at)
+        # with a point left, guarding there may beat striking from there
+        guards = points >= engine.cost_of("guard")
+        exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(at, guarded=True)), strikes - threat)
+        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over + self.disguise_worth(at, points)
+
+    def disguise_worth(self, at: "_Spots", points: np.ndarray) -> np.ndarray:
+        """(n, K) DISGUISE_WORTH on the tiles of `at` where it could still put on a disguise unseen, with `points` left."""
+        obs, t, rows = self.obs, self.game.tables, at.rows
+        can = _of(t.can_mimic[obs.my_unit] & (obs.my_look == obs.my_unit), rows)[:, None] & (points >= engine.cost_of("mimic"))
+        if not can.any():
+            return np.zeros(at.tiles.shape)
+        unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
+        return np.where(can & unseen, DISGUISE_WORTH, 0.0)
 
     def disguise(self) -> np.ndarray:
         """Per duel: the look to put on (see `disguise`)."""
@@ -348,6 +365,28 @@ class _Spots:
         self.d = geo.cheb.reshape(-1).take(pair)
 
 
+def tie_break(obs: Observation, tiles: np.ndarray) -> np.ndarray:
+    """(N, K) a tiny amount per tile from each duel's own noise, independent between tiles: ties fall by chance.
+
+    Any fixed order (map order, or a sequence that steps through the tiles) would favour one spawn of
+    a symmetric arena over the other. Per duel, never in `Plans` (which weighs one duel per view).
+    """
+    key = (np.asarray(obs.noise)[:, :1] * 2.0 ** 32).astype(np.uint64)
+    x = key ^ (np.asarray(tiles).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    for shift, mul in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's finaliser
+        x = (x ^ (x >> np.uint64(shift))) * np.uint64(mul)
+    x ^= x >> np.uint64(31)
+    return TIE_BREAK * (x >> np.uint64(11)).astype(np.float64) / 2.0 ** 53
+
+
+def _best(obs: Observation, w: _Worths, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel: the worth and tile of its best candidate, its view's worths broken by the duel's own `tie_break`."""
+    tiles = w.tile.take(row, axis=0)
+    worth = w.worth.take(row, axis=0) + tie_break(obs, tiles)
+    best = np.argmax(worth, axis=1)
+    return tactics.row_pick(worth, best), tactics.row_pick(tiles, best)
+
+
 def disguise(game: Game, obs: Observation) -> np.ndarray:
     """Per duel: the look to put on, drawn evenly among the other suits of the roster (the duel's own noise)."""
     U = len(game.roster)
@@ -360,7 +399,7 @@ def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.nd
     """(N, W) worth of one shot with each slot, from the rear or not, high ground or not, adjacent or not (range aside)."""
     chance, lo, hi, expected = tactics.slot_preview(game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard,
                                                     obs.foe_exposed, game.geo.cover[obs.foe_pos], high, rear,
-                                                    adjacent, obs.my_look != obs.my_unit)
+                                                    adjacent, obs.my_ambush)
     return _worth(game, obs, melt_worth, chance, expected)
 
 

@@ -51,6 +51,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     cell.set("guard", False)
     cell.set("exposed", False)
     cell.set("caught", False)
+    cell.set("disguise_fresh", False)
     disguised = cell.get("disguise") >= 0
     turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
     cell.set("disguise_turns", turns_left)
