@@ -2,14 +2,19 @@
 
 A screen submits a function and polls its `Job` each frame; the frame loop never waits for it.
 One thread for every screen, so two jobs never run at once: the bots' tables (`gladiator.tactics`)
-are filled in as positions come up, and are not shared between threads. The thread is a daemon:
-closing the window never waits for a job. Imports the standard library only.
+are filled in as positions come up, and are not shared between threads. Jobs run in the order
+given (a screen drops its queued jobs that no longer matter: `Job.cancel`). The thread is a
+daemon; when the program exits, the queued jobs are dropped and the one running is let finish
+(Python would otherwise stop the thread inside numpy, which can abort the process). Imports the
+standard library only.
 """
 
 from __future__ import annotations
 
+import atexit
 import queue
 import threading
+import time
 from typing import Any, Callable, Optional
 
 
@@ -21,6 +26,7 @@ class Job:
         self.result: Any = None
         self.error: Optional[BaseException] = None
         self.cancelled = False
+        self.seconds = 0.0  # how long it ran
         self._done = threading.Event()
 
     @property
@@ -38,12 +44,14 @@ class Job:
 
     def run(self) -> None:
         """Run the function once, keeping its value or its exception."""
+        start = time.perf_counter()
         try:
             if not self.cancelled:
                 self.result = self.fn()
         except BaseException as e:  # noqa: BLE001 - the screen that polls the job reports it
             self.error = e
         finally:
+            self.seconds = time.perf_counter() - start
             self._done.set()
 
 
@@ -54,6 +62,7 @@ class Worker:
         self._jobs: "queue.SimpleQueue[Job]" = queue.SimpleQueue()
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
+        self._closing = False
 
     def submit(self, fn: Callable[[], Any]) -> Job:
         """Queue `fn` to run on the worker thread; returns its job at once."""
@@ -61,13 +70,27 @@ class Worker:
         self._jobs.put(job)
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
+                if self._thread is None:
+                    atexit.register(self.shutdown)
                 self._thread = threading.Thread(target=self._loop, name="gladiator-worker", daemon=True)
                 self._thread.start()
         return job
 
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Drop the queued jobs and wait (at most `timeout` seconds) for the one running (at exit)."""
+        if self._thread is None or not self._thread.is_alive():
+            return
+        self._closing = True
+        last = Job(lambda: None)
+        self._jobs.put(last)
+        last.wait(timeout)
+
     def _loop(self) -> None:
         while True:
-            self._jobs.get().run()
+            job = self._jobs.get()
+            if self._closing:
+                job.cancel()
+            job.run()
 
 
 WORKER = Worker()
