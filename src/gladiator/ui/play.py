@@ -375,11 +375,11 @@ class DuelScreen(DuelView):
         else:
             self.think(dt)
             if self.step_once:
-                self.step_once = not self.bot_act()
+                self.step_once = not self.act_when_ready()
             elif not self.paused and not self.anim.busy:
                 self.bot_clock = min(self.bot_clock + dt * self.speed, BOT_DELAY)
                 if self.bot_clock >= BOT_DELAY:
-                    self.bot_act()
+                    self.act_when_ready()
         self.update_odds()
         self.build_buttons()
 
@@ -394,7 +394,12 @@ class DuelScreen(DuelView):
         elif self.thinking is not None and not self.thinking.done:
             self.think_clock += dt
 
-    def bot_act(self) -> bool:
+    def bot_act(self) -> None:
+        """The bot of the side to act chooses (waiting for it: scripts and headless renders) and the engine steps."""
+        self.wait_for_bot()
+        self.act_when_ready()
+
+    def act_when_ready(self) -> bool:
         """The bot of the side to act takes its action once it has decided; False while it is still thinking."""
         side = int(self.state.active[0])
         if self.bots[side] is None or self.state.done[0]:
