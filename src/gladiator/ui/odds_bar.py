@@ -67,11 +67,12 @@ class OddsBar:
         self.job_for: tuple[Optional[DuelState], Optional[int]] = (None, None)
         self.shown: Optional[Chances] = None
         self.shown_for: tuple[Optional[DuelState], Optional[int]] = (None, None)
+        self.failed_for: tuple[Optional[DuelState], Optional[int]] = (None, None)  # not asked again
 
     def want(self, state: DuelState, side: Optional[int]) -> None:
         """Make sure the estimate of `state` as `side` knows it is ready or under way (called every frame it is shown)."""
         self.collect()
-        if self.current(state, side):
+        if self.current(state, side) or (self.failed_for[0] is state and self.failed_for[1] == side):
             return
         if self.job is not None and self.job_for[0] is state and self.job_for[1] == side:
             return
@@ -82,13 +83,15 @@ class OddsBar:
         self.job = submit(lambda: chances(game, state, side, seed))
 
     def collect(self) -> None:
-        """Take a finished estimate (a failed one is dropped: the bar stays as it was)."""
+        """Take a finished estimate (a failed one is dropped, and not asked for again: the bar stays as it was)."""
         job = self.job
         if job is None or not job.done:
             return
         self.job = None
         if job.error is None and not job.cancelled and isinstance(job.result, Chances):
             self.shown, self.shown_for = job.result, self.job_for
+        elif job.error is not None:
+            self.failed_for = self.job_for
 
     def current(self, state: DuelState, side: Optional[int]) -> bool:
         """Whether the estimate shown is that of `state` as `side` knows it."""
