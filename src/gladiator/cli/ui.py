@@ -55,8 +55,8 @@ def play(
         with c_stderr_muted():
             run_title(units, arenas, seed, wh, screenshot, frames)
         return
-    opponent = _bot_or_level(bot, difficulty, default_level="normal")
-    controllers = ("human", "human" if vs_human else check_bot(opponent, person_plays=True))
+    opponent = _bot_or_level(bot, difficulty if bot or difficulty else "normal")
+    controllers = ("human", "human" if vs_human else check_bot(str(opponent), person_plays=True))
     _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
 
 
@@ -82,7 +82,7 @@ def watch(
     _check(seed, frames, screenshot)
     if not (0 < speed <= 1000):
         raise GladiatorError(f"--speed must be above 0 and at most 1000 (it snaps to 0.25 ... 32), got {speed}")
-    names = pick_bots(_bot_or_level(bot, difficulty) or None, bot_a, bot_b)
+    names = pick_bots(_bot_or_level(bot, difficulty), bot_a, bot_b)
     _duel(unit_a, unit_b, arena, seed, names, record, wh, screenshot, frames, units, arenas, speed)
 
 
@@ -153,15 +153,13 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
         run_screen(make, size, screenshot, frames)
 
 
-def _bot_or_level(bot: Optional[str], difficulty: Optional[str], default_level: str = "") -> str:
-    """The bot named by --bot or by --difficulty (not both); without either, the bot of `default_level` ('' if none)."""
+def _bot_or_level(bot: Optional[str], difficulty: Optional[str]) -> Optional[str]:
+    """The bot named by --bot or by --difficulty (not both), or None."""
     from gladiator.bots.levels import level_bot
 
     if bot is not None and difficulty is not None:
         raise GladiatorError("give --bot or --difficulty, not both")
-    if bot is None and difficulty is None:
-        return level_bot(default_level) if default_level else ""
-    return level_bot(difficulty) if difficulty is not None else str(bot)
+    return level_bot(difficulty) if difficulty is not None else bot
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -394,6 +394,10 @@ class DuelScreen(DuelView):
         elif self.thinking is not None and not self.thinking.done:
             self.think_clock += dt
 
+    def thinking_long(self) -> bool:
+        """Whether the bot to act has been deciding for THINK_CUE seconds of frames or more, and still is."""
+        return self.thinking is not None and not self.thinking.done and self.think_clock >= THINK_CUE
+
     def bot_act(self) -> None:
         """The bot of the side to act chooses (waiting for it: scripts and headless renders) and the engine steps."""
         self.wait_for_bot()
@@ -608,7 +612,7 @@ class DuelScreen(DuelView):
     def draw_thinking(self, surf: pygame.Surface, lay: Layout) -> None:
         """A bubble of dots over a bot that is taking a while to decide."""
         s = self.state
-        if self.show_help or s.done[0] or self.thinking is None or self.thinking.done or self.think_clock < THINK_CUE:
+        if self.show_help or s.done[0] or not self.thinking_long():
             return
         cx, cy = lay.tile_center(self.seen(s, int(s.active[0])).pos)
         r = pygame.Rect(0, 0, max(12, int(lay.tile * 1.1)), max(8, int(lay.tile * 0.45)))
@@ -625,7 +629,7 @@ class DuelScreen(DuelView):
         """The status line while a bot acts: choosing, or thinking (with the seconds) once it takes a while."""
         a = int(self.state.active[0])
         who = f"{self.name_for(self.state, a)} ({self.bot_label(a)})"
-        if self.thinking is not None and not self.thinking.done and self.think_clock >= THINK_CUE:
+        if self.thinking_long():
             return f"{who} is thinking{'.' * (1 + int(self.think_clock * 3) % 3)}  {self.think_clock:.1f} s"
         return f"{who} is choosing..."
 
