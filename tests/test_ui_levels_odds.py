@@ -233,3 +233,27 @@ def test_play_and_watch_take_a_difficulty(tmp_path, monkeypatch):
         assert e.value.code in (0, None)
     assert made == [("human", LEVELS["brutal"]), ("human", LEVELS["normal"]), ("greedy", "greedy"),
                     ("random", "heuristic")]
+
+
+def test_a_replay_shows_the_odds_of_each_moment_from_the_truth(catalog):
+    from gladiator.replay import make_replay, replay_states
+    from gladiator.ui.replay_view import ReplayScreen
+
+    game = game_for(catalog, "rooftops")
+    res = play_duel(game, ("jaron", "viola"), 6, (make_bot("greedy"), make_bot("greedy")), disguise=("rouge", None))
+    data = make_replay(game, res, ("greedy", "greedy"))
+    screen = ReplayScreen(game, data)
+    app = App(screen, (960, 540))
+    app.frame([key(pygame.K_SPACE), key(pygame.K_w)], DT)  # pause; the bar
+    assert not screen.playing and screen.show_odds and "W: win odds bar" in screen.help_lines()
+    greedy = (make_bot(ROLLOUT_BOT), make_bot(ROLLOUT_BOT))
+    for k in (3, len(data["actions"]) // 2):
+        screen.goto(k)
+        screen.settle()
+        pa, pd, pb = screen.odds_now()
+        got = estimate(game, replay_states(game, data, upto=k)[0], greedy, rollouts=ROLLOUTS, seed=6)
+        assert pa + pd + pb == 100 and abs(pa - 100 * got.win[0]) <= 1 and abs(pb - 100 * got.win[1]) <= 1
+    app.frame([key(pygame.K_END)], DT)
+    screen.settle()
+    w = res.winner_index
+    assert screen.odds_now() == ((100, 0, 0) if w == 0 else (0, 0, 100) if w == 1 else (0, 100, 0))

@@ -6,13 +6,13 @@ what its side has observed (`from_side`: who is under a possible disguise is dra
 a spectator's from the truth. The continuations' seed is the duel's own seed, which the players
 chose, so one moment always gives the same figures and the bar does not jitter from draw noise.
 It runs on the window's worker thread (`gladiator.ui.worker`); until the estimate of the moment
-shown is ready, the bar shows the last one, marked as updating. Imports pygame, odds, bots and the
-ui's worker and theme.
+shown is ready, the bar shows the last one, marked as updating. `OddsView` puts the bar on a duel
+screen (play, watch, replay). Imports pygame, odds, bots and the ui's worker and theme.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import pygame
@@ -22,6 +22,7 @@ from gladiator.game import Game
 from gladiator.odds import estimate
 from gladiator.state import DuelState
 from gladiator.ui import theme as T
+from gladiator.ui.layout import Layout
 from gladiator.ui.worker import Job, submit
 
 ROLLOUTS = 500
@@ -144,6 +145,64 @@ class OddsBar:
         mid = T.font(fs).size(f"draw {pd}%")[0]
         if pd and bar.width > left + right_ + mid + px(30):
             _label(surf, f"draw {pd}%", fs, center=(bar.left + wa + (bar.width - wa - wb) // 2, bar.centery))
+
+
+class OddsView:
+    """The win-odds bar on a duel screen (`board.DuelView`, mixed in before it): W shows or hides it above the combat
+    log; it shows the moment on the screen as the screen's viewer may know it."""
+
+    odds_bar: OddsBar
+    show_odds: bool = False
+
+    def init_odds(self, game: Game, seed: int) -> None:
+        """The bar of a duel played from `seed` (the continuations' seed too), hidden."""
+        self.odds_bar = OddsBar(game, seed)
+        self.show_odds = False
+
+    def odds_key(self, key: int) -> bool:
+        """W shows or hides the win-odds bar. True if the key was used."""
+        if key != pygame.K_w:
+            return False
+        self.show_odds = not self.show_odds
+        return True
+
+    def odds_moment(self) -> tuple[DuelState, Optional[int]]:
+        """The state on the screen (the one before a step being animated) and whose eyes look at it."""
+        return self.anim.shown_state(self.state), self.viewer()  # type: ignore[attr-defined]
+
+    def update_odds(self) -> None:
+        """While the bar is shown, have the odds of the moment on the screen worked out, as its viewer may know them."""
+        if self.show_odds:
+            self.odds_bar.want(*self.odds_moment())
+
+    def settle(self) -> None:
+        """Wait for the odds under way (fixed-step renders)."""
+        if self.show_odds:
+            self.update_odds()
+            self.odds_bar.wait()
+
+    def odds_now(self) -> Optional[tuple[int, int, int]]:
+        """The bar's whole percents (A, draw, B) for the moment on the screen, once worked out (None before)."""
+        self.odds_bar.collect()
+        shown = self.odds_bar.shown
+        return shown.percents() if shown is not None and self.odds_bar.current(*self.odds_moment()) else None
+
+    def draw_log(self, surf: pygame.Surface, lay: Layout) -> None:
+        """The combat log, under the win-odds bar when it is shown."""
+        h = lay.px(50)
+        if self.show_odds and lay.log.height > 3 * h:
+            log = lay.log
+            self.draw_odds(surf, pygame.Rect(log.left, log.top, log.width, h), lay)
+            lay = replace(lay, log=pygame.Rect(log.left, log.top + h + lay.px(6), log.width, log.height - h - lay.px(6)))
+        super().draw_log(surf, lay)  # type: ignore[misc]
+
+    def draw_odds(self, surf: pygame.Surface, rect: pygame.Rect, lay: Layout) -> None:
+        """Each side's chance to win, as the viewer may know it (names and colours of the suits it sees)."""
+        s, v = self.odds_moment()
+        name, color = self.name_for, self.side_color  # type: ignore[attr-defined]
+        title = "Win odds (the truth)" if v is None else f"Win odds as {name(s, v)} sees them"
+        self.odds_bar.draw(surf, rect, lay.px, (name(s, 0), name(s, 1)), (color(0, s), color(1, s)), title,
+                           self.odds_bar.current(s, v))
 
 
 def _label(surf: pygame.Surface, line: str, size: int, **at: tuple[int, int]) -> int:

@@ -11,7 +11,6 @@ win-odds bar (`gladiator.ui.odds_bar`, W). Imports pygame, the engine, bots, the
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -28,7 +27,7 @@ from gladiator.state import DuelState
 from gladiator.ui import theme as T
 from gladiator.ui.board import SPEEDS, DuelView, LogEntry
 from gladiator.ui.layout import Layout
-from gladiator.ui.odds_bar import OddsBar
+from gladiator.ui.odds_bar import OddsView
 from gladiator.ui.widgets import Button, Screen, press_at, press_key, row_of_buttons
 from gladiator.ui.worker import Job, submit
 
@@ -41,7 +40,7 @@ CONFIRM = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 CODE = {name: code for code, name in enumerate(engine.REFUSAL_NAMES)}  # refusal codes by name (the window switches on codes)
 
 
-class DuelScreen(DuelView):
+class DuelScreen(OddsView, DuelView):
     """A live duel: each side is a human or a bot (both bots: watch mode)."""
 
     def __init__(self, game: Game, units: tuple[str, str], seed: int, controllers: tuple[str, str],
@@ -69,8 +68,7 @@ class DuelScreen(DuelView):
         self.thinking: Optional[Job] = None  # the decision of the bot to act, under way on the worker thread
         self.thinking_on: Optional[DuelState] = None  # the state it decides on
         self.think_clock = 0.0  # seconds of frames it has taken so far
-        self.odds_bar = OddsBar(game, seed)
-        self.show_odds = False
+        self.init_odds(game, seed)
         self.narrate(state, self.opening_events(state))
         if self.watching:
             self.say("Space: pause   Right: one action   +/-: speed   Esc: leave   H: all keys", T.DIM, everyone=True)
@@ -435,51 +433,13 @@ class DuelScreen(DuelView):
     def settle(self) -> None:
         """Wait for the bot's decision and the win odds under way (fixed-step renders: --screenshot, the gallery)."""
         self.wait_for_bot()
-        if self.show_odds:
-            self.update_odds()
-            self.odds_bar.wait()
+        super().settle()
 
     def stop_work(self) -> None:
         """Drop the jobs of this screen still queued on the worker thread (leaving it)."""
         for job in (self.thinking, self.odds_bar.job):
             if job is not None:
                 job.cancel()
-
-    # ---- the win-odds bar -------------------------------------------------------
-    def odds_key(self, key: int) -> bool:
-        """W shows or hides the win-odds bar. True if the key was used."""
-        if key != pygame.K_w:
-            return False
-        self.show_odds = not self.show_odds
-        return True
-
-    def update_odds(self) -> None:
-        """While the bar is shown, have the odds of the moment on the screen worked out, as its viewer may know them."""
-        if self.show_odds:
-            self.odds_bar.want(self.anim.shown_state(self.state), self.viewer())
-
-    def odds_now(self) -> Optional[tuple[int, int, int]]:
-        """The bar's whole percents (A, draw, B) for the moment on the screen, once worked out (None before)."""
-        s, v = self.anim.shown_state(self.state), self.viewer()
-        self.odds_bar.collect()
-        return self.odds_bar.shown.percents() if self.odds_bar.current(s, v) and self.odds_bar.shown else None
-
-    def draw_log(self, surf: pygame.Surface, lay: Layout) -> None:
-        """The combat log, under the win-odds bar when it is shown."""
-        h = lay.px(50)
-        if self.show_odds and lay.log.height > 3 * h:
-            log = lay.log
-            self.draw_odds(surf, pygame.Rect(log.left, log.top, log.width, h))
-            lay = replace(lay, log=pygame.Rect(log.left, log.top + h + lay.px(6), log.width, log.height - h - lay.px(6)))
-        super().draw_log(surf, lay)
-
-    def draw_odds(self, surf: pygame.Surface, rect: pygame.Rect) -> None:
-        """Each side's chance to win, as the viewer may know it (names and colours of the suits it sees)."""
-        s, v = self.anim.shown_state(self.state), self.viewer()
-        title = "Win odds (the truth)" if v is None else f"Win odds as {self.name_for(s, v)} sees them"
-        assert self.layout is not None
-        self.odds_bar.draw(surf, rect, self.layout.px, (self.name_for(s, 0), self.name_for(s, 1)),
-                           (self.side_color(0, s), self.side_color(1, s)), title, self.odds_bar.current(s, v))
 
     def status(self, s: DuelState) -> str:
         """Top-right text."""
