@@ -28,6 +28,7 @@ from gladiator.ui.worker import Job, submit
 ROLLOUTS = 500
 ROLLOUT_BOT = "greedy"
 Color = tuple[int, int, int]
+Moment = tuple[Optional[DuelState], Optional[int]]  # a state on the screen, and whose eyes (None: the spectator's)
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,17 @@ class OddsBar:
         self.game = game
         self.seed = seed
         self.job: Optional[Job] = None
-        self.job_for: tuple[Optional[DuelState], Optional[int]] = (None, None)
+        self.job_for: Moment = (None, None)
         self.shown: Optional[Chances] = None
-        self.shown_for: tuple[Optional[DuelState], Optional[int]] = (None, None)
-        self.failed_for: tuple[Optional[DuelState], Optional[int]] = (None, None)  # not asked again
+        self.shown_for: Moment = (None, None)
+        self.failed_for: Moment = (None, None)  # not asked again
 
     def want(self, state: DuelState, side: Optional[int]) -> None:
         """Make sure the estimate of `state` as `side` knows it is ready or under way (called every frame it is shown)."""
         self.collect()
-        if self.current(state, side) or (self.failed_for[0] is state and self.failed_for[1] == side):
+        if self.current(state, side) or _same(self.failed_for, state, side):
             return
-        if self.job is not None and self.job_for[0] is state and self.job_for[1] == side:
+        if self.job is not None and _same(self.job_for, state, side):
             return
         if self.job is not None:
             self.job.cancel()  # a moment no longer shown: skipped if it has not started
@@ -96,7 +97,7 @@ class OddsBar:
 
     def current(self, state: DuelState, side: Optional[int]) -> bool:
         """Whether the estimate shown is that of `state` as `side` knows it."""
-        return self.shown is not None and self.shown_for[0] is state and self.shown_for[1] == side
+        return self.shown is not None and _same(self.shown_for, state, side)
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until the estimate under way is ready (tests and headless renders only)."""
@@ -203,6 +204,11 @@ class OddsView:
         title = "Win odds (the truth)" if v is None else f"Win odds as {name(s, v)} sees them"
         self.odds_bar.draw(surf, rect, lay.px, (name(s, 0), name(s, 1)), (color(0, s), color(1, s)), title,
                            self.odds_bar.current(s, v))
+
+
+def _same(moment: Moment, state: DuelState, side: Optional[int]) -> bool:
+    """Whether `moment` is that state (the object itself) seen by that side."""
+    return moment[0] is state and moment[1] == side
 
 
 def _label(surf: pygame.Surface, line: str, size: int, **at: tuple[int, int]) -> int:
