@@ -16,7 +16,6 @@ pygame = pytest.importorskip("pygame")
 
 from gladiator.bots import GreedyBot, HeuristicBot, RandomBot, SearchBot, make_bot  # noqa: E402
 from gladiator.bots.levels import LEVELS  # noqa: E402
-from gladiator.catalog.loader import load_catalog  # noqa: E402
 from gladiator.duel import game_for, play_duel  # noqa: E402
 from gladiator.game import END  # noqa: E402
 from gladiator.odds import estimate  # noqa: E402
@@ -28,11 +27,6 @@ from gladiator.ui.play import THINK_CUE, DuelScreen  # noqa: E402
 from gladiator.ui.title import TitleScreen  # noqa: E402
 
 DT = 1 / 60
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog()
 
 
 def key(k: int) -> pygame.event.Event:
