@@ -7,8 +7,11 @@ twice the maxima, its integrity, heat and Nectar scaled to the same fractions), 
 under the same id (a second game), its integrity, heat and Nectar moved to other values that
 read the same on the shown suit's gauges, its doses and the turns its disguise has left. The
 other side's observation, legal actions, attack and extraction previews, hot-seat window image,
-and the log lines and animated numbers of the next step (when what it sees after the step is the
-same) must not change; the spectator's view must (so the test can fail).
+win-odds bar (its figures and its pixels), and the log lines and animated numbers of the next step
+(when what it sees after the step is the same) must not change; the spectator's view must (so the
+test can fail). The odds bar is compared in the variants played in the same game: what could be
+under a disguise is drawn from the game's roster, which both sides know, so a game whose Jaron has
+other stats may rightly give other odds.
 """
 
 from __future__ import annotations
@@ -192,6 +195,19 @@ def images(game: Game, units: tuple[str, str], s: DuelState, v: int, views_v: tu
     return out
 
 
+def odds_bar(game: Game, units: tuple[str, str], s: DuelState, v: int) -> tuple[tuple[int, int, int] | None, bytes]:
+    """Side v's win-odds bar, against a bot: its figures (A, draw, B) once worked out, and the window's pixels."""
+    scr = DuelScreen(game, units, 0, ("human", "random") if v == 0 else ("random", "human"))
+    scr.state, scr.show_odds, scr.cursor = s, True, int(s.pos[0, v])
+    scr.clear_log()
+    scr.update_odds()
+    scr.odds_bar.wait()
+    surf = pygame.Surface(SIZE)
+    scr.draw(surf)
+    assert scr.viewer() == v and scr.odds_now() is not None
+    return scr.odds_now(), pygame.image.tobytes(surf, "RGB")
+
+
 def probe_actions(game: Game, s: DuelState, rng: np.random.Generator) -> list[int]:
     """Actions of the side to act to step from `s`: every strike, the fixed actions, two moves."""
     m = engine.legal_mask(game, s)[0]
@@ -233,12 +249,17 @@ def test_hidden_facts_of_a_disguised_enemy_do_not_move_what_the_other_side_sees(
     base = views(game, s, v)
     base_images = images(game, units, s, v, base)
     spectator = (views(game, s, v, spectator=True), image(game, units, s, None))
+    odds = odds_bar(game, units, s, v)
     actions = probe_actions(game, s, rng)
     compared = 0
     for name, g2, units2, s2 in variants(game, twin, units, s, d, rng):
         other = views(g2, s2, v)
         assert same_views(base, other), f"{name}: side {v}'s observation, legal actions or previews moved"
         assert images(g2, units2, s2, v, other) == base_images, f"{name}: side {v}'s window moved"
+        if g2 is game:
+            figures, pixels = odds_bar(g2, units2, s2, v)
+            assert figures == odds[0], f"{name}: side {v}'s win odds moved"
+            assert pixels == odds[1], f"{name}: side {v}'s odds bar moved"
         spec2 = views(g2, s2, v, spectator=True)
         assert not (same_views(spectator[0], spec2) and image(g2, units2, s2, None) == spectator[1]), \
             f"{name}: the spectator's view did not move: the test could not catch a leak"
