@@ -272,15 +272,15 @@ class DuelScreen(DuelView):
         """Keys of the play and watch screen."""
         if self.watching:
             return ["Space: pause / resume", "Right: one action", "+ / -: faster / slower",
-                    "PgUp / PgDn, wheel: scroll the log", "Enter: next duel (at the end)", "Esc: leave"]
+                    "PgUp / PgDn, wheel: scroll the log", *self.view_help_lines(), "Enter: next duel (at the end)", "Esc: leave"]
         return ["M: move (click a blue tile)", "L: leap (click a purple tile)", "1-4: aim a weapon; again, Enter or click fires",
                 "G / V / I: guard / vent / inject Nectar", "X: core extraction (twice)", "D: disguise, then a suit",
                 "E: end the turn", "Arrows, Enter: walk the cursor, choose its tile", "Right click, Esc: cancel",
-                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", "Esc: leave"]
+                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", *self.view_help_lines(), "Esc: leave"]
 
     def key(self, key: int) -> None:
         """One key press."""
-        if self.toggle_help(key):
+        if self.toggle_help(key) or self.view_key(key):
             return
         if key == pygame.K_ESCAPE:
             if self.human_turn() and self.mode[0] != "move":
