@@ -595,7 +595,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
                     "nectar": int(s.nectar[b, sd]),
                     "seen": {"chance": float(seen["chance"][i]), "terms": {k: float(seen[k][i]) for k in HIT_TERMS},
-                             "damage": seen_before - seen_after, "integrity": seen_after,
+                             "damage": seen_before - seen_after, "integrity": seen_after, "integrity_before": seen_before,
                              "target_heat": int(gauge(np.array(s.heat[b, fo]), t.heat_capacity[tu[i]], t.heat_capacity[look[i]]))},
                 })
 

@@ -53,8 +53,9 @@ def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None 
     if side == viewer:
         seen = ev.get("seen") or {}
         if kind == "attack" and seen:
-            out.update(chance=seen["chance"], terms=dict(seen["terms"]), damage=seen["damage"],
-                       integrity=seen["integrity"], target_heat=seen["target_heat"])
+            out.update(chance=seen["chance"], terms=dict(seen["terms"]), damage=seen["damage"], integrity=seen["integrity"],
+                       integrity_before=seen.get("integrity_before", seen["integrity"] + seen["damage"]),
+                       target_heat=seen["target_heat"])
         elif kind == "extract":
             out.pop("chance", None)
             if "chance" in seen:
