@@ -83,6 +83,7 @@ class DuelView(Screen):
         self.show_help = False
         self._wrapped: tuple[tuple[int, ...], list[tuple[str, Color]]] | None = None
         self.arcs: Optional[bool] = None  # the arc overlay: None follows `arcs_by_default`, O sets it
+        self._arc_layer: tuple[dict, tuple, pygame.Surface] | None = None  # its still part, for the maps it was drawn from
         self.formulas = False  # the log in plain words; F shows every chance and roll
         self.anim.on_cue = self.cue
 
@@ -185,6 +186,15 @@ class DuelView(Screen):
         """Whether the arc overlay shows now."""
         return self.arcs_by_default(s) if self.arcs is None else self.arcs
 
+    def short_names(self, s: DuelState) -> tuple[str, str]:
+        """What the strip and the overlay's key call each side: the suit the viewer knows it as, 'you' for a player's own
+        side when both look alike (a disguise mirror), and a side number for a spectator's mirror."""
+        names = [self.game.roster[self.seen(s, k).unit].name for k in (0, 1)]
+        if names[0] == names[1]:
+            v = self.viewer()
+            names = [("you" if k == v else n) if v is not None else f"{n} {k + 1}" for k, n in enumerate(names)]
+        return names[0], names[1]
+
     def turn_chips(self, s: DuelState) -> list[Chip]:
         """The turn-order strip's chips, from `engine.turn_forecast` of the viewer's observation."""
         m = self.memo(s)["turns"]
@@ -192,12 +202,13 @@ class DuelView(Screen):
         if key not in m:
             f = engine.turn_forecast(self.game, self.observation(s, *key), CHIPS)
             chips = []
+            names = self.short_names(s)
             for k in range(CHIPS):
                 if not f["held"][0, k]:
                     break
                 side = int(f["side"][0, k])
                 known = self.game.roster[self.seen(s, side).unit]
-                chips.append(Chip(int(f["turn"][0, k]), known.name, self.side_color(side, s), int(f["ap"][0, k]),
+                chips.append(Chip(int(f["turn"][0, k]), names[side], self.side_color(side, s), int(f["ap"][0, k]),
                                   known.stats.actions, k == 0))
             m[key] = chips
         return m[key]
@@ -365,10 +376,14 @@ class DuelView(Screen):
         if s.done[0] or not self.arcs_on(s):
             return
         maps = self.arc_maps(s)
-        overlay.draw_arcs(surf, lay, maps, self.anim.clock)
-        side, _ = self.eyes(s)
-        overlay.draw_legend(surf, lay, maps, self.game.roster[self.seen(s, side).unit].name,
-                            self.game.roster[self.seen(s, 1 - side).unit].name, (self.seen(s, 0).pos, self.seen(s, 1).pos))
+        cached = self._arc_layer
+        if cached is None or cached[0] is not maps or cached[1] != (lay.size, lay.tile):
+            side, _ = self.eyes(s)
+            names = self.short_names(s)
+            layer = overlay.arc_layer(lay, maps, names[side], names[1 - side], (self.seen(s, 0).pos, self.seen(s, 1).pos))
+            cached = self._arc_layer = (maps, (lay.size, lay.tile), layer)
+        surf.blit(cached[2], lay.board)
+        overlay.draw_cores(surf, lay, maps, self.anim.clock)
 
     def draw_overlay(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """Highlights drawn under the mechs (subclasses)."""

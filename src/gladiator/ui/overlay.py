@@ -20,46 +20,60 @@ THREAT = (255, 70, 70)  # where the enemy could tear out the viewer's
 LEGEND = (("{foe}'s rear arc", REAR), ("{me} can extract here", EXTRACT), ("{foe} can extract here", THREAT))
 
 
-def draw_arcs(surf: pygame.Surface, lay: Layout, maps: dict[str, np.ndarray], clock: float = 0.0) -> None:
-    """Tint the rear arc, ring the extraction tiles (with the odds where a tile is big enough) and mark the threats.
+def arc_layer(lay: Layout, maps: dict[str, np.ndarray], me: str, foe: str, avoid: tuple[int, ...] = ()) -> pygame.Surface:
+    """The overlay's still part as a transparent layer the size of the board: the rear arc tinted, the extraction tiles
+    ringed with the odds (where a tile is big enough), the threats marked, and a key of what is shown.
 
-    `maps` holds one duel's row of each of `engine.extraction_map`'s arrays.
+    `maps` holds one duel's row of each of `engine.extraction_map`'s arrays; `me`, `foe` are the names the viewer
+    knows the two sides by; the key goes in the corner that hides the fewest marks and `avoid` tiles. Made once per
+    state and window size, blitted every frame (`draw_cores` adds what moves).
     """
+    board = pygame.Rect(0, 0, lay.board.width, lay.board.height)
+    layer = pygame.Surface(board.size, pygame.SRCALPHA)
     ts = lay.tile
     if ts < 4:
-        return
+        return layer
+    shift = (-lay.board.left, -lay.board.top)
     tint = pygame.Surface((ts, ts), pygame.SRCALPHA)
-    tint.fill((*REAR, 34))
+    tint.fill((*REAR, 26))
     step = max(4, ts // 4)
     for k in range(-ts, ts, step):  # a light hatch, so the tint reads on every floor colour
-        pygame.draw.line(tint, (*REAR, 60), (k, ts), (k + ts, 0), 1)
+        pygame.draw.line(tint, (*REAR, 50), (k, ts), (k + ts, 0), 1)
     for t in np.flatnonzero(maps["rear"]):
-        surf.blit(tint, lay.tile_rect(int(t)))
+        layer.blit(tint, lay.tile_rect(int(t)).move(shift))
     width = max(1, ts // 12)
-    pulse = 0.5 + 0.5 * np.sin(clock * 4)
     for t in np.flatnonzero(maps["threat"]):
-        r = lay.tile_rect(int(t)).inflate(-width * 2, -width * 2)
-        _dashed_rect(surf, T.mix(THREAT, (255, 200, 200), 0.3 * pulse), r, width, max(3, ts // 6))
+        r = lay.tile_rect(int(t)).move(shift).inflate(-width * 2, -width * 2)
+        _dashed_rect(layer, THREAT, r, width, max(3, ts // 6))
         if ts >= 18:
             mark = T.text("!", max(10, int(ts * 0.5)), THREAT)
-            surf.blit(mark, mark.get_rect(center=r.center))
+            layer.blit(mark, mark.get_rect(center=r.center))
     fs = max(9, int(ts * 0.28))
     for t in np.flatnonzero(maps["extract"]):
-        r = lay.tile_rect(int(t))
-        pygame.draw.rect(surf, EXTRACT, r.inflate(-width * 2, -width * 2), width, border_radius=max(1, ts // 5))
-        art.core(surf, (r.centerx, r.centery - (ts * 0.12 if ts >= 24 else 0)), max(2.0, ts * 0.14), clock * 2)
+        r = lay.tile_rect(int(t)).move(shift)
+        pygame.draw.rect(layer, EXTRACT, r.inflate(-width * 2, -width * 2), width, border_radius=max(1, ts // 5))
         if ts >= 24:
             lab = T.text(f"{float(maps['odds'][t]):.0%}", fs, EXTRACT)
             box = lab.get_rect(midbottom=(r.centerx, r.bottom - 2 * width - 1))
-            pygame.draw.rect(surf, (12, 14, 20), box.inflate(2, 0), border_radius=max(1, ts // 16))
-            surf.blit(lab, box)
+            pygame.draw.rect(layer, (12, 14, 20), box.inflate(2, 0), border_radius=max(1, ts // 16))
+            layer.blit(lab, box)
+    _legend(layer, lay, maps, me, foe, avoid)
+    return layer
 
 
-def draw_legend(surf: pygame.Surface, lay: Layout, maps: dict[str, np.ndarray], me: str, foe: str,
-                avoid: tuple[int, ...] = ()) -> None:
-    """A small key of the marks the overlay shows now, in the corner of the board that hides the fewest of them and
-    of the tiles in `avoid` (`me`, `foe`: the names the viewer knows the two sides by)."""
-    items = [(label.format(me=me, foe=foe), col) for (label, col), key in zip(LEGEND, ("rear", "extract", "threat"), strict=True)
+def draw_cores(surf: pygame.Surface, lay: Layout, maps: dict[str, np.ndarray], clock: float = 0.0) -> None:
+    """The spinning core in each extraction ring (the part of the overlay that moves)."""
+    ts = lay.tile
+    if ts < 4:
+        return
+    for t in np.flatnonzero(maps["extract"]):
+        r = lay.tile_rect(int(t))
+        art.core(surf, (r.centerx, r.centery - (ts * 0.12 if ts >= 24 else 0)), max(2.0, ts * 0.14), clock * 2)
+
+
+def _legend(layer: pygame.Surface, lay: Layout, maps: dict[str, np.ndarray], me: str, foe: str, avoid: tuple[int, ...]) -> None:
+    """A small key of the marks shown, in the corner of the board (layer) that hides the fewest of them."""
+    items = [(_capital(label.format(me=me, foe=foe)), col) for (label, col), key in zip(LEGEND, ("rear", "extract", "threat"), strict=True)
              if maps[key].any()]
     if not items:
         return
@@ -69,18 +83,23 @@ def draw_legend(surf: pygame.Surface, lay: Layout, maps: dict[str, np.ndarray], 
     w = max(r.get_width() for r in rows) + sw + lay.px(16)
     h = len(rows) * (fs + lay.px(2)) + lay.px(8)
     inset = lay.px(6)
-    b = lay.board
+    b = layer.get_rect()
     corners = [pygame.Rect(x, y, w, h) for y in (b.bottom - h - inset, b.top + inset) for x in (b.left + inset, b.right - w - inset)]
-    marked = [int(t) for key in ("extract", "threat") for t in np.flatnonzero(maps[key])] + list(avoid)
-    box = min(corners, key=lambda c: sum(c.colliderect(lay.tile_rect(t)) for t in marked))  # the first corner on a tie
-    back = pygame.Surface(box.size, pygame.SRCALPHA)
-    back.fill((10, 12, 18, 190))
-    surf.blit(back, box)
+    shift = (-lay.board.left, -lay.board.top)
+    marked = [lay.tile_rect(int(t)).move(shift) for key in ("extract", "threat") for t in np.flatnonzero(maps[key])]
+    marked += [lay.tile_rect(int(t)).move(shift) for t in avoid]
+    box = min(corners, key=lambda c: sum(c.colliderect(m) for m in marked))  # the first corner on a tie
+    layer.fill((10, 12, 18, 190), box)
     y = box.top + lay.px(4)
     for (_, col), img in zip(items, rows, strict=True):
-        pygame.draw.rect(surf, col, (box.left + lay.px(5), y + (img.get_height() - sw) // 2, sw, sw), border_radius=max(1, sw // 4))
-        surf.blit(img, (box.left + lay.px(5) + sw + lay.px(5), y))
+        pygame.draw.rect(layer, col, (box.left + lay.px(5), y + (img.get_height() - sw) // 2, sw, sw), border_radius=max(1, sw // 4))
+        layer.blit(img, (box.left + lay.px(5) + sw + lay.px(5), y))
         y += fs + lay.px(2)
+
+
+def _capital(text: str) -> str:
+    """The text with its first letter in upper case ('you can ...' -> 'You can ...')."""
+    return text[:1].upper() + text[1:]
 
 
 def _dashed_rect(surf: pygame.Surface, color: tuple[int, int, int], r: pygame.Rect, width: int, dash: int) -> None:
