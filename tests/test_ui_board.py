@@ -41,7 +41,10 @@ def catalog():
 
 @pytest.fixture
 def quiet_board(monkeypatch):
-    """A fresh sound board for the test (the window's own is left as it was), recording every cue played."""
+    """A fresh sound board for the test (the window's own is left as it was), recording every cue played, on SDL's dummy
+    audio driver (importing PettingZoo, as the environments' tests do, sets SDL_AUDIODRIVER=dsp for the whole process)."""
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    pygame.mixer.quit()
     board = sound.SoundBoard()
     played: list[str] = []
     real = board.play
@@ -52,7 +55,8 @@ def quiet_board(monkeypatch):
 
     board.play = play  # type: ignore[method-assign]
     monkeypatch.setattr(sound, "_BOARD", board)
-    return board, played
+    yield board, played
+    pygame.mixer.quit()
 
 
 def key(k: int) -> pygame.event.Event:
@@ -313,7 +317,7 @@ def test_sounds_are_played_for_the_events_the_window_animates(catalog, quiet_boa
         events += ev[0]
     want = expected_cues(events)
     assert Counter(played) == want and want["hit"] > 0
-    assert not board.broken  # SDL's dummy audio driver: the mixer opens and plays into nothing
+    assert not board.broken, board.error  # SDL's dummy audio driver: the mixer opens and plays into nothing
 
 
 def test_the_window_is_silent_and_runs_where_no_audio_device_opens(catalog, quiet_board, monkeypatch):

@@ -51,6 +51,7 @@ class SoundBoard:
     def __init__(self) -> None:
         self.muted = False
         self.broken = False  # the mixer could not be opened: stay silent
+        self.error: str | None = None  # why, when it is broken
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._format: tuple[int, int, int] | None = None
 
@@ -71,8 +72,8 @@ class SoundBoard:
                 return False
             sound.play()
             return True
-        except (pygame.error, NotImplementedError, OSError, ValueError):
-            self.broken = True  # an audio device that fails once is not asked again
+        except (pygame.error, NotImplementedError, OSError, ValueError) as e:
+            self.broken, self.error = True, str(e) or type(e).__name__  # an audio device that fails once is not asked again
             return False
 
     def _sound(self, cue: str) -> pygame.mixer.Sound | None:
@@ -81,7 +82,7 @@ class SoundBoard:
             pygame.mixer.init(frequency=RATE, size=-16, channels=2, buffer=512)
             fmt = pygame.mixer.get_init()
             if not fmt:
-                self.broken = True
+                self.broken, self.error = True, "the mixer did not open"
                 return None
         if fmt != self._format:  # a new mixer (after pygame.quit, or another format): its sounds are made anew
             self._format, self._sounds = fmt, {}
@@ -89,7 +90,7 @@ class SoundBoard:
             rate, size, channels = fmt
             raw = pcm(synth(cue, rate), size, channels)
             if raw is None:
-                self.broken = True
+                self.broken, self.error = True, f"the mixer's sample format {size} is not written here"
                 return None
             self._sounds[cue] = pygame.mixer.Sound(buffer=raw)
         return self._sounds[cue]
