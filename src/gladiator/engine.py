@@ -15,12 +15,14 @@ from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, integrity_lost, damage, damage_roll, extraction_odds, hit_terms, in_rear, overheated,
-    strike_preview, vent_shed,
+    HIT_TERMS, badly_damaged, integrity_lost, damage, damage_roll, extraction_odds, hit_terms, in_rear, open_to_extraction,
+    overheated, strike_preview, vent_shed,
 )
 from gladiator.rules.costs import action_cost, cost_of
-from gladiator.rules.legal import REFUSAL_NAMES, Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen
-from gladiator.rules.turns import Count, end_turn, start_turn
+from gladiator.rules.legal import (
+    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen,
+)
+from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
 from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, SideCells, pick
 from gladiator.view import Observation
 
@@ -33,8 +35,8 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
-    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
-    "refusal", "refusal_of_kind", "step",
+    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "refusal", "refusal_of_kind", "step", "turn_forecast",
 ]
 
 
@@ -446,8 +448,61 @@ def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
     Given a DuelState, the view is that of each duel's side to act.
     """
     obs = _view(game, obs)
-    return extraction_odds(game.tables, obs.my_unit, obs.foe_look, in_rear(game, obs.my_pos, obs.foe_pos, obs.foe_facing),
-                           integrity_lost(obs.foe_integrity, game.tables.integrity[obs.foe_look]))
+    return _seen_odds(game, obs, obs.my_pos)
+
+
+def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
+    """(B, T) maps of the arena for the observing side, from what it sees (the enemy as the suit it shows).
+
+    `rear`: the floor tiles in the enemy's rear arc. `extract`: the tiles from which the observer could tear out
+    the enemy's core (next to it while it is open, or next to it in its rear arc where a leap lands and
+    catches it; action points aside), and `odds` its odds from each of them (0 elsewhere). `threat`: the
+    tiles from which the enemy, by the suit it shows, could tear out the observer's core. Given a
+    DuelState, the view is that of each duel's side to act.
+    """
+    obs = _view(game, obs)
+    t, geo = game.tables, game.geo
+    tiles = np.arange(geo.tiles)[None, :]
+    rear = in_rear(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None])
+    floor_rear = rear & geo.passable[None, :]
+    foe_open = open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
+    extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open)
+    odds = np.where(extract, _seen_odds(game, obs, np.broadcast_to(tiles, extract.shape), rear), 0.0)
+    me_open = open_to_extraction(badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
+                                 overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught)
+    threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open)
+    return {"rear": floor_rear, "extract": extract, "odds": odds, "threat": threat}
+
+
+def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[str, np.ndarray]:
+    """(B, turns) the turns from the current one on, as the observing side sees them: `turn` numbers, the `side` to
+    act, its action points (`ap`: those left now, then what each turn would begin with were nothing to change),
+    and `held` (the turn is within the turn limit and the duel not over). The enemy is read as the suit it shows.
+
+    Given a DuelState, the view is that of each duel's side to act.
+    """
+    obs = _view(game, obs)
+    ahead = np.arange(max(0, int(turns)))[None, :]
+    me = obs.side.astype(np.int8)[:, None]
+    active = np.where(obs.my_turn, obs.side, 1 - obs.side).astype(np.int8)[:, None]
+    side = acting_side(active, ahead)
+    mine = side == me
+    unit = np.where(mine, obs.my_unit[:, None], obs.foe_look[:, None])
+    heat = np.where(mine, obs.my_heat[:, None], obs.foe_heat[:, None])
+    ap = np.where(ahead == 0, obs.ap[:, None], turn_actions(game, unit, cooled(game, unit, heat)))
+    turn = obs.turn[:, None] + ahead
+    return {"turn": turn, "side": side, "ap": ap, "held": (turn <= game.arena.turn_limit) & ~obs.done[:, None]}
+
+
+def _seen_odds(game: Game, obs: Observation, tile: np.ndarray, rear: np.ndarray | None = None) -> np.ndarray:
+    """The observer's extraction odds from `tile` (per duel, or (B, T)) against the suit the enemy shows."""
+    t = game.tables
+    if rear is None:
+        rear = in_rear(game, tile, obs.foe_pos, obs.foe_facing)
+    shape = np.shape(tile)
+    col = (lambda v: v[:, None]) if len(shape) == 2 else (lambda v: v)  # noqa: E731
+    return extraction_odds(t, col(obs.my_unit), col(obs.foe_look), rear,
+                           integrity_lost(col(obs.foe_integrity), t.integrity[col(obs.foe_look)]))
 
 
 def _view(game: Game, obs: Observation | DuelState) -> Observation:
@@ -555,10 +610,11 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
                     "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
-                    "integrity": int(s.integrity[b, fo]), "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
+                    "integrity": int(s.integrity[b, fo]), "integrity_before": int(before[i]),
+                    "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
                     "nectar": int(s.nectar[b, sd]),
                     "seen": {"chance": float(seen["chance"][i]), "terms": {k: float(seen[k][i]) for k in HIT_TERMS},
-                             "damage": seen_before - seen_after, "integrity": seen_after,
+                             "damage": seen_before - seen_after, "integrity": seen_after, "integrity_before": seen_before,
                              "target_heat": int(gauge(np.array(s.heat[b, fo]), t.heat_capacity[tu[i]], t.heat_capacity[look[i]]))},
                 })
 

@@ -15,7 +15,7 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import badly_damaged, leap_reach, open_to_extraction, overheated
+from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to_extraction, overheated
 from gladiator.rules import constants as K
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
@@ -109,9 +109,42 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     free[np.arange(B), f.pe] = False
     dist = geo.dist.take(f.pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
     mask[:, sp.move0 : sp.leap0] = f.afford("move")[:, None] & _walkable(game, f.pa, f.pe, f.speed, dist) & free
-    leap = (f.afford("leap") & t.can_leap[f.au])[:, None]
-    mask[:, sp.leap0 :] = leap & (geo.cheb.take(f.pa, axis=0) <= f.reach[:, None]) & (dist < UNREACHABLE) & free
+    mask[:, sp.leap0 :] = f.afford("leap")[:, None] & leap_tiles(game, f.au, f.pa, f.pe, dist, f.reach, free)
     return mask
+
+
+def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dist: np.ndarray | None = None,
+               reach: np.ndarray | None = None, free: np.ndarray | None = None) -> np.ndarray:
+    """(N, T) bool: the tiles a unit of roster index `unit` on `pa` may leap to with the enemy on `pe`, points aside.
+
+    A unit with `leap` lands on a free tile within its leap reach (Chebyshev) that it could walk to at
+    all. `dist` (the rows geo.dist[pa]), `reach` and `free` may be passed when the caller has them.
+    """
+    geo = game.geo
+    if dist is None:
+        dist = geo.dist.take(pa, axis=0)
+    if reach is None:
+        reach = leap_reach(game.tables, unit)
+    if free is None:
+        tiles = np.arange(geo.tiles)
+        free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
+    return game.tables.can_leap[unit][:, None] & (geo.cheb.take(pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
+
+
+def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, foe_facing: np.ndarray,
+                     foe_open: np.ndarray) -> np.ndarray:
+    """(N, T) bool: the tiles from which a unit of roster index `unit` on `pa` could tear out the core of the enemy on `pe`.
+
+    A unit with `core_extraction` extracts from a tile next to the enemy when the enemy is open
+    (`foe_open`: badly damaged, overheated or caught), or from a tile next to it in its rear arc
+    that it can leap to: the leap catches the enemy (see `step`). Points aside, as `leap_tiles`.
+    """
+    geo = game.geo
+    T = geo.tiles
+    tiles = np.arange(T)[None, :]
+    near = (geo.cheb.take(pe, axis=0) == 1) & geo.passable[None, :]
+    behind = in_rear(game, tiles, pe[:, None], foe_facing[:, None]) & leap_tiles(game, unit, pa, pe)
+    return game.tables.can_extract[unit][:, None] & near & (np.asarray(foe_open)[:, None] | behind)
 
 
 def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:

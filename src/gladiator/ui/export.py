@@ -80,6 +80,8 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
         pygame.init()
     surface = pygame.Surface(size)
     screen = ReplayScreen(game, data)
+    screen.anim.on_cue = None  # a clip is silent: no sound is played while it is written
+    screen.arcs = False  # nor does it show the arc overlay, which follows the side to act (a key away in the window)
     screen.goto(k0)
     screen.playing = True
     dt = 1.0 / fps

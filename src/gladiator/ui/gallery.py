@@ -16,7 +16,8 @@ import numpy as np
 
 
 def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
-    """Write title.png, play.png, watch.png, disguise.png, replay.png and end.png into `out_dir`."""
+    """Write title.png, play.png, move.png, overlay.png, threat.png, watch.png, disguise.png, replay.png and end.png into
+    `out_dir`."""
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
@@ -78,6 +79,29 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     for _ in range(10):
         app.frame([], dt)
     shot(app, "move.png")
+
+    # the arc overlay: Rouge's extraction tiles behind Viola (a leap away), then what Viola sees of Rouge's
+    def bots_until(scr: DuelScreen, ready) -> None:  # both sides' moves chosen by greedy until `ready()`
+        for _ in range(400):
+            if scr.state.done[0] or (scr.human_turn() and ready()):
+                break
+            if scr.human_turn():
+                scr.apply(int(decide(scr.game, scr.state, (greedy, greedy))[0][0]))
+            else:
+                scr.bot_act()
+            scr.anim.flush()
+
+    for name, units, arena, seed, key in (("overlay.png", ("rouge", "viola"), "open_field", 0, "extract"),
+                                          ("threat.png", ("viola", "rouge"), "concert_hall", 5, "threat")):
+        scr = DuelScreen(game_for(cat, arena), units, seed, ("human", "greedy"))
+        app = App(scr, size)
+        bots_until(scr, lambda: bool(scr.arc_maps(scr.state)[key].sum() >= 2) and int(scr.state.ap[0]) == 3)
+        for _ in range(100):
+            app.frame([], dt)
+        tiles = np.flatnonzero(scr.arc_maps(scr.state)[key])
+        cx, cy = scr.layout.tile_center(int(tiles[0]))
+        app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(cx), int(cy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
+        shot(app, name)
 
     # watch: a shot in flight between two bots
     game = game_for(cat, "nectar_depot")

@@ -287,15 +287,15 @@ class DuelScreen(OddsView, DuelView):
         """Keys of the play and watch screen."""
         if self.watching:
             return ["Space: pause / resume", "Right: one action", "+ / -: faster / slower",
-                    "PgUp / PgDn, wheel: scroll the log", "W: win odds bar", "Enter: next duel (at the end)", "Esc: leave"]
+                    "PgUp / PgDn, wheel: scroll the log", *self.view_help_lines(), "W: win odds bar", "Enter: next duel (at the end)", "Esc: leave"]
         return ["M: move (click a blue tile)", "L: leap (click a purple tile)", "1-4: aim a weapon; again, Enter or click fires",
                 "G / V / I: guard / vent / inject Nectar", "X: core extraction (twice)", "D: disguise, then a suit",
                 "E: end the turn", "Arrows, Enter: walk the cursor, choose its tile", "Right click, Esc: cancel",
-                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", "W: win odds bar", "Esc: leave"]
+                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", *self.view_help_lines(), "W: win odds bar", "Esc: leave"]
 
     def key(self, key: int) -> None:
         """One key press."""
-        if self.toggle_help(key):
+        if self.toggle_help(key) or self.view_key(key):
             return
         if self.odds_key(key):
             return

@@ -120,12 +120,13 @@ class ReplayScreen(OddsView, DuelView):
     def help_lines(self) -> list[str]:
         """Keys of the replay screen."""
         return ["Space: play / pause", "Left / Right: one action back / forward", "PgUp / PgDn, Up / Down: previous / next turn",
-                "Home / End: start / end", "Click or drag the timeline: jump", "+ / -: faster / slower", "W: win odds bar",
+                "Home / End: start / end", "Click or drag the timeline: jump", "+ / -: faster / slower",
+                "Wheel: scroll the log", *self.view_help_lines(), "W: win odds bar",
                 "Esc: leave"]
 
     def key(self, key: int) -> None:
         """One key press."""
-        if self.toggle_help(key):
+        if self.toggle_help(key) or self.view_key(key):
             return
         if self.odds_key(key):
             return
