@@ -1,7 +1,8 @@
 """Benchmark of the bots and the odds: decisions per second, strength in mirror matches, odds speed and calibration.
 
 Prints, on this machine: each bot's decisions per second (one duel at a time, as in the window, and
-a batch of 256 duels at once); mirror matches on concert_hall, sides paired, of search against
+a batch of 256 duels at once, each in a position of its own: a bot may decide once for duels that
+see the same); mirror matches on concert_hall, sides paired, of search against
 heuristic, heuristic against greedy and greedy against random, for Rouge, Viola and Jaron, with
 95% intervals; the search bot's wins against heuristic at three budgets; the time of 10,000
 continuations from one position; and the calibration of the odds over recorded duels (predictions
@@ -27,18 +28,17 @@ from gladiator.driver import decide, play_batch
 from gladiator.duel import game_for, play_duel
 from gladiator.odds import estimate
 
+from bench_odds import positions  # noqa: E402 (beside this file)
+
 GLADIATORS = ("rouge", "viola", "jaron")
 ARENA = "concert_hall"
 
 
 def decisions_per_second(game, name: str, batch: int, seconds: float = 2.0) -> float:  # type: ignore[no-untyped-def]
-    """Decisions per second of bot `name` on duels of `batch` at a time (positions from greedy play)."""
+    """Decisions per second of bot `name` on duels of `batch` at a time, each in a position of its own (random play)."""
     bot = make_bot(name)
     bot.prepare(game)
-    s = engine.new_duels(game, ("rouge", "viola"), np.arange(batch))
-    greedy = make_bot("greedy")
-    for _ in range(6):  # a few moves in: a position worth thinking about
-        s, _ = engine.step(game, s, decide(game, s, (greedy, greedy))[0])
+    s = positions(game, batch)
     done, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
         live = s.take(np.flatnonzero(~s.done))
@@ -135,7 +135,8 @@ def main() -> None:
             print(f"  budget {budget:>4}: {r:6.1%}  (95% interval {lo:.1%} - {hi:.1%})")
     s = engine.new_duels(game, ("rouge", "viola"), [3])
     for name in ("greedy", "heuristic"):
-        bots = (make_bot(name), make_bot(name))
+        bot = make_bot(name)
+        bots = (bot, bot)  # as `gladiator odds` plays them: one bot on both sides
         estimate(game, s, bots, rollouts=100)
         t0 = time.perf_counter()
         estimate(game, s, bots, rollouts=10_000)

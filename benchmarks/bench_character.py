@@ -6,6 +6,7 @@ the first unit, outcomes, and who leapt, attacked from the rear, overheated, dis
 weapons were used; then each target of the character issue with its measured figure and whether
 it is met. Nothing is timed; it takes a few minutes on two cores.
 Run: python benchmarks/bench_character.py [--n 2000] [--bot heuristic] [--workers 2]
+     [--set viola.stats.firepower=2 ...] [--only rouge-viola,nean-viola]
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 from gladiator.batch import make_spec, run
 from gladiator.batch.stats import Totals
-from gladiator.catalog.loader import load_catalog
+from gladiator.batch.overrides import apply_overrides
+from gladiator.catalog.loader import Catalog, load_catalog
 
 GLADIATORS = ("rouge", "viola", "jaron")
 BASELINE = "nean"
@@ -47,10 +49,15 @@ def main() -> None:
     p.add_argument("--bot", default="heuristic", help="the bot of both sides")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--set", action="append", default=[], metavar="UNIT.FIELD=VALUE",
+                   help="try a unit change without editing its file (as `gladiator batch --set`)")
+    p.add_argument("--only", default="", help="comma-separated pairings to play, e.g. rouge-viola,nean-viola (targets need all)")
     a = p.parse_args()
-    cat = load_catalog()
+    cat = apply_overrides(load_catalog(), a.set)
     arenas = sorted(cat.arenas)
     pairs = list(itertools.combinations(GLADIATORS, 2)) + [(BASELINE, g) for g in GLADIATORS] + [(u, u) for u in (*GLADIATORS, BASELINE)]
+    if a.only:
+        pairs = [(x, y) for x, y in pairs if f"{x}-{y}" in a.only.split(",")]
     cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot)), workers=a.workers))
              for ar in arenas for x, y in pairs]
     print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} bots on both sides\n")
@@ -65,11 +72,13 @@ def main() -> None:
                             if c.share(side, k) > 0)
         print(f"{c.a + '-' + c.b:<16} {c.arena:<13} {c.rate():>7.1%} {spawn:>8.1%} {bad:>9.1%} {t.mean_turns():>6.1f}  {ev(0)} | {ev(1)}")
     print()
-    for label, value, ok in targets(cells, arenas):
+    if a.only:
+        return
+    for label, value, ok in targets(cells, cat):
         print(f"[{'met' if ok else 'NOT MET':>7}] {label}: {value}")
 
 
-def targets(cells: list[Cell], arenas: list[str]) -> list[tuple[str, str, bool]]:
+def targets(cells: list[Cell], cat: Catalog) -> list[tuple[str, str, bool]]:
     """Each target of the issue: (what, the measured figure, whether it is met)."""
     out = []
     glad = [c for c in cells if c.a in GLADIATORS and c.b in GLADIATORS and c.a != c.b]
@@ -97,7 +106,6 @@ def targets(cells: list[Cell], arenas: list[str]) -> list[tuple[str, str, bool]]
     top = max(looks.values()) / sum(looks.values()) if looks else 1.0
     out.append(("Jaron disguises in >= 50% of his duels (worst pairing and arena)", f"{dis:.1%}", dis >= 0.50))
     out.append(("no single disguise > 70% of Jaron's disguises", f"{top:.1%} ({looks})", top <= 0.70))
-    cat = load_catalog()
     for g in GLADIATORS:
         worst = []
         for w in (w.id for w in cat.unit(g).weapons):

@@ -14,10 +14,11 @@ from gladiator.duel import decide, game_for, play_batch
 
 CATALOG = load_catalog()
 GLADIATORS = ("rouge", "viola", "jaron")
-N = 300  # duels per side order
+N = 150  # duels per side order
+BOT = "heuristic"  # the bot the balance targets are measured with (benchmarks/bench_character.py)
 
 
-def win_rate(game, a: str, b: str, bot: str = "greedy") -> float:
+def win_rate(game, a: str, b: str, bot: str = BOT) -> float:
     """Share of side-swapped duels that `a` wins against `b`."""
     bots = (make_bot(bot), make_bot(bot))
     wins = 0
@@ -36,7 +37,7 @@ def test_no_gladiator_beats_another_more_than_75_percent(a: str, b: str) -> None
 
 def test_viola_brings_rouge_to_the_edge_of_melting() -> None:
     game = game_for(CATALOG, "concert_hall")
-    bots = (make_bot("greedy"), make_bot("greedy"))
+    bots = (make_bot(BOT), make_bot(BOT))
     s = engine.new_duels(game, ("rouge", "viola"), np.arange(200))
     cap = game.tables.heat_capacity[game.unit_index("rouge")]
     hottest = np.zeros(s.batch, dtype=np.int64)

@@ -15,6 +15,7 @@ from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
 from gladiator.duel import decide, game_for
 from gladiator.rules.combat import damage, hit_terms, in_rear
+from gladiator.state import DuelState
 
 CATALOG = load_catalog()
 PAIRS = (("rouge", "viola"), ("jaron", "viola"), ("jaron", "rouge"), ("nean", "jaron"))
@@ -54,7 +55,7 @@ def test_attack_preview_matches_the_hit_and_damage_rules(arena: str, table: bool
         wu, au, tu = obs.my_unit, obs.my_unit, obs.foe_look  # a disguise never changes the weapons
         pa, pe = obs.my_pos, obs.foe_pos
         rear = in_rear(game, pa, pe, obs.foe_facing)
-        ambush = obs.my_look != obs.my_unit
+        ambush = obs.my_ambush
         flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
                  geo.cheb[pa, pe] == 1, ambush)
         for slot in range(p["chance"].shape[1]):
@@ -100,3 +101,89 @@ def test_greedy_only_chooses_legal_actions(arena: str, memo: bool, monkeypatch) 
         near = geo.dist[s.pos[np.arange(s.batch), s.active], s.pos[np.arange(s.batch), 1 - s.active]] < game.tables.speed[me]
         blocked += int((moved & near).sum())
     assert blocked > 0  # moves with the enemy within reach, where it can stand in the way, were chosen
+
+
+def plan_numbers(game, s):  # type: ignore[no-untyped-def]
+    """Every number the heuristic bot weighs in states `s` (side to act): staying, each move, each leap."""
+    from gladiator.bots.heuristic import Plans
+
+    obs = engine.observe(game, s, s.active)
+    plans = Plans(game, obs, engine.legal_mask(game, s))
+    stay, moves, leaps = plans.stay(), plans.moves(), plans.leaps()
+    return [stay.slot, stay.strike, stay.worth, stay.extract, stay.guarded, moves.tile, moves.worth, leaps.tile, leaps.worth]
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_heuristic_tables_give_the_numbers_worked_out_per_duel(arena: str, monkeypatch) -> None:
+    """The rows shared by duels with the same facts, the tile-pair offsets and the strike table: the same floats as
+    working every duel out alone (so every fact a row depends on is in its code)."""
+    from gladiator import tactics
+    from gladiator.bots import heuristic
+
+    fast = [plan_numbers(game, s) for game, s in states(arena, steps=30)]
+    monkeypatch.setattr(heuristic, "TABLE_LIMIT", 0)
+    monkeypatch.setattr(tactics, "STRIKE_TABLE_LIMIT", 0)
+    direct = [plan_numbers(game, s) for game, s in states(arena, steps=30)]
+    assert len(fast) == len(direct) > 10
+    for f, d in zip(fast, direct):
+        for a, b in zip(f, d):
+            assert np.array_equal(a, b)
+
+
+def test_duels_that_see_the_same_are_decided_once_and_alike(monkeypatch) -> None:
+    """Deciding once per distinct view gives each duel the choice it gets alone, its own disguise look included."""
+    from gladiator.bots import heuristic
+
+    bot = make_bot("heuristic")
+    mimics = 0
+    for game, s in states("concert_hall", steps=30, n=30):
+        again = DuelState.concat([s, s, s])
+        again.counter[s.batch :] += np.repeat([1, 2], s.batch).astype(np.uint64)  # other noise, the same view
+        shared = act(bot, game, again)
+        with monkeypatch.context() as m:
+            m.setattr(heuristic, "SHARE_MIN", 10**9)  # every duel worked out on its own
+            alone = act(bot, game, again)
+        assert np.array_equal(shared, alone)
+        assert heuristic.distinct_views(engine.observe(game, again, again.active)) is not None
+        mimic = (shared >= game.space.mimic0) & (shared < game.space.move0)
+        mimics += int((mimic & (shared != np.tile(shared[: s.batch], 3))).sum())
+    assert mimics > 0  # copies of one view put on different looks
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_the_check_of_a_move_reads_the_walks_the_mask_reads(arena: str) -> None:
+    """Walks past the enemy read at a few tiles (the check of picks) agree with the whole rows (the mask)."""
+    from gladiator.rules import legal
+
+    game = game_for(CATALOG, arena)
+    geo = game.geo
+    rng = np.random.default_rng(7)
+    tiles = np.flatnonzero(geo.passable)
+    for speed in (2, 3, 4):
+        pa = rng.choice(tiles, 3000)
+        pe = rng.choice(tiles, 3000)
+        near = (geo.dist[pa, pe] < speed) & (pa != pe)  # where the enemy can stand in the way
+        pa, pe = pa[near], pe[near]
+        asked = np.concatenate([rng.integers(0, geo.tiles, (pa.size, 6)), pa[:, None], pe[:, None]], axis=1)
+        whole = legal._walks_past(game, pa, pe, speed)
+        assert np.array_equal(legal._walks_past_to(game, pa, pe, speed, asked), np.take_along_axis(whole, asked, axis=1))
+        assert whole.any()
+
+
+def test_shared_rows_work_each_code_out_once_and_keep_every_row() -> None:
+    from gladiator.tactics import SharedRows
+
+    shared = SharedRows(1000, 3)
+    worked: list[int] = []
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        codes = rng.integers(0, 1000, size=int(rng.integers(1, 300)))
+
+        def compute(idx: np.ndarray) -> np.ndarray:
+            worked.extend(codes[idx].tolist())
+            return np.stack([codes[idx] * 1.0, codes[idx] + 0.5, -codes[idx] * 2.0], axis=1)
+
+        slot = shared.slots(codes, compute)
+        got = shared.flat.reshape(-1, 3)[slot]
+        assert np.array_equal(got, np.stack([codes * 1.0, codes + 0.5, -codes * 2.0], axis=1))
+    assert len(worked) == len(set(worked)) == shared.count > 16  # each code once; the rows grew past their first size

@@ -40,7 +40,8 @@ def test_the_shipped_gladiators_and_a_baseline(catalog):
 def test_the_shipped_arenas(catalog):
     assert {"concert_hall", "rooftops", "nectar_depot", "open_field"} <= set(catalog.arenas)
     field = catalog.arena("open_field").map
-    assert not any(c in field for c in (WALL, COVER, HIGH, HAZARD, CACHE))
+    assert not any(c in field for c in (WALL, HIGH, HAZARD))  # the plainest arena: two bales of cover, two caches
+    assert field.count(COVER) == 2 and field.count(CACHE) == 2
     for aid in ("concert_hall", "rooftops", "nectar_depot"):
         m = catalog.arena(aid).map
         assert all(c in m for c in (WALL, COVER, CACHE)), aid

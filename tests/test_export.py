@@ -64,6 +64,17 @@ def test_bad_exports_are_one_line_and_leave_nothing(cli, replay: Path, tmp_path:
     assert not out_path.exists() and not list(tmp_path.glob(".*part*"))
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc, a folder no file can be made in")
+def test_a_place_the_system_refuses_is_one_line(cli, replay: Path) -> None:
+    code, out, err = cli("replay", str(replay), "--export", "/proc/duel.gif", "--export-size", "160x90")
+    assert code == 2 and "cannot write" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_file_named_as_the_folder_is_one_line(cli, replay: Path) -> None:
+    code, out, err = cli("replay", str(replay), "--export", str(replay / "duel.gif"))
+    assert code == 2 and "is not a folder" in err and len(err.strip().splitlines()) == 1, err
+
+
 def test_a_video_without_its_extra_says_how_to_install_it(cli, replay: Path, tmp_path: Path, monkeypatch) -> None:
     import sys
 
@@ -78,3 +89,40 @@ def test_a_replay_exports_to_mp4(cli, replay: Path, tmp_path: Path) -> None:
     code, out, err = cli("replay", str(replay), "--export", str(mp4), "--export-size", "320x180", "--to", "2")
     assert code == 0, err
     assert mp4.stat().st_size > 1000 and mp4.read_bytes()[4:8] == b"ftyp"
+
+
+def test_the_frames_are_the_screens_pixels(catalog) -> None:
+    """A frame is read row by row in one copy: the same pixels as pygame's surfarray, transposed."""
+    import pygame
+
+    from gladiator.bots import make_bot
+    from gladiator.duel import game_for, play_duel
+    from gladiator.replay import make_replay
+    from gladiator.ui.export import pixels
+    from gladiator.ui.replay_view import ReplayScreen
+
+    game = game_for(catalog, "concert_hall")
+    data = make_replay(game, play_duel(game, ("rouge", "viola"), 11, (make_bot("greedy"), make_bot("greedy"))), ("greedy", "greedy"))
+    pygame.init()
+    surface = pygame.Surface((333, 211))
+    screen = ReplayScreen(game, data)
+    for _ in range(4):
+        screen.update(0.2)
+        screen.draw(surface)
+        assert np.array_equal(pixels(surface), pygame.surfarray.array3d(surface).transpose(1, 0, 2))
+
+
+def test_the_changed_region_of_a_frame_is_the_box_round_every_changed_pixel() -> None:
+    from gladiator.ui.export import changed_box
+
+    rng = np.random.default_rng(5)
+    before = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    assert changed_box(before, before.copy()) is None
+    for _ in range(200):
+        after = before.copy()
+        for _ in range(rng.integers(1, 4)):
+            y, x, c = rng.integers(0, 37), rng.integers(0, 53), rng.integers(0, 3)
+            after[y, x, c] ^= np.uint8(rng.integers(1, 256))
+        changed = np.any(after != before, axis=2)
+        ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        assert changed_box(before, after) == (xs[0], ys[0], xs[-1] + 1, ys[-1] + 1)

@@ -6,9 +6,13 @@ know: the disguised suit's true unit (Jaron, or a custom mimic with other stats,
 twice the maxima, its integrity, heat and Nectar scaled to the same fractions), its true stats
 under the same id (a second game), its integrity, heat and Nectar moved to other values that
 read the same on the shown suit's gauges, its doses and the turns its disguise has left. The
-other side's observation, legal actions, attack and extraction previews, hot-seat window image,
-and the log lines and animated numbers of the next step (when what it sees after the step is the
-same) must not change; the spectator's view must (so the test can fail).
+other side's observation, legal actions, attack and extraction previews, the window's arc overlay
+and turn-order strip (`engine.extraction_map`, `engine.turn_forecast`), hot-seat window image,
+win-odds bar (its figures and its pixels), and the log lines and animated numbers of the next step
+(when what it sees after the step is the same) must not change; the spectator's view must (so the
+test can fail). The odds bar is compared in the variants played in the same game: what could be
+under a disguise is drawn from the game's roster, which both sides know, so a game whose Jaron has
+other stats may rightly give other odds.
 """
 
 from __future__ import annotations
@@ -133,17 +137,19 @@ def variants(game: Game, twin: Game, units: tuple[str, str], s: DuelState, d: in
 
 
 def views(game: Game, s: DuelState, v: int, spectator: bool = False) -> tuple:
-    """What side v is given at this moment: its observation, legal actions (its turn), previews and odds."""
+    """What side v is given at this moment: its observation, legal actions (its turn), previews and odds, and the
+    window's board aids (the arc overlay's maps and the turn-order strip's forecast)."""
     obs = engine.observe(game, s, v, spectator=spectator)
     legal = engine.legal_mask(game, s)[0] if int(s.active[0]) == v else None
-    return obs, legal, engine.attack_preview(game, obs), engine.extraction_preview(game, obs)
+    aids = engine.extraction_map(game, obs) | {f"turns.{k}": x for k, x in engine.turn_forecast(game, obs, 6).items()}
+    return obs, legal, engine.attack_preview(game, obs) | aids, engine.extraction_preview(game, obs)
 
 
 def same_views(x: tuple, y: tuple) -> bool:
     """Whether two `views` agree in every value."""
     (ox, lx, px, ex), (oy, ly, py, ey) = x, y
     return (ox.same_as(oy) and (lx is None) == (ly is None) and (lx is None or np.array_equal(lx, ly))
-            and all(np.array_equal(px[k], py[k]) for k in px) and np.array_equal(ex, ey))
+            and px.keys() == py.keys() and all(np.array_equal(px[k], py[k]) for k in px) and np.array_equal(ex, ey))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -192,6 +198,19 @@ def images(game: Game, units: tuple[str, str], s: DuelState, v: int, views_v: tu
     return out
 
 
+def odds_bar(game: Game, units: tuple[str, str], s: DuelState, v: int) -> tuple[tuple[int, int, int] | None, bytes]:
+    """Side v's win-odds bar, against a bot: its figures (A, draw, B) once worked out, and the window's pixels."""
+    scr = DuelScreen(game, units, 0, ("human", "random") if v == 0 else ("random", "human"))
+    scr.state, scr.show_odds, scr.cursor = s, True, int(s.pos[0, v])
+    scr.clear_log()
+    scr.update_odds()
+    scr.odds_bar.wait()
+    surf = pygame.Surface(SIZE)
+    scr.draw(surf)
+    assert scr.viewer() == v and scr.odds_now() is not None
+    return scr.odds_now(), pygame.image.tobytes(surf, "RGB")
+
+
 def probe_actions(game: Game, s: DuelState, rng: np.random.Generator) -> list[int]:
     """Actions of the side to act to step from `s`: every strike, the fixed actions, two moves."""
     m = engine.legal_mask(game, s)[0]
@@ -233,12 +252,17 @@ def test_hidden_facts_of_a_disguised_enemy_do_not_move_what_the_other_side_sees(
     base = views(game, s, v)
     base_images = images(game, units, s, v, base)
     spectator = (views(game, s, v, spectator=True), image(game, units, s, None))
+    odds = odds_bar(game, units, s, v)
     actions = probe_actions(game, s, rng)
     compared = 0
     for name, g2, units2, s2 in variants(game, twin, units, s, d, rng):
         other = views(g2, s2, v)
         assert same_views(base, other), f"{name}: side {v}'s observation, legal actions or previews moved"
         assert images(g2, units2, s2, v, other) == base_images, f"{name}: side {v}'s window moved"
+        if g2 is game:
+            figures, pixels = odds_bar(g2, units2, s2, v)
+            assert figures == odds[0], f"{name}: side {v}'s win odds moved"
+            assert pixels == odds[1], f"{name}: side {v}'s odds bar moved"
         spec2 = views(g2, s2, v, spectator=True)
         assert not (same_views(spectator[0], spec2) and image(g2, units2, s2, None) == spectator[1]), \
             f"{name}: the spectator's view did not move: the test could not catch a leak"
@@ -284,3 +308,28 @@ def test_a_disguised_jaron_is_never_named_or_measured_in_the_log_of_the_side_he_
     lines = narrate(game, ("jaron", "viola"), res.events, viewer=1)
     assert lines[0] == "Rouge moves first."  # he starts disguised: Viola's log opens on the suit it sees
     assert narrate(game, ("jaron", "viola"), res.events)[0] == "Jaron moves first. Jaron starts disguised as Rouge."
+
+
+def test_the_arc_overlay_and_turn_strip_show_a_disguise_as_the_suit_it_shows():
+    """Viola facing Jaron disguised as Rouge is shown where 'Rouge' could tear her core out (Jaron cannot extract at
+    all) and the points 'Rouge' would begin its turn with: the same maps as against a true Rouge that reads the same."""
+    game, _ = games("open_field")
+    s = engine.new_duels(game, ("jaron", "viola"), [2], disguise=("rouge", None))
+    w = game.geo.width
+    s.pos[0] = (3 * w + 2, 3 * w + 5)
+    s.facing[0] = (2, 6)  # Jaron faces east, Viola west, towards each other
+    s.integrity[0, 1] = 20  # Viola badly damaged: open to extraction from any side
+    s.heat[0, 0] = 30  # Jaron overheated (on either gauge)
+    rouge = s.copy()
+    t, j, r = game.tables, game.unit_index("jaron"), game.unit_index("rouge")
+    rouge.unit[0, 0], rouge.disguise[0, 0], rouge.disguise_turns[0, 0] = r, -1, 0
+    for name, maxima in (("integrity", t.integrity), ("heat", t.heat_capacity), ("nectar", t.nectar)):
+        getattr(rouge, name)[0, 0] = int(engine.gauge(getattr(s, name)[0, 0], maxima[j], maxima[r]))
+    seen, truth = (engine.observe(game, x, 1) for x in (s, rouge))
+    assert not t.can_extract[j] and seen.foe_look[0] == r
+    maps, true_maps = engine.extraction_map(game, seen), engine.extraction_map(game, truth)
+    assert maps["threat"].sum() == 8 and all(np.array_equal(maps[k], true_maps[k]) for k in maps)
+    strip, true_strip = engine.turn_forecast(game, seen, 4), engine.turn_forecast(game, truth, 4)
+    assert all(np.array_equal(strip[k], true_strip[k]) for k in strip)
+    spectator = engine.extraction_map(game, engine.observe(game, s, 1, spectator=True))
+    assert not spectator["threat"].any()  # the truth: Jaron cannot tear out a core

@@ -42,7 +42,7 @@ def test_the_last_turn_of_a_duel_has_the_odds_of_its_one_extraction(unit, duel, 
     game, s = duel(alpha, unit("beta"), "A.B\n...", turn_limit=9)
     s.pos[0] = (at(game, 0, 0), at(game, 1, 0))
     s.facing[0, 1] = 6  # Beta faces west, towards Alpha: no rear arc
-    s.integrity[0, 1] = 10  # badly damaged: open to extraction
+    s.integrity[0, 1] = 30  # badly damaged: open to extraction
     s.turn[0] = 9  # the last turn: one try, then a draw
     odds = float(engine.extraction_preview(game, s)[0])  # the rules' odds of one try
     assert 0.2 < odds < 0.95

@@ -79,9 +79,9 @@ def test_core_extraction_needs_the_ability_adjacency_and_two_points(unit, duel, 
     assert not _can_extract(game, s)
 
 
-@pytest.mark.parametrize("mine, theirs, rear, odds", [  # the target at 40 of 100 integrity: +0.6 x 0.6 lost
-    (0, 0, False, 0.36), (8, 2, False, 0.66), (8, 2, True, 0.66), (2, 8, False, 0.06),
-    (0, 10, False, 0.05), (20, 0, False, 0.95), (12, 0, True, 0.95), (3, 5, True, 0.26),
+@pytest.mark.parametrize("mine, theirs, rear, odds", [  # the target at 40 of 100 integrity: +0.8 x 0.6 lost
+    (0, 0, False, 0.48), (8, 2, False, 0.66), (8, 2, True, 0.66), (2, 8, False, 0.30),
+    (0, 10, False, 0.18), (0, 20, False, 0.05), (20, 0, False, 0.95), (12, 0, True, 0.84), (3, 5, True, 0.42),
 ])
 def test_core_extraction_odds_from_the_agility_difference(unit, duel, at, mine, theirs, rear, odds):
     game, s = duel(_extractor(unit, agility=mine), unit("beta", agility=theirs), PIT, first=None)
@@ -146,21 +146,38 @@ def _mimic_game(unit, weapon, duel, **alpha):
 def test_a_disguise_changes_the_look_not_the_weapons_and_ends_in_an_ambush(unit, weapon, duel, at):
     game, s = _mimic_game(unit, weapon, duel)
     alpha, gamma = game.unit_index("alpha"), game.unit_index("gamma")
+    ap = int(s.ap[0])
     s, ev = step(game, s, [game.space.mimic(gamma)], events=True)
-    assert int(s.disguise[0, 0]) == gamma and int(s.ap[0]) == 1
+    assert int(s.disguise[0, 0]) == gamma and int(s.ap[0]) == ap - K.COST_MIMIC
     assert {"event": "mimic", "side": 0, "as": "gamma", "was": "alpha", "turns": 3} in bare(ev[0])
     assert not attack_preview(game, s)["usable"][0].any()  # still the claw, which does not reach
     assert int(observe(game, s, 1).foe_look[0]) == gamma  # Beta sees Gamma's rifle and armor ...
     s.pos[0, 0] = s.pos[0, 1] - 1  # ... while Alpha closes in
+    assert attack_preview(game, s)["chance"][0, 0] == pytest.approx(0.6 - 0.03 * 1)  # put on this turn: no ambush yet
+    s, _ = step(game, s, [END])
+    s, _ = step(game, s, [END])  # Beta has had a turn to be fooled
+    assert int(s.active[0]) == 0 and int(s.disguise[0, 0]) == gamma
     prev = attack_preview(game, s)
     assert prev["chance"][0, 0] == pytest.approx(0.6 - 0.03 * 1 + K.AMBUSH_BONUS)
     assert (prev["low"][0, 0], prev["high"][0, 0]) == (4 + 4 // 2, 4 + 4 // 2)
     s, ev = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]], events=True)
     attack = [e for e in ev[0] if e["event"] == "attack"][0]
-    assert attack["ambush"] and attack["weapon"] == "claw" and attack["damage"] == 6
+    assert attack["ambush"] and attack["unmask"] and attack["weapon"] == "claw" and attack["damage"] == 6
     assert int(s.disguise[0, 0]) == -1 and int(observe(game, s, 1).foe_look[0]) == alpha  # the disguise is thrown off
     s, ev = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]], events=True)
-    assert not [e for e in ev[0] if e["event"] == "attack"][0]["ambush"]  # only the first attack is an ambush
+    attack = [e for e in ev[0] if e["event"] == "attack"][0]
+    assert not attack["ambush"] and not attack["unmask"]  # only the first attack is an ambush
+
+
+def test_an_attack_from_a_disguise_put_on_this_turn_throws_it_off_with_no_ambush(unit, weapon, duel):
+    game, s = _mimic_game(unit, weapon, duel)
+    s, _ = step(game, s, [game.space.mimic(game.unit_index("gamma"))])
+    s.pos[0, 0] = s.pos[0, 1] - 1
+    assert not observe(game, s, 0).my_ambush[0]
+    s, ev = step(game, s, [ATTACK0], draws=[[0.0, 0.0, 0.0]], events=True)
+    attack = [e for e in ev[0] if e["event"] == "attack"][0]
+    assert attack["unmask"] and not attack["ambush"] and attack["damage"] == 4 and attack["terms"]["ambush"] == 0
+    assert int(s.disguise[0, 0]) == -1 and not s.disguise_fresh[0, 0]
 
 
 def test_a_disguise_is_put_on_unseen(unit, weapon, duel, at):

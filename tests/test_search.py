@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,6 @@ from gladiator.bots import make_bot
 from gladiator.bots.search import SearchBot
 from gladiator.duel import decide, game_for, play_batch
 from gladiator.errors import GladiatorError
-from gladiator.game import make_game
 
 
 def test_the_search_bot_plays_legally_to_the_end(catalog):
@@ -37,18 +38,21 @@ def test_the_budget_bounds_the_continuations(catalog, monkeypatch):
 
 def test_the_search_bot_does_not_see_through_a_disguise(catalog):
     game = game_for(catalog, "concert_hall")
-    true = catalog.unit("jaron")
-    stats = true.stats.model_copy(update={"armor": 9, "agility": 1, "firepower": 7})
-    other = make_game([true.model_copy(update={"stats": stats}) if u.id == "jaron" else u for u in game.roster], game.arena)
     s = engine.new_duels(game, ("jaron", "viola"), np.arange(3) + 20, disguise=("rouge", None))
     s.active[:] = 1  # Viola decides, facing a Jaron that looks like Rouge
     s.ap[:] = 2
     hidden = s.copy()
     hidden.doses[:, 0] = 0
+    rouge = engine.new_duels(game, ("rouge", "viola"), np.arange(3) + 20)  # ... or Rouge herself, the same to Viola's eyes
+    rouge.active[:], rouge.ap[:], rouge.first[:] = 1, 2, s.first
+    seen, seen_rouge = engine.observe(game, s, 1), engine.observe(game, rouge, 1)
+    for f in fields(seen):
+        if f.name != "noise":
+            assert np.array_equal(getattr(seen, f.name), getattr(seen_rouge, f.name)), f.name
     bot = make_bot("search:budget=24")
     a = decide(game, s, (bot, bot))[0]
     assert np.array_equal(a, decide(game, hidden, (bot, bot))[0])
-    assert np.array_equal(a, decide(other, s, (bot, bot))[0])
+    assert np.array_equal(a, decide(game, rouge, (bot, bot))[0])
 
 
 @pytest.mark.parametrize("name, words", [

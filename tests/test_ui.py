@@ -99,6 +99,7 @@ def play_by_input(app: App, screen: DuelScreen, chooser, max_actions: int = 400)
     while not screen.state.done[0] and frames < 20000:
         frames += 1
         if not screen.human_turn():
+            screen.settle()  # the bot decides on the worker thread; the test waits for it rather than count frames
             app.frame([], 0.1)
             continue
         if screen.curtain:  # hot-seat: the next player takes the screen
@@ -145,7 +146,7 @@ def test_hot_seat_duel_with_every_kind_of_input(catalog):
 
 def test_refused_actions_are_explained_in_the_log(catalog):
     game = game_for(catalog, "concert_hall")
-    screen = DuelScreen(game, ("rouge", "viola"), 1, ("human", "greedy"))
+    screen = DuelScreen(game, ("rouge", "viola"), 3, ("human", "greedy"))  # seed 3: side A moves first
     app = new_app(screen)
     assert screen.human_turn()
     app.frame([key(pygame.K_v)], DT)  # no heat to vent
@@ -161,7 +162,7 @@ def test_refused_actions_are_explained_in_the_log(catalog):
 
 def test_disguise_shows_the_disguised_suit_to_the_other_side(catalog):
     game = game_for(catalog, "open_field")
-    screen = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "human"))
+    screen = DuelScreen(game, ("rouge", "jaron"), 3, ("human", "human"))  # seed 3: Rouge first
     app = new_app(screen)
     assert int(screen.state.active[0]) == 0  # Rouge is quicker
     app.frame([key(pygame.K_e)], DT)
@@ -194,7 +195,7 @@ def test_disguise_shows_the_disguised_suit_to_the_other_side(catalog):
 
 def test_hot_seat_log_is_read_by_the_player_to_act(catalog):
     game = game_for(catalog, "open_field")
-    screen = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "human"))
+    screen = DuelScreen(game, ("rouge", "jaron"), 3, ("human", "human"))  # seed 3: Rouge first
     app = new_app(screen)
     app.frame([key(pygame.K_e)], DT)
     app.frame([key(pygame.K_e)], DT)  # the curtain; Jaron looks now
@@ -216,6 +217,7 @@ def test_refusals_come_from_the_engine_as_code_and_text(catalog):
     screen = DuelScreen(game, ("jaron", "rouge"), 5, ("human", "greedy"))
     app = new_app(screen)
     while not screen.human_turn():
+        screen.settle()
         app.frame([], 0.1)
     app.frame([key(pygame.K_v)], DT)
     r = screen.last_refusal
@@ -294,6 +296,7 @@ def test_watch_mode_pause_step_speed_and_end(catalog):
     for _ in range(60):
         app.frame([], DT)
     assert screen.actions == []
+    screen.settle()  # the first decision is ready: Right takes it at once
     app.frame([key(pygame.K_RIGHT)], DT)
     assert len(screen.actions) == 1
     app.frame([key(pygame.K_PLUS), key(pygame.K_PLUS)], DT)
@@ -304,6 +307,7 @@ def test_watch_mode_pause_step_speed_and_end(catalog):
     for _ in range(3000):
         if screen.state.done[0]:
             break
+        screen.settle()
         app.frame([], 0.05)
     assert screen.state.done[0]
     res = play_duel(game, ("rouge", "viola"), 7, (make_bot("greedy"), make_bot("greedy")), events=False)
@@ -460,6 +464,7 @@ def test_duel_ending_mid_animation_then_next_duel_and_recording(catalog, tmp_pat
     for _ in range(5000):
         if screen.state.done[0]:
             break
+        screen.settle()
         app.frame([], 0.01)
     assert screen.state.done[0] and screen.anim.busy  # the last action is still being animated
     assert verify(rec).winner_index == (None if int(screen.state.winner[0]) < 0 else int(screen.state.winner[0]))

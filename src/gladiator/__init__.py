@@ -5,7 +5,7 @@ the batch runner, the bots and the environment API all drive it.
 """
 
 __version__ = "0.1.0"
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 from gladiator.env.registration import register_when_gymnasium_loads as _register  # noqa: E402
 

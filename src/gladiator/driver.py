@@ -32,8 +32,8 @@ def prepare_bots(game: Game, bots: Sequence["Bot"]) -> None:
 def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One action per duel, each from the bot of its side to act, checked; and the duels whose pick was illegal.
 
-    Duels are grouped by the side to act and each bot is asked once for its group, with that
-    side's observation (the state itself for a bot that declares `needs_truth`) and its legal
+    Duels are grouped by the side to act and each bot is asked once for its group (a bot playing
+    both sides, the same object, once for all its duels), with that side's observation (the state itself for a bot that declares `needs_truth`) and its legal
     actions. An illegal pick raises IllegalAction naming the bot, unless `forfeit`: then the duel
     is listed in the second array (its action is END), and the pick in the third, for the
     caller to end it as a forfeit.
@@ -41,8 +41,9 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
     acts = np.full(state.batch, END, dtype=np.int64)
     live = ~state.done
     seen: engine.Observation | None = None  # every duel seen by its side to act, built once
-    for side in (0, 1):
-        i = np.flatnonzero((state.active == side) & live)
+    one = bots[0] is bots[1]  # one bot playing both sides is asked once, for all its duels
+    for side in ((0,) if one else (0, 1)):
+        i = np.flatnonzero(live if one else (state.active == side) & live)
         if i.size == 0:
             continue
         whole = i.size == state.batch

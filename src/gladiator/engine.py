@@ -15,12 +15,14 @@ from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, integrity_lost, damage, damage_roll, extraction_odds, hit_terms, in_rear, overheated,
-    strike_preview, vent_shed,
+    HIT_TERMS, badly_damaged, integrity_lost, damage, damage_roll, extraction_odds, hit_terms, in_rear, open_to_extraction,
+    overheated, strike_preview, vent_shed,
 )
 from gladiator.rules.costs import action_cost, cost_of
-from gladiator.rules.legal import REFUSAL_NAMES, Refusal, allows, explain, legal_mask, refusal, refusal_of_kind, slots_in_reach
-from gladiator.rules.turns import Count, end_turn, start_turn
+from gladiator.rules.legal import (
+    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen,
+)
+from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
 from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, SideCells, pick
 from gladiator.view import Observation
 
@@ -33,8 +35,8 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
-    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
-    "refusal", "refusal_of_kind", "step",
+    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "refusal", "refusal_of_kind", "step", "turn_forecast",
 ]
 
 
@@ -68,9 +70,8 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
     spawn = np.array(geo.spawns, dtype=np.int16)
     pos = np.broadcast_to(spawn, (B, 2)).copy()
     face = np.array([geo.dir_to[spawn[0], spawn[1]], geo.dir_to[spawn[1], spawn[0]]], dtype=np.int8)
-    agi = t.agility[uidx]
     coin = rng.uniforms(seeds, np.zeros(B, dtype=np.uint64), 1, stream=INIT_STREAM)[:, 0] < 0.5
-    first = np.where(agi[:, 0] > agi[:, 1], 0, np.where(agi[:, 1] > agi[:, 0], 1, np.where(coin, 0, 1))).astype(np.int8)
+    first = np.where(coin, 0, 1).astype(np.int8)
     C = len(geo.caches)
     s = DuelState(
         unit=uidx, pos=pos, facing=np.broadcast_to(face, (B, 2)).copy(),
@@ -78,6 +79,7 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         nectar=t.nectar[uidx].astype(np.int32), doses=t.nectar_doses[uidx].astype(np.int16),
         guard=np.zeros((B, 2), bool), exposed=np.zeros((B, 2), bool), caught=np.zeros((B, 2), bool),
         disguise=np.full((B, 2), -1, np.int16), disguise_turns=np.zeros((B, 2), np.int16),
+        disguise_fresh=np.zeros((B, 2), bool),
         caches=np.ones((B, C), bool), active=first.copy(), ap=np.zeros(B, np.int16),
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64),
@@ -198,6 +200,12 @@ def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
     return combat.leap_reach(game.tables, unit)
 
 
+def unseen_from(game: Game, tiles: np.ndarray, foe_pos: np.ndarray) -> np.ndarray:
+    """Whether a suit on `tiles` may put on a disguise unseen by an enemy on `foe_pos` (rules.legal.unseen); broadcasts."""
+    tiles, foe_pos = np.broadcast_arrays(np.asarray(tiles, dtype=np.intp), np.asarray(foe_pos, dtype=np.intp))
+    return unseen(game, tiles, foe_pos)
+
+
 def forfeit(game: Game, state: DuelState, idx: np.ndarray) -> DuelState:
     """The state with duels `idx` ended as a forfeit by their side to act (it picked an illegal action)."""
     s = state.copy()
@@ -261,6 +269,15 @@ class Legal:
         """Why duel `b` may not take `action`."""
         return refusal(self.game, self.state, b, action)
 
+    def take(self, rows: np.ndarray) -> "Legal":
+        """The legal actions of duels `rows` of these (their mask built on first use, or cut from this one's)."""
+        rows = np.asarray(rows, dtype=np.intp)
+        sub = Legal(self.game, self._whole, rows if self.idx is None else np.asarray(self.idx).take(rows))
+        if self._mask is not None:
+            sub._mask = self._mask.take(rows, axis=0)
+            sub._mask.setflags(write=False)
+        return sub
+
 
 def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False) -> Observation:
     """What `side` may know of each duel: its own suit whole; the enemy as it shows itself (see `gladiator.view`).
@@ -282,6 +299,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     return Observation(
         side=me.astype(np.int8), my_unit=my_unit, my_look=np.where(my_dis >= 0, my_dis, my_unit),
         my_disguise_turns=np.where(my_dis >= 0, mine.get("disguise_turns"), 0).astype(np.int16),
+        my_ambush=combat.ambushes(my_dis, mine.get("disguise_fresh")),
         my_pos=mine.get("pos"), my_facing=mine.get("facing"), my_integrity=mine.get("integrity"),
         my_heat=mine.get("heat"), my_nectar=mine.get("nectar"), my_doses=mine.get("doses"),
         my_guard=mine.get("guard"), my_exposed=mine.get("exposed"), my_caught=mine.get("caught"),
@@ -383,6 +401,7 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
         exposed=pair(obs.my_exposed, obs.foe_exposed, bool), caught=pair(obs.my_caught, obs.foe_caught, bool),
         disguise=pair(my_dis, np.where(disguised, look, -1), np.int16),
         disguise_turns=pair(obs.my_disguise_turns, np.where(disguised, K.MIMIC_TURNS, 0), np.int16),
+        disguise_fresh=pair((my_dis >= 0) & ~obs.my_ambush, np.zeros(B, bool), bool),
         caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
         turn=obs.turn.astype(np.int32), first=me.astype(np.int8), done=obs.done.copy(), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=np.asarray(seeds, dtype=np.uint64), counter=np.zeros(B, np.uint64),
@@ -408,7 +427,7 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
     flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear, pick(geo.cheb, pa, pe) == 1,
-             obs.my_look != obs.my_unit)
+             obs.my_ambush)
     table = game.derived("attack_preview", _preview_table)
     if table is not None:
         U = len(game.roster)
@@ -429,8 +448,61 @@ def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
     Given a DuelState, the view is that of each duel's side to act.
     """
     obs = _view(game, obs)
-    return extraction_odds(game.tables, obs.my_unit, obs.foe_look, in_rear(game, obs.my_pos, obs.foe_pos, obs.foe_facing),
-                           integrity_lost(obs.foe_integrity, game.tables.integrity[obs.foe_look]))
+    return _seen_odds(game, obs, obs.my_pos)
+
+
+def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
+    """(B, T) maps of the arena for the observing side, from what it sees (the enemy as the suit it shows).
+
+    `rear`: the floor tiles in the enemy's rear arc. `extract`: the tiles from which the observer could tear out
+    the enemy's core (next to it while it is open, or next to it in its rear arc where a leap lands and
+    catches it; action points aside), and `odds` its odds from each of them (0 elsewhere). `threat`: the
+    tiles from which the enemy, by the suit it shows, could tear out the observer's core. Given a
+    DuelState, the view is that of each duel's side to act.
+    """
+    obs = _view(game, obs)
+    t, geo = game.tables, game.geo
+    tiles = np.arange(geo.tiles)[None, :]
+    rear = in_rear(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None])
+    floor_rear = rear & geo.passable[None, :]
+    foe_open = open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
+    extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open)
+    odds = np.where(extract, _seen_odds(game, obs, np.broadcast_to(tiles, extract.shape), rear), 0.0)
+    me_open = open_to_extraction(badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
+                                 overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught)
+    threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open)
+    return {"rear": floor_rear, "extract": extract, "odds": odds, "threat": threat}
+
+
+def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[str, np.ndarray]:
+    """(B, turns) the turns from the current one on, as the observing side sees them: `turn` numbers, the `side` to
+    act, its action points (`ap`: those left now, then what each turn would begin with were nothing to change),
+    and `held` (the turn is within the turn limit and the duel not over). The enemy is read as the suit it shows.
+
+    Given a DuelState, the view is that of each duel's side to act.
+    """
+    obs = _view(game, obs)
+    ahead = np.arange(max(0, int(turns)))[None, :]
+    me = obs.side.astype(np.int8)[:, None]
+    active = np.where(obs.my_turn, obs.side, 1 - obs.side).astype(np.int8)[:, None]
+    side = acting_side(active, ahead)
+    mine = side == me
+    unit = np.where(mine, obs.my_unit[:, None], obs.foe_look[:, None])
+    heat = np.where(mine, obs.my_heat[:, None], obs.foe_heat[:, None])
+    ap = np.where(ahead == 0, obs.ap[:, None], turn_actions(game, unit, cooled(game, unit, heat)))
+    turn = obs.turn[:, None] + ahead
+    return {"turn": turn, "side": side, "ap": ap, "held": (turn <= game.arena.turn_limit) & ~obs.done[:, None]}
+
+
+def _seen_odds(game: Game, obs: Observation, tile: np.ndarray, rear: np.ndarray | None = None) -> np.ndarray:
+    """The observer's extraction odds from `tile` (per duel, or (B, T)) against the suit the enemy shows."""
+    t = game.tables
+    if rear is None:
+        rear = in_rear(game, tile, obs.foe_pos, obs.foe_facing)
+    shape = np.shape(tile)
+    col = (lambda v: v[:, None]) if len(shape) == 2 else (lambda v: v)  # noqa: E731
+    return extraction_odds(t, col(obs.my_unit), col(obs.foe_look), rear,
+                           integrity_lost(col(obs.foe_integrity), t.integrity[col(obs.foe_look)]))
 
 
 def _view(game: Game, obs: Observation | DuelState) -> Observation:
@@ -498,7 +570,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
         au, tu = mine.get("unit"), theirs.get("unit")
         wu = au  # a disguise changes the look, never the weapons
-        ambush = mine.get("disguise") >= 0
+        disguised = mine.get("disguise") >= 0
+        ambush = combat.ambushes(mine.get("disguise"), mine.get("disguise_fresh"))
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
@@ -507,8 +580,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         hit = u[idx, 0] < terms["chance"]
         roll = damage_roll(t, wu, slot, u[idx, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        mine.set("disguise", np.where(ambush, -1, mine.get("disguise")))  # the ambush throws the disguise off
-        mine.set("disguise_turns", np.where(ambush, 0, mine.get("disguise_turns")))
+        mine.set("disguise", np.where(disguised, -1, mine.get("disguise")))  # any attack throws the disguise off
+        mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
+        mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
         mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
@@ -534,12 +608,13 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
                     "ranged": bool(t.w_ranged[wu[i], slot[i]]),
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
+                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
-                    "integrity": int(s.integrity[b, fo]), "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
+                    "integrity": int(s.integrity[b, fo]), "integrity_before": int(before[i]),
+                    "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
                     "nectar": int(s.nectar[b, sd]),
                     "seen": {"chance": float(seen["chance"][i]), "terms": {k: float(seen[k][i]) for k in HIT_TERMS},
-                             "damage": seen_before - seen_after, "integrity": seen_after,
+                             "damage": seen_before - seen_after, "integrity": seen_after, "integrity_before": seen_before,
                              "target_heat": int(gauge(np.array(s.heat[b, fo]), t.heat_capacity[tu[i]], t.heat_capacity[look[i]]))},
                 })
 
@@ -580,6 +655,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         was = s.unit[idx, side].copy()
         s.disguise[idx, side] = (actions[idx] - sp.mimic0).astype(np.int16)
         s.disguise_turns[idx, side] = K.MIMIC_TURNS
+        s.disguise_fresh[idx, side] = True
         if count is not None:
             count(idx, side, EV["mimic"])
             count(idx, side, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])

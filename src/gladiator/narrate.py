@@ -41,7 +41,8 @@ def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None 
     the gauges of the suit it shows (exact when it shows its own), its doses are not known, its
     core-extraction odds are not known, the viewer's own strikes and extractions carry what the
     viewer saw when it chose them (`ev["seen"]`), the dice are left out, and an enemy's blow that
-    takes the viewer's last points has no size (`damage` None): the viewer lost only what it had. Needs `ev["looks"]`
+    takes the viewer's last points is told by what it took (`integrity_before`: the viewer's own
+    last points), not by its full size, which would tell the dice. Needs `ev["looks"]`
     (the suit each side shows after the event's step) when `viewer` is given.
     """
     if viewer is None:
@@ -52,8 +53,9 @@ def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None 
     if side == viewer:
         seen = ev.get("seen") or {}
         if kind == "attack" and seen:
-            out.update(chance=seen["chance"], terms=dict(seen["terms"]), damage=seen["damage"],
-                       integrity=seen["integrity"], target_heat=seen["target_heat"])
+            out.update(chance=seen["chance"], terms=dict(seen["terms"]), damage=seen["damage"], integrity=seen["integrity"],
+                       integrity_before=seen.get("integrity_before", seen["integrity"] + seen["damage"]),
+                       target_heat=seen["target_heat"])
         elif kind == "extract":
             out.pop("chance", None)
             if "chance" in seen:
@@ -81,8 +83,8 @@ def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None 
                    overheat_damage=read(ev["overheat_damage"], integ) if ev["overheat_damage"] else 0)
     elif kind == "attack":
         out.update(heat=read(ev["heat"], heat), nectar=read(ev["nectar"], nectar))
-        if ev["hit"] and ev["integrity"] <= 0:
-            out["damage"] = None  # a blow past the last point: the viewer felt only what it had left, not the blow
+        if ev["hit"] and ev["integrity"] <= 0:  # a blow past the last point: the viewer felt what it had left, not the blow
+            out["damage"] = ev["integrity_before"] - ev["integrity"] if "integrity_before" in ev else None
     elif kind == "vent":
         out.update(heat=read(ev["heat"], heat), shed=change(ev["heat"], -ev["shed"], heat))
     elif kind in ("inject", "cache"):
@@ -130,7 +132,7 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
         mods = [f"accuracy {ev['terms']['accuracy']:.0%}"]
         mods += [f"{TERM_LABELS[k]} {v:+.0%}" for k, v in ev["terms"].items() if k != "accuracy" and v]
         head = f"{who} fires {ev['weapon_name']}" if ev["ranged"] else f"{who} strikes with {ev['weapon_name']}"
-        if ev.get("ambush"):
+        if ev.get("unmask", ev.get("ambush")):
             head = f"{who} throws off the disguise and {head[len(who) + 1:]}"
         line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}]"
         if "roll" in ev:
@@ -203,11 +205,12 @@ def describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | N
         return f"{who} leaps{' behind the enemy, catching it off guard' if ev.get('behind') else ''}!"
     if kind == "attack":
         how = "fires" if ev["ranged"] else "strikes with"
-        lead = f"{who} throws off the disguise and {how}" if ev.get("ambush") else f"{who} {how}"
+        lead = f"{who} throws off the disguise and {how}" if ev.get("unmask", ev.get("ambush")) else f"{who} {how}"
         if not ev["hit"]:
             return f"{lead} {ev['weapon_name']} and misses."
         extra = (" from behind" if ev["rear"] else "") + (", and the heat builds" if ev["melt"] else "")
-        return f"{lead} {ev['weapon_name']}: {ev['damage']} damage{extra}."
+        dealt = "a blow" if ev["damage"] is None else f"{ev['damage']} damage"
+        return f"{lead} {ev['weapon_name']}: {dealt}{extra}."
     if kind == "extract":
         return f"{who} reaches for the core... " + ("and tears it out!" if ev["success"] else "and misses, exposed.")
     if kind == "guard":

@@ -65,6 +65,7 @@ class DuelState:
     caught: np.ndarray  # (B, 2) bool, the enemy leapt into the side's rear arc, until the side's next turn
     disguise: np.ndarray  # (B, 2) int16 roster index shown and fought with, -1 if none
     disguise_turns: np.ndarray  # (B, 2) int16 own turns the disguise has left
+    disguise_fresh: np.ndarray  # (B, 2) bool, the disguise was put on in the side's current turn: no ambush from it yet
     caches: np.ndarray  # (B, C) bool: Nectar caches still full
     active: np.ndarray  # (B,) int8 side whose turn it is
     ap: np.ndarray  # (B,) int16 action points left this turn

@@ -9,6 +9,7 @@ large to keep one work the same functions out per call. Imports numpy, the game 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -45,13 +46,7 @@ def strike_by_distance(game: Game, obs: Observation, rear: bool = False) -> np.n
     fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
     tac = tactics(game)
     if tac.strike is not None:
-        U = len(game.roster)
-        code = ((((wu.astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + exposed) * 2 + cover
-        code = code * 2 + rear
-        bits = fed[:, 0].astype(np.intp)
-        for w in range(1, W):
-            bits |= fed[:, w].astype(np.intp) << w
-        return tac.strike.take(code * (1 << W) + bits, axis=0)
+        return tac.strike.take(strike_code(game, wu, tu, me, guard, exposed, cover, rear, fed), axis=0)
     return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed)
 
 
@@ -59,7 +54,27 @@ def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, gu
                   cover: np.ndarray, rear: np.ndarray, fed: np.ndarray) -> np.ndarray:
     """(N, D + 1) best expected strike at each Chebyshev distance (the last: out of sight) of weapon set `wu` of unit
     `au` on unit `tu`, with the slots `fed` (N, W) can pay for."""
-    return _strike_of(game, tactics(game).distances, wu, tu, au, guard, exposed, cover, rear, fed)
+    tac = tactics(game)
+    if tac.strike is not None:
+        return tac.strike.take(strike_code(game, wu, tu, au, guard, exposed, cover, rear, fed), axis=0)
+    return _strike_of(game, tac.distances, wu, tu, au, guard, exposed, cover, rear, fed)
+
+
+def strike_code(game: Game, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray | bool,
+                exposed: np.ndarray | bool, cover: np.ndarray | bool, rear: np.ndarray | bool, fed: np.ndarray) -> np.ndarray:
+    """(N,) the code of each case in the strike table: (weapon set, target, attacker, guard, exposed, cover, rear, the slots `fed`)."""
+    U = len(game.roster)
+    code = ((((np.asarray(wu).astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + exposed) * 2 + cover
+    code = code * 2 + rear
+    return code * (1 << W) + fed_bits(fed)
+
+
+def fed_bits(fed: np.ndarray) -> np.ndarray:
+    """(N,) the slots `fed` (N, W) as bits of a whole number."""
+    bits = fed[:, 0].astype(np.intp)
+    for w in range(1, W):
+        bits |= fed[:, w].astype(np.intp) << w
+    return bits
 
 
 def slot_preview(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
@@ -179,6 +194,52 @@ class _Memo:
             self.known[miss] = True
         assert self.rows is not None
         return tuple(table.take(keys, axis=0) for table in self.rows)
+
+
+class SharedRows:
+    """Rows of a table keyed by whole-number codes in 0 .. size - 1, each worked out the first time a duel has its code.
+
+    For values that depend on a few discrete facts of a duel (units, flags, a gauge): they are
+    worked out once per game and code, not once per duel and decision. `slots(codes, compute)` gives
+    each duel's row number in `flat` (rows of `width` values), calling `compute(idx)` for the rows
+    (len(idx), width) of codes never met, with `idx` one duel of the batch for each.
+    """
+
+    def __init__(self, size: int, width: int) -> None:
+        self.width = width
+        self.slot = np.full(size, -1, dtype=np.int32)
+        self.rows = np.zeros((16, width))
+        self.count = 0
+        self._lock = threading.Lock()  # a bot thinking in a worker thread while another plays out the odds
+
+    @property
+    def flat(self) -> np.ndarray:
+        """The rows met so far, end to end."""
+        return self.rows.reshape(-1)
+
+    def slots(self, codes: np.ndarray, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """(N,) the row of each duel's code, working out the rows of codes never met before."""
+        slot = self.slot.take(codes).astype(np.intp)
+        if (slot >= 0).all():
+            return slot
+        with self._lock:  # rows are written before their slots: a reader without the lock sees a row whole, or a miss
+            slot = self.slot.take(codes)
+            miss = slot < 0
+            if miss.any():
+                new, first = np.unique(codes[miss], return_index=True)
+                rows = compute(np.flatnonzero(miss)[first])
+                n = self.count + new.size
+                if n > self.rows.shape[0]:
+                    grown = np.zeros((max(n, 2 * self.rows.shape[0]), self.width))
+                    grown[: self.count] = self.rows[: self.count]
+                    grown[self.count : n] = rows
+                    self.rows = grown
+                else:
+                    self.rows[self.count : n] = rows
+                self.slot[new] = np.arange(self.count, n)
+                self.count = n
+                slot = self.slot.take(codes).astype(np.intp)
+        return slot
 
 
 @dataclass(eq=False)

@@ -22,6 +22,7 @@ class Observation:
     my_unit: np.ndarray  # (B,) roster index of its own suit
     my_look: np.ndarray  # (B,) roster index it shows and fights with (its disguise, if any)
     my_disguise_turns: np.ndarray  # (B,) own turns its disguise has left (0 without one)
+    my_ambush: np.ndarray  # (B,) bool: its next attack throws off a disguise worn since before this turn, as an ambush
     my_pos: np.ndarray
     my_facing: np.ndarray
     my_integrity: np.ndarray

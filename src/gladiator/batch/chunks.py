@@ -160,6 +160,8 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
         d = game.unit_index(spec.disguise)
         looks = np.where(game.tables.can_mimic[pairs] & (pairs != d), d, -1).astype(np.int16)
     bots = (make_bot(spec.bots[0]), make_bot(spec.bots[1]))
+    if spec.bots[0] == spec.bots[1]:
+        bots = (bots[0], bots[0])  # one bot on both sides: asked once a step for all its duels
     # in a swapped duel, side A is played by the second named unit and its bot
     out = np.zeros(idx.shape[0], dtype=ROW_DTYPE)
     out["duel"], out["seed"], out["swapped"] = idx, seeds, swapped

@@ -3,17 +3,23 @@
 A bot picks one action id per duel for the side to act, from that side's observation (`obs`,
 a `gladiator.view.Observation` of the batch) and the legal actions (`legal`, an
 `engine.Legal`: `legal.mask` is the (batch, actions) bool mask). The driver owns the loop: it
-groups duels by side, never merges two bots, and checks every pick. A bot that needs the whole
+groups duels by side (a bot playing both sides, one object, sees all its duels at once), never merges two
+bots, and checks every pick. A bot that needs the whole
 truth (for analysis only) sets `needs_truth = True`: it is then given the `DuelState` instead of
 an observation, and it is refused wherever a person plays.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 from gladiator.engine import NOISE_STREAM as BOT_STREAM  # noqa: F401 (the stream `obs.noise` comes from)
 from gladiator.game import Game
+from gladiator.view import Observation
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 class Bot:
@@ -47,3 +53,30 @@ class FirstChoice:
         c = cond & self.todo
         self.actions[c] = np.broadcast_to(action, self.actions.shape)[c]
         self.todo &= ~c
+
+
+def distinct_views(obs: Observation) -> tuple[np.ndarray, np.ndarray] | None:
+    """Duels whose side sees exactly the same thing (every field of the view but its random numbers): one duel of each
+    such view, and each duel's view among them; None when every duel sees something of its own.
+
+    A bot whose choice depends only on the view (and on the legal actions, which depend only on
+    what the side sees) can choose once per view: duels played out many times from one position
+    share most of their views.
+    """
+    n = obs.batch
+    parts = [np.asarray(getattr(obs, f.name)).reshape(n, -1) for f in fields(obs) if f.name != "noise"]
+    columns = np.empty((sum(p.shape[1] for p in parts), n), dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    k = 0
+    for p in parts:
+        for c in p.T:
+            columns[k] = c  # every value as a whole number (negative ones wrap round, distinct still)
+            h = (h ^ columns[k]) * _MIX
+            k += 1
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    if first.size == n:
+        return None
+    inverse = inverse.reshape(n)
+    if not (columns == columns.take(first.take(inverse), axis=1)).all():  # two views with one hash: no sharing this time
+        return None
+    return first, inverse

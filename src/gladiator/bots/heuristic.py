@@ -7,19 +7,31 @@ a Nectar cache it needs) against what the enemy, as it shows itself, can do back
 where it stands (its best strikes after a move, against cover and guard; its own extraction if
 this side would be open), and its own heat, hazards and Nectar. It then takes the first action of
 the best plan, and plans again after every action. Before planning it injects when Nectar runs
-low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise for the
-ambush that throws it off. It never fires a weapon whose Nectar cost would shut it down.
+low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise before a quiet
+action, for the ambush that throws it off next turn. It never fires a weapon whose Nectar cost would
+shut it down. Equal tiles are chosen between by the duel's own noise, never in map order.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
+
+It is fast because a tile's worth is a few lookups: rows of values keyed by the few facts of a duel
+they depend on, worked out the first time those facts come up and kept on the game, and offsets
+into them by tile pair (`Plans`, `Tables`); and because duels that see the same are weighed once.
+A new term of a tile's worth goes into a row if it depends on facts of the duel (put them in the
+row's code: `tests/test_batch_fast_paths.py` compares the rows with the numbers worked out duel by
+duel) or into an offset table if it depends on where the tile lies.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Callable
+
 import numpy as np
 
 from gladiator import engine, tactics
-from gladiator.bots.base import Bot, FirstChoice
+from gladiator.bots.base import Bot, FirstChoice, distinct_views
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.view import Observation
@@ -35,6 +47,11 @@ THREAT_WEIGHT = 1.0  # the enemy's reply counts a little more than its own strik
 FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are worth now
 AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
+DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
+TIE_BREAK = 0.01  # at most this much of the duel's noise per tile, so equal tiles are not always taken in map order
+TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
+SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
+COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent) of a strike, in the order of its rows
 
 
 class HeuristicBot(Bot):
@@ -43,44 +60,56 @@ class HeuristicBot(Bot):
     name = "heuristic"
 
     def prepare(self, game: Game) -> None:
-        """Build the game's tactics tables before the first decision."""
+        """Build the game's tactics tables and the bot's own before the first decision."""
         tactics.tactics(game)
+        tables(game)
 
     def act(self, game: Game, obs: Observation, legal: engine.Legal) -> np.ndarray:
         """One action per duel."""
         t, sp = game.tables, game.space
-        mask = legal.mask
-        B = obs.batch
-        ar = np.arange(B)
+        # the plans are weighed once per distinct view (duels played out from one position share most of theirs; the
+        # legal actions follow from the view); a view's numbers then go to every duel that has it. `Plans` sees one duel
+        # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
+        # (added to moves.worth.take(row, axis=0) before its argmax, say); the test of deciding once per view catches one
+        # left in `Plans`.
+        views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
+        seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
+        plan = Plans(game, seen, mask)
+        stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
+        row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
+        stay = stay.take(row) if views is not None else stay
+        move_worth, move_tile = _best(obs, moves, row)
+        leap_worth, leap_tile = _best(obs, leaps, row)
+
+        def legal_at(action: np.ndarray | int) -> np.ndarray:
+            return mask.reshape(-1).take(row * mask.shape[1] + action)
+
+        # every rule per duel (its own noise included), the first that holds deciding
         me, ap = obs.my_unit, obs.ap.astype(np.int64)
-        pick = FirstChoice(B, END)
+        pick = FirstChoice(obs.batch, END)
         choose = pick.choose
 
-        choose((obs.my_nectar <= LOW_NECTAR) & mask[:, INJECT], INJECT)
+        choose((obs.my_nectar <= LOW_NECTAR) & legal_at(INJECT), INJECT)
 
-        plan = Plans(game, obs, mask)
-        stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
-        best_move = np.argmax(moves.worth, axis=1)
-        move_worth = tactics.row_pick(moves.worth, best_move)
-        best_leap = np.argmax(leaps.worth, axis=1)
-        leap_worth = tactics.row_pick(leaps.worth, best_leap)
-
-        # out of the enemy's sight, a disguise: the enemy misjudges it, and the attack that throws it off is an ambush
-        if t.can_mimic[me].any():
-            look = plan.disguise()
-            choose(mask[ar, sp.mimic0 + look] & (ap >= engine.cost_of("mimic") + engine.cost_of("move")), sp.mimic0 + look)
-
-        choose(mask[:, EXTRACT] & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
+        choose(legal_at(EXTRACT) & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
-        choose(mask[:, VENT] & (tactics.overheat_next_turn(game, obs) > 0), VENT)
+        choose(legal_at(VENT) & (tactics.overheat_next_turn(game, obs) > 0), VENT)
 
         stay_best = np.maximum(stay.worth, stay.guarded)
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
-        choose(go_leap, sp.leap0 + tactics.row_pick(leaps.tile, best_leap))
-        choose(move_worth > stay_best, sp.move0 + tactics.row_pick(moves.tile, best_move))
-        choose((stay.strike > 0) & mask[ar, ATTACK0 + stay.slot], ATTACK0 + stay.slot)
-        choose(mask[:, GUARD] & (stay.guarded > stay.worth), GUARD)
-        choose(mask[:, VENT] & (obs.my_heat > 0) & (ap >= 1), VENT)
+        choose(go_leap, sp.leap0 + leap_tile)
+        choose(move_worth > stay_best, sp.move0 + move_tile)
+        choose((stay.strike > 0) & legal_at(ATTACK0 + stay.slot), ATTACK0 + stay.slot)
+        choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
+        choose(legal_at(VENT) & (obs.my_heat > 0) & (ap >= 1), VENT)
+        # out of the enemy's sight, a disguise before a quiet action (never just before an attack, which would throw it
+        # off with no bonus): the enemy misjudges it until its next turn, and the attack that throws it off then is an ambush
+        if t.can_mimic[me].any():
+            look = disguise(game, obs)
+            last_move = (pick.actions >= sp.move0) & (ap <= engine.cost_of("move"))
+            quiet = np.isin(pick.actions, (END, GUARD, VENT, INJECT)) | last_move
+            put_on = quiet & legal_at(sp.mimic0 + look) & (obs.my_look == obs.my_unit)
+            pick.actions[put_on] = sp.mimic0 + look[put_on]
         return pick.actions
 
 
@@ -97,108 +126,155 @@ class _Stay:
     def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray) -> None:
         self.slot, self.strike, self.worth, self.extract, self.guarded = slot, strike, worth, extract, guarded
 
+    def take(self, idx: np.ndarray) -> "_Stay":
+        """The numbers of duels `idx`."""
+        return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded)))
+
 
 class Plans:
-    """The numbers every plan of one decision shares, worked out once for the batch."""
+    """The numbers every plan of one decision shares, worked out once for the batch.
+
+    What a tile is worth depends on a few facts of the duel (the units, flags, gauges) and on where
+    the tile lies from the enemy. The first part is a row of values per duel, read from the game's
+    tables of rows (`tables`), shared by every duel with the same facts and worked out the first time
+    they come up; the second is an offset into those rows per tile, from the game's tables of tile
+    pairs. A tile's worth is then a few lookups, summed in the order the plan weighs them.
+    """
 
     def __init__(self, game: Game, obs: Observation, mask: np.ndarray) -> None:
         self.game, self.obs, self.mask = game, obs, mask
         t = game.tables
+        self.tab = tables(game)
+        D = self.tab.D
         self.ap = obs.ap.astype(np.int64)
         foe = obs.foe_look
-        self.foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)  # what the enemy, as shown, gets next turn
-        self.foe_speed = t.speed[foe]
-        # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
-        no = np.zeros(obs.batch, dtype=bool)
-        fed = np.ones((obs.batch, W), dtype=bool)
-        self.threat_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, no, fed)
-        self.threat_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, no, fed)
         self.win = obs.foe_integrity + WIN_BONUS
-        self.lose = obs.my_integrity + LOSS_BONUS
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
         foe_cap = t.heat_capacity[foe]
-        self.melt_worth = MELT_WEIGHT * (1.0 + (obs.foe_heat + 10 >= foe_cap))  # melt matters most near the edge
-        self.foe_can_extract = t.can_extract[foe]
-        self.foe_odds = tactics.foe_extraction_odds(game, obs)
-        # its own best strike by distance, for what a tile leaves it able to do next turn
-        fed_own = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1
-        self.own_strikes = tactics.strike_values(game, obs.my_unit, obs.my_unit, foe, obs.foe_guard, no,
-                                                 game.geo.cover[obs.foe_pos], no, fed_own)
-        self.my_full_ap = t.actions[obs.my_unit]
+        edge = obs.foe_heat + 10 >= foe_cap
+        self.melt_worth = MELT_WEIGHT * (1.0 + edge)  # melt matters most near the edge
         mine = obs.my_nectar + obs.my_doses * t.dose_nectar[obs.my_unit]
         theirs = obs.foe_nectar + t.nectar_doses[foe] * t.dose_nectar[foe]  # as it shows itself, doses unseen: assume full
         self.aggression = AGGRESSION + CLOCK_AGGRESSION * (mine < theirs)
-        self.my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
+        need = np.maximum(0, t.nectar[obs.my_unit] - obs.my_nectar)
+        self.cache_worth = CACHE_WEIGHT * need * (obs.my_nectar <= 8)
+        # the rows this decision reads: its strikes by (rear, high ground, adjacent, distance); the enemy's reply by
+        # (guarded, cover, sight, distance); its own strikes next turn by distance
+        U = len(game.roster)
+        me, cover = obs.my_unit.astype(np.intp), game.geo.cover[obs.foe_pos]
+        bits = tactics.fed_bits(obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1)  # never fire itself into shutdown
+        ambush = obs.my_ambush
+        code = (((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + cover) * 2 + ambush) * 2 + edge
+        self.strikes, slot = self._rows("strike", code * (1 << W) + bits, self._strike_rows)
+        self.strike_base = slot * (len(COMBOS) * (D + 1))
+        imax = int(t.integrity.max())
+        integrity = obs.my_integrity.astype(np.intp)
+        code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (imax + 1) + integrity
+        inside = bool(((integrity >= 0) & (integrity <= imax)).all())
+        self.threats, slot = self._rows("threat", code, self._threat_rows, inside)
+        self.threat_base = slot * (8 * D)
+        code = (((me * U + foe) * 2 + obs.foe_guard) * 2 + cover) * (1 << W) + bits
+        self.futures, slot = self._rows("future", code, self._future_rows)
+        self.future_base = slot * D
+
+    # ---- the rows ----
+    def _rows(self, name: str, codes: np.ndarray, compute: Callable[[np.ndarray], np.ndarray],
+              known: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(flat rows, each duel's row): from the game's table `name`, or worked out for every duel where there is none."""
+        memo = self.tab.rows[name]
+        if memo is None or not known:
+            return compute(np.arange(self.obs.batch)).reshape(-1), np.arange(self.obs.batch)
+        slot = memo.slots(codes, compute)
+        return memo.flat, slot
+
+    def _strike_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: the worth of one shot with the best slot in range, by (rear, high, adjacent) and distance in sight."""
+        obs, t = self.obs.take(idx), self.game.tables
+        within = t.w_range[obs.my_unit][:, :, None] >= tactics.tactics(self.game).distances[None, None, :]  # (n, W, D + 1)
+        out = np.empty((idx.size, len(COMBOS), self.tab.D + 1))
+        for c, flags in enumerate(COMBOS):
+            worth = slot_worth(self.game, obs, self.melt_worth[idx], *(np.full(idx.size, v) for v in flags))  # (n, W)
+            out[:, c] = np.where(within, worth[:, :, None], 0.0).max(axis=1)
+        return out.reshape(idx.size, -1)
+
+    def _threat_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: what the enemy can do next turn to a tile, by (guarded, cover, sight, distance): its strikes
+        after a move, its extraction if this side would be open."""
+        obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
+        n = idx.size
+        foe = obs.foe_look
+        foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)  # what the enemy, as shown, gets next turn
+        foe_speed = t.speed[foe]
+        # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
+        no = np.zeros(n, dtype=bool)
+        fed = np.ones((n, W), dtype=bool)
+        threat_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, no, fed)
+        threat_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, no, fed)
+        lose = obs.my_integrity + LOSS_BONUS
+        foe_can_extract = t.can_extract[foe]
+        foe_odds = tactics.foe_extraction_odds(game, obs)
+        cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([False, True], [False, True], np.arange(D), indexing="ij"))
+        table = np.stack([threat_open, threat_cover], axis=1).reshape(-1)
+        row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
+        here = np.where(sight, d, D)
+        after = np.clip(d - foe_speed[:, None], 1, D - 1)
+        now = table.take(row + here)
+        moved = table.take(row + after)
+        strikes = np.maximum(foe_ap[:, None] * now, (foe_ap[:, None] - 1) * moved)
+        out = []
+        for guarded in (False, True):
+            s = strikes * GUARD_FACTOR if guarded else strikes
+            # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
+            frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
+            near = d <= foe_speed[:, None] + 1
+            extract = np.where(foe_can_extract[:, None] & near & frail, foe_odds[:, None] * lose[:, None], 0.0)
+            out.append(THREAT_WEIGHT * s + extract)
+        return np.concatenate(out, axis=1)
+
+    def _future_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: what ending the turn at each distance from the enemy leaves it able to strike next turn,
+        after a move (discounted)."""
+        obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
+        no = np.zeros(idx.size, dtype=bool)
+        # its own best strike by distance, for what a tile leaves it able to do next turn
+        fed_own = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1
+        own_strikes = tactics.strike_values(game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard, no,
+                                            game.geo.cover[obs.foe_pos], no, fed_own)
+        my_full_ap = t.actions[obs.my_unit]
+        my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
+        after = np.clip(np.arange(D)[None, :] - my_reach[:, None], 1, D - 1)
+        best = np.take_along_axis(own_strikes, after, axis=1)
+        return FUTURE_WEIGHT * (my_full_ap[:, None] - 1) * best
 
     # ---- what it can do from a tile ----
-    def slot_worth(self, rear: np.ndarray, high: np.ndarray, adjacent: np.ndarray) -> np.ndarray:
-        """(N, W) worth of one shot with each slot, from the rear or not, high ground or not, adjacent or not (range aside)."""
-        obs, t = self.obs, self.game.tables
-        chance, lo, hi, expected = tactics.slot_preview(self.game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard,
-                                                        obs.foe_exposed, self.game.geo.cover[obs.foe_pos], high, rear,
-                                                        adjacent, obs.my_look != obs.my_unit)
-        melt = chance * t.w_melt[obs.my_unit] * self.melt_worth[:, None]
-        affordable = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1  # never fire itself into shutdown
-        return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt, 0.0)
-
-    def strikes_from(self, tiles: np.ndarray, points: np.ndarray, rear_ok: bool, heat: int = 0) -> np.ndarray:
-        """(N, K) worth of spending `points` (N, K) on the best slot from each of `tiles` (N, K)."""
-        obs, geo, t = self.obs, self.game.geo, self.game.tables
-        pe = obs.foe_pos[:, None]
-        d = geo.cheb[tiles, pe]
-        sight = geo.los[tiles, pe]
-        high = geo.high[tiles] & ~geo.high[pe]
-        rear = tactics.in_rear_of(self.game, tiles, pe, obs.foe_facing[:, None]) if rear_ok else np.zeros_like(high)
-        best = np.zeros(tiles.shape)
-        adjacent = d == 1
-        reach = (t.w_range[obs.my_unit][:, None, :] >= d[:, :, None]) & sight[:, :, None]  # (N, K, W)
-        for r in (False, True):
-            for h in (False, True):
-                for a in (False, True):
-                    sel = (rear == r) & (high == h) & (adjacent == a)
-                    if not sel.any():
-                        continue
-                    worth = self.slot_worth(*(np.full(obs.batch, v) for v in (r, h, a)))  # (N, W)
-                    v = np.where(reach, worth[:, None, :], 0.0).max(axis=2)
-                    best = np.where(sel, v, best)
-        per_shot_heat = np.maximum(1, t.w_heat[obs.my_unit].max(axis=1))[:, None]
-        shots = np.minimum(points, np.maximum(0, self.heat_room[:, None] - heat) // per_shot_heat)  # never plans to overheat
+    def strikes_from(self, at: "_Spots", points: np.ndarray, heat: int = 0) -> np.ndarray:
+        """(n, K) worth of spending `points` (n, 1) on the best slot from each tile of `at`."""
+        t, rows = self.game.tables, at.rows
+        best = self.strikes.take(_of(self.strike_base, rows)[:, None] + at.strike)
+        per_shot_heat = np.maximum(1, t.w_heat[_of(self.obs.my_unit, rows)].max(axis=1))[:, None]
+        shots = np.minimum(points, np.maximum(0, _of(self.heat_room, rows)[:, None] - heat) // per_shot_heat)  # never plans to overheat
         return np.maximum(0, shots) * best
 
-    def threat_at(self, tiles: np.ndarray, guarded: bool = False) -> np.ndarray:
-        """(N, K) what the enemy can do to this side on `tiles` next turn: strikes after a move, its extraction if open."""
-        obs, geo = self.obs, self.game.geo
-        pe = obs.foe_pos[:, None]
-        d = geo.cheb[tiles, pe].astype(np.int64)
-        cover = geo.cover[tiles]
-        table = np.where(cover[:, :, None], self.threat_cover[:, None, :], self.threat_open[:, None, :])
-        D = table.shape[2] - 1
-        here = np.where(geo.los[tiles, pe], d, D)
-        after = np.clip(d - self.foe_speed[:, None], 1, D - 1)
-        now = np.take_along_axis(table, here[:, :, None], axis=2)[:, :, 0]
-        moved = np.take_along_axis(table, after[:, :, None], axis=2)[:, :, 0]
-        strikes = np.maximum(self.foe_ap[:, None] * now, (self.foe_ap[:, None] - 1) * moved)
-        if guarded:
-            strikes = strikes * GUARD_FACTOR
-        # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
-        t = self.game.tables
-        frail = obs.my_integrity[:, None] - strikes <= 0.4 * t.integrity[obs.my_unit][:, None]
-        near = d <= self.foe_speed[:, None] + 1
-        extract = np.where(self.foe_can_extract[:, None] & near & frail, self.foe_odds[:, None] * self.lose[:, None], 0.0)
-        return THREAT_WEIGHT * strikes + extract
+    def threat_at(self, at: "_Spots", guarded: bool = False) -> np.ndarray:
+        """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if open."""
+        base = _of(self.threat_base, at.rows)
+        return self.threats.take((base + 4 * self.tab.D if guarded else base)[:, None] + at.threat)
+
+    def future_at(self, at: "_Spots") -> np.ndarray:
+        """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
+        best = self.futures.take(_of(self.future_base, at.rows)[:, None] + at.d)
+        return best - _of(self.aggression, at.rows)[:, None] * at.path
 
     def stay(self) -> _Stay:
         """Staying put: strike with the best usable slot now, or extract, or guard."""
         obs, game = self.obs, self.game
-        prev = engine.attack_preview(game, obs)
-        rear = tactics.rear_of_foe(game, obs)
-        high = game.geo.high[obs.my_pos] & ~game.geo.high[obs.foe_pos]
-        adjacent = game.geo.cheb[obs.my_pos, obs.foe_pos] == 1
-        worth = np.where(prev["usable"] & self.mask[:, ATTACK0 : ATTACK0 + W], self.slot_worth(rear, high, adjacent), -1.0)
+        prev = engine.attack_preview(game, obs)  # the strike preview of every slot from where it stands
+        worth = np.where(prev["usable"] & self.mask[:, ATTACK0 : ATTACK0 + W],
+                         _worth(game, obs, self.melt_worth, prev["chance"], prev["expected"]), -1.0)
         slot = np.argmax(worth, axis=1)
         strike = np.maximum(0.0, tactics.row_pick(worth, slot))
-        here = obs.my_pos[:, None]
-        shots = self.strikes_from(here, self.ap[:, None], True)[:, 0]
+        here = _Spots(self, obs.my_pos[:, None].astype(np.int64))
+        shots = self.strikes_from(here, self.ap[:, None])[:, 0]
         threat = self.threat_at(here)[:, 0]
         extract = np.where(self.mask[:, EXTRACT], engine.extraction_preview(game, obs) * self.win, -np.inf)
         cost = tactics.hazard_cost(game)[obs.my_pos]
@@ -216,54 +292,209 @@ class Plans:
         tiles = np.zeros((obs.batch, K), dtype=np.int64)
         worth = np.full((obs.batch, K), -np.inf)
         for v, m in groups:
-            plans = self if m.size == obs.batch else Plans(game, obs.take(m), self.mask[m])
-            near = tac.near(v)[0][plans.obs.my_pos]  # (M, k)
-            ok = np.take_along_axis(plans.mask, sp.move0 + near, axis=1)
-            w = plans.end_on(near, plans.ap[:, None] - engine.cost_of("move"), heat=0)
+            rows = None if m.size == obs.batch else m
+            near = tac.near(v)[0].take(_of(obs.my_pos, rows), axis=0)  # (M, k)
+            ok = _mask_at(self.mask, rows, sp.move0 + near)
+            w = self.end_on(_Spots(self, near, rows), _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
             tiles[m, : near.shape[1]] = near
             worth[m, : near.shape[1]] = np.where(ok, w, -np.inf)
         return _Worths(tiles, worth)
 
     def leaps(self) -> _Worths:
         """The tiles beside the enemy a leap reaches: strike (or extract) from there, minus the reply."""
-        obs, game, sp, geo = self.obs, self.game, self.game.space, self.game.geo
-        ex, ey = geo.xy[obs.foe_pos, 0].astype(np.int64), geo.xy[obs.foe_pos, 1].astype(np.int64)
-        nx, ny = ex[:, None] + DIRECTIONS[None, :, 0], ey[:, None] + DIRECTIONS[None, :, 1]
-        inside = (nx >= 0) & (nx < geo.width) & (ny >= 0) & (ny < geo.height)
-        tiles = np.where(inside, ny * geo.width + nx, 0)
-        ok = inside & np.take_along_axis(self.mask, sp.leap0 + tiles, axis=1)
-        points = self.ap[:, None] - engine.cost_of("leap")
-        worth = self.end_on(tiles, points, heat=tactics.leap_heat())
-        # landing behind an open enemy with the points to tear out its core
-        rear = tactics.in_rear_of(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None])
-        can = game.tables.can_extract[obs.my_unit][:, None] & (points >= engine.cost_of("extract"))
-        odds = tactics.extraction_odds_at(game, obs, rear)
-        extract = np.where(can & (rear | obs.foe_damaged[:, None] | obs.foe_overheated[:, None]), odds * self.win[:, None], 0.0)
-        worth = np.maximum(worth, extract - self.threat_at(tiles))
-        return _Worths(tiles, np.where(ok, worth, -np.inf))
+        obs, game, sp = self.obs, self.game, self.game.space
+        tiles = self.tab.neighbours.take(obs.foe_pos, axis=0)
+        ok = self.tab.inside.take(obs.foe_pos, axis=0) & _mask_at(self.mask, None, sp.leap0 + tiles)
+        worth = np.full(tiles.shape, -np.inf)
+        m = np.flatnonzero(ok.any(axis=1))  # the duels with a leap to weigh
+        if m.size:
+            rows = None if m.size == obs.batch else m
+            sub = obs if rows is None else obs.take(m)
+            spots = _Spots(self, tiles[m], rows)
+            points = sub.ap.astype(np.int64)[:, None] - engine.cost_of("leap")
+            w = self.end_on(spots, points, heat=tactics.leap_heat())
+            # landing behind an open enemy with the points to tear out its core
+            rear = tactics.in_rear_of(game, spots.tiles, sub.foe_pos[:, None], sub.foe_facing[:, None])
+            can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
+            odds = tactics.extraction_odds_at(game, sub, rear)
+            extract = np.where(can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None]), odds * _of(self.win, rows)[:, None], 0.0)
+            w = np.maximum(w, extract - self.threat_at(spots))
+            worth[m] = np.where(ok[m], w, -np.inf)
+        return _Worths(tiles, worth)
 
-    def end_on(self, tiles: np.ndarray, points: np.ndarray, heat: int) -> np.ndarray:
-        """(N, K) worth of ending the turn on `tiles`, arrived there with `heat` more, with `points` to strike first."""
-        game, obs = self.game, self.obs
-        strikes = self.strikes_from(tiles, np.maximum(points, 0), True, heat)
-        cost = tactics.hazard_cost(game)[tiles]
-        need = np.maximum(0, game.tables.nectar[obs.my_unit] - obs.my_nectar)[:, None]
-        cache = np.where(game.geo.cache_of[tiles] >= 0, CACHE_WEIGHT * need * (obs.my_nectar[:, None] <= 8), 0.0)
-        over = np.maximum(0, heat - self.heat_room)[:, None]
-        return strikes + self.future_at(tiles) - self.threat_at(tiles) - cost + cache - OVERHEAT_WEIGHT * over
+    def end_on(self, at: "_Spots", points: np.ndarray, heat: int) -> np.ndarray:
+        """(n, K) worth of ending the turn on the tiles of `at`, arrived there with `heat` more, with `points` (n, 1) to strike first."""
+        rows = at.rows
+        strikes = self.strikes_from(at, np.maximum(points, 0), heat)
+        cost = tactics.hazard_cost(self.game).take(at.tiles)
+        cache = np.where(self.tab.cache.take(at.tiles), _of(self.cache_worth, rows)[:, None], 0.0)
+        over = np.maximum(0, heat - _of(self.heat_room, rows))[:, None]
+        threat = self.threat_at(at)
+        # with a point left, guarding there may beat striking from there
+        guards = points >= engine.cost_of("guard")
+        exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(at, guarded=True)), strikes - threat)
+        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over + self.disguise_worth(at, points)
 
-    def future_at(self, tiles: np.ndarray) -> np.ndarray:
-        """(N, K) what ending the turn on `tiles` leaves it able to strike next turn, after a move (discounted)."""
-        geo = self.game.geo
-        d = geo.cheb[tiles, self.obs.foe_pos[:, None]].astype(np.int64)
-        D = self.own_strikes.shape[1] - 1
-        after = np.clip(d - self.my_reach[:, None], 1, D - 1)
-        best = np.take_along_axis(self.own_strikes, after, axis=1)
-        path = np.minimum(geo.dist[tiles, self.obs.foe_pos[:, None]], geo.width + geo.height)
-        return FUTURE_WEIGHT * (self.my_full_ap[:, None] - 1) * best - self.aggression[:, None] * path
+    def disguise_worth(self, at: "_Spots", points: np.ndarray) -> np.ndarray:
+        """(n, K) DISGUISE_WORTH on the tiles of `at` where it could still put on a disguise unseen, with `points` left."""
+        obs, t, rows = self.obs, self.game.tables, at.rows
+        can = _of(t.can_mimic[obs.my_unit] & (obs.my_look == obs.my_unit), rows)[:, None] & (points >= engine.cost_of("mimic"))
+        if not can.any():
+            return np.zeros(at.tiles.shape)
+        unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
+        return np.where(can & unseen, DISGUISE_WORTH, 0.0)
 
     def disguise(self) -> np.ndarray:
-        """Per duel: the look to put on, drawn evenly among the other suits of the roster (the duel's own noise)."""
-        U = len(self.game.roster)
-        k = np.minimum((np.asarray(self.obs.noise)[:, 1] * (U - 1)).astype(np.int64), U - 2)
-        return k + (k >= self.obs.my_unit)  # skip its own suit
+        """Per duel: the look to put on (see `disguise`)."""
+        return disguise(self.game, self.obs)
+
+
+class _Spots:
+    """Candidate tiles (n, K) of the duels `rows` of a decision (all when None), and where each reads its duel's rows."""
+
+    def __init__(self, plans: Plans, tiles: np.ndarray, rows: np.ndarray | None = None) -> None:
+        game, tab, obs = plans.game, plans.tab, plans.obs
+        geo = game.geo
+        self.tiles, self.rows = tiles, rows
+        pe, facing = _of(obs.foe_pos, rows)[:, None], _of(obs.foe_facing, rows)[:, None]
+        pair = tiles * geo.tiles + pe
+        F = len(DIRECTIONS)
+        self.strike = tab.strike_at.take(pair * F + facing) if tab.strike_at is not None else _strike_offsets(game, tab.D, tiles, pe, facing)
+        self.threat = tab.threat_at.take(pair) if tab.threat_at is not None else _threat_offsets(game, tab.D, tiles, pe)
+        self.path = tab.path.take(pair) if tab.path is not None else _path(game, tiles, pe)
+        self.d = geo.cheb.reshape(-1).take(pair)
+
+
+def tie_break(obs: Observation, tiles: np.ndarray) -> np.ndarray:
+    """(N, K) a tiny amount per tile from each duel's own noise, independent between tiles: ties fall by chance.
+
+    Any fixed order (map order, or a sequence that steps through the tiles) would favour one spawn of
+    a symmetric arena over the other. Per duel, never in `Plans` (which weighs one duel per view).
+    """
+    key = (np.asarray(obs.noise)[:, :1] * 2.0 ** 32).astype(np.uint64)
+    x = key ^ (np.asarray(tiles).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    for shift, mul in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's finaliser
+        x = (x ^ (x >> np.uint64(shift))) * np.uint64(mul)
+    x ^= x >> np.uint64(31)
+    return TIE_BREAK * (x >> np.uint64(11)).astype(np.float64) / 2.0 ** 53
+
+
+def _best(obs: Observation, w: _Worths, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel: the worth and tile of its best candidate, its view's worths broken by the duel's own `tie_break`."""
+    tiles = w.tile.take(row, axis=0)
+    worth = w.worth.take(row, axis=0) + tie_break(obs, tiles)
+    best = np.argmax(worth, axis=1)
+    return tactics.row_pick(worth, best), tactics.row_pick(tiles, best)
+
+
+def disguise(game: Game, obs: Observation) -> np.ndarray:
+    """Per duel: the look to put on, drawn evenly among the other suits of the roster (the duel's own noise)."""
+    U = len(game.roster)
+    k = np.minimum((np.asarray(obs.noise)[:, 1] * (U - 1)).astype(np.int64), U - 2)
+    return k + (k >= obs.my_unit)  # skip its own suit
+
+
+def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.ndarray, high: np.ndarray,
+               adjacent: np.ndarray) -> np.ndarray:
+    """(N, W) worth of one shot with each slot, from the rear or not, high ground or not, adjacent or not (range aside)."""
+    chance, lo, hi, expected = tactics.slot_preview(game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard,
+                                                    obs.foe_exposed, game.geo.cover[obs.foe_pos], high, rear,
+                                                    adjacent, obs.my_ambush)
+    return _worth(game, obs, melt_worth, chance, expected)
+
+
+def tables(game: Game) -> "Tables":
+    """The bot's tables of `game`, built on first use and kept on the game."""
+    return game.derived("heuristic", Tables.build)
+
+
+@dataclass(eq=False)
+class Tables:
+    """What the bot keeps per game: offsets into its rows by tile pair, and the rows met so far.
+
+    By (tile, enemy tile, enemy facing), the offset into a strike row ((rear, high ground, adjacent)
+    and the distance in sight); by (tile, enemy tile), the offset into a threat row ((cover, sight)
+    and the distance), and the path distance, capped. None where the arena is too large to keep them
+    (they are then worked out per call, by the same functions). The rows (`tactics.SharedRows`) are
+    keyed by the facts of a duel they depend on; None where a roster makes too many codes.
+    """
+
+    D: int  # distances 0 .. D - 1 within the arena; D stands for out of sight
+    strike_at: np.ndarray | None
+    threat_at: np.ndarray | None
+    path: np.ndarray | None
+    neighbours: np.ndarray  # (T, F) the tiles beside each tile (0 outside the arena)
+    inside: np.ndarray  # (T, F) bool: inside the arena
+    cache: np.ndarray  # (T,) bool: a Nectar cache
+    rows: dict[str, tactics.SharedRows | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, game: Game) -> "Tables":
+        """The tile-pair offsets of a game; the rows start empty."""
+        geo = game.geo
+        T, F, U = geo.tiles, len(DIRECTIONS), len(game.roster)
+        D = len(tactics.tactics(game).distances) - 1
+        strike_at = threat_at = path = None
+        if T * T * F <= TABLE_LIMIT:
+            tile, pe, facing = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(T), np.arange(F), indexing="ij"))
+            strike_at = _strike_offsets(game, D, tile, pe, facing).astype(np.int16)
+            tile, pe = tile[::F], pe[::F]
+            threat_at = _threat_offsets(game, D, tile, pe).astype(np.int16)
+            path = _path(game, tile, pe)
+        x, y = geo.xy[:, 0, None].astype(np.int64) + DIRECTIONS[None, :, 0], geo.xy[:, 1, None].astype(np.int64) + DIRECTIONS[None, :, 1]
+        inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
+        imax = int(game.tables.integrity.max())
+        sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W)}
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 8 * D, "future": D}
+        rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
+        return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, rows)
+
+
+def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """(N, W) worth of one shot with each slot of the given hit chances and expected damage: melt counted, Nectar kept."""
+    t = game.tables
+    melt = chance * t.w_melt[obs.my_unit] * melt_worth[:, None]
+    affordable = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1  # never fire itself into shutdown
+    return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt, 0.0)
+
+
+def _strike_offsets(game: Game, D: int, tiles: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """Offsets into a strike row of tiles `tiles` against an enemy on `pe` facing `facing`: (rear, high, adjacent), distance in sight."""
+    geo = game.geo
+    d = geo.cheb[tiles, pe].astype(np.int64)
+    high = geo.high[tiles] & ~geo.high[pe]
+    rear = tactics.in_rear_of(game, tiles, pe, facing)
+    combo = rear.astype(np.int64) * 4 + high * 2 + (d == 1)
+    return combo * (D + 1) + np.where(geo.los[tiles, pe], d, D)
+
+
+def _threat_offsets(game: Game, D: int, tiles: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """Offsets into a threat row of tiles `tiles` with the enemy on `pe`: (cover, sight), distance."""
+    geo = game.geo
+    return (geo.cover[tiles].astype(np.int64) * 2 + geo.los[tiles, pe]) * D + geo.cheb[tiles, pe]
+
+
+def _path(game: Game, tiles: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """Path distances of tiles `tiles` from the enemy's tile `pe`, capped at the arena's width plus height."""
+    geo = game.geo
+    return np.minimum(geo.dist[tiles, pe], geo.width + geo.height)
+
+
+def _mask(legal: engine.Legal | np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The (N, A) legal mask (of duels `rows` only, when given), from an `engine.Legal` or a mask."""
+    if rows is None:
+        return np.asarray(legal.mask if hasattr(legal, "mask") else legal)
+    if hasattr(legal, "take"):
+        return legal.take(rows).mask
+    return np.asarray(legal).take(rows, axis=0)
+
+
+def _mask_at(mask: np.ndarray, rows: np.ndarray | None, actions: np.ndarray) -> np.ndarray:
+    """mask[rows[i], actions[i, k]] (rows: every duel when None)."""
+    r = np.arange(mask.shape[0]) if rows is None else rows
+    return mask.reshape(-1).take((r * mask.shape[1])[:, None] + actions)
+
+
+def _of(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """The values of duels `rows` (all when None)."""
+    return values if rows is None else values.take(rows, axis=0)

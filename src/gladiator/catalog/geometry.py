@@ -165,21 +165,26 @@ def _bfs(steps: np.ndarray, start: int) -> np.ndarray:
 
 
 def _line_of_sight(passable: np.ndarray, w: int, h: int, xy: np.ndarray) -> np.ndarray:
-    """Sight between tile centres: blocked if the segment passes through any wall tile's square."""
+    """Sight between tile centres: blocked if a point of the segment lies in a wall tile's square.
+
+    The segment is sampled at k / N of its length (N = 4 * (width + height)), in exact integer
+    arithmetic; a point on the border of two (or four) squares is blocked only if all of them are
+    walls, so sight grazes corners and the rule looks the same from either spawn of a symmetric map.
+    """
     T = w * h
     los = np.zeros((T, T), dtype=bool)
     walls = ~passable.reshape(h, w)
-    samples = np.linspace(0.0, 1.0, 4 * (w + h) + 1)[1:-1]
+    n = 4 * (w + h)
+    k = np.arange(1, n)[:, None]
+    bx, by = xy[:, 0].astype(np.int64)[None, :], xy[:, 1].astype(np.int64)[None, :]
     for a in range(T):
         if not passable[a]:
             continue
-        ax, ay = xy[a]
-        bx = xy[:, 0].astype(np.float64)
-        by = xy[:, 1].astype(np.float64)
-        px = ax + samples[:, None] * (bx[None, :] - ax)
-        py = ay + samples[:, None] * (by[None, :] - ay)
-        ix = np.clip(np.floor(px + 0.5).astype(np.int64), 0, w - 1)
-        iy = np.clip(np.floor(py + 0.5).astype(np.int64), 0, h - 1)
-        blocked = walls[iy, ix].any(axis=0)
-        los[a] = ~blocked & passable
+        ax, ay = int(xy[a, 0]), int(xy[a, 1])
+        x2 = 2 * (ax * n + k * (bx - ax))  # twice the point's coordinate, in units of 1 / n
+        y2 = 2 * (ay * n + k * (by - ay))
+        x_lo, x_hi = np.clip(-((n - x2) // (2 * n)), 0, w - 1), np.clip((x2 + n) // (2 * n), 0, w - 1)
+        y_lo, y_hi = np.clip(-((n - y2) // (2 * n)), 0, h - 1), np.clip((y2 + n) // (2 * n), 0, h - 1)
+        inside = walls[y_lo, x_lo] & walls[y_lo, x_hi] & walls[y_hi, x_lo] & walls[y_hi, x_hi]
+        los[a] = ~inside.any(axis=0) & passable
     return los & los.T  # sight is mutual

@@ -67,7 +67,7 @@ class Stats(_Strict):
 
     integrity: Int = Field(gt=0, le=10000, description="hit points of the suit")
     armor: Int = Field(0, ge=0, le=100, description="flat damage reduction")
-    agility: Int = Field(0, ge=0, le=30, description="evasion, initiative, leap reach, extraction odds")
+    agility: Int = Field(0, ge=0, le=30, description="evasion, leap reach, extraction odds")
     firepower: Int = Field(0, ge=0, le=100, description="bonus to ranged damage")
     speed: Int = Field(3, ge=0, le=20, description="tiles per move")
     actions: Int = Field(2, ge=1, le=10, description="action points per turn")

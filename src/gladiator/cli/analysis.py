@@ -133,7 +133,8 @@ def odds(
     state, upto = _state_at_turn(game, data, turn, replay)
     side = None if from_side is None else "AB".index(from_side.upper())
     t0 = time.perf_counter()
-    got = estimate(game, state, (make_bot(bot), make_bot(bot)), rollouts=rollouts, seed=seed, from_side=side)
+    player = make_bot(bot)  # one bot on both sides: asked once a step for every continuation
+    got = estimate(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=side)
     report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": from_side.upper() if from_side else None,
                               "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
     if as_json:

@@ -20,6 +20,7 @@ from gladiator.files import check_outputs
 SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
 ShotOpt = typer.Option(None, "--screenshot", help="Render --frames frames (no display needed) and save the last as PNG.")
 FramesOpt = typer.Option(60, "--frames", help="Frames to render before --screenshot saves (60 a second of play).")
+LEVEL_HELP = "trivial, easy, normal, hard or brutal (docs/window.md)"
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +35,8 @@ def play(
     vs: str = typer.Option("viola", "--vs", help="The opponent (side B)."),
     arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
     seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
-    bot: str = typer.Option("greedy", "--bot", help="The opponent's bot (random, greedy)."),
+    bot: Optional[str] = typer.Option(None, "--bot", help="The opponent's bot (random, greedy, heuristic, search:budget=N, ...)."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=f"The opponent's level instead of --bot: {LEVEL_HELP}; default normal."),
     vs_human: bool = typer.Option(False, "--vs-human", help="Two people at one screen, taking turns."),
     record: Optional[Path] = typer.Option(None, "--record", help="Write a replay of the duel to this file when it ends."),
     size: str = SizeOpt,
@@ -53,7 +55,8 @@ def play(
         with c_stderr_muted():
             run_title(units, arenas, seed, wh, screenshot, frames)
         return
-    controllers = ("human", "human" if vs_human else check_bot(bot, person_plays=True))
+    opponent = _bot_or_level(bot, difficulty if bot or difficulty else "normal")
+    controllers = ("human", "human" if vs_human else check_bot(str(opponent), person_plays=True))
     _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
 
 
@@ -62,7 +65,8 @@ def watch(
     unit_b: str = typer.Argument("viola", help="Side B."),
     arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
     seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
-    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy)."),
+    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy, heuristic, search:budget=N, ...)."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=f"Both sides' level instead of --bot: {LEVEL_HELP}."),
     bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),
     bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),
     speed: float = typer.Option(1.0, "--speed", help="Playback speed, 0.25 to 32 (+/- change it in the window)."),
@@ -78,7 +82,7 @@ def watch(
     _check(seed, frames, screenshot)
     if not (0 < speed <= 1000):
         raise GladiatorError(f"--speed must be above 0 and at most 1000 (it snaps to 0.25 ... 32), got {speed}")
-    names = pick_bots(bot, bot_a, bot_b)
+    names = pick_bots(_bot_or_level(bot, difficulty), bot_a, bot_b)
     _duel(unit_a, unit_b, arena, seed, names, record, wh, screenshot, frames, units, arenas, speed)
 
 
@@ -147,6 +151,15 @@ def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[st
 
     with c_stderr_muted():
         run_screen(make, size, screenshot, frames)
+
+
+def _bot_or_level(bot: Optional[str], difficulty: Optional[str]) -> Optional[str]:
+    """The bot named by --bot or by --difficulty (not both), or None."""
+    from gladiator.bots.levels import level_bot
+
+    if bot is not None and difficulty is not None:
+        raise GladiatorError("give --bot or --difficulty, not both")
+    return level_bot(difficulty) if difficulty is not None else bot
 
 
 def _size(text: str) -> tuple[int, int]:

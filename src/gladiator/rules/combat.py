@@ -92,6 +92,14 @@ def strike_preview(t: UnitTables, wu: np.ndarray, au: np.ndarray, tu: np.ndarray
     return chance, lo.astype(np.float64), hi.astype(np.float64), chance * (lo + hi) / 2.0
 
 
+def ambushes(disguise: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """Whether an attack now is an ambush: it throws off a disguise worn since before the attacker's turn began.
+
+    A disguise put on this turn has fooled no one yet: an attack from it throws it off with no bonus.
+    """
+    return (np.asarray(disguise) >= 0) & ~np.asarray(fresh, dtype=bool)
+
+
 def integrity_lost(integrity: np.ndarray, max_integrity: np.ndarray) -> np.ndarray:
     """The share of its integrity a suit has lost, 0 to 1."""
     return 1.0 - np.asarray(integrity) / np.maximum(max_integrity, 1)

@@ -6,7 +6,7 @@ COVER_PENALTY = 0.20  # hit chance taken off a ranged attack on a target in cove
 HIGH_GROUND_BONUS = 0.15  # hit chance added to a ranged attack from high ground onto low ground
 REAR_BONUS = 0.20  # hit chance added to an attack from the target's rear arc
 POINT_BLANK_PENALTY = 0.25  # hit chance taken off a ranged attack on an adjacent target
-AMBUSH_BONUS = 0.25  # hit chance added to the attack that throws off a disguise (which also adds roll // 2 damage)
+AMBUSH_BONUS = 0.30  # hit chance added to the attack that throws off a disguise (which also adds roll // 2 damage)
 EXPOSED_BONUS = 0.25  # hit chance added against a unit whose core extraction failed
 MIN_HIT, MAX_HIT = 0.0, 1.0  # the hit chance is clipped to this range
 
@@ -21,9 +21,9 @@ LEAP_BASE_REACH = 2  # leap reach = LEAP_BASE_REACH + agility // LEAP_AGILITY_PE
 LEAP_AGILITY_PER_TILE = 3
 
 EXTRACT_BASE = 0.0  # core extraction odds = EXTRACT_BASE + EXTRACT_PER_AGILITY * (agility - target agility) + ...
-EXTRACT_PER_AGILITY = 0.05
+EXTRACT_PER_AGILITY = 0.03
 EXTRACT_REAR_BONUS = 0.0  # + this from the rear arc
-EXTRACT_PER_DAMAGE = 0.6  # + this times the share of its integrity the target has lost
+EXTRACT_PER_DAMAGE = 0.8  # + this times the share of its integrity the target has lost
 EXTRACT_MIN, EXTRACT_MAX = 0.05, 0.95
 EXTRACT_DAMAGED_FRACTION = 0.4  # the target is "badly damaged" at or below this fraction of integrity
 
@@ -31,5 +31,6 @@ MIMIC_TURNS = 3  # own turns a disguise lasts, the one it is put on included
 MIMIC_UNSEEN_DISTANCE = 4  # a disguise may be put on out of the enemy's sight, or at least this far from it
 NECTAR_PER_TURN = 1  # Nectar each own turn burns
 
-COST_MOVE = COST_ATTACK = COST_GUARD = COST_VENT = COST_INJECT = COST_MIMIC = COST_LEAP = 1
+COST_MOVE = COST_ATTACK = COST_GUARD = COST_VENT = COST_INJECT = COST_LEAP = 1
+COST_MIMIC = 0
 COST_EXTRACT = 2

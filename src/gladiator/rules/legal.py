@@ -15,7 +15,7 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import badly_damaged, leap_reach, open_to_extraction, overheated
+from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to_extraction, overheated
 from gladiator.rules import constants as K
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
@@ -104,13 +104,47 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     mimic = np.broadcast_to((f.afford("mimic") & _can_mimic(game, f))[:, None], (B, sp.units)).copy()
     mimic[np.arange(B), f.au] = False
     mask[:, sp.mimic0 : sp.move0] = mimic
-    tiles = np.arange(sp.tiles)
-    free = (tiles[None, :] != f.pa[:, None]) & (tiles[None, :] != f.pe[:, None])
+    free = np.ones((B, sp.tiles), dtype=bool)  # neither unit's tile
+    free[np.arange(B), f.pa] = False
+    free[np.arange(B), f.pe] = False
     dist = geo.dist.take(f.pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
     mask[:, sp.move0 : sp.leap0] = f.afford("move")[:, None] & _walkable(game, f.pa, f.pe, f.speed, dist) & free
-    leap = (f.afford("leap") & t.can_leap[f.au])[:, None]
-    mask[:, sp.leap0 :] = leap & (geo.cheb.take(f.pa, axis=0) <= f.reach[:, None]) & (dist < UNREACHABLE) & free
+    mask[:, sp.leap0 :] = f.afford("leap")[:, None] & leap_tiles(game, f.au, f.pa, f.pe, dist, f.reach, free)
     return mask
+
+
+def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dist: np.ndarray | None = None,
+               reach: np.ndarray | None = None, free: np.ndarray | None = None) -> np.ndarray:
+    """(N, T) bool: the tiles a unit of roster index `unit` on `pa` may leap to with the enemy on `pe`, points aside.
+
+    A unit with `leap` lands on a free tile within its leap reach (Chebyshev) that it could walk to at
+    all. `dist` (the rows geo.dist[pa]), `reach` and `free` may be passed when the caller has them.
+    """
+    geo = game.geo
+    if dist is None:
+        dist = geo.dist.take(pa, axis=0)
+    if reach is None:
+        reach = leap_reach(game.tables, unit)
+    if free is None:
+        tiles = np.arange(geo.tiles)
+        free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
+    return game.tables.can_leap[unit][:, None] & (geo.cheb.take(pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
+
+
+def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, foe_facing: np.ndarray,
+                     foe_open: np.ndarray) -> np.ndarray:
+    """(N, T) bool: the tiles from which a unit of roster index `unit` on `pa` could tear out the core of the enemy on `pe`.
+
+    A unit with `core_extraction` extracts from a tile next to the enemy when the enemy is open
+    (`foe_open`: badly damaged, overheated or caught), or from a tile next to it in its rear arc
+    that it can leap to: the leap catches the enemy (see `step`). Points aside, as `leap_tiles`.
+    """
+    geo = game.geo
+    T = geo.tiles
+    tiles = np.arange(T)[None, :]
+    near = (geo.cheb.take(pe, axis=0) == 1) & geo.passable[None, :]
+    behind = in_rear(game, tiles, pe[:, None], foe_facing[:, None]) & leap_tiles(game, unit, pa, pe)
+    return game.tables.can_extract[unit][:, None] & near & (np.asarray(foe_open)[:, None] | behind)
 
 
 def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
@@ -200,8 +234,10 @@ def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dis
         sp = speed[near]
         for v in np.unique(sp):
             m = near[sp == v]
-            rows = _walks_past(game, pa[m], pe[m], int(v))
-            ok[m] = rows if tiles is None else np.take_along_axis(rows, tiles[m].astype(np.intp), axis=1)
+            if tiles is None:
+                ok[m] = _walks_past(game, pa[m], pe[m], int(v))
+            else:
+                ok[m] = _walks_past_to(game, pa[m], pe[m], int(v), tiles[m].astype(np.intp))
     return ok
 
 
@@ -232,6 +268,25 @@ class _PastEnemy:
 
     def get(self, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
         """(N, T) bool rows of (pa, pe), working out the ones never asked for before."""
+        T = self.game.geo.tiles
+        keys = self._known(pa, pe)
+        out = np.zeros((pa.shape[0], T + 1), dtype=bool)
+        np.put_along_axis(out, self.window[pa], self.rows.take(keys, axis=0), axis=1)
+        return out[:, :T]
+
+    def at(self, pa: np.ndarray, pe: np.ndarray, tiles: np.ndarray) -> np.ndarray:
+        """(N, K) bool: the rows of (pa, pe) at `tiles` (N, K); False outside the window (no walk of `speed` gets there)."""
+        geo, speed = self.game.geo, self.speed
+        keys = self._known(pa, pe)
+        dx = geo.xy[tiles, 0].astype(np.intp) - geo.xy[pa, 0].astype(np.intp)[:, None]
+        dy = geo.xy[tiles, 1].astype(np.intp) - geo.xy[pa, 1].astype(np.intp)[:, None]
+        side = 2 * speed + 1
+        inside = (np.abs(dx) <= speed) & (np.abs(dy) <= speed)
+        cell = np.where(inside, (dy + speed) * side + dx + speed, 0)
+        return inside & self.rows.reshape(-1).take(keys[:, None] * side * side + cell)
+
+    def _known(self, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+        """The keys of (pa, pe), their rows worked out where they never were before."""
         geo, speed = self.game.geo, self.speed
         T = geo.tiles
         keys = pa.astype(np.intp) * T + pe
@@ -242,9 +297,15 @@ class _PastEnemy:
             d = np.concatenate([d, np.full((miss.size, 1), UNREACHABLE, dtype=d.dtype)], axis=1)  # the cell outside the arena
             self.rows[miss] = np.take_along_axis(d, self.window[own], axis=1) <= speed
             self.known[miss] = True
-        out = np.zeros((pa.shape[0], T + 1), dtype=bool)
-        np.put_along_axis(out, self.window[pa], self.rows.take(keys, axis=0), axis=1)
-        return out[:, :T]
+        return keys
+
+
+def _walks_past_to(game: Game, pa: np.ndarray, pe: np.ndarray, speed: int, tiles: np.ndarray) -> np.ndarray:
+    """(N, K) bool: _walks_past at `tiles` (N, K) only: read from the memo's window round `pa`, not whole rows."""
+    memo = game.derived(f"walks_past:{speed}", lambda g: _PastEnemy(g, speed) if _PastEnemy.fits(g, speed) else None)
+    if memo is None:
+        return np.take_along_axis(_walks_past(game, pa, pe, speed), tiles, axis=1)
+    return memo.at(pa, pe, tiles)
 
 
 def _walks_past(game: Game, pa: np.ndarray, pe: np.ndarray, speed: int) -> np.ndarray:

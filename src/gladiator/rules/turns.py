@@ -34,7 +34,7 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     s.winner[drawn] = -1
     s.outcome[drawn] = DRAW
     go = idx[~limit]
-    s.active[go] = 1 - s.active[go]
+    s.active[go] = acting_side(s.active[go], 1)
     s.turn[go] += 1
     start_turn(game, s, go, log, count)
 
@@ -51,6 +51,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     cell.set("guard", False)
     cell.set("exposed", False)
     cell.set("caught", False)
+    cell.set("disguise_fresh", False)
     disguised = cell.get("disguise") >= 0
     turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
     cell.set("disguise_turns", turns_left)
@@ -63,7 +64,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     hurt = excess * K.OVERHEAT_DAMAGE_PER_HEAT
     integrity = np.maximum(0, cell.get("integrity") - hurt)
     cell.set("integrity", integrity)
-    s.ap[idx] = np.maximum(1, t.actions[u] - np.where(excess > 0, K.OVERHEAT_AP_COST, 0))
+    s.ap[idx] = turn_actions(game, u, heat)
     if count is not None:
         hot = excess > 0
         count(idx[hot], a[hot], EV["overheated_turn"])
@@ -89,6 +90,19 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
                 log[b].append({"event": "melted", "side": side})
             if shut[i]:
                 log[b].append({"event": "shutdown", "side": side})
+
+
+def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
+    """The side to act `ahead` turns after a turn of side `active`: the sides take turns by turns."""
+    active = np.asarray(active)
+    return np.where(np.asarray(ahead) % 2 == 1, 1 - active, active).astype(active.dtype)
+
+
+def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
+    """Action points a unit begins its turn with at `heat` (after cooling): its actions, less OVERHEAT_AP_COST when
+    overheated, at least 1."""
+    t = game.tables
+    return np.maximum(1, t.actions[unit] - np.where(overheat_excess(heat, t.heat_capacity[unit]) > 0, K.OVERHEAT_AP_COST, 0))
 
 
 def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:

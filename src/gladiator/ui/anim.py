@@ -2,8 +2,9 @@
 
 The animator only shows what the events say happened, as the screen's viewer may know them (the
 screen hands it `narrate.seen_event`s: a player's numbers are the ones its side sees); the state
-it shows between events is the one before the step, then the one after. Imports pygame and the
-engine's state; holds no rule.
+it shows between events is the one before the step, then the one after. An animation may carry a
+sound cue (`data["cue"]`, one of `gladiator.ui.sound.CUES`), handed to `on_cue` when it starts:
+a hit as the blow lands, a leap as it takes off. Imports pygame and the engine's state; holds no rule.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class Animator:
         self.steps: list[_Step] = []
         self.effects: list[Anim] = []
         self.clock = 0.0
+        self.on_cue: Callable[[str], object] | None = None  # hears each animation's sound cue as it starts
+        self._quiet = False  # flushing: what is skipped is not heard
 
     @property
     def busy(self) -> bool:
@@ -95,16 +98,20 @@ class Animator:
             if a.blocking:
                 anims.append(a)
             else:
-                self.effects.append(a)
+                self._effect(a)
         self.steps.append(_Step(before, after, anims, on_done))
 
     def flush(self) -> None:
         """Finish every queued step at once (input arrived, or the timeline jumped)."""
         steps, self.steps = self.steps, []
-        for st in steps:
-            for a in st.anims:
-                self._finish(a)
-            st.done()
+        self._quiet = True
+        try:
+            for st in steps:
+                for a in st.anims:
+                    self._finish(a)
+                st.done()
+        finally:
+            self._quiet = False
 
     def clear(self) -> None:
         """Drop every animation and effect."""
@@ -121,6 +128,8 @@ class Animator:
                 self.steps.pop(0).done()
                 continue
             a = st.anims[0]
+            if a.t == 0.0:
+                self._cue(a)
             use = min(left, a.dur - a.t)
             a.t += use
             left -= use
@@ -166,11 +175,22 @@ class Animator:
 
     def _finish(self, a: Anim) -> None:
         for e in a.data.get("then", []):
-            self.effects.append(e)
+            self._effect(e)
+
+    def _effect(self, e: Anim) -> None:
+        self.effects.append(e)
+        self._cue(e)
+
+    def _cue(self, a: Anim) -> None:
+        cue = a.data.get("cue")
+        if cue and self.on_cue is not None and not self._quiet and not a.data.get("_cued"):
+            a.data["_cued"] = True
+            self.on_cue(cue)
 
 
-def _float(tile_xy: tuple[float, float], text: str, color: Color, big: bool = False) -> Anim:
-    return Anim("float", FLOAT_TIME * (1.4 if big else 1.0), {"xy": tile_xy, "text": text, "color": color, "big": big}, blocking=False)
+def _float(tile_xy: tuple[float, float], text: str, color: Color, big: bool = False, cue: str | None = None) -> Anim:
+    data = {"xy": tile_xy, "text": text, "color": color, "big": big} | ({"cue": cue} if cue else {})
+    return Anim("float", FLOAT_TIME * (1.4 if big else 1.0), data, blocking=False)
 
 
 def _anim_for(ev: dict, s: DuelState, side_color: Callable[[int], Color], cols: int) -> Anim | None:
@@ -192,7 +212,7 @@ def _pos_xy(s: DuelState, side: int, cols: int) -> tuple[float, float]:
 def _a_move(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
     leap = ev["event"] == "leap"
     return Anim("leap" if leap else "move", DURATIONS["leap" if leap else "move"],
-                {"side": ev["side"], "from_xy": _grid(ev, s, "from"), "to_xy": _grid(ev, s, "to")})
+                {"side": ev["side"], "from_xy": _grid(ev, s, "from"), "to_xy": _grid(ev, s, "to")} | ({"cue": "leap"} if leap else {}))
 
 
 def _a_attack(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
@@ -201,9 +221,10 @@ def _a_attack(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
     src, dst = ev.get("_src") or _pos_xy(s, side, cols), ev.get("_dst") or _pos_xy(s, 1 - side, cols)
     if ev["hit"]:
         txt = (f"-{ev['damage']}" if ev["damage"] is not None else "HIT") + (" REAR" if ev.get("rear") else "")
-        then = [_float(dst, txt, (255, 90, 80)), Anim("flash", 0.3, {"xy": dst, "color": (255, 200, 150)}, blocking=False)]
+        then = [_float(dst, txt, (255, 90, 80)),
+                Anim("flash", 0.3, {"xy": dst, "color": (255, 200, 150), "cue": "hit"}, blocking=False)]
         if ev.get("melt"):
-            then.append(_float((dst[0] + 0.3, dst[1] + 0.35), f"+{ev['melt']} heat", T.HEAT))
+            then.append(_float((dst[0] + 0.3, dst[1] + 0.35), f"+{ev['melt']} heat", T.HEAT, cue="melt"))
     else:
         then = [_float(dst, "MISS", (200, 205, 220))]
     kind = "ranged" if ev["ranged"] else "melee"
@@ -224,22 +245,24 @@ def _a_extract(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
     side = ev["side"]
     src, dst = ev.get("_src") or _pos_xy(s, side, cols), ev.get("_dst") or _pos_xy(s, 1 - side, cols)
     if ev["success"]:
-        then = [Anim("core", 2.6, {"xy": dst, "to": src}, blocking=False), _float(dst, "CORE EXTRACTED", T.ACCENT, big=True)]
+        then = [Anim("core", 2.6, {"xy": dst, "to": src, "cue": "extract"}, blocking=False),
+                _float(dst, "CORE EXTRACTED", T.ACCENT, big=True)]
     else:
         odds = f" ({ev['chance']:.0%})" if "chance" in ev else ""  # a player is not told the enemy's odds
-        then = [_float(dst, f"fails{odds} - EXPOSED", (200, 205, 220))]
+        then = [_float(dst, f"fails{odds} - EXPOSED", (200, 205, 220), cue="extract_fail")]
     return Anim("extract", DURATIONS["extract"], {"side": side, "from_xy": src, "to_xy": dst, "then": then})
 
 
-def _a_end(label: str, color: Color, key: str) -> Callable[..., Anim]:
+def _a_end(label: str, color: Color, key: str, cue: str) -> Callable[..., Anim]:
     def make(ev: dict, s: DuelState, c: Callable[[int], Color]) -> Anim:
         xy = ev.get("_at") or _pos_xy(s, ev["side"], ev["_cols"])
-        return Anim("burst", DURATIONS[key], {"xy": xy, "color": color, "then": [_float(xy, label, color, big=True)]})
+        return Anim("burst", DURATIONS[key], {"xy": xy, "color": color, "cue": cue, "then": [_float(xy, label, color, big=True)]})
     return make
 
 
 def _a_turn(ev: dict, s: DuelState, color: Callable[[int], Color]) -> Anim:
-    return Anim("banner", BANNER_TIME, {"text": f"Turn {ev['turn']}", "color": color(ev["side"])}, blocking=False)
+    hot = {"cue": "overheat"} if ev.get("overheat_damage") else {}  # a turn begun overheated: the alarm
+    return Anim("banner", BANNER_TIME, {"text": f"Turn {ev['turn']}", "color": color(ev["side"])} | hot, blocking=False)
 
 
 _ANIMS: dict[str, Callable[..., Anim | None]] = {
@@ -251,9 +274,9 @@ _ANIMS: dict[str, Callable[..., Anim | None]] = {
     "hazard": _a_pulse(lambda ev: f"+{ev['heat']} heat", T.HEAT, "hazard"),
     "mimic": _a_pulse(lambda ev: None, T.ACCENT, "mimic"),
     "extract": _a_extract,
-    "melted": _a_end("MELTDOWN", (255, 110, 40), "melted"),
-    "shutdown": _a_end("SHUTDOWN", (150, 160, 190), "shutdown"),
-    "destroyed": _a_end("DESTROYED", (255, 80, 60), "destroyed"),
+    "melted": _a_end("MELTDOWN", (255, 110, 40), "melted", "meltdown"),
+    "shutdown": _a_end("SHUTDOWN", (150, 160, 190), "shutdown", "shutdown"),
+    "destroyed": _a_end("DESTROYED", (255, 80, 60), "destroyed", "destroyed"),
     "turn": _a_turn,
 }
 

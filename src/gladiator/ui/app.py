@@ -82,13 +82,16 @@ class App:
 
     def run(self, frames: int | None = None, screenshot: Path | str | None = None,
             on_frame: Optional[Callable[[float], None]] = None) -> None:
-        """The main loop: real time and real input, or `frames` frames at a fixed step for a screenshot."""
+        """The main loop: real time and real input, or `frames` frames at a fixed step for a screenshot (each once the
+        screen's work off the frame loop has settled: `Screen.settle`)."""
         clock = pygame.time.Clock()
         fixed = screenshot is not None
         try:
             while self.running and (frames is None or self.frames < frames):
                 t0 = time.perf_counter()
                 dt = FIXED_DT if fixed else clock.tick(FPS) / 1000.0
+                if fixed:
+                    self.screen.settle()
                 if not self.frame(pygame.event.get(), dt):
                     break
                 if on_frame is not None:

@@ -19,12 +19,13 @@ import pygame
 
 from gladiator import engine
 from gladiator.game import Game
-from gladiator.narrate import describe, seen_event
+from gladiator.narrate import describe, describe_plain, seen_event
 from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOME_LABELS, OUTCOMES, DuelState
-from gladiator.ui import art
+from gladiator.ui import art, overlay, sound
 from gladiator.ui import theme as T
 from gladiator.ui.anim import Animator
 from gladiator.ui.layout import Layout, make_layout
+from gladiator.ui.strip import CHIPS, Chip, draw_turn_strip
 from gladiator.ui.widgets import Button, Screen
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -81,6 +82,10 @@ class DuelView(Screen):
         self._memos: dict[int, tuple[DuelState, dict]] = {}
         self.show_help = False
         self._wrapped: tuple[tuple[int, ...], list[tuple[str, Color]]] | None = None
+        self.arcs: Optional[bool] = None  # the arc overlay: None follows `arcs_by_default`, O sets it
+        self._arc_layer: tuple[dict, tuple, pygame.Surface] | None = None  # its still part, for the maps it was drawn from
+        self.formulas = False  # the log in plain words; F shows every chance and roll
+        self.anim.on_cue = self.cue
 
     # ---- what may be shown -------------------------------------------------
     @property
@@ -97,7 +102,7 @@ class DuelView(Screen):
         hit = self._memos.get(id(s))
         if hit is not None and hit[0] is s:
             return hit[1]
-        m: dict = {"obs": {}, "seen": {}, "mask": None, "preview": {}, "odds": {}}
+        m: dict = {"obs": {}, "seen": {}, "mask": None, "preview": {}, "odds": {}, "arcs": {}, "turns": {}}
         if len(self._memos) >= 4:
             self._memos.clear()
         self._memos[id(s)] = (s, m)
@@ -162,6 +167,74 @@ class DuelView(Screen):
             m["odds"][key] = float(engine.extraction_preview(self.game, self.observation(self.state, *key))[0])
         return m["odds"][key]
 
+    def arc_maps(self, s: DuelState) -> dict[str, np.ndarray]:
+        """The viewer's rear-arc and core-extraction maps (`engine.extraction_map` of its observation), one row each."""
+        m = self.memo(s)["arcs"]
+        key = self.eyes(s)
+        if key not in m:
+            m[key] = {k: v[0] for k, v in engine.extraction_map(self.game, self.observation(s, *key)).items()}
+        return m[key]
+
+    def arcs_by_default(self, s: DuelState) -> bool:
+        """Whether the arc overlay is on unless O says otherwise: the viewer's suit can tear out a core, or the enemy's
+        suit (as it shows) can tear out the viewer's, so it helps to see where not to stand."""
+        side, _ = self.eyes(s)
+        t = self.game.tables
+        return bool(t.can_extract[self.seen(s, side).unit] or t.can_extract[self.seen(s, 1 - side).look])
+
+    def arcs_on(self, s: DuelState) -> bool:
+        """Whether the arc overlay shows now."""
+        return self.arcs_by_default(s) if self.arcs is None else self.arcs
+
+    def short_names(self, s: DuelState) -> tuple[str, str]:
+        """What the strip and the overlay's key call each side: the suit the viewer knows it as, 'you' for a player's own
+        side when both look alike (a disguise mirror), and a side number for a spectator's mirror."""
+        names = [self.game.roster[self.seen(s, k).unit].name for k in (0, 1)]
+        if names[0] == names[1]:
+            v = self.viewer()
+            names = [("you" if k == v else n) if v is not None else f"{n} {k + 1}" for k, n in enumerate(names)]
+        return names[0], names[1]
+
+    def turn_chips(self, s: DuelState) -> list[Chip]:
+        """The turn-order strip's chips, from `engine.turn_forecast` of the viewer's observation."""
+        m = self.memo(s)["turns"]
+        key = self.eyes(s)
+        if key not in m:
+            f = engine.turn_forecast(self.game, self.observation(s, *key), CHIPS)
+            chips = []
+            names = self.short_names(s)
+            for k in range(CHIPS):
+                if not f["held"][0, k]:
+                    break
+                side = int(f["side"][0, k])
+                known = self.game.roster[self.seen(s, side).unit]
+                chips.append(Chip(int(f["turn"][0, k]), names[side], self.side_color(side, s), int(f["ap"][0, k]),
+                                  known.stats.actions, k == 0))
+            m[key] = chips
+        return m[key]
+
+    def cue(self, name: str) -> None:
+        """Play an animation's sound cue (`gladiator.ui.sound`)."""
+        sound.board().play(name)
+
+    def view_key(self, key: int) -> bool:
+        """The keys every duel screen shares: O the arc overlay, F the formula log, S the sound. True if used."""
+        if key == pygame.K_o:
+            self.arcs = not self.arcs_on(self.state)
+        elif key == pygame.K_f:
+            self.formulas = not self.formulas
+            self.log_scroll = 0
+        elif key == pygame.K_s:
+            sound.board().toggle_mute()
+        else:
+            return False
+        return True
+
+    def view_help_lines(self) -> list[str]:
+        """Help lines of the keys `view_key` handles."""
+        return ["O: rear arc and core-extraction overlay on / off", "F: log in plain words / with formulas",
+                "S: sound on / off"]
+
     def shown_unit(self, s: DuelState, side: int) -> int:
         """Roster index of the suit `side` shows (its disguise, if any)."""
         return self.seen(s, side).look
@@ -181,7 +254,7 @@ class DuelView(Screen):
     @property
     def log_lines(self) -> list[tuple[str, Color]]:
         """The combat log as the viewer may read it now: events narrated for its side, texts meant for it."""
-        key = (self.viewer(), self._log_version)
+        key = (self.viewer(), self._log_version, self.formulas)
         if self._log_view[0] != key:
             self._log_view = (key, 0, [])
         _, done, lines = self._log_view
@@ -193,11 +266,11 @@ class DuelView(Screen):
         return lines
 
     def log_line(self, e: LogEntry, v: Optional[int]) -> tuple[str, Color] | None:
-        """One entry as viewer `v` reads it (None: not for its eyes, or says nothing)."""
+        """One entry as viewer `v` reads it (None: not for its eyes, or says nothing): plain words, or with formulas."""
         if e.event is None:
             return (e.text, e.color) if e.audience is None or e.audience == v else None
         ev = e.event
-        line = describe(self.game, self.units, ev, v)
+        line = (describe if self.formulas else describe_plain)(self.game, self.units, ev, v)
         if line is None:
             return None
         side = ev.get("side")
@@ -275,6 +348,7 @@ class DuelView(Screen):
         surf.fill(T.BG)
         s = self.anim.shown_state(self.state)
         self.draw_board(surf, lay, s)
+        self.draw_arcs(surf, lay, s)
         self.draw_overlay(surf, lay, s)
         self.draw_units(surf, lay, s)
         self.anim.draw(surf, lay)
@@ -296,6 +370,20 @@ class DuelView(Screen):
         pulse = math.sin(self.anim.clock * 3.0)
         for c, tile in enumerate(self.game.geo.caches):
             art.nectar_canister(surf, lay.tile_rect(int(tile)).center, lay.tile, bool(s.caches[0, c]), pulse)
+
+    def draw_arcs(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
+        """The arc overlay (`gladiator.ui.overlay`) while it is on and the duel goes on, with its key."""
+        if s.done[0] or not self.arcs_on(s):
+            return
+        maps = self.arc_maps(s)
+        cached = self._arc_layer
+        if cached is None or cached[0] is not maps or cached[1] != (lay.size, lay.tile):
+            side, _ = self.eyes(s)
+            names = self.short_names(s)
+            layer = overlay.arc_layer(lay, maps, names[side], names[1 - side], (self.seen(s, 0).pos, self.seen(s, 1).pos))
+            cached = self._arc_layer = (maps, (lay.size, lay.tile), layer)
+        surf.blit(cached[2], lay.board)
+        overlay.draw_cores(surf, lay, maps, self.anim.clock)
 
     def draw_overlay(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """Highlights drawn under the mechs (subclasses)."""
@@ -412,20 +500,20 @@ class DuelView(Screen):
         cy = lay.top.centery
         surf.blit(title, title.get_rect(midleft=(x, cy)))
         x += title.get_width() + lay.px(18)
-        a = int(s.active[0])
-        turn = f"{self.game.arena.name}   Turn {int(s.turn[0])}/{self.game.arena.turn_limit}"
-        t1 = T.text(turn, size, T.TEXT)
+        t1 = T.text(self.game.arena.name, size, T.TEXT)
         surf.blit(t1, t1.get_rect(midleft=(x, cy)))
         x += t1.get_width() + lay.px(18)
-        status = self.status(s) + "   H: help"
+        status = self.status(s) + ("   sound off" if sound.board().muted else "") + "   H: help"
         if self.viewer() is None:
             status = f"{SPECTATOR_LABEL}   {status}"
         st = T.text(status, lay.px(22), T.DIM)
         st_rect = st.get_rect(midright=(lay.size[0] - lay.px(12), cy))
-        if not s.done[0]:
-            room = max(1, st_rect.left - x - lay.px(18))
-            who = T.fit_text(f"{self.name_for(s, a)} to act, {int(s.ap[0])} AP", size, room, self.side_color(a, s))
-            surf.blit(who, who.get_rect(midleft=(x, cy)))
+        room = pygame.Rect(x, lay.top.top, max(1, st_rect.left - x - lay.px(18)), lay.top.height)
+        if s.done[0]:
+            t2 = T.text(f"Turn {int(s.turn[0])}/{self.game.arena.turn_limit}", size, T.TEXT)
+            surf.blit(t2, t2.get_rect(midleft=(x, cy)))
+        else:
+            draw_turn_strip(surf, lay, room, self.game.arena.turn_limit, self.turn_chips(s))
         surf.blit(st, st_rect)
 
     def draw_card(self, surf: pygame.Surface, lay: Layout, s: DuelState, side: int) -> None:
@@ -529,7 +617,11 @@ class DuelView(Screen):
             y += step
         if self.log_scroll:
             tag = T.text(f"scrolled back {self.log_scroll} (wheel / PgDn)", lay.px(15), T.ACCENT)
-            surf.blit(tag, tag.get_rect(topright=(r.right - pad, r.top + pad // 2)))
+        else:
+            tag = T.text("with formulas (F: plain words)" if self.formulas else "plain words (F: formulas)", lay.px(15), T.FAINT)
+        back = pygame.Rect(tag.get_rect(topright=(r.right - pad, r.top + pad // 2))).inflate(lay.px(6), lay.px(2))
+        pygame.draw.rect(surf, T.PANEL, back)
+        surf.blit(tag, tag.get_rect(topright=(r.right - pad, r.top + pad // 2)))
         surf.set_clip(clip)
 
     def draw_legend(self, surf: pygame.Surface, lay: Layout, right: int, y: int) -> int:

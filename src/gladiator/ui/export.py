@@ -35,6 +35,8 @@ def check_target(path: Path) -> str:
         raise GladiatorError(f"--export {path}: is a folder; name a file")
     if not path.parent.exists():
         raise GladiatorError(f"--export {path}: folder {path.parent} does not exist")
+    if not path.parent.is_dir():
+        raise GladiatorError(f"--export {path}: {path.parent} is not a folder")
     if not os.access(path.parent, os.W_OK):
         raise GladiatorError(f"--export {path}: cannot write in {path.parent}")
     try:
@@ -78,6 +80,8 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
         pygame.init()
     surface = pygame.Surface(size)
     screen = ReplayScreen(game, data)
+    screen.anim.on_cue = None  # a clip is silent: no sound is played while it is written
+    screen.arcs = False  # nor does it show the arc overlay, which follows the side to act (a key away in the window)
     screen.goto(k0)
     screen.playing = True
     dt = 1.0 / fps
@@ -85,7 +89,7 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
     def grab() -> np.ndarray:
         screen.update(dt)
         screen.draw(surface)
-        return np.ascontiguousarray(pygame.surfarray.array3d(surface).transpose(1, 0, 2))
+        return pixels(surface)
 
     for _ in range(MAX_FRAMES):
         yield grab()
@@ -96,6 +100,26 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
     screen.playing = False
     for _ in range(int(HOLD_SECONDS * fps)):
         yield grab()
+
+
+def pixels(surface: Any) -> np.ndarray:
+    """(H, W, 3) uint8 RGB pixels of a pygame surface, row by row (read-only): what surfarray.array3d gives, transposed,
+    in one copy instead of three."""
+    import pygame
+
+    w, h = surface.get_size()
+    return np.frombuffer(pygame.image.tobytes(surface, "RGB"), dtype=np.uint8).reshape(h, w, 3)
+
+
+def changed_box(before: np.ndarray, after: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) of the pixels that differ between two (H, W, 3) frames; None if none does."""
+    h, w, _ = after.shape
+    changed = after.reshape(h, w * 3) != before.reshape(h, w * 3)  # by byte: a row's bytes are its pixels' R, G, B
+    ys = np.flatnonzero(changed.any(axis=1))
+    if not ys.size:
+        return None
+    xs = np.flatnonzero(changed[ys[0] : ys[-1] + 1].any(axis=0)) // 3  # the bytes' pixels
+    return int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1
 
 
 def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tuple[int, int] = (960, 540),
@@ -110,7 +134,10 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
     k0, k1 = action_range(game, data, first_turn, last_turn)
     tmp = path.with_name(f".{path.name}.part{ext}")
     n = 0
-    writer = _GifWriter(tmp, fps) if ext == ".gif" else _VideoWriter(tmp, size, fps)
+    try:
+        writer = _GifWriter(tmp, fps) if ext == ".gif" else _VideoWriter(tmp, size, fps)
+    except OSError as e:  # a place the system refuses (checked above only as far as permissions tell)
+        raise GladiatorError(f"--export {path}: cannot write: {e.strerror or e}") from None
     try:
         for frame in frames(game, data, size, fps, k0, k1):
             writer.write(frame)
@@ -119,9 +146,11 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
                 on_frame(n, k1 - k0)
         writer.close()
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         writer.abort()
         tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):  # the disk full, the folder gone: one line, and nothing left behind
+            raise GladiatorError(f"--export {path}: cannot write: {e.strerror or e}") from None
         raise
     return n
 
@@ -149,12 +178,10 @@ class _GifWriter:
             self.held = 1
             self._frame(self.ref, (0, 0))
             return
-        changed = np.any(rgb != self.last, axis=2)
-        if not changed.any():
+        box = changed_box(self.last, rgb)
+        if box is None:
             self.held += 1
             return
-        ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-        box = (int(xs[0]), int(ys[0]), int(xs[-1]) + 1, int(ys[-1]) + 1)
         self._flush()
         part = Image.fromarray(np.ascontiguousarray(rgb[box[1]:box[3], box[0]:box[2]]), "RGB")
         self.pending = (part.quantize(palette=self.ref, dither=Image.Dither.NONE), (box[0], box[1]))

@@ -1,7 +1,9 @@
 """Render the documentation screenshots of every screen: `python -m gladiator.ui.gallery docs/screenshots`.
 
-Each picture is a scripted moment of a real duel (fixed seeds), drawn by the real window;
-run it under Xvfb (`xvfb-run -s "-screen 0 1280x720x24" ...`) or SDL's dummy driver.
+Each picture is a scripted moment of a real duel (fixed seeds), drawn by the real window; the
+bots' decisions and the win odds, worked out off the frame loop, are waited for (`settle`), so a
+picture depends on the script alone. Run it under Xvfb (`xvfb-run -s "-screen 0 1280x720x24" ...`)
+or SDL's dummy driver.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import numpy as np
 
 
 def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
-    """Write title.png, play.png, watch.png, disguise.png, replay.png and end.png into `out_dir`."""
+    """Write title.png, play.png, move.png, overlay.png, threat.png, watch.png, disguise.png, replay.png and end.png into
+    `out_dir`."""
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
@@ -39,7 +42,9 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
         app.save(p)
         written.append(p)
 
-    app = App(TitleScreen(cat, seed=7), size)
+    title = TitleScreen(cat, seed=7)
+    title.change(3, title.rows[3].options.index("hard") - title.rows[3].index)  # the difficulty picker, on "hard"
+    app = App(title, size)
     for _ in range(20):
         app.frame([], dt)
     shot(app, "title.png")
@@ -47,9 +52,11 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     # play: a human Rouge closes in on Viola, then aims (the preview comes from the engine)
     game = game_for(cat, "concert_hall")
     scr = DuelScreen(game, ("rouge", "viola"), 11, ("human", "greedy"))
+    scr.show_odds = True  # the win-odds bar, as Rouge sees it
     app = App(scr, size)
     greedy = make_bot("greedy")
     for _ in range(4000):
+        scr.settle()
         app.frame([], 0.1)
         if scr.state.done[0]:
             break
@@ -62,6 +69,7 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
         app.frame([], dt)
     app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + slot, mod=0, unicode="", scancode=0)], dt)
     fx, fy = scr.layout.tile_center(int(scr.state.pos[0, 1]))
+    scr.settle()
     app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(fx), int(fy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
     shot(app, "play.png")
 
@@ -72,11 +80,36 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
         app.frame([], dt)
     shot(app, "move.png")
 
+    # the arc overlay: Rouge's extraction tiles behind Viola (a leap away), then what Viola sees of Rouge's
+    def bots_until(scr: DuelScreen, ready) -> None:  # both sides' moves chosen by greedy until `ready()`
+        for _ in range(400):
+            if scr.state.done[0] or (scr.human_turn() and ready()):
+                break
+            if scr.human_turn():
+                scr.apply(int(decide(scr.game, scr.state, (greedy, greedy))[0][0]))
+            else:
+                scr.bot_act()
+            scr.anim.flush()
+
+    for name, units, arena, seed, key in (("overlay.png", ("rouge", "viola"), "open_field", 0, "extract"),
+                                          ("threat.png", ("viola", "rouge"), "concert_hall", 5, "threat")):
+        scr = DuelScreen(game_for(cat, arena), units, seed, ("human", "greedy"))
+        app = App(scr, size)
+        bots_until(scr, lambda: bool(scr.arc_maps(scr.state)[key].sum() >= 2) and int(scr.state.ap[0]) == 3)
+        for _ in range(100):
+            app.frame([], dt)
+        tiles = np.flatnonzero(scr.arc_maps(scr.state)[key])
+        cx, cy = scr.layout.tile_center(int(tiles[0]))
+        app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(cx), int(cy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
+        shot(app, name)
+
     # watch: a shot in flight between two bots
     game = game_for(cat, "nectar_depot")
     scr = DuelScreen(game, ("viola", "rouge"), 21, ("greedy", "greedy"))
+    scr.show_odds = True  # the spectator's odds: from the truth
     app = App(scr, size)
     for _ in range(3000):
+        scr.settle()
         app.frame([], dt)
         cur = scr.anim.current()
         far = int(game.geo.cheb[int(scr.state.pos[0, 0]), int(scr.state.pos[0, 1])]) >= 3
@@ -87,6 +120,7 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     # Jaron's disguise, seen by the human he fights: Rouge aims at what looks like another Rouge
     game = game_for(cat, "open_field")
     scr = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "greedy"))
+    scr.show_odds = True  # Rouge's odds against what she sees: a Rouge
     app = App(scr, size)
     app.frame([], dt)
     scr.apply(game.space.move(int(scr.state.pos[0, 0]) - 1 if game.geo.passable[int(scr.state.pos[0, 0]) - 1] else int(scr.state.pos[0, 0]) + 1))
@@ -105,6 +139,7 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     if usable.size:
         app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + int(usable[-1]), mod=0, unicode="", scancode=0)], dt)
     fx, fy = scr.layout.tile_center(int(scr.state.pos[0, 1]))
+    scr.settle()
     app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(fx), int(fy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
     shot(app, "disguise.png")
 

@@ -2,9 +2,11 @@
 
 Every choice becomes an engine action; the engine says whether it is legal, and a refusal
 (`engine.refusal`, `engine.refusal_of_kind`: a code and a text) is explained in the combat log.
-Bots choose through the driver (`driver.decide`), which checks their picks. A player sees what
-its side observes (see `gladiator.ui.board`); in hot-seat play, the side whose turn it is.
-Imports pygame, the engine, bots, the driver, replay.
+Bots choose through the driver (`driver.decide`), which checks their picks, on the window's worker
+thread (`gladiator.ui.worker`): the frames go on while a slow bot thinks, and the pick is the one
+the driver gives for that state, as in a duel played without a window. A player sees what its side
+observes (see `gladiator.ui.board`); in hot-seat play, the side whose turn it is; so does the
+win-odds bar (`gladiator.ui.odds_bar`, W). Imports pygame, the engine, bots, the driver, replay.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pygame
 
 from gladiator import engine
 from gladiator.bots import Bot, make_bot
+from gladiator.bots.levels import level_of
 from gladiator.driver import decide, prepare_bots
 from gladiator.errors import GladiatorError
 from gladiator.game import END, EXTRACT, GUARD, INJECT, VENT, Game
@@ -24,17 +27,20 @@ from gladiator.state import DuelState
 from gladiator.ui import theme as T
 from gladiator.ui.board import SPEEDS, DuelView, LogEntry
 from gladiator.ui.layout import Layout
+from gladiator.ui.odds_bar import OddsView
 from gladiator.ui.widgets import Button, Screen, press_at, press_key, row_of_buttons
+from gladiator.ui.worker import Job, submit
 
 HUMAN = "human"
 BOT_DELAY = 0.45  # seconds a bot waits before acting, at speed x1
+THINK_CUE = 0.3  # seconds of frames a bot's decision may take before the screen says it is thinking
 WEAPON_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4)
 ARROWS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 CONFIRM = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 CODE = {name: code for code, name in enumerate(engine.REFUSAL_NAMES)}  # refusal codes by name (the window switches on codes)
 
 
-class DuelScreen(DuelView):
+class DuelScreen(OddsView, DuelView):
     """A live duel: each side is a human or a bot (both bots: watch mode)."""
 
     def __init__(self, game: Game, units: tuple[str, str], seed: int, controllers: tuple[str, str],
@@ -59,6 +65,10 @@ class DuelScreen(DuelView):
         self.step_once = False
         self.bot_clock = 0.0
         self.last_refusal: Optional[engine.Refusal] = None
+        self.thinking: Optional[Job] = None  # the decision of the bot to act, under way on the worker thread
+        self.thinking_on: Optional[DuelState] = None  # the state it decides on
+        self.think_clock = 0.0  # seconds of frames it has taken so far
+        self.init_odds(game, seed)
         self.narrate(state, self.opening_events(state))
         if self.watching:
             self.say("Space: pause   Right: one action   +/-: speed   Esc: leave   H: all keys", T.DIM, everyone=True)
@@ -89,8 +99,13 @@ class DuelScreen(DuelView):
         """'(you)', '(player 2)' or the bot's name."""
         c = self.controllers[side]
         if c != HUMAN:
-            return f"({c})"
+            return f"({self.bot_label(side)})"
         return "(you)" if self.controllers.count(HUMAN) == 1 else f"(player {side + 1})"
+
+    def bot_label(self, side: int) -> str:
+        """A bot's difficulty level ('hard'), or its name when it is not one."""
+        c = self.controllers[side]
+        return level_of(c) or c
 
     # ---- actions -------------------------------------------------------------
     def apply(self, action: int) -> bool:
@@ -158,7 +173,7 @@ class DuelScreen(DuelView):
                 self.say("The duel is over.", T.BAD)
             else:
                 a = int(self.state.active[0])
-                self.say(f"Not your turn: {self.name_for(self.state, a)} ({self.controllers[a]}) is choosing.", T.DIM)
+                self.say(f"Not your turn: {self.name_for(self.state, a)} ({self.bot_label(a)}) is choosing.", T.DIM)
             return
         sp, m = self.game.space, self.legal()
         if kind == "move" or kind == "leap":
@@ -272,15 +287,17 @@ class DuelScreen(DuelView):
         """Keys of the play and watch screen."""
         if self.watching:
             return ["Space: pause / resume", "Right: one action", "+ / -: faster / slower",
-                    "PgUp / PgDn, wheel: scroll the log", "Enter: next duel (at the end)", "Esc: leave"]
+                    "PgUp / PgDn, wheel: scroll the log", *self.view_help_lines(), "W: win odds bar", "Enter: next duel (at the end)", "Esc: leave"]
         return ["M: move (click a blue tile)", "L: leap (click a purple tile)", "1-4: aim a weapon; again, Enter or click fires",
                 "G / V / I: guard / vent / inject Nectar", "X: core extraction (twice)", "D: disguise, then a suit",
                 "E: end the turn", "Arrows, Enter: walk the cursor, choose its tile", "Right click, Esc: cancel",
-                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", "Esc: leave"]
+                "+ / -: animation speed", "PgUp / PgDn, wheel: scroll the log", *self.view_help_lines(), "W: win odds bar", "Esc: leave"]
 
     def key(self, key: int) -> None:
         """One key press."""
-        if self.toggle_help(key):
+        if self.toggle_help(key) or self.view_key(key):
+            return
+        if self.odds_key(key):
             return
         if key == pygame.K_ESCAPE:
             if self.human_turn() and self.mode[0] != "move":
@@ -324,6 +341,7 @@ class DuelScreen(DuelView):
 
     def leave(self) -> None:
         """Esc: back to the title screen, or close the window."""
+        self.stop_work()
         if self.back is not None:
             self.next = self.back()
         else:
@@ -331,10 +349,13 @@ class DuelScreen(DuelView):
 
     def again(self) -> None:
         """After the end: the title screen, or a new duel with the next seed."""
+        self.stop_work()
         if self.back is not None:
             self.next = self.back()
         else:
-            self.next = DuelScreen(self.game, self.units, self.seed + 1, self.controllers, None, None)
+            nxt = DuelScreen(self.game, self.units, self.seed + 1, self.controllers, None, None)
+            nxt.show_odds = self.show_odds
+            self.next = nxt
 
     def end_hint(self) -> str:
         """Keys once the duel is over."""
@@ -342,35 +363,83 @@ class DuelScreen(DuelView):
 
     # ---- time ----------------------------------------------------------------
     def update(self, dt: float) -> None:
-        """Animations run; a bot acts when its animation is over and its delay has passed."""
+        """Animations run; a bot thinks on the worker thread, and acts once it has decided, its animation is over and
+        its delay has passed."""
         self.anim.update(dt * self.speed)
         s = self.state
         if s.done[0] or self.human_turn():
             self.bot_clock = 0.0
             self.step_once = False if s.done[0] else self.step_once
-        elif self.step_once:
-            self.step_once = False
-            self.bot_act()
-        elif not self.paused and not self.anim.busy:
-            self.bot_clock += dt * self.speed
-            if self.bot_clock >= BOT_DELAY:
-                self.bot_act()
+        else:
+            self.think(dt)
+            if self.step_once:
+                self.step_once = not self.act_when_ready()
+            elif not self.paused and not self.anim.busy:
+                self.bot_clock = min(self.bot_clock + dt * self.speed, BOT_DELAY)
+                if self.bot_clock >= BOT_DELAY:
+                    self.act_when_ready()
+        self.update_odds()
         self.build_buttons()
 
+    def think(self, dt: float = 0.0) -> None:
+        """Have the bot of the side to act decide on the current state, on the worker thread (once per state)."""
+        if self.thinking_on is not self.state:
+            if self.thinking is not None:
+                self.thinking.cancel()
+            game, state, bots = self.game, self.state, tuple(self.bots)
+            self.thinking = submit(lambda: int(decide(game, state, bots)[0][0]))  # the driver checks the pick
+            self.thinking_on, self.think_clock = state, 0.0
+        elif self.thinking is not None and not self.thinking.done:
+            self.think_clock += dt
+
+    def thinking_long(self) -> bool:
+        """Whether the bot to act has been deciding for THINK_CUE seconds of frames or more, and still is."""
+        return self.thinking is not None and not self.thinking.done and self.think_clock >= THINK_CUE
+
     def bot_act(self) -> None:
-        """The bot of the side to act chooses; the engine steps."""
-        self.bot_clock = 0.0
+        """The bot of the side to act chooses (waiting for it: scripts and headless renders) and the engine steps."""
+        self.wait_for_bot()
+        self.act_when_ready()
+
+    def act_when_ready(self) -> bool:
+        """The bot of the side to act takes its action once it has decided; False while it is still thinking."""
         side = int(self.state.active[0])
-        bot = self.bots[side]
-        if bot is None or self.state.done[0]:
-            return
-        try:
-            a = int(decide(self.game, self.state, self.bots)[0][0])  # the driver checks the pick
-        except GladiatorError as e:  # a bot's illegal pick or failure: said in the log, and the bot stops
-            self.say(f"error: {e}", T.BAD, everyone=True)
+        if self.bots[side] is None or self.state.done[0]:
+            return True
+        self.think()
+        job = self.thinking
+        if job is None or not job.done:
+            return False
+        self.bot_clock = 0.0
+        self.thinking, self.thinking_on = None, None
+        if job.error is not None:  # a bot's illegal pick or failure: said in the log, and the bot stops
+            e = job.error
+            self.say(f"error: {e}" if isinstance(e, GladiatorError) else f"error: bot {self.controllers[side]!r} failed: "
+                     f"{type(e).__name__}: {e}", T.BAD, everyone=True)
             self.bots[side] = None
+            return True
+        self.apply(int(job.result))
+        return True
+
+    def wait_for_bot(self, timeout: float = 60.0) -> None:
+        """Block until the bot to act, if a bot acts, has decided (tests and headless renders; the frame loop never
+        waits)."""
+        if self.state.done[0] or self.human_turn():
             return
-        self.apply(a)
+        self.think()
+        if self.thinking is not None:
+            self.thinking.wait(timeout)
+
+    def settle(self) -> None:
+        """Wait for the bot's decision and the win odds under way (fixed-step renders: --screenshot, the gallery)."""
+        self.wait_for_bot()
+        super().settle()
+
+    def stop_work(self) -> None:
+        """Drop the jobs of this screen still queued on the worker thread (leaving it)."""
+        for job in (self.thinking, self.odds_bar.job):
+            if job is not None:
+                job.cancel()
 
     def status(self, s: DuelState) -> str:
         """Top-right text."""
@@ -489,6 +558,7 @@ class DuelScreen(DuelView):
         """The duel, or the curtain between two players' turns."""
         if not self.curtain:
             super().draw(surf)
+            self.draw_thinking(surf, self.make_layout(surf.get_size()))
             return
         lay = self.make_layout(surf.get_size())
         surf.fill(T.BG)
@@ -498,6 +568,30 @@ class DuelScreen(DuelView):
         surf.blit(head, head.get_rect(center=(lay.size[0] // 2, lay.size[1] // 2 - lay.px(30))))
         sub = T.text("Your turn. The other player looks away; press any key or click.", lay.px(26), T.DIM)
         surf.blit(sub, sub.get_rect(center=(lay.size[0] // 2, lay.size[1] // 2 + lay.px(24))))
+
+    def draw_thinking(self, surf: pygame.Surface, lay: Layout) -> None:
+        """A bubble of dots over a bot that is taking a while to decide."""
+        s = self.state
+        if self.show_help or s.done[0] or not self.thinking_long():
+            return
+        cx, cy = lay.tile_center(self.seen(s, int(s.active[0])).pos)
+        r = pygame.Rect(0, 0, max(12, int(lay.tile * 1.1)), max(8, int(lay.tile * 0.45)))
+        r.midbottom = (int(cx), int(cy - lay.tile * 0.5))
+        r.clamp_ip(lay.board)
+        pygame.draw.rect(surf, T.PANEL, r, border_radius=r.height // 2)
+        pygame.draw.rect(surf, T.ACCENT, r, max(1, lay.px(2)), border_radius=r.height // 2)
+        lit = int(self.think_clock * 4) % 3
+        for k in range(3):
+            c = (r.left + r.width * (k + 1) // 4, r.centery)
+            pygame.draw.circle(surf, T.ACCENT if k == lit else T.DIM, c, max(1, r.height // 6))
+
+    def bot_status(self) -> str:
+        """The status line while a bot acts: choosing, or thinking (with the seconds) once it takes a while."""
+        a = int(self.state.active[0])
+        who = f"{self.name_for(self.state, a)} ({self.bot_label(a)})"
+        if self.thinking_long():
+            return f"{who} is thinking{'.' * (1 + int(self.think_clock * 3) % 3)}  {self.think_clock:.1f} s"
+        return f"{who} is choosing..."
 
     def draw_bottom(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """Status line and buttons."""
@@ -522,7 +616,6 @@ class DuelScreen(DuelView):
                         hint = f"No move ({r.text}); choose another action"
                 msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}."
             else:
-                a = int(self.state.active[0])
-                msg = f"{self.name_for(self.state, a)} ({self.controllers[a]}) is choosing..."
+                msg = self.bot_status()
             surf.blit(T.fit_text(msg, lay.px(20), max(1, left - st.left - lay.px(10)), T.DIM), st.topleft)
         super().draw_bottom(surf, lay, s)

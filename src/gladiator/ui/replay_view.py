@@ -1,8 +1,9 @@
 """The replay screen: play back a recorded duel, step forward and back, jump on a timeline.
 
 Jumping re-runs the engine from the replay (`gladiator.replay.replay_states`); no frame
-or state is stored. A replay is watched as a spectator: the true suits, and the top bar says so.
-Imports pygame, the engine and gladiator.replay.
+or state is stored. A replay is watched as a spectator: the true suits, and the top bar says so;
+`W` shows the win odds of each moment, from the truth (`gladiator.ui.odds_bar`). Imports pygame,
+the engine and gladiator.replay.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from gladiator.replay import replay_states
 from gladiator.ui import theme as T
 from gladiator.ui.board import SPEEDS, DuelView
 from gladiator.ui.layout import Layout
+from gladiator.ui.odds_bar import OddsView
 from gladiator.ui.widgets import Button, Screen, press_at, row_of_buttons
 from gladiator.state import DuelState
 
 PLAY_DELAY = 0.5  # seconds between actions at speed x1
 
 
-class ReplayScreen(DuelView):
+class ReplayScreen(OddsView, DuelView):
     """A recorded duel; `at` is how many of its actions have been taken."""
 
     def __init__(self, game: Game, data: dict[str, Any], back: Optional[Callable[[], Screen]] = None) -> None:
@@ -39,6 +41,7 @@ class ReplayScreen(DuelView):
         self.turn_at = self._turns()
         self.timeline = pygame.Rect(0, 0, 0, 0)
         self.dragging = False
+        self.init_odds(game, int(data["seed"]))
         self.goto(0)
 
     def _turns(self) -> list[int]:
@@ -117,11 +120,15 @@ class ReplayScreen(DuelView):
     def help_lines(self) -> list[str]:
         """Keys of the replay screen."""
         return ["Space: play / pause", "Left / Right: one action back / forward", "PgUp / PgDn, Up / Down: previous / next turn",
-                "Home / End: start / end", "Click or drag the timeline: jump", "+ / -: faster / slower", "Esc: leave"]
+                "Home / End: start / end", "Click or drag the timeline: jump", "+ / -: faster / slower",
+                "Wheel: scroll the log", *self.view_help_lines(), "W: win odds bar",
+                "Esc: leave"]
 
     def key(self, key: int) -> None:
         """One key press."""
-        if self.toggle_help(key):
+        if self.toggle_help(key) or self.view_key(key):
+            return
+        if self.odds_key(key):
             return
         if key == pygame.K_ESCAPE:
             if self.back is not None:
@@ -179,6 +186,7 @@ class ReplayScreen(DuelView):
             if self.clock >= PLAY_DELAY:
                 self.clock = 0.0
                 self.forward()
+        self.update_odds()
         self.build_buttons()
 
     def status(self, s: DuelState) -> str:

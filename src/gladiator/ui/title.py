@@ -1,7 +1,9 @@
 """The title screen: pick both gladiators, who controls each side, the arena and the seed, then fight.
 
-Every choice is reachable with the mouse (arrows, rows, the Fight button) and the keyboard
-(up/down to pick a row, left/right to change it, Enter to fight). Imports pygame, the catalog, bots.
+A side is played by a human or a bot at a difficulty level (`gladiator.bots.levels`: trivial,
+easy, normal, hard, brutal), or by any other bot installed. Every choice is reachable with the
+mouse (arrows, rows, the Fight button) and the keyboard (up/down to pick a row, left/right to
+change it, Enter to fight). Imports pygame, the catalog, bots.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 import pygame
 
 from gladiator.bots import bot_names
+from gladiator.bots.levels import DEFAULT_LEVEL, LEVELS
 from gladiator.catalog.loader import Catalog
 from gladiator.duel import game_for
 from gladiator.ui import art
 from gladiator.ui import theme as T
 from gladiator.ui.widgets import Button, Screen, press_at
 
-BOT_LEVELS = {"random": "easy", "greedy": "normal"}
+HUMAN = "human"
 
 
 @dataclass
@@ -42,7 +45,8 @@ class TitleScreen(Screen):
         self.catalog = catalog
         units = sorted(catalog.units)
         arenas = sorted(catalog.arenas)
-        controls = ["human"] + bot_names()
+        leveled = {bot.partition(":")[0] for bot in LEVELS.values()}  # random, greedy, heuristic, search
+        controls = [HUMAN, *LEVELS] + [b for b in bot_names() if b not in leveled]  # and any other bot installed
 
         def at(opts: list[str], want: str, fallback: int) -> int:
             return opts.index(want) if want in opts else min(fallback, len(opts) - 1)
@@ -51,7 +55,7 @@ class TitleScreen(Screen):
             Row("Gladiator A", units, at(units, "rouge", 0)),
             Row("A is played by", controls, 0),
             Row("Gladiator B", units, at(units, "viola", 1)),
-            Row("B is played by", controls, at(controls, "greedy", len(controls) - 1)),
+            Row("B is played by", controls, at(controls, DEFAULT_LEVEL, len(controls) - 1)),
             Row("Arena", arenas, at(arenas, "concert_hall", 0)),
             Row("Seed", [str(seed)]),
         ]
@@ -66,9 +70,10 @@ class TitleScreen(Screen):
 
     # ---- choices -------------------------------------------------------------
     def choice(self) -> dict[str, object]:
-        """The duel chosen now: units, controllers, arena, seed."""
+        """The duel chosen now: units, controllers (human, or a bot name: a level stands for its bot), arena, seed."""
         r = self.rows
-        return {"units": (r[0].value, r[2].value), "controllers": (r[1].value, r[3].value), "arena": r[4].value, "seed": self.seed}
+        controllers = tuple(LEVELS.get(row.value, row.value) for row in (r[1], r[3]))
+        return {"units": (r[0].value, r[2].value), "controllers": controllers, "arena": r[4].value, "seed": self.seed}
 
     def change(self, row: int, d: int) -> None:
         """Step a row's choice by `d`."""
@@ -195,7 +200,7 @@ class TitleScreen(Screen):
             surf.blit(lab, lab.get_rect(midleft=(r.left + px(12), r.centery)))
             val = row.value
             if i in (1, 3):
-                val = "Human" if val == "human" else f"Bot: {val} ({BOT_LEVELS.get(val, 'bot')})"
+                val = "Human" if val == HUMAN else f"Bot: {val} ({_bot_words(LEVELS[val])})" if val in LEVELS else f"Bot: {val}"
             elif i in (0, 2):
                 val = self.catalog.units[val].name
             elif i == 4:
@@ -231,3 +236,9 @@ class TitleScreen(Screen):
         if self.error:
             e = T.fit_text(self.error, px(22), W - px(20), T.BAD)
             surf.blit(e, e.get_rect(midbottom=(W // 2, H - px(30))))
+
+
+def _bot_words(bot: str) -> str:
+    """A level's bot in a few words: 'heuristic', 'search 256' (its continuations per decision)."""
+    name, _, opts = bot.partition(":")
+    return f"{name} {opts.partition('=')[2]}" if opts else name

@@ -71,6 +71,10 @@ class Screen:
     def draw(self, surf: pygame.Surface) -> None:
         """Draw the whole window."""
 
+    def settle(self) -> None:
+        """Finish the work under way off the frame loop (a fixed-step render calls it before each frame, so that what
+        it shows depends on the frame count alone)."""
+
 
 def press_at(buttons: list[Button], pos: tuple[int, int]) -> bool:
     """Press the button under `pos`, if any; True when one was hit."""
