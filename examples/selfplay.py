@@ -81,13 +81,15 @@ def features(game: Game, obs: engine.Observation) -> tuple[np.ndarray, np.ndarra
 
     # where each action leaves the side, with how many points and how much more heat
     tile = np.repeat(obs.my_pos.astype(np.int64)[:, None], C, axis=1)
-    points = np.repeat(ap[:, None] - 1, C, axis=1)
-    points[:, END] = 0
-    points[:, EXTRACT] = ap - engine.cost_of("extract")
-    heat = np.zeros((B, C))
-    heat[:, slots] = t.w_heat[me]
     leaping = acts >= sp.leap0
     moving = (acts >= sp.move0) & ~leaping
+    cost = np.r_[[engine.cost_of(k) for k in ("end", "guard", "vent", "inject", "extract")], [engine.cost_of("attack")] * W,
+                 [engine.cost_of("mimic")] * (nfixed - ATTACK0 - W)]
+    points = ap[:, None] - np.where(leaping, engine.cost_of("leap"), np.where(moving, engine.cost_of("move"), 0))
+    points[:, :nfixed] = ap[:, None] - cost
+    points[:, END] = 0  # ending the turn gives up the points left
+    heat = np.zeros((B, C))
+    heat[:, slots] = t.w_heat[me]
     tile[:, nfixed:] = np.where(leaping, acts - sp.leap0, acts - sp.move0)[:, nfixed:]
     heat[leaping] = tactics.leap_heat()
     f[:, :, : len(AFTER)] = _after(game, obs, tile, np.maximum(points, 0), heat, leaping)
