@@ -237,6 +237,17 @@ def test_the_text_render_is_the_agents_log_and_a_disguise_fools_it() -> None:
     assert env.render() == "\n".join(narrate(env.game, env.units, env._log, viewer=0))
 
 
+def test_the_rgb_array_render_is_a_frame_of_the_window_drawn_headless() -> None:
+    import gladiator  # noqa: F401 - registers gladiator/Duel-v0
+
+    env = gymnasium.make("gladiator/Duel-v0", render_mode="rgb_array", opponent_bot="random")
+    env.reset(seed=1)
+    frame = env.render()
+    assert isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.ndim == 3 and frame.shape[2] == 3
+    assert frame.std() > 0  # a picture, not a blank
+    env.close()
+
+
 def test_the_vector_env_view_is_the_honest_view_its_observations_encode() -> None:
     from gladiator.env.encode import PLANES
     from gladiator.env.vector import DuelVectorEnv
