@@ -379,8 +379,9 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     count = tied.sum(axis=1)
     u = np.asarray(obs.noise)[:, 0]
     k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
-    rank = np.cumsum(tied, axis=1).take(row, axis=0)  # (B, K)
-    pick = np.argmax(rank > k[:, None], axis=1)
+    views, cols = np.nonzero(tied)  # every view's tied candidates, view by view, in order
+    first = np.cumsum(count) - count  # where each view's run of them starts
+    pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
     return best.take(row) + nudge, tactics.row_pick(w.tile.take(row, axis=0), pick)
 
