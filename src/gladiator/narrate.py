@@ -185,7 +185,6 @@ def narrate(game: Game, units: tuple[str, str], events: list[dict], viewer: int 
     return [line for ev in events if (line := describe(game, units, ev, viewer)) is not None]
 
 
-
 def describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> str | None:
     """One line of the plain-words log for players (no percentages, no rolls), or None; as `describe`, for a viewer."""
     raw = ev

@@ -9,7 +9,7 @@ this side would be open), and its own heat, hazards and Nectar. It then takes th
 the best plan, and plans again after every action. Before planning it injects when Nectar runs
 low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise before a quiet
 action, for the ambush that throws it off next turn. It never fires a weapon whose Nectar cost would
-shut it down. Equal tiles are chosen between by the duel's own noise, never in map order.
+shut it down. Between tiles of equal worth it draws by the duel's own noise, never in map order.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
@@ -48,7 +48,7 @@ FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are 
 AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
 DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
-TIE_BREAK = 0.01  # at most this much of the duel's noise per tile, so equal tiles are not always taken in map order
+TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
 COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent) of a strike, in the order of its rows
@@ -78,8 +78,8 @@ class HeuristicBot(Bot):
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
         row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
         stay = stay.take(row) if views is not None else stay
-        move_worth, move_tile = _best(obs, moves, row)
-        leap_worth, leap_tile = _best(obs, leaps, row)
+        move_worth, move_tile = _best(obs, moves, row, 0)
+        leap_worth, leap_tile = _best(obs, leaps, row, 1)
 
         def legal_at(action: np.ndarray | int) -> np.ndarray:
             return mask.reshape(-1).take(row * mask.shape[1] + action)
@@ -365,26 +365,25 @@ class _Spots:
         self.d = geo.cheb.reshape(-1).take(pair)
 
 
-def tie_break(obs: Observation, tiles: np.ndarray) -> np.ndarray:
-    """(N, K) a tiny amount per tile from each duel's own noise, independent between tiles: ties fall by chance.
+def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel: the worth and tile of its best candidate; among candidates of equal worth (within TIE), one drawn by the
+    duel's own noise. The worth gets up to TIE more, drawn too (a different digit of the noise per `lane`), so that a
+    move, a leap and staying put that are worth the same are not always weighed in the same order.
 
     Any fixed order (map order, or a sequence that steps through the tiles) would favour one spawn of
-    a symmetric arena over the other. Per duel, never in `Plans` (which weighs one duel per view).
+    a symmetric arena over the other. The ties are found once per view; only the draw is per duel
+    (never in `Plans`, which weighs one duel per view).
     """
-    key = (np.asarray(obs.noise)[:, :1] * 2.0 ** 32).astype(np.uint64)
-    x = key ^ (np.asarray(tiles).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    for shift, mul in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):  # splitmix64's finaliser
-        x = (x ^ (x >> np.uint64(shift))) * np.uint64(mul)
-    x ^= x >> np.uint64(31)
-    return TIE_BREAK * (x >> np.uint64(11)).astype(np.float64) / 2.0 ** 53
-
-
-def _best(obs: Observation, w: _Worths, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per duel: the worth and tile of its best candidate, its view's worths broken by the duel's own `tie_break`."""
-    tiles = w.tile.take(row, axis=0)
-    worth = w.worth.take(row, axis=0) + tie_break(obs, tiles)
-    best = np.argmax(worth, axis=1)
-    return tactics.row_pick(worth, best), tactics.row_pick(tiles, best)
+    best = w.worth.max(axis=1)
+    tied = w.worth >= (best - TIE)[:, None]  # (views, K)
+    count = tied.sum(axis=1)
+    u = np.asarray(obs.noise)[:, 0]
+    k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
+    views, cols = np.nonzero(tied)  # every view's tied candidates, view by view, in order
+    first = np.cumsum(count) - count  # where each view's run of them starts
+    pick = cols.take(first.take(row) + k)
+    nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
+    return best.take(row) + nudge, tactics.row_pick(w.tile.take(row, axis=0), pick)
 
 
 def disguise(game: Game, obs: Observation) -> np.ndarray:
