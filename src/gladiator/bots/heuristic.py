@@ -70,8 +70,7 @@ class HeuristicBot(Bot):
         # the plans are weighed once per distinct view (duels played out from one position share most of theirs; the
         # legal actions follow from the view); a view's numbers then go to every duel that has it. `Plans` sees one duel
         # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
-        # (added to moves.worth.take(row, axis=0) before its argmax, say); the test of deciding once per view catches one
-        # left in `Plans`.
+        # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
         views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
         plan = Plans(game, seen, mask)
@@ -344,10 +343,6 @@ class Plans:
         unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
         return np.where(can & unseen, DISGUISE_WORTH, 0.0)
 
-    def disguise(self) -> np.ndarray:
-        """Per duel: the look to put on (see `disguise`)."""
-        return disguise(self.game, self.obs)
-
 
 class _Spots:
     """Candidate tiles (n, K) of the duels `rows` of a decision (all when None), and where each reads its duel's rows."""
@@ -379,11 +374,11 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     count = tied.sum(axis=1)
     u = np.asarray(obs.noise)[:, 0]
     k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
-    views, cols = np.nonzero(tied)  # every view's tied candidates, view by view, in order
+    _, cols = np.nonzero(tied)  # every view's tied candidates, view by view, in order
     first = np.cumsum(count) - count  # where each view's run of them starts
     pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
-    return best.take(row) + nudge, tactics.row_pick(w.tile.take(row, axis=0), pick)
+    return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
 
 
 def disguise(game: Game, obs: Observation) -> np.ndarray:
