@@ -310,6 +310,7 @@ def test_sounds_are_played_for_the_events_the_window_animates(catalog, quiet_boa
     for _ in range(5000):
         if scr.state.done[0] and not scr.anim.busy:
             break
+        scr.settle()  # the bots decide on the worker thread: wait for them rather than count frames (a busy machine)
         app.frame([], 0.25)
     assert scr.state.done[0]
     s, events = engine.new_duels(game, units, [seed]), []
@@ -333,6 +334,7 @@ def test_the_window_is_silent_and_runs_where_no_audio_device_opens(catalog, quie
     scr = DuelScreen(game, ("rouge", "viola"), 11, ("heuristic", "heuristic"))
     app = App(scr, (640, 360))
     for _ in range(400):
+        scr.settle()  # the bots decide on the worker thread: wait for them rather than count frames
         app.frame([], 0.25)
     assert played and board.broken and not board.play("hit")
 
