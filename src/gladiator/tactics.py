@@ -18,7 +18,7 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.game import W, Game
 from gladiator.rules import constants as K
-from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to_extraction, overheat_excess, strike_preview
+from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to_extraction, overheat_excess, strike_preview, vent_shed
 from gladiator.rules.turns import cooled, hazard_heat
 from gladiator.rules.legal import enemy_may_block, move_reach
 from gladiator.view import Observation
@@ -134,6 +134,11 @@ def overheat_next_turn(game: Game, obs: Observation) -> np.ndarray:
     """(B,) heat above capacity the observer would start its next turn with, were it to end this turn where it stands."""
     heat = cooled(game, obs.my_unit, obs.my_heat + hazard_heat(game, obs.my_pos))
     return overheat_excess(heat, game.tables.heat_capacity[obs.my_unit])
+
+
+def shed_by_vent(game: Game, unit: np.ndarray) -> np.ndarray:
+    """(B,) heat a vent sheds for roster units `unit` (rules.combat.vent_shed)."""
+    return vent_shed(game.tables, unit)
 
 
 def hazard_cost(game: Game) -> np.ndarray:

@@ -98,7 +98,9 @@ class HeuristicBot(Bot):
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
         choose(go_leap, sp.leap0 + leap_tile)
         choose(move_worth > stay_best, sp.move0 + move_tile)
-        choose((stay.strike > 0) & legal_at(ATTACK0 + stay.slot), ATTACK0 + stay.slot)
+        striking = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot)
+        choose(striking & stay.vent & legal_at(VENT), VENT)  # the heat shed first buys more shots
+        choose(striking, ATTACK0 + stay.slot)
         choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
         choose(legal_at(VENT) & (obs.my_heat > 0) & (ap >= 1), VENT)
         # out of the enemy's sight, a disguise before a quiet action (never just before an attack, which would throw it
@@ -120,14 +122,16 @@ class _Worths:
 
 
 class _Stay:
-    """Staying where it stands: the best strike slot, the worth of striking, of extracting, of guarding."""
+    """Staying where it stands: the best strike slot, the worth of striking, of extracting, of guarding, and whether
+    striking there is worth more after a vent."""
 
-    def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray) -> None:
-        self.slot, self.strike, self.worth, self.extract, self.guarded = slot, strike, worth, extract, guarded
+    def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray,
+                 vent: np.ndarray) -> None:
+        self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent = slot, strike, worth, extract, guarded, vent
 
     def take(self, idx: np.ndarray) -> "_Stay":
         """The numbers of duels `idx`."""
-        return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded)))
+        return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent)))
 
 
 class Plans:
@@ -149,6 +153,8 @@ class Plans:
         foe = obs.foe_look
         self.win = obs.foe_integrity + WIN_BONUS
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
+        # and after a vent first (a point spent to shed heat, for more shots with the rest)
+        self.vent_room = self.heat_room + np.minimum(obs.my_heat, tactics.shed_by_vent(game, obs.my_unit))
         foe_cap = t.heat_capacity[foe]
         edge = obs.foe_heat + 10 >= foe_cap
         self.melt_worth = MELT_WEIGHT * (1.0 + edge)  # melt matters most near the edge
@@ -209,6 +215,10 @@ class Plans:
         fed = np.ones((n, W), dtype=bool)
         threat_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, no, fed)
         threat_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, no, fed)
+        # a leaper lands beside this side, in its rear arc where it can: strikes from behind, and the core open to it
+        rear_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, ~no, fed)[:, 1]
+        rear_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, ~no, fed)[:, 1]
+        reach = np.where(t.can_leap[foe], engine.leap_reach(game, foe), -1)
         lose = obs.my_integrity + LOSS_BONUS
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
@@ -220,13 +230,17 @@ class Plans:
         now = table.take(row + here)
         moved = table.take(row + after)
         strikes = np.maximum(foe_ap[:, None] * now, (foe_ap[:, None] - 1) * moved)
+        leaps = d <= reach[:, None] + 1
+        behind = np.where(cover, rear_cover[:, None], rear_open[:, None])
+        strikes = np.maximum(strikes, np.where(leaps, (foe_ap[:, None] - engine.cost_of("leap")) * behind, 0.0))
         out = []
         for guarded in (False, True):
             s = strikes * GUARD_FACTOR if guarded else strikes
-            # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
+            # open to the enemy's extraction next turn: badly damaged after its strikes, or caught by its leap
             frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
             near = d <= foe_speed[:, None] + 1
-            extract = np.where(foe_can_extract[:, None] & near & frail, foe_odds[:, None] * lose[:, None], 0.0)
+            caught = leaps & (foe_ap[:, None] >= engine.cost_of("leap") + engine.cost_of("extract"))
+            extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
             out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
 
@@ -247,12 +261,16 @@ class Plans:
 
     # ---- what it can do from a tile ----
     def strikes_from(self, at: "_Spots", points: np.ndarray, heat: int = 0) -> np.ndarray:
-        """(n, K) worth of spending `points` (n, 1) on the best slot from each tile of `at`."""
-        t, rows = self.game.tables, at.rows
-        best = self.strikes.take(_of(self.strike_base, rows)[:, None] + at.strike)
-        per_shot_heat = np.maximum(1, t.w_heat[_of(self.obs.my_unit, rows)].max(axis=1))[:, None]
-        shots = np.minimum(points, np.maximum(0, _of(self.heat_room, rows)[:, None] - heat) // per_shot_heat)  # never plans to overheat
-        return np.maximum(0, shots) * best
+        """(n, K) worth of spending `points` (n, 1) on the best slot from each tile of `at` (a vent first where it allows more)."""
+        best = self.strikes.take(_of(self.strike_base, at.rows)[:, None] + at.strike)
+        return self.shots(at.rows, points, heat)[0] * best
+
+    def shots(self, rows: np.ndarray | None, points: np.ndarray, heat: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(n, 1) shots `points` (n, 1) buy without planning to overheat, and whether a vent first buys more."""
+        per_shot_heat = np.maximum(1, self.game.tables.w_heat[_of(self.obs.my_unit, rows)].max(axis=1))[:, None]
+        plain = np.minimum(points, np.maximum(0, _of(self.heat_room, rows)[:, None] - heat) // per_shot_heat)
+        vented = np.minimum(points - engine.cost_of("vent"), np.maximum(0, _of(self.vent_room, rows)[:, None] - heat) // per_shot_heat)
+        return np.maximum(0, np.maximum(plain, vented)), vented > plain
 
     def threat_at(self, at: "_Spots", guarded: bool = False) -> np.ndarray:
         """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if open."""
@@ -278,8 +296,9 @@ class Plans:
         extract = np.where(self.mask[:, EXTRACT], engine.extraction_preview(game, obs) * self.win, -np.inf)
         cost = tactics.hazard_cost(game)[obs.my_pos]
         future = self.future_at(here)[:, 0]
-        return _Stay(slot, strike, np.where(strike > 0, shots, 0.0) + future - threat - cost, extract - threat,
-                     future - self.threat_at(here, guarded=True)[:, 0] - cost)
+        guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost + self.disguise_worth(here, self.ap[:, None])[:, 0]
+        return _Stay(slot, strike, np.where(strike > 0, shots, 0.0) + future - threat - cost, extract - threat, guarded,
+                     self.shots(None, self.ap[:, None])[1][:, 0])
 
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
@@ -331,8 +350,10 @@ class Plans:
         threat = self.threat_at(at)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(at, guarded=True)), strikes - threat)
-        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over + self.disguise_worth(at, points)
+        # or a quiet end there (guarding with a point left), under a disguise put on unseen: an attack would throw it off
+        quiet = np.where(guards, -self.threat_at(at, guarded=True), -threat) + self.disguise_worth(at, points)
+        exchange = np.maximum(strikes - threat, quiet)
+        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray) -> np.ndarray:
         """(n, K) DISGUISE_WORTH on the tiles of `at` where it could still put on a disguise unseen, with `points` left."""
