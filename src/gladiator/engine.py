@@ -11,7 +11,7 @@ import numpy as np
 
 from gladiator import rng
 from gladiator.errors import GladiatorError, IllegalAction
-from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, UnitTables
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
@@ -23,7 +23,7 @@ from gladiator.rules.legal import (
     REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
-from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, SideCells, pick
+from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, EventCount, SideCells, pick
 from gladiator.view import Observation
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
@@ -119,7 +119,7 @@ def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
     """(len(idx), DRAWS_PER_STEP) uniforms the next step of duels `idx` (all by default) will use."""
     if idx is None:
         return rng.uniforms(state.seed, state.counter, DRAWS_PER_STEP)
-    return rng.uniforms(state.seed[idx], state.counter[idx], DRAWS_PER_STEP)
+    return rng.uniforms(state.seed.take(idx), state.counter.take(idx), DRAWS_PER_STEP)
 
 
 def step(
@@ -165,13 +165,7 @@ def step(
         if not (isinstance(tally, np.ndarray) and tally.ndim == 3 and tally.shape[1:] == (2, tally_width(game))
                 and tally.flags.c_contiguous and tally.flags.writeable):
             raise GladiatorError(f"tally must be a writable, contiguous (N, 2, {tally_width(game)}) array")
-        K = tally.shape[2]
-        rows = (np.arange(state.batch) if tally_rows is None else np.asarray(tally_rows)) * (2 * K)
-        flat = tally.reshape(-1)  # a view: counts go straight into the caller's array
-
-        def count(idx: np.ndarray, side: np.ndarray, col: np.ndarray | int) -> None:
-            flat[rows[idx] + side * K + col] += 1  # the duels of one call are distinct: no index repeats
-
+        count = EventCount(tally, np.arange(state.batch) if tally_rows is None else tally_rows)
     _apply(game, s, actions, u, live, log, count)
     return s, log
 
@@ -289,13 +283,14 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     t = game.tables
     ar = np.arange(B)
     me = np.broadcast_to(np.asarray(side, dtype=np.intp), (B,))
-    if not np.isin(me, (0, 1)).all():
+    if ((me != 0) & (me != 1)).any():
         raise GladiatorError("side must be 0 or 1")
     mine, theirs = SideCells(state, ar, me), SideCells(state, ar, 1 - me)
     my_unit, foe_unit = mine.get("unit"), theirs.get("unit")
     my_dis, foe_dis = mine.get("disguise"), theirs.get("disguise")
     foe_look = foe_unit if spectator else np.where(foe_dis >= 0, foe_dis, foe_unit)
     integrity, heat, nectar = theirs.get("integrity"), theirs.get("heat"), theirs.get("nectar")
+    seen = _gauges(t, foe_unit, foe_look, integrity, heat, nectar)
     return Observation(
         side=me.astype(np.int8), my_unit=my_unit, my_look=np.where(my_dis >= 0, my_dis, my_unit),
         my_disguise_turns=np.where(my_dis >= 0, mine.get("disguise_turns"), 0).astype(np.int16),
@@ -304,9 +299,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         my_heat=mine.get("heat"), my_nectar=mine.get("nectar"), my_doses=mine.get("doses"),
         my_guard=mine.get("guard"), my_exposed=mine.get("exposed"), my_caught=mine.get("caught"),
         foe_look=foe_look, foe_pos=theirs.get("pos"), foe_facing=theirs.get("facing"),
-        foe_integrity=gauge(integrity, t.integrity[foe_unit], t.integrity[foe_look]),
-        foe_heat=gauge(heat, t.heat_capacity[foe_unit], t.heat_capacity[foe_look]),
-        foe_nectar=gauge(nectar, t.nectar[foe_unit], t.nectar[foe_look]),
+        foe_integrity=seen[0], foe_heat=seen[1], foe_nectar=seen[2],
         foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
         foe_damaged=badly_damaged(integrity, t.integrity[foe_unit]),
         foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
@@ -314,6 +307,19 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         caches=state.caches.copy(), done=state.done.copy(),
         noise=_Noise(state.seed, state.counter),
     )
+
+
+def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
+    """Integrity, heat and Nectar of suits `unit` read on the gauges of the suits they show, `look`: the same numbers
+    where a suit shows itself (the gauge of `gauge` is exact there), so only the disguised ones are read again."""
+    shown = np.flatnonzero(look != unit)
+    if shown.size == 0:
+        return list(values)
+    out = [v.copy() for v in values]
+    u, lk = unit.take(shown), look.take(shown)
+    for v, maxima in zip(out, (t.integrity, t.heat_capacity, t.nectar)):
+        v[shown] = gauge(v.take(shown), maxima.take(u), maxima.take(lk))
+    return out
 
 
 class _Noise:
@@ -591,10 +597,11 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine.set("nectar", mine.get("nectar") - t.w_nectar[wu, slot])
         mine.set("facing", pick(geo.dir_to, pa, pe))
         if count is not None:
-            count(idx, side, EV["attack"])
-            count(idx[rear], side[rear], EV["rear_attack"])
-            count(idx[hit], side[hit], EV["hit"])
-            count(idx, side, len(EVENT_KINDS) + wu * W + slot)
+            cells = count.cells(idx, side)
+            count.add(cells, EV["attack"])
+            count.add(cells, EV["rear_attack"], rear)
+            count.add(cells, EV["hit"], hit)
+            count.add(cells, len(EVENT_KINDS) + wu * W + slot)
         if log is not None:
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)
@@ -657,8 +664,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         s.disguise_turns[idx, side] = K.MIMIC_TURNS
         s.disguise_fresh[idx, side] = True
         if count is not None:
-            count(idx, side, EV["mimic"])
-            count(idx, side, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])
+            cells = count.cells(idx, side)
+            count.add(cells, EV["mimic"])
+            count.add(cells, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "mimic", "side": int(side[i]), "as": game.roster[int(s.disguise[b, side[i]])].id,
@@ -678,8 +686,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         s.winner[idx[won]] = side[won]
         s.outcome[idx[won]] = CORE_EXTRACTED
         if count is not None:
-            count(idx, side, EV["extract_attempt"])
-            count(idx[won], side[won], EV["extract_success"])
+            cells = count.cells(idx, side)
+            count.add(cells, EV["extract_attempt"])
+            count.add(cells, EV["extract_success"], won)
         if log is not None:  # the odds the extractor was shown: against the suit the enemy shows, on its gauge
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
 from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import overheat_excess
-from gladiator.state import DESTROYED, DRAW, EV, SHUTDOWN, DuelState, SideCells
+from gladiator.state import DESTROYED, DRAW, EV, SHUTDOWN, DuelState, EventCount, SideCells
 
-Count = Callable[[np.ndarray, np.ndarray, "np.ndarray | int"], None]  # count(duels, sides, columns): one event each
+Count = EventCount  # count(duels, sides, column[, hits]): what the engine's step counts events with
 
 
 def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None,
@@ -22,7 +20,7 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     a = s.active[idx].astype(np.intp)
     on_hazard = game.geo.hazard[s.pos[idx, a]]
     if count is not None and game.arena.hazard_heat:
-        count(idx[on_hazard], a[on_hazard], EV["hazard_turn"])
+        count(idx, a, EV["hazard_turn"], on_hazard)
     s.heat[idx, a] += hazard_heat(game, s.pos[idx, a])
     if log is not None:
         for i, b in enumerate(idx):
@@ -66,8 +64,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     cell.set("integrity", integrity)
     s.ap[idx] = turn_actions(game, u, heat)
     if count is not None:
-        hot = excess > 0
-        count(idx[hot], a[hot], EV["overheated_turn"])
+        count(idx, a, EV["overheated_turn"], excess > 0)
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
     melted = integrity <= 0
