@@ -436,11 +436,7 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
              obs.my_ambush)
     table = game.derived("attack_preview", _preview_table)
     if table is not None:
-        U = len(game.roster)
-        code = obs.foe_look.astype(np.intp) * U + obs.my_unit
-        for flag in flags:
-            code = code * 2 + flag
-        rows = table.take(code, axis=0)  # (B, 4, W)
+        rows = table.take(_preview_code(game, obs.foe_look, obs.my_unit, flags), axis=0)  # (B, 4, W)
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
         chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
@@ -526,6 +522,23 @@ def _preview_table(game: Game) -> np.ndarray | None:
     return np.stack(strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)), axis=1)
 
 
+def _preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`)."""
+    code = target.astype(np.intp) * len(game.roster) + attacker
+    for flag in flags:
+        code = code * 2 + flag
+    return code
+
+
+def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
+    """hit_terms' chance of slot `slot` of unit `au` against unit `tu` under `flags` (guard .. ambush), from the preview
+    table where the game keeps one."""
+    table = game.derived("attack_preview", _preview_table)
+    if table is None:
+        return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
+    return table.reshape(-1).take(_preview_code(game, tu, au, flags) * (4 * W) + slot)  # row, then (chance, slot)
+
+
 def _looks(s: DuelState, b: int) -> list[int]:
     """The roster index each side of duel `b` shows."""
     return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
@@ -582,8 +595,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         rear = in_rear(game, pa, pe, theirs.get("facing"))
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
                  pick(geo.cheb, pa, pe) == 1, ambush)
-        terms = hit_terms(t, wu, slot, tu, *flags)
-        hit = u[idx, 0] < terms["chance"]
+        chance = _hit_chance(game, wu, slot, tu, flags)
+        hit = u[idx, 0] < chance
         roll = damage_roll(t, wu, slot, u[idx, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
         mine.set("disguise", np.where(disguised, -1, mine.get("disguise")))  # any attack throws the disguise off
@@ -591,10 +604,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
-        mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
-        melt = np.where(hit, t.w_melt[wu, slot], 0)
+        mine.set("heat", mine.get("heat") + pick(t.w_heat, wu, slot))
+        melt = np.where(hit, pick(t.w_melt, wu, slot), 0)
         theirs.set("heat", theirs.get("heat") + melt)
-        mine.set("nectar", mine.get("nectar") - t.w_nectar[wu, slot])
+        mine.set("nectar", mine.get("nectar") - pick(t.w_nectar, wu, slot))
         mine.set("facing", pick(geo.dir_to, pa, pe))
         if count is not None:
             cells = count.cells(idx, side)
@@ -605,6 +618,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if log is not None:
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)
+            terms = hit_terms(t, wu, slot, tu, *flags)
             seen = hit_terms(t, wu, slot, look, *flags)  # what the attacker sees: the terms against the suit shown
             for i, b in enumerate(idx):
                 sd, fo = int(side[i]), int(foe[i])

@@ -58,14 +58,15 @@ class GreedyBot(Bot):
         choose((tactics.overheat_next_turn(game, obs) > 0) & (ap >= engine.cost_of("vent")) & (obs.my_heat > 0), VENT)
 
         # plans for the rest of the turn; ending a turn on a hazard counts against a plan
-        strike = tactics.strike_by_distance(game, obs)  # (B, D + 1): best expected strike at each distance, 0 out of sight
+        # the best expected strike at each distance, 0 out of sight: strike[rows[b], d] (rows of the game's table, not copied)
+        strike, rows = tactics.strike_rows(game, obs)
         move_tile = np.zeros(B, dtype=np.int64)
         plan_move = np.zeros(B)
         need = np.flatnonzero(todo & (ap >= 2))  # with one point left a move leaves nothing to strike with
         if need.size:
-            move_tile[need], plan_move[need] = tac.best_move(strike[need], ap[need], t.speed[me[need]], pa[need], pe[need])
+            move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
         plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
-        leap_tile, leap_gain = _leap_choice(game, obs, strike)
+        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows)
         plan_leap = np.where(leap_tile >= 0, (ap - engine.cost_of("leap")) * leap_gain, 0.0)
         choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
         choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
@@ -78,8 +79,10 @@ class GreedyBot(Bot):
         return pick.actions
 
 
-def _leap_choice(game: Game, obs: Observation, strike: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per duel: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none."""
+def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none.
+
+    `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows)."""
     t, geo = game.tables, game.geo
     B = obs.batch
     me, pa, pe = obs.my_unit, obs.my_pos, obs.foe_pos
@@ -92,9 +95,10 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray) -> tuple[np.n
     li = np.flatnonzero(cand)
     chosen, is_rear = tactics.tactics(game).leap_spot(engine.leap_reach(game, me[li]), pa[li], pe[li], obs.foe_facing[li])
     has = chosen >= 0
-    sub = obs.take(li)
-    front = tactics.values_at(game, strike[li], pe[li], np.maximum(chosen, 0)[:, None])[:, 0]
-    behind = tactics.values_at(game, tactics.strike_by_distance(game, sub, rear=True), pe[li], np.maximum(chosen, 0)[:, None])[:, 0]
+    spot = np.maximum(chosen, 0)[:, None]
+    front = tactics.values_at(game, strike, pe[li], spot, rows[li])[:, 0]
+    rear_strike, rear_rows = tactics.strike_rows(game, obs, rear=True)
+    behind = tactics.values_at(game, rear_strike, pe[li], spot, rear_rows[li])[:, 0]
     tile_out[li[has]] = chosen[has]
     gain[li[has]] = np.where(is_rear, behind, front)[has]
     return tile_out, gain
