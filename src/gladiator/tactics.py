@@ -207,9 +207,9 @@ class _Memo:
 
     def get(self, keys: np.ndarray) -> tuple[np.ndarray, ...]:
         """The rows of `keys`, computing the ones never asked for before."""
-        miss = keys[~self.known[keys]]
-        if miss.size:
-            miss = np.unique(miss)
+        known = self.known.take(keys)
+        if not known.all():
+            miss = np.unique(keys[~known])
             for lo in range(0, miss.size, MEMO_BLOCK):
                 part = miss[lo : lo + MEMO_BLOCK]
                 vals = self.compute(part)
