@@ -36,7 +36,7 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
     "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
-    "refusal", "refusal_of_kind", "step", "turn_forecast",
+    "prepare", "refusal", "refusal_of_kind", "step", "turn_forecast",
 ]
 
 
@@ -113,6 +113,14 @@ def _start_disguised(game: Game, s: DuelState, disguise: tuple[str | None, str |
         raise GladiatorError("a suit cannot start disguised as itself")
     s.disguise[on] = looks[on]
     s.disguise_turns[on] = K.MIMIC_TURNS + 1  # the first own turn's start counts one off, as for a disguise put on in it
+
+
+def prepare(game: Game) -> None:
+    """Build the read-only tables the engine otherwise builds on first use (rear arcs, strike previews, weapon reach,
+    action kinds and costs): a process about to fork workers builds them once, for all of them."""
+    probe = new_duels(game, np.zeros((1, 2), dtype=np.int16), [0])
+    attack_preview(game, probe)
+    allows(game, probe, np.array([END]))
 
 
 def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
@@ -589,8 +597,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
         au, tu = mine.get("unit"), theirs.get("unit")
         wu = au  # a disguise changes the look, never the weapons
-        disguised = mine.get("disguise") >= 0
-        ambush = combat.ambushes(mine.get("disguise"), mine.get("disguise_fresh"))
+        weapon = wu.astype(np.intp) * W + slot  # the (weapon set, slot) fired: flat index of the (U, W) weapon tables
+        my_disguise = mine.get("disguise")
+        disguised = my_disguise >= 0
+        ambush = combat.ambushes(my_disguise, mine.get("disguise_fresh"))
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
@@ -599,22 +609,22 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         hit = u[idx, 0] < chance
         roll = damage_roll(t, wu, slot, u[idx, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        mine.set("disguise", np.where(disguised, -1, mine.get("disguise")))  # any attack throws the disguise off
+        mine.set("disguise", np.where(disguised, -1, my_disguise))  # any attack throws the disguise off
         mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
         mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
-        mine.set("heat", mine.get("heat") + pick(t.w_heat, wu, slot))
-        melt = np.where(hit, pick(t.w_melt, wu, slot), 0)
+        mine.set("heat", mine.get("heat") + t.w_heat.reshape(-1).take(weapon))
+        melt = np.where(hit, t.w_melt.reshape(-1).take(weapon), 0)
         theirs.set("heat", theirs.get("heat") + melt)
-        mine.set("nectar", mine.get("nectar") - pick(t.w_nectar, wu, slot))
+        mine.set("nectar", mine.get("nectar") - t.w_nectar.reshape(-1).take(weapon))
         mine.set("facing", pick(geo.dir_to, pa, pe))
         if count is not None:
             cells = count.cells(idx, side)
             count.add(cells, EV["attack"])
             count.add(cells, EV["rear_attack"], rear)
             count.add(cells, EV["hit"], hit)
-            count.add(cells, len(EVENT_KINDS) + wu * W + slot)
+            count.add(cells, len(EVENT_KINDS) + weapon)
         if log is not None:
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)

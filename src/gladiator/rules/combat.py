@@ -16,6 +16,7 @@ from gladiator.game import W, Game, UnitTables
 from gladiator.rules import constants as K
 from gladiator.state import pick
 
+REAR_TABLE_BLOCK = 1 << 20  # cells of the rear-arc table worked out in one pass (bounds the temporary arrays)
 HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed", "point_blank", "ambush")
 
 
@@ -148,6 +149,8 @@ def _rear_table(game: Game) -> np.ndarray:
     T, F = game.geo.tiles, len(DIRECTIONS)
     tgt, face = np.meshgrid(np.arange(T), np.arange(F), indexing="ij")
     table = np.empty((T, T, F), dtype=bool)
-    for att in range(T):
-        table[att] = rear_arc_of(game.geo, np.full(tgt.shape, att), tgt, face)
+    step = max(1, REAR_TABLE_BLOCK // (T * F))  # attacker tiles worked out at once
+    for lo in range(0, T, step):
+        att = np.arange(lo, min(T, lo + step))[:, None, None]
+        table[lo : lo + step] = rear_arc_of(game.geo, att, tgt[None], face[None])
     return table.reshape(-1)

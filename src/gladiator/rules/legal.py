@@ -231,7 +231,8 @@ def _by_kind(game: Game, actions: np.ndarray, ok: np.ndarray) -> dict[str, np.nd
     """The duels (in order) whose action is of each kind of KINDS, among those where `ok`; the others count as ends."""
     kind = np.where(ok, game.derived("action_kinds", _kind_table).take(actions), 0)
     order = np.argsort(kind, kind="stable")
-    return dict(zip(KINDS, np.split(order, np.cumsum(np.bincount(kind, minlength=len(KINDS)))[:-1])))
+    ends = np.cumsum(np.bincount(kind, minlength=len(KINDS))).tolist()
+    return {k: order[lo:hi] for k, lo, hi in zip(KINDS, [0] + ends, ends)}
 
 
 def _kind_table(game: Game) -> np.ndarray:
