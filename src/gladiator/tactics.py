@@ -155,6 +155,14 @@ def hazard_cost(game: Game) -> np.ndarray:
     return tactics(game).hazard_cost
 
 
+def strike_best(game: Game, strike: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(B,) each duel's best expected strike at any distance: the largest value of row `rows[b]` of `strike` (strike_rows)."""
+    tac = tactics(game)
+    if strike is tac.strike:  # the game's table keeps the largest value of each of its rows
+        return tac.strike_best.take(rows)
+    return strike.max(axis=1).take(rows)
+
+
 def values_at(game: Game, strike: np.ndarray, pe: np.ndarray, tiles: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """(B, K) best expected damage of the acting side's weapons if it stood on each of `tiles` (B, K).
 
@@ -280,6 +288,7 @@ class Tactics:
     distances: np.ndarray  # (D + 1,) 0 .. the longest Chebyshev distance, then "out of sight"
     hazard_cost: np.ndarray  # (T,)
     strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, Nectar bits)
+    strike_best: np.ndarray | None = None  # (codes,) the largest value of each row of `strike`
     _near: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _memos: dict[tuple[str, int], _Memo | None] = field(default_factory=dict)
 
@@ -297,7 +306,7 @@ class Tactics:
                 *(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 1 << W)), indexing="ij"))
             fed = (bits[:, None] >> np.arange(W)[None, :]) & 1 == 1
             strike = _strike_of(game, distances, wu, tu, me, *(v.astype(bool) for v in (g, x, c, r)), fed)
-        return cls(game, distances, hazard_cost, strike)
+        return cls(game, distances, hazard_cost, strike, None if strike is None else strike.max(axis=1))
 
     def near(self, speed: int) -> tuple[np.ndarray, np.ndarray]:
         """(T, K) the tiles within `speed` of each tile, in tile order (padded with the tile itself), and their path distances."""

@@ -60,12 +60,14 @@ class GreedyBot(Bot):
         # plans for the rest of the turn; ending a turn on a hazard counts against a plan
         # the best expected strike at each distance, 0 out of sight: strike[rows[b], d] (rows of the game's table, not copied)
         strike, rows = tactics.strike_rows(game, obs)
+        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
         move_tile = np.zeros(B, dtype=np.int64)
         plan_move = np.zeros(B)
-        need = np.flatnonzero(todo & (ap >= 2))  # with one point left a move leaves nothing to strike with
+        # with one point left a move leaves nothing to strike with; no move promises more than the points left after it
+        # times the best strike at any distance, so where striking now is worth that much, the moves are not weighed
+        need = np.flatnonzero(todo & (ap >= 2) & ~((plan_now > 0) & (plan_now >= (ap - 1) * tactics.strike_best(game, strike, rows))))
         if need.size:
             move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
-        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
         leap_tile, leap_gain = _leap_choice(game, obs, strike, rows)
         plan_leap = np.where(leap_tile >= 0, (ap - engine.cost_of("leap")) * leap_gain, 0.0)
         choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
@@ -73,8 +75,9 @@ class GreedyBot(Bot):
         choose(plan_move > 0, sp.move0 + move_tile)
 
         # nothing to strike this turn: close in (off hazards), guard
-        step_tile, gain = tac.closer(t.speed[me], pa, pe)
-        choose(gain & (ap >= engine.cost_of("move")), sp.move0 + step_tile)
+        walk = np.flatnonzero(todo & (ap >= engine.cost_of("move")))
+        step_tile, gain = tac.closer(t.speed.take(me.take(walk)), pa.take(walk), pe.take(walk))
+        choose(_at(walk, gain, B), sp.move0 + _at(walk, step_tile, B))
         choose(~obs.my_guard & (ap >= engine.cost_of("guard")), GUARD)
         return pick.actions
 
@@ -102,3 +105,10 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndar
     tile_out[li[has]] = chosen[has]
     gain[li[has]] = np.where(is_rear, behind, front)[has]
     return tile_out, gain
+
+
+def _at(idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """(n,) `values` placed at positions `idx`, zeros (False) elsewhere."""
+    out = np.zeros(n, dtype=values.dtype)
+    out[idx] = values
+    return out
