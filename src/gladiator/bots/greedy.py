@@ -68,7 +68,7 @@ class GreedyBot(Bot):
         need = np.flatnonzero(todo & (ap >= 2) & ~((plan_now > 0) & (plan_now >= (ap - 1) * tactics.strike_best(game, strike, rows))))
         if need.size:
             move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
-        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows)
+        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo)
         plan_leap = np.where(leap_tile >= 0, (ap - engine.cost_of("leap")) * leap_gain, 0.0)
         choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
         choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
@@ -82,8 +82,9 @@ class GreedyBot(Bot):
         return pick.actions
 
 
-def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per duel: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none.
+def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndarray,
+                 todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel still `todo`: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none.
 
     `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows)."""
     t, geo = game.tables, game.geo
@@ -92,7 +93,7 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndar
     tile_out = np.full(B, -1, dtype=np.int64)
     gain = np.zeros(B)
     far = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) > 1
-    cand = t.can_leap[me] & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
+    cand = todo & t.can_leap[me] & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
     if not cand.any():
         return tile_out, gain
     li = np.flatnonzero(cand)
