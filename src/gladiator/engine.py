@@ -27,6 +27,7 @@ from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT,
 from gladiator.view import Observation
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
+ATTACK_DRAWS, EXTRACT_DRAWS = slice(0, 2), slice(2, 3)  # the draws of a step an attack and a core extraction use
 INIT_STREAM = 1  # the initiative coin comes from its own stream
 NOISE_STREAM = 2  # the random numbers an observation carries for a bot (`Observation.noise`)
 NOISE_LANES = 2
@@ -123,11 +124,13 @@ def prepare(game: Game) -> None:
     allows(game, probe, np.array([END]))
 
 
-def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
-    """(len(idx), DRAWS_PER_STEP) uniforms the next step of duels `idx` (all by default) will use."""
+def draws_for(state: DuelState, idx: np.ndarray | None = None, lanes: slice = slice(0, DRAWS_PER_STEP)) -> np.ndarray:
+    """(len(idx), DRAWS_PER_STEP) uniforms the next step of duels `idx` (all by default) will use; the columns `lanes`
+    of them alone when asked (a draw depends on its duel and lane only)."""
+    first, stop, _ = lanes.indices(DRAWS_PER_STEP)
     if idx is None:
-        return rng.uniforms(state.seed, state.counter, DRAWS_PER_STEP)
-    return rng.uniforms(state.seed.take(idx), state.counter.take(idx), DRAWS_PER_STEP)
+        return rng.uniforms(state.seed, state.counter, stop - first, first=first)
+    return rng.uniforms(state.seed.take(idx), state.counter.take(idx), stop - first, first=first)
 
 
 def step(
@@ -158,11 +161,13 @@ def step(
             raise IllegalAction(f"duel {b}: {refusal(game, state, b, int(actions[b])).text}" if state.batch > 1
                                 else refusal(game, state, b, int(actions[b])).text)
     if draws is None:
-        # only attacks and core extractions roll: draw for those duels alone (each duel's draws are its own)
-        rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
+        # only attacks (hit and damage rolls) and core extractions (their roll) draw: those draws alone, for those duels
+        # alone (each duel's draws are its own)
         u = np.zeros((state.batch, DRAWS_PER_STEP))
-        if rolls.size:
-            u[rolls] = draws_for(state, rolls)
+        for rolls, lanes in ((np.flatnonzero(live & (actions >= ATTACK0) & (actions < ATTACK0 + W)), ATTACK_DRAWS),
+                             (np.flatnonzero(live & (actions == EXTRACT)), EXTRACT_DRAWS)):
+            if rolls.size:
+                u[rolls, lanes] = draws_for(state, rolls, lanes)
     else:
         u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
     s = state.copy()

@@ -26,13 +26,13 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return z if z.ndim else z[()]
 
 
-def uniforms(seed: np.ndarray, counter: np.ndarray, n: int, stream: int = 0) -> np.ndarray:
-    """`n` floats in [0, 1) per duel, shape (batch, n), from (seed, counter, lane, stream)."""
+def uniforms(seed: np.ndarray, counter: np.ndarray, n: int, stream: int = 0, first: int = 0) -> np.ndarray:
+    """`n` floats in [0, 1) per duel, shape (batch, n), from (seed, counter, lane, stream): lanes first .. first + n - 1."""
     seed = np.asarray(seed, dtype=np.uint64)
     counter = np.asarray(counter, dtype=np.uint64)
     with np.errstate(over="ignore"):
         key = mix64(seed ^ _stream_key(stream))
-        x = (counter * LANES)[:, None] + np.arange(n, dtype=np.uint64)[None, :]
+        x = (counter * LANES)[:, None] + np.arange(first, first + n, dtype=np.uint64)[None, :]
         x *= GOLDEN
         x += key[:, None]
         x += GOLDEN  # mix64 of x, in place
