@@ -322,19 +322,6 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     )
 
 
-def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
-    """Integrity, heat and Nectar of suits `unit` read on the gauges of the suits they show, `look`: the same numbers
-    where a suit shows itself (the gauge of `gauge` is exact there), so only the disguised ones are read again."""
-    shown = np.flatnonzero(look != unit)
-    if shown.size == 0:
-        return list(values)
-    out = [v.copy() for v in values]
-    u, lk = unit.take(shown), look.take(shown)
-    for v, maxima in zip(out, (t.integrity, t.heat_capacity, t.nectar)):
-        v[shown] = gauge(v.take(shown), maxima.take(u), maxima.take(lk))
-    return out
-
-
 class _Noise:
     """A side's random numbers for this decision, drawn only when a bot reads `Observation.noise`."""
 
@@ -550,6 +537,19 @@ def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, fl
     if table is None:
         return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
     return table.reshape(-1).take(_preview_code(game, tu, au, flags) * (4 * W) + slot)  # row, then (chance, slot)
+
+
+def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
+    """Integrity, heat and Nectar of suits `unit` read on the gauges of the suits they show, `look`: the same numbers
+    where a suit shows itself (the gauge of `gauge` is exact there), so only the disguised ones are read again."""
+    shown = np.flatnonzero(look != unit)
+    if shown.size == 0:
+        return list(values)
+    out = [v.copy() for v in values]
+    u, lk = unit.take(shown), look.take(shown)
+    for v, maxima in zip(out, (t.integrity, t.heat_capacity, t.nectar)):
+        v[shown] = gauge(v.take(shown), maxima.take(u), maxima.take(lk))
+    return out
 
 
 def _looks(s: DuelState, b: int) -> list[int]:

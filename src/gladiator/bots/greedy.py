@@ -65,7 +65,8 @@ class GreedyBot(Bot):
         plan_move = np.zeros(B)
         # with one point left a move leaves nothing to strike with; no move promises more than the points left after it
         # times the best strike at any distance, so where striking now is worth that much, the moves are not weighed
-        need = np.flatnonzero(todo & (ap >= 2) & ~((plan_now > 0) & (plan_now >= (ap - 1) * tactics.strike_best(game, strike, rows))))
+        striking_wins = (plan_now > 0) & (plan_now >= (ap - 1) * tactics.strike_best(game, strike, rows))
+        need = np.flatnonzero(todo & (ap >= 2) & ~striking_wins)
         if need.size:
             move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
         leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo)

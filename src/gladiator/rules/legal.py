@@ -195,35 +195,29 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
     actions = np.asarray(actions, dtype=np.int64)
     a = np.clip(actions, 0, sp.n - 1)
     ok = ~state.done & (actions == a) & (state.ap >= action_cost(game, a))  # live, inside the space, affordable
-    picks = _by_kind(game, a, ok)  # the duels of each kind of pick still to check (an end of turn needs nothing more)
-    for kind in ("guard", "vent", "inject", "extract", "attack", "mimic"):
+
+    def free(f: _Turn, tile: np.ndarray) -> np.ndarray:
+        return (tile != f.pa) & (tile != f.pe)
+
+    # what each kind of pick needs besides: a condition on the facts of its duels and the pick's argument (its slot,
+    # unit or tile); an end of turn needs nothing more
+    checks = {
+        "guard": (0, lambda f, arg: ~f.guard),
+        "vent": (0, lambda f, arg: f.heat > 0),
+        "inject": (0, lambda f, arg: _can_inject(t, f)),
+        "extract": (0, lambda f, arg: _can_extract(t, f)),
+        "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live, slot=arg)),
+        "mimic": (sp.mimic0, lambda f, arg: _can_mimic(game, f) & (arg != f.au)),
+        "move": (sp.move0, lambda f, arg: free(f, arg) & _walkable(game, f.pa, f.pe, f.speed, pick(geo.dist, f.pa, arg)[:, None],
+                                                                   arg[:, None])[:, 0]),
+        "leap": (sp.leap0, lambda f, arg: free(f, arg) & t.can_leap[f.au] & (pick(geo.cheb, f.pa, arg) <= f.reach)
+                 & (pick(geo.dist, f.pa, arg) < UNREACHABLE)),
+    }
+    picks = _by_kind(game, a, ok)
+    for kind, (first, check) in checks.items():
         i = picks[kind]
-        if i.size == 0:
-            continue
-        f = _Turn(game, state, i)
-        if kind == "guard":
-            ok[i] = ~f.guard
-        elif kind == "vent":
-            ok[i] = f.heat > 0
-        elif kind == "inject":
-            ok[i] = _can_inject(t, f)
-        elif kind == "extract":
-            ok[i] = _can_extract(t, f)
-        elif kind == "attack":
-            ok[i] = slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live, slot=a[i] - ATTACK0)
-        else:
-            ok[i] = _can_mimic(game, f) & (a[i] - sp.mimic0 != f.au)
-    i = np.concatenate([picks["move"], picks["leap"]])
-    if i.size:
-        f = _Turn(game, state, i)
-        leap = a[i] >= sp.leap0
-        tile = a[i] - np.where(leap, sp.leap0, sp.move0)
-        pa, pe = f.pa, f.pe
-        free = (tile != pa) & (tile != pe)
-        d = pick(geo.dist, pa, tile)
-        walk = _walkable(game, pa, pe, f.speed, d[:, None], tile[:, None])[:, 0]
-        hop = t.can_leap[f.au] & (pick(geo.cheb, pa, tile) <= f.reach) & (d < UNREACHABLE)
-        ok[i] = free & np.where(leap, hop, walk)
+        if i.size:
+            ok[i] = check(_Turn(game, state, i), a[i] - first)
     return ok
 
 
