@@ -17,11 +17,13 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     """End the active side's turn in duels `idx`: hazard heat, the turn limit, then the next turn."""
     if idx.size == 0:
         return
-    a = s.active[idx].astype(np.intp)
-    on_hazard = game.geo.hazard[s.pos[idx, a]]
+    a = s.active.take(idx).astype(np.intp)
+    cell = SideCells(s, idx, a)
+    pos = cell.get("pos")
+    on_hazard = game.geo.hazard.take(pos)
     if count is not None and game.arena.hazard_heat:
         count(idx, a, EV["hazard_turn"], on_hazard)
-    s.heat[idx, a] += hazard_heat(game, s.pos[idx, a])
+    cell.set("heat", cell.get("heat") + hazard_heat(game, pos))
     if log is not None:
         for i, b in enumerate(idx):
             if on_hazard[i] and game.arena.hazard_heat:
@@ -104,7 +106,7 @@ def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
 
 def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
     """Heat a unit gains for ending its turn on tile `pos`: the arena's hazard heat on a hazard, else 0."""
-    return np.where(game.geo.hazard[pos], game.arena.hazard_heat, 0)
+    return np.where(game.geo.hazard.take(pos), game.arena.hazard_heat, 0)
 
 
 def cooled(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
