@@ -11,7 +11,7 @@ import numpy as np
 
 from gladiator import rng
 from gladiator.errors import GladiatorError, IllegalAction
-from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, UnitTables
+from gladiator.game import ATTACK0, END, EXTRACT, W, Game, UnitTables
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
@@ -20,7 +20,8 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
-    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen,
+    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
 from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, EventCount, SideCells, pick
@@ -564,12 +565,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     ar = np.arange(B)
     a = s.active.astype(np.intp)
     cost = action_cost(game, actions)
-
-    def sel(m: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(m & live)
+    picks = picks_by_kind(game, actions, live)  # the live duels taking each kind of action
 
     # moves and leaps
-    for idx, leap in ((sel((actions >= sp.move0) & (actions < sp.leap0)), False), (sel(actions >= sp.leap0), True)):
+    for idx, leap in ((picks["move"], False), (picks["leap"], True)):
         if idx.size == 0:
             continue
         side = a[idx]
@@ -594,7 +593,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         _take_cache(game, s, idx, side, tile, log, count)
 
     # attacks
-    idx = sel((actions >= ATTACK0) & (actions < ATTACK0 + W))
+    idx = picks["attack"]
     if idx.size:
         side = a[idx]
         foe = 1 - side
@@ -655,16 +654,16 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                 })
 
     # guard, vent, inject
-    idx = sel(actions == GUARD)
+    idx = picks["guard"]
     s.guard[idx, a[idx]] = True
     if count is not None:
-        for kind, code in (("guard", GUARD), ("vent", VENT), ("inject", INJECT)):
-            i = sel(actions == code)
+        for kind in ("guard", "vent", "inject"):
+            i = picks[kind]
             count(i, a[i], EV[kind])
     if log is not None:
         for b in idx:
             log[b].append({"event": "guard", "side": int(a[b])})
-    idx = sel(actions == VENT)
+    idx = picks["vent"]
     if idx.size:
         side = a[idx]
         before = s.heat[idx, side].copy()
@@ -672,7 +671,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "vent", "side": int(side[i]), "shed": int(before[i] - s.heat[b, side[i]]), "heat": int(s.heat[b, side[i]])})
-    idx = sel(actions == INJECT)
+    idx = picks["inject"]
     if idx.size:
         side = a[idx]
         uu = s.unit[idx, side]
@@ -685,7 +684,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                                "nectar": int(s.nectar[b, side[i]]), "doses": int(s.doses[b, side[i]])})
 
     # mimic
-    idx = sel((actions >= sp.mimic0) & (actions < sp.move0))
+    idx = picks["mimic"]
     if idx.size:
         side = a[idx]
         was = s.unit[idx, side].copy()
@@ -702,7 +701,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                                "was": game.roster[int(was[i])].id, "turns": K.MIMIC_TURNS})
 
     # core extraction
-    idx = sel(actions == EXTRACT)
+    idx = picks["extract"]
     if idx.size:
         side = a[idx]
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)

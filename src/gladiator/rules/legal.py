@@ -213,7 +213,7 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
         "leap": (sp.leap0, lambda f, arg: free(f, arg) & t.can_leap[f.au] & (pick(geo.cheb, f.pa, arg) <= f.reach)
                  & (pick(geo.dist, f.pa, arg) < UNREACHABLE)),
     }
-    picks = _by_kind(game, a, ok)
+    picks = picks_by_kind(game, a, ok)
     for kind, (first, check) in checks.items():
         i = picks[kind]
         if i.size:
@@ -221,9 +221,10 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _by_kind(game: Game, actions: np.ndarray, ok: np.ndarray) -> dict[str, np.ndarray]:
-    """The duels (in order) whose action is of each kind of KINDS, among those where `ok`; the others count as ends."""
-    kind = np.where(ok, game.derived("action_kinds", _kind_table).take(actions), 0)
+def picks_by_kind(game: Game, actions: np.ndarray, among: np.ndarray) -> dict[str, np.ndarray]:
+    """The duels (in order) whose action is of each kind of KINDS, among those where `among` holds; the others count as
+    ends (ids outside the space as the kind of the nearest end of it)."""
+    kind = np.where(among, game.derived("action_kinds", _kind_table).take(actions, mode="clip"), 0)
     order = np.argsort(kind, kind="stable")
     ends = np.cumsum(np.bincount(kind, minlength=len(KINDS))).tolist()
     return {k: order[lo:hi] for k, lo, hi in zip(KINDS, [0] + ends, ends)}
