@@ -326,7 +326,8 @@ def test_memory_stays_flat_as_n_grows(catalog) -> None:
         finally:
             tracemalloc.stop()
 
-    small, large = peak(1024), peak(8192)
+    # the lower of two runs: a thread left by another test may allocate while one is traced
+    small, large = min(peak(1024), peak(1024)), min(peak(8192), peak(8192))
     # holding the rows of the 7168 extra duels would add about 400 kB
     assert large - small < 100_000, (small, large)
 

@@ -9,7 +9,7 @@ from gladiator import engine
 from gladiator.batch import make_spec, run
 from gladiator.bots import make_bot
 from gladiator.duel import decide, game_for, play_batch
-from gladiator.game import make_game
+from gladiator.game import ATTACK0, VENT, W, make_game
 
 PAIRS = (("rouge", "viola"), ("jaron", "rouge"), ("viola", "jaron"), ("nean", "jaron"))
 
@@ -63,7 +63,23 @@ def test_the_heuristic_bot_does_not_see_through_a_disguise(catalog):
     assert checked > 0
 
 
-@pytest.mark.parametrize("unit", ["jaron", "rouge", "nean"])  # not yet in the Viola mirror: see the closing note of issue 9
+@pytest.mark.parametrize("unit", ["jaron", "rouge", "viola", "nean"])
 def test_the_heuristic_bot_beats_greedy_in_mirror_matches(catalog, unit):
     total = run(make_spec(catalog, (unit, unit), "concert_hall", 240, 1, ("heuristic", "greedy")), workers=1)
     assert total.wins[0] > total.wins[1], total.wins
+
+
+@pytest.mark.parametrize("heat, vents", [(30, True), (0, False)])
+def test_the_heuristic_bot_vents_first_when_the_heat_it_sheds_buys_more_shots(catalog, at, heat, vents):
+    """Viola in cover at her heat capacity, the enemy within cannon range: one shot fits her heat, but a vent (one
+    point, 12 heat) leaves two; cold, she fires at once."""
+    game = game_for(catalog, "concert_hall")
+    s = engine.new_duels(game, ("viola", "viola"), [3])
+    s.active[:] = 0
+    s.ap[:] = 3
+    s.pos[0] = [at(game, 4, 2), at(game, 9, 4)]
+    s.heat[0] = [heat, 0]
+    act = int(decide(game, s, (make_bot("heuristic"), make_bot("heuristic")))[0][0])
+    assert (act == VENT) == vents, act
+    if not vents:
+        assert ATTACK0 <= act < ATTACK0 + W, act

@@ -2,7 +2,8 @@
 
 For each duel it weighs the places it could end its turn — where it stands, every tile a move
 reaches, every leap spot beside the enemy — by what it can do from there with the points left
-(strikes, counting melt that would overheat the enemy; a core extraction where the enemy is open;
+(strikes, counting melt that would overheat the enemy, and a vent first where the heat it sheds buys more shots than
+the point it costs; a core extraction where the enemy is open;
 a Nectar cache it needs) against what the enemy, as it shows itself, can do back next turn from
 where it stands (its best strikes after a move, against cover and guard; its own extraction if
 this side would be open), and its own heat, hazards and Nectar. It then takes the first action of
@@ -215,10 +216,6 @@ class Plans:
         fed = np.ones((n, W), dtype=bool)
         threat_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, no, fed)
         threat_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, no, fed)
-        # a leaper lands beside this side, in its rear arc where it can: strikes from behind, and the core open to it
-        rear_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, ~no, fed)[:, 1]
-        rear_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, ~no, fed)[:, 1]
-        reach = np.where(t.can_leap[foe], engine.leap_reach(game, foe), -1)
         lose = obs.my_integrity + LOSS_BONUS
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
@@ -230,17 +227,13 @@ class Plans:
         now = table.take(row + here)
         moved = table.take(row + after)
         strikes = np.maximum(foe_ap[:, None] * now, (foe_ap[:, None] - 1) * moved)
-        leaps = d <= reach[:, None] + 1
-        behind = np.where(cover, rear_cover[:, None], rear_open[:, None])
-        strikes = np.maximum(strikes, np.where(leaps, (foe_ap[:, None] - engine.cost_of("leap")) * behind, 0.0))
         out = []
         for guarded in (False, True):
             s = strikes * GUARD_FACTOR if guarded else strikes
-            # open to the enemy's extraction next turn: badly damaged after its strikes, or caught by its leap
+            # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
             frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
             near = d <= foe_speed[:, None] + 1
-            caught = leaps & (foe_ap[:, None] >= engine.cost_of("leap") + engine.cost_of("extract"))
-            extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
+            extract = np.where(foe_can_extract[:, None] & near & frail, foe_odds[:, None] * lose[:, None], 0.0)
             out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
 
@@ -296,7 +289,7 @@ class Plans:
         extract = np.where(self.mask[:, EXTRACT], engine.extraction_preview(game, obs) * self.win, -np.inf)
         cost = tactics.hazard_cost(game)[obs.my_pos]
         future = self.future_at(here)[:, 0]
-        guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost + self.disguise_worth(here, self.ap[:, None])[:, 0]
+        guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost
         return _Stay(slot, strike, np.where(strike > 0, shots, 0.0) + future - threat - cost, extract - threat, guarded,
                      self.shots(None, self.ap[:, None])[1][:, 0])
 
@@ -350,10 +343,8 @@ class Plans:
         threat = self.threat_at(at)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        # or a quiet end there (guarding with a point left), under a disguise put on unseen: an attack would throw it off
-        quiet = np.where(guards, -self.threat_at(at, guarded=True), -threat) + self.disguise_worth(at, points)
-        exchange = np.maximum(strikes - threat, quiet)
-        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over
+        exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(at, guarded=True)), strikes - threat)
+        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over + self.disguise_worth(at, points)
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray) -> np.ndarray:
         """(n, K) DISGUISE_WORTH on the tiles of `at` where it could still put on a disguise unseen, with `points` left."""
