@@ -187,3 +187,81 @@ def test_shared_rows_work_each_code_out_once_and_keep_every_row() -> None:
         got = shared.flat.reshape(-1, 3)[slot]
         assert np.array_equal(got, np.stack([codes * 1.0, codes + 0.5, -codes * 2.0], axis=1))
     assert len(worked) == len(set(worked)) == shared.count > 16  # each code once; the rows grew past their first size
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_greedy_weighs_moves_only_where_one_could_beat_striking_now(arena: str, monkeypatch) -> None:
+    """Moves are left unweighed where striking now is worth the points left after a move times the best strike at any
+    distance (no move can promise more): the choices are those of weighing every move, and fewer moves are weighed."""
+    from gladiator import tactics
+
+    weighed = [0]
+    best_move = tactics.Tactics.best_move
+
+    def counted(self, strike, ap, *args, **kwargs):  # type: ignore[no-untyped-def]
+        weighed[0] += len(ap)
+        return best_move(self, strike, ap, *args, **kwargs)
+
+    monkeypatch.setattr(tactics.Tactics, "best_move", counted)
+    bot = make_bot("greedy")
+    pruned = [act(bot, game, s) for game, s in states(arena, steps=40)]
+    fewer = weighed[0]
+    weighed[0] = 0
+    monkeypatch.setattr(tactics, "strike_best", lambda game, strike, rows: np.full(len(rows), np.inf))  # no bound
+    every = [act(bot, game, s) for game, s in states(arena, steps=40)]
+    assert len(pruned) == len(every)
+    for p, e in zip(pruned, every):
+        assert np.array_equal(p, e)
+    assert fewer < weighed[0] / 2
+
+
+@pytest.mark.parametrize("table", [True, False], ids=["table", "direct"])
+def test_strike_rows_are_the_strikes_by_distance_and_their_best(table: bool, monkeypatch) -> None:
+    from gladiator import tactics
+
+    if not table:
+        monkeypatch.setattr(tactics, "STRIKE_TABLE_LIMIT", 0)
+    for game, s in states("concert_hall", steps=20):
+        obs = engine.observe(game, s, s.active)
+        for rear in (False, True):
+            strike, rows = tactics.strike_rows(game, obs, rear)
+            assert (strike is tactics.tactics(game).strike) == table
+            by_distance = tactics.strike_by_distance(game, obs, rear)
+            assert np.array_equal(strike[rows], by_distance)
+            assert np.array_equal(tactics.strike_best(game, strike, rows), by_distance.max(axis=1))
+
+
+def test_a_step_draws_only_the_lanes_its_rolls_use_and_the_same_numbers() -> None:
+    """Attacks draw their two lanes and core extractions their one: the step is the one all three lanes forced give."""
+    from dataclasses import fields
+
+    from gladiator import rng
+
+    rolled = 0
+    for game, s in states("concert_hall", steps=40, n=60):
+        acts = act(make_bot("greedy"), game, s)
+        drawn, _ = engine.step(game, s, acts)
+        forced, _ = engine.step(game, s, acts, draws=engine.draws_for(s))
+        for f in fields(s):
+            assert np.array_equal(getattr(drawn, f.name), getattr(forced, f.name)), f.name
+        assert np.array_equal(engine.draws_for(s, np.arange(s.batch), engine.EXTRACT_DRAWS), engine.draws_for(s)[:, 2:])
+        rolled += int((acts == engine.EXTRACT).sum())
+    assert rolled > 0
+    seed, counter = np.arange(50, dtype=np.uint64) * 977, np.arange(50, dtype=np.uint64)
+    whole = rng.uniforms(seed, counter, 5, stream=3)
+    for first in range(5):
+        assert np.array_equal(rng.uniforms(seed, counter, 5 - first, stream=3, first=first), whole[:, first:])
+
+
+@pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
+def test_the_check_of_any_pick_says_what_the_mask_says(arena: str) -> None:
+    """Every action id (and ids outside the space) in every duel of states met in play: `allows` checks each kind of
+    pick on its own duels only, and must agree with the whole mask."""
+    n = 0
+    for game, s in states(arena, steps=12, n=40):
+        mask = engine.legal_mask(game, s)
+        for a in range(-1, game.space.n + 1):
+            want = mask[:, a] if 0 <= a < game.space.n else np.zeros(s.batch, dtype=bool)
+            assert np.array_equal(engine.Legal(game, s).allows(np.full(s.batch, a)), want), a
+        n += 1
+    assert n > 10

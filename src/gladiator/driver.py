@@ -42,6 +42,7 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
     live = ~state.done
     seen: engine.Observation | None = None  # every duel seen by its side to act, built once
     one = bots[0] is bots[1]  # one bot playing both sides is asked once, for all its duels
+    legal: engine.Legal | None = None
     for side in ((0,) if one else (0, 1)):
         i = np.flatnonzero(live if one else (state.active == side) & live)
         if i.size == 0:
@@ -62,7 +63,9 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
         except Exception as e:  # noqa: BLE001 - a bot's own failure is one line naming the bot, not a traceback
             raise GladiatorError(f"bot {getattr(bot, 'name', '?')!r} failed while choosing: {type(e).__name__}: {e}") from e
         acts[i] = _picks(bot, answer, i.size)
-    ok = engine.Legal(game, state).allows(acts) | ~live  # every pick checked, by the rules that make the mask
+    # every pick checked, by the rules that make the mask (the mask itself where a bot asked for all of it)
+    every = one and legal is not None and legal.idx is None  # one Legal for every duel: check with it
+    ok = (legal if every else engine.Legal(game, state)).allows(acts) | ~live
     if ok.all():
         return acts, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
     bad = np.flatnonzero(~ok)

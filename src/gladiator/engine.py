@@ -11,7 +11,7 @@ import numpy as np
 
 from gladiator import rng
 from gladiator.errors import GladiatorError, IllegalAction
-from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.game import ATTACK0, END, EXTRACT, W, Game, UnitTables
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
@@ -20,13 +20,15 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
-    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, refusal, refusal_of_kind, slots_in_reach, unseen,
+    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
-from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, SideCells, pick
+from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, EventCount, SideCells, pick
 from gladiator.view import Observation
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
+ATTACK_DRAWS, EXTRACT_DRAWS = slice(0, 2), slice(2, 3)  # the draws of a step an attack and a core extraction use
 INIT_STREAM = 1  # the initiative coin comes from its own stream
 NOISE_STREAM = 2  # the random numbers an observation carries for a bot (`Observation.noise`)
 NOISE_LANES = 2
@@ -36,7 +38,7 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
     "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
-    "refusal", "refusal_of_kind", "step", "turn_forecast",
+    "prepare", "refusal", "refusal_of_kind", "step", "turn_forecast",
 ]
 
 
@@ -115,11 +117,21 @@ def _start_disguised(game: Game, s: DuelState, disguise: tuple[str | None, str |
     s.disguise_turns[on] = K.MIMIC_TURNS + 1  # the first own turn's start counts one off, as for a disguise put on in it
 
 
-def draws_for(state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
-    """(len(idx), DRAWS_PER_STEP) uniforms the next step of duels `idx` (all by default) will use."""
+def prepare(game: Game) -> None:
+    """Build the read-only tables the engine otherwise builds on first use (rear arcs, strike previews, weapon reach,
+    action kinds and costs): a process about to fork workers builds them once, for all of them."""
+    probe = new_duels(game, np.zeros((1, 2), dtype=np.int16), [0])
+    attack_preview(game, probe)
+    allows(game, probe, np.array([END]))
+
+
+def draws_for(state: DuelState, idx: np.ndarray | None = None, lanes: slice = slice(0, DRAWS_PER_STEP)) -> np.ndarray:
+    """(len(idx), DRAWS_PER_STEP) uniforms the next step of duels `idx` (all by default) will use; the columns `lanes`
+    of them alone when asked (a draw depends on its duel and lane only)."""
+    first, stop, _ = lanes.indices(DRAWS_PER_STEP)
     if idx is None:
-        return rng.uniforms(state.seed, state.counter, DRAWS_PER_STEP)
-    return rng.uniforms(state.seed[idx], state.counter[idx], DRAWS_PER_STEP)
+        return rng.uniforms(state.seed, state.counter, stop - first, first=first)
+    return rng.uniforms(state.seed.take(idx), state.counter.take(idx), stop - first, first=first)
 
 
 def step(
@@ -150,11 +162,13 @@ def step(
             raise IllegalAction(f"duel {b}: {refusal(game, state, b, int(actions[b])).text}" if state.batch > 1
                                 else refusal(game, state, b, int(actions[b])).text)
     if draws is None:
-        # only attacks and core extractions roll: draw for those duels alone (each duel's draws are its own)
-        rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
+        # only attacks (hit and damage rolls) and core extractions (their roll) draw: those draws alone, for those duels
+        # alone (each duel's draws are its own)
         u = np.zeros((state.batch, DRAWS_PER_STEP))
-        if rolls.size:
-            u[rolls] = draws_for(state, rolls)
+        for rolls, lanes in ((np.flatnonzero(live & (actions >= ATTACK0) & (actions < ATTACK0 + W)), ATTACK_DRAWS),
+                             (np.flatnonzero(live & (actions == EXTRACT)), EXTRACT_DRAWS)):
+            if rolls.size:
+                u[rolls, lanes] = draws_for(state, rolls, lanes)
     else:
         u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
     s = state.copy()
@@ -165,13 +179,7 @@ def step(
         if not (isinstance(tally, np.ndarray) and tally.ndim == 3 and tally.shape[1:] == (2, tally_width(game))
                 and tally.flags.c_contiguous and tally.flags.writeable):
             raise GladiatorError(f"tally must be a writable, contiguous (N, 2, {tally_width(game)}) array")
-        K = tally.shape[2]
-        rows = (np.arange(state.batch) if tally_rows is None else np.asarray(tally_rows)) * (2 * K)
-        flat = tally.reshape(-1)  # a view: counts go straight into the caller's array
-
-        def count(idx: np.ndarray, side: np.ndarray, col: np.ndarray | int) -> None:
-            flat[rows[idx] + side * K + col] += 1  # the duels of one call are distinct: no index repeats
-
+        count = EventCount(tally, np.arange(state.batch) if tally_rows is None else tally_rows)
     _apply(game, s, actions, u, live, log, count)
     return s, log
 
@@ -289,13 +297,14 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     t = game.tables
     ar = np.arange(B)
     me = np.broadcast_to(np.asarray(side, dtype=np.intp), (B,))
-    if not np.isin(me, (0, 1)).all():
+    if ((me != 0) & (me != 1)).any():
         raise GladiatorError("side must be 0 or 1")
     mine, theirs = SideCells(state, ar, me), SideCells(state, ar, 1 - me)
     my_unit, foe_unit = mine.get("unit"), theirs.get("unit")
     my_dis, foe_dis = mine.get("disguise"), theirs.get("disguise")
     foe_look = foe_unit if spectator else np.where(foe_dis >= 0, foe_dis, foe_unit)
     integrity, heat, nectar = theirs.get("integrity"), theirs.get("heat"), theirs.get("nectar")
+    seen = _gauges(t, foe_unit, foe_look, integrity, heat, nectar)
     return Observation(
         side=me.astype(np.int8), my_unit=my_unit, my_look=np.where(my_dis >= 0, my_dis, my_unit),
         my_disguise_turns=np.where(my_dis >= 0, mine.get("disguise_turns"), 0).astype(np.int16),
@@ -304,9 +313,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         my_heat=mine.get("heat"), my_nectar=mine.get("nectar"), my_doses=mine.get("doses"),
         my_guard=mine.get("guard"), my_exposed=mine.get("exposed"), my_caught=mine.get("caught"),
         foe_look=foe_look, foe_pos=theirs.get("pos"), foe_facing=theirs.get("facing"),
-        foe_integrity=gauge(integrity, t.integrity[foe_unit], t.integrity[foe_look]),
-        foe_heat=gauge(heat, t.heat_capacity[foe_unit], t.heat_capacity[foe_look]),
-        foe_nectar=gauge(nectar, t.nectar[foe_unit], t.nectar[foe_look]),
+        foe_integrity=seen[0], foe_heat=seen[1], foe_nectar=seen[2],
         foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
         foe_damaged=badly_damaged(integrity, t.integrity[foe_unit]),
         foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
@@ -430,11 +437,7 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
              obs.my_ambush)
     table = game.derived("attack_preview", _preview_table)
     if table is not None:
-        U = len(game.roster)
-        code = obs.foe_look.astype(np.intp) * U + obs.my_unit
-        for flag in flags:
-            code = code * 2 + flag
-        rows = table.take(code, axis=0)  # (B, 4, W)
+        rows = table.take(_preview_code(game, obs.foe_look, obs.my_unit, flags), axis=0)  # (B, 4, W)
         chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
     else:
         chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
@@ -520,6 +523,36 @@ def _preview_table(game: Game) -> np.ndarray | None:
     return np.stack(strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)), axis=1)
 
 
+def _preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`)."""
+    code = target.astype(np.intp) * len(game.roster) + attacker
+    for flag in flags:
+        code = code * 2 + flag
+    return code
+
+
+def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
+    """hit_terms' chance of slot `slot` of unit `au` against unit `tu` under `flags` (guard .. ambush), from the preview
+    table where the game keeps one."""
+    table = game.derived("attack_preview", _preview_table)
+    if table is None:
+        return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
+    return table.reshape(-1).take(_preview_code(game, tu, au, flags) * (4 * W) + slot)  # row, then (chance, slot)
+
+
+def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
+    """Integrity, heat and Nectar of suits `unit` read on the gauges of the suits they show, `look`: the same numbers
+    where a suit shows itself (the gauge of `gauge` is exact there), so only the disguised ones are read again."""
+    shown = np.flatnonzero(look != unit)
+    if shown.size == 0:
+        return list(values)
+    out = [v.copy() for v in values]
+    u, lk = unit.take(shown), look.take(shown)
+    for v, maxima in zip(out, (t.integrity, t.heat_capacity, t.nectar)):
+        v[shown] = gauge(v.take(shown), maxima.take(u), maxima.take(lk))
+    return out
+
+
 def _looks(s: DuelState, b: int) -> list[int]:
     """The roster index each side of duel `b` shows."""
     return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
@@ -532,12 +565,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     ar = np.arange(B)
     a = s.active.astype(np.intp)
     cost = action_cost(game, actions)
-
-    def sel(m: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(m & live)
+    picks = picks_by_kind(game, actions, live)  # the live duels taking each kind of action
 
     # moves and leaps
-    for idx, leap in ((sel((actions >= sp.move0) & (actions < sp.leap0)), False), (sel(actions >= sp.leap0), True)):
+    for idx, leap in ((picks["move"], False), (picks["leap"], True)):
         if idx.size == 0:
             continue
         side = a[idx]
@@ -562,7 +593,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         _take_cache(game, s, idx, side, tile, log, count)
 
     # attacks
-    idx = sel((actions >= ATTACK0) & (actions < ATTACK0 + W))
+    idx = picks["attack"]
     if idx.size:
         side = a[idx]
         foe = 1 - side
@@ -570,34 +601,38 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
         au, tu = mine.get("unit"), theirs.get("unit")
         wu = au  # a disguise changes the look, never the weapons
-        disguised = mine.get("disguise") >= 0
-        ambush = combat.ambushes(mine.get("disguise"), mine.get("disguise_fresh"))
+        weapon = wu.astype(np.intp) * W + slot  # the (weapon set, slot) fired: flat index of the (U, W) weapon tables
+        my_disguise = mine.get("disguise")
+        disguised = my_disguise >= 0
+        ambush = combat.ambushes(my_disguise, mine.get("disguise_fresh"))
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
                  pick(geo.cheb, pa, pe) == 1, ambush)
-        terms = hit_terms(t, wu, slot, tu, *flags)
-        hit = u[idx, 0] < terms["chance"]
+        chance = _hit_chance(game, wu, slot, tu, flags)
+        hit = u[idx, 0] < chance
         roll = damage_roll(t, wu, slot, u[idx, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        mine.set("disguise", np.where(disguised, -1, mine.get("disguise")))  # any attack throws the disguise off
+        mine.set("disguise", np.where(disguised, -1, my_disguise))  # any attack throws the disguise off
         mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
         mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
-        mine.set("heat", mine.get("heat") + t.w_heat[wu, slot])
-        melt = np.where(hit, t.w_melt[wu, slot], 0)
+        mine.set("heat", mine.get("heat") + t.w_heat.reshape(-1).take(weapon))
+        melt = np.where(hit, t.w_melt.reshape(-1).take(weapon), 0)
         theirs.set("heat", theirs.get("heat") + melt)
-        mine.set("nectar", mine.get("nectar") - t.w_nectar[wu, slot])
+        mine.set("nectar", mine.get("nectar") - t.w_nectar.reshape(-1).take(weapon))
         mine.set("facing", pick(geo.dir_to, pa, pe))
         if count is not None:
-            count(idx, side, EV["attack"])
-            count(idx[rear], side[rear], EV["rear_attack"])
-            count(idx[hit], side[hit], EV["hit"])
-            count(idx, side, len(EVENT_KINDS) + wu * W + slot)
+            cells = count.cells(idx, side)
+            count.add(cells, EV["attack"])
+            count.add(cells, EV["rear_attack"], rear)
+            count.add(cells, EV["hit"], hit)
+            count.add(cells, len(EVENT_KINDS) + weapon)
         if log is not None:
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)
+            terms = hit_terms(t, wu, slot, tu, *flags)
             seen = hit_terms(t, wu, slot, look, *flags)  # what the attacker sees: the terms against the suit shown
             for i, b in enumerate(idx):
                 sd, fo = int(side[i]), int(foe[i])
@@ -619,16 +654,16 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                 })
 
     # guard, vent, inject
-    idx = sel(actions == GUARD)
+    idx = picks["guard"]
     s.guard[idx, a[idx]] = True
     if count is not None:
-        for kind, code in (("guard", GUARD), ("vent", VENT), ("inject", INJECT)):
-            i = sel(actions == code)
+        for kind in ("guard", "vent", "inject"):
+            i = picks[kind]
             count(i, a[i], EV[kind])
     if log is not None:
         for b in idx:
             log[b].append({"event": "guard", "side": int(a[b])})
-    idx = sel(actions == VENT)
+    idx = picks["vent"]
     if idx.size:
         side = a[idx]
         before = s.heat[idx, side].copy()
@@ -636,7 +671,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "vent", "side": int(side[i]), "shed": int(before[i] - s.heat[b, side[i]]), "heat": int(s.heat[b, side[i]])})
-    idx = sel(actions == INJECT)
+    idx = picks["inject"]
     if idx.size:
         side = a[idx]
         uu = s.unit[idx, side]
@@ -649,7 +684,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                                "nectar": int(s.nectar[b, side[i]]), "doses": int(s.doses[b, side[i]])})
 
     # mimic
-    idx = sel((actions >= sp.mimic0) & (actions < sp.move0))
+    idx = picks["mimic"]
     if idx.size:
         side = a[idx]
         was = s.unit[idx, side].copy()
@@ -657,15 +692,16 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         s.disguise_turns[idx, side] = K.MIMIC_TURNS
         s.disguise_fresh[idx, side] = True
         if count is not None:
-            count(idx, side, EV["mimic"])
-            count(idx, side, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])
+            cells = count.cells(idx, side)
+            count.add(cells, EV["mimic"])
+            count.add(cells, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "mimic", "side": int(side[i]), "as": game.roster[int(s.disguise[b, side[i]])].id,
                                "was": game.roster[int(was[i])].id, "turns": K.MIMIC_TURNS})
 
     # core extraction
-    idx = sel(actions == EXTRACT)
+    idx = picks["extract"]
     if idx.size:
         side = a[idx]
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
@@ -678,8 +714,9 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         s.winner[idx[won]] = side[won]
         s.outcome[idx[won]] = CORE_EXTRACTED
         if count is not None:
-            count(idx, side, EV["extract_attempt"])
-            count(idx[won], side[won], EV["extract_success"])
+            cells = count.cells(idx, side)
+            count.add(cells, EV["extract_attempt"])
+            count.add(cells, EV["extract_success"], won)
         if log is not None:  # the odds the extractor was shown: against the suit the enemy shows, on its gauge
             foe_dis = theirs.get("disguise")
             look = np.where(foe_dis >= 0, foe_dis, tu)

@@ -6,6 +6,8 @@ uint64 arrays. Nothing here reads global random state. Imports numpy only.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -17,24 +19,27 @@ _INV_2_53 = 1.0 / float(1 << 53)
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser of a uint64 array (wraps around silently)."""
-    x = np.asarray(x, dtype=np.uint64)
+    z = np.array(x, dtype=np.uint64)  # a copy: the steps below work in place
     with np.errstate(over="ignore"):
-        z = x + GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * MIX1
-        z = (z ^ (z >> np.uint64(27))) * MIX2
-        return z ^ (z >> np.uint64(31))
+        z += GOLDEN
+        _finalise(z)
+    return z if z.ndim else z[()]
 
 
-def uniforms(seed: np.ndarray, counter: np.ndarray, n: int, stream: int = 0) -> np.ndarray:
-    """`n` floats in [0, 1) per duel, shape (batch, n), from (seed, counter, lane, stream)."""
+def uniforms(seed: np.ndarray, counter: np.ndarray, n: int, stream: int = 0, first: int = 0) -> np.ndarray:
+    """`n` floats in [0, 1) per duel, shape (batch, n), from (seed, counter, lane, stream): lanes first .. first + n - 1."""
     seed = np.asarray(seed, dtype=np.uint64)
     counter = np.asarray(counter, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        key = mix64(seed ^ mix64(np.uint64(stream) * GOLDEN + np.uint64(0x5EED)))
-        base = counter * LANES
-        lanes = np.arange(n, dtype=np.uint64)
-        x = mix64(key[:, None] + (base[:, None] + lanes[None, :]) * GOLDEN)
-    return (x >> np.uint64(11)).astype(np.float64) * _INV_2_53
+        key = mix64(seed ^ _stream_key(stream))
+        x = (counter * LANES)[:, None] + np.arange(first, first + n, dtype=np.uint64)[None, :]
+        x *= GOLDEN
+        x += key[:, None]
+        x += GOLDEN  # mix64 of x, in place
+        _finalise(x)
+    out = (x >> np.uint64(11)).astype(np.float64)
+    out *= _INV_2_53
+    return out
 
 
 def derive_seeds(run_seed: int, index: np.ndarray) -> np.ndarray:
@@ -43,3 +48,21 @@ def derive_seeds(run_seed: int, index: np.ndarray) -> np.ndarray:
     base = mix64(np.array([run_seed], dtype=np.uint64))[0]
     with np.errstate(over="ignore"):
         return mix64(base ^ (idx * GOLDEN)) >> np.uint64(1)  # 63 bits: fits a signed int64 / SQLite
+
+
+@lru_cache(maxsize=None)
+def _stream_key(stream: int) -> np.uint64:
+    """The key a stream's draws are mixed with (the same for every duel)."""
+    with np.errstate(over="ignore"):
+        return mix64(np.uint64(stream) * GOLDEN + np.uint64(0x5EED))
+
+
+def _finalise(z: np.ndarray) -> None:
+    """The three xor-shift-multiply rounds of SplitMix64's finaliser, in place on a uint64 array."""
+    t = np.empty_like(z)
+    for shift, mult in ((30, MIX1), (27, MIX2)):
+        np.right_shift(z, np.uint64(shift), out=t)
+        z ^= t
+        z *= mult
+    np.right_shift(z, np.uint64(31), out=t)
+    z ^= t

@@ -21,6 +21,28 @@ EVENT_KINDS = ("move", "leap", "attack", "rear_attack", "hit", "extract_attempt"
 EV = {k: i for i, k in enumerate(EVENT_KINDS)}
 
 
+class EventCount:
+    """Counts a step's events into a caller's (N, 2, K) int tally through its flat array; duel b counts in row rows[b]."""
+
+    def __init__(self, tally: np.ndarray, rows: np.ndarray) -> None:
+        """Count into `tally` (C-contiguous, so its flat array is a view), duel b in row `rows[b]`."""
+        self.width = tally.shape[2]
+        self.flat = tally.reshape(-1)
+        self.rows = np.asarray(rows, dtype=np.intp) * (2 * self.width)
+
+    def cells(self, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
+        """Where the row of side `side[i]` of duel `idx[i]` begins in the flat tally."""
+        return self.rows.take(idx) + side * self.width
+
+    def add(self, cells: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
+        """Count `hits` (1, or one number per cell) events in column `col` of rows `cells` (distinct: none repeats)."""
+        self.flat[cells + col] += hits
+
+    def __call__(self, idx: np.ndarray, side: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
+        """Count `hits` events in column `col` for side `side[i]` of each duel `idx[i]` (distinct duels)."""
+        self.add(self.cells(idx, side), col, hits)
+
+
 def pick(values: np.ndarray, rows: np.ndarray, cols: np.ndarray | int) -> np.ndarray:
     """values[rows, cols] of a 2-D array, gathered through the flat array (several times faster than fancy indexing)."""
     flat = values.reshape(-1)

@@ -40,14 +40,23 @@ def strike_by_distance(game: Game, obs: Observation, rear: bool = False) -> np.n
 
     Against the suit the enemy shows, as the previews see it; from its front unless `rear`.
     """
+    table, rows = strike_rows(game, obs, rear)
+    return table.take(rows, axis=0)
+
+
+def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """strike_by_distance as (table, rows), its rows not copied out: duel b's strike at distance d is table[rows[b], d].
+
+    The table is the game's strike table where it keeps one, else the duels' own rows.
+    """
     t = game.tables
     wu, tu, me = obs.my_unit, obs.foe_look, obs.my_unit  # a disguise never changes the weapons
-    guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover[obs.foe_pos]
+    guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover.take(obs.foe_pos)
     fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
     tac = tactics(game)
     if tac.strike is not None:
-        return tac.strike.take(strike_code(game, wu, tu, me, guard, exposed, cover, rear, fed), axis=0)
-    return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed)
+        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, fed)
+    return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed), np.arange(obs.batch)
 
 
 def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
@@ -146,11 +155,23 @@ def hazard_cost(game: Game) -> np.ndarray:
     return tactics(game).hazard_cost
 
 
-def values_at(game: Game, strike: np.ndarray, pe: np.ndarray, tiles: np.ndarray) -> np.ndarray:
-    """(B, K) best expected damage of the acting side's weapons if it stood on each of `tiles` (B, K)."""
+def strike_best(game: Game, strike: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(B,) each duel's best expected strike at any distance: the largest value of row `rows[b]` of `strike` (strike_rows)."""
+    tac = tactics(game)
+    if strike is tac.strike:  # the game's table keeps the largest value of each of its rows
+        return tac.strike_best.take(rows)
+    return strike.max(axis=1).take(rows)
+
+
+def values_at(game: Game, strike: np.ndarray, pe: np.ndarray, tiles: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """(B, K) best expected damage of the acting side's weapons if it stood on each of `tiles` (B, K).
+
+    Duel b reads row `rows[b]` of `strike` (row b by default; see strike_rows).
+    """
     geo = game.geo
     d = np.where(geo.los[pe[:, None], tiles], geo.cheb[pe[:, None], tiles], strike.shape[1] - 1)
-    return strike.take(np.arange(strike.shape[0])[:, None] * strike.shape[1] + d)
+    rows = np.arange(strike.shape[0]) if rows is None else np.asarray(rows, dtype=np.intp)
+    return strike.take(rows[:, None] * strike.shape[1] + d)
 
 
 def leap_spot_of(game: Game, reach: np.ndarray, pa: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -171,6 +192,14 @@ def leap_spot_of(game: Game, reach: np.ndarray, pa: np.ndarray, pe: np.ndarray, 
     return np.where(has, tile[np.arange(n), k], -1), rear[np.arange(n), k]
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of whole numbers `values` in increasing order (np.unique, counted instead of sorted when small)."""
+    values = np.asarray(values)
+    if values.size and values.dtype.kind in "iu" and 0 <= values.min() and values.max() < 4096:
+        return np.flatnonzero(np.bincount(values))
+    return np.unique(values)
+
+
 def row_pick(values: np.ndarray, k: np.ndarray) -> np.ndarray:
     """values[i, k[i]] for every row i."""
     return values.reshape(-1).take(np.arange(values.shape[0]) * values.shape[1] + k)
@@ -186,9 +215,9 @@ class _Memo:
 
     def get(self, keys: np.ndarray) -> tuple[np.ndarray, ...]:
         """The rows of `keys`, computing the ones never asked for before."""
-        miss = keys[~self.known[keys]]
-        if miss.size:
-            miss = np.unique(miss)
+        known = self.known.take(keys)
+        if not known.all():
+            miss = np.unique(keys[~known])
             for lo in range(0, miss.size, MEMO_BLOCK):
                 part = miss[lo : lo + MEMO_BLOCK]
                 vals = self.compute(part)
@@ -259,6 +288,7 @@ class Tactics:
     distances: np.ndarray  # (D + 1,) 0 .. the longest Chebyshev distance, then "out of sight"
     hazard_cost: np.ndarray  # (T,)
     strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, Nectar bits)
+    strike_best: np.ndarray | None = None  # (codes,) the largest value of each row of `strike`
     _near: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _memos: dict[tuple[str, int], _Memo | None] = field(default_factory=dict)
 
@@ -276,7 +306,7 @@ class Tactics:
                 *(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 1 << W)), indexing="ij"))
             fed = (bits[:, None] >> np.arange(W)[None, :]) & 1 == 1
             strike = _strike_of(game, distances, wu, tu, me, *(v.astype(bool) for v in (g, x, c, r)), fed)
-        return cls(game, distances, hazard_cost, strike)
+        return cls(game, distances, hazard_cost, strike, None if strike is None else strike.max(axis=1))
 
     def near(self, speed: int) -> tuple[np.ndarray, np.ndarray]:
         """(T, K) the tiles within `speed` of each tile, in tile order (padded with the tile itself), and their path distances."""
@@ -301,26 +331,31 @@ class Tactics:
             ok[m] &= np.take_along_axis(move_reach(self.game, pa[m], pe[m], speeds[m]), cand[m].astype(np.intp), axis=1)
         return ok
 
-    def best_move(self, strike: np.ndarray, ap: np.ndarray, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per duel: the reachable tile with the best strike for the points left after moving (first in tile order), and its worth."""
-        speeds = np.unique(speed)
+    def best_move(self, strike: np.ndarray, ap: np.ndarray, speed: np.ndarray, pa: np.ndarray, pe: np.ndarray,
+                  rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Per duel: the reachable tile with the best strike for the points left after moving (first in tile order), and its worth.
+
+        Duel b reads row `rows[b]` of `strike` (row b by default; see strike_rows).
+        """
+        rows = np.arange(pa.shape[0]) if rows is None else np.asarray(rows, dtype=np.intp)
+        speeds = distinct(speed)
         if speeds.size == 1:
-            return self._best_move(int(speeds[0]), strike, ap, pa, pe)
+            return self._best_move(int(speeds[0]), strike, rows, ap, pa, pe)
         tile = np.zeros(pa.shape, dtype=np.int64)
         worth = np.zeros(pa.shape)
         for sp in speeds:
             m = np.flatnonzero(speed == sp)
-            tile[m], worth[m] = self._best_move(int(sp), strike[m], ap[m], pa[m], pe[m])
+            tile[m], worth[m] = self._best_move(int(sp), strike, rows.take(m), ap.take(m), pa.take(m), pe.take(m))
         return tile, worth
 
-    def _best_move(self, speed: int, strike: np.ndarray, ap: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        ar = np.arange(pa.shape[0])
+    def _best_move(self, speed: int, strike: np.ndarray, rows: np.ndarray, ap: np.ndarray, pa: np.ndarray,
+                   pe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         memo = self._memo("move", speed, 4 * speed + 4)
         if memo is not None:
             # candidate tiles in groups of equal worth (distance to the enemy in sight, hazard), the first tile standing
             # for its group; `hazard` is +inf on the padding past the last group, which so comes out at -inf
             sight, hazard, tile = memo.get(pa.astype(np.intp) * self.game.geo.tiles + pe)
-            values = strike.take(ar[:, None] * strike.shape[1] + sight)
+            values = strike.take(rows[:, None] * strike.shape[1] + sight)
             move_val = (ap - 1)[:, None] * values - hazard
             if not (ap >= 1).all():
                 move_val = np.where((ap >= 1)[:, None], move_val, -np.inf)
@@ -328,7 +363,7 @@ class Tactics:
             near, _ = self.near(speed)
             tile = near[pa]
             ok = self.reachable(speed, pa, pe, tile) & (ap >= 1)[:, None]
-            values = values_at(self.game, strike, pe, tile)
+            values = values_at(self.game, strike, pe, tile, rows)
             move_val = np.where(ok, (ap - 1)[:, None] * values - self.hazard_cost[tile], -np.inf)
         k = np.argmax(move_val, axis=1)
         return row_pick(tile, k).astype(np.int64), np.maximum(row_pick(move_val, k), 0.0)
@@ -383,8 +418,9 @@ class Tactics:
         """Per duel a (tile, flag) answer: from the memo of (kind, arg) at `key(m)`, else `direct(arg, m)`, by value of `args`."""
         tile = np.zeros(args.shape, dtype=np.int64)
         flag = np.zeros(args.shape, dtype=bool)
-        for v in np.unique(args):
-            m = np.flatnonzero(args == v)
+        values = distinct(args)
+        for v in values:
+            m = np.flatnonzero(args == v) if values.size > 1 else slice(None)
             memo = self._memo(kind, int(v), 1)
             tile[m], flag[m] = direct(int(v), m) if memo is None else memo.get(key(m))
         return tile, flag

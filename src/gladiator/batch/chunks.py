@@ -146,6 +146,15 @@ def game_of(spec: BatchSpec) -> Game:
     return g
 
 
+def prepare(spec: BatchSpec) -> Game:
+    """The spec's game with the tables the engine and the run's bots would build on first use already built: a process
+    that forks workers (they inherit them) or plays the chunks itself builds them once."""
+    game = game_of(spec)
+    engine.prepare(game)
+    prepare_bots(game, [make_bot(b) for b in spec.bots])
+    return game
+
+
 def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> ChunkResult:
     """Play chunk `c` of a run and count its results."""
     game = game_of(spec)

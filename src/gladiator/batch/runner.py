@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
-    chunk_size_for, game_of, make_spec, play_duels, run_chunk, totals_of_rows,
+    chunk_size_for, game_of, make_spec, play_duels, prepare, run_chunk, totals_of_rows,
 )
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
@@ -37,7 +37,7 @@ def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers:
         for c in itertools.chain(head, todo):
             yield run_chunk(spec, c, batch_size)
         return
-    game_of(spec)  # built once here; forked workers inherit it
+    prepare(spec)  # the game and its tables, built once here; forked workers inherit them
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
     left = itertools.chain(head, todo)

@@ -51,8 +51,8 @@ class FirstChoice:
     def choose(self, cond: np.ndarray, action: np.ndarray | int) -> None:
         """Decide the undecided duels where `cond` holds."""
         c = cond & self.todo
-        self.actions[c] = np.broadcast_to(action, self.actions.shape)[c]
-        self.todo &= ~c
+        np.copyto(self.actions, action, where=c)
+        self.todo ^= c  # c lies within todo: these are decided now
 
 
 def distinct_views(obs: Observation) -> tuple[np.ndarray, np.ndarray] | None:

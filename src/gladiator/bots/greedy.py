@@ -58,43 +58,59 @@ class GreedyBot(Bot):
         choose((tactics.overheat_next_turn(game, obs) > 0) & (ap >= engine.cost_of("vent")) & (obs.my_heat > 0), VENT)
 
         # plans for the rest of the turn; ending a turn on a hazard counts against a plan
-        strike = tactics.strike_by_distance(game, obs)  # (B, D + 1): best expected strike at each distance, 0 out of sight
+        # the best expected strike at each distance, 0 out of sight: strike[rows[b], d] (rows of the game's table, not copied)
+        strike, rows = tactics.strike_rows(game, obs)
+        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
         move_tile = np.zeros(B, dtype=np.int64)
         plan_move = np.zeros(B)
-        need = np.flatnonzero(todo & (ap >= 2))  # with one point left a move leaves nothing to strike with
+        # with one point left a move leaves nothing to strike with; no move promises more than the points left after it
+        # times the best strike at any distance, so where striking now is worth that much, the moves are not weighed
+        striking_wins = (plan_now > 0) & (plan_now >= (ap - 1) * tactics.strike_best(game, strike, rows))
+        need = np.flatnonzero(todo & (ap >= 2) & ~striking_wins)
         if need.size:
-            move_tile[need], plan_move[need] = tac.best_move(strike[need], ap[need], t.speed[me[need]], pa[need], pe[need])
-        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
-        leap_tile, leap_gain = _leap_choice(game, obs, strike)
+            move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
+        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo)
         plan_leap = np.where(leap_tile >= 0, (ap - engine.cost_of("leap")) * leap_gain, 0.0)
         choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
         choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
         choose(plan_move > 0, sp.move0 + move_tile)
 
         # nothing to strike this turn: close in (off hazards), guard
-        step_tile, gain = tac.closer(t.speed[me], pa, pe)
-        choose(gain & (ap >= engine.cost_of("move")), sp.move0 + step_tile)
+        walk = np.flatnonzero(todo & (ap >= engine.cost_of("move")))
+        step_tile, gain = tac.closer(t.speed.take(me.take(walk)), pa.take(walk), pe.take(walk))
+        choose(_at(walk, gain, B), sp.move0 + _at(walk, step_tile, B))
         choose(~obs.my_guard & (ap >= engine.cost_of("guard")), GUARD)
         return pick.actions
 
 
-def _leap_choice(game: Game, obs: Observation, strike: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per duel: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none."""
+def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndarray,
+                 todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel still `todo`: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none.
+
+    `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows)."""
     t, geo = game.tables, game.geo
     B = obs.batch
     me, pa, pe = obs.my_unit, obs.my_pos, obs.foe_pos
     tile_out = np.full(B, -1, dtype=np.int64)
     gain = np.zeros(B)
     far = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) > 1
-    cand = t.can_leap[me] & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
+    cand = todo & t.can_leap[me] & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
     if not cand.any():
         return tile_out, gain
     li = np.flatnonzero(cand)
     chosen, is_rear = tactics.tactics(game).leap_spot(engine.leap_reach(game, me[li]), pa[li], pe[li], obs.foe_facing[li])
     has = chosen >= 0
-    sub = obs.take(li)
-    front = tactics.values_at(game, strike[li], pe[li], np.maximum(chosen, 0)[:, None])[:, 0]
-    behind = tactics.values_at(game, tactics.strike_by_distance(game, sub, rear=True), pe[li], np.maximum(chosen, 0)[:, None])[:, 0]
+    spot = np.maximum(chosen, 0)[:, None]
+    front = tactics.values_at(game, strike, pe[li], spot, rows[li])[:, 0]
+    rear_strike, rear_rows = tactics.strike_rows(game, obs, rear=True)
+    behind = tactics.values_at(game, rear_strike, pe[li], spot, rear_rows[li])[:, 0]
     tile_out[li[has]] = chosen[has]
     gain[li[has]] = np.where(is_rear, behind, front)[has]
     return tile_out, gain
+
+
+def _at(idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """(n,) `values` placed at positions `idx`, zeros (False) elsewhere."""
+    out = np.zeros(n, dtype=values.dtype)
+    out[idx] = values
+    return out

@@ -75,7 +75,7 @@ def batch(
 ) -> None:
     """Run many duels headless and print their statistics."""
     from gladiator.batch.overrides import apply_overrides
-    from gladiator.batch.runner import ROW_DTYPE, default_workers, game_of, make_spec, run
+    from gladiator.batch.runner import ROW_DTYPE, default_workers, make_spec, prepare, run
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
 
@@ -100,7 +100,7 @@ def batch(
             store.close()
         raise
     if backend == "local":
-        game_of(spec)  # the arena's tables, built once before the clock starts (worker processes inherit them)
+        prepare(spec)  # the game's tables and the bots', built once before the clock starts (worker processes inherit them)
     session = Totals()
     started = time.perf_counter()
     progress = _progress(as_json)

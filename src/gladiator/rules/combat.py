@@ -4,7 +4,7 @@ Each formula is a vectorised function of plain arrays (roster indices, tiles, fl
 engine's `step` (with the truth), the previews a side sees (with what it observes), the
 narration, the bots' tables and the docs' checks all call the same code. Read-only tables built
 from these formulas live on the game (`Game.derived`), never beside them.
-Imports numpy, the catalog geometry, the game tables and the rules constants.
+Imports numpy, the catalog geometry, the game tables, the state's `pick` and the rules constants.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS, Geometry
 from gladiator.game import W, Game, UnitTables
 from gladiator.rules import constants as K
+from gladiator.state import pick
 
+REAR_TABLE_BLOCK = 1 << 20  # cells of the rear-arc table worked out in one pass (bounds the temporary arrays)
 HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed", "point_blank", "ambush")
 
 
@@ -42,9 +44,9 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
     to the attacker (a ranged weapon then fires point-blank); `ambush`: the attacker throws off a
     disguise with this attack. Arrays broadcast together.
     """
-    ranged = t.w_ranged[wu, slot]
+    ranged = pick(t.w_ranged, wu, slot)
     terms = {
-        "accuracy": t.w_accuracy[wu, slot],
+        "accuracy": pick(t.w_accuracy, wu, slot),
         "evasion": -K.EVASION_PER_AGILITY * t.agility[tu],
         "guard": np.where(guard, -K.GUARD_PENALTY, 0.0),
         "cover": np.where(ranged & cover, -K.COVER_PENALTY, 0.0),
@@ -65,14 +67,14 @@ def damage(t: UnitTables, wu: np.ndarray, slot: np.ndarray, au: np.ndarray, tu: 
            rear: np.ndarray) -> np.ndarray:
     """Damage of a hit: roll + the attacker's firepower (ranged) + roll // 2 (from the rear or an ambush) - the target's
     armor, never below 0."""
-    fp = np.where(t.w_ranged[wu, slot], t.firepower[au], 0)
+    fp = np.where(pick(t.w_ranged, wu, slot), t.firepower[au], 0)
     rear_extra = np.where(rear, roll // K.REAR_DAMAGE_DIVISOR, 0)
     return np.maximum(0, roll + fp + rear_extra - t.armor[tu])
 
 
 def damage_roll(t: UnitTables, wu: np.ndarray, slot: np.ndarray, u: np.ndarray) -> np.ndarray:
     """The weapon's damage roll from a uniform draw u in [0, 1): low + floor(u * (high - low + 1))."""
-    lo, hi = t.w_low[wu, slot], t.w_high[wu, slot]
+    lo, hi = pick(t.w_low, wu, slot), pick(t.w_high, wu, slot)
     return lo + np.minimum(np.floor(u * (hi - lo + 1)).astype(np.int64), hi - lo)
 
 
@@ -147,6 +149,8 @@ def _rear_table(game: Game) -> np.ndarray:
     T, F = game.geo.tiles, len(DIRECTIONS)
     tgt, face = np.meshgrid(np.arange(T), np.arange(F), indexing="ij")
     table = np.empty((T, T, F), dtype=bool)
-    for att in range(T):
-        table[att] = rear_arc_of(game.geo, np.full(tgt.shape, att), tgt, face)
+    step = max(1, REAR_TABLE_BLOCK // (T * F))  # attacker tiles worked out at once
+    for lo in range(0, T, step):
+        att = np.arange(lo, min(T, lo + step))[:, None, None]
+        table[lo : lo + step] = rear_arc_of(game.geo, att, tgt[None], face[None])
     return table.reshape(-1)

@@ -19,7 +19,7 @@ def cost_of(kind: str) -> int:
 
 def action_cost(game: Game, actions: np.ndarray) -> np.ndarray:
     """(B,) int16 cost of each action id (ids outside the space are clipped to its ends)."""
-    return game.derived("costs", lambda g: cost_table(g.space)).take(np.clip(actions, 0, game.space.n - 1))
+    return game.derived("costs", lambda g: cost_table(g.space)).take(actions, mode="clip")
 
 
 def cost_table(space: ActionSpace) -> np.ndarray:

@@ -47,24 +47,66 @@ class Refusal:
 
 
 class _Turn:
-    """The facts of the side to act that the conditions read, gathered once per state (the costlier ones when first read)."""
+    """The facts of the side to act in duels `idx` of a state (all by default) that the conditions read, each gathered
+    when first read."""
 
-    def __init__(self, game: Game, state: DuelState) -> None:
-        t = game.tables
+    def __init__(self, game: Game, state: DuelState, idx: np.ndarray | None = None) -> None:
         self.game, self.state = game, state
-        B = state.batch
-        ar = np.arange(B)
-        a = state.active.astype(np.intp)
-        mine, self._theirs = SideCells(state, ar, a), SideCells(state, ar, 1 - a)
-        self.live = ~state.done
-        self.ap = state.ap
-        self.au = mine.get("unit")
-        self.disguised = mine.get("disguise") >= 0
-        self.wu = self.au  # a disguise changes the look, never the weapons
-        self.pa, self.pe = mine.get("pos"), self._theirs.get("pos")
-        self.guard, self.heat = mine.get("guard"), mine.get("heat")
-        self.doses, self.nectar = mine.get("doses"), mine.get("nectar")
-        self.speed = t.speed[self.au]
+        rows = np.arange(state.batch) if idx is None else np.asarray(idx, dtype=np.intp)
+        a = state.active.take(rows).astype(np.intp)
+        self._mine, self._theirs = SideCells(state, rows, a), SideCells(state, rows, 1 - a)
+        self.live = ~(state.done if idx is None else state.done.take(rows))
+        self.ap = state.ap if idx is None else state.ap.take(rows)
+
+    @cached_property
+    def au(self) -> np.ndarray:
+        """Roster index of the unit to act."""
+        return self._mine.get("unit")
+
+    @property
+    def wu(self) -> np.ndarray:
+        """The weapon set it fights with: its own (a disguise changes the look, never the weapons)."""
+        return self.au
+
+    @cached_property
+    def disguised(self) -> np.ndarray:
+        """Whether it wears a disguise."""
+        return self._mine.get("disguise") >= 0
+
+    @cached_property
+    def pa(self) -> np.ndarray:
+        """Its tile."""
+        return self._mine.get("pos")
+
+    @cached_property
+    def pe(self) -> np.ndarray:
+        """The enemy's tile."""
+        return self._theirs.get("pos")
+
+    @cached_property
+    def guard(self) -> np.ndarray:
+        """Whether it guards."""
+        return self._mine.get("guard")
+
+    @cached_property
+    def heat(self) -> np.ndarray:
+        """Its heat."""
+        return self._mine.get("heat")
+
+    @cached_property
+    def doses(self) -> np.ndarray:
+        """Its Nectar doses left."""
+        return self._mine.get("doses")
+
+    @cached_property
+    def nectar(self) -> np.ndarray:
+        """Its Nectar."""
+        return self._mine.get("nectar")
+
+    @cached_property
+    def speed(self) -> np.ndarray:
+        """Its speed."""
+        return self.game.tables.speed.take(self.au)
 
     @cached_property
     def open(self) -> np.ndarray:
@@ -151,32 +193,47 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
     """(B,) bool: whether each duel's action is legal, as `legal_mask` would say, without building the mask."""
     sp, t, geo = game.space, game.tables, game.geo
     actions = np.asarray(actions, dtype=np.int64)
-    f = _Turn(game, state)
-    inside = (actions >= 0) & (actions < sp.n)
     a = np.clip(actions, 0, sp.n - 1)
-    ok = f.live & inside & (f.ap >= action_cost(game, a))
-    ok &= np.where(a == GUARD, ~f.guard, True)
-    ok &= np.where(a == VENT, f.heat > 0, True)
-    ok &= np.where(a == INJECT, _can_inject(t, f), True)
-    i = np.flatnonzero(ok & (a == EXTRACT))
-    if i.size:
-        ok[i] = _can_extract(t, f)[i]
-    i = np.flatnonzero(ok & (a >= ATTACK0) & (a < ATTACK0 + W))
-    if i.size:
-        ok[i] = slots_in_reach(game, f.wu[i], f.pa[i], f.pe[i], f.nectar[i], ~f.live[i])[np.arange(i.size), a[i] - ATTACK0]
-    i = np.flatnonzero(ok & (a >= sp.mimic0) & (a < sp.move0))
-    ok[i] = _can_mimic(game, f)[i] & (a[i] - sp.mimic0 != f.au[i])
-    i = np.flatnonzero(ok & (a >= sp.move0))
-    if i.size:
-        leap = a[i] >= sp.leap0
-        tile = a[i] - np.where(leap, sp.leap0, sp.move0)
-        pa, pe = f.pa[i], f.pe[i]
-        free = (tile != pa) & (tile != pe)
-        d = pick(geo.dist, pa, tile)
-        walk = _walkable(game, pa, pe, f.speed[i], d[:, None], tile[:, None])[:, 0]
-        hop = t.can_leap[f.au[i]] & (pick(geo.cheb, pa, tile) <= f.reach[i]) & (d < UNREACHABLE)
-        ok[i] = free & np.where(leap, hop, walk)
+    ok = ~state.done & (actions == a) & (state.ap >= action_cost(game, a))  # live, inside the space, affordable
+
+    def free(f: _Turn, tile: np.ndarray) -> np.ndarray:
+        return (tile != f.pa) & (tile != f.pe)
+
+    # what each kind of pick needs besides: a condition on the facts of its duels and the pick's argument (its slot,
+    # unit or tile); an end of turn needs nothing more
+    checks = {
+        "guard": (0, lambda f, arg: ~f.guard),
+        "vent": (0, lambda f, arg: f.heat > 0),
+        "inject": (0, lambda f, arg: _can_inject(t, f)),
+        "extract": (0, lambda f, arg: _can_extract(t, f)),
+        "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live, slot=arg)),
+        "mimic": (sp.mimic0, lambda f, arg: _can_mimic(game, f) & (arg != f.au)),
+        "move": (sp.move0, lambda f, arg: free(f, arg) & _walkable(game, f.pa, f.pe, f.speed, pick(geo.dist, f.pa, arg)[:, None],
+                                                                   arg[:, None])[:, 0]),
+        "leap": (sp.leap0, lambda f, arg: free(f, arg) & t.can_leap[f.au] & (pick(geo.cheb, f.pa, arg) <= f.reach)
+                 & (pick(geo.dist, f.pa, arg) < UNREACHABLE)),
+    }
+    picks = picks_by_kind(game, a, ok)
+    for kind, (first, check) in checks.items():
+        i = picks[kind]
+        if i.size:
+            ok[i] = check(_Turn(game, state, i), a[i] - first)
     return ok
+
+
+def picks_by_kind(game: Game, actions: np.ndarray, among: np.ndarray) -> dict[str, np.ndarray]:
+    """The duels (in order) whose action is of each kind of KINDS, among those where `among` holds; the others count as
+    ends (ids outside the space as the kind of the nearest end of it)."""
+    kind = np.where(among, game.derived("action_kinds", _kind_table).take(actions, mode="clip"), 0)
+    order = np.argsort(kind, kind="stable")
+    ends = np.cumsum(np.bincount(kind, minlength=len(KINDS))).tolist()
+    return {k: order[lo:hi] for k, lo, hi in zip(KINDS, [0] + ends, ends)}
+
+
+def _kind_table(game: Game) -> np.ndarray:
+    """(A,) the index in KINDS of every action id's kind."""
+    sp = game.space
+    return np.array([KINDS.index(sp.kind(a)[0]) for a in range(sp.n)], dtype=np.int8)
 
 
 def _can_inject(t, f: _Turn) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -324,13 +381,17 @@ def attack_mask(game: Game, state: DuelState) -> np.ndarray:
     return slots_in_reach(game, mine.get("unit"), mine.get("pos"), pick(state.pos, ar, 1 - a), mine.get("nectar"), state.done)
 
 
-def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray, done: np.ndarray) -> np.ndarray:
-    """(B, W) bool: slots of weapon set `wu` on tile `pa` that can hit tile `pe` (range, sight) with `nectar` left."""
+def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray, done: np.ndarray,
+                   slot: np.ndarray | None = None) -> np.ndarray:
+    """(B, W) bool: slots of weapon set `wu` on tile `pa` that can hit tile `pe` (range, sight) with `nectar` left; (B,) for
+    slot `slot[b]` alone when `slot` is given."""
     geo = game.geo
     span = max(geo.width, geo.height)  # Chebyshev distances are below this
     key = (wu.astype(np.intp) * span + pick(geo.cheb, pa, pe)) * 2 + pick(geo.los, pa, pe)
-    ok = game.derived("slots_in_reach", _in_reach).take(key, axis=0)  # the slot exists, the target in range and in sight
-    return ok & (nectar[:, None] > game.tables.w_nectar.take(wu, axis=0)) & ~done[:, None]
+    table = game.derived("slots_in_reach", _in_reach)  # the slot exists, the target in range and in sight
+    if slot is not None:
+        return pick(table, key, slot) & (nectar > pick(game.tables.w_nectar, wu, slot)) & ~done
+    return table.take(key, axis=0) & (nectar[:, None] > game.tables.w_nectar.take(wu, axis=0)) & ~done[:, None]
 
 
 def _in_reach(game: Game) -> np.ndarray:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
 from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import overheat_excess
-from gladiator.state import DESTROYED, DRAW, EV, SHUTDOWN, DuelState, SideCells
+from gladiator.state import DESTROYED, DRAW, EV, SHUTDOWN, DuelState, EventCount, SideCells
 
-Count = Callable[[np.ndarray, np.ndarray, "np.ndarray | int"], None]  # count(duels, sides, columns): one event each
+Count = EventCount  # count(duels, sides, column[, hits]): what the engine's step counts events with
 
 
 def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None,
@@ -19,11 +17,13 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     """End the active side's turn in duels `idx`: hazard heat, the turn limit, then the next turn."""
     if idx.size == 0:
         return
-    a = s.active[idx].astype(np.intp)
-    on_hazard = game.geo.hazard[s.pos[idx, a]]
+    a = s.active.take(idx).astype(np.intp)
+    cell = SideCells(s, idx, a)
+    pos = cell.get("pos")
+    on_hazard = game.geo.hazard.take(pos)
     if count is not None and game.arena.hazard_heat:
-        count(idx[on_hazard], a[on_hazard], EV["hazard_turn"])
-    s.heat[idx, a] += hazard_heat(game, s.pos[idx, a])
+        count(idx, a, EV["hazard_turn"], on_hazard)
+    cell.set("heat", cell.get("heat") + hazard_heat(game, pos))
     if log is not None:
         for i, b in enumerate(idx):
             if on_hazard[i] and game.arena.hazard_heat:
@@ -66,8 +66,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     cell.set("integrity", integrity)
     s.ap[idx] = turn_actions(game, u, heat)
     if count is not None:
-        hot = excess > 0
-        count(idx[hot], a[hot], EV["overheated_turn"])
+        count(idx, a, EV["overheated_turn"], excess > 0)
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
     melted = integrity <= 0
@@ -107,7 +106,7 @@ def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
 
 def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
     """Heat a unit gains for ending its turn on tile `pos`: the arena's hazard heat on a hazard, else 0."""
-    return np.where(game.geo.hazard[pos], game.arena.hazard_heat, 0)
+    return np.where(game.geo.hazard.take(pos), game.arena.hazard_heat, 0)
 
 
 def cooled(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
