@@ -248,6 +248,35 @@ def test_the_rgb_array_render_is_a_frame_of_the_window_drawn_headless() -> None:
     env.close()
 
 
+def test_the_human_render_shows_the_agents_frame_in_a_window_and_close_shuts_it() -> None:
+    import pygame
+
+    import gladiator  # noqa: F401 - registers gladiator/Duel-v0
+
+    human = gymnasium.make("gladiator/Duel-v0", render_mode="human", unit="viola", opponent="jaron", opponent_bot="random")
+    picture = gymnasium.make("gladiator/Duel-v0", render_mode="rgb_array", unit="viola", opponent="jaron", opponent_bot="random")
+    human.reset(seed=3)
+    picture.reset(seed=3)
+    assert human.render() is None
+    shown = pygame.display.get_surface()
+    assert shown is not None
+    assert np.array_equal(pygame.surfarray.array3d(shown).transpose(1, 0, 2), picture.render())
+    human.close()
+    assert pygame.display.get_surface() is None
+
+
+def test_unknown_names_are_value_errors_for_the_environments() -> None:
+    from gladiator.env.vector import DuelVectorEnv
+    from gladiator.errors import GladiatorError
+
+    for kw in ({"unit": "zorro"}, {"opponent": "zorro"}, {"opponent_bot": "zorro"}, {"arena": "moon"}):
+        with pytest.raises(ValueError, match="unknown") as gym_err:
+            gymnasium.make("gladiator/Duel-v0", **kw)
+        with pytest.raises(ValueError, match="unknown"):
+            DuelVectorEnv(num_envs=2, **kw)
+        assert isinstance(gym_err.value, GladiatorError)  # still one line and exit code 2 on the command line
+
+
 def test_the_vector_env_view_is_the_honest_view_its_observations_encode() -> None:
     from gladiator.env.encode import PLANES
     from gladiator.env.vector import DuelVectorEnv

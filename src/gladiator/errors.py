@@ -7,6 +7,10 @@ class GladiatorError(Exception):
     """A problem with the user's input, reported as one line and exit code 2."""
 
 
+class UnknownName(GladiatorError, ValueError):
+    """A unit, arena or bot named that does not exist (a ValueError too, as Python users of the API expect)."""
+
+
 class DataError(GladiatorError):
     """A unit or arena file is invalid: names the file, the line and the field."""
 

@@ -15,7 +15,7 @@ import numpy as np
 from gladiator.catalog.geometry import Geometry, build_geometry
 from gladiator.catalog.loader import content_hash
 from gladiator.catalog.schema import MAX_WEAPONS, Arena, Unit
-from gladiator.errors import GladiatorError
+from gladiator.errors import GladiatorError, UnknownName
 
 T_ = TypeVar("T_")
 W = MAX_WEAPONS
@@ -137,7 +137,7 @@ class Game:
     def unit_index(self, uid: str) -> int:
         """Roster index of unit `uid`."""
         if uid not in self.index:
-            raise GladiatorError(f"unknown unit {uid!r}; known units: {', '.join(sorted(self.index))}")
+            raise UnknownName(f"unknown unit {uid!r}; known units: {', '.join(sorted(self.index))}")
         return self.index[uid]
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from gladiator.catalog.loader import Catalog, parse_yaml
 from gladiator.catalog.schema import Unit
-from gladiator.errors import DataErrors, GladiatorError
+from gladiator.errors import DataErrors, GladiatorError, UnknownName
 
 MAX_SET_CHARS = 1000
 
@@ -90,7 +90,7 @@ def apply_overrides(catalog: Catalog, sets: list[str] | tuple[str, ...]) -> Cata
     for text in sets:
         uid, parts, value = parse_set(text)
         if uid not in units:
-            raise GladiatorError(f"--set {text}: unknown unit {uid!r}; known units: {', '.join(sorted(units))}")
+            raise UnknownName(f"--set {text}: unknown unit {uid!r}; known units: {', '.join(sorted(units))}")
         units[uid] = override_unit(units[uid], parts, value, f"--set {text}")
     return replace(catalog, units=units)
 

@@ -19,7 +19,7 @@ from gladiator.bots.greedy import GreedyBot
 from gladiator.bots.heuristic import HeuristicBot
 from gladiator.bots.random_bot import RandomBot
 from gladiator.bots.search import SearchBot
-from gladiator.errors import GladiatorError
+from gladiator.errors import GladiatorError, UnknownName
 
 BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
 OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
@@ -57,7 +57,7 @@ def bot_class(name: str) -> type:
         if not isinstance(found, type):
             raise GladiatorError(f"bot {name!r}: the installed plugin is not a class")
         return found
-    raise GladiatorError(f"unknown bot {name!r}; known bots: {', '.join(bot_names())} (or package.module:ClassName)")
+    raise UnknownName(f"unknown bot {name!r}; known bots: {', '.join(bot_names())} (or package.module:ClassName)")
 
 
 def make_bot(name: str) -> Bot:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gladiator.catalog.schema import Arena, Unit
-from gladiator.errors import DataError, DataErrors, GladiatorError
+from gladiator.errors import DataError, DataErrors, GladiatorError, UnknownName
 from gladiator.files import MAX_DATA_BYTES, read_limited
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -56,13 +56,13 @@ class Catalog:
     def unit(self, uid: str) -> Unit:
         """The unit called `uid`, or a one-line error listing the known ones."""
         if uid not in self.units:
-            raise GladiatorError(f"unknown unit {uid!r}; known units: {', '.join(sorted(self.units)) or 'none'}")
+            raise UnknownName(f"unknown unit {uid!r}; known units: {', '.join(sorted(self.units)) or 'none'}")
         return self.units[uid]
 
     def arena(self, aid: str) -> Arena:
         """The arena called `aid`, or a one-line error listing the known ones."""
         if aid not in self.arenas:
-            raise GladiatorError(f"unknown arena {aid!r}; known arenas: {', '.join(sorted(self.arenas)) or 'none'}")
+            raise UnknownName(f"unknown arena {aid!r}; known arenas: {', '.join(sorted(self.arenas)) or 'none'}")
         return self.arenas[aid]
 
 

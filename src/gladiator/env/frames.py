@@ -46,3 +46,11 @@ def frame(game: Game, units: tuple[str, str], state: DuelState, side: int, human
     surf = pygame.Surface(FRAME_SIZE)
     view.draw(surf)
     return np.ascontiguousarray(pygame.surfarray.array3d(surf).transpose(1, 0, 2))
+
+
+def close_window() -> None:
+    """Close the window a "human" render opened, if any."""
+    if _WINDOW.pop("surface", None) is not None:
+        import pygame
+
+        pygame.display.quit()

@@ -102,6 +102,13 @@ class DuelEnv(gymnasium.Env):
             return frame(self.game, self.units, self.state, self.side, human=self.render_mode == "human")
         return None
 
+    def close(self) -> None:
+        """Close the window of the "human" render mode, if one is open."""
+        if self.render_mode == "human":
+            from gladiator.env.frames import close_window
+
+            close_window()
+
     def action_masks(self) -> np.ndarray:
         """The legal actions now (for maskable agents)."""
         return engine.legal_mask(self.game, self.state)[0]
