@@ -170,3 +170,14 @@ def one_line(code: int, err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     return lines[0]
+
+
+def play_out(app, screen, dt: float = 0.05, frames: int = 20000, animated: bool = False) -> None:
+    """Frame a window's duel screen until its duel ends (and, when `animated`, its last animation too), waiting for
+    the bots' worker thread before each frame rather than counting frames (a busy machine); fails past `frames`."""
+    for _ in range(frames):
+        if screen.state.done[0] and not (animated and screen.anim.busy):
+            return
+        screen.settle()
+        app.frame([], dt)
+    raise AssertionError(f"the duel did not end within {frames} frames")

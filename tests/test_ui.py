@@ -25,6 +25,7 @@ from gladiator.ui.app import App  # noqa: E402
 from gladiator.ui.play import DuelScreen  # noqa: E402
 from gladiator.ui.replay_view import ReplayScreen  # noqa: E402
 from gladiator.ui.title import TitleScreen  # noqa: E402
+from conftest import play_out  # noqa: E402
 
 DT = 1 / 60
 
@@ -304,12 +305,7 @@ def test_watch_mode_pause_step_speed_and_end(catalog):
     app.frame([key(pygame.K_MINUS)], DT)
     assert screen.speed == 2.0
     app.frame([key(pygame.K_SPACE)] + [key(pygame.K_PLUS)] * 8, DT)
-    for _ in range(3000):
-        if screen.state.done[0]:
-            break
-        screen.settle()
-        app.frame([], 0.05)
-    assert screen.state.done[0]
+    play_out(app, screen, 0.05, 3000)
     res = play_duel(game, ("rouge", "viola"), 7, (make_bot("greedy"), make_bot("greedy")), events=False)
     assert screen.actions == res.actions
     app.frame([key(pygame.K_ESCAPE)], DT)
@@ -461,12 +457,8 @@ def test_duel_ending_mid_animation_then_next_duel_and_recording(catalog, tmp_pat
     screen = DuelScreen(game, ("rouge", "viola"), 3, ("greedy", "greedy"), record=rec)
     app = new_app(screen)
     screen.speed_i = 7
-    for _ in range(5000):
-        if screen.state.done[0]:
-            break
-        screen.settle()
-        app.frame([], 0.01)
-    assert screen.state.done[0] and screen.anim.busy  # the last action is still being animated
+    play_out(app, screen, 0.01, 5000)
+    assert screen.anim.busy  # the last action is still being animated
     assert verify(rec).winner_index == (None if int(screen.state.winner[0]) < 0 else int(screen.state.winner[0]))
     app.frame([key(pygame.K_RETURN)], DT)  # next duel at once
     nxt = app.screen

@@ -27,7 +27,7 @@ from gladiator.ui import sound  # noqa: E402
 from gladiator.ui.app import App  # noqa: E402
 from gladiator.ui.play import DuelScreen  # noqa: E402
 
-from conftest import build_arena  # noqa: E402
+from conftest import build_arena, play_out  # noqa: E402
 
 DT = 1 / 60
 E, S = 2, 4  # facings (narrate.FACINGS)
@@ -307,12 +307,7 @@ def test_sounds_are_played_for_the_events_the_window_animates(catalog, quiet_boa
     game = game_for(catalog, arena)
     scr = DuelScreen(game, units, seed, ("heuristic", "heuristic"))
     app = App(scr, (640, 360))
-    for _ in range(5000):
-        if scr.state.done[0] and not scr.anim.busy:
-            break
-        scr.settle()  # the bots decide on the worker thread: wait for them rather than count frames (a busy machine)
-        app.frame([], 0.25)
-    assert scr.state.done[0]
+    play_out(app, scr, 0.25, 5000, animated=True)
     s, events = engine.new_duels(game, units, [seed]), []
     for a in scr.actions:
         s, ev = engine.step(game, s, [a], events=True)

@@ -25,6 +25,7 @@ from gladiator.ui.app import App  # noqa: E402
 from gladiator.ui.odds_bar import ROLLOUT_BOT, ROLLOUTS  # noqa: E402
 from gladiator.ui.play import THINK_CUE, DuelScreen  # noqa: E402
 from gladiator.ui.title import TitleScreen  # noqa: E402
+from conftest import play_out  # noqa: E402
 
 DT = 1 / 60
 
@@ -75,12 +76,7 @@ def test_a_window_with_the_hard_bot_plays_the_same_duel_as_the_driver_and_its_re
     screen = DuelScreen(game, ("rouge", "viola"), 5, (LEVELS["hard"], LEVELS["normal"]), record=rec)
     screen.speed_i = 7
     app = App(screen, (640, 360))
-    for _ in range(20000):
-        if screen.state.done[0]:
-            break
-        screen.settle()
-        app.frame([], 0.05)
-    assert screen.state.done[0]
+    play_out(app, screen)
     res = play_duel(game, ("rouge", "viola"), 5, (make_bot(LEVELS["hard"]), make_bot(LEVELS["normal"])), events=False)
     assert screen.actions == res.actions
     assert verify(rec).actions == res.actions
@@ -161,11 +157,7 @@ def test_a_spectator_sees_the_odds_from_the_truth_and_the_end_exactly(catalog):
     truth = estimate(game, shown, (make_bot(ROLLOUT_BOT), make_bot(ROLLOUT_BOT)), rollouts=ROLLOUTS, seed=9)
     pa, pd, pb = screen.odds_now()
     assert abs(pa - 100 * truth.win[0]) <= 1 and abs(pb - 100 * truth.win[1]) <= 1
-    for _ in range(20000):
-        if screen.state.done[0] and not screen.anim.busy:
-            break
-        screen.settle()
-        app.frame([], 0.05)
+    play_out(app, screen, animated=True)
     screen.settle()
     w = int(screen.state.winner[0])
     assert screen.odds_now() == ((100, 0, 0) if w == 0 else (0, 0, 100) if w == 1 else (0, 100, 0))
