@@ -207,7 +207,7 @@ def test_greedy_weighs_moves_only_where_one_could_beat_striking_now(arena: str, 
     pruned = [act(bot, game, s) for game, s in states(arena, steps=40)]
     fewer = weighed[0]
     weighed[0] = 0
-    monkeypatch.setattr(tactics, "strike_best", lambda game, strike, rows: np.full(len(rows), np.inf))  # no bound
+    monkeypatch.setattr(tactics, "strike_best", lambda game, strike, rows: np.full(len(rows), 1e300))  # no bound (finite: 0 x inf is nan)
     every = [act(bot, game, s) for game, s in states(arena, steps=40)]
     assert len(pruned) == len(every)
     for p, e in zip(pruned, every):
