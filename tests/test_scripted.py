@@ -30,7 +30,7 @@ CASES = [
     ("concert_hall", RearStepRouge(), "rouge", "viola"), ("rooftops", RearStepRouge(), "rouge", "viola"),
     ("rooftops", RearStepRouge(), "rouge", "jaron"), ("concert_hall", FlameSpamViola(), "viola", "rouge"),
     ("concert_hall", KiteViola(), "viola", "rouge"), ("rooftops", KiteViola(), "viola", "rouge"),
-    ("rooftops", KiteViola(), "viola", "jaron"),
+    ("rooftops", KiteViola(), "viola", "jaron"), ("rooftops", FlameSpamViola(), "viola", "rouge"),
     pytest.param("concert_hall", RearStepRouge(), "rouge", "jaron", marks=EXPLOITED),
     pytest.param("concert_hall", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
     pytest.param("rooftops", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),

@@ -6,7 +6,7 @@ reaches, every leap spot beside the enemy — by what it can do from there with 
 the point it costs; a core extraction where the enemy is open;
 a Nectar cache it needs) against what the enemy, as it shows itself, can do back next turn from
 where it stands (its best strikes after a move, against cover and guard; its own extraction if
-this side would be open), and its own heat, hazards and Nectar. It then takes the first action of
+this side would be open; part of the overheating its melt would cause), and its own heat, hazards and Nectar. It then takes the first action of
 the best plan, and plans again after every action. Before planning it injects when Nectar runs
 low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise before a quiet
 action, for the ambush that throws it off next turn. It never fires a weapon whose Nectar cost would
@@ -49,6 +49,7 @@ FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are 
 AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
 DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
+MELT_THREAT = 0.3  # how much of the overheating the enemy's melt threatens counts (more makes Viola too timid in her mirror)
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
@@ -179,6 +180,12 @@ class Plans:
         inside = bool(((integrity >= 0) & (integrity <= imax)).all())
         self.threats, slot = self._rows("threat", code, self._threat_rows, inside)
         self.threat_base = slot * (8 * D)
+        # the heat the enemy's melt may add before its next turn, beyond what it can take without overheating
+        rmax = self.tab.room_max
+        room = np.clip(t.heat_capacity[me] + t.cooling[me] - obs.my_heat, 0, rmax)
+        code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (rmax + 1) + room
+        self.melts, slot = self._rows("melt", code, self._melt_rows)
+        self.melt_base = slot * (8 * D)
         code = (((me * U + foe) * 2 + obs.foe_guard) * 2 + cover) * (1 << W) + bits
         self.futures, slot = self._rows("future", code, self._future_rows)
         self.future_base = slot * D
@@ -237,6 +244,35 @@ class Plans:
             out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
 
+    def _melt_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: what the melt the enemy can land next turn costs this side in overheating, by (guarded,
+        cover, sight, distance): OVERHEAT_WEIGHT a point of heat beyond what it can take before its next turn."""
+        obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
+        n = idx.size
+        foe, me = obs.foe_look, obs.my_unit
+        foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)
+        room = np.maximum(0, t.heat_capacity[me] + t.cooling[me] - obs.my_heat)
+        dist = np.arange(D + 1)
+        within = t.w_range[foe][:, :, None] >= dist[None, None, :]  # (n, W, D + 1); the last column: out of sight
+        within[:, :, D] = False
+        no = np.zeros(n, dtype=bool)
+        out = []
+        for guarded in (False, True):
+            by_cover = []
+            for cover in (no, ~no):
+                far, near = (tactics.slot_preview(game, foe, foe, me, no | guarded, no, cover, no, no, adjacent)[0] * t.w_melt[foe]
+                             for adjacent in (False, True))
+                melt = np.where(dist[None, None, :] == 1, near[:, :, None], far[:, :, None])
+                by_cover.append(np.where(within, melt, 0.0).max(axis=1))  # (n, D + 1)
+            table = np.stack(by_cover, axis=1).reshape(-1)
+            cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([0, 1], [False, True], np.arange(D), indexing="ij"))
+            row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
+            now = table.take(row + np.where(sight, d, D))
+            moved = table.take(row + np.clip(d - t.speed[foe][:, None], 1, D - 1))
+            heat = np.maximum(foe_ap[:, None] * now, (foe_ap[:, None] - 1) * moved)
+            out.append(OVERHEAT_WEIGHT * np.maximum(0.0, heat - room[:, None]))
+        return np.concatenate(out, axis=1)
+
     def _future_rows(self, idx: np.ndarray) -> np.ndarray:
         """Rows of duels `idx`: what ending the turn at each distance from the enemy leaves it able to strike next turn,
         after a move (discounted)."""
@@ -266,9 +302,12 @@ class Plans:
         return np.maximum(0, np.maximum(plain, vented)), vented > plain
 
     def threat_at(self, at: "_Spots", guarded: bool = False) -> np.ndarray:
-        """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if open."""
-        base = _of(self.threat_base, at.rows)
-        return self.threats.take((base + 4 * self.tab.D if guarded else base)[:, None] + at.threat)
+        """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if
+        open, and (weighed by MELT_THREAT) the overheating its melt would cause."""
+        base, melt = _of(self.threat_base, at.rows), _of(self.melt_base, at.rows)
+        if guarded:
+            base, melt = base + 4 * self.tab.D, melt + 4 * self.tab.D
+        return self.threats.take(base[:, None] + at.threat) + MELT_THREAT * self.melts.take(melt[:, None] + at.threat)
 
     def future_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
@@ -432,6 +471,7 @@ class Tables:
     neighbours: np.ndarray  # (T, F) the tiles beside each tile (0 outside the arena)
     inside: np.ndarray  # (T, F) bool: inside the arena
     cache: np.ndarray  # (T,) bool: a Nectar cache
+    room_max: int  # the most heat any suit of the roster can take before its next turn (heat capacity + cooling)
     rows: dict[str, tactics.SharedRows | None] = field(default_factory=dict)
 
     @classmethod
@@ -450,10 +490,12 @@ class Tables:
         x, y = geo.xy[:, 0, None].astype(np.int64) + DIRECTIONS[None, :, 0], geo.xy[:, 1, None].astype(np.int64) + DIRECTIONS[None, :, 1]
         inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
         imax = int(game.tables.integrity.max())
-        sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W)}
-        widths = {"strike": len(COMBOS) * (D + 1), "threat": 8 * D, "future": D}
+        room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
+        sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
+                 "melt": U * U * 2 * (room_max + 1)}
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 8 * D, "future": D, "melt": 8 * D}
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
-        return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, rows)
+        return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, room_max, rows)
 
 
 def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndarray, expected: np.ndarray) -> np.ndarray:
