@@ -3,10 +3,11 @@
 Plays side-swapped duels (sides paired) of every pairing of the roster on every shipped arena
 with the chosen bots (heuristic by default), and prints, per pairing and arena, the win rate of
 the first unit, outcomes, and who leapt, attacked from the rear, overheated, disguised, and which
-weapons were used; then each target of the character issue with its measured figure and whether
-it is met. Nothing is timed; it takes a few minutes on two cores.
+weapons were used; then the bot against greedy in mirror matches on every arena; then each target
+of the character issue with its measured figure and whether it is met. Nothing is timed; it takes
+under a minute on two cores.
 Run: python benchmarks/bench_character.py [--n 2000] [--bot heuristic] [--workers 2]
-     [--set viola.stats.firepower=2 ...] [--only rouge-viola,nean-viola]
+     [--set viola.stats.firepower=2 ...] [--only rouge-viola,nean-viola] [--mirror-n 1000]
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def main() -> None:
     p.add_argument("--set", action="append", default=[], metavar="UNIT.FIELD=VALUE",
                    help="try a unit change without editing its file (as `gladiator batch --set`)")
     p.add_argument("--only", default="", help="comma-separated pairings to play, e.g. rouge-viola,nean-viola (targets need all)")
+    p.add_argument("--mirror-n", type=int, default=1000,
+                   help="duels per gladiator and arena of the bot against greedy in mirror matches (0: skip)")
     a = p.parse_args()
     cat = apply_overrides(load_catalog(), a.set)
     arenas = sorted(cat.arenas)
@@ -74,7 +77,16 @@ def main() -> None:
     print()
     if a.only:
         return
-    for label, value, ok in targets(cells, cat):
+    found = targets(cells, cat)
+    if a.mirror_n > 0 and a.bot != "greedy":
+        mirrors = {(g, ar): run(make_spec(cat, (g, g), ar, a.mirror_n, a.seed, (a.bot, "greedy")), workers=a.workers)
+                   for g in GLADIATORS for ar in arenas}
+        print(f"{a.bot} (first) against greedy in mirror matches, {a.mirror_n} side-swapped duels per gladiator and arena")
+        for g in GLADIATORS:
+            print(f"  {g:<8} " + "  ".join(f"{ar} {mirrors[g, ar].wins[0] / mirrors[g, ar].n:.1%}" for ar in arenas))
+        print()
+        found += mirror_targets(mirrors, a.bot)
+    for label, value, ok in found:
         print(f"[{'met' if ok else 'NOT MET':>7}] {label}: {value}")
 
 
@@ -122,6 +134,18 @@ def targets(cells: list[Cell], cat: Catalog) -> list[tuple[str, str, bool]]:
         rates = [c.rate() for c in cells if (c.a, c.b) == (x, y)]
         spread += (max(rates) - min(rates)) >= 0.06
     out.append(("the arena moves >= 2 of 3 gladiator pairings by 6 points or more", f"{spread} of 3", spread >= 2))
+    return out
+
+
+def mirror_targets(mirrors: dict[tuple[str, str], Totals], bot: str) -> list[tuple[str, str, bool]]:
+    """The bot beats greedy in >= 65% of each gladiator's mirror matches: over every arena, and on its worst arena."""
+    out = []
+    for g in GLADIATORS:
+        cells = [t for (u, _), t in mirrors.items() if u == g]
+        pooled = sum(t.wins[0] for t in cells) / sum(t.n for t in cells)
+        worst = min(t.wins[0] / t.n for t in cells)
+        out.append((f"{bot} beats greedy in >= 65% of {g}'s mirror matches (all arenas; worst arena)",
+                    f"{pooled:.1%}; {worst:.1%}", pooled >= 0.65 and worst >= 0.65))
     return out
 
 
