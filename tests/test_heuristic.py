@@ -83,3 +83,32 @@ def test_the_heuristic_bot_vents_first_when_the_heat_it_sheds_buys_more_shots(ca
     assert (act == VENT) == vents, act
     if not vents:
         assert ATTACK0 <= act < ATTACK0 + W, act
+
+
+@pytest.mark.parametrize("foe, integrity, x, caught", [
+    ("rouge", 30, 8, True),  # hurt, and within the enemy's leap reach plus the tile it lands on
+    ("rouge", 30, 12, False),  # hurt, but out of it
+    ("rouge", 50, 8, False),  # within it, but whole: the odds of a front extraction on a fresh suit are low
+    ("viola", 30, 8, False),  # an enemy that cannot leap catches nobody
+])
+def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, monkeypatch, foe, integrity, x, caught):
+    """A hurt Rouge weighs ending her turn where the enemy could leap beside her and tear out her core: the tile's
+    reply counts that extraction exactly when the enemy can leap there with the points for it."""
+    from gladiator.bots import heuristic
+
+    def threat(catch_hurt: float) -> float:
+        monkeypatch.setattr(heuristic, "CATCH_HURT", catch_hurt)
+        base = game_for(catalog, "concert_hall")
+        game = make_game(list(base.roster), base.arena)  # a fresh game: the bot keeps its rows on the game
+        s = engine.new_duels(game, ("rouge", foe), [3])
+        s.active[:] = 0
+        s.ap[:] = 3
+        s.pos[0] = [at(game, x, 5), at(game, 3, 5)]
+        s.integrity[0, 0] = integrity
+        obs = engine.observe(game, s, 0)
+        plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
+        return float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0])
+
+    with_catch, without = threat(0.8), threat(0.0)
+    assert (with_catch > without) == caught, (with_catch, without)
+    assert with_catch >= without

@@ -6,8 +6,9 @@ reaches, every leap spot beside the enemy — by what it can do from there with 
 the point it costs; a core extraction where the enemy is open;
 a Nectar cache it needs) against what the enemy, as it shows itself, can do back next turn from
 where it stands (its best strikes after a move, against cover and guard; its own extraction if
-this side would be open; part of the overheating its melt would cause), and its own heat, hazards and Nectar. It then takes the first action of
-the best plan, and plans again after every action. Before planning it injects when Nectar runs
+this side would be open, or, once this side is hurt, if the enemy could leap beside it and reach
+for the core; part of the overheating its melt would cause), and its own heat, hazards and
+Nectar. It then takes the first action of the best plan, and plans again after every action. Before planning it injects when Nectar runs
 low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise before a quiet
 action, for the ambush that throws it off next turn. It never fires a weapon whose Nectar cost would
 shut it down. Between tiles of equal worth it draws by the duel's own noise, never in map order.
@@ -49,6 +50,7 @@ FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are 
 AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
 DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
+CATCH_HURT = 0.8  # below this share of its integrity, a tile within a leaper's reach counts the leaper's extraction in its reply
 MELT_THREAT = 0.3  # how much of the overheating the enemy's melt threatens counts (more makes Viola too timid in her mirror)
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
@@ -212,7 +214,7 @@ class Plans:
 
     def _threat_rows(self, idx: np.ndarray) -> np.ndarray:
         """Rows of duels `idx`: what the enemy can do next turn to a tile, by (guarded, cover, sight, distance): its strikes
-        after a move, its extraction if this side would be open."""
+        after a move, its extraction if this side would be open or a leaper could catch it."""
         obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
         n = idx.size
         foe = obs.foe_look
@@ -226,6 +228,11 @@ class Plans:
         lose = obs.my_integrity + LOSS_BONUS
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
+        foe_reach = np.where(t.can_leap[foe], engine.leap_reach(game, foe), 0)
+        # a leaper with the points to leap beside this side and tear out its core catches it within its reach (plus the
+        # tile it lands on), once this side is hurt enough for the odds to matter
+        catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
+                 & (obs.my_integrity <= CATCH_HURT * t.integrity[obs.my_unit]))
         cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([False, True], [False, True], np.arange(D), indexing="ij"))
         table = np.stack([threat_open, threat_cover], axis=1).reshape(-1)
         row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
@@ -240,7 +247,8 @@ class Plans:
             # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
             frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
             near = d <= foe_speed[:, None] + 1
-            extract = np.where(foe_can_extract[:, None] & near & frail, foe_odds[:, None] * lose[:, None], 0.0)
+            caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
+            extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
             out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
 
