@@ -214,8 +214,15 @@ def _stored(db: Path) -> int:
         return 0
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C as in a terminal. A shell starts background jobs with SIGINT ignored, and Python keeps an
+    ignored SIGINT ignored, so a suite run in the background would otherwise start runs that cannot be interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.0) -> subprocess.Popen:
-    proc = subprocess.Popen(_gladiator(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(_gladiator(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         if db.exists() and _stored(db) >= chunks:
@@ -251,6 +258,7 @@ def test_ctrl_c_prints_the_summary_of_what_finished(tmp_path: Path) -> None:
     n = 16384
     proc = _start_and_wait(["batch", "rouge", "viola", "-n", str(n), "--json", "--workers", "2", "--batch-size", "64",
                             "--out", str(db)], db, chunks=1)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
