@@ -112,3 +112,30 @@ def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, monkeyp
     with_catch, without = threat(0.8), threat(0.0)
     assert (with_catch > without) == caught, (with_catch, without)
     assert with_catch >= without
+
+
+def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at, monkeypatch):
+    """Jaron on the stage with Rouge five tiles off: he throws his card blades now and keeps the last point to step
+    out of her reach; without the strike-and-step plan he would walk first."""
+    from gladiator.bots import heuristic
+
+    game = game_for(catalog, "concert_hall")
+    s = engine.new_duels(game, ("jaron", "rouge"), [1])
+    s.active[:] = 0
+    s.ap[:] = 3
+    s.pos[0] = [at(game, 7, 5), at(game, 3, 9)]
+    s.facing[0] = [5, 1]
+    bots = (make_bot("heuristic"), make_bot("greedy"))
+    first = int(decide(game, s, bots)[0][0])
+    assert ATTACK0 <= first < ATTACK0 + W, first
+    sp, picks = game.space, [first]
+    after, _ = engine.step(game, s, [first], events=False)
+    while after.active[0] == 0 and not after.done[0]:  # the rest of its turn: strikes, a disguise, then the step
+        picks.append(int(decide(game, after, bots)[0][0]))
+        after, _ = engine.step(game, after, [picks[-1]], events=False)
+    moves = [i for i, a in enumerate(picks) if sp.move0 <= a < sp.move0 + game.geo.tiles]
+    strikes = [i for i, a in enumerate(picks) if ATTACK0 <= a < ATTACK0 + W]
+    assert moves and strikes and max(strikes) < min(moves), picks
+    monkeypatch.setattr(heuristic, "RUN_MARGIN", np.inf)
+    walk = int(decide(game, s, bots)[0][0])
+    assert not ATTACK0 <= walk < ATTACK0 + W, walk

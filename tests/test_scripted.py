@@ -25,13 +25,13 @@ def wins_against(game, script, script_unit: str, heuristic_unit: str) -> tuple[f
 
 
 EXPLOITED = pytest.mark.xfail(strict=True, reason="a known weakness of the heuristic bot (issue 9 closing note): "
-                               "Jaron spends his turns slipping out of sight to disguise, and walks into Flame Chorus")
+                               "Jaron walks into Flame Chorus and trades shots with a cannon that outranges him")
 CASES = [
     ("concert_hall", RearStepRouge(), "rouge", "viola"), ("rooftops", RearStepRouge(), "rouge", "viola"),
     ("rooftops", RearStepRouge(), "rouge", "jaron"), ("concert_hall", FlameSpamViola(), "viola", "rouge"),
     ("concert_hall", KiteViola(), "viola", "rouge"), ("rooftops", KiteViola(), "viola", "rouge"),
     ("rooftops", KiteViola(), "viola", "jaron"), ("rooftops", FlameSpamViola(), "viola", "rouge"),
-    pytest.param("concert_hall", RearStepRouge(), "rouge", "jaron", marks=EXPLOITED),
+    ("concert_hall", RearStepRouge(), "rouge", "jaron"),
     pytest.param("concert_hall", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
     pytest.param("rooftops", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
     pytest.param("concert_hall", KiteViola(), "viola", "jaron", marks=EXPLOITED),

@@ -2,16 +2,18 @@
 
 For each duel it weighs the places it could end its turn — where it stands, every tile a move
 reaches, every leap spot beside the enemy — by what it can do from there with the points left
-(strikes, counting melt that would overheat the enemy, and a vent first where the heat it sheds buys more shots than
-the point it costs; a core extraction where the enemy is open;
-a Nectar cache it needs) against what the enemy, as it shows itself, can do back next turn from
-where it stands (its best strikes after a move, against cover and guard; its own extraction if
-this side would be open, or, once this side is hurt, if the enemy could leap beside it and reach
-for the core; part of the overheating its melt would cause), and its own heat, hazards and
-Nectar. It then takes the first action of the best plan, and plans again after every action. Before planning it injects when Nectar runs
-low, vents heat that would burn it, and, out of the enemy's sight, puts on a disguise before a quiet
-action, for the ambush that throws it off next turn. It never fires a weapon whose Nectar cost would
-shut it down. Between tiles of equal worth it draws by the duel's own noise, never in map order.
+(strikes, counting melt that would overheat the enemy, and a vent first where the heat it sheds
+buys more shots than the point it costs; a core extraction where the enemy is open; a Nectar cache
+it needs) against what the enemy, as it shows itself, can do back next turn from where it stands
+(its best strikes after a move, against cover and guard; its own extraction if this side would be
+open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; part
+of the overheating its melt would cause), and its own heat, hazards and Nectar. It weighs striking
+first and stepping away with the last point too, and takes that where it is clearly worth more. It
+then takes the first action of the best plan, and plans again after every action. Before planning
+it injects when Nectar runs low, vents heat that would burn it, and, out of the enemy's sight, puts
+on a disguise before a quiet action, for the ambush that throws it off next turn. It never fires a
+weapon whose Nectar cost would shut it down. Between tiles of equal worth it draws by the duel's
+own noise, never in map order.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
@@ -51,6 +53,7 @@ AGGRESSION = 0.5  # integrity points a step of path distance from the enemy cost
 CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
 DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
 CATCH_HURT = 0.8  # below this share of its integrity, a tile within a leaper's reach counts the leaper's extraction in its reply
+RUN_MARGIN = 3.0  # integrity points by which striking and then stepping away must beat every other plan (less: Viola beats Jaron 63-77% on the rooftops)
 MELT_THREAT = 0.3  # how much of the overheating the enemy's melt threatens counts (more makes Viola too timid in her mirror)
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
@@ -99,6 +102,10 @@ class HeuristicBot(Bot):
         choose(legal_at(VENT) & (tactics.overheat_next_turn(game, obs) > 0), VENT)
 
         stay_best = np.maximum(stay.worth, stay.guarded)
+        # strike from here, then step away with the last point, where that is clearly worth more than any other plan
+        runs = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot) & (ap >= engine.cost_of("attack") + engine.cost_of("move"))
+        run_worth = np.where(runs, stay.run + moves.retreat.take(row), -np.inf)
+        choose(run_worth > RUN_MARGIN + np.maximum(stay_best, np.maximum(move_worth, leap_worth)), ATTACK0 + stay.slot)
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
         choose(go_leap, sp.leap0 + leap_tile)
         choose(move_worth > stay_best, sp.move0 + move_tile)
@@ -119,23 +126,26 @@ class HeuristicBot(Bot):
 
 
 class _Worths:
-    """Candidate end-of-turn tiles (N, K) and what ending the turn on each is worth."""
+    """Candidate end-of-turn tiles (N, K) and what ending the turn on each is worth; for moves, also the best a move
+    is worth made with no points left after it (N,), for striking first and stepping away."""
 
-    def __init__(self, tile: np.ndarray, worth: np.ndarray) -> None:
-        self.tile, self.worth = tile, worth
+    def __init__(self, tile: np.ndarray, worth: np.ndarray, retreat: np.ndarray | None = None) -> None:
+        self.tile, self.worth, self.retreat = tile, worth, retreat
 
 
 class _Stay:
-    """Staying where it stands: the best strike slot, the worth of striking, of extracting, of guarding, and whether
-    striking there is worth more after a vent."""
+    """Staying where it stands: the best strike slot, the worth of striking, of extracting, of guarding, whether
+    striking there is worth more after a vent, and the worth of the strikes made before stepping away with the last point."""
 
     def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray,
-                 vent: np.ndarray) -> None:
+                 vent: np.ndarray, run: np.ndarray) -> None:
         self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent = slot, strike, worth, extract, guarded, vent
+        self.run = run
 
     def take(self, idx: np.ndarray) -> "_Stay":
         """The numbers of duels `idx`."""
-        return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent)))
+        return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent,
+                                             self.run)))
 
 
 class Plans:
@@ -337,8 +347,9 @@ class Plans:
         cost = tactics.hazard_cost(game)[obs.my_pos]
         future = self.future_at(here)[:, 0]
         guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost
+        run = self.strikes_from(here, self.ap[:, None] - engine.cost_of("move"))[:, 0]
         return _Stay(slot, strike, np.where(strike > 0, shots, 0.0) + future - threat - cost, extract - threat, guarded,
-                     self.shots(None, self.ap[:, None])[1][:, 0])
+                     self.shots(None, self.ap[:, None])[1][:, 0], run)
 
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
@@ -349,14 +360,18 @@ class Plans:
         K = max(tac.near(v)[0].shape[1] for v, _ in groups)
         tiles = np.zeros((obs.batch, K), dtype=np.int64)
         worth = np.full((obs.batch, K), -np.inf)
+        retreat = np.full(obs.batch, -np.inf)
         for v, m in groups:
             rows = None if m.size == obs.batch else m
             near = tac.near(v)[0].take(_of(obs.my_pos, rows), axis=0)  # (M, k)
             ok = _mask_at(self.mask, rows, sp.move0 + near)
-            w = self.end_on(_Spots(self, near, rows), _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
+            spots = _Spots(self, near, rows)
+            w = self.end_on(spots, _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
             tiles[m, : near.shape[1]] = near
             worth[m, : near.shape[1]] = np.where(ok, w, -np.inf)
-        return _Worths(tiles, worth)
+            after_strikes = self.end_on(spots, np.zeros((near.shape[0], 1), dtype=np.int64), heat=0)
+            retreat[m] = np.where(ok, after_strikes, -np.inf).max(axis=1)
+        return _Worths(tiles, worth, retreat)
 
     def leaps(self) -> _Worths:
         """The tiles beside the enemy a leap reaches: strike (or extract) from there, minus the reply."""
