@@ -366,10 +366,9 @@ class Plans:
             near = tac.near(v)[0].take(_of(obs.my_pos, rows), axis=0)  # (M, k)
             ok = _mask_at(self.mask, rows, sp.move0 + near)
             spots = _Spots(self, near, rows)
-            w = self.end_on(spots, _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
+            w, after_strikes = self.end_on_idle(spots, _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
             tiles[m, : near.shape[1]] = near
             worth[m, : near.shape[1]] = np.where(ok, w, -np.inf)
-            after_strikes = self.end_on(spots, np.zeros((near.shape[0], 1), dtype=np.int64), heat=0)
             retreat[m] = np.where(ok, after_strikes, -np.inf).max(axis=1)
         return _Worths(tiles, worth, retreat)
 
@@ -397,6 +396,10 @@ class Plans:
 
     def end_on(self, at: "_Spots", points: np.ndarray, heat: int) -> np.ndarray:
         """(n, K) worth of ending the turn on the tiles of `at`, arrived there with `heat` more, with `points` (n, 1) to strike first."""
+        return self.end_on_idle(at, points, heat)[0]
+
+    def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int) -> tuple[np.ndarray, np.ndarray]:
+        """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere)."""
         rows = at.rows
         strikes = self.strikes_from(at, np.maximum(points, 0), heat)
         cost = tactics.hazard_cost(self.game).take(at.tiles)
@@ -406,7 +409,10 @@ class Plans:
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
         exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(at, guarded=True)), strikes - threat)
-        return exchange + self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over + self.disguise_worth(at, points)
+        rest = self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over
+        disguise = self.disguise_worth(at, points)
+        idle = rest - threat + (disguise if engine.cost_of("mimic") == 0 else self.disguise_worth(at, np.zeros_like(points)))
+        return exchange + rest + disguise, idle
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray) -> np.ndarray:
         """(n, K) DISGUISE_WORTH on the tiles of `at` where it could still put on a disguise unseen, with `points` left."""
