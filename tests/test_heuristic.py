@@ -115,7 +115,7 @@ def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, monkeyp
 
 
 def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at, monkeypatch):
-    """Jaron on the stage with Rouge five tiles off: he throws his card blades now and keeps the last point to step
+    """Jaron on the stage with Rouge four tiles off: he throws his card blades now and keeps the last point to step
     out of her reach; without the strike-and-step plan he would walk first."""
     from gladiator.bots import heuristic
 
