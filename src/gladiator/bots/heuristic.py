@@ -238,7 +238,7 @@ class Plans:
         lose = obs.my_integrity + LOSS_BONUS
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
-        foe_reach = np.where(t.can_leap[foe], engine.leap_reach(game, foe), 0)
+        foe_reach = engine.leap_reach(game, foe)
         # a leaper with the points to leap beside this side and tear out its core catches it within its reach (plus the
         # tile it lands on), once this side is hurt enough for the odds to matter
         catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
