@@ -79,7 +79,9 @@ def test_ctrl_c_with_the_dask_backend_is_one_line_and_keeps_what_finished(tmp_pa
     p = subprocess.Popen([sys.executable, "-m", "gladiator", "matrix", "rouge", "viola", "jaron", "-n", "4000",
                           "--bot", "random", "-w", "2", "--backend", "dask"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=src),
-                         start_new_session=True)
+                         start_new_session=True,
+                         # Ctrl-C as in a terminal, even where this suite runs as a background job (SIGINT ignored)
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         time.sleep(6)  # the cluster is up and the first pairing is being played
         os.killpg(p.pid, signal.SIGINT)
