@@ -309,8 +309,11 @@ class Plans:
     # ---- what it can do from a tile ----
     def strikes_from(self, at: "_Spots", points: np.ndarray, heat: int = 0) -> np.ndarray:
         """(n, K) worth of spending `points` (n, 1) on the best slot from each tile of `at` (a vent first where it allows more)."""
-        best = self.strikes.take(_of(self.strike_base, at.rows)[:, None] + at.strike)
-        return self.shots(at.rows, points, heat)[0] * best
+        return self.shots(at.rows, points, heat)[0] * self.strike_at(at)
+
+    def strike_at(self, at: "_Spots") -> np.ndarray:
+        """(n, K) worth of one shot with the best slot from each tile of `at`."""
+        return self.strikes.take(_of(self.strike_base, at.rows)[:, None] + at.strike)
 
     def shots(self, rows: np.ndarray | None, points: np.ndarray, heat: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(n, 1) shots `points` (n, 1) buy without planning to overheat, and whether a vent first buys more."""
@@ -341,15 +344,17 @@ class Plans:
         slot = np.argmax(worth, axis=1)
         strike = np.maximum(0.0, tactics.row_pick(worth, slot))
         here = _Spots(self, obs.my_pos[:, None].astype(np.int64))
-        shots = self.strikes_from(here, self.ap[:, None])[:, 0]
+        best = self.strike_at(here)[:, 0]
+        count, vent = (v[:, 0] for v in self.shots(None, self.ap[:, None]))
+        shots = count * best
         threat = self.threat_at(here)[:, 0]
         extract = np.where(self.mask[:, EXTRACT], engine.extraction_preview(game, obs) * self.win, -np.inf)
         cost = tactics.hazard_cost(game)[obs.my_pos]
         future = self.future_at(here)[:, 0]
         guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost
-        run = self.strikes_from(here, self.ap[:, None] - engine.cost_of("move"))[:, 0]
+        run = self.shots(None, self.ap[:, None] - engine.cost_of("move"))[0][:, 0] * best  # the strikes before stepping away
         return _Stay(slot, strike, np.where(strike > 0, shots, 0.0) + future - threat - cost, extract - threat, guarded,
-                     self.shots(None, self.ap[:, None])[1][:, 0], run)
+                     vent, run)
 
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
