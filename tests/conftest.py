@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import signal
+
 import numpy as np
 import pytest
 
@@ -181,3 +183,10 @@ def play_out(app, screen, dt: float = 0.05, frames: int = 20000, animated: bool 
         screen.settle()
         app.frame([], dt)
     raise AssertionError(f"the duel did not end within {frames} frames")
+
+
+def terminal_sigint() -> None:
+    """For `preexec_fn`: the child gets Ctrl-C as in a terminal. A shell starts background jobs with SIGINT ignored, and
+    Python keeps an ignored SIGINT ignored, so a suite run in the background would otherwise start runs that cannot be
+    interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -21,6 +21,7 @@ from gladiator.batch.runner import ChunkResult, chunk_size_for
 from gladiator.bots import make_bot
 from gladiator.cli import main
 from gladiator.duel import game_for, play_duel
+from conftest import terminal_sigint
 
 UNITS = ("rouge", "viola")
 ARENA = "concert_hall"
@@ -214,15 +215,9 @@ def _stored(db: Path) -> int:
         return 0
 
 
-def _default_sigint() -> None:
-    """In the child: Ctrl-C as in a terminal. A shell starts background jobs with SIGINT ignored, and Python keeps an
-    ignored SIGINT ignored, so a suite run in the background would otherwise start runs that cannot be interrupted."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.0) -> subprocess.Popen:
     proc = subprocess.Popen(_gladiator(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_default_sigint)
+                            preexec_fn=terminal_sigint)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         if db.exists() and _stored(db) >= chunks:

@@ -13,6 +13,7 @@ from gladiator.batch import make_spec, run  # noqa: E402
 from gladiator.batch.dask_backend import dask_chunks  # noqa: E402
 from gladiator.batch.stats import Totals  # noqa: E402
 from gladiator.cli import main  # noqa: E402
+from conftest import terminal_sigint  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +80,7 @@ def test_ctrl_c_with_the_dask_backend_is_one_line_and_keeps_what_finished(tmp_pa
     p = subprocess.Popen([sys.executable, "-m", "gladiator", "matrix", "rouge", "viola", "jaron", "-n", "4000",
                           "--bot", "random", "-w", "2", "--backend", "dask"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=src),
-                         start_new_session=True,
-                         # Ctrl-C as in a terminal, even where this suite runs as a background job (SIGINT ignored)
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                         start_new_session=True, preexec_fn=terminal_sigint)
     try:
         time.sleep(6)  # the cluster is up and the first pairing is being played
         os.killpg(p.pid, signal.SIGINT)
