@@ -55,6 +55,7 @@ DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can m
 CATCH_HURT = 0.8  # below this share of its integrity, a tile within a leaper's reach counts the leaper's extraction in its reply
 RUN_MARGIN = 3.0  # integrity points by which striking and then stepping away must beat every other plan (less: Viola beats Jaron 63-77% on the rooftops)
 MELT_THREAT = 0.3  # how much of the overheating the enemy's melt threatens counts (more makes Viola too timid in her mirror)
+SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
@@ -109,6 +110,10 @@ class HeuristicBot(Bot):
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
         choose(go_leap, sp.leap0 + leap_tile)
         choose(move_worth > stay_best, sp.move0 + move_tile)
+        # the best plan here ends the turn in a disguise with no more strikes: a quiet action (the disguise goes on below)
+        choose(stay.hold & legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
+        choose(stay.hold & legal_at(VENT) & (obs.my_heat > 0), VENT)
+        choose(stay.hold, END)
         striking = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot)
         choose(striking & stay.vent & legal_at(VENT), VENT)  # the heat shed first buys more shots
         choose(striking, ATTACK0 + stay.slot)
@@ -138,14 +143,14 @@ class _Stay:
     striking there is worth more after a vent, and the worth of the strikes made before stepping away with the last point."""
 
     def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray,
-                 vent: np.ndarray, run: np.ndarray) -> None:
+                 vent: np.ndarray, run: np.ndarray, hold: np.ndarray) -> None:
         self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent = slot, strike, worth, extract, guarded, vent
-        self.run = run
+        self.run, self.hold = run, hold
 
     def take(self, idx: np.ndarray) -> "_Stay":
         """The numbers of duels `idx`."""
         return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent,
-                                             self.run)))
+                                             self.run, self.hold)))
 
 
 class Plans:
@@ -166,6 +171,7 @@ class Plans:
         self.ap = obs.ap.astype(np.int64)
         foe = obs.foe_look
         self.win = obs.foe_integrity + WIN_BONUS
+        self.mimics = bool(t.can_mimic[obs.my_unit].any())  # some duel's suit can put on a disguise
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
         # and after a vent first (a point spent to shed heat, for more shots with the rest)
         self.vent_room = self.heat_room + np.minimum(obs.my_heat, tactics.shed_by_vent(game, obs.my_unit))
@@ -353,8 +359,18 @@ class Plans:
         future = self.future_at(here)[:, 0]
         guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost
         run = self.shots(None, self.ap[:, None] - engine.cost_of("move"))[0][:, 0] * best  # the strikes before stepping away
-        return _Stay(slot, strike, np.where(strike > 0, shots, 0.0) + future - threat - cost, extract - threat, guarded,
-                     vent, run)
+        worth = np.where(strike > 0, shots, 0.0) + future - threat - cost
+        hold = np.zeros(obs.batch, dtype=bool)
+        if self.mimics:
+            # strike with all but the points a disguise takes and put one on (or keep one put on this turn), or guard in one
+            spare = self.ap[:, None] - SPARE
+            fewer = np.where(strike > 0, self.shots(None, np.maximum(spare, 0))[0][:, 0] * best, 0.0)
+            worn = self.disguise_worth(here, self.ap[:, None], struck=(spare >= engine.cost_of("attack")) & (strike > 0)[:, None])
+            quiet = np.where(spare[:, 0] >= 0, fewer + worn[:, 0] + future - threat - cost, -np.inf)
+            hold = (quiet > worth) & (fewer == 0)  # the best plan here strikes no more: end the turn quiet
+            worth = np.maximum(worth, quiet)
+            guarded = guarded + self.disguise_worth(here, self.ap[:, None] - engine.cost_of("guard"), struck=False)[:, 0]
+        return _Stay(slot, strike, worth, extract - threat, guarded, vent, run, hold)
 
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
@@ -413,20 +429,33 @@ class Plans:
         threat = self.threat_at(at)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        exchange = np.where(guards, np.maximum(strikes - threat, -self.threat_at(at, guarded=True)), strikes - threat)
+        exchange, guarded, idle = strikes - threat, -self.threat_at(at, guarded=True), 0.0
+        if self.mimics:
+            # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
+            # or arriving with no points, where it can put one on or keeps one put on this turn
+            spare = points - SPARE
+            fewer = self.strikes_from(at, np.maximum(spare, 0), heat)
+            worn = self.disguise_worth(at, points, struck=spare >= engine.cost_of("attack"))
+            exchange = np.where(spare >= 0, np.maximum(exchange, fewer - threat + worn), exchange)
+            guarded = guarded + self.disguise_worth(at, points - engine.cost_of("guard"), struck=False)
+            idle = self.disguise_worth(at, np.zeros_like(points), struck=False)
+        exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
         rest = self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over
-        disguise = self.disguise_worth(at, points)
-        idle = rest - threat + (disguise if engine.cost_of("mimic") == 0 else self.disguise_worth(at, np.zeros_like(points)))
-        return exchange + rest + disguise, idle
+        return exchange + rest, rest - threat + idle
 
-    def disguise_worth(self, at: "_Spots", points: np.ndarray) -> np.ndarray:
-        """(n, K) DISGUISE_WORTH on the tiles of `at` where it could still put on a disguise unseen, with `points` left."""
+    def disguise_worth(self, at: "_Spots", points: np.ndarray, struck: np.ndarray | bool) -> np.ndarray:
+        """(n, K) DISGUISE_WORTH on the tiles of `at` where it can end its turn in a disguise, with `points` (n, 1) left to
+        put one on: one it put on this turn and keeps if it does not strike (`struck`), or one it puts on there unseen
+        (a strike throws off any disguise it wears)."""
         obs, t, rows = self.obs, self.game.tables, at.rows
-        can = _of(t.can_mimic[obs.my_unit] & (obs.my_look == obs.my_unit), rows)[:, None] & (points >= engine.cost_of("mimic"))
-        if not can.any():
-            return np.zeros(at.tiles.shape)
+        able = _of(t.can_mimic[obs.my_unit], rows)[:, None]
+        bare = _of(obs.my_look == obs.my_unit, rows)[:, None]
+        keep = able & ~bare & ~_of(obs.my_ambush, rows)[:, None] & ~np.asarray(struck)
+        put_on = able & (bare | np.asarray(struck)) & (points >= engine.cost_of("mimic"))
+        if not put_on.any():
+            return np.where(keep, DISGUISE_WORTH, 0.0)
         unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
-        return np.where(can & unseen, DISGUISE_WORTH, 0.0)
+        return np.where(keep | (put_on & unseen), DISGUISE_WORTH, 0.0)
 
 
 class _Spots:
