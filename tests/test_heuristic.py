@@ -10,6 +10,7 @@ from gladiator.batch import make_spec, run
 from gladiator.bots import make_bot
 from gladiator.duel import decide, game_for, play_batch
 from gladiator.game import ATTACK0, VENT, W, make_game
+from gladiator.state import DuelState
 
 PAIRS = (("rouge", "viola"), ("jaron", "rouge"), ("viola", "jaron"), ("nean", "jaron"))
 
@@ -139,3 +140,35 @@ def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at, monkey
     monkeypatch.setattr(heuristic, "RUN_MARGIN", np.inf)
     walk = int(decide(game, s, bots)[0][0])
     assert not ATTACK0 <= walk < ATTACK0 + W, walk
+
+
+@pytest.mark.parametrize("foe", ["viola", "rouge", "nean"])
+def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at, monkeypatch, foe):
+    """Jaron five tiles from an enemy in cover (unseen at that distance): he throws his card blades with all but his
+    last point and ends the turn in a disguise, for next turn's ambush. He never puts one on and throws it off with an
+    attack in the same turn; with no worth in a disguise he spends every point on the enemy and ends undisguised."""
+    from gladiator.bots import heuristic
+
+    game = game_for(catalog, "concert_hall")
+    sp = game.space
+
+    def turn() -> tuple[list[int], DuelState]:
+        s = engine.new_duels(game, ("jaron", foe), [1])
+        s.active[:] = 0
+        s.ap[:] = 3
+        s.pos[0] = [at(game, 9, 2), at(game, 4, 2)]
+        bots, picks = (make_bot("heuristic"), make_bot("greedy")), []
+        while s.active[0] == 0 and not s.done[0]:
+            picks.append(int(decide(game, s, bots)[0][0]))
+            s, _ = engine.step(game, s, [picks[-1]], events=False)
+        return picks, s
+
+    picks, s = turn()
+    mimic = [i for i, a in enumerate(picks) if sp.mimic0 <= a < sp.move0]
+    strikes = [i for i, a in enumerate(picks) if ATTACK0 <= a < ATTACK0 + W]
+    assert len(mimic) == 1 and len(strikes) == 2 and max(strikes) < mimic[0], picks
+    assert s.disguise[0, 0] >= 0 and s.disguise_turns[0, 0] > 0, picks  # worn into the enemy's turn
+    monkeypatch.setattr(heuristic, "DISGUISE_WORTH", 0.0)
+    picks, s = turn()
+    assert s.disguise[0, 0] < 0 and not any(sp.mimic0 <= a < sp.move0 for a in picks), picks
+    assert sum(ATTACK0 <= a < ATTACK0 + W for a in picks) >= 2, picks

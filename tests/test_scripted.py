@@ -25,16 +25,15 @@ def wins_against(game, script, script_unit: str, heuristic_unit: str) -> tuple[f
 
 
 EXPLOITED = pytest.mark.xfail(strict=True, reason="a known weakness of the heuristic bot (issue 9 closing note): "
-                               "Jaron walks into Flame Chorus and trades shots with a cannon that outranges him")
+                               "Jaron stays within Flame Chorus while the melt piles up over the turns")
 CASES = [
     ("concert_hall", RearStepRouge(), "rouge", "viola"), ("rooftops", RearStepRouge(), "rouge", "viola"),
     ("rooftops", RearStepRouge(), "rouge", "jaron"), ("concert_hall", FlameSpamViola(), "viola", "rouge"),
     ("concert_hall", KiteViola(), "viola", "rouge"), ("rooftops", KiteViola(), "viola", "rouge"),
     ("rooftops", KiteViola(), "viola", "jaron"), ("rooftops", FlameSpamViola(), "viola", "rouge"),
-    ("concert_hall", RearStepRouge(), "rouge", "jaron"),
+    ("concert_hall", RearStepRouge(), "rouge", "jaron"), ("concert_hall", KiteViola(), "viola", "jaron"),
     pytest.param("concert_hall", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
     pytest.param("rooftops", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
-    pytest.param("concert_hall", KiteViola(), "viola", "jaron", marks=EXPLOITED),
 ]
 
 
