@@ -9,9 +9,12 @@ it needs) against what the enemy, as it shows itself, can do back next turn from
 open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; part
 of the overheating its melt would cause), and its own heat, hazards and Nectar. It weighs striking
 first and stepping away with the last point too, and takes that where it is clearly worth more. It
-then takes the first action of the best plan, and plans again after every action. Before planning
-it injects when Nectar runs low, vents heat that would burn it, and, out of the enemy's sight, puts
-on a disguise before a quiet action, for the ambush that throws it off next turn. It never fires a
+then takes the first action of the best plan, and plans again after every action. A suit that can
+mimic also weighs ending its turn in a disguise, for the ambush that throws it off next turn: any
+attack throws a disguise off, so such a plan gives up the shot of the quiet action that ends the
+turn, and a disguise put on this turn is kept by striking no more. Before planning it injects when
+Nectar runs low and vents heat that would burn it; out of the enemy's sight, it puts a disguise on
+before a quiet action. It never fires a
 weapon whose Nectar cost would shut it down. Between tiles of equal worth it draws by the duel's
 own noise, never in map order.
 
