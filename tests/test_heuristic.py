@@ -172,3 +172,31 @@ def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at
     picks, s = turn()
     assert s.disguise[0, 0] < 0 and not any(sp.mimic0 <= a < sp.move0 for a in picks), picks
     assert sum(ATTACK0 <= a < ATTACK0 + W for a in picks) >= 2, picks
+
+
+@pytest.mark.parametrize("heat, vents", [(14, True), (0, False)])
+def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_melt(catalog, at, monkeypatch, heat, vents):
+    """Jaron in cover within Flame Chorus of Viola on the stage: hot, he ends his turn with a vent after striking, so
+    that her melt finds room; cold, he strikes with every point. Where melt is not feared he would not vent."""
+    from gladiator.bots import heuristic
+
+    game = game_for(catalog, "concert_hall")
+
+    def turn() -> tuple[list[int], DuelState]:
+        s = engine.new_duels(game, ("jaron", "viola"), [1])
+        s.active[:] = 0
+        s.ap[:] = 3
+        s.pos[0] = [at(game, 4, 2), at(game, 7, 5)]
+        s.heat[0] = [heat, 0]
+        bots, picks = (make_bot("heuristic"), make_bot("greedy")), []
+        while s.active[0] == 0 and not s.done[0]:
+            picks.append(int(decide(game, s, bots)[0][0]))
+            s, _ = engine.step(game, s, [picks[-1]], events=False)
+        return picks, s
+
+    picks, s = turn()
+    assert (picks[-1] == VENT) == vents, picks
+    assert any(ATTACK0 <= a < ATTACK0 + W for a in picks), picks
+    if vents:
+        monkeypatch.setattr(heuristic, "MELT_THREAT", 0.0)
+        assert VENT not in turn()[0]

@@ -25,15 +25,15 @@ def wins_against(game, script, script_unit: str, heuristic_unit: str) -> tuple[f
 
 
 EXPLOITED = pytest.mark.xfail(strict=True, reason="a known weakness of the heuristic bot (issue 9 closing note): "
-                               "Jaron stays within Flame Chorus while the melt piles up over the turns")
+                               "Jaron on the concert hall turns his back to a flamer on the stage (the reply ignores the rear arc)")
 CASES = [
     ("concert_hall", RearStepRouge(), "rouge", "viola"), ("rooftops", RearStepRouge(), "rouge", "viola"),
     ("rooftops", RearStepRouge(), "rouge", "jaron"), ("concert_hall", FlameSpamViola(), "viola", "rouge"),
     ("concert_hall", KiteViola(), "viola", "rouge"), ("rooftops", KiteViola(), "viola", "rouge"),
     ("rooftops", KiteViola(), "viola", "jaron"), ("rooftops", FlameSpamViola(), "viola", "rouge"),
     ("concert_hall", RearStepRouge(), "rouge", "jaron"), ("concert_hall", KiteViola(), "viola", "jaron"),
+    ("rooftops", FlameSpamViola(), "viola", "jaron"),
     pytest.param("concert_hall", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
-    pytest.param("rooftops", FlameSpamViola(), "viola", "jaron", marks=EXPLOITED),
 ]
 
 

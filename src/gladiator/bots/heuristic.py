@@ -6,9 +6,10 @@ reaches, every leap spot beside the enemy — by what it can do from there with 
 buys more shots than the point it costs; a core extraction where the enemy is open; a Nectar cache
 it needs) against what the enemy, as it shows itself, can do back next turn from where it stands
 (its best strikes after a move, against cover and guard; its own extraction if this side would be
-open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; part
-of the overheating its melt would cause), and its own heat, hazards and Nectar. It weighs striking
-first and stepping away with the last point too, and takes that where it is clearly worth more. It
+open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; the
+overheating its melt would cause), and its own heat, hazards and Nectar. Staying put, it also weighs
+venting with its last point, which makes room for the enemy's melt. It weighs striking first and
+stepping away with the last point too, and takes that where it is clearly worth more. It
 then takes the first action of the best plan, and plans again after every action. A suit that can
 mimic also weighs ending its turn in a disguise, for the ambush that throws it off next turn: any
 attack throws a disguise off, so such a plan gives up the shot of the quiet action that ends the
@@ -57,7 +58,7 @@ CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) wou
 DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
 CATCH_HURT = 0.8  # below this share of its integrity, a tile within a leaper's reach counts the leaper's extraction in its reply
 RUN_MARGIN = 3.0  # integrity points by which striking and then stepping away must beat every other plan (less: Viola beats Jaron 63-77% on the rooftops)
-MELT_THREAT = 0.3  # how much of the overheating the enemy's melt threatens counts (more makes Viola too timid in her mirror)
+MELT_THREAT = 1.0  # how much of the overheating the enemy's melt threatens counts (at 0.3 before the bot vented to make room for it)
 SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
@@ -113,6 +114,7 @@ class HeuristicBot(Bot):
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
         choose(go_leap, sp.leap0 + leap_tile)
         choose(move_worth > stay_best, sp.move0 + move_tile)
+        choose(stay.vent_last, VENT)  # venting with the last point makes room for the enemy's melt
         # the best plan here ends the turn in a disguise with no more strikes: a quiet action (the disguise goes on below)
         choose(stay.hold & legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
         choose(stay.hold & legal_at(VENT) & (obs.my_heat > 0), VENT)
@@ -146,14 +148,14 @@ class _Stay:
     striking there is worth more after a vent, and the worth of the strikes made before stepping away with the last point."""
 
     def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray,
-                 vent: np.ndarray, run: np.ndarray, hold: np.ndarray) -> None:
+                 vent: np.ndarray, run: np.ndarray, hold: np.ndarray, vent_last: np.ndarray) -> None:
         self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent = slot, strike, worth, extract, guarded, vent
-        self.run, self.hold = run, hold
+        self.run, self.hold, self.vent_last = run, hold, vent_last
 
     def take(self, idx: np.ndarray) -> "_Stay":
         """The numbers of duels `idx`."""
         return _Stay(*(v.take(idx) for v in (self.slot, self.strike, self.worth, self.extract, self.guarded, self.vent,
-                                             self.run, self.hold)))
+                                             self.run, self.hold, self.vent_last)))
 
 
 class Plans:
@@ -203,10 +205,17 @@ class Plans:
         self.threat_base = slot * (8 * D)
         # the heat the enemy's melt may add before its next turn, beyond what it can take without overheating
         rmax = self.tab.room_max
+        melt_code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (rmax + 1)
         room = np.clip(t.heat_capacity[me] + t.cooling[me] - obs.my_heat, 0, rmax)
-        code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (rmax + 1) + room
-        self.melts, slot = self._rows("melt", code, self._melt_rows)
+        self.melts, slot = self._rows("melt", melt_code + room, self._melt_rows)
         self.melt_base = slot * (8 * D)
+        # and after a vent with the last point, which makes room for it
+        self.vented_heat = np.maximum(0, obs.my_heat - tactics.shed_by_vent(game, me))
+        room = np.clip(t.heat_capacity[me] + t.cooling[me] - self.vented_heat, 0, rmax)
+        self.melts_vented, slot = self._rows("melt", melt_code + room, lambda idx: self._melt_rows(idx, vented=True))
+        self.melt_vented_base = slot * (8 * D)
+        if self.tab.rows["melt"] is not None:
+            self.melts = self.melts_vented = self.tab.rows["melt"].flat  # the rows both lookups met, however they grew
         code = (((me * U + foe) * 2 + obs.foe_guard) * 2 + cover) * (1 << W) + bits
         self.futures, slot = self._rows("future", code, self._future_rows)
         self.future_base = slot * D
@@ -271,14 +280,16 @@ class Plans:
             out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
 
-    def _melt_rows(self, idx: np.ndarray) -> np.ndarray:
+    def _melt_rows(self, idx: np.ndarray, vented: bool = False) -> np.ndarray:
         """Rows of duels `idx`: what the melt the enemy can land next turn costs this side in overheating, by (guarded,
-        cover, sight, distance): OVERHEAT_WEIGHT a point of heat beyond what it can take before its next turn."""
+        cover, sight, distance): OVERHEAT_WEIGHT a point of heat beyond what it can take before its next turn (with the
+        heat it has now, or after a vent)."""
         obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
         n = idx.size
         foe, me = obs.foe_look, obs.my_unit
         foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)
-        room = np.maximum(0, t.heat_capacity[me] + t.cooling[me] - obs.my_heat)
+        heat = self.vented_heat.take(idx) if vented else obs.my_heat
+        room = np.maximum(0, t.heat_capacity[me] + t.cooling[me] - heat)
         dist = np.arange(D + 1)
         within = t.w_range[foe][:, :, None] >= dist[None, None, :]  # (n, W, D + 1); the last column: out of sight
         within[:, :, D] = False
@@ -331,13 +342,15 @@ class Plans:
         vented = np.minimum(points - engine.cost_of("vent"), np.maximum(0, _of(self.vent_room, rows)[:, None] - heat) // per_shot_heat)
         return np.maximum(0, np.maximum(plain, vented)), vented > plain
 
-    def threat_at(self, at: "_Spots", guarded: bool = False) -> np.ndarray:
+    def threat_at(self, at: "_Spots", guarded: bool = False, vented: bool = False) -> np.ndarray:
         """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if
-        open, and (weighed by MELT_THREAT) the overheating its melt would cause."""
-        base, melt = _of(self.threat_base, at.rows), _of(self.melt_base, at.rows)
+        open, and (weighed by MELT_THREAT) the overheating its melt would cause (after a vent with the last point)."""
+        base = _of(self.threat_base, at.rows)
+        melt = _of(self.melt_vented_base if vented else self.melt_base, at.rows)
+        melts = self.melts_vented if vented else self.melts
         if guarded:
             base, melt = base + 4 * self.tab.D, melt + 4 * self.tab.D
-        return self.threats.take(base[:, None] + at.threat) + MELT_THREAT * self.melts.take(melt[:, None] + at.threat)
+        return self.threats.take(base[:, None] + at.threat) + MELT_THREAT * melts.take(melt[:, None] + at.threat)
 
     def future_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
@@ -373,7 +386,17 @@ class Plans:
             hold = (quiet > worth) & (fewer == 0)  # the best plan here strikes no more: end the turn quiet
             worth = np.maximum(worth, quiet)
             guarded = guarded + self.disguise_worth(here, self.ap[:, None] - engine.cost_of("guard"), struck=False)[:, 0]
-        return _Stay(slot, strike, worth, extract - threat, guarded, vent, run, hold)
+        # strike with all but the last point and vent with it, making room for the enemy's melt (a disguise may go on first)
+        spare = self.ap[:, None] - engine.cost_of("vent")
+        fewer = np.where(strike > 0, self.shots(None, np.maximum(spare, 0))[0][:, 0] * best, 0.0)
+        worn = self.disguise_worth(here, self.ap[:, None], struck=(spare >= engine.cost_of("attack")) & (strike > 0)[:, None])[:, 0] \
+            if self.mimics else 0.0
+        cooled = np.where((spare[:, 0] >= 0) & (obs.my_heat > 0) & self.mask[:, VENT],
+                          fewer + worn + future - self.threat_at(here, vented=True)[:, 0] - cost, -np.inf)
+        vent_last = (cooled > np.maximum(worth, guarded)) & (fewer == 0)  # the best plan here: vent now, strike no more
+        hold = hold & ~vent_last
+        worth = np.maximum(worth, cooled)
+        return _Stay(slot, strike, worth, extract - threat, guarded, vent, run, hold, vent_last)
 
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
