@@ -36,6 +36,21 @@ def test_the_budget_bounds_the_continuations(catalog, monkeypatch):
     assert 0 < per_duel <= 40
 
 
+@pytest.mark.parametrize("name, rollout", [("search:budget=8", "heuristic"), ("search:budget=8,rollout=greedy", "greedy"),
+                                           ("search:budget=8,rollout=heuristic", "heuristic")])
+def test_the_continuations_are_played_by_the_rollout_bot(catalog, monkeypatch, name, rollout):
+    game = game_for(catalog, "concert_hall")
+    s = engine.new_duels(game, ("rouge", "viola"), [3, 4])
+    used = []
+    import gladiator.bots.search as search
+
+    real = search._play_out
+    monkeypatch.setattr(search, "_play_out", lambda g, st, bot: used.append(bot.name) or real(g, st, bot))
+    bot = make_bot(name)
+    decide(game, s, (bot, bot))
+    assert used and set(used) == {rollout}, used
+
+
 def test_the_search_bot_does_not_see_through_a_disguise(catalog):
     game = game_for(catalog, "concert_hall")
     s = engine.new_duels(game, ("jaron", "viola"), np.arange(3) + 20, disguise=("rouge", None))
@@ -58,6 +73,7 @@ def test_the_search_bot_does_not_see_through_a_disguise(catalog):
 @pytest.mark.parametrize("name, words", [
     ("search:budget=0", "at least 1"), ("search:time=-1", "above 0"), ("search:time=abc", "above 0"),
     ("search:time=nan", "above 0"), ("search:budget=2,time=1", "not both"), ("search:depth=3", "known options: budget, time"),
+    ("search:rollout=random", "rollout must be one of heuristic, greedy"), ("search:rollout=1", "rollout must be one of"),
 ])
 def test_bad_search_options_are_one_line(cli, name, words):
     code, out, err = cli("duel", "rouge", "viola", "--bot-a", name)

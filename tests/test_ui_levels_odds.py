@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 pygame = pytest.importorskip("pygame")
 
 from gladiator.bots import GreedyBot, HeuristicBot, RandomBot, SearchBot, make_bot  # noqa: E402
-from gladiator.bots.levels import LEVELS  # noqa: E402
+from gladiator.bots.levels import BRUTAL_BUDGET, HARD_BUDGET, LEVELS  # noqa: E402
 from gladiator.duel import game_for, play_duel  # noqa: E402
 from gladiator.game import END  # noqa: E402
 from gladiator.odds import estimate  # noqa: E402
@@ -52,8 +52,8 @@ def test_the_title_screen_offers_the_four_difficulties_and_they_start_the_right_
     app.frame([key(pygame.K_DOWN)] * 3, DT)  # the "B is played by" row
     app.frame([key(pygame.K_LEFT)] * 2, DT)  # back to trivial
     want = {"trivial": (RandomBot, "random"), "easy": (GreedyBot, "greedy"), "normal": (HeuristicBot, "heuristic"),
-            "hard": (SearchBot, "search 256"), "brutal": (SearchBot, "search 4096")}
-    budgets = {"hard": 256, "brutal": 4096}
+            "hard": (SearchBot, f"search {HARD_BUDGET}"), "brutal": (SearchBot, f"search {BRUTAL_BUDGET}")}
+    budgets = {"hard": HARD_BUDGET, "brutal": BRUTAL_BUDGET}
     for level, (cls, words) in want.items():
         drawn.clear()
         app.frame([], DT)

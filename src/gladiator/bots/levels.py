@@ -10,7 +10,7 @@ from __future__ import annotations
 from gladiator.errors import GladiatorError
 
 HARD_BUDGET = 256  # continuations per decision of the search bot at "hard" (its default budget)
-BRUTAL_BUDGET = 4096  # and at "brutal"
+BRUTAL_BUDGET = 2048  # and at "brutal"
 LEVELS: dict[str, str] = {
     "trivial": "random",
     "easy": "greedy",

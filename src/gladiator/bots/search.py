@@ -4,13 +4,15 @@ For each duel it takes a few candidate actions — the heuristic bot's choice, e
 that is not a move or a leap, and the moves and leaps the heuristic rates best — and plays each
 to the end of the duel many times at once from states consistent with what its side observes
 (a determinised search: when the enemy may be a disguised suit, each continuation draws who is
-underneath from the identities the observation allows (`engine.draw_identity`), never the truth), with the greedy bot on
-both sides and fresh random draws. Sequential halving spends the budget: every candidate gets
+underneath from the identities the observation allows (`engine.draw_identity`), never the truth), with the heuristic
+bot on both sides (or the greedy one) and fresh random draws. Sequential halving spends the budget: every candidate gets
 continuations, the worse half is dropped, and so on; common random numbers (the same seeds for
 every candidate) keep the comparisons fair. It takes the candidate with the best mean result.
 
-Options (`search:budget=N` or `search:time=S`): `budget` continuations per decision (default 256),
-or `time` seconds a decision may take (the budget is then found by timing a first round).
+Options (`search:budget=N` or `search:time=S`, and `rollout=heuristic|greedy`): `budget` continuations
+per decision (default 256), or `time` seconds a decision may take (the budget is then found by timing
+a first round); `rollout` the bot that plays the continuations out (default heuristic: each costs
+about five greedy ones, and the estimates are of the play the search bot itself meets).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from gladiator.view import Observation
 DEFAULT_BUDGET = 256
 MAX_CANDIDATES = 8
 MOVE_CANDIDATES = 3  # best-rated moves kept as candidates (and as many leaps)
+ROLLOUTS: dict[str, type[Bot]] = {"heuristic": HeuristicBot, "greedy": GreedyBot}  # the bots a continuation may be played by
 SEARCH_STREAM = 7  # the seeds of the continuations come from their own stream of the duel's noise
 
 
@@ -40,17 +43,19 @@ class SearchBot(Bot):
 
     name = "search"
 
-    def __init__(self, budget: int | None = None, time: float | None = None) -> None:
+    def __init__(self, budget: int | None = None, time: float | None = None, rollout: str = "heuristic") -> None:
         if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
             raise GladiatorError(f"search: budget must be a whole number of continuations of at least 1, got {budget!r}")
         if time is not None and (isinstance(time, bool) or not isinstance(time, (int, float)) or not time > 0 or time == float("inf")):
             raise GladiatorError(f"search: time must be a number of seconds above 0, got {time!r}")
         if budget is not None and time is not None:
             raise GladiatorError("search: give budget or time, not both")
+        if rollout not in ROLLOUTS:
+            raise GladiatorError(f"search: rollout must be one of {', '.join(ROLLOUTS)}, got {rollout!r}")
         self.budget = budget if budget is not None else (None if time is not None else DEFAULT_BUDGET)
         self.time = time
         self.heuristic = HeuristicBot()
-        self.rollout = GreedyBot()
+        self.rollout = ROLLOUTS[rollout]()
 
     def prepare(self, game: Game) -> None:
         """Build the tables the heuristic and greedy bots use."""
