@@ -1,8 +1,9 @@
 """Difficulty levels: the names a player picks a bot opponent by (the title screen, `play` and `watch --difficulty`).
 
 Each level is a bot name as `make_bot` takes it. The search bot's two budgets were chosen by
-measuring one decision at a time on the 2-core development machine (see docs/window.md):
-`hard` takes a median 0.1 s a decision, `brutal` 0.16 s (at most about 0.5 s). Imports errors only.
+measuring one decision at a time on the 2-core development machine (see docs/window.md), with its
+continuations played by the heuristic bot: `hard` takes a median 0.18 s a decision, `brutal` 0.35 s
+(at most about 1.1 s). Imports errors only.
 """
 
 from __future__ import annotations
