@@ -9,7 +9,7 @@ from gladiator import engine
 from gladiator.batch import make_spec, run
 from gladiator.bots import make_bot
 from gladiator.duel import decide, game_for, play_batch
-from gladiator.game import ATTACK0, VENT, W, make_game
+from gladiator.game import ATTACK0, END, GUARD, VENT, W, make_game
 from gladiator.state import DuelState
 
 PAIRS = (("rouge", "viola"), ("jaron", "rouge"), ("viola", "jaron"), ("nean", "jaron"))
@@ -145,8 +145,8 @@ def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at, monkey
 @pytest.mark.parametrize("foe", ["viola", "rouge", "nean"])
 def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at, monkeypatch, foe):
     """Jaron five tiles from an enemy in cover (unseen at that distance): he throws his card blades with all but his
-    last point and ends the turn in a disguise, for next turn's ambush. He never puts one on and throws it off with an
-    attack in the same turn; with no worth in a disguise he spends every point on the enemy and ends undisguised."""
+    last point and ends the turn standing in a disguise, for next turn's ambush. He never puts one on and throws it off
+    with an attack in the same turn; with no worth in a disguise he gives no point up standing still for one."""
     from gladiator.bots import heuristic
 
     game = game_for(catalog, "concert_hall")
@@ -167,10 +167,11 @@ def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at
     mimic = [i for i, a in enumerate(picks) if sp.mimic0 <= a < sp.move0]
     strikes = [i for i, a in enumerate(picks) if ATTACK0 <= a < ATTACK0 + W]
     assert len(mimic) == 1 and len(strikes) == 2 and max(strikes) < mimic[0], picks
+    assert picks[-1] in (END, GUARD, VENT), picks  # the point given up, where he stands
     assert s.disguise[0, 0] >= 0 and s.disguise_turns[0, 0] > 0, picks  # worn into the enemy's turn
     monkeypatch.setattr(heuristic, "DISGUISE_WORTH", 0.0)
     picks, s = turn()
-    assert s.disguise[0, 0] < 0 and not any(sp.mimic0 <= a < sp.move0 for a in picks), picks
+    assert not any(a in (END, GUARD, VENT) for a in picks), picks  # every point struck or walked
     assert sum(ATTACK0 <= a < ATTACK0 + W for a in picks) >= 2, picks
 
 
@@ -200,3 +201,30 @@ def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_
     if vents:
         monkeypatch.setattr(heuristic, "MELT_THREAT", 0.0)
         assert VENT not in turn()[0]
+
+
+def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_ground(catalog, at, monkeypatch):
+    """Jaron cold in cover, three tiles from Viola: her three flames land 10 heat each, on average less than the heat he
+    can take before his next turn, but two or three of them landing would overheat him, so the tile's reply counts some
+    overheating. From the stage (high ground) her flames land more often, and it counts more."""
+    from gladiator.bots import heuristic
+
+    def melt_part(viola_at: tuple[int, int]) -> float:
+        base = game_for(catalog, "concert_hall")
+        game = make_game(list(base.roster), base.arena)  # a fresh game: the bot keeps its rows on the game
+        s = engine.new_duels(game, ("jaron", "viola"), [3])
+        s.active[:] = 0
+        s.ap[:] = 3
+        s.pos[0] = [at(game, 4, 2), at(game, *viola_at)]
+        obs = engine.observe(game, s, 0)
+        out = []
+        for weight in (1.0, 0.0):
+            monkeypatch.setattr(heuristic, "MELT_THREAT", weight)
+            plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
+            out.append(float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0]))
+        return out[0] - out[1]
+
+    game = game_for(catalog, "concert_hall")
+    assert game.geo.high[at(game, 7, 5)] and not game.geo.high[at(game, 1, 5)] and game.geo.cover[at(game, 4, 2)]
+    low, high = melt_part((1, 5)), melt_part((7, 5))  # both three tiles off, in sight
+    assert 0 < low < high, (low, high)

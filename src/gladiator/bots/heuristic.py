@@ -7,7 +7,8 @@ buys more shots than the point it costs; a core extraction where the enemy is op
 it needs) against what the enemy, as it shows itself, can do back next turn from where it stands
 (its best strikes after a move, against cover and guard; its own extraction if this side would be
 open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; the
-overheating its melt would cause), and its own heat, hazards and Nectar. Staying put, it also weighs
+overheating its melt may cause, over how many of its shots may land, from high ground too), and its
+own heat, hazards and Nectar. Staying put, it also weighs
 venting with its last point, which makes room for the enemy's melt. It weighs striking first and
 stepping away with the last point too, and takes that where it is clearly worth more. It
 then takes the first action of the best plan, and plans again after every action. A suit that can
@@ -208,12 +209,12 @@ class Plans:
         melt_code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (rmax + 1)
         room = np.clip(t.heat_capacity[me] + t.cooling[me] - obs.my_heat, 0, rmax)
         self.melts, slot = self._rows("melt", melt_code + room, self._melt_rows)
-        self.melt_base = slot * (8 * D)
+        self.melt_base = slot * (16 * D)
         # and after a vent with the last point, which makes room for it
         self.vented_heat = np.maximum(0, obs.my_heat - tactics.shed_by_vent(game, me))
         room = np.clip(t.heat_capacity[me] + t.cooling[me] - self.vented_heat, 0, rmax)
         self.melts_vented, slot = self._rows("melt", melt_code + room, lambda idx: self._melt_rows(idx, vented=True))
-        self.melt_vented_base = slot * (8 * D)
+        self.melt_vented_base = slot * (16 * D)
         if self.tab.rows["melt"] is not None:
             self.melts = self.melts_vented = self.tab.rows["melt"].flat  # the rows both lookups met, however they grew
         code = (((me * U + foe) * 2 + obs.foe_guard) * 2 + cover) * (1 << W) + bits
@@ -281,9 +282,9 @@ class Plans:
         return np.concatenate(out, axis=1)
 
     def _melt_rows(self, idx: np.ndarray, vented: bool = False) -> np.ndarray:
-        """Rows of duels `idx`: what the melt the enemy can land next turn costs this side in overheating, by (guarded,
-        cover, sight, distance): OVERHEAT_WEIGHT a point of heat beyond what it can take before its next turn (with the
-        heat it has now, or after a vent)."""
+        """Rows of duels `idx`: what the melt the enemy can land next turn costs this side in overheating, by (the enemy's
+        high ground, guarded, cover, sight, distance): OVERHEAT_WEIGHT a point of heat beyond what it can take before its
+        next turn (with the heat it has now, or after a vent), expected over how many of the enemy's shots land."""
         obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
         n = idx.size
         foe, me = obs.foe_look, obs.my_unit
@@ -295,20 +296,23 @@ class Plans:
         within[:, :, D] = False
         no = np.zeros(n, dtype=bool)
         out = []
-        for guarded in (False, True):
-            by_cover = []
-            for cover in (no, ~no):
-                far, near = (tactics.slot_preview(game, foe, foe, me, no | guarded, no, cover, no, no, adjacent)[0] * t.w_melt[foe]
-                             for adjacent in (False, True))
-                melt = np.where(dist[None, None, :] == 1, near[:, :, None], far[:, :, None])
-                by_cover.append(np.where(within, melt, 0.0).max(axis=1))  # (n, D + 1)
-            table = np.stack(by_cover, axis=1).reshape(-1)
-            cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([0, 1], [False, True], np.arange(D), indexing="ij"))
-            row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
-            now = table.take(row + np.where(sight, d, D))
-            moved = table.take(row + np.clip(d - t.speed[foe][:, None], 1, D - 1))
-            heat = np.maximum(foe_ap[:, None] * now, (foe_ap[:, None] - 1) * moved)
-            out.append(OVERHEAT_WEIGHT * np.maximum(0.0, heat - room[:, None]))
+        for high in (no, ~no):  # the enemy on high ground over this side's tile (its ranged melt more likely to land)
+            for guarded in (False, True):
+                chances, melts = [], []
+                for cover in (no, ~no):
+                    far, near = (tactics.slot_preview(game, foe, foe, me, no | guarded, no, cover, high, no, adjacent)[0]
+                                 for adjacent in (False, True))
+                    chance = np.where(within, np.where(dist[None, None, :] == 1, near[:, :, None], far[:, :, None]), 0.0)
+                    best = np.argmax(chance * t.w_melt[foe][:, :, None], axis=1)  # (n, D + 1): the slot that melts most
+                    chances.append(np.take_along_axis(chance, best[:, None, :], axis=1)[:, 0])
+                    melts.append(np.take_along_axis(np.broadcast_to(t.w_melt[foe][:, :, None], chance.shape), best[:, None, :], axis=1)[:, 0])
+                cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([0, 1], [False, True], np.arange(D), indexing="ij"))
+                row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
+                p_all, m_all = np.stack(chances, axis=1).reshape(-1), np.stack(melts, axis=1).reshape(-1).astype(float)
+                now, later = row + np.where(sight, d, D), row + np.clip(d - t.speed[foe][:, None], 1, D - 1)
+                over = np.maximum(_overheat(p_all.take(now), m_all.take(now), foe_ap[:, None], room[:, None]),
+                                  _overheat(p_all.take(later), m_all.take(later), foe_ap[:, None] - 1, room[:, None]))
+                out.append(OVERHEAT_WEIGHT * over)
         return np.concatenate(out, axis=1)
 
     def _future_rows(self, idx: np.ndarray) -> np.ndarray:
@@ -350,7 +354,7 @@ class Plans:
         melts = self.melts_vented if vented else self.melts
         if guarded:
             base, melt = base + 4 * self.tab.D, melt + 4 * self.tab.D
-        return self.threats.take(base[:, None] + at.threat) + MELT_THREAT * melts.take(melt[:, None] + at.threat)
+        return self.threats.take(base[:, None] + at.threat) + MELT_THREAT * melts.take(melt[:, None] + at.threat + 8 * self.tab.D * at.high)
 
     def future_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
@@ -498,6 +502,7 @@ class _Spots:
         self.threat = tab.threat_at.take(pair) if tab.threat_at is not None else _threat_offsets(game, tab.D, tiles, pe)
         self.path = tab.path.take(pair) if tab.path is not None else _path(game, tiles, pe)
         self.d = geo.cheb.reshape(-1).take(pair)
+        self.high = geo.high.take(pe) & ~geo.high.take(tiles)  # the enemy on high ground over the tile
 
 
 def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.ndarray, np.ndarray]:
@@ -519,6 +524,25 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
     return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
+
+
+def _overheat(chance: np.ndarray, melt: np.ndarray, shots: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Expected heat beyond `room` from `shots` shots that each land `melt` with probability `chance` (binomial; broadcasts)."""
+    chance, melt, shots, room = np.broadcast_arrays(chance, melt, shots, room)
+    out = np.zeros(chance.shape)
+    n_max = int(shots.max()) if shots.size else 0
+    for k in range(1, n_max + 1):  # k shots landing out of `shots`
+        ways = np.where(k <= shots, _choose(shots, k), 0.0)
+        out += ways * chance**k * (1.0 - chance) ** np.maximum(shots - k, 0) * np.maximum(0.0, k * melt - room)
+    return out
+
+
+def _choose(n: np.ndarray, k: int) -> np.ndarray:
+    """The binomial coefficients C(n, k), elementwise (0 where k > n)."""
+    out = np.ones(n.shape)
+    for i in range(k):
+        out = out * np.maximum(n - i, 0) / (i + 1)
+    return out
 
 
 def disguise(game: Game, obs: Observation) -> np.ndarray:
@@ -582,7 +606,7 @@ class Tables:
         room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
         sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
                  "melt": U * U * 2 * (room_max + 1)}
-        widths = {"strike": len(COMBOS) * (D + 1), "threat": 8 * D, "future": D, "melt": 8 * D}
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 8 * D, "future": D, "melt": 16 * D}
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
         return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, room_max, rows)
 
