@@ -157,11 +157,7 @@ def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at
         s.active[:] = 0
         s.ap[:] = 3
         s.pos[0] = [at(game, 9, 2), at(game, 4, 2)]
-        bots, picks = (make_bot("heuristic"), make_bot("greedy")), []
-        while s.active[0] == 0 and not s.done[0]:
-            picks.append(int(decide(game, s, bots)[0][0]))
-            s, _ = engine.step(game, s, [picks[-1]], events=False)
-        return picks, s
+        return _first_turn(game, s)
 
     picks, s = turn()
     mimic = [i for i, a in enumerate(picks) if sp.mimic0 <= a < sp.move0]
@@ -189,11 +185,7 @@ def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_
         s.ap[:] = 3
         s.pos[0] = [at(game, 4, 2), at(game, 7, 5)]
         s.heat[0] = [heat, 0]
-        bots, picks = (make_bot("heuristic"), make_bot("greedy")), []
-        while s.active[0] == 0 and not s.done[0]:
-            picks.append(int(decide(game, s, bots)[0][0]))
-            s, _ = engine.step(game, s, [picks[-1]], events=False)
-        return picks, s
+        return _first_turn(game, s)
 
     picks, s = turn()
     assert (picks[-1] == VENT) == vents, picks
@@ -228,3 +220,12 @@ def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_groun
     assert game.geo.high[at(game, 7, 5)] and not game.geo.high[at(game, 1, 5)] and game.geo.cover[at(game, 4, 2)]
     low, high = melt_part((1, 5)), melt_part((7, 5))  # both three tiles off, in sight
     assert 0 < low < high, (low, high)
+
+
+def _first_turn(game, s: DuelState) -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
+    """Side A's turn of one duel played out by the heuristic bot (greedy on side B): its picks, and the state after."""
+    bots, picks = (make_bot("heuristic"), make_bot("greedy")), []
+    while s.active[0] == 0 and not s.done[0]:
+        picks.append(int(decide(game, s, bots)[0][0]))
+        s, _ = engine.step(game, s, [picks[-1]], events=False)
+    return picks, s
