@@ -8,17 +8,16 @@ it needs) against what the enemy, as it shows itself, can do back next turn from
 (its best strikes after a move, against cover and guard; its own extraction if this side would be
 open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; the
 overheating its melt may cause, over how many of its shots may land, from high ground too), and its
-own heat, hazards and Nectar. Staying put, it also weighs
-venting with its last point, which makes room for the enemy's melt. It weighs striking first and
-stepping away with the last point too, and takes that where it is clearly worth more. It
-then takes the first action of the best plan, and plans again after every action. A suit that can
-mimic also weighs ending its turn in a disguise, for the ambush that throws it off next turn: any
-attack throws a disguise off, so such a plan gives up the shot of the quiet action that ends the
-turn, and a disguise put on this turn is kept by striking no more. Before planning it injects when
-Nectar runs low and vents heat that would burn it; out of the enemy's sight, it puts a disguise on
-before a quiet action. It never fires a
-weapon whose Nectar cost would shut it down. Between tiles of equal worth it draws by the duel's
-own noise, never in map order.
+own heat, hazards and Nectar. Staying put, it also weighs venting with its last point, which makes
+room for the enemy's melt. It weighs striking first and stepping away with the last point too, and
+takes that where it is clearly worth more. It then takes the first action of the best plan, and
+plans again after every action. A suit that can mimic also weighs ending its turn in a disguise,
+for the ambush that throws it off next turn: any attack throws a disguise off, so such a plan gives
+up the shot of the quiet action that ends the turn, and a disguise put on this turn is kept by
+striking no more. Before planning it injects when Nectar runs low and vents heat that would burn
+it; out of the enemy's sight, it puts a disguise on before a quiet action. It never fires a weapon
+whose Nectar cost would shut it down. Between tiles of equal worth it draws by the duel's own
+noise, never in map order.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
@@ -146,7 +145,9 @@ class _Worths:
 
 class _Stay:
     """Staying where it stands: the best strike slot, the worth of striking, of extracting, of guarding, whether
-    striking there is worth more after a vent, and the worth of the strikes made before stepping away with the last point."""
+    striking there is worth more after a vent, the worth of the strikes made before stepping away with the last point,
+    and whether its best plan there strikes no more and ends the turn quietly in a disguise (`hold`) or with a vent
+    that makes room for the enemy's melt (`vent_last`)."""
 
     def __init__(self, slot: np.ndarray, strike: np.ndarray, worth: np.ndarray, extract: np.ndarray, guarded: np.ndarray,
                  vent: np.ndarray, run: np.ndarray, hold: np.ndarray, vent_last: np.ndarray) -> None:

@@ -12,7 +12,7 @@ every candidate) keep the comparisons fair. It takes the candidate with the best
 Options (`search:budget=N` or `search:time=S`, and `rollout=heuristic|greedy`): `budget` continuations
 per decision (default 256), or `time` seconds a decision may take (the budget is then found by timing
 a first round); `rollout` the bot that plays the continuations out (default heuristic: each costs
-about five greedy ones, and the estimates are of the play the search bot itself meets).
+about four greedy ones, and the estimates are of the play the search bot itself meets).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class SearchBot(Bot):
             raise GladiatorError(f"search: time must be a number of seconds above 0, got {time!r}")
         if budget is not None and time is not None:
             raise GladiatorError("search: give budget or time, not both")
-        if rollout not in ROLLOUTS:
+        if not isinstance(rollout, str) or rollout not in ROLLOUTS:
             raise GladiatorError(f"search: rollout must be one of {', '.join(ROLLOUTS)}, got {rollout!r}")
         self.budget = budget if budget is not None else (None if time is not None else DEFAULT_BUDGET)
         self.time = time
