@@ -217,6 +217,7 @@ def test_the_log_is_in_plain_words_and_f_shows_the_formulas(catalog):
     scr = DuelScreen(game, ("rouge", "viola"), 7, ("greedy", "greedy"))
     app = App(scr, (960, 540))
     while sum(e.event is not None and e.event["event"] == "attack" for e in scr.log_entries) < 2:
+        scr.settle()  # wait for the bots' worker thread, not for frames (a busy machine)
         app.frame([], 0.25)
     events = [e.event for e in scr.log_entries if e.event is not None]
     plain = [line for line, _ in scr.log_lines if not line.startswith("Space:")]
