@@ -382,21 +382,29 @@ class Plans:
         run = self.shots(None, self.ap[:, None] - engine.cost_of("move"))[0][:, 0] * best  # the strikes before stepping away
         worth = np.where(strike > 0, shots, 0.0) + future - threat - cost
         hold = np.zeros(obs.batch, dtype=bool)
+        ends: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+        def quiet_end(kept: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Striking with all but `kept` points (then a quiet action): whether the points allow it, the worth of the
+            strikes, and of the disguise it may end the turn in (worked out once per number of points kept)."""
+            if kept not in ends:
+                spare = self.ap[:, None] - kept
+                fewer = np.where(strike > 0, self.shots(None, np.maximum(spare, 0))[0][:, 0] * best, 0.0)
+                worn = (self.disguise_worth(here, self.ap[:, None], struck=(spare >= engine.cost_of("attack")) & (strike > 0)[:, None])[:, 0]
+                        if self.mimics else np.zeros(obs.batch))
+                ends[kept] = (spare[:, 0] >= 0, fewer, worn)
+            return ends[kept]
+
         if self.mimics:
             # strike with all but the points a disguise takes and put one on (or keep one put on this turn), or guard in one
-            spare = self.ap[:, None] - SPARE
-            fewer = np.where(strike > 0, self.shots(None, np.maximum(spare, 0))[0][:, 0] * best, 0.0)
-            worn = self.disguise_worth(here, self.ap[:, None], struck=(spare >= engine.cost_of("attack")) & (strike > 0)[:, None])
-            quiet = np.where(spare[:, 0] >= 0, fewer + worn[:, 0] + future - threat - cost, -np.inf)
+            can, fewer, worn = quiet_end(SPARE)
+            quiet = np.where(can, fewer + worn + future - threat - cost, -np.inf)
             hold = (quiet > worth) & (fewer == 0)  # the best plan here strikes no more: end the turn quiet
             worth = np.maximum(worth, quiet)
             guarded = guarded + self.disguise_worth(here, self.ap[:, None] - engine.cost_of("guard"), struck=False)[:, 0]
         # strike with all but the last point and vent with it, making room for the enemy's melt (a disguise may go on first)
-        spare = self.ap[:, None] - engine.cost_of("vent")
-        fewer = np.where(strike > 0, self.shots(None, np.maximum(spare, 0))[0][:, 0] * best, 0.0)
-        worn = self.disguise_worth(here, self.ap[:, None], struck=(spare >= engine.cost_of("attack")) & (strike > 0)[:, None])[:, 0] \
-            if self.mimics else 0.0
-        cooled = np.where((spare[:, 0] >= 0) & (obs.my_heat > 0) & self.mask[:, VENT],
+        can, fewer, worn = quiet_end(engine.cost_of("vent"))
+        cooled = np.where(can & (obs.my_heat > 0) & self.mask[:, VENT],
                           fewer + worn + future - self.threat_at(here, vented=True)[:, 0] - cost, -np.inf)
         vent_last = (cooled > np.maximum(worth, guarded)) & (fewer == 0)  # the best plan here: vent now, strike no more
         hold = hold & ~vent_last
@@ -485,8 +493,9 @@ class Plans:
         put_on = able & (bare | np.asarray(struck)) & (points >= engine.cost_of("mimic"))
         if not put_on.any():
             return np.where(keep, DISGUISE_WORTH, 0.0)
-        unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
-        return np.where(keep | (put_on & unseen), DISGUISE_WORTH, 0.0)
+        if at.unseen is None:  # the same tiles are weighed for several plans: worked out once
+            at.unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
+        return np.where(keep | (put_on & at.unseen), DISGUISE_WORTH, 0.0)
 
 
 class _Spots:
@@ -504,6 +513,7 @@ class _Spots:
         self.path = tab.path.take(pair) if tab.path is not None else _path(game, tiles, pe)
         self.d = geo.cheb.reshape(-1).take(pair)
         self.high = geo.high.take(pe) & ~geo.high.take(tiles)  # the enemy on high ground over the tile
+        self.unseen: np.ndarray | None = None  # whether a disguise may go on unseen there (Plans.disguise_worth)
 
 
 def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.ndarray, np.ndarray]:
