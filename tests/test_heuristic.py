@@ -222,6 +222,39 @@ def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_groun
     assert 0 < low < high, (low, high)
 
 
+def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_them(catalog, at, monkeypatch):
+    """Jaron full in cover, three tiles from Viola, melt aside: the reply is her three best strikes, as the rules'
+    preview counts them (point-blank and range included), from the stage's high ground when she stands on it."""
+    from gladiator import tactics
+    from gladiator.bots import heuristic
+
+    monkeypatch.setattr(heuristic, "MELT_THREAT", 0.0)
+
+    def reply(viola_at: tuple[int, int]) -> float:
+        base = game_for(catalog, "concert_hall")
+        game = make_game(list(base.roster), base.arena)  # a fresh game: the bot keeps its rows on the game
+        s = engine.new_duels(game, ("jaron", "viola"), [3])
+        s.active[:] = 0
+        s.ap[:] = 3
+        s.pos[0] = [at(game, 4, 2), at(game, *viola_at)]
+        obs = engine.observe(game, s, 0)
+        plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
+        return float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0])
+
+    def expected(high: bool) -> float:
+        game = game_for(catalog, "concert_hall")
+        one = lambda v: np.array([v])  # noqa: E731
+        viola, jaron = one(game.unit_index("viola")), one(game.unit_index("jaron"))
+        no = one(False)
+        prev = tactics.slot_preview(game, viola, viola, jaron, no, no, one(True), one(high), no)[3]
+        usable = game.tables.w_valid[viola] & (game.tables.w_range[viola] >= 3)
+        return 3 * heuristic.THREAT_WEIGHT * float(np.where(usable, prev, 0.0).max())
+
+    assert expected(True) > expected(False) > 0
+    assert reply((1, 5)) == pytest.approx(expected(False))
+    assert reply((7, 5)) == pytest.approx(expected(True))
+
+
 def _first_turn(game, s: DuelState) -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
     """Side A's turn of one duel played out by the heuristic bot (greedy on side B): its picks, and the state after."""
     bots, picks = (make_bot("heuristic"), make_bot("greedy")), []

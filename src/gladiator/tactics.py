@@ -60,13 +60,14 @@ def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.nd
 
 
 def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
-                  cover: np.ndarray, rear: np.ndarray, fed: np.ndarray) -> np.ndarray:
+                  cover: np.ndarray, rear: np.ndarray, fed: np.ndarray, high: np.ndarray | None = None) -> np.ndarray:
     """(N, D + 1) best expected strike at each Chebyshev distance (the last: out of sight) of weapon set `wu` of unit
-    `au` on unit `tu`, with the slots `fed` (N, W) can pay for."""
+    `au` on unit `tu`, with the slots `fed` (N, W) can pay for; from high ground where `high` (the game's table keeps
+    strikes from level ground only: from high ground they are worked out per call)."""
     tac = tactics(game)
-    if tac.strike is not None:
+    if tac.strike is not None and (high is None or not np.any(high)):
         return tac.strike.take(strike_code(game, wu, tu, au, guard, exposed, cover, rear, fed), axis=0)
-    return _strike_of(game, tac.distances, wu, tu, au, guard, exposed, cover, rear, fed)
+    return _strike_of(game, tac.distances, wu, tu, au, guard, exposed, cover, rear, fed, high)
 
 
 def strike_code(game: Game, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray | bool,
@@ -117,13 +118,15 @@ def leap_heat() -> int:
 
 
 def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray,
-               exposed: np.ndarray, cover: np.ndarray, rear: np.ndarray, fed: np.ndarray) -> np.ndarray:
-    """(N, D + 1) best expected strike at each distance of weapon set `wu` of unit `me` on unit `tu` (see strike_by_distance)."""
+               exposed: np.ndarray, cover: np.ndarray, rear: np.ndarray, fed: np.ndarray,
+               high: np.ndarray | None = None) -> np.ndarray:
+    """(N, D + 1) best expected strike at each distance of weapon set `wu` of unit `me` on unit `tu` (see strike_by_distance),
+    from high ground where `high`."""
     t = game.tables
-    no = np.zeros(wu.shape, dtype=bool)
+    high = np.zeros(wu.shape, dtype=bool) if high is None else np.broadcast_to(high, wu.shape)
     usable = t.w_valid[wu] & fed
-    far = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, no, rear, False)[3], 0.0)
-    near = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, no, rear, True)[3], 0.0)
+    far = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, high, rear, False)[3], 0.0)
+    near = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, high, rear, True)[3], 0.0)
     v = np.where((distances == 1)[None, None, :], near[:, :, None], far[:, :, None])  # point-blank at distance 1
     within = t.w_range[wu][:, :, None] >= distances[None, None, :]  # (N, W, D + 1)
     return np.where(within, v, 0.0).max(axis=1, initial=0.0)

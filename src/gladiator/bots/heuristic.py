@@ -5,10 +5,10 @@ reaches, every leap spot beside the enemy — by what it can do from there with 
 (strikes, counting melt that would overheat the enemy, and a vent first where the heat it sheds
 buys more shots than the point it costs; a core extraction where the enemy is open; a Nectar cache
 it needs) against what the enemy, as it shows itself, can do back next turn from where it stands
-(its best strikes after a move, against cover and guard; its own extraction if this side would be
-open, or, once this side is hurt, if the enemy could leap beside it and reach for the core; the
-overheating its melt may cause, over how many of its shots may land, from high ground too), and its
-own heat, hazards and Nectar. Staying put, it also weighs venting with its last point, which makes
+(its best strikes after a move, against cover and guard, from high ground where it stands over
+the tile; its own extraction if this side would be open, or, once this side is hurt, if the enemy
+could leap beside it and reach for the core; the overheating its melt may cause, over how many of
+its shots may land, from high ground too), and its own heat, hazards and Nectar. Staying put, it also weighs venting with its last point, which makes
 room for the enemy's melt. It weighs striking first and stepping away with the last point too, and
 takes that where it is clearly worth more. It then takes the first action of the best plan, and
 plans again after every action. A suit that can mimic also weighs ending its turn in a disguise,
@@ -204,7 +204,7 @@ class Plans:
         code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (imax + 1) + integrity
         inside = bool(((integrity >= 0) & (integrity <= imax)).all())
         self.threats, slot = self._rows("threat", code, self._threat_rows, inside)
-        self.threat_base = slot * (8 * D)
+        self.threat_base = slot * (16 * D)
         # the heat the enemy's melt may add before its next turn, beyond what it can take without overheating
         rmax = self.tab.room_max
         melt_code = ((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (rmax + 1)
@@ -243,18 +243,15 @@ class Plans:
         return out.reshape(idx.size, -1)
 
     def _threat_rows(self, idx: np.ndarray) -> np.ndarray:
-        """Rows of duels `idx`: what the enemy can do next turn to a tile, by (guarded, cover, sight, distance): its strikes
-        after a move, its extraction if this side would be open or a leaper could catch it."""
+        """Rows of duels `idx`: what the enemy can do next turn to a tile, by (the enemy's high ground, guarded, cover, sight,
+        distance): its strikes after a move, its extraction if this side would be open or a leaper could catch it."""
         obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
         n = idx.size
         foe = obs.foe_look
         foe_ap = np.maximum(1, t.actions[foe] - obs.foe_overheated)  # what the enemy, as shown, gets next turn
         foe_speed = t.speed[foe]
-        # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
         no = np.zeros(n, dtype=bool)
         fed = np.ones((n, W), dtype=bool)
-        threat_open = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, no, no, fed)
-        threat_cover = tactics.strike_values(game, foe, foe, obs.my_unit, no, no, ~no, no, fed)
         lose = obs.my_integrity + LOSS_BONUS
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
@@ -264,22 +261,23 @@ class Plans:
         catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
                  & (obs.my_integrity <= CATCH_HURT * t.integrity[obs.my_unit]))
         cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([False, True], [False, True], np.arange(D), indexing="ij"))
-        table = np.stack([threat_open, threat_cover], axis=1).reshape(-1)
         row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
         here = np.where(sight, d, D)
         after = np.clip(d - foe_speed[:, None], 1, D - 1)
-        now = table.take(row + here)
-        moved = table.take(row + after)
-        strikes = np.maximum(foe_ap[:, None] * now, (foe_ap[:, None] - 1) * moved)
         out = []
-        for guarded in (False, True):
-            s = strikes * GUARD_FACTOR if guarded else strikes
-            # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
-            frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
-            near = d <= foe_speed[:, None] + 1
-            caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
-            extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
-            out.append(THREAT_WEIGHT * s + extract)
+        for high in (no, ~no):  # the enemy on high ground over this side's tile
+            # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
+            table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, cover, no, fed, high)
+                              for cover in (no, ~no)], axis=1).reshape(-1)
+            strikes = np.maximum(foe_ap[:, None] * table.take(row + here), (foe_ap[:, None] - 1) * table.take(row + after))
+            for guarded in (False, True):
+                s = strikes * GUARD_FACTOR if guarded else strikes
+                # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
+                frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
+                near = d <= foe_speed[:, None] + 1
+                caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
+                extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
+                out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
 
     def _melt_rows(self, idx: np.ndarray, vented: bool = False) -> np.ndarray:
@@ -355,7 +353,8 @@ class Plans:
         melts = self.melts_vented if vented else self.melts
         if guarded:
             base, melt = base + 4 * self.tab.D, melt + 4 * self.tab.D
-        return self.threats.take(base[:, None] + at.threat) + MELT_THREAT * melts.take(melt[:, None] + at.threat + 8 * self.tab.D * at.high)
+        high = 8 * self.tab.D * at.high
+        return self.threats.take(base[:, None] + at.threat + high) + MELT_THREAT * melts.take(melt[:, None] + at.threat + high)
 
     def future_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
@@ -617,7 +616,7 @@ class Tables:
         room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
         sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
                  "melt": U * U * 2 * (room_max + 1)}
-        widths = {"strike": len(COMBOS) * (D + 1), "threat": 8 * D, "future": D, "melt": 16 * D}
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D}
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
         return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, room_max, rows)
 
