@@ -25,7 +25,7 @@ from gladiator.view import Observation
 
 MEMO_LIMIT = 8_000_000  # entries of a per-(tile, enemy tile) memo; larger arenas work moves out per duel
 MEMO_BLOCK = 4096  # rows a memo works out at once
-STRIKE_TABLE_LIMIT = 1_000_000  # rows of the strike table (units cubed x 8 x 2 ** W); larger rosters compute strikes per duel
+STRIKE_TABLE_LIMIT = 1_000_000  # rows of the strike table (units cubed x 32 x 2 ** W); larger rosters compute strikes per duel
 OUT_OF_SIGHT = 1 << 20  # the distance the strike tables give a target out of sight: beyond every weapon
 HAZARD_WEIGHT = 0.5  # expected damage one point of hazard heat is worth avoiding
 
@@ -60,22 +60,23 @@ def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.nd
 
 
 def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
-                  cover: np.ndarray, rear: np.ndarray, fed: np.ndarray, high: np.ndarray | None = None) -> np.ndarray:
+                  cover: np.ndarray, rear: np.ndarray, fed: np.ndarray, high: np.ndarray | bool = False) -> np.ndarray:
     """(N, D + 1) best expected strike at each Chebyshev distance (the last: out of sight) of weapon set `wu` of unit
-    `au` on unit `tu`, with the slots `fed` (N, W) can pay for; from high ground where `high` (the game's table keeps
-    strikes from level ground only: from high ground they are worked out per call)."""
+    `au` on unit `tu`, with the slots `fed` (N, W) can pay for; from high ground where `high`."""
     tac = tactics(game)
-    if tac.strike is not None and (high is None or not np.any(high)):
-        return tac.strike.take(strike_code(game, wu, tu, au, guard, exposed, cover, rear, fed), axis=0)
+    if tac.strike is not None:
+        return tac.strike.take(strike_code(game, wu, tu, au, guard, exposed, cover, rear, fed, high), axis=0)
     return _strike_of(game, tac.distances, wu, tu, au, guard, exposed, cover, rear, fed, high)
 
 
 def strike_code(game: Game, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray | bool,
-                exposed: np.ndarray | bool, cover: np.ndarray | bool, rear: np.ndarray | bool, fed: np.ndarray) -> np.ndarray:
-    """(N,) the code of each case in the strike table: (weapon set, target, attacker, guard, exposed, cover, rear, the slots `fed`)."""
+                exposed: np.ndarray | bool, cover: np.ndarray | bool, rear: np.ndarray | bool, fed: np.ndarray,
+                high: np.ndarray | bool = False) -> np.ndarray:
+    """(N,) the code of each case in the strike table: (weapon set, target, attacker, guard, exposed, cover, rear,
+    high ground, the slots `fed`)."""
     U = len(game.roster)
     code = ((((np.asarray(wu).astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + exposed) * 2 + cover
-    code = code * 2 + rear
+    code = (code * 2 + rear) * 2 + high
     return code * (1 << W) + fed_bits(fed)
 
 
@@ -119,11 +120,11 @@ def leap_heat() -> int:
 
 def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guard: np.ndarray,
                exposed: np.ndarray, cover: np.ndarray, rear: np.ndarray, fed: np.ndarray,
-               high: np.ndarray | None = None) -> np.ndarray:
+               high: np.ndarray | bool = False) -> np.ndarray:
     """(N, D + 1) best expected strike at each distance of weapon set `wu` of unit `me` on unit `tu` (see strike_by_distance),
     from high ground where `high`."""
     t = game.tables
-    high = np.zeros(wu.shape, dtype=bool) if high is None else np.broadcast_to(high, wu.shape)
+    high = np.broadcast_to(high, wu.shape)
     usable = t.w_valid[wu] & fed
     far = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, high, rear, False)[3], 0.0)
     near = np.where(usable, strike_preview(t, wu, me, tu, guard, exposed, cover, high, rear, True)[3], 0.0)
@@ -290,7 +291,7 @@ class Tactics:
     game: Game
     distances: np.ndarray  # (D + 1,) 0 .. the longest Chebyshev distance, then "out of sight"
     hazard_cost: np.ndarray  # (T,)
-    strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, Nectar bits)
+    strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, high, Nectar bits)
     strike_best: np.ndarray | None = None  # (codes,) the largest value of each row of `strike`
     _near: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _memos: dict[tuple[str, int], _Memo | None] = field(default_factory=dict)
@@ -304,11 +305,11 @@ class Tactics:
         distances = np.append(np.arange(D), OUT_OF_SIGHT)  # out of sight is one distance beyond the arena
         hazard_cost = HAZARD_WEIGHT * game.arena.hazard_heat * geo.hazard.astype(np.float64)
         strike = None
-        if U ** 3 * 16 * (1 << W) <= STRIKE_TABLE_LIMIT:
-            wu, tu, me, g, x, c, r, bits = (v.reshape(-1) for v in np.meshgrid(
-                *(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 1 << W)), indexing="ij"))
+        if U ** 3 * 32 * (1 << W) <= STRIKE_TABLE_LIMIT:
+            wu, tu, me, g, x, c, r, h, bits = (v.reshape(-1) for v in np.meshgrid(
+                *(np.arange(n) for n in (U, U, U, 2, 2, 2, 2, 2, 1 << W)), indexing="ij"))
             fed = (bits[:, None] >> np.arange(W)[None, :]) & 1 == 1
-            strike = _strike_of(game, distances, wu, tu, me, *(v.astype(bool) for v in (g, x, c, r)), fed)
+            strike = _strike_of(game, distances, wu, tu, me, *(v.astype(bool) for v in (g, x, c, r)), fed, h.astype(bool))
         return cls(game, distances, hazard_cost, strike, None if strike is None else strike.max(axis=1))
 
     def near(self, speed: int) -> tuple[np.ndarray, np.ndarray]:
