@@ -8,10 +8,10 @@ it needs) against what the enemy, as it shows itself, can do back next turn from
 (its best strikes after a move, against cover and guard, from high ground where it stands over
 the tile; its own extraction if this side would be open, or, once this side is hurt, if the enemy
 could leap beside it and reach for the core; the overheating its melt may cause, over how many of
-its shots may land, from high ground too), and its own heat, hazards and Nectar. Staying put, it also weighs venting with its last point, which makes
-room for the enemy's melt. It weighs striking first and stepping away with the last point too, and
-takes that where it is clearly worth more. It then takes the first action of the best plan, and
-plans again after every action. A suit that can mimic also weighs ending its turn in a disguise,
+its shots may land, from high ground too), and its own heat, hazards and Nectar. Staying put, it
+also weighs venting with its last point, which makes room for the enemy's melt. It weighs
+striking first and stepping away with the last point too, and takes that where it is clearly worth
+more. It then takes the first action of the best plan, and plans again after every action. A suit that can mimic also weighs ending its turn in a disguise,
 for the ambush that throws it off next turn: any attack throws a disguise off, so such a plan gives
 up the shot of the quiet action that ends the turn, and a disguise put on this turn is kept by
 striking no more. Before planning it injects when Nectar runs low and vents heat that would burn
@@ -267,8 +267,8 @@ class Plans:
         out = []
         for high in (no, ~no):  # the enemy on high ground over this side's tile
             # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
-            table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, cover, no, fed, high)
-                              for cover in (no, ~no)], axis=1).reshape(-1)
+            table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, no, fed, high)
+                              for covered in (no, ~no)], axis=1).reshape(-1)
             strikes = np.maximum(foe_ap[:, None] * table.take(row + here), (foe_ap[:, None] - 1) * table.take(row + after))
             for guarded in (False, True):
                 s = strikes * GUARD_FACTOR if guarded else strikes
