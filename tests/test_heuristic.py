@@ -195,6 +195,22 @@ def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_
         assert VENT not in turn()[0]
 
 
+def _reply_in_cover(catalog, at, viola_at: tuple[int, int]) -> float:  # type: ignore[no-untyped-def]
+    """The enemy's reply the heuristic bot weighs for Jaron, cold and full, in cover at (4, 2) on the concert hall with
+    3 points, Viola on `viola_at`, where he stands (a fresh game each time: the bot keeps its rows on the game)."""
+    from gladiator.bots import heuristic
+
+    base = game_for(catalog, "concert_hall")
+    game = make_game(list(base.roster), base.arena)
+    s = engine.new_duels(game, ("jaron", "viola"), [3])
+    s.active[:] = 0
+    s.ap[:] = 3
+    s.pos[0] = [at(game, 4, 2), at(game, *viola_at)]
+    obs = engine.observe(game, s, 0)
+    plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
+    return float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0])
+
+
 def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_ground(catalog, at, monkeypatch):
     """Jaron cold in cover, three tiles from Viola: her three flames land 10 heat each, on average less than the heat he
     can take before his next turn, but two or three of them landing would overheat him, so the tile's reply counts some
@@ -202,18 +218,10 @@ def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_groun
     from gladiator.bots import heuristic
 
     def melt_part(viola_at: tuple[int, int]) -> float:
-        base = game_for(catalog, "concert_hall")
-        game = make_game(list(base.roster), base.arena)  # a fresh game: the bot keeps its rows on the game
-        s = engine.new_duels(game, ("jaron", "viola"), [3])
-        s.active[:] = 0
-        s.ap[:] = 3
-        s.pos[0] = [at(game, 4, 2), at(game, *viola_at)]
-        obs = engine.observe(game, s, 0)
         out = []
         for weight in (1.0, 0.0):
             monkeypatch.setattr(heuristic, "MELT_THREAT", weight)
-            plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
-            out.append(float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0]))
+            out.append(_reply_in_cover(catalog, at, viola_at))
         return out[0] - out[1]
 
     game = game_for(catalog, "concert_hall")
@@ -230,17 +238,6 @@ def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_
 
     monkeypatch.setattr(heuristic, "MELT_THREAT", 0.0)
 
-    def reply(viola_at: tuple[int, int]) -> float:
-        base = game_for(catalog, "concert_hall")
-        game = make_game(list(base.roster), base.arena)  # a fresh game: the bot keeps its rows on the game
-        s = engine.new_duels(game, ("jaron", "viola"), [3])
-        s.active[:] = 0
-        s.ap[:] = 3
-        s.pos[0] = [at(game, 4, 2), at(game, *viola_at)]
-        obs = engine.observe(game, s, 0)
-        plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
-        return float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0])
-
     def expected(high: bool) -> float:
         game = game_for(catalog, "concert_hall")
         one = lambda v: np.array([v])  # noqa: E731
@@ -251,8 +248,8 @@ def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_
         return 3 * heuristic.THREAT_WEIGHT * float(np.where(usable, prev, 0.0).max())
 
     assert expected(True) > expected(False) > 0
-    assert reply((1, 5)) == pytest.approx(expected(False))
-    assert reply((7, 5)) == pytest.approx(expected(True))
+    assert _reply_in_cover(catalog, at, (1, 5)) == pytest.approx(expected(False))
+    assert _reply_in_cover(catalog, at, (7, 5)) == pytest.approx(expected(True))
 
 
 def _first_turn(game, s: DuelState) -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
