@@ -11,13 +11,13 @@ could leap beside it and reach for the core; the overheating its melt may cause,
 its shots may land, from high ground too), and its own heat, hazards and Nectar. Staying put, it
 also weighs venting with its last point, which makes room for the enemy's melt. It weighs
 striking first and stepping away with the last point too, and takes that where it is clearly worth
-more. It then takes the first action of the best plan, and plans again after every action. A suit that can mimic also weighs ending its turn in a disguise,
-for the ambush that throws it off next turn: any attack throws a disguise off, so such a plan gives
-up the shot of the quiet action that ends the turn, and a disguise put on this turn is kept by
-striking no more. Before planning it injects when Nectar runs low and vents heat that would burn
-it; out of the enemy's sight, it puts a disguise on before a quiet action. It never fires a weapon
-whose Nectar cost would shut it down. Between tiles of equal worth it draws by the duel's own
-noise, never in map order.
+more. It then takes the first action of the best plan, and plans again after every action. A suit
+that can mimic also weighs ending its turn in a disguise, for the ambush that throws it off next
+turn: any attack throws a disguise off, so such a plan gives up the shot of the quiet action that
+ends the turn, and a disguise put on this turn is kept by striking no more. Before planning it
+injects when Nectar runs low and vents heat that would burn it; out of the enemy's sight, it puts a
+disguise on before a quiet action. It never fires a weapon whose Nectar cost would shut it down.
+Between tiles of equal worth it draws by the duel's own noise, never in map order.
 
 It reads only its side's observation and the legal actions; every number comes from the
 engine's previews and the game's tactics tables, built from the rules' own functions.
@@ -260,22 +260,19 @@ class Plans:
         # tile it lands on), once this side is hurt enough for the odds to matter
         catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
                  & (obs.my_integrity <= CATCH_HURT * t.integrity[obs.my_unit]))
-        cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([False, True], [False, True], np.arange(D), indexing="ij"))
-        row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
-        here = np.where(sight, d, D)
-        after = np.clip(d - foe_speed[:, None], 1, D - 1)
+        now, moved, d = _reply_index(n, D, foe_speed)
+        # open to the enemy's extraction next turn if badly damaged after its strikes (within a walk), or reachable from behind
+        near = d <= foe_speed[:, None] + 1
+        caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
         out = []
         for high in (no, ~no):  # the enemy on high ground over this side's tile
             # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
             table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, no, fed, high)
                               for covered in (no, ~no)], axis=1).reshape(-1)
-            strikes = np.maximum(foe_ap[:, None] * table.take(row + here), (foe_ap[:, None] - 1) * table.take(row + after))
+            strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved))
             for guarded in (False, True):
                 s = strikes * GUARD_FACTOR if guarded else strikes
-                # open to the enemy's extraction next turn: badly damaged after its strikes, or reachable from behind
                 frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
-                near = d <= foe_speed[:, None] + 1
-                caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
                 extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
                 out.append(THREAT_WEIGHT * s + extract)
         return np.concatenate(out, axis=1)
@@ -294,6 +291,7 @@ class Plans:
         within = t.w_range[foe][:, :, None] >= dist[None, None, :]  # (n, W, D + 1); the last column: out of sight
         within[:, :, D] = False
         no = np.zeros(n, dtype=bool)
+        now, later, _ = _reply_index(n, D, t.speed[foe])
         out = []
         for high in (no, ~no):  # the enemy on high ground over this side's tile (its ranged melt more likely to land)
             for guarded in (False, True):
@@ -305,10 +303,7 @@ class Plans:
                     best = np.argmax(chance * t.w_melt[foe][:, :, None], axis=1)  # (n, D + 1): the slot that melts most
                     chances.append(np.take_along_axis(chance, best[:, None, :], axis=1)[:, 0])
                     melts.append(np.take_along_axis(np.broadcast_to(t.w_melt[foe][:, :, None], chance.shape), best[:, None, :], axis=1)[:, 0])
-                cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([0, 1], [False, True], np.arange(D), indexing="ij"))
-                row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
                 p_all, m_all = np.stack(chances, axis=1).reshape(-1), np.stack(melts, axis=1).reshape(-1).astype(float)
-                now, later = row + np.where(sight, d, D), row + np.clip(d - t.speed[foe][:, None], 1, D - 1)
                 over = np.maximum(_overheat(p_all.take(now), m_all.take(now), foe_ap[:, None], room[:, None]),
                                   _overheat(p_all.take(later), m_all.take(later), foe_ap[:, None] - 1, room[:, None]))
                 out.append(OVERHEAT_WEIGHT * over)
@@ -534,6 +529,15 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
     return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
+
+
+def _reply_index(n: int, D: int, speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For rows of n duels' (n, 2, D + 1) values by (cover, distance; D: out of sight) flattened, the positions the enemy's
+    reply to a tile reads, by (cover, sight, distance) of the tile (n, 4 * D): striking from where it stands, and after a
+    move of `speed` (n,) tiles closer; and the tile's distance (1, 4 * D)."""
+    cover, sight, d = (v.reshape(1, -1) for v in np.meshgrid([0, 1], [False, True], np.arange(D), indexing="ij"))
+    row = (np.arange(n)[:, None] * 2 + cover) * (D + 1)
+    return row + np.where(sight, d, D), row + np.clip(d - speed[:, None], 1, D - 1), d
 
 
 def _overheat(chance: np.ndarray, melt: np.ndarray, shots: np.ndarray, room: np.ndarray) -> np.ndarray:
