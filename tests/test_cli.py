@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gladiator import RULES_VERSION
+from gladiator import DEFAULT_BOT, RULES_VERSION
 
 
 def test_duel_prints_a_combat_log_and_the_result(cli):
@@ -35,7 +35,7 @@ def test_duel_json(cli):
     assert data["winner_index"] in (0, 1, None)
     assert data["winner"] == (None if data["winner_index"] is None else data["units"][data["winner_index"]])
     assert isinstance(data["turns"], int) and data["turns"] >= 1
-    assert data["rules_version"] == RULES_VERSION and data["bots"] == ["greedy", "greedy"]
+    assert data["rules_version"] == RULES_VERSION and data["bots"] == [DEFAULT_BOT, DEFAULT_BOT]
 
 
 def test_the_same_seed_gives_the_same_duel(cli):

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from gladiator.batch.overrides import apply_overrides, get_field, override_unit, split_path
 from gladiator.batch.runner import DEFAULT_BATCH_SIZE, make_spec, run
 from gladiator.batch.stats import Totals
+from gladiator.bots import DEFAULT_BOT
 from gladiator.catalog.loader import Catalog
 from gladiator.catalog.schema import Stats, Unit, Weapon
 from gladiator.errors import GladiatorError
@@ -30,7 +31,7 @@ class RunSettings:
     arena: str
     n: int
     seed: int = 0
-    bots: tuple[str, str] = ("greedy", "greedy")
+    bots: tuple[str, str] = (DEFAULT_BOT, DEFAULT_BOT)
     pairing: bool = True
     sets: tuple[str, ...] = ()
     batch_size: int = DEFAULT_BATCH_SIZE

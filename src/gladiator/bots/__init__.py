@@ -14,6 +14,7 @@ import re
 import sys
 from importlib.metadata import entry_points
 
+from gladiator import DEFAULT_BOT
 from gladiator.bots.base import Bot
 from gladiator.bots.greedy import GreedyBot
 from gladiator.bots.heuristic import HeuristicBot
@@ -119,4 +120,4 @@ def _installed() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-__all__ = ["BUILTIN_BOTS", "Bot", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "SearchBot", "bot_class", "bot_names", "make_bot"]
+__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "SearchBot", "bot_class", "bot_names", "make_bot"]

@@ -14,6 +14,7 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
+from gladiator import DEFAULT_BOT
 from gladiator.cli.common import ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -113,7 +114,7 @@ def _print_ladder(r: dict) -> None:
 def odds(
     replay: Path = typer.Argument(..., help="A replay file (gladiator duel --record)."),
     turn: int = typer.Option(..., "--turn", "-t", help="The turn to estimate from (its start)."),
-    bot: str = typer.Option("heuristic", "--bot", help="The bot that plays both sides of the continuations."),
+    bot: str = typer.Option(DEFAULT_BOT, "--bot", help="The bot that plays both sides of the continuations."),
     rollouts: int = typer.Option(10_000, "--rollouts", "-r", help="Continuations to play."),
     from_side: Optional[str] = typer.Option(None, "--from-side", help="Estimate from what side A or B has observed (a disguise unresolved)."),
     seed: int = typer.Option(0, "--seed", "-s", help="Seed of the continuations' fresh draws."),

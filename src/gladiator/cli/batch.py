@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from gladiator import DEFAULT_BOT
 from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, UnitsOpt, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 # ---- shared options ----
 SeedOpt = typer.Option(0, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
-BotOpt = typer.Option(None, "--bot", help="Bot of both sides (random, greedy, heuristic, search, a plugin, module:Class).")
+BotOpt = typer.Option(None, "--bot", help=f"Bot of both sides (default {DEFAULT_BOT}; random, greedy (the fast one), heuristic, search, a plugin, module:Class).")
 BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
 BotBOpt = typer.Option(None, "--bot-b", help="Bot of the second unit named.")
 SetOpt = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat.")
@@ -181,11 +182,11 @@ def matrix(
     interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells))
     rates = matrix_rates(unit_ids, cells)
     if as_json:
-        print(json.dumps({"units": unit_ids, "arena": arena, "n": n, "seed": seed, "rates": rates,
+        print(json.dumps({"units": unit_ids, "arena": arena, "n": n, "seed": seed, "bots": list(settings.bots), "rates": rates,
                           "pairs": [{"units": [a, b], "wins": t.wins, "draws": t.draws,
                                      "intervals": [list(t.win_interval(0)), list(t.win_interval(1))]} for (a, b), t in cells.items()]}))
     else:
-        tab = Table(title=_titled(f"Win rate of row against column — {arena}, {n} duels a pairing, seed {seed}", sets))
+        tab = Table(title=_titled(f"Win rate of row against column — {arena}, {n} duels a pairing, seed {seed}, {_bots(settings)}", sets))
         tab.add_column("")
         for u in unit_ids:
             tab.add_column(u, justify="right")
@@ -242,11 +243,11 @@ def sweep(
     interrupted = _interruptible(lambda: run_sweep(cat, target, vs, settings, into=points))
     fp = FieldPath.parse(target.split("=", 1)[0])
     if as_json:
-        print(json.dumps({"field": fp.text, "vs": vs, "arena": arena, "n": n, "seed": seed,
+        print(json.dumps({"field": fp.text, "vs": vs, "arena": arena, "n": n, "seed": seed, "bots": list(settings.bots),
                           "points": [{"value": v, "win_rate": t.win_rate(0), "interval": list(t.win_interval(0)),
                                       "wins": t.wins, "draws": t.draws} for v, t in points]}))
     else:
-        tab = Table(title=_titled(f"{fp.text}: {fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}", sets))
+        tab = Table(title=_titled(f"{fp.text}: {fp.unit} against {vs} in {arena}, {n} duels a value, seed {seed}, {_bots(settings)}", sets))
         for col in ("value", f"{fp.unit} wins", "95% interval", "draws", ""):
             tab.add_column(col, justify="right" if col else "left")
         for v, t in points:
@@ -294,10 +295,10 @@ def balance(
         fp = FieldPath.parse(path)
         tried = largest_runs(runs)
         if as_json:
-            print(json.dumps({"field": fp.text, "vs": vs, "target": target, "interrupted": True,
+            print(json.dumps({"field": fp.text, "vs": vs, "target": target, "bots": list(settings.bots), "interrupted": True,
                               "tried": [{"value": v, "win_rate": t.win_rate(0), "duels": t.n} for v, t in sorted(tried.items())]}))
         else:
-            _tried_table(fp, vs, tried, sets)
+            _tried_table(fp, vs, tried, sets, settings)
         _stop(f"interrupted: {len(tried)} values tried, no value chosen")
     res = found[0]
     base = apply_overrides(cat, settings.sets)
@@ -305,12 +306,12 @@ def balance(
     where, line = _yaml_line(cat, res.path.unit, res.path.parts, res.value)
     wl, wh = res.totals.win_interval(0)
     if as_json:
-        print(json.dumps({"field": res.path.text, "vs": vs, "target": target, "value": res.value, "was": was,
+        print(json.dumps({"field": res.path.text, "vs": vs, "target": target, "bots": list(settings.bots), "value": res.value, "was": was,
                           "win_rate": res.totals.win_rate(0), "interval": [wl, wh], "duels": res.totals.n,
                           "decided": res.decided, "bracketed": res.bracketed, "file": where, "yaml": line,
                           "tried": [{"value": v, "win_rate": t.win_rate(0), "duels": t.n} for v, t in sorted(res.tried.items())]}))
         return
-    _tried_table(res.path, vs, res.tried, sets)
+    _tried_table(res.path, vs, res.tried, sets, settings)
     out.print(f"{res.path.text} = {res.value} (now {was}): {res.path.unit} wins {res.totals.win_rate(0):.1%} "
               f"(95% interval {wl:.1%} - {wh:.1%}) of {res.totals.n} duels against {vs}; target {target:.1%}", markup=False)
     if not res.bracketed:
@@ -440,14 +441,20 @@ class _CsvRows:
 
 
 # ---- helpers ----
-def _tried_table(fp: Any, vs: str, tried: dict, sets: Optional[list[str]]) -> None:
-    tab = Table(title=_titled(f"{fp.text} against {vs}: values tried", sets))
+def _tried_table(fp: Any, vs: str, tried: dict, sets: Optional[list[str]], settings: Any) -> None:
+    tab = Table(title=_titled(f"{fp.text} against {vs}: values tried, {_bots(settings)}", sets))
     for col in ("value", "duels", f"{fp.unit} wins", "95% interval"):
         tab.add_column(col, justify="right")
     for v, t in sorted(tried.items()):
         a, b = t.win_interval(0)
         tab.add_row(str(v), str(t.n), f"{t.win_rate(0):.1%}", f"{a:.1%} - {b:.1%}")
     out.print(tab)
+
+
+def _bots(settings: Any) -> str:
+    """The bots of a run, as its titles name them."""
+    a, b = settings.bots
+    return f"bot {a}" if a == b else f"bots {a} vs {b}"
 
 
 def _interruptible(work: Any) -> bool:

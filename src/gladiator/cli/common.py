@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from gladiator import DEFAULT_BOT
 from gladiator.errors import GladiatorError
 from gladiator.files import printable
 
@@ -54,8 +55,8 @@ def check_bot(name: str, person_plays: bool = False) -> str:
 
 
 def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) -> tuple[str, str]:
-    """Bot names of both sides from --bot / --bot-a / --bot-b (default greedy)."""
-    names = (bot_a or bot or "greedy", bot_b or bot or "greedy")
+    """Bot names of both sides from --bot / --bot-a / --bot-b (default: the heuristic bot, `bots.DEFAULT_BOT`)."""
+    names = (bot_a or bot or DEFAULT_BOT, bot_b or bot or DEFAULT_BOT)
     for n in names:
         check_bot(n)
     return names

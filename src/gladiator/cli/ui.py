@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 
+from gladiator import DEFAULT_BOT
 from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
 from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
@@ -65,7 +66,7 @@ def watch(
     unit_b: str = typer.Argument("viola", help="Side B."),
     arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
     seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
-    bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (random, greedy, heuristic, search:budget=N, ...)."),
+    bot: Optional[str] = typer.Option(None, "--bot", help=f"Bot of both sides (default {DEFAULT_BOT}; random, greedy, heuristic, search:budget=N, ...)."),
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=f"Both sides' level instead of --bot: {LEVEL_HELP}."),
     bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),
     bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),

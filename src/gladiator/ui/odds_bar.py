@@ -1,7 +1,7 @@
 """The win-odds bar: each side's chance to win as the one watching may know it, worked out off the frame loop.
 
 The estimate is `gladiator.odds.estimate`, the same as `gladiator odds`: the rest of the duel played
-ROLLOUTS times at once with the greedy bot on both sides. A player's bar starts those duels from
+ROLLOUTS times at once with the default (heuristic) bot on both sides. A player's bar starts those duels from
 what its side has observed (`from_side`: who is under a possible disguise is drawn, never read);
 a spectator's from the truth. The continuations' seed is the duel's own seed, which the players
 chose, so one moment always gives the same figures and the bar does not jitter from draw noise.
@@ -17,7 +17,7 @@ from typing import Optional
 
 import pygame
 
-from gladiator.bots import make_bot
+from gladiator.bots import DEFAULT_BOT, make_bot
 from gladiator.game import Game
 from gladiator.odds import estimate
 from gladiator.state import DuelState
@@ -26,7 +26,7 @@ from gladiator.ui.layout import Layout
 from gladiator.ui.worker import Job, submit
 
 ROLLOUTS = 500
-ROLLOUT_BOT = "greedy"
+ROLLOUT_BOT = DEFAULT_BOT  # the bot every command plays by default, so the bar agrees with `gladiator odds`
 Color = tuple[int, int, int]
 Moment = tuple[Optional[DuelState], Optional[int]]  # a state on the screen, and whose eyes (None: the spectator's)
 
