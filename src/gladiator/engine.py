@@ -20,7 +20,7 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
-    REFUSAL_NAMES, Refusal, allows, explain, extraction_tiles, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    REFUSAL_NAMES, REFUSED_OPTION, Refusal, allows, explain, extraction_tiles, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
     unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
@@ -238,6 +238,7 @@ class Legal:
         self._whole = state
         self._state: DuelState | None = state if idx is None else None
         self._mask: np.ndarray | None = None
+        self._ban: np.ndarray | None = None  # (N, A) actions taken away from a restricted player (`without`)
 
     @property
     def state(self) -> DuelState:
@@ -251,6 +252,8 @@ class Legal:
         """(N, A) bool: the legal actions."""
         if self._mask is None:
             self._mask = legal_mask(self.game, self.state)
+            if self._ban is not None:
+                self._mask &= ~self._ban
             self._mask.setflags(write=False)
         return self._mask
 
@@ -268,19 +271,36 @@ class Legal:
     def allows(self, actions: np.ndarray) -> np.ndarray:
         """(B,) bool: whether each duel's pick is legal."""
         actions = np.asarray(actions, dtype=np.int64)
-        if self._mask is not None:
+        if self._mask is not None or self._ban is not None:
+            self.mask
             inside = (actions >= 0) & (actions < self.game.space.n)
             return inside & self._mask[np.arange(actions.shape[0]), np.clip(actions, 0, self.game.space.n - 1)]
         return allows(self.game, self.state, actions)
 
     def refusal(self, b: int, action: int) -> Refusal:
         """Why duel `b` may not take `action`."""
+        if self._ban is not None and 0 <= action < self.game.space.n and self._ban[b, action]:
+            return Refusal(REFUSED_OPTION, "that option is taken away from this player (restricted play)")
         return refusal(self.game, self.state, b, action)
+
+    def without(self, ban: np.ndarray) -> "Legal":
+        """These legal actions less `ban` ((A,) or (N, A) bool): the choices of a player restricted from some options
+        (restricted play: `gladiator ablate`). The rules are unchanged; only this player's choice narrows."""
+        sub = Legal(self.game, self._whole, self.idx)
+        sub._state = self._state
+        ban = np.broadcast_to(np.asarray(ban, dtype=bool), self.shape)
+        sub._ban = ban if self._ban is None else (self._ban | ban)
+        if self._mask is not None:
+            sub._mask = self._mask & ~ban
+            sub._mask.setflags(write=False)
+        return sub
 
     def take(self, rows: np.ndarray) -> "Legal":
         """The legal actions of duels `rows` of these (their mask built on first use, or cut from this one's)."""
         rows = np.asarray(rows, dtype=np.intp)
         sub = Legal(self.game, self._whole, rows if self.idx is None else np.asarray(self.idx).take(rows))
+        if self._ban is not None:
+            sub._ban = self._ban.take(rows, axis=0)
         if self._mask is not None:
             sub._mask = self._mask.take(rows, axis=0)
             sub._mask.setflags(write=False)

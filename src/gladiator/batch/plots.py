@@ -63,6 +63,43 @@ def sweep_png(path: Path, label: str, points: list[tuple[Any, Totals]], vs: str,
     _save(fig, path)
 
 
+def ablation_png(path: Path, units: list[str], opponents: list[str], effects: list[Any], title: str) -> None:
+    """Draw, for each unit, the change in its win rate without each option (rows) against each opponent (columns),
+    in points, annotated with the 95% half-width; an `Effect` list (`gladiator.batch.ablate`) pooled over arenas."""
+    plt = _pyplot()
+    import numpy as np
+
+    rows = {u: list(dict.fromkeys(e.option for e in effects if e.unit == u)) for u in units}
+    units = [u for u in units if rows[u]]
+    if not units:
+        raise GladiatorError("--png: no option was measured: nothing to draw")
+    top = max(5.0, max(abs(e.delta) * 100 for e in effects))
+    fig, axes = plt.subplots(len(units), 1, squeeze=False,
+                             figsize=(1.5 * len(opponents) + 3.5, sum(0.45 * len(rows[u]) + 1.1 for u in units)),
+                             gridspec_kw={"height_ratios": [len(rows[u]) for u in units]})
+    for ax, u in zip(axes[:, 0], units):
+        m = np.full((len(rows[u]), len(opponents)), np.nan)
+        half = np.full_like(m, np.nan)
+        for e in effects:
+            if e.unit == u and e.opponent in opponents:
+                i, j = rows[u].index(e.option), opponents.index(e.opponent)
+                m[i, j], half[i, j] = e.delta * 100, e.half * 100
+        im = ax.imshow(m, vmin=-top, vmax=top, cmap="RdBu", aspect="auto")
+        ax.set_xticks(range(len(opponents)), [f"vs {v}" for v in opponents])
+        ax.set_yticks(range(len(rows[u])), [f"without {o}" for o in rows[u]])
+        ax.set_title(u, loc="left", fontsize=10)
+        for i in range(m.shape[0]):
+            for j in range(m.shape[1]):
+                if not np.isnan(m[i, j]):
+                    ax.text(j, i, f"{m[i, j]:+.1f} ±{half[i, j]:.1f}", ha="center", va="center", fontsize=8,
+                            color="white" if abs(m[i, j]) > 0.6 * top else "black")
+        fig.colorbar(im, ax=ax, label="points", fraction=0.04)
+    import textwrap
+
+    fig.suptitle("\n".join(textwrap.wrap(title + "; red: the unit loses without the option", 70)), fontsize=9)
+    _save(fig, path)
+
+
 def _pyplot() -> Any:
     require_matplotlib()
     import matplotlib

@@ -173,6 +173,15 @@ class ResultStore:
                     raise ValueError(f"the duels of chunk {idx} are damaged")
                 yield rows
 
+    def items(self) -> Iterator[tuple[int, Totals, np.ndarray]]:
+        """Every stored chunk as (index, totals, duels), in index order (each chunk's duels checked against its count)."""
+        with self._reading():
+            for idx, duels, text, blob in self.db.execute("SELECT idx, duels, totals, rows FROM chunks ORDER BY idx"):
+                rows = _unpack(blob)
+                if rows.ndim != 1 or rows.shape[0] != duels:
+                    raise ValueError(f"the duels of chunk {idx} are damaged")
+                yield int(idx), Totals.from_json(_json(text, "totals")), rows
+
     def close(self) -> None:
         """Close the file."""
         self._close_quietly()

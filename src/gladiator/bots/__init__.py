@@ -3,7 +3,8 @@
 A bot is named everywhere (duel, batch, matrix, the window) by one of: a built-in name
 (`random`, `greedy`, `heuristic`), the name of a bot installed under the entry-point group `gladiator.bots`,
 or `package.module:ClassName` of a class on the Python path (or in the current folder). A bot that
-takes options is named with them: `search:budget=500`, `search:time=0.5`. Imports the engine, never a front end.
+takes options is named with them: `search:budget=500`, `search:time=0.5`. Every bot takes `without=OPTION+...`:
+it then plays without those options (restricted play; `gladiator.bots.restricted`). Imports the engine, never a front end.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from gladiator.bots.base import Bot
 from gladiator.bots.greedy import GreedyBot
 from gladiator.bots.heuristic import HeuristicBot
 from gladiator.bots.random_bot import RandomBot
+from gladiator.bots.restricted import RestrictedBot
 from gladiator.bots.search import SearchBot
 from gladiator.errors import GladiatorError, UnknownName
+from gladiator.options import check_names
 
 BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
 OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
 ENTRY_POINT_GROUP = "gladiator.bots"
+RESTRICT_OPTION = "without"  # the option every bot takes: options it plays without (`heuristic:without=leap+guard`)
 CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 
@@ -64,10 +68,14 @@ def bot_class(name: str) -> type:
 def make_bot(name: str) -> Bot:
     """A new bot by name (see the module's docstring), with options as `name:key=value,key=value`; or a one-line error."""
     kwargs: dict[str, object] = {}
+    without: tuple[str, ...] = ()
     m = OPTIONS.match(name)
     if m:
         for item in m.group("opts").split(","):
             key, value = item.split("=", 1)
+            if key == RESTRICT_OPTION:  # any bot, restricted from some options: gladiator.bots.restricted
+                without = _restricted(name, value)
+                continue
             kwargs[key] = _option_value(name, key, value)
         cls = bot_class(m.group("name"))
     else:
@@ -90,7 +98,17 @@ def make_bot(name: str) -> Bot:
             bot.name = name  # type: ignore[attr-defined]
         except AttributeError:
             raise GladiatorError(f"bot {name!r} has no name") from None
+    if without:
+        bot = RestrictedBot(bot, without, name)
     return bot
+
+
+def _restricted(name: str, value: str) -> tuple[str, ...]:
+    """The options of `without=a+b`, each a plain name; or a one-line error naming the bot."""
+    try:
+        return check_names(tuple(value.split("+")) if value else ())
+    except GladiatorError as e:
+        raise GladiatorError(f"bot {name!r}: {e}") from None
 
 
 def _option_value(name: str, key: str, text: str) -> object:
@@ -120,4 +138,4 @@ def _installed() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "SearchBot", "bot_class", "bot_names", "make_bot"]
+__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "RestrictedBot", "SearchBot", "bot_class", "bot_names", "make_bot"]

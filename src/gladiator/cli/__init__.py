@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the typer installed
     from click import exceptions as cx  # type: ignore[no-redef]
 
 from gladiator import RULES_VERSION, __version__
-from gladiator.cli import analysis, batch, catalog, duel, ui
+from gladiator.cli import ablate, analysis, batch, catalog, duel, ui
 from gladiator.cli.common import INTERRUPTED, err, fail, out
 from gladiator.errors import GladiatorError
 
@@ -43,7 +43,7 @@ def _root(ctx: typer.Context,
         duel.start()
 
 
-for _module in (duel, catalog, batch, analysis, ui):
+for _module in (duel, catalog, batch, ablate, analysis, ui):
     _module.register(app)
 
 
