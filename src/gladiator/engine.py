@@ -283,6 +283,11 @@ class Legal:
             return Refusal(REFUSED_OPTION, "that option is taken away from this player (restricted play)")
         return refusal(self.game, self.state, b, action)
 
+    @property
+    def restricted(self) -> bool:
+        """True for the legal actions of a player restricted from some options (`without`)."""
+        return self._ban is not None
+
     def without(self, ban: np.ndarray) -> "Legal":
         """These legal actions less `ban` ((A,) or (N, A) bool): the choices of a player restricted from some options
         (restricted play: `gladiator ablate`). The rules are unchanged; only this player's choice narrows."""

@@ -139,8 +139,9 @@ class Ablation:
         for a in self.arenas:
             hashes |= self.spec(Cell(self.units[0], self.opponents[0], a), 0).hashes
         return {"command": "ablate", "units": self.units, "opponents": self.opponents, "arenas": self.arenas,
-                "options": self.option_names, "n": self.n, "seed": self.seed, "bot": self.bot, "overrides": list(self.sets),
-                "chunk_size": self.n, "rules_version": RULES_VERSION, "hashes": hashes}
+                "options": self.option_names, "round": self.n, "seed": self.seed, "bot": self.bot, "overrides": list(self.sets),
+                "n": len(self.cells) * MAX_ROUNDS * self.n, "chunk_size": self.n,  # a chunk of the store is a round of a cell
+                "rules_version": RULES_VERSION, "hashes": hashes}
 
     def spec(self, cell: Cell, r: int) -> BatchSpec:
         """The run of round `r` of `cell`: `n` side-swapped duels on the round's own seeds, as one chunk."""

@@ -41,16 +41,20 @@ class FirstChoice:
 
     `choose(cond, action)` gives `action` (one id, or one per duel) to the duels where `cond` holds
     and no earlier rule has decided; `todo` marks the undecided; `actions` is the answer, END
-    where nothing decided.
+    where nothing decided. Given the legal actions of a restricted player (`engine.Legal.without`),
+    a rule also holds only where its action is left to that player, so the next rule decides instead.
     """
 
-    def __init__(self, batch: int, default: int = 0) -> None:
+    def __init__(self, batch: int, default: int = 0, legal: object | None = None) -> None:
         self.actions = np.full(batch, default, dtype=np.int64)
         self.todo = np.ones(batch, dtype=bool)
+        self._left = legal if getattr(legal, "restricted", False) else None  # checked only where options are taken away
 
     def choose(self, cond: np.ndarray, action: np.ndarray | int) -> None:
         """Decide the undecided duels where `cond` holds."""
         c = cond & self.todo
+        if self._left is not None:
+            c &= self._left.allows(np.broadcast_to(np.asarray(action, dtype=np.int64), self.todo.shape))  # type: ignore[attr-defined]
         np.copyto(self.actions, action, where=c)
         self.todo ^= c  # c lies within todo: these are decided now
 

@@ -40,7 +40,7 @@ class GreedyBot(Bot):
         t, geo, sp, tac = game.tables, game.geo, game.space, tactics.tactics(game)
         B = obs.batch
         me, pa, pe, ap = obs.my_unit, obs.my_pos, obs.foe_pos, obs.ap.astype(np.int64)
-        pick = FirstChoice(B, END)
+        pick = FirstChoice(B, END, legal)
         choose, todo = pick.choose, pick.todo
 
         choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar[me]) & (ap >= engine.cost_of("inject")), INJECT)

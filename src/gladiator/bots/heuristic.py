@@ -97,7 +97,7 @@ class HeuristicBot(Bot):
 
         # every rule per duel (its own noise included), the first that holds deciding
         me, ap = obs.my_unit, obs.ap.astype(np.int64)
-        pick = FirstChoice(obs.batch, END)
+        pick = FirstChoice(obs.batch, END, legal)
         choose = pick.choose
 
         choose((obs.my_nectar <= LOW_NECTAR) & legal_at(INJECT), INJECT)

@@ -105,6 +105,7 @@ def ablate(
                           "seed": seed, "precision": precision, "max_duels": max_duels, "overrides": list(ab.sets),
                           "options": ab.option_names, "complete": not interrupted, "elapsed_seconds": elapsed,
                           "duels": int(sum(len(v) for v in ab.scores.values())),
+                          "duels_this_run": int(sum(len(ab.scores[k]) for k in seen)),
                           "pooled": [e.to_json() for e in pooled], "cells": [e.to_json() for e in effects]}))
     else:
         for u in ab.units:
