@@ -47,7 +47,7 @@ def test_the_same_seed_gives_the_same_duel(cli):
 
 @pytest.mark.parametrize("args, bots", [
     (("--bot", "random"), ["random", "random"]),
-    (("--bot-a", "random"), ["random", "greedy"]),
+    (("--bot-a", "random"), ["random", DEFAULT_BOT]),
     (("--bot", "random", "--bot-b", "greedy"), ["random", "greedy"]),
 ])
 def test_bots_are_chosen_per_side(cli, args, bots):
@@ -149,7 +149,7 @@ def test_the_guides_unit_arena_and_bot_work(cli, tmp_path, monkeypatch, capsys):
     assert "'units': ['scout', 'viola']" in shown and "scout wins" in shown
     code, out, err = cli("duel", "scout", "rouge", "--units", "my_units", "--bot-a", "cautious:CautiousBot", "--json")
     assert code == 0, err
-    assert json.loads(out)["bots"] == ["cautious:CautiousBot", "greedy"]
+    assert json.loads(out)["bots"] == ["cautious:CautiousBot", DEFAULT_BOT]
 
 
 def test_a_bot_installed_under_the_entry_point_group_is_found_by_name(cli, tmp_path, monkeypatch):
@@ -165,7 +165,7 @@ def test_a_bot_installed_under_the_entry_point_group_is_found_by_name(cli, tmp_p
     assert type(bots.make_bot("cautious")).__name__ == "CautiousBot"
     code, out, err = cli("batch", "rouge", "viola", "-n", "40", "--bot-a", "cautious", "--json")
     assert code == 0, err
-    assert json.loads(out)["bots"] == ["cautious", "greedy"]
+    assert json.loads(out)["bots"] == ["cautious", DEFAULT_BOT]
 
 
 @pytest.mark.parametrize("name, words", [

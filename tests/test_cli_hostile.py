@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from gladiator import DEFAULT_BOT
+from gladiator.cli import app
+
 from gladiator.batch import tuning
 from conftest import one_line as _one_line
 
@@ -35,7 +38,7 @@ def marked_up(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("args, shown", [
     (("units",), ["[/]"]),
     (("show", "nean"), ["[/]", "Rouge [prototype]", "[bold red]gun[/]", "[link=http://x]click[/link]"]),
-    (("duel", "nean", "rouge", "--seed", "1"), ["[/] (greedy) vs Rouge"]),
+    (("duel", "nean", "rouge", "--seed", "1"), [f"[/] ({DEFAULT_BOT}) vs Rouge"]),
     (("batch", "nean", "rouge", "-n", "2", "--bot", "random"), ["[/] vs Rouge"]),
 ])
 def test_names_and_titles_show_as_written(cli, marked_up, args, shown):
@@ -109,8 +112,7 @@ def test_ctrl_c_in_balance_prints_the_values_tried_and_exits_130(cli, monkeypatc
     (("dule", "rouge", "viola"), "error: no such command 'dule'; did you mean duel?"),
     (("balence",), "error: no such command 'balence'; did you mean balance?"),
     (("--versoin",), "error: no such option --versoin for `gladiator`; did you mean --version?"),
-    (("fight",), "error: no such command 'fight'; commands: arenas, balance, batch, duel, ladder, log, matrix, odds, play, "
-                 "replay, schema, show, start, sweep, units, validate, verify, watch"),
+    (("fight",), "error: no such command 'fight'; commands: " + ", ".join(sorted(c.name for c in app.registered_commands))),
 ])
 def test_a_usage_error_is_one_line_with_the_closest_choice(cli, args, line):
     code, _, err = cli(*args)
