@@ -21,6 +21,9 @@ from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
 
+MARK = {"worth": "W", "trap": "T", "negligible": ".", "unclear": "?"}  # a cell's verdict, as the caption explains
+
+
 def register(app: typer.Typer) -> None:
     """Add the `ablate` command to the `gladiator` app."""
     app.command("ablate")(ablate)
@@ -136,26 +139,34 @@ def _table(ab: Any, unit: str, effects: list, bot: str) -> None:
     span = f"{duels[0]:,}" if len(duels) == 1 else f"{duels[0]:,}-{duels[-1]:,}"
     tab = Table(title=data_text(f"{ab.catalog.unit(unit).name} without each option: change in its win rate, points "
                                 f"(95% interval); bot {bot}, {where}, {span} duels a cell, seed {ab.seed}"))
-    tab.add_column("option")
-    tab.add_column("used", justify="right")
-    for v in ab.opponents:
-        tab.add_column(f"vs {v}", justify="right")
-    tab.add_column("verdict")
+    rows = []
     for o in ab.option_names[unit]:
         row = {e.opponent: e for e in mine if e.option == o}
         if not row:
             continue
         used = sum(e.used for e in row.values()) / len(row)
-        cells = [f"{row[v].delta * 100:+.1f} ±{row[v].half * 100:.1f}" if v in row else "" for v in ab.opponents]
-        tab.add_row(o, f"{used:.0%}", *cells, _verdict(row))
+        cells = [f"{row[v].delta * 100:+.1f} ±{row[v].half * 100:.1f} {MARK[row[v].verdict]}" if v in row else ""
+                 for v in ab.opponents]
+        rows.append([o, f"{used:.0%}", *cells, _verdict(row)])
+    heads = ["option", "used", *(f"vs {v}" for v in ab.opponents), "verdict"]
+    for k, h in enumerate(heads):  # cells are never cut: the table is as wide as they are
+        tab.add_column(h, justify="left" if h in ("option", "verdict") else "right", no_wrap=True,
+                       min_width=max(len(h), *(len(r[k]) for r in rows)))
+    for r in rows:
+        tab.add_row(*r)
+    tab.caption = "W worth (it loses at least a point without it), T trap (it wins more without it), . negligible, ? unclear"
+    tab.caption_justify = "left"
     print_table(tab)
 
 
 def _verdict(row: dict) -> str:
-    """One option's verdicts against the opponents, grouped: 'worth', 'trap vs viola', 'negligible', ..."""
+    """One option's verdict over the opponents: a trap against any names them; else worth against how many; else
+    negligible (against all) or unclear."""
     by: dict[str, list[str]] = {}
     for v, e in row.items():
         by.setdefault(e.verdict, []).append(v)
-    if len(by) == 1:
-        return next(iter(by))
-    return "; ".join(f"{k} vs {', '.join(vs)}" for k, vs in by.items())
+    if "trap" in by:
+        return f"trap vs {', '.join(by['trap'])}"
+    if "worth" in by:
+        return f"worth vs {len(by['worth'])} of {len(row)}"
+    return "negligible" if set(by) == {"negligible"} else "unclear"
