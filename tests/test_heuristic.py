@@ -92,13 +92,12 @@ def test_the_heuristic_bot_vents_first_when_the_heat_it_sheds_buys_more_shots(ca
     ("rouge", 50, 8, False),  # within it, but whole: the odds of a front extraction on a fresh suit are low
     ("viola", 30, 8, False),  # an enemy that cannot leap catches nobody
 ])
-def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, monkeypatch, foe, integrity, x, caught):
+def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, foe, integrity, x, caught):
     """A hurt Rouge weighs ending her turn where the enemy could leap beside her and tear out her core: the tile's
     reply counts that extraction exactly when the enemy can leap there with the points for it."""
     from gladiator.bots import heuristic
 
     def threat(catch_hurt: float) -> float:
-        monkeypatch.setattr(heuristic, "CATCH_HURT", catch_hurt)
         base = game_for(catalog, "concert_hall")
         game = make_game(list(base.roster), base.arena)  # a fresh game: the bot keeps its rows on the game
         s = engine.new_duels(game, ("rouge", foe), [3])
@@ -107,7 +106,7 @@ def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, monkeyp
         s.pos[0] = [at(game, x, 5), at(game, 3, 5)]
         s.integrity[0, 0] = integrity
         obs = engine.observe(game, s, 0)
-        plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
+        plans = heuristic.Plans(game, obs, engine.legal_mask(game, s), weighed(catch_hurt=catch_hurt))
         return float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0])
 
     with_catch, without = threat(0.8), threat(0.0)
@@ -115,11 +114,9 @@ def test_the_heuristic_bot_fears_a_leaper_that_can_catch_it(catalog, at, monkeyp
     assert with_catch >= without
 
 
-def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at, monkeypatch):
+def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at):
     """Jaron on the stage with Rouge four tiles off: he throws his card blades now and keeps the last point to step
     out of her reach; without the strike-and-step plan he would walk first."""
-    from gladiator.bots import heuristic
-
     game = game_for(catalog, "concert_hall")
     s = engine.new_duels(game, ("jaron", "rouge"), [1])
     s.active[:] = 0
@@ -137,27 +134,24 @@ def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at, monkey
     moves = [i for i, a in enumerate(picks) if sp.move0 <= a < sp.move0 + game.geo.tiles]
     strikes = [i for i, a in enumerate(picks) if ATTACK0 <= a < ATTACK0 + W]
     assert moves and strikes and max(strikes) < min(moves), picks
-    monkeypatch.setattr(heuristic, "RUN_MARGIN", np.inf)
-    walk = int(decide(game, s, bots)[0][0])
+    walk = int(decide(game, s, (make_bot("heuristic:run_margin=100"), bots[1]))[0][0])  # no strike then step is worth that
     assert not ATTACK0 <= walk < ATTACK0 + W, walk
 
 
 @pytest.mark.parametrize("foe", ["viola", "rouge", "nean"])
-def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at, monkeypatch, foe):
+def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at, foe):
     """Jaron five tiles from an enemy in cover (unseen at that distance): he throws his card blades with all but his
     last point and ends the turn standing in a disguise, for next turn's ambush. He never puts one on and throws it off
     with an attack in the same turn; with no worth in a disguise he gives no point up standing still for one."""
-    from gladiator.bots import heuristic
-
     game = game_for(catalog, "concert_hall")
     sp = game.space
 
-    def turn() -> tuple[list[int], DuelState]:
+    def turn(bot: str = "heuristic") -> tuple[list[int], DuelState]:
         s = engine.new_duels(game, ("jaron", foe), [1])
         s.active[:] = 0
         s.ap[:] = 3
         s.pos[0] = [at(game, 9, 2), at(game, 4, 2)]
-        return _first_turn(game, s)
+        return _first_turn(game, s, bot)
 
     picks, s = turn()
     mimic = [i for i, a in enumerate(picks) if sp.mimic0 <= a < sp.move0]
@@ -165,37 +159,33 @@ def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at
     assert len(mimic) == 1 and len(strikes) == 2 and max(strikes) < mimic[0], picks
     assert picks[-1] in (END, GUARD, VENT), picks  # the point given up, where he stands
     assert s.disguise[0, 0] >= 0 and s.disguise_turns[0, 0] > 0, picks  # worn into the enemy's turn
-    monkeypatch.setattr(heuristic, "DISGUISE_WORTH", 0.0)
-    picks, s = turn()
+    picks, s = turn("heuristic:disguise_worth=0")
     assert not any(a in (END, GUARD, VENT) for a in picks), picks  # every point struck or walked
     assert sum(ATTACK0 <= a < ATTACK0 + W for a in picks) >= 2, picks
 
 
 @pytest.mark.parametrize("heat, vents", [(14, True), (0, False)])
-def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_melt(catalog, at, monkeypatch, heat, vents):
+def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_melt(catalog, at, heat, vents):
     """Jaron in cover within Flame Chorus of Viola on the stage: hot, he ends his turn with a vent after striking, so
     that her melt finds room; cold, he strikes with every point. Where melt is not feared he would not vent."""
-    from gladiator.bots import heuristic
-
     game = game_for(catalog, "concert_hall")
 
-    def turn() -> tuple[list[int], DuelState]:
+    def turn(bot: str = "heuristic") -> tuple[list[int], DuelState]:
         s = engine.new_duels(game, ("jaron", "viola"), [1])
         s.active[:] = 0
         s.ap[:] = 3
         s.pos[0] = [at(game, 4, 2), at(game, 7, 5)]
         s.heat[0] = [heat, 0]
-        return _first_turn(game, s)
+        return _first_turn(game, s, bot)
 
     picks, s = turn()
     assert (picks[-1] == VENT) == vents, picks
     assert any(ATTACK0 <= a < ATTACK0 + W for a in picks), picks
     if vents:
-        monkeypatch.setattr(heuristic, "MELT_THREAT", 0.0)
-        assert VENT not in turn()[0]
+        assert VENT not in turn("heuristic:melt_threat=0")[0]
 
 
-def _reply_in_cover(catalog, at, viola_at: tuple[int, int]) -> float:  # type: ignore[no-untyped-def]
+def _reply_in_cover(catalog, at, viola_at: tuple[int, int], melt_threat: float = 1.0) -> float:  # type: ignore[no-untyped-def]
     """The enemy's reply the heuristic bot weighs for Jaron, cold and full, in cover at (4, 2) on the concert hall with
     3 points, Viola on `viola_at`, where he stands (a fresh game each time: the bot keeps its rows on the game)."""
     from gladiator.bots import heuristic
@@ -207,22 +197,16 @@ def _reply_in_cover(catalog, at, viola_at: tuple[int, int]) -> float:  # type: i
     s.ap[:] = 3
     s.pos[0] = [at(game, 4, 2), at(game, *viola_at)]
     obs = engine.observe(game, s, 0)
-    plans = heuristic.Plans(game, obs, engine.legal_mask(game, s))
+    plans = heuristic.Plans(game, obs, engine.legal_mask(game, s), weighed(melt_threat=melt_threat))
     return float(plans.threat_at(heuristic._Spots(plans, obs.my_pos[:, None].astype(np.int64)))[0, 0])
 
 
-def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_ground(catalog, at, monkeypatch):
+def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_ground(catalog, at):
     """Jaron cold in cover, three tiles from Viola: her three flames land 10 heat each, on average less than the heat he
     can take before his next turn, but two or three of them landing would overheat him, so the tile's reply counts some
     overheating. From the stage (high ground) her flames land more often, and it counts more."""
-    from gladiator.bots import heuristic
-
     def melt_part(viola_at: tuple[int, int]) -> float:
-        out = []
-        for weight in (1.0, 0.0):
-            monkeypatch.setattr(heuristic, "MELT_THREAT", weight)
-            out.append(_reply_in_cover(catalog, at, viola_at))
-        return out[0] - out[1]
+        return _reply_in_cover(catalog, at, viola_at, 1.0) - _reply_in_cover(catalog, at, viola_at, 0.0)
 
     game = game_for(catalog, "concert_hall")
     assert game.geo.high[at(game, 7, 5)] and not game.geo.high[at(game, 1, 5)] and game.geo.cover[at(game, 4, 2)]
@@ -230,13 +214,10 @@ def test_the_heuristic_bot_fears_the_melt_that_may_land_and_more_from_high_groun
     assert 0 < low < high, (low, high)
 
 
-def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_them(catalog, at, monkeypatch):
+def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_them(catalog, at):
     """Jaron full in cover, three tiles from Viola, melt aside: the reply is her three best strikes, as the rules'
     preview counts them (point-blank and range included), from the stage's high ground when she stands on it."""
     from gladiator import tactics
-    from gladiator.bots import heuristic
-
-    monkeypatch.setattr(heuristic, "MELT_THREAT", 0.0)
 
     def expected(high: bool) -> float:
         game = game_for(catalog, "concert_hall")
@@ -245,17 +226,61 @@ def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_
         no = one(False)
         prev = tactics.slot_preview(game, viola, viola, jaron, no, no, one(True), one(high), no)[3]
         usable = game.tables.w_valid[viola] & (game.tables.w_range[viola] >= 3)
-        return 3 * heuristic.THREAT_WEIGHT * float(np.where(usable, prev, 0.0).max())
+        return 3 * weighed().threat_weight * float(np.where(usable, prev, 0.0).max())
 
     assert expected(True) > expected(False) > 0
-    assert _reply_in_cover(catalog, at, (1, 5)) == pytest.approx(expected(False))
-    assert _reply_in_cover(catalog, at, (7, 5)) == pytest.approx(expected(True))
+    assert _reply_in_cover(catalog, at, (1, 5), 0.0) == pytest.approx(expected(False))
+    assert _reply_in_cover(catalog, at, (7, 5), 0.0) == pytest.approx(expected(True))
 
 
-def _first_turn(game, s: DuelState) -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
-    """Side A's turn of one duel played out by the heuristic bot (greedy on side B): its picks, and the state after."""
-    bots, picks = (make_bot("heuristic"), make_bot("greedy")), []
+def _first_turn(game, s: DuelState, bot: str = "heuristic") -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
+    """Side A's turn of one duel played out by the heuristic bot (or `bot`; greedy on side B): its picks, and the state after."""
+    bots, picks = (make_bot(bot), make_bot("greedy")), []
     while s.active[0] == 0 and not s.done[0]:
         picks.append(int(decide(game, s, bots)[0][0]))
         s, _ = engine.step(game, s, [picks[-1]], events=False)
     return picks, s
+
+
+def weighed(**changed: float):  # type: ignore[no-untyped-def]
+    """The shipped weights of the heuristic bot with `changed` ones."""
+    from gladiator.bots import weights
+
+    return weights.with_options(weights.load(), changed)
+
+
+def test_the_heuristic_bot_reads_its_weights_from_its_data_file_and_its_options(catalog, tmp_path):
+    """The weights are data: the shipped file, another file of the same form, or single weights named as options; a
+    bad weight or file is one line naming it."""
+    from gladiator.bots import weights
+    from gladiator.errors import GladiatorError
+
+    shipped = weights.load()
+    assert make_bot("heuristic").weights == shipped
+    assert make_bot("heuristic:aggression=1.5").weights == shipped.model_copy(update={"aggression": 1.5})
+    mine = tmp_path / "w.yaml"
+    mine.write_text(weights.DEFAULT_FILE.read_text().replace("run_margin: 3.0", "run_margin: 7.0"))
+    assert make_bot(f"heuristic:weights={mine}").weights.run_margin == 7.0
+    for bad, words in (("heuristic:agression=1", "unknown option 'agression'"), ("heuristic:aggression=-1", "greater than"),
+                       ("heuristic:guard_factor=2", "less than")):
+        with pytest.raises(GladiatorError, match=words):
+            make_bot(bad)
+    mine.write_text(weights.DEFAULT_FILE.read_text().replace("run_margin: 3.0", "run_margin: lots"))
+    with pytest.raises(GladiatorError, match=r"w\.yaml:\d+.*run_margin"):
+        make_bot(f"heuristic:weights={mine}")
+
+
+def test_other_weights_change_the_choices_and_keep_tables_of_their_own(catalog, at):
+    """Rows of the bot's tables hold weighed numbers: a bot with other weights gets its own and decides by them, and
+    the shipped bot's choices do not move after it played."""
+    game = game_for(catalog, "concert_hall")
+    s = engine.new_duels(game, ("jaron", "viola"), np.arange(64))
+    s.active[:] = 0
+    s.ap[:] = 3
+    s.pos[:, 0] = [at(game, 2 + k % 12, 1 + k % 9) for k in range(64)]  # Jaron all over the hall, Viola on the stage
+    s.pos[:, 1] = at(game, 8, 5)
+    picks = lambda name: decide(game, s, (make_bot(name), make_bot("greedy")))[0]  # noqa: E731
+    before = picks("heuristic")
+    other = picks("heuristic:aggression=20,future_weight=0")
+    assert (other != before).any()
+    assert (picks("heuristic") == before).all()

@@ -40,25 +40,13 @@ import numpy as np
 
 from gladiator import engine, tactics
 from gladiator.bots.base import Bot, FirstChoice, distinct_views
+from gladiator.bots.weights import Weights, with_options
+from gladiator.bots.weights import load as load_weights
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
+from gladiator.rules.combat import badly_damaged
 from gladiator.view import Observation
 
-LOW_NECTAR = 4  # inject at or below this
-MELT_WEIGHT = 0.3  # integrity points one point of melt is worth, more as the enemy nears overheating
-OVERHEAT_WEIGHT = 2.0  # integrity points each point of own heat above capacity at the next turn costs
-WIN_BONUS = 25.0  # worth of ending the duel, beyond the enemy's remaining integrity
-LOSS_BONUS = 25.0  # worth of not losing it, beyond own integrity
-GUARD_FACTOR = 0.75  # what guarding leaves of the enemy's threat
-CACHE_WEIGHT = 0.5  # integrity points one point of Nectar from a cache is worth, when short of Nectar
-THREAT_WEIGHT = 1.0  # the enemy's reply counts a little more than its own strikes: giving the first volley loses tempo
-FUTURE_WEIGHT = 0.5  # what the strikes it could make next turn from a tile are worth now
-AGGRESSION = 0.5  # integrity points a step of path distance from the enemy costs: duels are fought, not waited out
-CLOCK_AGGRESSION = 3.0  # and more per step when its Nectar (doses included) would run out first
-DISGUISE_WORTH = 6.0  # integrity points a tile is worth where a suit that can mimic may put a disguise on unseen
-CATCH_HURT = 0.8  # below this share of its integrity, a tile within a leaper's reach counts the leaper's extraction in its reply
-RUN_MARGIN = 3.0  # integrity points by which striking and then stepping away must beat every other plan (less: Viola beats Jaron 63-77% on the rooftops)
-MELT_THREAT = 1.0  # how much of the overheating the enemy's melt threatens counts (at 0.3 before the bot vented to make room for it)
 SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
@@ -67,14 +55,19 @@ COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent
 
 
 class HeuristicBot(Bot):
-    """Best plan for this turn against the enemy's best reply."""
+    """Best plan for this turn against the enemy's best reply, by its weights (`gladiator.bots.weights`: the shipped,
+    fitted ones unless a file or single weights are given as options)."""
 
     name = "heuristic"
+
+    def __init__(self, weights: str | None = None, **options: object) -> None:
+        base = load_weights(weights) if weights is not None else load_weights()
+        self.weights = with_options(base, options) if options else base
 
     def prepare(self, game: Game) -> None:
         """Build the game's tactics tables and the bot's own before the first decision."""
         tactics.tactics(game)
-        tables(game)
+        tables(game, self.weights)
 
     def act(self, game: Game, obs: Observation, legal: engine.Legal) -> np.ndarray:
         """One action per duel."""
@@ -85,7 +78,8 @@ class HeuristicBot(Bot):
         # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
         views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
-        plan = Plans(game, seen, mask)
+        w = self.weights
+        plan = Plans(game, seen, mask, w)
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
         row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
         stay = stay.take(row) if views is not None else stay
@@ -100,7 +94,7 @@ class HeuristicBot(Bot):
         pick = FirstChoice(obs.batch, END, legal)
         choose = pick.choose
 
-        choose((obs.my_nectar <= LOW_NECTAR) & legal_at(INJECT), INJECT)
+        choose((obs.my_nectar <= w.low_nectar) & legal_at(INJECT), INJECT)
 
         choose(legal_at(EXTRACT) & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
@@ -110,7 +104,7 @@ class HeuristicBot(Bot):
         # strike from here, then step away with the last point, where that is clearly worth more than any other plan
         runs = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot) & (ap >= engine.cost_of("attack") + engine.cost_of("move"))
         run_worth = np.where(runs, stay.run + moves.retreat.take(row), -np.inf)
-        choose(run_worth > RUN_MARGIN + np.maximum(stay_best, np.maximum(move_worth, leap_worth)), ATTACK0 + stay.slot)
+        choose(run_worth > w.run_margin + np.maximum(stay_best, np.maximum(move_worth, leap_worth)), ATTACK0 + stay.slot)
         go_leap = (leap_worth > stay_best) & (leap_worth >= move_worth)
         choose(go_leap, sp.leap0 + leap_tile)
         choose(move_worth > stay_best, sp.move0 + move_tile)
@@ -170,26 +164,27 @@ class Plans:
     pairs. A tile's worth is then a few lookups, summed in the order the plan weighs them.
     """
 
-    def __init__(self, game: Game, obs: Observation, mask: np.ndarray) -> None:
+    def __init__(self, game: Game, obs: Observation, mask: np.ndarray, weights: Weights | None = None) -> None:
         self.game, self.obs, self.mask = game, obs, mask
+        self.w = w = load_weights() if weights is None else weights
         t = game.tables
-        self.tab = tables(game)
+        self.tab = tables(game, w)
         D = self.tab.D
         self.ap = obs.ap.astype(np.int64)
         foe = obs.foe_look
-        self.win = obs.foe_integrity + WIN_BONUS
+        self.win = obs.foe_integrity + w.win_bonus
         self.mimics = bool(t.can_mimic[obs.my_unit].any())  # some duel's suit can put on a disguise
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
         # and after a vent first (a point spent to shed heat, for more shots with the rest)
         self.vent_room = self.heat_room + np.minimum(obs.my_heat, tactics.shed_by_vent(game, obs.my_unit))
         foe_cap = t.heat_capacity[foe]
         edge = obs.foe_heat + 10 >= foe_cap
-        self.melt_worth = MELT_WEIGHT * (1.0 + edge)  # melt matters most near the edge
+        self.melt_worth = w.melt_weight * (1.0 + edge)  # melt matters most near the edge
         mine = obs.my_nectar + obs.my_doses * t.dose_nectar[obs.my_unit]
         theirs = obs.foe_nectar + t.nectar_doses[foe] * t.dose_nectar[foe]  # as it shows itself, doses unseen: assume full
-        self.aggression = AGGRESSION + CLOCK_AGGRESSION * (mine < theirs)
+        self.aggression = w.aggression + w.clock_aggression * (mine < theirs)
         need = np.maximum(0, t.nectar[obs.my_unit] - obs.my_nectar)
-        self.cache_worth = CACHE_WEIGHT * need * (obs.my_nectar <= 8)
+        self.cache_worth = w.cache_weight * need * (obs.my_nectar <= w.cache_nectar)
         # the rows this decision reads: its strikes by (rear, high ground, adjacent, distance); the enemy's reply by
         # (guarded, cover, sight, distance); its own strikes next turn by distance
         U = len(game.roster)
@@ -252,14 +247,14 @@ class Plans:
         foe_speed = t.speed[foe]
         no = np.zeros(n, dtype=bool)
         fed = np.ones((n, W), dtype=bool)
-        lose = obs.my_integrity + LOSS_BONUS
+        lose = obs.my_integrity + self.w.loss_bonus
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
         foe_reach = engine.leap_reach(game, foe)
         # a leaper with the points to leap beside this side and tear out its core catches it within its reach (plus the
         # tile it lands on), once this side is hurt enough for the odds to matter
         catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
-                 & (obs.my_integrity <= CATCH_HURT * t.integrity[obs.my_unit]))
+                 & (obs.my_integrity <= self.w.catch_hurt * t.integrity[obs.my_unit]))
         now, moved, d = _reply_index(n, D, foe_speed)
         # open to the enemy's extraction next turn if badly damaged after its strikes (within a walk), or reachable from behind
         near = d <= foe_speed[:, None] + 1
@@ -271,15 +266,15 @@ class Plans:
                               for covered in (no, ~no)], axis=1).reshape(-1)
             strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved))
             for guarded in (False, True):
-                s = strikes * GUARD_FACTOR if guarded else strikes
-                frail = obs.my_integrity[:, None] - s <= 0.4 * t.integrity[obs.my_unit][:, None]
+                s = strikes * self.w.guard_factor if guarded else strikes
+                frail = badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
                 extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
-                out.append(THREAT_WEIGHT * s + extract)
+                out.append(self.w.threat_weight * s + extract)
         return np.concatenate(out, axis=1)
 
     def _melt_rows(self, idx: np.ndarray, vented: bool = False) -> np.ndarray:
         """Rows of duels `idx`: what the melt the enemy can land next turn costs this side in overheating, by (the enemy's
-        high ground, guarded, cover, sight, distance): OVERHEAT_WEIGHT a point of heat beyond what it can take before its
+        high ground, guarded, cover, sight, distance): `overheat_weight` a point of heat beyond what it can take before its
         next turn (with the heat it has now, or after a vent), expected over how many of the enemy's shots land."""
         obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
         n = idx.size
@@ -306,7 +301,7 @@ class Plans:
                 p_all, m_all = np.stack(chances, axis=1).reshape(-1), np.stack(melts, axis=1).reshape(-1).astype(float)
                 over = np.maximum(_overheat(p_all.take(now), m_all.take(now), foe_ap[:, None], room[:, None]),
                                   _overheat(p_all.take(later), m_all.take(later), foe_ap[:, None] - 1, room[:, None]))
-                out.append(OVERHEAT_WEIGHT * over)
+                out.append(self.w.overheat_weight * over)
         return np.concatenate(out, axis=1)
 
     def _future_rows(self, idx: np.ndarray) -> np.ndarray:
@@ -322,7 +317,7 @@ class Plans:
         my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
         after = np.clip(np.arange(D)[None, :] - my_reach[:, None], 1, D - 1)
         best = np.take_along_axis(own_strikes, after, axis=1)
-        return FUTURE_WEIGHT * (my_full_ap[:, None] - 1) * best
+        return self.w.future_weight * (my_full_ap[:, None] - 1) * best
 
     # ---- what it can do from a tile ----
     def strikes_from(self, at: "_Spots", points: np.ndarray, heat: int = 0) -> np.ndarray:
@@ -342,14 +337,14 @@ class Plans:
 
     def threat_at(self, at: "_Spots", guarded: bool = False, vented: bool = False) -> np.ndarray:
         """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if
-        open, and (weighed by MELT_THREAT) the overheating its melt would cause (after a vent with the last point)."""
+        open, and (weighed by `melt_threat`) the overheating its melt would cause (after a vent with the last point)."""
         base = _of(self.threat_base, at.rows)
         melt = _of(self.melt_vented_base if vented else self.melt_base, at.rows)
         melts = self.melts_vented if vented else self.melts
         if guarded:
             base, melt = base + 4 * self.tab.D, melt + 4 * self.tab.D
         high = 8 * self.tab.D * at.high
-        return self.threats.take(base[:, None] + at.threat + high) + MELT_THREAT * melts.take(melt[:, None] + at.threat + high)
+        return self.threats.take(base[:, None] + at.threat + high) + self.w.melt_threat * melts.take(melt[:, None] + at.threat + high)
 
     def future_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
@@ -473,11 +468,11 @@ class Plans:
             guarded = guarded + self.disguise_worth(at, points - engine.cost_of("guard"), struck=False)
             idle = self.disguise_worth(at, np.zeros_like(points), struck=False)
         exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
-        rest = self.future_at(at) - cost + cache - OVERHEAT_WEIGHT * over
+        rest = self.future_at(at) - cost + cache - self.w.overheat_weight * over
         return exchange + rest, rest - threat + idle
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray, struck: np.ndarray | bool) -> np.ndarray:
-        """(n, K) DISGUISE_WORTH on the tiles of `at` where it can end its turn in a disguise, with `points` (n, 1) left to
+        """(n, K) `disguise_worth` on the tiles of `at` where it can end its turn in a disguise, with `points` (n, 1) left to
         put one on: one it put on this turn and keeps if it does not strike (`struck`), or one it puts on there unseen
         (a strike throws off any disguise it wears)."""
         obs, t, rows = self.obs, self.game.tables, at.rows
@@ -486,10 +481,10 @@ class Plans:
         keep = able & ~bare & ~_of(obs.my_ambush, rows)[:, None] & ~np.asarray(struck)
         put_on = able & (bare | np.asarray(struck)) & (points >= engine.cost_of("mimic"))
         if not put_on.any():
-            return np.where(keep, DISGUISE_WORTH, 0.0)
+            return np.where(keep, self.w.disguise_worth, 0.0)
         if at.unseen is None:  # the same tiles are weighed for several plans: worked out once
             at.unseen = engine.unseen_from(self.game, at.tiles, _of(obs.foe_pos, rows)[:, None])
-        return np.where(keep | (put_on & at.unseen), DISGUISE_WORTH, 0.0)
+        return np.where(keep | (put_on & at.unseen), self.w.disguise_worth, 0.0)
 
 
 class _Spots:
@@ -575,9 +570,11 @@ def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.nd
     return _worth(game, obs, melt_worth, chance, expected)
 
 
-def tables(game: Game) -> "Tables":
-    """The bot's tables of `game`, built on first use and kept on the game."""
-    return game.derived("heuristic", Tables.build)
+def tables(game: Game, weights: Weights | None = None) -> "Tables":
+    """The bot's tables of `game` for its weights (the shipped ones by default), built on first use and kept on the game:
+    the rows hold weighed numbers, so other weights have tables of their own."""
+    w = load_weights() if weights is None else weights
+    return game.derived("heuristic" if w == load_weights() else f"heuristic:{w.key()}", Tables.build)
 
 
 @dataclass(eq=False)
