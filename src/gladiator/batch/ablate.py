@@ -17,17 +17,15 @@ Imports the batch runner, statistics and store, the options and the catalog; nev
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
-import queue
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from gladiator import RULES_VERSION, options, rng
-from gladiator.batch.chunks import BatchSpec, ChunkResult, make_spec, prepare, run_chunk
+from gladiator.batch.chunks import BatchSpec, ChunkResult, make_spec, prepare
 from gladiator.batch.overrides import apply_overrides
-from gladiator.batch.runner import _worker_init
+from gladiator.batch.runner import play_specs
 from gladiator.batch.stats import Z95, Totals
 from gladiator.catalog.loader import Catalog
 from gladiator.errors import GladiatorError
@@ -321,24 +319,5 @@ def _rounds(ab: Ablation, todo: list[tuple[Cell, int]], workers: int,
     specs = [(c, r, ab.spec(c, r)) for c, r in todo]
     for spec in {s.bots: s for _, _, s in specs}.values():
         prepare(spec)  # the game and every bot's tables, built once here
-    if workers <= 1 or len(specs) == 1:
-        for c, r, s in specs:
-            yield c, r, run_chunk(s, 0, batch_size)
-        return
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(min(workers, len(specs)), initializer=_worker_init) as pool:
-        done: queue.Queue = queue.Queue()
-        for k, (_, _, s) in enumerate(specs):
-            pool.apply_async(run_chunk, (s, 0, batch_size), callback=lambda res, k=k: done.put((k, res)),
-                             error_callback=lambda e: done.put((-1, e)))
-        for _ in specs:
-            while True:
-                try:
-                    k, res = done.get(timeout=0.2)
-                    break
-                except queue.Empty:
-                    continue
-            if k < 0:
-                raise res
-            yield specs[k][0], specs[k][1], res
+    for k, res in play_specs([s for _, _, s in specs], workers, batch_size):
+        yield specs[k][0], specs[k][1], res

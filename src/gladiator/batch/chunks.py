@@ -32,6 +32,7 @@ DEFAULT_BATCH_SIZE = 8192
 MAX_CHUNK = 32768
 MIN_CHUNK = 512
 TARGET_CHUNKS = 8
+KEEP_GAMES = 8  # games a process keeps built (with their tables) for runs that alternate between arenas or rosters
 MAX_DUELS = 2**53  # -n: duel indices and counts stay exact in int64 and float64
 
 # One row per duel: what the CSV and the results file keep.
@@ -138,11 +139,12 @@ class ChunkResult:
 def game_of(spec: BatchSpec) -> Game:
     """The spec's Game, built once per process."""
     key = hashlib.sha256(("\n".join(spec.roster) + "\n" + spec.arena_data).encode()).hexdigest()
-    g = _GAMES.get(key)
+    g = _GAMES.pop(key, None)
     if g is None:
         g = make_game([Unit.model_validate_json(u) for u in spec.roster], Arena.model_validate_json(spec.arena_data))
-        _GAMES.clear()
-        _GAMES[key] = g
+        while len(_GAMES) >= KEEP_GAMES:
+            _GAMES.pop(next(iter(_GAMES)))  # the game used longest ago
+    _GAMES[key] = g  # the most recent last
     return g
 
 
@@ -250,7 +252,7 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     return final, reasons, tally
 
 
-_GAMES: dict[str, Game] = {}  # the game of the spec this process plays, keyed by the hash of its data
+_GAMES: dict[str, Game] = {}  # the games of the specs this process played last, keyed by the hash of their data
 
 
 def _empty_like(s: DuelState, M: int) -> DuelState:

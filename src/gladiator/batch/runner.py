@@ -62,6 +62,36 @@ def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers:
             yield res
 
 
+def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[int, ChunkResult]]:
+    """Many small runs, each a single chunk (`chunk_size >= n`), played in this process or by forked workers that
+    inherit what it prepared; yields (index in `specs`, its result) as each finishes. For the instruments that play
+    many cells of a few thousand duels (ablate, fits): one pool for all of them, not one a run."""
+    for s in specs:
+        if s.chunks != 1:
+            raise GladiatorError("play_specs plays runs of one chunk each")
+    if workers <= 1 or len(specs) <= 1:
+        for k, s in enumerate(specs):
+            yield k, run_chunk(s, 0, batch_size)
+        return
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    with ctx.Pool(min(workers, len(specs)), initializer=_worker_init) as pool:
+        done: queue.Queue = queue.Queue()
+        for k, s in enumerate(specs):
+            pool.apply_async(run_chunk, (s, 0, batch_size), callback=lambda res, k=k: done.put((k, res)),
+                             error_callback=lambda e: done.put((-1, e)))
+        for _ in specs:
+            while True:
+                try:
+                    k, res = done.get(timeout=0.2)
+                    break
+                except queue.Empty:
+                    continue
+            if k < 0:
+                raise res
+            yield k, res
+
+
 def default_workers() -> int:
     """The number of cores this process may use."""
     try:
