@@ -6,6 +6,10 @@ Each reads only its side's observation, the legal actions and the engine's previ
 - `FlameSpamViola`: fires Flame Chorus whenever it can, and walks in to its range otherwise.
 - `KiteViola`: keeps its distance (4 tiles or more) and fires Aria Cannon; backs off from anything closer, and
   vents rather than fire itself into overheating, and injects when its Nectar runs low.
+- `AmbushJaron`: puts a disguise on every turn it can (out of sight, else it walks out of sight first), closes in
+  while disguised and strikes only from the ambush, the turn after; seen with nowhere to hide, it fights bare.
+- `Turtle` (any suit): never moves; strikes what stands beside it, and guards otherwise.
+`SCRIPTS` lists each with the suit it plays.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 
 from gladiator import engine, tactics
 from gladiator.bots.base import Bot, FirstChoice
-from gladiator.game import ATTACK0, END, EXTRACT, INJECT, VENT, W, Game
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 
 
 def _tile_choice(legal: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,3 +111,58 @@ class KiteViola(Bot):
         ok, tile = _tile_choice(moves, -np.abs(d - self.FAR - 1))
         pick.choose(ok & (np.abs(here - self.FAR - 1) > 1), sp.move0 + tile)
         return pick.actions
+
+
+def _best_strike(game: Game, obs, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per duel: whether any legal strike is expected to do damage, and the slot expected to do most."""
+    prev = engine.attack_preview(game, obs)
+    worth = np.where(prev["usable"] & mask[:, ATTACK0:ATTACK0 + W], prev["expected"], -1.0)
+    return worth.max(axis=1) > 0, np.argmax(worth, axis=1)
+
+
+class AmbushJaron(Bot):
+    """A disguise every turn, and a strike only out of it."""
+
+    name = "ambush"
+
+    def act(self, game: Game, obs, legal) -> np.ndarray:
+        """One action per duel."""
+        sp, mask = game.space, np.asarray(legal.mask)
+        T = game.geo.tiles
+        pick = FirstChoice(obs.batch, END)
+        can_strike, slot = _best_strike(game, obs, mask)
+        pick.choose(obs.my_ambush & can_strike, ATTACK0 + slot)
+        bare = obs.my_look == obs.my_unit
+        looks = mask[:, sp.mimic0:sp.move0]
+        pick.choose(bare & looks.any(axis=1), sp.mimic0 + np.argmax(looks, axis=1))
+        d = _distances(game, obs)
+        moves = mask[:, sp.move0:sp.move0 + T]
+        unseen = ~game.geo.los[:, obs.foe_pos].T
+        ok, hide = _tile_choice(moves & unseen, -d)  # out of sight, as near as it can
+        pick.choose(bare & ~obs.my_ambush & ok, sp.move0 + hide)
+        ok, near = _tile_choice(moves, -d)
+        far = d[np.arange(obs.batch), obs.my_pos] > 1
+        pick.choose(~bare & ok & far, sp.move0 + near)  # a move keeps the disguise on
+        pick.choose(bare & can_strike, ATTACK0 + slot)  # seen with nowhere to hide: it fights bare
+        pick.choose(bare & ok & far, sp.move0 + near)
+        return pick.actions
+
+
+class Turtle(Bot):
+    """Stands where it is: strikes what comes beside it, guards otherwise."""
+
+    name = "turtle"
+
+    def act(self, game: Game, obs, legal) -> np.ndarray:
+        """One action per duel."""
+        mask = np.asarray(legal.mask)
+        pick = FirstChoice(obs.batch, END)
+        can_strike, slot = _best_strike(game, obs, mask)
+        beside = game.geo.cheb[obs.my_pos, obs.foe_pos] == 1
+        pick.choose(beside & can_strike, ATTACK0 + slot)
+        pick.choose(mask[:, GUARD], GUARD)
+        return pick.actions
+
+
+SCRIPTS = {"rear-step": ("rouge", RearStepRouge), "flame-spam": ("viola", FlameSpamViola), "kite": ("viola", KiteViola),
+           "ambush": ("jaron", AmbushJaron), "turtle-viola": ("viola", Turtle), "turtle-nean": ("nean", Turtle)}

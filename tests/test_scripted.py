@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scripted import FlameSpamViola, KiteViola, RearStepRouge
+from scripted import AmbushJaron, FlameSpamViola, KiteViola, RearStepRouge, Turtle
 
 from gladiator import engine
 from gladiator.bots import make_bot
@@ -31,6 +31,8 @@ CASES = [
     ("rooftops", KiteViola(), "viola", "jaron"), ("rooftops", FlameSpamViola(), "viola", "rouge"),
     ("concert_hall", RearStepRouge(), "rouge", "jaron"), ("concert_hall", KiteViola(), "viola", "jaron"),
     ("rooftops", FlameSpamViola(), "viola", "jaron"), ("concert_hall", FlameSpamViola(), "viola", "jaron"),
+    ("concert_hall", AmbushJaron(), "jaron", "rouge"), ("rooftops", AmbushJaron(), "jaron", "rouge"),
+    ("concert_hall", Turtle(), "viola", "viola"), ("rooftops", Turtle(), "viola", "viola"), ("rooftops", Turtle(), "nean", "rouge"),
 ]
 
 
@@ -51,6 +53,7 @@ def test_the_scripted_strategies_beat_a_bot_that_does_nothing(catalog):
         def act(self, game, obs, legal):
             return np.zeros(obs.batch, dtype=np.int64)
 
-    for script, unit, foe in ((RearStepRouge(), "rouge", "viola"), (FlameSpamViola(), "viola", "rouge"), (KiteViola(), "viola", "rouge")):
+    for script, unit, foe in ((RearStepRouge(), "rouge", "viola"), (FlameSpamViola(), "viola", "rouge"), (KiteViola(), "viola", "rouge"),
+                              (AmbushJaron(), "jaron", "rouge")):  # (a turtle waits for whoever comes: it draws with one that never does)
         s = play_batch(game, engine.new_duels(game, (unit, foe), np.arange(40)), (script, Idle()))
         assert (s.winner == 0).mean() > 0.9, script.name
