@@ -82,10 +82,20 @@ def _interrupt_on(call: int, monkeypatch) -> None:  # type: ignore[no-untyped-de
 
 
 def test_ctrl_c_in_matrix_prints_the_finished_pairings_and_exits_130(cli, monkeypatch):
-    _interrupt_on(2, monkeypatch)
+    _interrupt_on(5, monkeypatch)  # the three mirrors and one pairing finish
     code, out, err = cli("matrix", "rouge", "viola", "jaron", "-n", "2", "--bot", "random", "-w", "1")
     assert code == 130, err
     assert "Win rate of row against column" in out and "%" in out
+    assert [w for w in ("rouge vs rouge", "viola vs viola", "jaron vs jaron", "rouge vs viola", "rouge vs jaron") if w in out] == \
+        ["rouge vs rouge", "viola vs viola", "jaron vs jaron", "rouge vs viola"]
+    assert err.strip() == "interrupted: 3 of 3 mirrors and 1 of 3 pairings finished"
+
+
+def test_ctrl_c_in_matrix_without_mirrors_counts_pairings_only(cli, monkeypatch):
+    _interrupt_on(2, monkeypatch)
+    code, out, err = cli("matrix", "rouge", "viola", "jaron", "-n", "2", "--bot", "random", "-w", "1", "--no-mirrors")
+    assert code == 130, err
+    assert "rouge vs viola" in out and "rouge vs rouge" not in out
     assert err.strip() == "interrupted: 1 of 3 pairings finished"
 
 

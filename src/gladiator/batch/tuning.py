@@ -1,4 +1,5 @@
-"""Balance tuning on top of batch runs: the win-rate matrix of a roster, a sweep of one field, a search for a target.
+"""Balance tuning on top of batch runs: the win-rate matrix of a roster with the first mover's share of every cell,
+a sweep of one field, a search for a target.
 
 Every run of a sweep or a search uses the same run seed, so the values are compared on the
 same duels (common random numbers) and differences are not blurred by luck.
@@ -14,7 +15,7 @@ from typing import Any, Callable
 
 from gladiator.batch.overrides import apply_overrides, get_field, override_unit, split_path
 from gladiator.batch.runner import DEFAULT_BATCH_SIZE, make_spec, run
-from gladiator.batch.stats import Totals
+from gladiator.batch.stats import Totals, wilson
 from gladiator.bots import DEFAULT_BOT
 from gladiator.catalog.loader import Catalog
 from gladiator.catalog.schema import Stats, Unit, Weapon
@@ -49,10 +50,11 @@ class RunSettings:
 
 
 def matrix(catalog: Catalog, units: list[str], settings: RunSettings,
-           into: dict[tuple[str, str], Totals] | None = None) -> dict[tuple[str, str], Totals]:
-    """Totals of every pairing of `units` (each unordered pair once, keyed in the order given).
+           into: dict[tuple[str, str], Totals] | None = None, mirrors: bool = True) -> dict[tuple[str, str], Totals]:
+    """Totals of every mirror of `units` (each unit against itself, keyed (u, u); played first, when `mirrors`) and of
+    every pairing (each unordered pair once, keyed in the order given).
 
-    `into` receives each pairing as it finishes, so a caller interrupted by Ctrl-C still has them.
+    `into` receives each cell as it finishes, so a caller interrupted by Ctrl-C still has them.
     """
     if len(units) < 2:
         raise GladiatorError("matrix needs at least two units")
@@ -62,19 +64,32 @@ def matrix(catalog: Catalog, units: list[str], settings: RunSettings,
     for u in units:
         cat.unit(u)
     cells = {} if into is None else into
+    for a in units if mirrors else ():
+        cells[(a, a)] = settings.play(cat, (a, a))
     for a, b in combinations(units, 2):
         cells[(a, b)] = settings.play(cat, (a, b))
     return cells
 
 
 def matrix_rates(units: list[str], cells: dict[tuple[str, str], Totals]) -> list[list[float | None]]:
-    """rates[i][j]: share of duels unit i won against unit j (None on the diagonal)."""
+    """rates[i][j]: share of duels unit i won against unit j (None on the diagonal: a mirror is read by `first_movers`)."""
     pos = {u: i for i, u in enumerate(units)}
     m: list[list[float | None]] = [[None] * len(units) for _ in units]
     for (a, b), t in cells.items():
-        m[pos[a]][pos[b]] = t.win_rate(0)
-        m[pos[b]][pos[a]] = t.win_rate(1)
+        if a != b:
+            m[pos[a]][pos[b]] = t.win_rate(0)
+            m[pos[b]][pos[a]] = t.win_rate(1)
     return m
+
+
+def first_movers(cells: dict[tuple[str, str], Totals]) -> list[dict[str, Any]]:
+    """The first mover's share of the decisive duels of every cell, mirrors first, with its Wilson 95% interval."""
+    rows = []
+    for (a, b), t in sorted(cells.items(), key=lambda kv: kv[0][0] != kv[0][1]):  # stable: mirrors, then pairings, as played
+        lo, hi = wilson(t.first_wins, t.decisive)
+        rows.append({"units": [a, b], "first_wins": t.first_wins, "decisive": t.decisive, "rate": t.first_mover_rate(),
+                     "interval": [lo, hi]})
+    return rows
 
 
 @dataclass

@@ -141,7 +141,7 @@ def batch(
     if as_json:
         print(json.dumps(report))
     else:
-        _print_summary(cat, report, total)
+        _print_summary(cat, report)
         if prior.n:
             out.print(f"resumed from {out_path}: {prior.n} duels were already stored", markup=False)
         if out_path is not None:
@@ -166,25 +166,31 @@ def matrix(
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
     png: Optional[Path] = PngOpt,
+    mirrors: bool = typer.Option(True, "--mirrors/--no-mirrors",
+                                 help="Also play each unit against itself, for the first mover's win rate in every mirror."),
     backend: str = BackendOpt,
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
 ) -> None:
-    """Run every pairing of the units and print the win-rate matrix (row against column)."""
+    """Run every mirror and pairing of the units; print the win-rate matrix (row against column) and the first mover's win rates."""
     from gladiator.batch import plots
-    from gladiator.batch.tuning import matrix as run_matrix, matrix_rates
+    from gladiator.batch.tuning import first_movers, matrix as run_matrix, matrix_rates
 
     cat = load(units, arenas)
     png = _png_path(png, "matrix", cat)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
     cells: dict = {}
-    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells))
+    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors))
     rates = matrix_rates(unit_ids, cells)
+    firsts = first_movers(cells)
     if as_json:
         print(json.dumps({"units": unit_ids, "arena": arena, "n": n, "seed": seed, "bots": list(settings.bots), "rates": rates,
+                          "mirrors": mirrors,
                           "pairs": [{"units": [a, b], "wins": t.wins, "draws": t.draws,
-                                     "intervals": [list(t.win_interval(0)), list(t.win_interval(1))]} for (a, b), t in cells.items()]}))
+                                     "intervals": [list(t.win_interval(0)), list(t.win_interval(1))]}
+                                    for (a, b), t in cells.items() if a != b],
+                          "first_mover": firsts}))
     else:
         tab = Table(title=_titled(f"Win rate of row against column — {arena}, {n} duels a pairing, seed {seed}, {_bots(settings)}", sets))
         tab.add_column("")
@@ -205,9 +211,13 @@ def matrix(
                 cellsrow.append(f"{t.win_rate(side):.1%} ({lo:.0%}-{hi:.0%})")
             tab.add_row(u, *cellsrow)
         out.print(tab)
+        if firsts:
+            _first_mover_table(firsts)
     if interrupted:
         pairs = len(unit_ids) * (len(unit_ids) - 1) // 2
-        _stop(f"interrupted: {len(cells)} of {pairs} pairings finished" + ("; no heatmap drawn" if png else ""))
+        played = sum(a != b for a, b in cells)
+        left = (f"{len(cells) - played} of {len(unit_ids)} mirrors and " if mirrors else "") + f"{played} of {pairs} pairings"
+        _stop(f"interrupted: {left} finished" + ("; no heatmap drawn" if png else ""))
     if png is not None:
         plots.matrix_png(png, unit_ids, rates, f"win rate, {arena}, {n} duels a pairing")
         if not as_json:
@@ -336,7 +346,7 @@ def summary(units: tuple[str, str], total: Any, session: Any, elapsed: float, in
         "outcomes": outcomes,
         "mean_turns": t.mean_turns(), "median_turns": t.median_turns(),
         "turns_histogram": [{"from": a, "to": b, "duels": c} for a, b, c in t.histogram()],
-        "first_mover_win_rate": t.first_mover_rate(),
+        "first_mover_win_rate": t.first_mover_rate(), "first_mover_interval": list(_wilson(t.first_wins, t.decisive)),
         "side_a_win_rate": t.side_a_rate(), "side_a_interval": list(_wilson(t.side_wins[0], t.decisive)),
         "actions": t.actions,
         "sides": [{"unit": units[k], **t.event_counts(k)} for k in (0, 1)],
@@ -346,7 +356,7 @@ def summary(units: tuple[str, str], total: Any, session: Any, elapsed: float, in
     }
 
 
-def _print_summary(cat: Any, r: dict, t: Any) -> None:
+def _print_summary(cat: Any, r: dict) -> None:
     names = [cat.unit(u).name for u in r["units"]]
     pairing = "sides paired" if r["pairing"] else "sides not paired"
     sets = r.get("overrides") or []
@@ -378,8 +388,7 @@ def _print_summary(cat: Any, r: dict, t: Any) -> None:
         span = f"{h['from']}" if h["from"] == h["to"] else f"{h['from']}-{h['to']}"
         out.print(f"  {span:>7} turns {_bar(h['duels'] / top if top else 0, 30):<30} {h['duels']}", markup=False)
     _print_events(r)
-    decisive = r["wins"][0] + r["wins"][1]
-    fl, fh = _wilson(t.first_wins, decisive)
+    fl, fh = r["first_mover_interval"]
     out.print(f"First mover wins {r['first_mover_win_rate']:.1%} of decisive duels (95% interval {fl:.1%} - {fh:.1%})", markup=False)
     sl, sh = r["side_a_interval"]
     note = "; pairing cancels it in the totals" if r["pairing"] else ""
@@ -441,6 +450,20 @@ class _CsvRows:
 
 
 # ---- helpers ----
+def _first_mover_table(firsts: list[dict]) -> None:
+    """One row per cell (mirrors first): the first mover's share of decisive duels, its interval, and a flag where the
+    interval leaves out 50%."""
+    tab = Table(title="First mover wins (share of decisive duels; a flag where 50% is outside the 95% interval)")
+    for col, just in (("", "left"), ("share", "right"), ("95% interval", "right"), ("decisive", "right"), ("", "left")):
+        tab.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
+    for f in firsts:
+        lo, hi = f["interval"]
+        flag = "first mover ahead" if lo > 0.5 else "second mover ahead" if hi < 0.5 else ""
+        tab.add_row(printable(" vs ".join(f["units"])), f"{f['rate']:.1%}" if f["decisive"] else "-", f"{lo:.1%} - {hi:.1%}",
+                    str(f["decisive"]), flag)
+    out.print(tab)
+
+
 def _tried_table(fp: Any, vs: str, tried: dict, sets: Optional[list[str]], settings: Any) -> None:
     tab = Table(title=_titled(f"{fp.text} against {vs}: values tried, {_bots(settings)}", sets))
     for col in ("value", "duels", f"{fp.unit} wins", "95% interval"):
