@@ -14,7 +14,7 @@ import gymnasium
 import numpy as np
 from gymnasium import spaces
 
-from gladiator import engine
+from gladiator import DEFAULT_BOT, engine
 from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
 from gladiator.duel import decide, game_for
@@ -32,7 +32,7 @@ class DuelEnv(gymnasium.Env):
 
     metadata = {"render_modes": ["ansi", "rgb_array", "human"], "render_fps": 4}
 
-    def __init__(self, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = "heuristic",
+    def __init__(self, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
                  illegal_action: str = "lose", units: tuple[str, str] | None = None) -> None:
         if illegal_action not in ("lose", "raise"):

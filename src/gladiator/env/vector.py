@@ -19,7 +19,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode
 
-from gladiator import engine, rng
+from gladiator import DEFAULT_BOT, engine, rng
 from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
 from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
@@ -34,7 +34,7 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
 
     metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP, "render_modes": []}
 
-    def __init__(self, num_envs: int = 1, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = "heuristic",
+    def __init__(self, num_envs: int = 1, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, illegal_action: str = "lose", catalog: Catalog | None = None,
                  render_mode: str | None = None) -> None:
         if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
