@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gladiator import engine, options
 from gladiator.batch import ablate
@@ -166,3 +168,16 @@ def test_ablate_table_names_the_bot_and_every_opponent(cli) -> None:
 def test_ablate_refuses_bad_input_in_one_line(cli, args, words) -> None:
     code, out, err = cli("ablate", *args)
     assert words in one_line(code, err)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40))
+def test_any_without_option_is_a_restricted_bot_or_one_clear_error(text) -> None:
+    """Whatever follows `without=`, a bot name either makes a restricted bot or fails with one GladiatorError."""
+    name = f"greedy:without={text}"
+    try:
+        bot = make_bot(name)
+    except GladiatorError as e:
+        assert "\n" not in str(e) and "greedy:without=" in str(e)
+        return
+    assert bot.without == tuple(text.split("+")) and all(n.replace("_", "").isalnum() for n in bot.without)
