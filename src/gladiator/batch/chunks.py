@@ -194,6 +194,29 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     return ChunkResult(c, totals, out)
 
 
+def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: int, seed: int, bot: Bot,
+                  batch_size: int = DEFAULT_BATCH_SIZE) -> list[Totals]:
+    """Totals of duels [lo, hi) of each pairing, all played in one batch by one bot on both sides.
+
+    Duel i of a pairing is duel i of `make_spec(..., pairing=True)` with the same seed (same seed,
+    same sides), so each pairing's totals (events aside) are those of `batch` on the same duels,
+    and every roster played at one seed meets the same duels (common random numbers).
+    """
+    idx = np.arange(lo, hi, dtype=np.int64)
+    swapped = idx % 2 == 1
+    seeds = rng.derive_seeds(seed, idx // 2).astype(np.int64)
+    blocks = []
+    for a, b in pairings:
+        ia, ib = game.unit_index(a), game.unit_index(b)
+        blocks.append(np.where(swapped[:, None], np.array([ib, ia]), np.array([ia, ib])).astype(np.int16))
+    k = len(pairings)
+    final, reasons, _ = play_duels(game, np.concatenate(blocks), np.tile(seeds, k), (bot, bot), batch_size)
+    rows = np.zeros(k * idx.shape[0], dtype=ROW_DTYPE)
+    rows["duel"], rows["seed"], rows["swapped"] = np.tile(idx, k), np.tile(seeds, k), np.tile(swapped, k)
+    rows = _rows_of(final, reasons, rows)
+    return [totals_of_rows(part) for part in np.split(rows, k)]
+
+
 def totals_of_rows(rows: np.ndarray) -> Totals:
     """Totals of duel rows; wins are counted for the units in the order they were named."""
     w = rows["winner"].astype(np.int64)
