@@ -154,6 +154,40 @@ def test_a_resumed_study_does_not_redo_finished_trials(cli, spec: Path, tmp_path
     assert again["history"] == more["history"] and again["cells"] == more["cells"]
 
 
+def test_ctrl_c_exits_130_and_the_finished_trials_stay_in_the_study(cli, spec: Path, tmp_path: Path) -> None:
+    pytest.importorskip("optuna")
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    from conftest import terminal_sigint
+
+    db = tmp_path / "study.sqlite"
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent / "src"))
+    p = subprocess.Popen([sys.executable, "-m", "gladiator", "tune", str(spec), "--set", BROKEN, "--trials", "100000",
+                          "-w", "2", "--out", str(db)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=terminal_sigint)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+                if c.execute("select count(*) from trials where state = 'COMPLETE'").fetchone()[0] >= 2:
+                    break
+        except sqlite3.Error:
+            pass
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted: ") and "resume" in err, err
+    finished = int(err.split()[1])
+    assert finished >= 2
+    again = tune_json(cli, spec, "--trials", str(finished), "--out", db)
+    assert again["trials"]["resumed"] == finished and again["trials"]["this_run"] == 0
+
+
 def test_a_trial_a_killed_run_left_running_is_played_again_with_its_values(catalog, spec: Path, tmp_path: Path) -> None:
     optuna = pytest.importorskip("optuna")
     problem = Problem(load_spec(spec, catalog), apply_overrides(catalog, [BROKEN]), (BROKEN,))

@@ -236,9 +236,10 @@ class Search:
 
     @property
     def best(self) -> Trial | None:
-        """The trial that played every round with the least distance (the first of equals)."""
+        """The trial that played every round with the least distance; of equals (several inside every band), the one
+        whose intervals reach least outside the bands (the most clearly inside), then the first."""
         done = [t for t in self.trials if t.state == "complete"]
-        return min(done, key=lambda t: (t.distance, t.number)) if done else None
+        return min(done, key=lambda t: (t.distance, t.upper, t.number)) if done else None
 
 
 def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path | None = None,
