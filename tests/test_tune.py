@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gladiator.batch import apply_overrides, make_spec, run
 from gladiator.batch.runner import play_pairings
-from gladiator.batch.tune import Duels, Figure, Problem, distances, search
-from gladiator.batch.tune_spec import Cell, load_spec
+from gladiator.batch.tune import Duels, Figure, Problem, apply_changes, changes, distances, search
+from gladiator.batch.tune_spec import Cell, cells_of, load_spec
 from gladiator.bots import make_bot
 from gladiator.catalog.edit import replace_scalars
 from gladiator.catalog.loader import builtin_dir, load_catalog
@@ -214,6 +214,33 @@ def test_the_same_seed_gives_the_same_search_and_racing_stops_bad_candidates_ear
     assert best is not None and all(t.distance >= best.distance for t in a.trials if t.state == "complete")
 
 
+def test_an_arena_field_is_edited_in_its_file_and_read_back(catalog, tmp_path: Path) -> None:
+    arenas = tmp_path / "arenas"
+    shutil.copytree(builtin_dir("arenas"), arenas)
+    spec = tmp_path / "tune.yaml"
+    spec.write_text(yaml.safe_dump(GOOD | {"parameters": [{"field": "concert_hall.hazard_heat", "low": 0, "high": 12}]}))
+    disk = load_catalog([], [arenas])
+    problem = Problem(load_spec(spec, disk), disk)
+    was = problem.values()["concert_hall.hazard_heat"]
+    edits = changes(problem, disk, {"concert_hall.hazard_heat": was + 2})
+    assert [(e.file, e.old, e.new) for e in edits] == [(str(arenas / "concert_hall.yaml"), was, was + 2)]
+    text = (arenas / "concert_hall.yaml").read_text()
+    apply_changes(edits, disk, lambda: load_catalog([], [arenas]))
+    new = (arenas / "concert_hall.yaml").read_text()
+    assert [(a, b) for a, b in zip(text.splitlines(), new.splitlines()) if a != b] == [
+        (f"hazard_heat: {was}", f"hazard_heat: {was + 2}")]
+    assert load_catalog([], [arenas]).arena("concert_hall").hazard_heat == was + 2
+    assert changes(problem, load_catalog([], [arenas]), {"concert_hall.hazard_heat": was + 2}) == []
+
+
+def test_arena_option_leaves_out_the_fields_of_arenas_not_played(catalog) -> None:
+    spec = load_spec(Path(__file__).resolve().parent.parent / "examples" / "tune_roster.yaml", catalog)
+    one, out = spec.on_arenas(["concert_hall"])
+    assert one.arenas == ["concert_hall"] and out and all(f.split(".")[0] in spec.arenas for f in out)
+    assert {p.field for p in one.parameters} | set(out) == {p.field for p in spec.parameters}
+    assert all(c.arena == "concert_hall" for c in cells_of(one))
+
+
 # ---- bad input: one line, exit code 2 ----
 GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepower", "low": 0, "high": 8}],
         "targets": [{"among": ["rouge", "viola"], "band": [0.45, 0.55]}]}
@@ -234,6 +261,7 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
     ({"targets": [{"rows": ["nean"], "columns": ["zed"], "band": [0.2, 0.4]}]}, "targets.0.columns.0", "unknown unit 'zed'"),
     ({"targets": [{"first_mover": ["rouge"]}]}, "targets.0", "give a band"),
     ({"arenas": ["moon"]}, "arenas.0", "unknown arena 'moon'"),
+    ({"parameters": [{"field": "rooftops.hazard_heat", "low": 0, "high": 8}]}, "parameters", "not among the arenas"),
     ({"bot": "clever"}, "bot", "unknown bot"),
     ({"rounds": [800, 200]}, "rounds", "growing"),
     ({"colour": "red"}, "colour", "unknown field"),

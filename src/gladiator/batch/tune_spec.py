@@ -209,12 +209,27 @@ class TuneSpec(_Spec):
 
     @field_validator("parameters")
     @classmethod
-    def _parameters_once(cls, v: list[Parameter]) -> list[Parameter]:
+    def _parameters_once(cls, v: list[Parameter], info: ValidationInfo) -> list[Parameter]:
         seen = [p.field for p in v]
         twice = next((f for f in seen if seen.count(f) > 1), None)
         if twice is not None:
             raise ValueError(f"{twice} is named twice")
+        played = info.data.get("arenas") or []
+        cat = _catalog(info)
+        for p in v:
+            oid = p.field.split(".", 1)[0]
+            if oid in cat.arenas and oid not in cat.units and oid not in played:
+                raise ValueError(f"{p.field} tunes arena {oid}, which is not among the arenas ({', '.join(played)})")
         return v
+
+    def on_arenas(self, arenas: list[str]) -> tuple["TuneSpec", list[str]]:
+        """The spec played on other arenas, and the fields left out because they tune an arena not played."""
+        out = [p.field for p in self.parameters if p.field.split(".", 1)[0] in self.arenas
+               and p.field.split(".", 1)[0] not in arenas]
+        kept = [p for p in self.parameters if p.field not in out]
+        if not kept:
+            raise GladiatorError(f"--arena {', '.join(arenas)}: every parameter tunes an arena not played")
+        return self.model_copy(update={"arenas": list(dict.fromkeys(arenas)), "parameters": kept}), out
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def tune(
     check_seed: Optional[int] = typer.Option(None, "--check-seed", help="Seed of the final check (default --seed + 1; never the search's)."),
     check_n: int = typer.Option(4000, "--check-n", help="Duels a cell in the final check of the start and the winner."),
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),
+    arena_ids: Optional[list[str]] = typer.Option(None, "--arena", "-a", help="Tune on this arena instead of the spec's; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes to play the duels (default: the number of cores)."),
     batch_size: int = typer.Option(8192, "--batch-size", help="Duels the engine steps at once in each worker."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Keep the study in this SQLite file; run again to resume (optuna-dashboard reads it)."),
@@ -68,7 +69,11 @@ def tune(
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     require_optuna()
     disk = load(units, arenas)
-    spec = load_spec(spec_path, disk)
+    spec, left_out = load_spec(spec_path, disk), []
+    if arena_ids:
+        for a in arena_ids:
+            disk.arena(a)
+        spec, left_out = spec.on_arenas(arena_ids)
     check_outputs({"--out": out_path}, data_files(disk) | {"the spec": spec_path}, stores=("--out",))
     problem = Problem(spec, apply_overrides(disk, sets), tuple(sets), bot or "")
     duels = Duels(workers or default_workers(), batch_size)
@@ -108,7 +113,7 @@ def tune(
     elapsed = time.perf_counter() - started
     start = problem.values()
     report = _report(spec_path, problem, rec, best, start, before, after, edits, apply, seed, check_seed, check_n, out_path,
-                     elapsed, duels.played)
+                     elapsed, duels.played) | {"left_out": left_out}
     if as_json:
         print(json.dumps(report))
         return
@@ -151,6 +156,8 @@ def _print(r: dict, problem: Any) -> None:
     sets = f"; starting change: {' '.join('--set ' + s for s in r['sets'])}" if r["sets"] else ""
     out.print(printable(f"tune {r['spec']}: bot {r['bot']}, {', '.join(r['arenas'])}, rounds "
                         f"{'/'.join(map(str, r['rounds']))} duels a cell, seed {r['seed']}{sets}"), markup=False)
+    if r["left_out"]:
+        out.print(printable(f"Left out (they tune an arena not played): {', '.join(r['left_out'])}"), markup=False)
     resumed = f", {t['resumed']} of them from {r['out']}" if t["resumed"] else ""
     out.print(f"Search: {t['finished']} trials{resumed} ({t['complete']} played every round, {t['pruned']} stopped early by racing, "
               f"{t['repeats']} repeats, {t['invalid']} invalid); {r['duels']['search']:,} duels this run, "
