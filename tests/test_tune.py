@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from gladiator.batch import apply_overrides, make_spec, run
 from gladiator.batch.runner import play_pairings
@@ -314,16 +314,19 @@ def test_without_optuna_tune_says_how_to_install_it(cli, spec: Path, monkeypatch
 
 
 # ---- the spec parser's edges ----
-_SPEC_DIR: list[Path] = []
+@pytest.fixture(scope="session")
+def spec_dir(tmp_path_factory) -> Path:
+    """A folder for the specs hypothesis writes (one fixture for all its examples)."""
+    return tmp_path_factory.mktemp("specs")
+
+
 numbers = st.one_of(st.integers(-3, 120), st.floats(allow_nan=True, allow_infinity=True, width=32))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None)
 @given(low=numbers, high=numbers, step=st.one_of(st.none(), numbers), band_lo=numbers, band_hi=numbers)
-def test_a_spec_is_accepted_exactly_when_it_is_valid(catalog, tmp_path_factory, low, high, step, band_lo, band_hi) -> None:
-    if not _SPEC_DIR:
-        _SPEC_DIR.append(tmp_path_factory.mktemp("specs"))
-    p = _SPEC_DIR[0] / "edge.yaml"
+def test_a_spec_is_accepted_exactly_when_it_is_valid(catalog, spec_dir: Path, low, high, step, band_lo, band_hi) -> None:
+    p = spec_dir / "edge.yaml"
     param = {"field": "viola.stats.firepower", "low": low, "high": high} | ({} if step is None else {"step": step})
     p.write_text(yaml.safe_dump(GOOD | {"parameters": [param], "targets": [{"among": ["rouge", "viola"], "band": [band_lo, band_hi]}]}))
 
