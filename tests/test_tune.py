@@ -152,6 +152,8 @@ def test_a_resumed_study_does_not_redo_finished_trials(cli, spec: Path, tmp_path
     again = tune_json(cli, spec, "--trials", "6", "--out", db)
     assert again["trials"]["this_run"] == 0 and again["duels"]["search"] == 0
     assert again["history"] == more["history"] and again["cells"] == more["cells"]
+    whole = tune_json(cli, spec, "--trials", "6")  # in one go, no file: the same trials
+    assert whole["history"] == more["history"]
 
 
 def test_ctrl_c_exits_130_and_the_finished_trials_stay_in_the_study(cli, spec: Path, tmp_path: Path) -> None:

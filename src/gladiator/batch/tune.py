@@ -260,14 +260,16 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
     rec.resumed = len(rec.trials)
     dists = {p.field: _distribution(optuna, p) for p in problem.params}
     if not study.trials:
-        study.enqueue_trial({p.field: _snap(v, p) for p, v in zip(problem.params, problem.values().values())})
+        start = problem.values()
+        study.enqueue_trial({p.field: _snap(start[p.field], p) for p in problem.params})
     rounds = problem.spec.rounds
     while True:
         best = rec.best
         rec.stopped = best is not None and best.upper == 0.0
         if len(rec.trials) >= trials or rec.stopped:
             return rec
-        study.sampler = optuna.samplers.TPESampler(seed=(seed * 1_000_003 + len(study.trials)) % 2**32, multivariate=True,
+        # seeded by the finished trials' count: a resumed run asks what the uninterrupted one would have (TPE skips failed trials)
+        study.sampler = optuna.samplers.TPESampler(seed=(seed * 1_000_003 + len(rec.trials)) % 2**32, multivariate=True,
                                                    n_startup_trials=2 * len(problem.params) + 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
