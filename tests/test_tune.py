@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from gladiator.batch import apply_overrides, make_spec, run
 from gladiator.batch.runner import play_pairings
-from gladiator.batch.tune import Duels, Figure, Problem, apply_changes, changes, distances, search
+from gladiator.batch.tune import Duels, Figure, Problem, apply_changes, changes, distances, figures, search
 from gladiator.batch.tune_spec import Cell, cells_of, load_spec
 from gladiator.bots import make_bot
 from gladiator.catalog.edit import replace_scalars
@@ -80,6 +80,18 @@ def test_pairings_played_in_one_batch_are_the_batch_runs_of_the_same_seed(catalo
         ref = run(make_spec(catalog, pair, "concert_hall", 120, 7, ("greedy", "greedy")))
         for t_ in (t, h):
             assert (t_.n, t_.wins, t_.draws, t_.first_wins, t_.turns) == (ref.n, ref.wins, ref.draws, ref.first_wins, ref.turns)
+
+
+def test_each_cell_reads_its_side_of_its_pairing_and_a_mirror_its_first_mover(catalog, tmp_path: Path) -> None:
+    p = tmp_path / "cells.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"targets": [{"matrix": {"viola": {"rouge": [0.4, 0.6]}, "rouge": {"viola": [0.4, 0.6]}}},
+                                                    {"first_mover": ["jaron"], "band": [0.45, 0.55]}], "bot": "greedy"}, sort_keys=False))
+    problem = Problem(load_spec(p, catalog), catalog)
+    figs = figures(problem.cells, Duels(1).measure(catalog, problem.pairings, 0, 200, 5, "greedy"))
+    vr = run(make_spec(catalog, ("viola", "rouge"), "concert_hall", 200, 5, ("greedy", "greedy")))
+    jj = run(make_spec(catalog, ("jaron", "jaron"), "concert_hall", 200, 5, ("greedy", "greedy")))
+    assert [f.cell.label for f in figs] == ["viola vs rouge", "rouge vs viola", "first mover, jaron mirror"]
+    assert [f.rate for f in figs] == [vr.win_rate(0), vr.win_rate(1), jj.first_mover_rate()]
 
 
 def test_set_takes_an_arena_field(catalog) -> None:
