@@ -138,10 +138,15 @@ class ChunkResult:
 
 def game_of(spec: BatchSpec) -> Game:
     """The spec's Game, built once per process."""
-    key = hashlib.sha256(("\n".join(spec.roster) + "\n" + spec.arena_data).encode()).hexdigest()
+    return game_of_data(spec.roster, spec.arena_data)
+
+
+def game_of_data(roster: Sequence[str], arena_data: str) -> Game:
+    """The Game of a roster and an arena given as canonical JSON, built once per process (the last few are kept)."""
+    key = hashlib.sha256(("\n".join(roster) + "\n" + arena_data).encode()).hexdigest()
     g = _GAMES.pop(key, None)
     if g is None:
-        g = make_game([Unit.model_validate_json(u) for u in spec.roster], Arena.model_validate_json(spec.arena_data))
+        g = make_game([Unit.model_validate_json(u) for u in roster], Arena.model_validate_json(arena_data))
         while len(_GAMES) >= KEEP_GAMES:
             _GAMES.pop(next(iter(_GAMES)))  # the game used longest ago
     _GAMES[key] = g  # the most recent last

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
-    chunk_size_for, game_of, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
+    chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
 )
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError

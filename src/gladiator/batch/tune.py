@@ -17,14 +17,13 @@ import json
 import math
 import sqlite3
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from gladiator import RULES_VERSION
 from gladiator.batch.overrides import get_field, owner, set_field, split_path
-from gladiator.batch.runner import DEFAULT_BATCH_SIZE, play_pairings, worker_pool
+from gladiator.batch.runner import DEFAULT_BATCH_SIZE, game_of_data, play_pairings, worker_pool
 from gladiator.batch.stats import Totals, wilson
 from gladiator.batch.tune_spec import Cell, Parameter, TuneSpec, cells_of, pairings_of
 from gladiator.bots import make_bot
@@ -33,11 +32,9 @@ from gladiator.catalog.loader import Catalog, canonical_json, content_hash, pars
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited, write_text_atomic
-from gladiator.game import Game, make_game
 
 INSTALL_HINT = "gladiator tune needs Optuna: pip install 'gladiator[tune]'"
 MIN_PANEL = 4096  # duels worth a worker of their own: a smaller panel is not cut (each part builds the game again)
-GAMES_KEPT = 8  # games a worker keeps built (an arena each, for the candidate being measured)
 POOL_TIMEOUT = 24 * 3600.0
 
 
@@ -58,8 +55,8 @@ class Panel:
 
 def play_panel(panel: Panel) -> list[Totals]:
     """The totals of each pairing of a panel (a top-level function: worker processes call it)."""
-    return play_pairings(_game(panel.roster, panel.arena), panel.pairings, panel.lo, panel.hi, panel.seed,
-                         _bot(panel.bot), panel.batch_size)
+    return play_pairings(game_of_data(panel.roster, panel.arena), panel.pairings, panel.lo, panel.hi, panel.seed,
+                         make_bot(panel.bot), panel.batch_size)
 
 
 class Duels:
@@ -499,28 +496,6 @@ def _splits(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:
     """[lo, hi) cut into up to `parts` ranges whose inner bounds are even (a pair's two duels stay together)."""
     cuts = sorted({lo, hi, *(lo + ((hi - lo) * i // parts) // 2 * 2 for i in range(1, parts))})
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-
-
-_GAMES: OrderedDict[str, Game] = OrderedDict()
-_BOTS: dict[str, Any] = {}
-
-
-def _game(roster: tuple[str, ...], arena: str) -> Game:
-    key = hashlib.sha256(("\n".join(roster) + "\n" + arena).encode()).hexdigest()
-    if key in _GAMES:
-        _GAMES.move_to_end(key)
-        return _GAMES[key]
-    game = make_game([Unit.model_validate_json(u) for u in roster], Arena.model_validate_json(arena))
-    _GAMES[key] = game
-    while len(_GAMES) > GAMES_KEPT:
-        _GAMES.popitem(last=False)
-    return game
-
-
-def _bot(name: str) -> Any:
-    if name not in _BOTS:
-        _BOTS[name] = make_bot(name)
-    return _BOTS[name]
 
 
 def _read(src: str) -> str:
