@@ -8,7 +8,7 @@ from pathlib import Path
 import gladiator.cli
 
 CLI = Path(gladiator.cli.__file__).parent
-COMMANDS = ("duel", "catalog", "batch", "ui")
+COMMANDS = ("duel", "catalog", "batch", "tune", "ui")
 
 
 def _cli_imports(path: Path) -> set[str]:

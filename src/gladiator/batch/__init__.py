@@ -1,6 +1,6 @@
 """Headless batch simulation: many duels at large batch sizes, their statistics, results files, tuning.
 
-Front ends (the `batch`, `matrix`, `sweep` and `balance` commands) drive this package; it
+Front ends (the `batch`, `matrix`, `sweep`, `balance` and `tune` commands) drive this package; it
 imports the engine, bots and catalog, never a window.
 """
 

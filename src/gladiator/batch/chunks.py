@@ -138,10 +138,15 @@ class ChunkResult:
 
 def game_of(spec: BatchSpec) -> Game:
     """The spec's Game, built once per process."""
-    key = hashlib.sha256(("\n".join(spec.roster) + "\n" + spec.arena_data).encode()).hexdigest()
+    return game_of_data(spec.roster, spec.arena_data)
+
+
+def game_of_data(roster: Sequence[str], arena_data: str) -> Game:
+    """The Game of a roster and an arena given as canonical JSON, built once per process (the last few are kept)."""
+    key = hashlib.sha256(("\n".join(roster) + "\n" + arena_data).encode()).hexdigest()
     g = _GAMES.pop(key, None)
     if g is None:
-        g = make_game([Unit.model_validate_json(u) for u in spec.roster], Arena.model_validate_json(spec.arena_data))
+        g = make_game([Unit.model_validate_json(u) for u in roster], Arena.model_validate_json(arena_data))
         while len(_GAMES) >= KEEP_GAMES:
             _GAMES.pop(next(iter(_GAMES)))  # the game used longest ago
     _GAMES[key] = g  # the most recent last
@@ -192,6 +197,29 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     named = np.where(swapped[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
     totals.count_events(engine.tally_columns(game), named)
     return ChunkResult(c, totals, out)
+
+
+def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: int, seed: int, bot: Bot,
+                  batch_size: int = DEFAULT_BATCH_SIZE) -> list[Totals]:
+    """Totals of duels [lo, hi) of each pairing, all played in one batch by one bot on both sides.
+
+    Duel i of a pairing is duel i of `make_spec(..., pairing=True)` with the same seed (same seed,
+    same sides), so each pairing's totals (events aside) are those of `batch` on the same duels,
+    and every roster played at one seed meets the same duels (common random numbers).
+    """
+    idx = np.arange(lo, hi, dtype=np.int64)
+    swapped = idx % 2 == 1
+    seeds = rng.derive_seeds(seed, idx // 2).astype(np.int64)
+    blocks = []
+    for a, b in pairings:
+        ia, ib = game.unit_index(a), game.unit_index(b)
+        blocks.append(np.where(swapped[:, None], np.array([ib, ia]), np.array([ia, ib])).astype(np.int16))
+    k = len(pairings)
+    final, reasons, _ = play_duels(game, np.concatenate(blocks), np.tile(seeds, k), (bot, bot), batch_size)
+    rows = np.zeros(k * idx.shape[0], dtype=ROW_DTYPE)
+    rows["duel"], rows["seed"], rows["swapped"] = np.tile(idx, k), np.tile(seeds, k), np.tile(swapped, k)
+    rows = _rows_of(final, reasons, rows)
+    return [totals_of_rows(part) for part in np.split(rows, k)]
 
 
 def totals_of_rows(rows: np.ndarray) -> Totals:

@@ -1,11 +1,11 @@
-"""`--set unit.path=value` overrides of unit fields for one run, checked exactly like a unit file.
+"""`--set id.path=value` overrides of unit and arena fields for one run, checked exactly like their files.
 
 A path starts with a unit id and walks the unit's fields: `viola.stats.firepower`,
 `viola.weapons.aria_cannon.accuracy` (a weapon by id or by slot number),
-`rouge.abilities`. The value is read as YAML (`8`, `0.7`, `[6, 10]`, `[leap]`) within the
+`rouge.abilities`; or with an arena id: `concert_hall.hazard_heat`, `rooftops.turn_limit`. The value is read as YAML (`8`, `0.7`, `[6, 10]`, `[leap]`) within the
 limits of a data file; a value with a `#` in it is text as written (`viola.color=#ff0000`),
 never a YAML comment.
-The changed unit goes through the same pydantic model as the file, so a wrong type or an
+The changed unit or arena goes through the same pydantic model as its file, so a wrong type or an
 out-of-range number is one clear line. Imports the catalog only.
 """
 
@@ -15,10 +15,10 @@ import copy
 from dataclasses import replace
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from gladiator.catalog.loader import Catalog, parse_yaml
-from gladiator.catalog.schema import Unit
+from gladiator.catalog.schema import Arena, Unit
 from gladiator.errors import DataErrors, GladiatorError, UnknownName
 
 MAX_SET_CHARS = 1000
@@ -58,41 +58,64 @@ def parse_value(raw: str, where: str = "--set") -> Any:
         raise GladiatorError(f"{where}: {first.message}") from None
 
 
-def get_field(unit: Unit, parts: list[str], where: str) -> Any:
-    """The current value at a field path of a unit."""
-    data = unit.model_dump(mode="json")
-    parent, key = _walk(data, parts, unit.id, where)
+def get_field(item: Unit | Arena, parts: list[str], where: str) -> Any:
+    """The current value at a field path of a unit or an arena."""
+    data = item.model_dump(mode="json")
+    parent, key = _walk(data, parts, item.id, where)
     return parent[key]
 
 
 def override_unit(unit: Unit, parts: list[str], value: Any, where: str) -> Unit:
     """A copy of `unit` with the field at `parts` set to `value`, validated like a unit file."""
-    data = copy.deepcopy(unit.model_dump(mode="json"))
-    parent, key = _walk(data, parts, unit.id, where)
-    parent[key] = value
-    try:
-        new = Unit.model_validate(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ()) if not _is_tag(p)) or ".".join(parts)
-        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-        raise GladiatorError(f"{where}: {unit.id}.{loc}: {msg}") from None
-    if new.id != unit.id:
-        raise GladiatorError(f"{where}: a unit's id cannot be overridden")
-    return new
+    return _override(unit, parts, value, where)
+
+
+def override_arena(arena: Arena, parts: list[str], value: Any, where: str) -> Arena:
+    """A copy of `arena` with the field at `parts` set to `value`, validated like an arena file."""
+    return _override(arena, parts, value, where)
+
+
+def owner(catalog: Catalog, oid: str, where: str) -> Unit | Arena:
+    """The unit, else the arena, called `oid`: what a field path starting with `oid` changes."""
+    if oid in catalog.units:
+        return catalog.units[oid]
+    if oid in catalog.arenas:
+        return catalog.arenas[oid]
+    raise UnknownName(f"{where}: unknown unit {oid!r} (nor an arena); known units: {', '.join(sorted(catalog.units))}; "
+                      f"arenas: {', '.join(sorted(catalog.arenas))}")
+
+
+def set_field(catalog: Catalog, oid: str, parts: list[str], value: Any, where: str) -> Catalog:
+    """A catalog with one field of unit or arena `oid` set to `value`, validated like its file (the original is untouched)."""
+    item = owner(catalog, oid, where)
+    if isinstance(item, Unit):
+        return replace(catalog, units={**catalog.units, oid: override_unit(item, parts, value, where)})
+    return replace(catalog, arenas={**catalog.arenas, oid: override_arena(item, parts, value, where)})
 
 
 def apply_overrides(catalog: Catalog, sets: list[str] | tuple[str, ...]) -> Catalog:
     """A catalog with every `--set` applied in order (the original is untouched)."""
-    if not sets:
-        return catalog
-    units = dict(catalog.units)
     for text in sets:
-        uid, parts, value = parse_set(text)
-        if uid not in units:
-            raise UnknownName(f"--set {text}: unknown unit {uid!r}; known units: {', '.join(sorted(units))}")
-        units[uid] = override_unit(units[uid], parts, value, f"--set {text}")
-    return replace(catalog, units=units)
+        oid, parts, value = parse_set(text)
+        catalog = set_field(catalog, oid, parts, value, f"--set {text}")
+    return catalog
+
+
+def _override(item: Any, parts: list[str], value: Any, where: str) -> Any:
+    model: type[BaseModel] = type(item)
+    data = copy.deepcopy(item.model_dump(mode="json"))
+    parent, key = _walk(data, parts, item.id, where)
+    parent[key] = value
+    try:
+        new = model.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(p) for p in first.get("loc", ()) if not _is_tag(p)) or ".".join(parts)
+        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        raise GladiatorError(f"{where}: {item.id}.{loc}: {msg}") from None
+    if new.id != item.id:
+        raise GladiatorError(f"{where}: {'a unit' if model is Unit else 'an arena'}'s id cannot be overridden")
+    return new
 
 
 def _walk(data: Any, parts: list[str], uid: str, where: str) -> tuple[Any, Any]:

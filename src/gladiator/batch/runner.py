@@ -13,11 +13,11 @@ import os
 import queue
 import signal
 import sys
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
-    chunk_size_for, game_of, make_spec, play_duels, prepare, run_chunk, totals_of_rows,
+    chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
 )
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
@@ -38,10 +38,8 @@ def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers:
             yield run_chunk(spec, c, batch_size)
         return
     prepare(spec)  # the game and its tables, built once here; forked workers inherit them
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
     left = itertools.chain(head, todo)
-    with ctx.Pool(min(workers, spec.chunks), initializer=_worker_init) as pool:
+    with worker_pool(min(workers, spec.chunks)) as pool:
         done: queue.Queue = queue.Queue()
         task = _ChunkTask(spec, batch_size)
         pending = 0
@@ -73,9 +71,7 @@ def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAU
         for k, s in enumerate(specs):
             yield k, run_chunk(s, 0, batch_size)
         return
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(min(workers, len(specs)), initializer=_worker_init) as pool:
+    with worker_pool(min(workers, len(specs))) as pool:
         done: queue.Queue = queue.Queue()
         for k, s in enumerate(specs):
             pool.apply_async(run_chunk, (s, 0, batch_size), callback=lambda res, k=k: done.put((k, res)),
@@ -90,6 +86,13 @@ def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAU
             if k < 0:
                 raise res
             yield k, res
+
+
+def worker_pool(workers: int) -> Any:
+    """A pool of `workers` processes (forked where the system can) that leave Ctrl-C to this one and die with it."""
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    return ctx.Pool(workers, initializer=_worker_init)
 
 
 def default_workers() -> int:

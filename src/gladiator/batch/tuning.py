@@ -18,7 +18,7 @@ from gladiator.batch.runner import DEFAULT_BATCH_SIZE, make_spec, run
 from gladiator.batch.stats import Totals, wilson
 from gladiator.bots import DEFAULT_BOT
 from gladiator.catalog.loader import Catalog
-from gladiator.catalog.schema import Stats, Unit, Weapon
+from gladiator.catalog.schema import Arena, Stats, Unit, Weapon
 from gladiator.errors import GladiatorError
 
 MAX_SWEEP_VALUES = 200  # values a sweep plays
@@ -293,9 +293,9 @@ def wilson_of(t: Totals) -> tuple[float, float]:
     return t.win_interval(0)
 
 
-def field_bounds(parts: list[str]) -> tuple[float | None, float | None]:
-    """(lowest, highest) value the schema allows for a unit field path, None where it sets no bound."""
-    model: Any = Unit
+def field_bounds(parts: list[str], root: type[Unit] | type[Arena] = Unit) -> tuple[float | None, float | None]:
+    """(lowest, highest) value the schema allows for a unit (or arena) field path, None where it sets no bound."""
+    model: Any = root
     info = None
     for p in parts:
         if model is None:

@@ -112,11 +112,12 @@ def load_arena(path: Path | str) -> Arena:
     return arena
 
 
-def validate_data(data: Any, model: type[BaseModel], path: str, text: str | None = None) -> BaseModel:
-    """Validate parsed data against a model; errors carry lines when `text` is given."""
+def validate_data(data: Any, model: type[BaseModel], path: str, text: str | None = None,
+                  context: dict[str, Any] | None = None) -> BaseModel:
+    """Validate parsed data against a model (its validators see `context`); errors carry lines when `text` is given."""
     lines = _Lines(text) if text is not None else None
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as e:
         raise DataErrors([_to_error(err, path, lines) for err in e.errors()]) from None
 

@@ -2,7 +2,7 @@
 
 A front end: it drives the engine, it holds no rule. Every user error is one line on stderr and
 exit code 2; never a traceback. The package's layers: `common` (consoles, loading, options) at the
-bottom, the command modules (`duel`, `catalog`, `batch`, `ui`) on it, this module on top; nothing
+bottom, the command modules (`duel`, `catalog`, `batch`, `ablate`, `analysis`, `tune`, `ui`) on it, this module on top; nothing
 imports back up.
 """
 
@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the typer installed
     from click import exceptions as cx  # type: ignore[no-redef]
 
 from gladiator import RULES_VERSION, __version__
-from gladiator.cli import ablate, analysis, batch, catalog, duel, ui
+from gladiator.cli import ablate, analysis, batch, catalog, duel, tune, ui
 from gladiator.cli.common import INTERRUPTED, err, fail, out
 from gladiator.errors import GladiatorError
 
@@ -43,7 +43,7 @@ def _root(ctx: typer.Context,
         duel.start()
 
 
-for _module in (duel, catalog, batch, ablate, analysis, ui):
+for _module in (duel, catalog, batch, ablate, analysis, tune, ui):
     _module.register(app)
 
 
