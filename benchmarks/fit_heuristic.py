@@ -7,7 +7,8 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
 - the greedy bot, likewise;
 - every scripted strategy of tests/scripted.py (`SCRIPTS`: a one-trick bot for each cheap plan a player would
   try) against each gladiator, on every arena.
-Every candidate plays the same seeds (common random numbers). The score is the mean of the three groups' mean
+Every candidate plays the same duels (common random numbers: duel i of a cell is duel i of `gladiator batch` at the
+seed), the cells of one arena and opponent in one batch. The score is the mean of the three groups' mean
 score (a win 1, a draw 1/2), less twice the shortfall of every scripted cell below 1/2. Duels are spent where they
 matter: a candidate first plays a quarter of the duels; one whose score is below the best full score by more than
 twice its standard error stops there (racing).
@@ -40,8 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scripted import SCRIPTS  # noqa: E402
 
 from gladiator import rng  # noqa: E402
-from gladiator.batch.chunks import make_spec, prepare  # noqa: E402
-from gladiator.batch.runner import play_specs  # noqa: E402
+from gladiator.batch.runner import worker_pool  # noqa: E402
 from gladiator.batch.stats import wilson  # noqa: E402
 from gladiator.bots import weights as W  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
@@ -85,19 +85,56 @@ def bot_name(w: W.Weights) -> str:
 
 
 def play(cat, cells: list[Cell], candidate: str, n: int, seed: int, workers: int) -> dict[Cell, np.ndarray]:  # type: ignore[no-untyped-def]
-    """The candidate's score x2 in each duel of each cell (n side-swapped duels a cell, on the seed's duels), and
-    which of them it played from spawn A."""
-    specs = [dataclasses.replace(make_spec(cat, (c.unit, c.foe), c.arena, n, seed, (candidate, c.bot)), chunk_size=n)
-             for c in cells]
-    for s in {(s.arena, s.bots): s for s in specs}.values():
-        prepare(s)
+    """The candidate's score x2 in each of n side-swapped duels of each cell (the duels of a `gladiator batch` run of
+    the seed: the same for every candidate), and whether it played that duel from spawn A: (2, n) a cell. The cells
+    of one arena and opponent bot are played in one batch (a batch of a few dozen duels costs nearly what one of a
+    few hundred does)."""
+    groups: dict[tuple[str, str], list[Cell]] = {}
+    for c in cells:
+        groups.setdefault((c.arena, c.bot), []).append(c)
+    jobs = [(arena, bot, [(c.unit, c.foe) for c in group]) for (arena, bot), group in groups.items()]
+    global CATALOG
+    CATALOG = cat  # forked workers read it
     out: dict[Cell, np.ndarray] = {}
-    for k, res in play_specs(specs, workers):
-        rows = np.sort(res.rows, order="duel")
-        w = rows["winner"].astype(np.int64)
-        named = np.where(w < 0, -1, np.where(rows["swapped"] == 1, 1 - w, w))
-        score = np.where(named == 0, 2, np.where(named < 0, 1, 0))
-        out[cells[k]] = np.stack([score, rows["swapped"] == 0])  # (2, n): score x2, the candidate on spawn A
+    if workers <= 1:
+        results = ((k, play_group(*job, n, seed, candidate)) for k, job in enumerate(jobs))
+    else:
+        pool = worker_pool(min(workers, len(jobs)))
+        asked = [pool.apply_async(play_group, (*job, n, seed, candidate)) for job in jobs]
+        pool.close()
+        results = ((k, a.get()) for k, a in enumerate(asked))
+    for k, scores in results:
+        for c, s in zip(groups[(jobs[k][0], jobs[k][1])], scores):
+            out[c] = s
+    return out
+
+
+CATALOG = None  # the catalog a fit plays, set before its workers are forked
+
+
+def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, seed: int, candidate: str) -> list[np.ndarray]:
+    """The candidate (the first unit of each pairing) against `bot` on `arena`: n side-swapped duels a pairing, all in
+    one batch a side; per pairing, (2, n): its score x2 a duel, and whether it played from spawn A."""
+    from gladiator.batch.chunks import play_duels
+    from gladiator.bots import make_bot
+    from gladiator.duel import game_for
+
+    game = game_for(CATALOG, arena)
+    idx = np.arange(n, dtype=np.int64)
+    swapped = idx % 2 == 1
+    seeds = rng.derive_seeds(seed, idx // 2).astype(np.int64)
+    cand, opp = make_bot(candidate), make_bot(bot)
+    out = [np.zeros((2, n), dtype=np.int64) for _ in pairings]
+    for sw in (False, True):
+        sel = np.flatnonzero(swapped == sw)
+        pairs = np.concatenate([np.tile([game.unit_index(b), game.unit_index(a)] if sw else
+                                        [game.unit_index(a), game.unit_index(b)], (sel.size, 1)) for a, b in pairings])
+        final, _, _ = play_duels(game, pairs.astype(np.int16), np.tile(seeds[sel], len(pairings)), (opp, cand) if sw else (cand, opp))
+        mine = 1 if sw else 0
+        score = np.where(final.winner == mine, 2, np.where(final.winner < 0, 1, 0))
+        for k in range(len(pairings)):
+            out[k][0, sel] = score[k * sel.size:(k + 1) * sel.size]
+            out[k][1, sel] = not sw
     return out
 
 
