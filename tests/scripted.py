@@ -54,10 +54,7 @@ class RearStepRouge(Bot):
         d = _distances(game, obs)
         behind = tactics.in_rear_of(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None]) & (d == 1)
         here_behind = behind[np.arange(obs.batch), obs.my_pos]
-        prev = engine.attack_preview(game, obs)
-        worth = np.where(prev["usable"] & mask[:, ATTACK0:ATTACK0 + W], prev["expected"], -1.0)
-        slot = np.argmax(worth, axis=1)
-        can_strike = worth.max(axis=1) > 0
+        can_strike, slot = _best_strike(game, obs, mask)
         pick.choose(here_behind & can_strike, ATTACK0 + slot)
         for base in (sp.move0, sp.leap0):
             ok, tile = _tile_choice(mask[:, base:base + T] & behind, np.zeros((obs.batch, T)))

@@ -18,20 +18,9 @@ from gladiator import DEFAULT_BOT
 from gladiator.batch import make_spec, run
 from gladiator.batch import tuning
 from gladiator.batch.stats import wilson
-from gladiator.cli import main
 
 ARENA = "concert_hall"
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_design.py"
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the command line in-process: (exit code, stdout, stderr)."""
-    try:
-        code = main(list(args))
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 1
-    got = capsys.readouterr()
-    return code or 0, got.out, got.err
 
 
 def first_mover_counts(catalog, units: tuple[str, str], n: int, seed: int, bots=(DEFAULT_BOT, DEFAULT_BOT),
@@ -57,8 +46,8 @@ def bench():
         del sys.modules["bench_design"]
 
 
-def test_batch_json_gives_the_first_movers_rate_and_interval(capsys, catalog) -> None:
-    code, out, err = cli(capsys, "batch", "rouge", "rouge", "-n", "200", "--seed", "3", "--workers", "1", "--json")
+def test_batch_json_gives_the_first_movers_rate_and_interval(cli, capsys, catalog) -> None:
+    code, out, err = cli("batch", "rouge", "rouge", "-n", "200", "--seed", "3", "--workers", "1", "--json")
     assert code == 0, err
     d = json.loads(out)
     k, m = first_mover_counts(catalog, ("rouge", "rouge"), 200, 3)
@@ -67,9 +56,9 @@ def test_batch_json_gives_the_first_movers_rate_and_interval(capsys, catalog) ->
     assert d["first_mover_interval"] == list(wilson(k, m))
 
 
-def test_matrix_plays_every_mirror_and_reports_the_first_movers_rate_of_every_cell(capsys, catalog) -> None:
+def test_matrix_plays_every_mirror_and_reports_the_first_movers_rate_of_every_cell(cli, capsys, catalog) -> None:
     args = ("matrix", "rouge", "viola", "-n", "200", "--seed", "3", "--workers", "1")
-    code, out, err = cli(capsys, *args, "--json")
+    code, out, err = cli(*args, "--json")
     assert code == 0, err
     d = json.loads(out)
     cells = [("rouge", "rouge"), ("viola", "viola"), ("rouge", "viola")]  # mirrors first
@@ -80,7 +69,7 @@ def test_matrix_plays_every_mirror_and_reports_the_first_movers_rate_of_every_ce
         k, m = first_mover_counts(catalog, units, 200, 3)
         assert (f["first_wins"], f["decisive"]) == (k, m), units
         assert f["rate"] == k / m and f["interval"] == list(wilson(k, m)), units
-    code, out, err = cli(capsys, *args)
+    code, out, err = cli(*args)
     assert code == 0, err
     assert out.index("Win rate of row against column") < out.index("First mover wins")
     for f in d["first_mover"]:
@@ -91,11 +80,11 @@ def test_matrix_plays_every_mirror_and_reports_the_first_movers_rate_of_every_ce
         assert row.group(1) == want, f
 
 
-def test_matrix_without_mirrors_plays_the_pairings_only(capsys, monkeypatch) -> None:
+def test_matrix_without_mirrors_plays_the_pairings_only(cli, capsys, monkeypatch) -> None:
     played = []
     real = tuning.run
     monkeypatch.setattr(tuning, "run", lambda spec, *a, **k: played.append(spec.units) or real(spec, *a, **k))
-    code, out, err = cli(capsys, "matrix", "rouge", "viola", "jaron", "-n", "4", "--bot", "random", "--workers", "1",
+    code, out, err = cli("matrix", "rouge", "viola", "jaron", "-n", "4", "--bot", "random", "--workers", "1",
                          "--no-mirrors", "--json")
     assert code == 0, err
     d = json.loads(out)
