@@ -271,10 +271,10 @@ class Legal:
     def allows(self, actions: np.ndarray) -> np.ndarray:
         """(B,) bool: whether each duel's pick is legal."""
         actions = np.asarray(actions, dtype=np.int64)
-        if self._mask is not None or self._ban is not None:
-            self.mask
+        if self._mask is not None or self._ban is not None:  # a restricted player's check is its narrowed mask
+            mask = self.mask
             inside = (actions >= 0) & (actions < self.game.space.n)
-            return inside & self._mask[np.arange(actions.shape[0]), np.clip(actions, 0, self.game.space.n - 1)]
+            return inside & mask[np.arange(actions.shape[0]), np.clip(actions, 0, self.game.space.n - 1)]
         return allows(self.game, self.state, actions)
 
     def refusal(self, b: int, action: int) -> Refusal:
