@@ -9,7 +9,7 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
   try) against each gladiator, on every arena.
 Every candidate plays the same duels (common random numbers: duel i of a cell is duel i of `gladiator batch` at the
 seed), the cells of one arena and opponent in one batch. The score is the mean of the three groups' mean
-score (a win 1, a draw 1/2), less twice the shortfall of every scripted cell below 1/2. Duels are spent where they
+score (a win 1, a draw 1/2), less twice the shortfall below 1/2 of every scripted cell from each spawn. Duels are spent where they
 matter: a candidate first plays a quarter of the duels; one whose score is below the best full score by more than
 twice its standard error stops there (racing).
 The best candidate is then checked at a seed the search never used with --check-n duels a cell, spawn by spawn:
@@ -17,7 +17,7 @@ against the incumbent in every mirror (the target: 55% or more), against each sc
 spawn (it loses at most half), and its decisions per second 256 at once (100,000 or more). With --write, and only
 if it beats the incumbent beyond doubt, the data file is rewritten: the weights, and the command, date and figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--n 200] [--check-n 1000] [--workers 2] [--seed 0]
-     [--arenas concert_hall,rooftops,...] [--out benchmarks/fit-results/fit.sqlite] [--write]
+     [--arenas concert_hall,rooftops,...] [--start earlier.yaml] [--out benchmarks/fit-results/fit.sqlite] [--write]
 Needs the `tune` extra (Optuna): pip install 'gladiator[tune]'.
 """
 
@@ -143,10 +143,9 @@ def objective(scores: dict[Cell, np.ndarray]) -> tuple[float, float]:
     groups: dict[str, list[float]] = {}
     short = 0.0
     for c, s in scores.items():
-        mean = float(s[0].mean()) / 2
-        groups.setdefault(c.group, []).append(mean)
-        if c.group == "script":
-            short += max(0.0, 0.5 - mean)
+        groups.setdefault(c.group, []).append(float(s[0].mean()) / 2)
+        if c.group == "script":  # from either spawn
+            short += sum(max(0.0, 0.5 - float(s[0][s[1] == spawn].mean()) / 2) for spawn in (0, 1))
     value = sum(np.mean(v) for v in groups.values()) / len(groups) - SHORTFALL * short
     n = next(iter(scores.values())).shape[1]
     se = math.sqrt(sum(0.25 / (n * len(v)) for v in groups.values())) / len(groups)  # a cell's score varies at most by 1/4n
@@ -191,6 +190,8 @@ def main() -> None:
     ap.add_argument("--arenas", default="", help="comma-separated arena ids (default: every arena)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "fit-results" / "fit.sqlite",
                     help="the Optuna study's SQLite file: a killed fit resumes from it")
+    ap.add_argument("--start", type=Path, action="append", default=[],
+                    help="a weights file to try right after the incumbent (e.g. an earlier fit's); may repeat")
     ap.add_argument("--write", action="store_true", help="rewrite the bot's data file with the fitted weights")
     args = ap.parse_args()
     try:
@@ -212,8 +213,8 @@ def main() -> None:
                                 storage=f"sqlite:///{args.out}", direction="maximize", load_if_exists=True,
                                 sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10))
     if not study.trials:
-        start = {k: (int(v) if k in INTS else v) for k, v in incumbent.model_dump().items()}
-        study.enqueue_trial(start)  # the incumbent is the first candidate: the bar to beat
+        for w in [incumbent] + [W.load(f) for f in args.start]:  # the incumbent first: the bar to beat
+            study.enqueue_trial({k: (int(v) if k in INTS else v) for k, v in w.model_dump().items()})
     first, full = args.n // 4, args.n
     seeds = (args.seed, int(rng.derive_seeds(args.seed, np.array([1]))[0]))  # the two stages' duels, shared by all
     started = time.perf_counter()
