@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,9 @@ from gladiator.bots import make_bot
 from gladiator.duel import decide, game_for, play_batch
 from gladiator.game import ATTACK0, END, GUARD, VENT, W, make_game
 from gladiator.state import DuelState
+
+SCENARIO_WEIGHTS = Path(__file__).resolve().parent / "heuristic_scenario_weights.yaml"
+SCENARIO = f"heuristic:weights={SCENARIO_WEIGHTS}"  # the bot of the scenario tests: weights that stay put when the shipped ones are re-fitted
 
 PAIRS = (("rouge", "viola"), ("jaron", "rouge"), ("viola", "jaron"), ("nean", "jaron"))
 
@@ -80,7 +85,7 @@ def test_the_heuristic_bot_vents_first_when_the_heat_it_sheds_buys_more_shots(ca
     s.ap[:] = 3
     s.pos[0] = [at(game, 4, 2), at(game, 9, 4)]
     s.heat[0] = [heat, 0]
-    act = int(decide(game, s, (make_bot("heuristic"), make_bot("heuristic")))[0][0])
+    act = int(decide(game, s, (make_bot(SCENARIO), make_bot(SCENARIO)))[0][0])
     assert (act == VENT) == vents, act
     if not vents:
         assert ATTACK0 <= act < ATTACK0 + W, act
@@ -123,7 +128,7 @@ def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at):
     s.ap[:] = 3
     s.pos[0] = [at(game, 7, 5), at(game, 3, 9)]
     s.facing[0] = [5, 1]
-    bots = (make_bot("heuristic"), make_bot("greedy"))
+    bots = (make_bot(SCENARIO), make_bot("greedy"))
     first = int(decide(game, s, bots)[0][0])
     assert ATTACK0 <= first < ATTACK0 + W, first
     sp, picks = game.space, [first]
@@ -134,7 +139,7 @@ def test_the_heuristic_bot_strikes_first_and_then_steps_away(catalog, at):
     moves = [i for i, a in enumerate(picks) if sp.move0 <= a < sp.move0 + game.geo.tiles]
     strikes = [i for i, a in enumerate(picks) if ATTACK0 <= a < ATTACK0 + W]
     assert moves and strikes and max(strikes) < min(moves), picks
-    walk = int(decide(game, s, (make_bot("heuristic:run_margin=100"), bots[1]))[0][0])  # no strike then step is worth that
+    walk = int(decide(game, s, (make_bot(f"{SCENARIO},run_margin=100"), bots[1]))[0][0])  # no strike then step is worth that
     assert not ATTACK0 <= walk < ATTACK0 + W, walk
 
 
@@ -146,7 +151,7 @@ def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at
     game = game_for(catalog, "concert_hall")
     sp = game.space
 
-    def turn(bot: str = "heuristic") -> tuple[list[int], DuelState]:
+    def turn(bot: str = SCENARIO) -> tuple[list[int], DuelState]:
         s = engine.new_duels(game, ("jaron", foe), [1])
         s.active[:] = 0
         s.ap[:] = 3
@@ -159,7 +164,7 @@ def test_the_heuristic_bot_gives_up_a_shot_for_a_disguise_that_lasts(catalog, at
     assert len(mimic) == 1 and len(strikes) == 2 and max(strikes) < mimic[0], picks
     assert picks[-1] in (END, GUARD, VENT), picks  # the point given up, where he stands
     assert s.disguise[0, 0] >= 0 and s.disguise_turns[0, 0] > 0, picks  # worn into the enemy's turn
-    picks, s = turn("heuristic:disguise_worth=0")
+    picks, s = turn(f"{SCENARIO},disguise_worth=0")
     assert not any(a in (END, GUARD, VENT) for a in picks), picks  # every point struck or walked
     assert sum(ATTACK0 <= a < ATTACK0 + W for a in picks) >= 2, picks
 
@@ -170,7 +175,7 @@ def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_
     that her melt finds room; cold, he strikes with every point. Where melt is not feared he would not vent."""
     game = game_for(catalog, "concert_hall")
 
-    def turn(bot: str = "heuristic") -> tuple[list[int], DuelState]:
+    def turn(bot: str = SCENARIO) -> tuple[list[int], DuelState]:
         s = engine.new_duels(game, ("jaron", "viola"), [1])
         s.active[:] = 0
         s.ap[:] = 3
@@ -182,7 +187,7 @@ def test_the_heuristic_bot_vents_with_its_last_point_to_make_room_for_the_enemy_
     assert (picks[-1] == VENT) == vents, picks
     assert any(ATTACK0 <= a < ATTACK0 + W for a in picks), picks
     if vents:
-        assert VENT not in turn("heuristic:melt_threat=0")[0]
+        assert VENT not in turn(f"{SCENARIO},melt_threat=0")[0]
 
 
 def _reply_in_cover(catalog, at, viola_at: tuple[int, int], melt_threat: float = 1.0) -> float:  # type: ignore[no-untyped-def]
@@ -233,8 +238,9 @@ def test_the_heuristic_bot_fears_strikes_from_high_ground_as_the_previews_count_
     assert _reply_in_cover(catalog, at, (7, 5), 0.0) == pytest.approx(expected(True))
 
 
-def _first_turn(game, s: DuelState, bot: str = "heuristic") -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
-    """Side A's turn of one duel played out by the heuristic bot (or `bot`; greedy on side B): its picks, and the state after."""
+def _first_turn(game, s: DuelState, bot: str = SCENARIO) -> tuple[list[int], DuelState]:  # type: ignore[no-untyped-def]
+    """Side A's turn of one duel played out by the scenario tests' heuristic bot (or `bot`; greedy on side B): its picks,
+    and the state after."""
     bots, picks = (make_bot(bot), make_bot("greedy")), []
     while s.active[0] == 0 and not s.done[0]:
         picks.append(int(decide(game, s, bots)[0][0]))
@@ -243,10 +249,10 @@ def _first_turn(game, s: DuelState, bot: str = "heuristic") -> tuple[list[int], 
 
 
 def weighed(**changed: float):  # type: ignore[no-untyped-def]
-    """The shipped weights of the heuristic bot with `changed` ones."""
+    """The scenario tests' weights of the heuristic bot with `changed` ones."""
     from gladiator.bots import weights
 
-    return weights.with_options(weights.load(), changed)
+    return weights.with_options(weights.load(SCENARIO_WEIGHTS), changed)
 
 
 def test_the_heuristic_bot_reads_its_weights_from_its_data_file_and_its_options(catalog, tmp_path):
@@ -258,14 +264,19 @@ def test_the_heuristic_bot_reads_its_weights_from_its_data_file_and_its_options(
     shipped = weights.load()
     assert make_bot("heuristic").weights == shipped
     assert make_bot("heuristic:aggression=1.5").weights == shipped.model_copy(update={"aggression": 1.5})
+    import yaml
+
     mine = tmp_path / "w.yaml"
-    mine.write_text(weights.DEFAULT_FILE.read_text().replace("run_margin: 3.0", "run_margin: 7.0"))
+    data = yaml.safe_load(weights.DEFAULT_FILE.read_text())
+    data["weights"]["run_margin"] = 7.0
+    mine.write_text(yaml.safe_dump(data))
     assert make_bot(f"heuristic:weights={mine}").weights.run_margin == 7.0
     for bad, words in (("heuristic:agression=1", "unknown option 'agression'"), ("heuristic:aggression=-1", "greater than"),
                        ("heuristic:guard_factor=2", "less than")):
         with pytest.raises(GladiatorError, match=words):
             make_bot(bad)
-    mine.write_text(weights.DEFAULT_FILE.read_text().replace("run_margin: 3.0", "run_margin: lots"))
+    data["weights"]["run_margin"] = "lots"
+    mine.write_text(yaml.safe_dump(data))
     with pytest.raises(GladiatorError, match=r"w\.yaml:\d+.*run_margin"):
         make_bot(f"heuristic:weights={mine}")
 
