@@ -1,4 +1,4 @@
-"""Commands of the headless batch runner: batch, matrix, sweep, balance (issue 3).
+"""Commands of the headless batch runner: batch, matrix, sweep, balance.
 
 A front end over `gladiator.batch`: it parses options, shows progress and prints tables,
 JSON, CSV and plots; every user error is one line and exit code 2 (see `gladiator.cli.main`).

@@ -1,4 +1,4 @@
-"""The `tune` command: search free unit and arena fields for a roster whose cells sit in their bands (issue 19).
+"""The `tune` command: search free unit and arena fields for a roster whose cells sit in their bands.
 
 A front end over `gladiator.batch.tune`: it reads the options, shows the search's progress, prints
 the before/after table and the edit, and writes the files only with `--apply`. Every user error is

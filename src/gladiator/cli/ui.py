@@ -1,4 +1,4 @@
-"""Commands of the pygame window: play, watch, replay (issue 4).
+"""Commands of the pygame window: play, watch, replay.
 
 A front end over `gladiator.ui`: it parses options and opens the window. pygame is
 imported only inside the commands (through gladiator.ui); every user error is one line
