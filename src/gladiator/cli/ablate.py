@@ -113,8 +113,10 @@ def ablate(
     else:
         for u in ab.units:
             _table(ab, u, pooled if len(ab.arenas) > 1 else effects, bot)
-        played = sum(len(v) for v in ab.scores.values())
+        played = sum(len(ab.scores[k]) for k in seen)
+        stored = sum(len(v) for v in ab.scores.values()) - played
         out.print(f"{played:,} duels in {elapsed:.0f} s ({played / max(elapsed, 1e-9):,.0f} duels/s, {nworkers} worker(s))"
+                  + (f"; {stored:,} more read back from {out_path}" if stored else "")
                   + (f"; stored in {out_path}" if out_path else ""), markup=False)
     if interrupted:
         err.print(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
@@ -160,13 +162,13 @@ def _table(ab: Any, unit: str, effects: list, bot: str) -> None:
 
 
 def _verdict(row: dict) -> str:
-    """One option's verdict over the opponents: a trap against any names them; else worth against how many; else
-    negligible (against all) or unclear."""
+    """One option's verdict over the opponents (each cell's mark says which): a trap against how many, if any; else
+    worth against how many; else negligible (against all) or unclear."""
     by: dict[str, list[str]] = {}
     for v, e in row.items():
         by.setdefault(e.verdict, []).append(v)
     if "trap" in by:
-        return f"trap vs {', '.join(by['trap'])}"
+        return f"trap vs {len(by['trap'])} of {len(row)}"
     if "worth" in by:
         return f"worth vs {len(by['worth'])} of {len(row)}"
     return "negligible" if set(by) == {"negligible"} else "unclear"
