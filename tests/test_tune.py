@@ -195,8 +195,10 @@ def test_ctrl_c_exits_130_and_the_finished_trials_stay_in_the_study(cli, spec: P
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
     assert p.returncode == 130, err
-    assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted: ") and "resume" in err, err
-    finished = int(err.split()[1])
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("interrupted: ") and "resume" in lines[-1], err
+    assert all(" trials finished; best " in line for line in lines[:-1]), err  # a log's progress lines before it
+    finished = int(lines[-1].split()[1])
     assert finished >= 2
     again = tune_json(cli, spec, "--trials", str(finished), "--out", db)
     assert again["trials"]["resumed"] == finished and again["trials"]["this_run"] == 0

@@ -83,10 +83,17 @@ def tune(
                         TimeElapsedColumn(), console=err, transient=True, disable=as_json or not err.is_terminal)
     task = progress.add_task("searching", total=trials, best="")
 
+    last: list = [None, 0]  # the best distance a log line last told, and the trials finished then
+
     def on_trial(r: Any, note: str) -> None:
         b = r.best
-        progress.update(task, completed=len(r.trials), description=note,
-                        best=f"best {b.distance:.3f} (trial {b.number})" if b is not None else "")
+        best = f"best {b.distance:.3f} (trial {b.number})" if b is not None else ""
+        progress.update(task, completed=len(r.trials), description=note, best=best)
+        if not as_json and not err.is_terminal and b is not None and len(r.trials) > last[1]:
+            if b.distance != last[0] or len(r.trials) % 10 == 0:  # a log: when the best improves, and every tenth trial
+                last[0], last[1] = b.distance, len(r.trials)
+                err.print(printable(f"{len(r.trials)} of {trials} trials finished; {best} ({time.perf_counter() - started:.0f} s)"),
+                          markup=False)
 
     found: list = []
     try:
