@@ -219,7 +219,7 @@ def matrix(
         left = (f"{len(cells) - played} of {len(unit_ids)} mirrors and " if mirrors else "") + f"{played} of {pairs} pairings"
         _stop(f"interrupted: {left} finished" + ("; no heatmap drawn" if png else ""))
     if png is not None:
-        plots.matrix_png(png, unit_ids, rates, f"win rate, {arena}, {n} duels a pairing")
+        plots.matrix_png(png, unit_ids, rates, f"win rate, {arena}, {n} duels a pairing, {_bots(settings)}")
         if not as_json:
             out.print(f"heatmap written to {png}", markup=False)
 
