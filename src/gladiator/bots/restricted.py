@@ -4,7 +4,7 @@ Named like any bot with the option `without`: `heuristic:without=leap`, `greedy:
 (options joined by `+`; see `gladiator.options` for the names). The bot underneath sees the same observation
 and the legal actions less the actions the options cover for the unit it plays (`engine.Legal.without`); the
 rules are untouched. A pick of a removed option is refused with a one-line error naming the bot. Imports the
-engine, the options and the bot base.
+options, the game and the bot base.
 """
 
 from __future__ import annotations
