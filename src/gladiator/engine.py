@@ -36,7 +36,7 @@ TRUE_LOOK_PRIOR = 0.5  # a side's belief that the suit it sees is the suit under
 PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger rosters work the preview out per duel
 
 __all__ = [
-    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "cost_of",
+    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
     "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "prepare", "refusal", "refusal_of_kind", "step", "turn_forecast",
 ]

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from gladiator import RULES_VERSION, options, rng
-from gladiator.batch.chunks import BatchSpec, ChunkResult, make_spec, prepare
+from gladiator.batch.chunks import BatchSpec, ChunkResult, make_spec, named_winner, prepare
 from gladiator.batch.overrides import apply_overrides
 from gladiator.batch.runner import play_specs
 from gladiator.batch.stats import Z95, Totals
@@ -283,9 +283,7 @@ def round_seed(seed: int, r: int) -> int:
 
 def unit_scores(rows: np.ndarray) -> np.ndarray:
     """The first named unit's score x2 (a win 2, a draw 1, a loss 0) in each duel of `rows`, in duel order."""
-    rows = np.sort(rows, order="duel")
-    w = rows["winner"].astype(np.int64)
-    named = np.where(w < 0, -1, np.where(rows["swapped"] == 1, 1 - w, w))
+    named = named_winner(np.sort(rows, order="duel"))
     return np.where(named == 0, 2, np.where(named < 0, 1, 0)).astype(np.int8)
 
 

@@ -225,8 +225,13 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
 def totals_of_rows(rows: np.ndarray) -> Totals:
     """Totals of duel rows; wins are counted for the units in the order they were named."""
     w = rows["winner"].astype(np.int64)
-    named = np.where(w < 0, -1, np.where(rows["swapped"] == 1, 1 - w, w))
-    return Totals.from_duels(named, w, rows["outcome"], rows["turns"], rows["first"], rows["actions"])
+    return Totals.from_duels(named_winner(rows), w, rows["outcome"], rows["turns"], rows["first"], rows["actions"])
+
+
+def named_winner(rows: np.ndarray) -> np.ndarray:
+    """The winner of each duel of `rows` as the unit named first (0) or second (1), -1 for a draw."""
+    w = rows["winner"].astype(np.int64)
+    return np.where(w < 0, -1, np.where(rows["swapped"] == 1, 1 - w, w))
 
 
 def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],

@@ -44,7 +44,6 @@ from gladiator.bots.weights import Weights, with_options
 from gladiator.bots.weights import load as load_weights
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import badly_damaged
 from gladiator.view import Observation
 
 SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
@@ -267,7 +266,7 @@ class Plans:
             strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved))
             for guarded in (False, True):
                 s = strikes * self.w.guard_factor if guarded else strikes
-                frail = badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
+                frail = engine.badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
                 extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
                 out.append(self.w.threat_weight * s + extract)
         return np.concatenate(out, axis=1)
