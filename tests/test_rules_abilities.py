@@ -63,6 +63,18 @@ def test_a_leap_behind_the_enemy_catches_it_until_its_next_turn(unit, duel, at):
     assert not t.caught[0, 1]
 
 
+def test_a_second_leap_is_told_behind_only_where_it_lands(unit, duel, at):
+    """The leap event tells where that leap landed: a second leap away from the enemy is not "behind" it."""
+    leaper = unit("alpha", abilities=("core_extraction", "leap"), actions=6, agility=6)
+    game, s = duel(leaper, unit("beta", heat_capacity=40), "..........\n.A.B......\n..........")
+    s.facing[0, 1] = 6  # Beta faces west, towards Alpha
+    t, first = step(game, s, [game.space.leap(at(game, 4, 1))], events=True)  # behind Beta
+    t, second = step(game, t, [game.space.leap(at(game, 8, 1))], events=True)  # far away, east of it
+    leaps = [e for ev in (first, second) for e in ev[0] if e["event"] == "leap"]
+    assert [e["behind"] for e in leaps] == [True, False]
+    assert bool(t.caught[0, 1])  # caught by the first leap until its next turn, whatever the second one did
+
+
 def test_core_extraction_needs_the_ability_adjacency_and_two_points(unit, duel, at):
     game, s = duel(unit("alpha", actions=3), unit("beta"), PIT)
     s.integrity[0, 1] = 1

@@ -614,7 +614,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         if log is not None:
             for i, b in enumerate(idx):
                 log[b].append({"event": "leap" if leap else "move", "side": int(side[i]), "from": int(old[i]), "to": int(tile[i]),
-                               "facing": int(s.facing[b, side[i]])} | ({"behind": bool(s.caught[b, 1 - side[i]])} if leap else {}))
+                               "facing": int(s.facing[b, side[i]])} | ({"behind": bool(behind[i])} if leap else {}))
         _take_cache(game, s, idx, side, tile, log, count)
 
     # attacks
