@@ -75,6 +75,44 @@ def test_the_log_of_a_replay_is_the_duels_log(cli, tmp_path: Path) -> None:
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 
+def test_a_sides_log_names_the_enemy_by_its_look_and_every_turn_says_something(cli, tmp_path: Path) -> None:
+    """Rouge's log of a duel against Jaron disguised as Rouge: the enemy is never a bare "Rouge" (which would read as
+    her own lines), Jaron's log never calls Rouge by name, and no turn header stands empty."""
+    replay = tmp_path / "d.json"
+    assert cli("duel", "jaron", "rouge", "--bot", "heuristic", "--seed", "5", "--disguise", "rouge",
+               "--record", str(replay), "-q")[0] == 0
+    for side, formulas in (("A", ()), ("B", ()), ("B", ("--formulas",)), (None, ())):
+        code, out, err = cli("log", str(replay), *(("--side", side) if side else ()), *formulas)
+        assert code == 0, err
+        lines = out.strip().splitlines()
+        headers = [k for k, line in enumerate(lines) if line.startswith(("Turn ", "-- Turn "))]
+        assert len(headers) > 3
+        for k in headers:  # a header is followed by what happened, or says that nothing did (or was seen)
+            bare = k + 1 < len(lines) and lines[k + 1].startswith(("Turn ", "-- Turn ", "=="))
+            assert not bare or lines[k].endswith(("No action.", "Nothing seen.")), lines[k:k + 2]
+        if side == "B":
+            assert any("the enemy (looks like Rouge)" in line for line in lines)  # Rouge's own enemy, dressed as Rouge
+            assert not [line for line in lines if line.startswith(("Jaron", "Turn 1: Jaron"))], out
+        if side == "A":
+            assert not [line for line in lines if line.startswith(("Rouge", "Turn 1: Rouge"))], out  # Rouge is the enemy
+
+
+def test_a_turn_with_nothing_in_it_says_so() -> None:
+    from gladiator.catalog import load_catalog
+    from gladiator.duel import game_for
+    from gladiator.narrate import narrate, narrate_plain
+
+    game = game_for(load_catalog(), "concert_hall")
+    turn = {"event": "turn", "side": 1, "turn": 3, "ap": 3, "heat": 0, "nectar": 30, "cooled": 0, "overheat_damage": 0}
+    mine = {"event": "turn", "side": 0, "turn": 4, "ap": 3, "heat": 0, "nectar": 30, "cooled": 0, "overheat_damage": 0}
+    for tell in (narrate, narrate_plain):
+        spectator = tell(game, ("rouge", "viola"), [turn, mine])
+        assert spectator[0].endswith("No action.") and not spectator[1].endswith(("No action.", "Nothing seen."))
+        seen = tell(game, ("rouge", "viola"), [turn, mine], viewer=0)
+        assert seen[0].endswith("Nothing seen.") and seen[0].startswith(("Turn 3: the enemy (looks like Viola)",
+                                                                         "-- Turn 3: the enemy (looks like Viola)"))
+
+
 def test_shell_completion_is_typers_own() -> None:
     import importlib.util
     import shlex

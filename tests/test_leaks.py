@@ -306,7 +306,7 @@ def test_a_disguised_jaron_is_never_named_or_measured_in_the_log_of_the_side_he_
             assert f"{ev['seen']['chance']:.0%}" in line[0] and "roll" not in line[0]
     assert named > 5  # the spectator's log does name him
     lines = narrate(game, ("jaron", "viola"), res.events, viewer=1)
-    assert lines[0] == "Rouge moves first."  # he starts disguised: Viola's log opens on the suit it sees
+    assert lines[0] == "The enemy (looks like Rouge) moves first."  # he starts disguised: Viola's log opens on the suit it sees
     assert narrate(game, ("jaron", "viola"), res.events)[0] == "Jaron moves first. Jaron starts disguised as Rouge."
 
 

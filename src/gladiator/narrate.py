@@ -28,10 +28,22 @@ def tile_name(game: Game, tile: int) -> str:
 def names_for(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> list[str]:
     """What each side is called in a line about `ev`: its own name, and the other side's shown suit for a viewer."""
     names = [game.roster[game.unit_index(u)].name for u in units]
-    if viewer is not None and "looks" in ev:
+    if viewer is not None:
         other = 1 - viewer
-        names[other] = game.roster[int(ev["looks"][other])].name
+        look = int(ev["looks"][other]) if "looks" in ev else game.unit_index(units[other])
+        names[other] = enemy_name(game.roster[look].name)
     return names
+
+
+def enemy_name(look: str) -> str:
+    """How a side's log names the other side: by the suit it shows, which may be a disguise (the same words either way)."""
+    return f"the enemy (looks like {look})"
+
+
+def quiet_turn(line: str, header: dict, viewer: int | None = None) -> str:
+    """A turn's header (`line`, of event `header`) with no line after it: the side did nothing, or, for the enemy of
+    the viewer, nothing the viewer could see (a disguise is put on unseen: the same words whether it was or not)."""
+    return f"{line} Nothing seen." if viewer is not None and header.get("side") != viewer else f"{line} No action."
 
 
 def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> dict:
@@ -101,8 +113,12 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
     """One log line for an event, or None for events that say nothing on their own.
 
     `viewer=None` tells the spectator's truth; `viewer=k` tells what side k may know (`seen_event`):
-    the other side is named by the suit it shows, its disguise is seen as a change of look.
+    the other side is "the enemy" named by the suit it shows (`enemy_name`), its disguise is seen as a change of look.
     """
+    return _sentence(_describe(game, units, ev, viewer))
+
+
+def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> str | None:
     names = names_for(game, units, ev, viewer)
     ev = seen_event(game, units, ev, viewer)
     kind = ev["event"]
@@ -182,11 +198,20 @@ def describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = 
 
 def narrate(game: Game, units: tuple[str, str], events: list[dict], viewer: int | None = None) -> list[str]:
     """Every line of a combat log: the spectator's (`viewer=None`), or as side `viewer` may know it."""
-    return [line for ev in events if (line := describe(game, units, ev, viewer)) is not None]
+    return _log(describe, game, units, events, viewer)
 
 
 def describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> str | None:
     """One line of the plain-words log for players (no percentages, no rolls), or None; as `describe`, for a viewer."""
+    return _sentence(_describe_plain(game, units, ev, viewer))
+
+
+def _sentence(line: str | None) -> str | None:
+    """A line that begins with a name in lower case ("the enemy ...") begins with a capital."""
+    return line[:1].upper() + line[1:] if line else line
+
+
+def _describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> str | None:
     raw = ev
     names = names_for(game, units, ev, viewer)
     ev = seen_event(game, units, ev, viewer)
@@ -227,4 +252,19 @@ def describe_plain(game: Game, units: tuple[str, str], ev: dict, viewer: int | N
 
 def narrate_plain(game: Game, units: tuple[str, str], events: list[dict], viewer: int | None = None) -> list[str]:
     """Every line of the plain-words log (see `describe_plain`)."""
-    return [line for ev in events if (line := describe_plain(game, units, ev, viewer)) is not None]
+    return _log(describe_plain, game, units, events, viewer)
+
+
+def _log(tell, game: Game, units: tuple[str, str], events: list[dict], viewer: int | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The lines `tell` writes for `events`, with every turn that ends with nothing to tell saying so (`quiet_turn`)."""
+    lines: list[str] = []
+    header: dict | None = None  # the event of the last line, when it is a turn's header
+    for ev in events:
+        line = tell(game, units, ev, viewer)
+        if line is None:
+            continue
+        if header is not None and ev["event"] in ("turn", "result"):
+            lines[-1] = quiet_turn(lines[-1], header, viewer)
+        lines.append(line)
+        header = ev if ev["event"] == "turn" else None
+    return lines

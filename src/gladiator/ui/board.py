@@ -19,7 +19,7 @@ import pygame
 
 from gladiator import engine
 from gladiator.game import Game
-from gladiator.narrate import describe, describe_plain, seen_event
+from gladiator.narrate import describe, describe_plain, quiet_turn, seen_event
 from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOME_LABELS, OUTCOMES, DuelState
 from gladiator.ui import art, overlay, sound
 from gladiator.ui import theme as T
@@ -72,6 +72,7 @@ class DuelView(Screen):
         self.anim = Animator()
         self.log_entries: list[LogEntry] = []
         self._log_view: tuple[tuple[Optional[int], int], int, list[tuple[str, Color]]] = ((None, -1), 0, [])
+        self._log_header: Optional[dict] = None  # the event of the log's last line, when it is a turn's header
         self._log_version = 0
         self.log_scroll = 0
         self.speed_i = 2
@@ -256,12 +257,17 @@ class DuelView(Screen):
         """The combat log as the viewer may read it now: events narrated for its side, texts meant for it."""
         key = (self.viewer(), self._log_version, self.formulas)
         if self._log_view[0] != key:
-            self._log_view = (key, 0, [])
+            self._log_view, self._log_header = (key, 0, []), None
         _, done, lines = self._log_view
         for e in self.log_entries[done:]:
             line = self.log_line(e, key[0])
-            if line is not None:
-                lines.append(line)
+            if line is None:
+                continue
+            kind = e.event["event"] if e.event is not None else None
+            if self._log_header is not None and kind in ("turn", "result"):  # the last turn ended with nothing to tell
+                lines[-1] = (quiet_turn(lines[-1][0], self._log_header, key[0]), lines[-1][1])
+            lines.append(line)
+            self._log_header = e.event if kind == "turn" else None
         self._log_view = (key, len(self.log_entries), lines)
         return lines
 
