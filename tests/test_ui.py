@@ -337,7 +337,17 @@ def test_title_screen_choices_by_keys_and_mouse(catalog):
     assert isinstance(duel, DuelScreen)
     assert duel.units == c["units"] and duel.controllers == c["controllers"]
     assert duel.game.arena.id == c["arena"] and duel.seed == 10
+    app.frame([key(pygame.K_ESCAPE)], DT)  # a live duel asks first
+    assert app.screen is duel and duel.leaving
+    app.frame([key(pygame.K_m)], DT)  # any other key: stay
+    assert app.screen is duel and not duel.leaving
     app.frame([key(pygame.K_ESCAPE)], DT)
+    app.frame(click((0, 0)), DT)  # a click anywhere but on Leave: stay
+    assert app.screen is duel and not duel.leaving
+    app.frame([key(pygame.K_ESCAPE)], DT)
+    leave = [b for b in duel.buttons if b.label == "Leave"]
+    assert leave, [b.label for b in duel.buttons]
+    app.frame(click(leave[0].rect.center), DT)  # once asked, the Leave button leaves
     assert app.screen is title
     app.frame([key(pygame.K_ESCAPE)], DT)
     assert not app.running

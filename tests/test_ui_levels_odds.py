@@ -64,7 +64,7 @@ def test_the_title_screen_offers_the_four_difficulties_and_they_start_the_right_
         assert isinstance(duel, DuelScreen) and isinstance(duel.bots[1], cls) and duel.bots[0] is None
         assert getattr(duel.bots[1], "budget", None) == budgets.get(level)
         assert duel.controller_label(1) == f"({level})"
-        app.frame([key(pygame.K_ESCAPE)], DT)  # back to the title
+        app.frame([key(pygame.K_ESCAPE), key(pygame.K_y)], DT)  # back to the title (Esc asks, Y leaves)
         assert app.screen is title
         app.frame([key(pygame.K_RIGHT)], DT)
     assert title.rows[3].value not in LEVELS  # past brutal: any other bot installed, then human again

@@ -62,6 +62,7 @@ class DuelScreen(OddsView, DuelView):
         self.cursor: int = int(state.pos[0, int(state.active[0])])
         self.paused = False
         self.curtain = False  # hot-seat with hidden information: the screen waits for the next player
+        self.leaving = False  # Esc was pressed once in a live duel: a second Esc (or Y) leaves, any other input stays
         self.step_once = False
         self.bot_clock = 0.0
         self.last_refusal: Optional[engine.Refusal] = None
@@ -256,7 +257,7 @@ class DuelScreen(OddsView, DuelView):
         if self.curtain:
             if ev.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
                 if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
-                    self.leave()
+                    self.ask_leave()
                 self.anim.flush()  # the last player's numbers stop floating before the next one looks
                 self.anim.effects.clear()
                 self.curtain = False
@@ -272,6 +273,8 @@ class DuelScreen(OddsView, DuelView):
                 self.scroll_log(3 * int(ev.y))
         elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
             self.mouse = ev.pos
+            if self.leaving and not any(b.label == "Leave" and b.rect.collidepoint(ev.pos) for b in self.buttons):
+                self.leaving = False  # a click anywhere but on Leave: stay
             if press_at(self.buttons, ev.pos) or lay is None:
                 return
             t = lay.tile_at(ev.pos)
@@ -295,6 +298,11 @@ class DuelScreen(OddsView, DuelView):
 
     def key(self, key: int) -> None:
         """One key press."""
+        if self.leaving:
+            self.leaving = False
+            if key in (pygame.K_ESCAPE, pygame.K_y):
+                self.leave()
+            return  # any other key: stay, and the key does nothing else
         if self.toggle_help(key) or self.view_key(key):
             return
         if self.odds_key(key):
@@ -303,7 +311,7 @@ class DuelScreen(OddsView, DuelView):
             if self.human_turn() and self.mode[0] != "move":
                 self.mode = ("move", 0)
             else:
-                self.leave()
+                self.ask_leave()
             return
         if key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
             self.speed_i = min(len(SPEEDS) - 1, self.speed_i + 1)
@@ -339,8 +347,15 @@ class DuelScreen(OddsView, DuelView):
         elif key == pygame.K_RIGHT:
             self.step_once = True
 
+    def ask_leave(self) -> None:
+        """Esc or the Leave button: leave a finished duel at once; a live one after a second Esc (or Y)."""
+        if self.state.done[0] or self.leaving:
+            self.leave()
+        else:
+            self.leaving = True
+
     def leave(self) -> None:
-        """Esc: back to the title screen, or close the window."""
+        """Back to the title screen, or close the window."""
         self.stop_work()
         if self.back is not None:
             self.next = self.back()
@@ -501,11 +516,11 @@ class DuelScreen(OddsView, DuelView):
             specs.append(("Faster", "+", None, lambda: self.key(pygame.K_PLUS), True, False))
             if s.done[0]:
                 specs.append(("New duel", "Enter", None, self.again, True, False))
-            specs.append(("Leave", "Esc", None, self.leave, True, False))
+            specs.append(("Leave", "Esc", None, self.ask_leave, True, False))
         else:
             specs.append(("Slower", "-", None, lambda: self.key(pygame.K_MINUS), True, False))
             specs.append(("Faster", "+", None, lambda: self.key(pygame.K_PLUS), True, False))
-            specs.append(("Leave", "Esc", None, self.leave, True, False))
+            specs.append(("Leave", "Esc", None, self.ask_leave, True, False))
         rows = 2 if len(specs) > 6 else 1
         rects = row_of_buttons(area, len(specs), rows, lay.px(6), lay.px(46))
         self.buttons = [Button(r, lab, fn, key, kl, en, sel) for r, (lab, kl, key, fn, en, sel) in zip(rects, specs, strict=True)]
@@ -602,6 +617,8 @@ class DuelScreen(OddsView, DuelView):
             left = self.draw_legend(surf, lay, st.right, st.top) if st.width > lay.px(760) else st.right
             if self.state.done[0]:
                 msg = "The duel is over."
+            elif self.leaving:
+                msg = "Leave this duel? Esc or Y: leave. Any other key: stay."
             elif self.human_turn():
                 a = int(self.state.active[0])
                 hint = {"move": "Click a blue tile to move", "leap": "Click a purple tile to leap",
@@ -617,5 +634,5 @@ class DuelScreen(OddsView, DuelView):
                 msg = f"{self.name_for(self.state, a)}: {int(self.state.ap[0])} AP. {hint}."
             else:
                 msg = self.bot_status()
-            surf.blit(T.fit_text(msg, lay.px(20), max(1, left - st.left - lay.px(10)), T.DIM), st.topleft)
+            surf.blit(T.fit_text(msg, lay.px(20), max(1, left - st.left - lay.px(10)), T.ACCENT if self.leaving else T.DIM), st.topleft)
         super().draw_bottom(surf, lay, s)
