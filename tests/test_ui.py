@@ -284,6 +284,33 @@ def test_spectator_screens_show_the_truth_and_say_so(catalog, recorded, monkeypa
     assert not any(board.SPECTATOR_LABEL in t for t in drawn)
 
 
+def test_a_playing_replay_tells_one_turn_in_its_top_bar_and_timeline(recorded, monkeypatch):
+    """While a step is animated the board shows the moment before it: the top bar's "Turn n/limit", the timeline's
+    "turn n" and the status's action count all tell that moment, frame after frame."""
+    import re
+
+    from gladiator.ui import board
+
+    drawn: list[str] = []
+    text = board.T.text
+    monkeypatch.setattr(board.T, "text", lambda s, *a, **k: (drawn.append(s), text(s, *a, **k))[1])
+    screen = ReplayScreen(*recorded)
+    app = new_app(screen)
+    compared = 0
+    for _ in range(400):
+        drawn.clear()
+        app.frame([], 0.05)
+        top = {int(m.group(1)) for t in drawn if (m := re.match(r"Turn (\d+)/", t))}
+        line = {int(m.group(1)) for t in drawn if (m := re.fullmatch(r"turn (\d+)", t))}
+        acts = {int(m.group(1)) for t in drawn if (m := re.search(r"replay (\d+)/", t))}
+        assert len(top) == 1 and top == line, (top, line)
+        assert acts == {screen.shown_at()} and top == {screen.turn_at[screen.shown_at()]}
+        compared += screen.shown_at() < screen.at  # a step was being animated
+        if screen.at == screen.total and not screen.anim.steps:
+            break
+    assert compared > 5
+
+
 def test_watch_mode_pause_step_speed_and_end(catalog):
     game = game_for(catalog, "concert_hall")
     screen = DuelScreen(game, ("rouge", "viola"), 7, ("greedy", "greedy"))

@@ -189,9 +189,14 @@ class ReplayScreen(OddsView, DuelView):
         self.update_odds()
         self.build_buttons()
 
+    def shown_at(self) -> int:
+        """How many actions the board shows played: `at` less the steps still being animated (the top bar, the
+        timeline and the status all tell this one moment)."""
+        return self.at - len(self.anim.steps)
+
     def status(self, s: DuelState) -> str:
         """Top-right text."""
-        return f"replay {self.at}/{self.total}   {'playing' if self.playing else 'paused'}   speed x{self.speed:g}"
+        return f"replay {self.shown_at()}/{self.total}   {'playing' if self.playing else 'paused'}   speed x{self.speed:g}"
 
     def end_hint(self) -> str:
         """Keys at the end."""
@@ -228,7 +233,8 @@ class ReplayScreen(OddsView, DuelView):
             pygame.draw.rect(surf, T.PANEL, tl, border_radius=tl.height // 3)
             n = max(1, self.total)
             done = tl.copy()
-            done.width = int(self.at / n * tl.width)
+            at = self.shown_at()
+            done.width = int(at / n * tl.width)
             if done.width > 0:
                 pygame.draw.rect(surf, T.shade(T.ACCENT, 0.55), done, border_radius=tl.height // 3)
             last = None
@@ -239,8 +245,8 @@ class ReplayScreen(OddsView, DuelView):
                     pygame.draw.line(surf, T.TEXT if major else T.DIM, (x, tl.top + (2 if major else tl.height // 2)), (x, tl.bottom - 2))
                     last = t
             pygame.draw.rect(surf, T.PANEL_EDGE, tl, 1, border_radius=tl.height // 3)
-            knob = (tl.left + int(self.at / n * tl.width), tl.centery)
+            knob = (tl.left + int(at / n * tl.width), tl.centery)
             pygame.draw.circle(surf, T.ACCENT, knob, max(3, tl.height // 2))
-            lab = T.text(f"turn {self.turn_at[self.at]}", lay.px(18), T.TEXT)
+            lab = T.text(f"turn {self.turn_at[at]}", lay.px(18), T.TEXT)
             surf.blit(lab, lab.get_rect(midbottom=(min(max(knob[0], tl.left + 30), tl.right - 30), tl.top - 1)))
         super().draw_bottom(surf, lay, s)
