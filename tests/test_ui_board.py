@@ -356,3 +356,66 @@ def test_an_export_plays_no_sound(catalog, quiet_board):
     n = sum(1 for _ in frames(game, data, (320, 180), 10, 0, len(data["actions"])))
     assert n > 10 and played == []
     assert any(e["event"] == "attack" and e["hit"] for e in res.events)
+
+
+@pytest.mark.parametrize("state", ["ok", "guard", "down"])
+def test_a_mech_is_drawn_inside_its_own_tile(catalog, state):
+    """Two mechs on adjacent tiles never overlap: every suit, facing and pose fits in a tile round its centre."""
+    from gladiator.ui import art
+
+    tile = 64
+    for unit in catalog.units.values():
+        for facing in range(8):
+            surf = pygame.Surface((tile * 3, tile * 3))
+            surf.fill((0, 0, 0))
+            art.mech(surf, (tile * 1.5, tile * 1.5), tile, unit, facing, state, 0.0, unit.rgb)
+            lit = pygame.surfarray.array3d(surf).max(axis=2) > 24
+            xs, ys = np.nonzero(lit)
+            assert xs.size > tile  # something was drawn
+            half = max(np.abs(xs + 0.5 - tile * 1.5).max(), np.abs(ys + 0.5 - tile * 1.5).max())
+            assert half <= tile / 2, (unit.id, facing, state, half / tile)
+
+
+def test_words_on_the_board_are_drawn_over_the_mechs(catalog, monkeypatch):
+    """The aimed attack's odds and a suit's EXPOSED tag come after both mechs in a frame, so no sprite hides them."""
+    from gladiator.ui import art, board, play
+
+    calls: list[str] = []
+    mech, text = art.mech, board.T.text
+    monkeypatch.setattr(art, "mech", lambda *a, **k: (calls.append("mech"), mech(*a, **k))[1])
+    monkeypatch.setattr(board.T, "text", lambda s, *a, **k: (calls.append(s), text(s, *a, **k))[1])
+    game = game_for(catalog, "concert_hall")
+    screen = DuelScreen(game, ("rouge", "viola"), 3, ("human", "human"))
+    assert isinstance(screen, play.DuelScreen)
+    app = App(screen, (1280, 720))
+    screen.curtain = False
+    state = screen.state.copy()
+    state.exposed[0, 1 - int(state.active[0])] = True
+    screen.state = state
+    for kind in ("attack", "extract"):
+        screen.mode = (kind, 0)
+        calls.clear()
+        app.frame([], DT)
+        label = [k for k, c in enumerate(calls) if "(click / Enter)" in c]
+        tag = [k for k, c in enumerate(calls) if c == "EXPOSED"]
+        mechs = [k for k, c in enumerate(calls) if c == "mech"]
+        assert label and tag and len(mechs) == 2, calls
+        assert min(label + tag) > max(mechs)
+
+
+def test_the_window_log_says_when_a_turn_had_nothing_in_it(catalog):
+    """Two turns ended at once, read by the hot-seat player to act: its own empty turn reads "No action.", the
+    enemy's "Nothing seen." (the same words had it put a disguise on unseen)."""
+    game = game_for(catalog, "concert_hall")
+    screen = DuelScreen(game, ("rouge", "viola"), 3, ("human", "human"))
+    App(screen, (1280, 720))
+    first = int(screen.state.active[0])
+    screen.apply(END)
+    screen.apply(END)
+    screen.anim.flush()
+    assert int(screen.state.active[0]) == first and screen.viewer() == first
+    lines = [t for t, _ in screen.log_lines]
+    own = [t for t in lines if t.startswith("Turn 1:")]
+    enemy = [t for t in lines if t.startswith("Turn 2:")]
+    assert own and own[0].endswith("No action.") and "enemy" not in own[0], lines
+    assert enemy and enemy[0].endswith("Nothing seen.") and "the enemy (looks like" in enemy[0], lines

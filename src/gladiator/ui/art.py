@@ -14,6 +14,8 @@ from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.catalog.schema import CACHE, COVER, HAZARD, HIGH, WALL, Arena, Unit
 from gladiator.ui import theme as T
 
+MECH_SCALE = 0.76  # a mech's drawing unit, in tiles: its widest part (0.64 of it from the centre) stays inside its tile
+
 Color = tuple[int, int, int]
 
 
@@ -127,7 +129,7 @@ def mech(surf: pygame.Surface, center: tuple[float, float], tile: int, unit: Uni
     `state` is "ok", "guard", "down" (destroyed or shut down); `lift` raises it off the ground (leaps).
     """
     cx, cy = float(center[0]), float(center[1])
-    s = max(4.0, float(tile) * 1.25)
+    s = max(4.0, float(tile) * MECH_SCALE)
     color: Color = unit.rgb
     if state == "down":
         color = T.mix(color, (60, 60, 66), 0.65)

@@ -72,7 +72,7 @@ class DuelView(Screen):
         self.anim = Animator()
         self.log_entries: list[LogEntry] = []
         self._log_view: tuple[tuple[Optional[int], int], int, list[tuple[str, Color]]] = ((None, -1), 0, [])
-        self._log_header: Optional[dict] = None  # the event of the log's last line, when it is a turn's header
+        self._log_header: Optional[tuple[int, dict]] = None  # the line and event of a turn's header with nothing after it yet
         self._log_version = 0
         self.log_scroll = 0
         self.speed_i = 2
@@ -263,11 +263,15 @@ class DuelView(Screen):
             line = self.log_line(e, key[0])
             if line is None:
                 continue
-            kind = e.event["event"] if e.event is not None else None
+            if e.event is None:  # a text for the reader, not part of the duel
+                lines.append(line)
+                continue
+            kind = e.event["event"]
             if self._log_header is not None and kind in ("turn", "result"):  # the last turn ended with nothing to tell
-                lines[-1] = (quiet_turn(lines[-1][0], self._log_header, key[0]), lines[-1][1])
+                k, header = self._log_header
+                lines[k] = (quiet_turn(lines[k][0], header, key[0]), lines[k][1])
             lines.append(line)
-            self._log_header = e.event if kind == "turn" else None
+            self._log_header = (len(lines) - 1, e.event) if kind == "turn" else None
         self._log_view = (key, len(self.log_entries), lines)
         return lines
 
@@ -357,6 +361,7 @@ class DuelView(Screen):
         self.draw_arcs(surf, lay, s)
         self.draw_overlay(surf, lay, s)
         self.draw_units(surf, lay, s)
+        self.draw_labels(surf, lay, s)
         self.anim.draw(surf, lay)
         self.draw_result(surf, lay, s)
         self.draw_top(surf, lay, s)
@@ -429,9 +434,19 @@ class DuelView(Screen):
             if side == loser and not self.anim.busy:
                 art.wreck(surf, (cx, cy), lay.tile, int(s.outcome[0]) == CORE_EXTRACTED, int(s.outcome[0]) == DESTROYED,
                           self.anim.clock)
-            if f.exposed and lay.tile >= 10:
-                lab = T.text("EXPOSED", lay.px(16), T.BAD)
-                surf.blit(lab, lab.get_rect(midbottom=(int(cx), int(cy - lay.tile * 0.45))))
+
+    def draw_labels(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
+        """Words on the board (a suit's EXPOSED tag; subclasses add theirs), drawn over both mechs."""
+        if lay.tile < 10:
+            return
+        for side in (0, 1):
+            f = self.seen(s, side)
+            if not f.exposed:
+                continue
+            pose = self.anim.pose(side)
+            cx, cy = lay.tile_center(f.pos) if pose is None else lay.tile_center(pose[0], pose[1])
+            lab = T.text("EXPOSED", lay.px(16), T.BAD)
+            surf.blit(lab, lab.get_rect(midbottom=(int(cx), int(cy - lay.tile * 0.45))))
 
     def draw_result(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
         """The end of the duel, once its last animation is over."""

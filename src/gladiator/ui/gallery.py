@@ -26,6 +26,7 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     from gladiator.driver import decide
     from gladiator.catalog.loader import load_catalog
     from gladiator.duel import game_for, play_duel
+    from gladiator.game import END
     from gladiator.replay import make_replay
     from gladiator.ui.app import App, close
     from gladiator.ui.play import DuelScreen
@@ -123,13 +124,15 @@ def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
     scr.show_odds = True  # Rouge's odds against what she sees: a Rouge
     app = App(scr, size)
     app.frame([], dt)
-    scr.apply(game.space.move(int(scr.state.pos[0, 0]) - 1 if game.geo.passable[int(scr.state.pos[0, 0]) - 1] else int(scr.state.pos[0, 0]) + 1))
-    scr.apply(0)
-    jaron = int(scr.state.pos[0, 1])
-    scr.apply(game.space.move(jaron - 3))  # Jaron's moves, chosen here instead of by his bot
-    scr.apply(game.space.mimic(game.unit_index("rouge")))
-    scr.apply(0)
     sp, geo = game.space, game.geo
+    mimic, rouge = sp.mimic(game.unit_index("rouge")), game.unit_index("rouge")
+    for _ in range(6):  # Jaron's turns, chosen here instead of by his bot: he puts Rouge's look on, far away
+        if int(scr.state.active[0]) == 1 and scr.legal()[mimic]:
+            scr.apply(mimic)
+        if int(scr.state.active[0]) == 0 and int(scr.state.disguise[0, 1]) == rouge:
+            break
+        scr.apply(END)
+    assert int(scr.state.disguise[0, 1]) == rouge and int(scr.state.active[0]) == 0, "the disguise scene did not set up"
     foe = int(scr.state.pos[0, 1])
     tiles = np.flatnonzero(scr.legal()[sp.move0: sp.leap0])
     scr.apply(sp.move(int(min(tiles, key=lambda t: (abs(int(geo.cheb[t, foe]) - 3), -int(geo.los[t, foe]))))))

@@ -535,7 +535,7 @@ class DuelScreen(OddsView, DuelView):
 
     # ---- drawing ------------------------------------------------------------------
     def draw_overlay(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
-        """Reachable tiles, the target with its odds, the cursor."""
+        """Under the mechs: reachable tiles, the target's outline, the cursor (its odds are a label, over them)."""
         if not self.human_turn() or self.anim.busy or s is not self.state:
             return
         sp, m = self.game.space, self.legal()
@@ -553,21 +553,29 @@ class DuelScreen(OddsView, DuelView):
         elif kind in ("attack", "extract"):
             r = lay.tile_rect(foe_tile)
             pygame.draw.rect(surf, T.TARGET_HL, r.inflate(lay.tile // 6, lay.tile // 6), max(2, lay.tile // 10), border_radius=lay.tile // 5)
-            if kind == "attack":
-                pv = self.preview()
-                lo, hi = int(pv["low"][arg]), int(pv["high"][arg])
-                txt = f"{pv['chance'][arg]:.0%} to hit, {lo}-{hi} damage" if lo != hi else f"{pv['chance'][arg]:.0%} to hit, {lo} damage"
-            else:
-                txt = f"core extraction odds {self.extraction_odds():.0%}"
-            lab = T.text(txt + "  (click / Enter)", lay.px(20), T.TEXT)
-            box = lab.get_rect(midbottom=(r.centerx, r.top - lay.px(6)))
-            box.clamp_ip(lay.board)
-            back = pygame.Surface(box.inflate(lay.px(10), lay.px(6)).size, pygame.SRCALPHA)
-            back.fill((10, 10, 16, 200))
-            surf.blit(back, box.inflate(lay.px(10), lay.px(6)))
-            surf.blit(lab, box)
         if 0 <= self.cursor < sp.tiles:
             pygame.draw.rect(surf, T.CURSOR, lay.tile_rect(self.cursor), max(1, lay.tile // 16))
+
+    def draw_labels(self, surf: pygame.Surface, lay: Layout, s: DuelState) -> None:
+        """Over the mechs: the tags, and the aimed attack's odds (or the extraction's) above the target."""
+        super().draw_labels(surf, lay, s)
+        kind, arg = self.mode
+        if kind not in ("attack", "extract") or not self.human_turn() or self.anim.busy or s is not self.state:
+            return
+        r = lay.tile_rect(self.seen(s, 1 - int(s.active[0])).pos)
+        if kind == "attack":
+            pv = self.preview()
+            lo, hi = int(pv["low"][arg]), int(pv["high"][arg])
+            txt = f"{pv['chance'][arg]:.0%} to hit, {lo}-{hi} damage" if lo != hi else f"{pv['chance'][arg]:.0%} to hit, {lo} damage"
+        else:
+            txt = f"core extraction odds {self.extraction_odds():.0%}"
+        lab = T.text(txt + "  (click / Enter)", lay.px(20), T.TEXT)
+        box = lab.get_rect(midbottom=(r.centerx, r.top - lay.px(6)))
+        box.clamp_ip(lay.board)
+        back = pygame.Surface(box.inflate(lay.px(10), lay.px(6)).size, pygame.SRCALPHA)
+        back.fill((10, 10, 16, 200))
+        surf.blit(back, box.inflate(lay.px(10), lay.px(6)))
+        surf.blit(lab, box)
 
     def draw(self, surf: pygame.Surface) -> None:
         """The duel, or the curtain between two players' turns."""
