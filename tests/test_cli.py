@@ -202,3 +202,30 @@ def test_a_display_that_cannot_be_opened_falls_back_to_the_headless_duel():
     r = subprocess.run([sys.executable, "-m", "gladiator", "watch", "rouge", "viola"], capture_output=True, text=True,
                        timeout=120, env=env)
     assert r.returncode == 2 and "no display" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_every_command_has_one_default_seed_arena_and_bot() -> None:
+    """One name and one default for one idea: --seed, --arena and --bot default alike on every command (None where
+    the option means something else when absent: every arena, the spec's arenas, both sides' own bots)."""
+    import inspect
+
+    import typer.main
+
+    from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
+    from gladiator.cli import app
+    from gladiator.ui.title import TitleScreen
+
+    group = typer.main.get_command(app)
+    want = {"seed": DEFAULT_SEED, "arena": DEFAULT_ARENA, "bot": DEFAULT_BOT}
+    seen = {k: 0 for k in want}
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        for p in cmd.params:
+            if p.name in want:
+                default = p.default
+                assert default in (want[p.name], None, ()) or default == [], (name, p.name, default)
+                if p.name == "bot" and default is None and name not in ("tune", "play"):  # resolved by pick_bots: said so
+                    assert f"default {DEFAULT_BOT}" in (p.help or ""), (name, p.help)
+                    default = DEFAULT_BOT
+                seen[p.name] += default == want[p.name]
+    assert all(n >= 3 for n in seen.values()), seen
+    assert inspect.signature(TitleScreen).parameters["seed"].default == DEFAULT_SEED

@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gladiator import DEFAULT_BOT
+from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, check_bot, data_files, data_text, err, load, out, print_table
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -40,7 +40,7 @@ def ablate(
     precision: float = typer.Option(0.025, "--precision", help="Play more rounds until each change's 95% interval is "
                                     "within this many (0..1) of its value."),
     max_duels: int = typer.Option(16000, "--max-duels", help="Duels a cell plays at most, whatever its interval."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Run seed (0 or more)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Run seed (0 or more)."),
     bot: str = typer.Option(DEFAULT_BOT, "--bot", help="The bot of both sides (the restricted side plays it without the option)."),
     sets: Optional[list[str]] = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes (default: the number of cores)."),

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from gladiator import DEFAULT_BOT
+from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -33,7 +33,7 @@ def ladder(
                                        help="Units the bots fight with; each bot plays each unit of every pairing. May repeat."),
     arena: str = ArenaOpt,
     n: int = typer.Option(200, "-n", "--duels", help="Side-swapped duels per bot pair and unit pairing."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Run seed (0 or more)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Run seed (0 or more)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes (default: the number of cores)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store each finished cell in this SQLite file; run again to resume."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),

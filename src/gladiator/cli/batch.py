@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from gladiator import DEFAULT_BOT
+from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, UnitsOpt, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
 
 # ---- shared options ----
-SeedOpt = typer.Option(0, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
+SeedOpt = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Run seed (0 or more): every duel's seed derives from it and the duel's index.")
 BotOpt = typer.Option(None, "--bot", help=f"Bot of both sides (default {DEFAULT_BOT}; random, greedy (the fast one), heuristic, search, a plugin, module:Class).")
 BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
 BotBOpt = typer.Option(None, "--bot-b", help="Bot of the second unit named.")

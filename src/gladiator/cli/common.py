@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from gladiator import DEFAULT_BOT
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT
 from gladiator.errors import GladiatorError
 from gladiator.files import printable
 
@@ -29,7 +29,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # user
 # ---- options more than one command takes ----
 UnitsOpt = typer.Option(None, "--units", help="Add a folder (or file) of your own unit YAML files; may repeat.")
 ArenasOpt = typer.Option(None, "--arenas", help="Add a folder (or file) of your own arena YAML files; may repeat.")
-ArenaOpt = typer.Option("concert_hall", "--arena", "-a", help="Arena id.")
+ArenaOpt = typer.Option(DEFAULT_ARENA, "--arena", "-a", help="Arena id.")
 
 
 def load(units: Optional[list[Path]], arenas: Optional[list[Path]]):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator import DEFAULT_BOT
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
@@ -45,8 +45,8 @@ def start() -> None:
 def duel(
     unit_a: str = typer.Argument(..., help="Id of the first unit (side A)."),
     unit_b: str = typer.Argument(..., help="Id of the second unit (side B)."),
-    arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
-    seed: int = typer.Option(0, "--seed", "-s", help="The duel's seed (0 or more)."),
+    arena: str = typer.Option(DEFAULT_ARENA, "--arena", "-a", help="Arena id."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="The duel's seed (0 or more)."),
     bot: Optional[str] = typer.Option(None, "--bot", help=f"Bot of both sides (default {DEFAULT_BOT}; random, greedy, heuristic, search, ...)."),
     bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),
     bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),

@@ -18,6 +18,7 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gladiator import DEFAULT_SEED
 from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, data_files, err, load, out, print_table
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -32,7 +33,7 @@ def tune(
     spec_path: Path = typer.Argument(..., metavar="SPEC", help="The tune spec (YAML): parameters, targets, arenas, bot, rounds."),
     sets: Optional[list[str]] = typer.Option(None, "--set", help="A starting change before tuning, e.g. viola.stats.firepower=6; may repeat."),
     trials: int = typer.Option(60, "--trials", help="Trials to finish, those a resumed study holds included (fewer if the best is clearly in every band)."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Seed of the search's duels and of its sampler."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Seed of the search's duels and of its sampler."),
     check_seed: Optional[int] = typer.Option(None, "--check-seed", help="Seed of the final check (default --seed + 1; never the search's)."),
     check_n: int = typer.Option(4000, "--check-n", help="Duels a cell in the final check of the start and the winner."),
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from gladiator import DEFAULT_BOT
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
 from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
 def play(
     unit: Optional[str] = typer.Argument(None, help="Your gladiator (side A); none opens the title screen."),
     vs: str = typer.Option("viola", "--vs", help="The opponent (side B)."),
-    arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
-    seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
+    arena: str = typer.Option(DEFAULT_ARENA, "--arena", "-a", help="Arena id."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="The duel's seed (0 or more)."),
     bot: Optional[str] = typer.Option(None, "--bot", help="The opponent's bot (random, greedy, heuristic, search:budget=N, ...)."),
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=f"The opponent's level instead of --bot: {LEVEL_HELP}; default normal."),
     vs_human: bool = typer.Option(False, "--vs-human", help="Two people at one screen, taking turns."),
@@ -64,8 +64,8 @@ def play(
 def watch(
     unit_a: str = typer.Argument("rouge", help="Side A."),
     unit_b: str = typer.Argument("viola", help="Side B."),
-    arena: str = typer.Option("concert_hall", "--arena", "-a", help="Arena id."),
-    seed: int = typer.Option(7, "--seed", "-s", help="The duel's seed (0 or more)."),
+    arena: str = typer.Option(DEFAULT_ARENA, "--arena", "-a", help="Arena id."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="The duel's seed (0 or more)."),
     bot: Optional[str] = typer.Option(None, "--bot", help=f"Bot of both sides (default {DEFAULT_BOT}; random, greedy, heuristic, search:budget=N, ...)."),
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=f"Both sides' level instead of --bot: {LEVEL_HELP}."),
     bot_a: Optional[str] = typer.Option(None, "--bot-a", help="Bot of side A."),

@@ -13,6 +13,7 @@ from typing import Callable, Optional
 
 import pygame
 
+from gladiator import DEFAULT_SEED
 from gladiator.errors import GladiatorError
 from gladiator.ui.widgets import Screen
 
@@ -120,7 +121,7 @@ def run_screen(make: Callable[[], Screen], size: tuple[int, int] = SIZE, screens
     app.run(frames if screenshot is not None else None, screenshot)
 
 
-def run_title(units: list[Path] | None = None, arenas: list[Path] | None = None, seed: int = 7,
+def run_title(units: list[Path] | None = None, arenas: list[Path] | None = None, seed: int = DEFAULT_SEED,
               size: tuple[int, int] = SIZE, screenshot: Path | str | None = None, frames: int = 60) -> None:
     """Open the title screen (what `gladiator` with no arguments does where there is a display)."""
     from gladiator.catalog.loader import load_catalog

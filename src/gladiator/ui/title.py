@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from gladiator import DEFAULT_SEED
 from gladiator.bots import bot_names
 from gladiator.bots.levels import DEFAULT_LEVEL, LEVELS
 from gladiator.catalog.loader import Catalog
@@ -41,7 +42,7 @@ class Row:
 class TitleScreen(Screen):
     """Choose the duel; Fight opens the play (or watch) screen, Esc closes the window."""
 
-    def __init__(self, catalog: Catalog, seed: int = 7) -> None:
+    def __init__(self, catalog: Catalog, seed: int = DEFAULT_SEED) -> None:
         self.catalog = catalog
         units = sorted(catalog.units)
         arenas = sorted(catalog.arenas)
