@@ -126,3 +126,63 @@ def test_the_changed_region_of_a_frame_is_the_box_round_every_changed_pixel() ->
         changed = np.any(after != before, axis=2)
         ys, xs = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
         assert changed_box(before, after) == (xs[0], ys[0], xs[-1] + 1, ys[-1] + 1)
+
+
+def test_a_gif_shows_exactly_the_frames_drawn_on_its_palette(catalog, tmp_path: Path) -> None:
+    """Each frame of the GIF (only its changed pixels are stored, the rest left transparent) decodes to the frame the
+    broadcast view drew, each pixel on the GIF's palette: nothing of an earlier frame lingers."""
+    from PIL import Image
+
+    from gladiator.bots import make_bot
+    from gladiator.duel import game_for, play_duel
+    from gladiator.replay import make_replay
+    from gladiator.ui.export import action_range, export, frames
+
+    game = game_for(catalog, "concert_hall")
+    data = make_replay(game, play_duel(game, ("rouge", "viola"), 11, (make_bot("greedy"), make_bot("greedy"))), ("greedy", "greedy"))
+    size = (200, 120)
+    gif = tmp_path / "clip.gif"
+    export(game, data, gif, fps=6, size=size, last_turn=3)
+    k0, k1 = action_range(game, data, None, 3)
+    drawn: list[np.ndarray] = []
+    for f in frames(game, data, size, 6, k0, k1):
+        if not drawn or not np.array_equal(drawn[-1], f):  # equal frames are merged into one, held longer
+            drawn.append(f.copy())
+    with Image.open(gif) as im:
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(im.getpalette()[: 3 * 255])
+        decoded = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            decoded.append(np.asarray(im.convert("RGB")))
+    assert len(decoded) == len(drawn) > 5
+    for k, (got, want) in enumerate(zip(decoded, drawn, strict=True)):
+        on_palette = Image.fromarray(want, "RGB").quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB")
+        assert np.array_equal(got, np.asarray(on_palette)), k
+
+
+def test_a_clip_has_no_controls_and_a_caption_that_reads_at_640x360(catalog, monkeypatch) -> None:
+    """The broadcast view draws no buttons, key hints, timeline or log panel; the last action is its caption, in
+    letters at least 20 pixels high at 640x360, and the suit cards are there."""
+    from gladiator.bots import make_bot
+    from gladiator.duel import game_for, play_duel
+    from gladiator.replay import make_replay
+    from gladiator.ui import board
+    from gladiator.ui.export import frames
+
+    drawn: list[tuple[str, int]] = []
+    text = board.T.text
+    monkeypatch.setattr(board.T, "text", lambda s, size, *a, **k: (drawn.append((s, size)), text(s, size, *a, **k))[1])
+    game = game_for(catalog, "concert_hall")
+    res = play_duel(game, ("rouge", "viola"), 11, (make_bot("greedy"), make_bot("greedy")))
+    data = make_replay(game, res, ("greedy", "greedy"))
+    for _ in frames(game, data, (640, 360), 12, 0, len(data["actions"])):
+        pass
+    words = {s for s, _ in drawn}
+    for hint in ("Esc", "H: help", "Leave", "Play", "Step", "plain words", "replay "):
+        assert not [w for w in words if hint in w], hint
+    assert {"Integrity", "Heat", "Nectar"} <= words and "Rouge" in words and "Viola" in words  # the cards
+    last = [size for s, size in drawn if s.startswith("== ")]  # the result line, the last caption
+    assert last and min(last) >= 20
+    strikes = [size for s, size in drawn if " strikes with " in s or " fires " in s]
+    assert strikes and max(strikes) >= 20

@@ -457,7 +457,7 @@ class DuelView(Screen):
         head = "Draw" if w < 0 else f"{self.name_for(s, w)} wins"
         sub = f"{outcome} after {int(s.turn[0])} turns" if w >= 0 else f"turn limit reached after {int(s.turn[0])} turns"
         shade = pygame.Surface(lay.board.size, pygame.SRCALPHA)
-        shade.fill((8, 9, 14, 150))
+        shade.fill(T.END_VEIL)
         surf.blit(shade, lay.board)
         col = T.ACCENT if w < 0 else T.shade(self.game.roster[self.seen(s, w).unit].rgb, 1.4)
         big = T.text(head, lay.px(64), col)

@@ -1,6 +1,7 @@
 """Export a recorded duel as an animated GIF, MP4 or WebM, drawn headless by the window's own renderer.
 
-The replay screen plays the duel (its animations, the turn, the result) on an offscreen surface
+The broadcast view of the replay screen (`ui.broadcast`: the board, the two suit cards and a
+caption of the last action) plays the duel (its animations, the turn, the result) on an offscreen surface
 with SDL's dummy driver; each frame goes straight to the encoder, so memory stays flat however
 long the duel. GIF is written frame by frame with Pillow (a palette taken from the first frame);
 MP4 and WebM go through imageio's ffmpeg plugin (the `video` extra). The file is written beside
@@ -24,6 +25,7 @@ HOLD_SECONDS = 1.5  # the last frame stays this long
 MAX_FRAMES = 100_000  # a safety net far above any duel
 VIDEO_HINT = "MP4 and WebM need imageio's ffmpeg plugin: pip install 'gladiator[video]'"
 GIF_HINT = "GIF needs Pillow: pip install 'gladiator[video]'"
+CLEAR = 255  # a GIF frame's transparent index (the palette has 255 colours): pixels the frame leaves as they were
 
 
 def check_target(path: Path) -> str:
@@ -74,12 +76,12 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
-    from gladiator.ui.replay_view import ReplayScreen
+    from gladiator.ui.broadcast import BroadcastScreen
 
     if not pygame.get_init():
         pygame.init()
     surface = pygame.Surface(size)
-    screen = ReplayScreen(game, data)
+    screen = BroadcastScreen(game, data)  # the board, the suit cards and a caption: no buttons, keys or log panel
     screen.anim.on_cue = None  # a clip is silent: no sound is played while it is written
     screen.arcs = False  # nor does it show the arc overlay, which follows the side to act (a key away in the window)
     screen.goto(k0)
@@ -155,6 +157,23 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
     return n
 
 
+def palette_source(first: np.ndarray) -> np.ndarray:
+    """The pixels a GIF's one palette is chosen from: the first frame, the same frame under the end's shade (the
+    result is drawn over a darkened board), and a band of the theme's colours and their tints (heat bars, tags,
+    highlights that the first frame does not show yet)."""
+    from gladiator.ui import theme as T
+
+    veil = T.END_VEIL[3] / 255
+    end = (first * (1 - veil) + np.array(T.END_VEIL[:3]) * veil).astype(np.uint8)
+    colours = np.array([v for k, v in vars(T).items() if k.isupper() and isinstance(v, tuple) and len(v) == 3], dtype=float)
+    tints = np.concatenate([np.clip(colours * f, 0, 255) for f in (0.5, 0.7, 1.0, 1.35)]).astype(np.uint8)
+    band = np.repeat(tints[None, :, :], 8, axis=0)
+    band = np.repeat(band, max(1, first.shape[1] // band.shape[1]), axis=1)[:, : first.shape[1]]
+    if band.shape[1] < first.shape[1]:
+        band = np.pad(band, ((0, 0), (0, first.shape[1] - band.shape[1]), (0, 0)), mode="edge")
+    return np.ascontiguousarray(np.concatenate([first, end, band]))
+
+
 class _GifWriter:
     """An animated GIF written frame by frame (Pillow's frame encoder), looping forever."""
 
@@ -169,34 +188,42 @@ class _GifWriter:
         from PIL import GifImagePlugin, Image
 
         if self.ref is None:
-            self.ref = Image.fromarray(rgb, "RGB").quantize(colors=255)
-            header, _ = GifImagePlugin.getheader(self.ref)
+            self.ref = Image.fromarray(palette_source(rgb), "RGB").quantize(colors=CLEAR)  # indices 0..254: CLEAR is never one
+            first = Image.fromarray(rgb, "RGB").quantize(palette=self.ref, dither=Image.Dither.NONE)
+            header, _ = GifImagePlugin.getheader(first)
             for h in header:
                 self.fp.write(h)
             self.fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
             self.last = rgb
             self.held = 1
-            self._frame(self.ref, (0, 0))
+            self._frame(first, (0, 0))
             return
         box = changed_box(self.last, rgb)
         if box is None:
             self.held += 1
             return
         self._flush()
-        part = Image.fromarray(np.ascontiguousarray(rgb[box[1]:box[3], box[0]:box[2]]), "RGB")
-        self.pending = (part.quantize(palette=self.ref, dither=Image.Dither.NONE), (box[0], box[1]))
+        x0, y0, x1, y1 = box
+        new = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        part = Image.fromarray(new, "RGB").quantize(palette=self.ref, dither=Image.Dither.NONE)
+        index = np.array(part, dtype=np.uint8)
+        index[(new == self.last[y0:y1, x0:x1]).all(axis=2)] = CLEAR  # unchanged: the frame before shows through
+        im = Image.fromarray(index, "P")
+        im.putpalette(self.ref.getpalette())
+        self._frame(im, (x0, y0), CLEAR)
         self.last = rgb
         self.held = 1
 
-    def _frame(self, im: Any, offset: tuple[int, int]) -> None:
-        self.pending = (im, offset)
+    def _frame(self, im: Any, offset: tuple[int, int], clear: int | None = None) -> None:
+        self.pending = (im, offset, clear)
 
     def _flush(self) -> None:
         """Write the frame waiting for its duration (it lasts until the picture next changes)."""
         from PIL import GifImagePlugin
 
-        im, offset = self.pending
-        for chunk in GifImagePlugin.getdata(im, offset=offset, duration=self.duration * self.held, disposal=1):
+        im, offset, clear = self.pending
+        extra = {} if clear is None else {"transparency": clear}
+        for chunk in GifImagePlugin.getdata(im, offset=offset, duration=self.duration * self.held, disposal=1, **extra):
             self.fp.write(chunk)
 
     def close(self) -> None:

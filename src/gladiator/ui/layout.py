@@ -77,3 +77,30 @@ def make_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
     c1 = pygame.Rect(side.left, c0.bottom + pad, side.width, card_h)
     log = pygame.Rect(side.left, c1.bottom + pad, side.width, max(1, side.bottom - c1.bottom - pad))
     return Layout((W, H), sc, top, board, tile, side, (c0, c1), log, bottom, cols, rows)
+
+
+BROADCAST_W, BROADCAST_H = 960, 540  # the broadcast layout's base: its words are this size at 960x540
+
+
+def broadcast_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
+    """The layout of a clip made to be shared: a thin top bar, the board, the two suit cards beside it, and a caption
+    band across the bottom (`bottom`) for the last action; no log, no buttons. Its words scale from a 960x540 base,
+    so a 640x360 clip still reads."""
+    W, H = max(1, size[0]), max(1, size[1])
+    sc = max(MIN_SCALE, min(MAX_SCALE, min(W / BROADCAST_W, H / BROADCAST_H)))
+    pad = max(2, int(6 * sc))
+    top_h = max(12, int(34 * sc))
+    caption_h = max(18, int(70 * sc))
+    side_w = max(60, int(W * 0.3))
+    top = pygame.Rect(0, 0, W, top_h)
+    area = pygame.Rect(pad, top_h + pad, max(1, W - side_w - 2 * pad), max(1, H - top_h - caption_h - 2 * pad))
+    tile = max(2, min(area.width // max(1, cols), area.height // max(1, rows), int(MAX_TILE * sc)))
+    board = pygame.Rect(0, 0, tile * cols, tile * rows)
+    board.center = area.center
+    side = pygame.Rect(W - side_w, top_h + pad, max(1, side_w - pad), max(1, H - top_h - caption_h - 2 * pad))
+    card_h = max(20, (side.height - pad) // 2)
+    c0 = pygame.Rect(side.left, side.top, side.width, card_h)
+    c1 = pygame.Rect(side.left, c0.bottom + pad, side.width, card_h)
+    caption = pygame.Rect(0, H - caption_h, W, caption_h)
+    log = pygame.Rect(side.left, side.bottom, side.width, 0)
+    return Layout((W, H), sc, top, board, tile, side, (c0, c1), log, caption, cols, rows)

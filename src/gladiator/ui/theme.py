@@ -34,6 +34,7 @@ INTEGRITY = (94, 200, 120)
 HEAT = (255, 120, 40)
 NECTAR = (70, 220, 200)
 AP = (255, 210, 90)
+END_VEIL = (8, 9, 14, 150)  # RGBA drawn over the board once the duel is over
 
 BUTTON = (46, 51, 70)
 BUTTON_HOVER = (64, 71, 98)
