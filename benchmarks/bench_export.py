@@ -1,9 +1,9 @@
-"""Benchmark of --export: a duel of about 30 turns to GIF at the defaults (12 fps, 960x540), time and memory.
+"""Benchmark of --export: a duel of about 30 turns to GIF at the defaults (12 fps, 960x540), time, size and memory.
 
 Finds the heuristic duel nearest 30 turns among a Nean mirror's first seeds in the nectar depot
 (the issue's target: 30 turns in under 20 s), and the first one of at least 36 turns; records them,
 exports each whole and prints the seconds it took (wall clock, and the CPU time of this process,
-which other work on the machine does not inflate), then the peak memory traced (tracemalloc, in
+which other work on the machine does not inflate) and the file's size, at the defaults and at 640x360, then the peak memory traced (tracemalloc, in
 runs of their own) exporting its first 10 turns and all of it: the frames are streamed to the
 encoder, so the peak should not grow with the duel's length.
 Run: python benchmarks/bench_export.py
@@ -23,6 +23,7 @@ from gladiator.replay import make_replay
 from gladiator.ui.export import export
 
 SEEDS = 400
+SHARE_SIZE = (640, 360)  # the size a shared clip is judged at
 
 
 def main() -> None:
@@ -49,6 +50,8 @@ def main() -> None:
             n = export(game, data, path)
             dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             print(f"  all {res.turns} turns: {n} frames in {dt:.1f} s ({cpu:.1f} s CPU), {path.stat().st_size / 1e6:.1f} MB")
+            export(game, data, path, size=SHARE_SIZE)
+            print(f"  at {SHARE_SIZE[0]}x{SHARE_SIZE[1]}: {path.stat().st_size / 1e6:.2f} MB (target: under 2 MB for 30 turns)")
             for label, last in (("its first 10 turns", 10), (f"all {res.turns} turns", None)):
                 tracemalloc.start()  # traced apart: tracing slows Python down several times
                 export(game, data, path, last_turn=last)
