@@ -304,3 +304,17 @@ def test_leap_reach_formula(formulas, unit, arena):
     reach = leap_reach(game, np.arange(31))
     for k in range(31):
         assert reach[game.unit_index(f"u{k}")] == formulas("leap_reach", agility=k)
+
+
+def test_the_gauge_example_of_the_rules_is_the_shipped_suits() -> None:
+    """docs/rules.md's disguise example reads the shipped Jaron and Rouge, and the engine's gauge gives its figure."""
+    from gladiator.catalog import load_catalog
+    from gladiator.engine import gauge
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    m = re.search(r"a Jaron \((\d+) integrity\) disguised as Rouge \((\d+)\) at (\d+)/(\d+) shows (\d+)/(\d+)", text)
+    assert m, "the example is gone"
+    jaron, rouge, value, jmax, shown, rmax = map(int, m.groups())
+    units = load_catalog().units
+    assert jaron == jmax == units["jaron"].stats.integrity and rouge == rmax == units["rouge"].stats.integrity
+    assert int(gauge(np.asarray(value), jaron, rouge)) == shown
