@@ -34,11 +34,11 @@ def measure(n: int, workers: int, batch_size: int, repeats: int, seed: int = 1) 
 
 def main() -> None:
     """Print the figures."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--n", type=int, default=100_000, help="duels per run at the default batch size")
     p.add_argument("--n-single", type=int, default=300, help="duels per run at batch size 1")
     p.add_argument("--repeats", type=int, default=3, help="runs per figure (the median is printed)")
-    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="live duels a worker steps at once")
     p.add_argument("--profile", action="store_true", help="also profile one worker's chunk and print where the time goes")
     a = p.parse_args()
     print(f"rouge vs viola, concert_hall, greedy bots; median of {a.repeats} runs")

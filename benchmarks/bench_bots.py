@@ -111,11 +111,11 @@ def plot(cal: dict, path: Path) -> bool:
 
 def main() -> None:
     """Print the figures."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--mirror-n", type=int, default=60, help="duels per gladiator in each mirror match")
-    p.add_argument("--calibration-duels", type=int, default=500)
-    p.add_argument("--calibration-rollouts", type=int, default=200)
-    p.add_argument("--skip-strength", action="store_true")
+    p.add_argument("--calibration-duels", type=int, default=500, help="recorded duels the odds are checked against")
+    p.add_argument("--calibration-rollouts", type=int, default=200, help="continuations of each prediction")
+    p.add_argument("--skip-strength", action="store_true", help="leave out the mirror matches")
     a = p.parse_args()
     cat = load_catalog()
     game = game_for(cat, ARENA)

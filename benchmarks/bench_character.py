@@ -45,11 +45,11 @@ class Cell:
 
 def main() -> None:
     """Print the table and the targets."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--n", type=int, default=2000, help="duels per pairing and arena (sides paired)")
     p.add_argument("--bot", default="heuristic", help="the bot of both sides")
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--workers", type=int, default=2, help="worker processes")
+    p.add_argument("--seed", type=int, default=1, help="run seed of every pairing")
     p.add_argument("--set", action="append", default=[], metavar="UNIT.FIELD=VALUE",
                    help="try a unit change without editing its file (as `gladiator batch --set`)")
     p.add_argument("--only", default="", help="comma-separated pairings to play, e.g. rouge-viola,nean-viola (targets need all)")

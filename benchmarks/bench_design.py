@@ -191,7 +191,7 @@ def report_chain(links: list[tuple[str, str, list[Cell]]], units: list[str], are
 
 def main(argv: list[str] | None = None) -> int:
     """Play (or read back) the cells, print the fairness table and the skill chain; the exit code."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--part", choices=("both", "fairness", "chain"), default="both", help="what to play and print")
     p.add_argument("--mirror-n", type=int, default=2000, help="duels per mirror and arena of the fairness part")
     p.add_argument("--bot", default=DEFAULT_BOT, help="the bot of both sides in the fairness part")
@@ -203,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(opt-in: hours)")
     p.add_argument("--units", default=",".join(GLADIATORS), help="comma-separated units of the skill chain")
     p.add_argument("--arena", default=ARENA, help="arena of the skill chain")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1, help="run seed of every cell")
+    p.add_argument("--workers", type=int, default=2, help="worker processes")
     p.add_argument("--out", type=Path, default=OUT, help="folder of the results files (created if missing)")
     a = p.parse_args(argv)
     started = time.perf_counter()

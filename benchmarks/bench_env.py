@@ -42,10 +42,10 @@ def measure(env: gymnasium.vector.VectorEnv, seconds: float) -> float:
 
 def main() -> None:
     """Print the figures."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--num-envs", type=int, default=4096)
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--num-envs", type=int, default=4096, help="duels of the vector env")
     p.add_argument("--sync-envs", type=int, default=16, help="sub-envs of the SyncVectorEnv (it steps them one by one)")
-    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--seconds", type=float, default=5.0, help="seconds each figure is measured over")
     a = p.parse_args()
     native = measure(gymnasium.make_vec("gladiator/Duel-v0", num_envs=a.num_envs, **KW), a.seconds)
     sync = measure(gymnasium.make_vec("gladiator/Duel-v0", num_envs=a.sync_envs, vectorization_mode="sync", **KW),

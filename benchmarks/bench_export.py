@@ -11,6 +11,7 @@ Run: python benchmarks/bench_export.py
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 import tracemalloc
@@ -28,6 +29,7 @@ SHARE_SIZE = (640, 360)  # the size a shared clip is judged at
 
 def main() -> None:
     """Print the figures."""
+    argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter).parse_args()
     game = game_for(load_catalog(), "nectar_depot")
     bots = (make_bot("heuristic"), make_bot("heuristic"))
     near30 = long = None

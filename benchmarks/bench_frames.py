@@ -24,7 +24,7 @@ import time
 
 def main() -> None:
     """Measure and print the figures."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--duels", type=int, default=5, help="bot-vs-bot duels to run (different seeds)")
     p.add_argument("--frames", type=int, default=1500, help="frames per duel at most")
     p.add_argument("--speed", type=float, default=4.0, help="bot and animation speed")

@@ -32,7 +32,7 @@ DUELS = (("concert_hall", ("rouge", "viola"), 1), ("open_field", ("jaron", "roug
 
 def main() -> None:
     """Measure and print."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--levels", default=",".join(LEVELS), help="levels to time, comma-separated")
     p.add_argument("--strength", type=int, default=0, help="mirror duels per gladiator between neighbouring levels")
     args = p.parse_args()

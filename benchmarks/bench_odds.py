@@ -108,10 +108,10 @@ def other(rev: str, rollouts: int, repeat: int) -> dict[str, float]:
 
 def main() -> None:
     """Print the figures."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--against", metavar="REV", help="a git revision to measure too, e.g. main")
-    p.add_argument("--rollouts", type=int, default=10_000)
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--rollouts", type=int, default=10_000, help="continuations of each estimate")
+    p.add_argument("--repeat", type=int, default=3, help="runs of each figure (the median is printed)")
     a = p.parse_args()
     runs = {"this tree": measure(a.rollouts, a.repeat)}
     if a.against:

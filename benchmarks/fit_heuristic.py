@@ -181,12 +181,12 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
 
 def main() -> None:
     """Fit, check, and write when asked."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--trials", type=int, default=60, help="candidates to try (default 60)")
     ap.add_argument("--n", type=int, default=200, help="side-swapped duels a cell for a candidate (default 200)")
     ap.add_argument("--check-n", type=int, default=1000, help="duels a cell of the final check (default 1000)")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2, help="worker processes")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the duels")
     ap.add_argument("--arenas", default="", help="comma-separated arena ids (default: every arena)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "fit-results" / "fit.sqlite",
                     help="the Optuna study's SQLite file: a killed fit resumes from it")

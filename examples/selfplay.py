@@ -244,13 +244,13 @@ def evaluate(weights: np.ndarray, opponent: str, duels: int, seed: int = 12345) 
 
 def main() -> None:
     """Train, then print the win rates of the learned policy against the bots, with 95% intervals."""
-    p = _Parser(description=__doc__.splitlines()[0])
-    p.add_argument("--generations", type=int, default=50)
+    p = _Parser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--generations", type=int, default=50, help="generations of the evolution strategy")
     p.add_argument("--pairs", type=int, default=12, help="antithetic pairs of perturbations a generation")
     p.add_argument("--duels", type=int, default=16, help="duels of each perturbation against each opponent")
     p.add_argument("--eval", type=int, default=2000, help="duels of the test per suit and spawn")
     p.add_argument("--against", default="random,greedy,heuristic", help="the bots to test it against")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the perturbations and of every duel")
     a = p.parse_args()
     if min(a.generations, a.pairs, a.duels, a.eval) < 1:
         p.error("--generations, --pairs, --duels and --eval must be at least 1")
