@@ -7,6 +7,7 @@ the batch runner, the bots and the environment API all drive it.
 __version__ = "0.1.0"
 RULES_VERSION = "3"
 DEFAULT_BOT = "heuristic"  # the bot of every command and the window when none is named (`greedy` is the fast one, by name)
+DEFAULT_BOT_TIMEOUT = 60.0  # seconds a plugin bot may take over one call (`--bot-timeout`; 0: no limit)
 
 from gladiator.env.registration import register_when_gymnasium_loads as _register  # noqa: E402
 

@@ -300,14 +300,25 @@ class Legal:
         """True for the legal actions of a player restricted from some options (`without`)."""
         return self._ban is not None
 
+    @property
+    def ban(self) -> np.ndarray | None:
+        """(N, A) bool: the actions taken away from a restricted player (`without`); None for a player with every option."""
+        return self._ban
+
     def sealed(self) -> "Legal":
         """A copy that holds the mask (and a restricted player's ban) and nothing else: what a bot of another package
         is given. Its arrays cannot be made writable, and nothing in it leads back to the duels."""
-        out = Legal(self.game, None, None)
-        out._rows = self.shape[0]
-        out._mask = sealed(np.array(self.mask))
-        if self._ban is not None:
-            out._ban = sealed(np.array(self._ban))
+        return Legal.of_mask(self.game, self.mask, self._ban)
+
+    @staticmethod
+    def of_mask(game: Game, mask: np.ndarray, ban: np.ndarray | None = None) -> "Legal":
+        """Legal actions that are `mask` alone (less `ban`, a restricted player's), knowing nothing of the duels."""
+        out = Legal(game, None, None)
+        out._rows = int(np.shape(mask)[0])
+        out._mask = sealed(np.asarray(mask, dtype=bool))
+        if ban is not None:
+            out._ban = sealed(np.asarray(ban, dtype=bool))
+            out._mask = sealed(out._mask & ~out._ban)
         return out
 
     def without(self, ban: np.ndarray) -> "Legal":

@@ -20,13 +20,12 @@ from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any, Callable, Iterator
 
-from gladiator import engine
+from gladiator import DEFAULT_BOT_TIMEOUT, engine
 from gladiator.errors import BotOut, GladiatorError
 from gladiator.game import Game
 from gladiator.state import DuelState
 from gladiator.view import Observation
 
-DEFAULT_BOT_TIMEOUT = 60.0  # seconds a bot of another package may take over one call (0: no limit)
 TIMEOUT_ENV = "GLADIATOR_BOT_TIMEOUT"  # how the limit reaches the processes a command starts (batch workers)
 ISOLATE_ENV = "GLADIATOR_ISOLATE"  # "1": every plugin bot is made in a process of its own (`gladiator.bots.isolated`)
 
@@ -103,7 +102,9 @@ def prepare(bot: Any, game: Game) -> None:
     if trusted(bot):
         prep(game)
         return
-    seat(bot).call(bot, lambda: prep(game), "prepare", game)
+    s = seat(bot)
+    if s.out is None:  # a bot that is out already forfeits when asked to choose
+        s.call(bot, lambda: prep(game), "prepare", game)
 
 
 def seat(bot: Any) -> "Seat":
@@ -218,16 +219,18 @@ class _BotPrints:
 
 def _fingerprint(game: Game) -> tuple[tuple[int, ...], dict]:
     """Which objects the game's tables are, and its derived tables: a bot that swaps one is caught by comparing two."""
-    parts = [id(getattr(game, f.name)) for f in fields(game)]
-    for part in (game.tables, game.geo):
-        parts += [id(getattr(part, f.name)) for f in fields(part)]  # type: ignore[arg-type]
-    return tuple(parts), dict(game._derived)
+    parts = [id(getattr(game, f.name, None)) for f in fields(Game)]
+    for part in (getattr(game, "tables", None), getattr(game, "geo", None)):
+        if hasattr(part, "__dataclass_fields__"):
+            parts += [id(getattr(part, f.name, None)) for f in fields(part)]  # type: ignore[arg-type]
+    derived = getattr(game, "_derived", None)
+    return tuple(parts), dict(derived) if isinstance(derived, dict) else {}
 
 
 def _derived_kept(game: Game, before: dict) -> bool:
     """Every table derived before a call is still there, the same object (new ones may have been added)."""
-    now = game._derived
-    return all(now.get(k) is v for k, v in before.items())
+    now = getattr(game, "_derived", None)
+    return isinstance(now, dict) and all(now.get(k) is v for k, v in before.items())
 
 
 _SEATS: "weakref.WeakKeyDictionary[Any, Seat]" = weakref.WeakKeyDictionary()  # a seat per bot object, gone with it

@@ -13,8 +13,8 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator import DEFAULT_BOT
-from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator import DEFAULT_BOT, DEFAULT_BOT_TIMEOUT
+from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS
@@ -39,7 +39,7 @@ def start() -> None:
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena="concert_hall", seed=7, bot="heuristic", bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, export_size="960x540",
-         cut_from=None, cut_to=None)
+         cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False)
 
 
 def duel(
@@ -61,8 +61,11 @@ def duel(
     export_size: str = ExportSizeOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.bots import make_bot
     from gladiator.duel import game_for, play_duel, start_looks
     from gladiator.narrate import narrate
