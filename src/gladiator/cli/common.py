@@ -192,8 +192,9 @@ def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
 
 
 def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Optional[int], last: Optional[int],
-               quiet: bool = False) -> None:
-    """Export a replay's data to `path` with a progress bar of the actions played; says where it went."""
+               quiet: bool = False, report: Optional[Console] = None) -> None:
+    """Export a replay's data to `path` with a progress bar of the actions played; says where it went (on stdout, or
+    on `report`: stderr where stdout holds JSON)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from gladiator.ui.export import check_target, export
@@ -209,4 +210,4 @@ def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Op
 
         with c_stderr_muted():
             n = export(game, data, path, fps, wh, first, last, on_frame)
-    out.print(printable(f"{n} frames written to {path}"), markup=False)
+    (report or out).print(printable(f"{n} frames written to {path}"), markup=False)

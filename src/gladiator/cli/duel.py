@@ -14,7 +14,7 @@ import typer
 
 from gladiator import RULES_VERSION
 from gladiator import DEFAULT_BOT, DEFAULT_BOT_TIMEOUT
-from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, err, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS
@@ -89,7 +89,7 @@ def duel(
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
-        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True)
+        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True, report=err)  # stdout stays JSON
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
@@ -117,12 +117,12 @@ def verify(path: Path = typer.Argument(..., help="A replay file written by `duel
 
 
 def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: str,
-            first: Optional[int], last: Optional[int], quiet: bool) -> None:
+            first: Optional[int], last: Optional[int], quiet: bool, report: Any = None) -> None:
     """Export the played duel, if asked, through the replay it would be recorded as."""
     if path is not None:
         from gladiator.replay import make_replay
 
-        run_export(game, make_replay(game, res, names), path, fps, size, first, last, quiet=quiet)
+        run_export(game, make_replay(game, res, names), path, fps, size, first, last, quiet=quiet, report=report)
 
 
 def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -> None:
