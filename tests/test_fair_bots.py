@@ -19,12 +19,13 @@ from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
 from gladiator.driver import play_batch
 from gladiator.duel import game_for, play_duel
-from gladiator.game import EXTRACT
+from gladiator.errors import IllegalAction
 
 PLUGIN = '''
 import os, sys, threading
 import numpy as np
 from gladiator.bots.greedy import GreedyBot
+from gladiator.game import EXTRACT
 
 print("fairplugin says hello as it loads")
 RELEASE = threading.Event()  # the test lets a stuck bot go when it is done with it
@@ -98,7 +99,7 @@ class AllTrue:
             pass
         legal._mask = np.ones(legal.shape, dtype=bool)
         legal.allows = lambda actions: np.ones(len(actions), dtype=bool)
-        return np.full(obs.batch, 4, dtype=np.int64)
+        return np.full(obs.batch, EXTRACT, dtype=np.int64)
 
 
 class Sleeper:
@@ -349,8 +350,5 @@ def test_a_pick_of_a_plugin_still_meets_the_rules_refusal(plugin):
     """The driver's refusal names the rule (not the bot's copy's 'not legal')."""
     game = game_for(load_catalog(), "concert_hall")
     bot = make_bot("fairplugin:AllTrue")
-    from gladiator.errors import IllegalAction
-
-    with pytest.raises(IllegalAction, match="core extraction"):
+    with pytest.raises(IllegalAction, match="core extraction needs the target adjacent"):
         play_duel(game, ("rouge", "viola"), 0, (bot, make_bot("greedy")))
-    assert EXTRACT == 4

@@ -15,7 +15,9 @@ import typer
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
+from gladiator.cli.common import (
+    ArenaOpt, ArenasOpt, BotTimeoutOpt, IsolateOpt, UnitsOpt, bot_rules, check_bot, data_files, load, out,
+)
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, UnitsOpt, data_files, err, load, out, pick_bots
+from gladiator.cli.common import ArenaOpt, ArenasOpt, BotTimeoutOpt, DisguiseOpt, INTERRUPTED, IsolateOpt, UnitsOpt, bot_rules, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
 

@@ -14,7 +14,7 @@ import typer
 
 from gladiator import RULES_VERSION
 from gladiator import DEFAULT_BOT, DEFAULT_BOT_TIMEOUT
-from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, err, has_display, load, out, pick_bots
+from gladiator.cli.common import ArenasOpt, BotTimeoutOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, IsolateOpt, UnitsOpt, bot_rules, c_stderr_muted, data_files, err, has_display, load, out, pick_bots, run_export
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS

@@ -14,7 +14,9 @@ from typing import Optional
 import typer
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import BotTimeoutOpt, IsolateOpt, bot_rules, ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
+from gladiator.cli.common import (
+    ArenasOpt, BotTimeoutOpt, IsolateOpt, UnitsOpt, bot_rules, c_stderr_muted, check_bot, data_files, load, pick_bots,
+)
 from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
