@@ -142,11 +142,42 @@ class BadPrepare:
 
 
 class Breaker:
-    """Swaps the game's tables for others while choosing."""
+    """Swaps the game's tables for nothing, then asks the engine for a preview on that game."""
     name = "breaker"
 
     def act(self, game, obs, legal):
         object.__setattr__(game, "tables", None)
+        game._derived.clear()
+        from gladiator import engine
+        engine.attack_preview(game, obs)
+        return np.zeros(obs.batch, dtype=np.int64)
+
+
+class Poisoner:
+    """Writes into every array it can reach from the game (memos of walks included), and ends its turn."""
+    name = "poisoner"
+
+    def prepare(self, game):
+        GreedyBot().prepare(game)
+
+    def act(self, game, obs, legal):
+        GreedyBot().act(game, obs, legal)  # fills the game's memos first
+        todo, seen = [game], set()
+        while todo:
+            x = todo.pop()
+            if id(x) in seen or isinstance(x, (str, bytes, int, float, type(None))):
+                continue
+            seen.add(id(x))
+            if isinstance(x, np.ndarray):
+                if x.flags.writeable:
+                    x[...] = 1
+                continue
+            if isinstance(x, (tuple, list)):
+                todo.extend(x)
+            elif isinstance(x, dict):
+                todo.extend(x.values())
+            else:
+                todo.extend(getattr(x, "__dict__", {}).values())
         return np.zeros(obs.batch, dtype=np.int64)
 '''
 
@@ -334,9 +365,25 @@ def test_duel_json_with_export_prints_json_alone(cli, tmp_path):
     assert "frames written" in err
 
 
-def test_a_bot_that_swaps_the_games_tables_is_one_error_naming_it(cli, plugin):
+def test_a_bot_that_breaks_its_games_tables_is_one_error_naming_it(cli, plugin):
     code, out, err = cli("duel", "rouge", "viola", "--bot-a", "fairplugin:Breaker", "-q")
-    one_error(code, err, "breaker", "changed the game's tables")
+    one_error(code, err, "bot 'breaker' failed while choosing")
+
+
+def test_what_a_bot_writes_in_its_game_leaves_the_drivers_game_as_it_was(plugin):
+    game = game_for(load_catalog(), "concert_hall")
+    s = engine.new_duels(game, ("rouge", "viola"), np.arange(32))
+    before = play_batch(game, s, (make_bot("greedy"), make_bot("greedy")))  # the driver's memos filled
+    poisoner = make_bot("fairplugin:Poisoner")
+    play_batch(game, s, (poisoner, make_bot("greedy")))
+    after = play_batch(game, s, (make_bot("greedy"), make_bot("greedy")))
+    assert all(np.array_equal(getattr(before, k), getattr(after, k)) for k in ("winner", "outcome", "turn", "counter"))
+    fresh = game_for(load_catalog(), "concert_hall")
+    states = [engine.new_duels(game, ("rouge", "viola"), np.arange(8))]
+    for _ in range(12):
+        states.append(engine.step(game, states[-1], np.full(8, game.space.move0) + states[-1].pos[:, 0] - 1, check=False)[0])
+    for st in states:
+        assert np.array_equal(engine.legal_mask(game, st), engine.legal_mask(fresh, st))
 
 
 def test_the_games_tables_cannot_be_made_writable():

@@ -305,10 +305,11 @@ class Legal:
         """(N, A) bool: the actions taken away from a restricted player (`without`); None for a player with every option."""
         return self._ban
 
-    def sealed(self) -> "Legal":
-        """A copy that holds the mask (and a restricted player's ban) and nothing else: what a bot of another package
-        is given. Its arrays cannot be made writable, and nothing in it leads back to the duels."""
-        return Legal.of_mask(self.game, self.mask, self._ban)
+    def sealed(self, game: Game | None = None) -> "Legal":
+        """A copy that holds the mask (and a restricted player's ban) and nothing else, of `game` (this one's by
+        default): what a bot of another package is given. Its arrays cannot be made writable, and nothing in it leads
+        back to the duels."""
+        return Legal.of_mask(self.game if game is None else game, self.mask, self._ban)
 
     @staticmethod
     def of_mask(game: Game, mask: np.ndarray, ban: np.ndarray | None = None) -> "Legal":

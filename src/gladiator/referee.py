@@ -2,15 +2,17 @@
 
 The bots of this package (`gladiator.*`) are asked directly. Any other bot object (a plugin, a class path, a
 bot written in a script) is asked through its seat: it gets sealed copies (the legal mask alone, no state;
-the observation's arrays, which cannot be made writable), its calls run in a thread of their own with a time
-limit (`--bot-timeout`, `bot_timeout()`), what it prints goes to stderr, and a call that ends the bot
-(`sys.exit`, `KeyboardInterrupt`, any other BaseException) or overruns its time raises `BotOut`: the driver
-makes its duels forfeits with that reason. A bot that changes the game's tables is one error naming it.
+the observation's arrays, which cannot be made writable) and a game of its own (the same data; the tables it
+derives, memos included, are its own, so what it breaks it breaks for itself), its calls run in a thread of
+their own with a time limit (`--bot-timeout`, `bot_timeout()`), what it prints goes to stderr, and a call
+that ends the bot (`sys.exit`, `KeyboardInterrupt`, any other BaseException) or overruns its time raises
+`BotOut`: the driver makes its duels forfeits with that reason.
 Imports the engine, the game and the errors; below the driver.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import queue
 import sys
@@ -89,9 +91,10 @@ def act(bot: Any, game: Game, view: Observation | DuelState, legal: engine.Legal
     s = seat(bot)
     if s.out is not None:
         raise s.out
-    copy = view.copy() if isinstance(view, DuelState) else sealed_view(view)
-    mine = legal.sealed()
-    return s.call(bot, lambda: bot.act(game, copy, mine), "choose", game)
+    own = s.game(game)
+    seen = view.copy() if isinstance(view, DuelState) else sealed_view(view)
+    mine = legal.sealed(own)
+    return s.call(bot, lambda: bot.act(own, seen, mine), "choose")
 
 
 def prepare(bot: Any, game: Game) -> None:
@@ -104,7 +107,8 @@ def prepare(bot: Any, game: Game) -> None:
         return
     s = seat(bot)
     if s.out is None:  # a bot that is out already forfeits when asked to choose
-        s.call(bot, lambda: prep(game), "prepare", game)
+        own = s.game(game)
+        s.call(bot, lambda: prep(own), "prepare")
 
 
 def seat(bot: Any) -> "Seat":
@@ -126,13 +130,20 @@ class Seat:
 
     def __init__(self) -> None:
         self.out: BotOut | None = None
+        self._games: "weakref.WeakKeyDictionary[Game, Game]" = weakref.WeakKeyDictionary()
 
-    def call(self, bot: Any, work: Callable[[], Any], what: str, game: Game) -> Any:
+    def game(self, game: Game) -> Game:
+        """The bot's own game of the same data as `game` (made on first use): what it breaks, it breaks for itself."""
+        own = self._games.get(game)
+        if own is None:
+            own = self._games[game] = _own_game(game)
+        return own
+
+    def call(self, bot: Any, work: Callable[[], Any], what: str) -> Any:
         """Run `work` in a thread of the bot's within its time; BotOut if it overruns or ends the bot."""
         if self.out is not None:
             raise self.out
         route_prints()
-        ids, derived = _fingerprint(game)
         box: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=_run, args=(work, box), name=f"bot {name_of(bot)}", daemon=True).start()
         limit = bot_timeout()
@@ -141,9 +152,6 @@ class Seat:
         except queue.Empty:
             self.out = BotOut(engine.TIMED_OUT, f"took longer than {limit:g} s to {what} (--bot-timeout)")
             raise self.out from None
-        if _fingerprint(game)[0] != ids or not _derived_kept(game, derived):
-            raise GladiatorError(f"bot {name_of(bot)!r} changed the game's tables while it was asked to {what}: "
-                                 "a bot may read the game, never change it")
         if kind == "ok":
             return value
         if isinstance(value, Exception):
@@ -217,20 +225,11 @@ class _BotPrints:
         return getattr(self.real, name)
 
 
-def _fingerprint(game: Game) -> tuple[tuple[int, ...], dict]:
-    """Which objects the game's tables are, and its derived tables: a bot that swaps one is caught by comparing two."""
-    parts = [id(getattr(game, f.name, None)) for f in fields(Game)]
-    for part in (getattr(game, "tables", None), getattr(game, "geo", None)):
-        if hasattr(part, "__dataclass_fields__"):
-            parts += [id(getattr(part, f.name, None)) for f in fields(part)]  # type: ignore[arg-type]
-    derived = getattr(game, "_derived", None)
-    return tuple(parts), dict(derived) if isinstance(derived, dict) else {}
-
-
-def _derived_kept(game: Game, before: dict) -> bool:
-    """Every table derived before a call is still there, the same object (new ones may have been added)."""
-    now = getattr(game, "_derived", None)
-    return isinstance(now, dict) and all(now.get(k) is v for k, v in before.items())
+def _own_game(game: Game) -> Game:
+    """A game of the same data for one bot: its own units, arena and table holders, and no derived tables yet (it
+    derives its own). The arrays are shared, and cannot be made writable."""
+    return Game(roster=tuple(u.model_copy(deep=True) for u in game.roster), arena=game.arena.model_copy(deep=True),
+                geo=copy.copy(game.geo), tables=copy.copy(game.tables), space=copy.copy(game.space), index=dict(game.index))
 
 
 _SEATS: "weakref.WeakKeyDictionary[Any, Seat]" = weakref.WeakKeyDictionary()  # a seat per bot object, gone with it
