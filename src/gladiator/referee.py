@@ -29,6 +29,7 @@ from gladiator.state import DuelState
 from gladiator.view import Observation
 
 TIMEOUT_ENV = "GLADIATOR_BOT_TIMEOUT"  # how the limit reaches the processes a command starts (batch workers)
+IDLE_SECONDS = 2.0  # a bot's thread ends when the bot has not been asked for this long
 ISOLATE_ENV = "GLADIATOR_ISOLATE"  # "1": every plugin bot is made in a process of its own (`gladiator.bots.isolated`)
 
 
@@ -91,7 +92,7 @@ def act(bot: Any, game: Game, view: Observation | DuelState, legal: engine.Legal
     s = seat(bot)
     if s.out is not None:
         raise s.out
-    own = s.game(game)
+    own = s.game(bot, game)
     seen = view.copy() if isinstance(view, DuelState) else sealed_view(view)
     mine = legal.sealed(own)
     return s.call(bot, lambda: bot.act(own, seen, mine), "choose")
@@ -107,7 +108,7 @@ def prepare(bot: Any, game: Game) -> None:
         return
     s = seat(bot)
     if s.out is None:  # a bot that is out already forfeits when asked to choose
-        own = s.game(game)
+        own = s.game(bot, game)
         s.call(bot, lambda: prep(own), "prepare")
 
 
@@ -126,26 +127,35 @@ def seat(bot: Any) -> "Seat":
 
 
 class Seat:
-    """Where a bot of another package plays: each call in a thread of its own, within its time; once out, out for good."""
+    """Where a bot of another package plays: its calls on a thread of its own, each within its time; once out, out
+    for good. The thread ends when the bot has not been asked for IDLE_SECONDS, and starts again when it is."""
 
     def __init__(self) -> None:
         self.out: BotOut | None = None
-        self._games: "weakref.WeakKeyDictionary[Game, Game]" = weakref.WeakKeyDictionary()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._serving = False
 
-    def game(self, game: Game) -> Game:
-        """The bot's own game of the same data as `game` (made on first use): what it breaks, it breaks for itself."""
-        own = self._games.get(game)
-        if own is None:
-            own = self._games[game] = _own_game(game)
-        return own
+    def game(self, bot: Any, game: Game) -> Game:
+        """The bot's own game of the same data as `game`: what it breaks, it breaks for itself (and for the bots of its
+        class in this process, the only ones that share it: its tables are derived once)."""
+        own = _OWN_GAMES.setdefault(game, {})
+        mine = own.get(type(bot))
+        if mine is None:
+            mine = own[type(bot)] = _own_game(game)
+        return mine
 
     def call(self, bot: Any, work: Callable[[], Any], what: str) -> Any:
-        """Run `work` in a thread of the bot's within its time; BotOut if it overruns or ends the bot."""
+        """Run `work` on the bot's thread within its time; BotOut if it overruns or ends the bot."""
         if self.out is not None:
             raise self.out
         route_prints()
         box: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=_run, args=(work, box), name=f"bot {name_of(bot)}", daemon=True).start()
+        with self._lock:
+            self._jobs.put((work, box))
+            if not self._serving:
+                self._serving = True
+                threading.Thread(target=self._serve, name=f"bot {name_of(bot)}", daemon=True).start()
         limit = bot_timeout()
         try:
             kind, value = box.get(timeout=limit)
@@ -159,17 +169,29 @@ class Seat:
         self.out = BotOut(engine.BOT_DIED, f"{ending(value)} while asked to {what}")
         raise self.out
 
-
-def _run(work: Callable[[], Any], box: queue.SimpleQueue) -> None:
-    """A bot's thread: run the call, and hand back its answer or what it raised (SystemExit included)."""
-    me = threading.get_ident()
-    _BOT_THREADS.add(me)
-    try:
-        box.put(("ok", work()))
-    except BaseException as e:  # noqa: BLE001 - whatever a bot raises is the referee's to judge
-        box.put(("raised", e))
-    finally:
-        _BOT_THREADS.discard(me)
+    def _serve(self) -> None:
+        """The bot's thread: run each call and hand back its answer or what it raised (SystemExit included); end when
+        idle, or when the bot ended."""
+        me = threading.get_ident()
+        _BOT_THREADS.add(me)
+        try:
+            while True:
+                try:
+                    work, box = self._jobs.get(timeout=IDLE_SECONDS)
+                except queue.Empty:
+                    with self._lock:
+                        if self._jobs.empty():
+                            self._serving = False
+                            return
+                    continue
+                try:
+                    box.put(("ok", work()))
+                except BaseException as e:  # noqa: BLE001 - whatever a bot raises is the referee's to judge
+                    box.put(("raised", e))
+                    if not isinstance(e, Exception):
+                        return  # the bot ended: it is out, and never asked again
+        finally:
+            _BOT_THREADS.discard(me)
 
 
 def ending(e: BaseException) -> str:
@@ -234,4 +256,5 @@ def _own_game(game: Game) -> Game:
 
 _SEATS: "weakref.WeakKeyDictionary[Any, Seat]" = weakref.WeakKeyDictionary()  # a seat per bot object, gone with it
 _PINNED: dict[int, tuple[Any, Seat]] = {}  # the seats of bots that cannot be weakly referenced (kept with the bot)
+_OWN_GAMES: "weakref.WeakKeyDictionary[Game, dict[type, Game]]" = weakref.WeakKeyDictionary()  # by game, bot class
 _BOT_THREADS: set[int] = set()  # the threads whose prints go to stderr
