@@ -114,15 +114,13 @@ def prepare(bot: Any, game: Game) -> None:
 
 def seat(bot: Any) -> "Seat":
     """The seat of a bot of another package (made on first use; one per bot object, gone with it)."""
-    try:
-        s = _SEATS.get(bot)
-        if s is None:
-            s = _SEATS[bot] = Seat()
-    except TypeError:  # a bot that cannot be weakly referenced or hashed keeps its seat for the process's life
-        s = _PINNED.get(id(bot), (None, None))[1]
-        if s is None:
-            s = Seat()
-            _PINNED[id(bot)] = (bot, s)
+    s = _SEATS.get(id(bot))
+    if s is None:
+        s = _SEATS[id(bot)] = Seat()
+        try:
+            weakref.finalize(bot, _SEATS.pop, id(bot), None)
+        except TypeError:  # a bot that cannot be weakly referenced is kept with its seat for the process's life
+            _PINNED.append(bot)
     return s
 
 
@@ -138,12 +136,9 @@ class Seat:
 
     def game(self, bot: Any, game: Game) -> Game:
         """The bot's own game of the same data as `game`: what it breaks, it breaks for itself (and for the bots of its
-        class in this process, the only ones that share it: its tables are derived once)."""
-        own = _OWN_GAMES.setdefault(game, {})
-        mine = own.get(type(bot))
-        if mine is None:
-            mine = own[type(bot)] = _own_game(game)
-        return mine
+        class, the only ones that share it: kept on `game`, so its tables are derived once)."""
+        cls = type(bot)
+        return game.derived(f"own game of bot class {cls.__module__}.{cls.__qualname__}", _own_game)
 
     def call(self, bot: Any, work: Callable[[], Any], what: str) -> Any:
         """Run `work` on the bot's thread within its time; BotOut if it overruns or ends the bot."""
@@ -254,7 +249,6 @@ def _own_game(game: Game) -> Game:
                 geo=copy.copy(game.geo), tables=copy.copy(game.tables), space=copy.copy(game.space), index=dict(game.index))
 
 
-_SEATS: "weakref.WeakKeyDictionary[Any, Seat]" = weakref.WeakKeyDictionary()  # a seat per bot object, gone with it
-_PINNED: dict[int, tuple[Any, Seat]] = {}  # the seats of bots that cannot be weakly referenced (kept with the bot)
-_OWN_GAMES: "weakref.WeakKeyDictionary[Game, dict[type, Game]]" = weakref.WeakKeyDictionary()  # by game, bot class
+_SEATS: dict[int, Seat] = {}  # a seat per bot object, by its id, dropped when the bot goes
+_PINNED: list[Any] = []  # bots that cannot be weakly referenced: kept, so their ids are never reused
 _BOT_THREADS: set[int] = set()  # the threads whose prints go to stderr
