@@ -20,7 +20,8 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
-    BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles,
+    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
     unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
