@@ -312,6 +312,13 @@ def test_bot_timeout_must_be_seconds(cli):
     one_error(code, err, "--bot-timeout")
 
 
+def test_the_bot_limits_of_a_command_end_with_it(cli, monkeypatch):
+    monkeypatch.delenv(referee.TIMEOUT_ENV, raising=False)
+    monkeypatch.delenv(referee.ISOLATE_ENV, raising=False)
+    assert cli("duel", "rouge", "viola", "-q", "--bot-timeout", "5", "--isolate")[0] == 0
+    assert referee.bot_timeout() == referee.DEFAULT_BOT_TIMEOUT and not referee.isolating()
+
+
 # ---- prepare, prints, the game's tables ----
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from gladiator.errors import BotOut, GladiatorError, IllegalAction
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState
 
-STARTUP_SECONDS = 60.0  # the process may take this long to start Python and import gladiator, whatever the bot's time
+STARTUP_SECONDS = 60.0  # the process may take this long to start, import gladiator and make the bot, whatever the bot's time
 MAX_ANSWER_BYTES = 64 * 2**20  # an answer longer than this is a bot gone wrong: it is out
 
 
@@ -104,7 +104,7 @@ class IsolatedBot:
         self._proc.stdout.close()  # type: ignore[union-attr]
         try:
             self._answer("start", STARTUP_SECONDS)
-            made = self._ask(("make", self.name, list(sys.path), os.getcwd()), "start")
+            made = self._ask(("make", self.name, list(sys.path), os.getcwd()), "start", STARTUP_SECONDS)
         except BotOut as e:
             raise GladiatorError(f"bot {self.name!r} did not start in its own process: it {e.reason}") from None
         self._truth = bool(made.get("needs_truth"))
