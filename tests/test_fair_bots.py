@@ -102,6 +102,18 @@ class AllTrue:
         return np.full(obs.batch, EXTRACT, dtype=np.int64)
 
 
+class Disguised:
+    """Says it is gladiator's own greedy bot, to be handed what gladiator's own bots are."""
+    __module__ = "gladiator.bots.greedy"
+    __qualname__ = "GreedyBot"
+    name = "disguised"
+
+    def act(self, game, obs, legal):
+        if any(hasattr(v, "seed") for v in vars(legal).values()):
+            raise RuntimeError("saw the state")
+        return np.zeros(obs.batch, dtype=np.int64)
+
+
 class Sleeper:
     name = "sleeper"
 
@@ -207,6 +219,11 @@ def one_error(code: int, err: str, *words: str) -> None:
 def test_a_bot_reading_legal_state_finds_no_state(cli, plugin):
     code, out, err = cli("duel", "rouge", "jaron", "--disguise", "viola", "--bot-a", "fairplugin:SeeThrough", "-q")
     one_error(code, err, "seethrough", "has no attribute 'state'")
+
+
+def test_a_plugin_calling_itself_gladiators_own_is_handed_what_a_plugin_is(cli, plugin):
+    code, out, err = cli("duel", "rouge", "viola", "--bot-a", "fairplugin:Disguised", "-q")
+    assert code == 0 and "saw the state" not in err, err
 
 
 @pytest.mark.parametrize("isolate", [False, True])

@@ -74,9 +74,17 @@ def bot_limits(timeout: float = DEFAULT_BOT_TIMEOUT, isolate: bool = False) -> I
 
 
 def trusted(bot: object) -> bool:
-    """True for a bot of this package, which is asked directly; any other is asked through its seat."""
-    module = type(bot).__module__ or ""
-    return module == "gladiator" or module.startswith("gladiator.")
+    """True for a bot of this package, which is asked directly; any other is asked through its seat. A class counts
+    as this package's when its module is one of gladiator's and that module holds this very class under its name
+    (a plugin's class that only says `__module__ = "gladiator..."` does not)."""
+    cls = type(bot)
+    module = cls.__module__ or ""
+    if module != "gladiator" and not module.startswith("gladiator."):
+        return False
+    found: Any = sys.modules.get(module)
+    for part in cls.__qualname__.split("."):
+        found = getattr(found, part, None)
+    return found is cls
 
 
 def name_of(bot: object) -> str:
