@@ -32,7 +32,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 pygame = pytest.importorskip("pygame")
 
-from gladiator import engine  # noqa: E402
+from gladiator import engine, rng  # noqa: E402
 from gladiator.bots import make_bot  # noqa: E402
 from gladiator.catalog import Unit, load_catalog  # noqa: E402
 from gladiator.duel import play_duel  # noqa: E402
@@ -333,3 +333,89 @@ def test_the_arc_overlay_and_turn_strip_show_a_disguise_as_the_suit_it_shows():
     assert all(np.array_equal(strip[k], true_strip[k]) for k in strip)
     spectator = engine.extraction_map(game, engine.observe(game, s, 1, spectator=True))
     assert not spectator["threat"].any()  # the truth: Jaron cannot tear out a core
+
+
+# ---- what a bot is handed (issue 20): nothing of the state, the seed or the driver's mask ----
+
+def reachable(*roots: object) -> list[object]:
+    """Every object reachable from `roots` through attributes, dataclass fields, containers and array bases."""
+    seen: dict[int, object] = {}
+    todo = list(roots)
+    while todo:
+        x = todo.pop()
+        if id(x) in seen or isinstance(x, (str, bytes, int, float, bool, type(None), Game)):
+            continue
+        seen[id(x)] = x
+        if isinstance(x, np.ndarray):
+            todo.append(x.base)
+        elif isinstance(x, (tuple, list, set, frozenset)):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.values())
+        else:
+            todo.extend(getattr(x, "__dict__", {}).values())
+            todo.extend(getattr(x, s) for s in getattr(type(x), "__slots__", ()) if hasattr(x, s))
+    return list(seen.values())
+
+
+def touches_state(objects: list[object], s: DuelState) -> list[str]:
+    """What among `objects` is the state, shares memory with one of its arrays, or holds its seeds."""
+    truth = [getattr(s, f.name) for f in fields(s)]
+    found = []
+    for x in objects:
+        if isinstance(x, DuelState):
+            found.append("a DuelState")
+        elif isinstance(x, np.ndarray):
+            if any(np.shares_memory(x, t) for t in truth):
+                found.append(f"an array sharing the state's memory {x.shape}")
+            elif x.dtype == s.seed.dtype and x.shape == s.seed.shape and np.array_equal(x, s.seed):
+                found.append("the seeds")
+    return found
+
+
+@pytest.mark.parametrize("needs", ["observation", "mask"])
+def test_what_a_plugin_bot_is_handed_leads_to_nothing_of_the_state(needs):
+    game, _ = games("concert_hall")
+    s = engine.new_duels(game, ("jaron", "viola"), np.arange(6), disguise=("rouge", None))
+    handed: list = []
+
+    class Recorder:  # a bot of another package: this test module
+        name = "recorder"
+
+        def act(self, game, obs, legal):
+            if needs == "mask":
+                legal.mask  # noqa: B018 - built on demand: what it is built from must not come with it
+            handed.append((obs, legal))
+            return np.zeros(obs.batch, dtype=np.int64)
+
+    from gladiator.driver import decide
+
+    one = Recorder()
+    decide(game, s, (one, one))
+    decide(game, s, (Recorder(), Recorder()))
+    for obs, legal in handed:
+        assert touches_state(reachable(obs, legal), s) == []
+    # the walk can fail: the driver's own legal actions do lead to the state
+    assert "a DuelState" in touches_state(reachable(engine.Legal(game, s)), s)
+
+
+def test_the_noise_a_bot_is_handed_is_its_draws_without_their_key():
+    game, _ = games("concert_hall")
+    s = engine.new_duels(game, ("rouge", "viola"), np.arange(5))
+    obs = engine.observe(game, s, s.active)
+    assert isinstance(obs.noise, np.ndarray) and not hasattr(obs.noise, "_key")
+    assert np.array_equal(obs.noise, rng.uniforms(s.seed, s.counter, engine.NOISE_LANES, stream=engine.NOISE_STREAM))
+    assert touches_state(reachable(obs), s) == []
+    with pytest.raises(ValueError):
+        obs.noise.setflags(write=True)
+
+
+def test_a_mask_cannot_be_made_writable_nor_its_base():
+    game, _ = games("concert_hall")
+    s = engine.new_duels(game, ("rouge", "viola"), np.arange(3))
+    legal = engine.Legal(game, s)
+    for m in (legal.mask, legal.take(np.array([0, 2])).mask, legal.sealed().mask, legal.without(np.zeros(game.space.n, bool)).mask):
+        for a in (m, m.base):
+            if isinstance(a, np.ndarray):
+                with pytest.raises(ValueError):
+                    a.setflags(write=True)

@@ -20,7 +20,8 @@ from gladiator.rules.combat import (
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
-    REFUSAL_NAMES, REFUSED_OPTION, Refusal, allows, explain, extraction_tiles, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles,
+    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
     unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
@@ -38,7 +39,7 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
     "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
-    "prepare", "refusal", "refusal_of_kind", "step", "turn_forecast",
+    "prepare", "refusal", "refusal_of_kind", "sealed", "step", "turn_forecast", "BOT_DIED", "NOT_LEGAL", "TIMED_OUT",
 ]
 
 
@@ -229,38 +230,44 @@ class Legal:
     """The legal actions of the side to act in duels `idx` of a batch (all by default): the (N, A) mask, built on
     first use, and the check of picks.
 
-    A bot reads `mask` (or indexes the object like the mask); the driver checks every pick with
-    `allows`, which gives the mask's answer without building it when no one asked for it.
+    A bot reads `mask` (or indexes the object like the mask). The driver checks every pick with `allows` of a
+    Legal of its own, never with the one a bot was given. The mask is read-only for good: its memory is an
+    immutable bytes object, so no `setflags(write=True)` makes it writable. A bot of another package gets the
+    `sealed` copy, which holds the mask alone and nothing of the duels.
     """
 
-    def __init__(self, game: Game, state: DuelState, idx: np.ndarray | None = None) -> None:
+    def __init__(self, game: Game, state: DuelState | None, idx: np.ndarray | None = None) -> None:
         self.game, self.idx = game, idx
         self._whole = state
         self._state: DuelState | None = state if idx is None else None
         self._mask: np.ndarray | None = None
         self._ban: np.ndarray | None = None  # (N, A) actions taken away from a restricted player (`without`)
+        self._rows: int | None = None  # the number of duels of a sealed copy (it holds no state)
 
-    @property
-    def state(self) -> DuelState:
-        """The duels these legal actions are of."""
+    def _duels(self) -> DuelState:
+        """The duels these legal actions are of (the driver's own; a sealed copy has none)."""
         if self._state is None:
+            if self._whole is None:
+                raise GladiatorError("these legal actions are a sealed copy: they hold the mask alone")
             self._state = self._whole.take(self.idx)  # type: ignore[arg-type]
         return self._state
 
     @property
     def mask(self) -> np.ndarray:
-        """(N, A) bool: the legal actions."""
+        """(N, A) bool: the legal actions (read-only)."""
         if self._mask is None:
-            self._mask = legal_mask(self.game, self.state)
+            m = legal_mask(self.game, self._duels())
             if self._ban is not None:
-                self._mask &= ~self._ban
-            self._mask.setflags(write=False)
+                m &= ~self._ban
+            self._mask = sealed(m)
         return self._mask
 
     @property
     def shape(self) -> tuple[int, int]:
         """(N, A)."""
-        return (self._whole.batch if self.idx is None else len(self.idx), self.game.space.n)
+        if self._rows is not None:
+            return (self._rows, self.game.space.n)
+        return (self._whole.batch if self.idx is None else len(self.idx), self.game.space.n)  # type: ignore[union-attr]
 
     def __getitem__(self, key: object) -> np.ndarray:
         return self.mask[key]  # type: ignore[index]
@@ -271,45 +278,79 @@ class Legal:
     def allows(self, actions: np.ndarray) -> np.ndarray:
         """(B,) bool: whether each duel's pick is legal."""
         actions = np.asarray(actions, dtype=np.int64)
-        if self._mask is not None or self._ban is not None:  # a restricted player's check is its narrowed mask
+        if self._mask is not None or self._ban is not None or self._whole is None:  # a restricted player's check is its narrowed mask
             mask = self.mask
             inside = (actions >= 0) & (actions < self.game.space.n)
             return inside & mask[np.arange(actions.shape[0]), np.clip(actions, 0, self.game.space.n - 1)]
-        return allows(self.game, self.state, actions)
+        return allows(self.game, self._duels(), actions)
 
     def refusal(self, b: int, action: int) -> Refusal:
-        """Why duel `b` may not take `action`."""
+        """Why duel `b` may not take `action` (a sealed copy knows only what its mask and its ban say)."""
         if self._ban is not None and 0 <= action < self.game.space.n and self._ban[b, action]:
             return Refusal(REFUSED_OPTION, "that option is taken away from this player (restricted play)")
-        return refusal(self.game, self.state, b, action)
+        if self._whole is None:
+            if 0 <= action < self.game.space.n and self.mask[b, action]:
+                return Refusal(OK, "")
+            if not 0 <= action < self.game.space.n:
+                return Refusal(OUTSIDE, f"action {action} is outside the action space (0..{self.game.space.n - 1})")
+            return Refusal(NOT_LEGAL, "not among the legal actions of this duel")
+        return refusal(self.game, self._duels(), b, action)
 
     @property
     def restricted(self) -> bool:
         """True for the legal actions of a player restricted from some options (`without`)."""
         return self._ban is not None
 
+    @property
+    def ban(self) -> np.ndarray | None:
+        """(N, A) bool: the actions taken away from a restricted player (`without`); None for a player with every option."""
+        return self._ban
+
+    def sealed(self, game: Game | None = None) -> "Legal":
+        """A copy that holds the mask (and a restricted player's ban) and nothing else, of `game` (this one's by
+        default): what a bot of another package is given. Its arrays cannot be made writable, and nothing in it leads
+        back to the duels."""
+        return Legal.of_mask(self.game if game is None else game, self.mask, self._ban)
+
+    @staticmethod
+    def of_mask(game: Game, mask: np.ndarray, ban: np.ndarray | None = None) -> "Legal":
+        """Legal actions that are `mask` alone (less `ban`, a restricted player's), knowing nothing of the duels."""
+        out = Legal(game, None, None)
+        out._rows = int(np.shape(mask)[0])
+        out._mask = sealed(np.asarray(mask, dtype=bool))
+        if ban is not None:
+            out._ban = sealed(np.asarray(ban, dtype=bool))
+            out._mask = sealed(out._mask & ~out._ban)
+        return out
+
     def without(self, ban: np.ndarray) -> "Legal":
         """These legal actions less `ban` ((A,) or (N, A) bool): the choices of a player restricted from some options
         (restricted play: `gladiator ablate`). The rules are unchanged; only this player's choice narrows."""
         sub = Legal(self.game, self._whole, self.idx)
-        sub._state = self._state
+        sub._state, sub._rows = self._state, self._rows
         ban = np.broadcast_to(np.asarray(ban, dtype=bool), self.shape)
         sub._ban = ban if self._ban is None else (self._ban | ban)
         if self._mask is not None:
-            sub._mask = self._mask & ~ban
-            sub._mask.setflags(write=False)
+            sub._mask = sealed(self._mask & ~ban)
         return sub
 
     def take(self, rows: np.ndarray) -> "Legal":
         """The legal actions of duels `rows` of these (their mask built on first use, or cut from this one's)."""
         rows = np.asarray(rows, dtype=np.intp)
         sub = Legal(self.game, self._whole, rows if self.idx is None else np.asarray(self.idx).take(rows))
+        if self._whole is None:
+            sub._rows = int(rows.shape[0])
         if self._ban is not None:
             sub._ban = self._ban.take(rows, axis=0)
         if self._mask is not None:
-            sub._mask = self._mask.take(rows, axis=0)
-            sub._mask.setflags(write=False)
+            sub._mask = sealed(self._mask.take(rows, axis=0))
         return sub
+
+
+def sealed(values: np.ndarray) -> np.ndarray:
+    """A read-only copy of an array that cannot be made writable (its memory is an immutable bytes object)."""
+    values = np.ascontiguousarray(values)
+    return np.frombuffer(values.tobytes(), dtype=values.dtype).reshape(values.shape)
 
 
 def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False) -> Observation:
@@ -344,33 +385,8 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
-        noise=_Noise(state.seed, state.counter),
+        noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM)),
     )
-
-
-class _Noise:
-    """A side's random numbers for this decision, drawn only when a bot reads `Observation.noise`."""
-
-    def __init__(self, seed: np.ndarray, counter: np.ndarray) -> None:
-        self._key = (seed, counter)
-        self._values: np.ndarray | None = None
-
-    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
-        if self._values is None:
-            self._values = rng.uniforms(*self._key, NOISE_LANES, stream=NOISE_STREAM)
-        return self._values if dtype is None else self._values.astype(dtype)
-
-    def __getitem__(self, key: object) -> np.ndarray:
-        return np.asarray(self)[key]  # type: ignore[index]
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(B, NOISE_LANES)."""
-        return (self._key[0].shape[0], NOISE_LANES)
-
-    def take(self, idx: np.ndarray, axis: int = 0) -> "_Noise":
-        """The random numbers of duels `idx`."""
-        return _Noise(self._key[0].take(idx), self._key[1].take(idx))
 
 
 def identities(game: Game, obs: Observation) -> np.ndarray:

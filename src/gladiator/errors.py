@@ -39,3 +39,12 @@ class IllegalAction(GladiatorError):
 
 class ReplayError(GladiatorError):
     """A replay file is corrupt, tampered with, or diverges from the engine."""
+
+
+class BotOut(GladiatorError):
+    """A bot gave no pick at all: it overran its time (`--bot-timeout`) or it ended (sys.exit, KeyboardInterrupt, its
+    process died). Its duels are forfeits, with `code` (a refusal code: timed_out or bot_died) and `reason`."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        self.code, self.reason = code, reason
+        super().__init__(reason)

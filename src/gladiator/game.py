@@ -191,15 +191,29 @@ def _tables(roster: tuple[Unit, ...]) -> UnitTables:
 
 
 def freeze(value: T_) -> T_:
-    """Make the numpy arrays of `value` (an array, a tuple or list of them, or a dataclass holding them) read-only."""
+    """`value` with its numpy arrays (an array, a tuple or list of them, or a dataclass holding them) read-only for good:
+    each is replaced by a copy whose memory is an immutable bytes object, so no `setflags(write=True)` can undo it."""
     if isinstance(value, np.ndarray):
-        value.setflags(write=False)
-    elif isinstance(value, (tuple, list)):
-        for v in value:
-            freeze(v)
+        return _sealed(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = [freeze(v) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)  # type: ignore[return-value]
+    if isinstance(value, list):
+        value[:] = [freeze(v) for v in value]
     elif hasattr(value, "__dataclass_fields__"):
         for f in fields(value):  # type: ignore[arg-type]
             v = getattr(value, f.name)
             if isinstance(v, np.ndarray):
-                v.setflags(write=False)
+                object.__setattr__(value, f.name, _sealed(v))  # frozen dataclasses too
     return value
+
+
+def _sealed(a: np.ndarray) -> np.ndarray:
+    """A read-only copy of `a` backed by bytes (an array that is read-only that way already is kept)."""
+    if not a.flags.writeable and isinstance(a.base, bytes):
+        return a
+    if a.dtype.hasobject:  # pointers: no bytes copy of them; read-only as far as numpy goes
+        a.setflags(write=False)
+        return a
+    a = np.ascontiguousarray(a)
+    return np.frombuffer(a.tobytes(), dtype=a.dtype).reshape(a.shape)

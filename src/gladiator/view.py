@@ -48,7 +48,7 @@ class Observation:
     turn: np.ndarray
     caches: np.ndarray  # (B, C) Nectar caches still full
     done: np.ndarray
-    noise: np.ndarray  # (B, NOISE_LANES) uniforms in [0, 1) for this decision (drawn when read): seed and counter, bots' own stream
+    noise: np.ndarray  # (B, NOISE_LANES) uniforms in [0, 1) for this decision (seed, counter, bots' stream): not their key
 
     @property
     def batch(self) -> int:

@@ -39,7 +39,7 @@ MAX_DUELS = 2**53  # -n: duel indices and counts stay exact in int64 and float64
 ROW_DTYPE = np.dtype([
     ("duel", "<i8"), ("seed", "<i8"), ("swapped", "i1"), ("winner", "i1"), ("outcome", "i1"), ("first", "i1"),
     ("turns", "<i4"), ("actions", "<i4"), ("integrity", "<i4", (2,)), ("heat", "<i4", (2,)), ("nectar", "<i4", (2,)),
-    ("forfeit", "i1"),  # for a duel lost by an illegal pick: the refusal code of that pick (gladiator.rules.legal), else 0
+    ("forfeit", "i1"),  # for a duel forfeited: the refusal code of its pick, or timed_out / bot_died (gladiator.rules.legal), else 0
 ])
 
 
@@ -273,9 +273,9 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
             continue
         if work is None or work.batch == 0:
             break
-        acts, bad, picks = decide(game, work, bots, forfeit=True)
+        acts, bad, codes = decide(game, work, bots, forfeit=True)
         if bad.size:
-            reasons[where[bad]] = [engine.refusal(game, work, int(b), int(p)).code for b, p in zip(bad, picks)]
+            reasons[where[bad]] = codes
             work = engine.forfeit(game, work, bad)
         work, _ = engine.step(game, work, acts, check=False, tally=tally, tally_rows=where)
         if int(work.counter.max()) > limit:

@@ -24,6 +24,7 @@ from gladiator.bots.restricted import RestrictedBot
 from gladiator.bots.search import SearchBot
 from gladiator.errors import GladiatorError, UnknownName
 from gladiator.options import check_names
+from gladiator.referee import isolating, prints_to_stderr
 
 BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
 OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
@@ -46,7 +47,8 @@ def bot_class(name: str) -> type:
         if os.getcwd() not in sys.path:
             sys.path.append(os.getcwd())  # a bot file in the current folder is found, as `python -m` would
         try:
-            mod = importlib.import_module(module)
+            with prints_to_stderr():  # what a bot's module prints as it loads is not the command's output
+                mod = importlib.import_module(module)
         except Exception as e:  # noqa: BLE001 - any failure to import a user's module is one line
             raise GladiatorError(f"bot {name!r}: cannot import {module!r}: {type(e).__name__}: {e}") from None
         found = getattr(mod, cls, None)
@@ -56,7 +58,8 @@ def bot_class(name: str) -> type:
     installed = _installed()
     if name in installed:
         try:
-            found = installed[name].load()
+            with prints_to_stderr():
+                found = installed[name].load()
         except Exception as e:  # noqa: BLE001
             raise GladiatorError(f"bot {name!r}: the installed plugin does not load: {type(e).__name__}: {e}") from None
         if not isinstance(found, type):
@@ -66,7 +69,14 @@ def bot_class(name: str) -> type:
 
 
 def make_bot(name: str) -> Bot:
-    """A new bot by name (see the module's docstring), with options as `name:key=value,key=value`; or a one-line error."""
+    """A new bot by name (see the module's docstring), with options as `name:key=value,key=value`; or a one-line error.
+
+    While isolating (`--isolate`, `referee.isolating()`), a plugin bot is made in a process of its own
+    (`gladiator.bots.isolated`): this process never imports its code."""
+    if isolating() and is_plugin(name):
+        from gladiator.bots.isolated import IsolatedBot
+
+        return IsolatedBot(name)  # type: ignore[return-value]
     kwargs: dict[str, object] = {}
     without: tuple[str, ...] = ()
     m = OPTIONS.match(name)
@@ -81,7 +91,8 @@ def make_bot(name: str) -> Bot:
     else:
         cls = bot_class(name)
     try:
-        bot = cls(**kwargs)
+        with prints_to_stderr():
+            bot = cls(**kwargs)
     except GladiatorError:
         raise
     except TypeError as e:
@@ -101,6 +112,12 @@ def make_bot(name: str) -> Bot:
     if without:
         bot = RestrictedBot(bot, without, name)
     return bot
+
+
+def is_plugin(name: str) -> bool:
+    """True for a bot name (options and all) that is not a built-in bot's: a plugin's or a class path."""
+    m = OPTIONS.match(name)
+    return (m.group("name") if m else name) not in BUILTIN_BOTS
 
 
 def _restricted(name: str, value: str) -> tuple[str, ...]:
@@ -138,4 +155,4 @@ def _installed() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "RestrictedBot", "SearchBot", "bot_class", "bot_names", "make_bot"]
+__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "RestrictedBot", "SearchBot", "bot_class", "bot_names", "is_plugin", "make_bot"]

@@ -4,8 +4,9 @@ A bot picks one action id per duel for the side to act, from that side's observa
 a `gladiator.view.Observation` of the batch) and the legal actions (`legal`, an
 `engine.Legal`: `legal.mask` is the (batch, actions) bool mask). The driver owns the loop: it
 groups duels by side (a bot playing both sides, one object, sees all its duels at once), never merges two
-bots, and checks every pick. A bot that needs the whole
-truth (for analysis only) sets `needs_truth = True`: it is then given the `DuelState` instead of
+bots, and checks every pick against legal actions of its own. `legal` holds the mask, nothing of the duels; a bot of
+another package gets sealed copies through the referee (`gladiator.referee`). A bot that needs the whole
+truth (for analysis only) sets `needs_truth = True`: it is then given a copy of the `DuelState` instead of
 an observation, and it is refused wherever a person plays.
 """
 

@@ -4,14 +4,14 @@ Named like any bot with the option `without`: `heuristic:without=leap`, `greedy:
 (options joined by `+`; see `gladiator.options` for the names). The bot underneath sees the same observation
 and the legal actions less the actions the options cover for the unit it plays (`engine.Legal.without`); the
 rules are untouched. A pick of a removed option is refused with a one-line error naming the bot. Imports the
-options, the game and the bot base.
+options, the referee, the game and the bot base.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from gladiator import options
+from gladiator import options, referee
 from gladiator.bots.base import Bot
 from gladiator.errors import IllegalAction
 from gladiator.game import Game
@@ -28,9 +28,7 @@ class RestrictedBot(Bot):
     def prepare(self, game: Game) -> None:
         """Check the option names against the game and let the bot underneath prepare."""
         self._ban(game)
-        prep = getattr(self.inner, "prepare", None)
-        if callable(prep):
-            prep(game)
+        referee.prepare(self.inner, game)
 
     def act(self, game: Game, obs, legal) -> np.ndarray:  # type: ignore[no-untyped-def]
         """The bot underneath's picks among the legal actions less the removed options."""
@@ -40,7 +38,7 @@ class RestrictedBot(Bot):
             unit = obs.my_unit
         ban = self._ban(game).take(np.asarray(unit, dtype=np.intp), axis=0)
         narrowed = legal.without(ban)
-        picks = np.asarray(self.inner.act(game, obs, narrowed))
+        picks = np.asarray(referee.act(self.inner, game, obs, narrowed))  # a plugin underneath is asked through its seat
         if picks.shape == (ban.shape[0],) and picks.dtype.kind in "iu":  # any other answer: the driver says what is wrong
             inside = (picks >= 0) & (picks < ban.shape[1])
             bad = inside & ban[np.arange(ban.shape[0]), np.where(inside, picks, 0)]

@@ -15,7 +15,9 @@ import typer
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
-from gladiator.cli.common import ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
+from gladiator.cli.common import (
+    ArenaOpt, ArenasOpt, BotTimeoutOpt, IsolateOpt, UnitsOpt, bot_rules, check_bot, data_files, load, out,
+)
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -39,8 +41,11 @@ def ladder(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
+    bot_rules(bot_timeout, isolate)
     import itertools
 
     import numpy as np
@@ -119,8 +124,11 @@ def odds(
     from_side: Optional[str] = typer.Option(None, "--from-side", help="Estimate from what side A or B has observed (a disguise unresolved)."),
     seed: int = typer.Option(0, "--seed", "-s", help="Seed of the continuations' fresh draws."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.bots import make_bot
     from gladiator.odds import estimate
     from gladiator.replay import load_replay

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
-from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, UnitsOpt, data_files, err, load, out, pick_bots
+from gladiator.cli.common import ArenaOpt, ArenasOpt, BotTimeoutOpt, DisguiseOpt, INTERRUPTED, IsolateOpt, UnitsOpt, bot_rules, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
 
@@ -73,8 +73,11 @@ def batch(
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
     disguise: Optional[str] = DisguiseOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Run many duels headless and print their statistics."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.runner import ROW_DTYPE, default_workers, make_spec, prepare, run
     from gladiator.batch.stats import Totals
@@ -172,8 +175,11 @@ def matrix(
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Run every mirror and pairing of the units; print the win-rate matrix (row against column) and the first mover's win rates."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.batch import plots
     from gladiator.batch.tuning import first_movers, matrix as run_matrix, matrix_rates
 
@@ -241,8 +247,11 @@ def sweep(
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Run the duel at each value of a unit field and print the win rate against the value."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.batch import plots
     from gladiator.batch.tuning import FieldPath, sweep as run_sweep
 
@@ -292,8 +301,11 @@ def balance(
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Search the value of a unit field whose win rate comes closest to the target."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.tuning import FieldPath, balance as run_balance, largest_runs
 

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from gladiator import DEFAULT_ARENA, DEFAULT_BOT
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT
 from gladiator.errors import GladiatorError
 from gladiator.files import printable
 
@@ -52,6 +52,30 @@ def check_bot(name: str, person_plays: bool = False) -> str:
     if getattr(make_bot(name), "needs_truth", False) and person_plays:
         raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
     return name
+
+
+BotTimeoutOpt = typer.Option(DEFAULT_BOT_TIMEOUT, "--bot-timeout", metavar="SECONDS",
+                             help="Seconds a plugin bot may take over one call (prepare, or one decision): past it, it "
+                                  "forfeits; 0: no limit.")
+IsolateOpt = typer.Option(False, "--isolate", help="Run each plugin bot in a process of its own, which gets copies of what "
+                                                   "it may see; one that overruns --bot-timeout or ends forfeits.")
+
+
+def bot_rules(timeout: float, isolate: bool) -> None:
+    """Apply --bot-timeout and --isolate to the bots of this command and the processes it starts, until it ends."""
+    try:  # typer 0.2x carries its own copy of click; older ones use click itself
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - depends on the typer installed
+        from click.globals import get_current_context  # type: ignore[no-redef]
+
+    from gladiator.referee import bot_limits
+
+    rules = bot_limits(timeout, isolate)
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.with_resource(rules)  # undone when the command ends (a test running many commands in one process)
+    else:
+        rules.__enter__()
 
 
 def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) -> tuple[str, str]:
@@ -168,8 +192,9 @@ def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
 
 
 def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Optional[int], last: Optional[int],
-               quiet: bool = False) -> None:
-    """Export a replay's data to `path` with a progress bar of the actions played; says where it went."""
+               quiet: bool = False, report: Optional[Console] = None) -> None:
+    """Export a replay's data to `path` with a progress bar of the actions played; says where it went (on stdout, or
+    on `report`: stderr where stdout holds JSON)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from gladiator.ui.export import check_target, export
@@ -185,4 +210,4 @@ def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Op
 
         with c_stderr_muted():
             n = export(game, data, path, fps, wh, first, last, on_frame)
-    out.print(printable(f"{n} frames written to {path}"), markup=False)
+    (report or out).print(printable(f"{n} frames written to {path}"), markup=False)

@@ -13,8 +13,8 @@ from typing import Any, Optional
 import typer
 
 from gladiator import RULES_VERSION
-from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
-from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
+from gladiator.cli.common import ArenasOpt, BotTimeoutOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, IsolateOpt, UnitsOpt, bot_rules, c_stderr_muted, data_files, err, has_display, load, out, pick_bots, run_export
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS
@@ -39,7 +39,7 @@ def start() -> None:
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena="concert_hall", seed=7, bot="heuristic", bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, export_size="960x540",
-         cut_from=None, cut_to=None)
+         cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False)
 
 
 def duel(
@@ -61,8 +61,11 @@ def duel(
     export_size: str = ExportSizeOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
+    bot_rules(bot_timeout, isolate)
     from gladiator.bots import make_bot
     from gladiator.duel import game_for, play_duel, start_looks
     from gladiator.narrate import narrate
@@ -86,7 +89,7 @@ def duel(
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
-        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True)
+        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True, report=err)  # stdout stays JSON
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
@@ -114,12 +117,12 @@ def verify(path: Path = typer.Argument(..., help="A replay file written by `duel
 
 
 def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: str,
-            first: Optional[int], last: Optional[int], quiet: bool) -> None:
+            first: Optional[int], last: Optional[int], quiet: bool, report: Any = None) -> None:
     """Export the played duel, if asked, through the replay it would be recorded as."""
     if path is not None:
         from gladiator.replay import make_replay
 
-        run_export(game, make_replay(game, res, names), path, fps, size, first, last, quiet=quiet)
+        run_export(game, make_replay(game, res, names), path, fps, size, first, last, quiet=quiet, report=report)
 
 
 def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -> None:

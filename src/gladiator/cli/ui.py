@@ -14,7 +14,9 @@ from typing import Optional
 import typer
 
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
-from gladiator.cli.common import ArenasOpt, UnitsOpt, c_stderr_muted, check_bot, data_files, load, pick_bots
+from gladiator.cli.common import (
+    ArenasOpt, BotTimeoutOpt, IsolateOpt, UnitsOpt, bot_rules, c_stderr_muted, check_bot, data_files, load, pick_bots,
+)
 from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
@@ -45,8 +47,11 @@ def play(
     frames: int = FramesOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Play a duel in the window against a bot (or a friend with --vs-human)."""
+    bot_rules(bot_timeout, isolate)
     wh = _size(size)
     _check(seed, frames, screenshot)
     if unit is None:
@@ -77,8 +82,11 @@ def watch(
     frames: int = FramesOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
 ) -> None:
     """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
+    bot_rules(bot_timeout, isolate)
     wh = _size(size)
     _check(seed, frames, screenshot)
     if not (0 < speed <= 1000):

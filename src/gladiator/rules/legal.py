@@ -25,12 +25,15 @@ PAST_ENEMY_LIMIT = 16_000_000  # entries of a per-(game, speed) memo of walks pa
 # Refusal codes: what a screen or a bot may switch on (the text is for people).
 (OK, DUEL_OVER, OUTSIDE, NO_AP, GUARDING, NO_HEAT, NO_DOSES, NECTAR_FULL, NO_WEAPON, OUT_OF_RANGE, NO_SIGHT,
  NO_NECTAR, CANNOT_EXTRACT, NOT_ADJACENT, NOT_OPEN, CANNOT_MIMIC, DISGUISED, MIMIC_SELF, OCCUPIED, WALL,
- UNREACHABLE_TILE, TOO_FAR, BLOCKED, CANNOT_LEAP, BEYOND_LEAP, NO_TARGET, SEEN, REFUSED_OPTION) = range(28)
+ UNREACHABLE_TILE, TOO_FAR, BLOCKED, CANNOT_LEAP, BEYOND_LEAP, NO_TARGET, SEEN, REFUSED_OPTION, NOT_LEGAL, TIMED_OUT,
+ BOT_DIED) = range(31)
 # A name per refusal code, for files (the CSV's forfeit_reason) and for screens that switch on codes.
 REFUSAL_NAMES = ("ok", "duel_over", "outside", "no_ap", "guarding", "no_heat", "no_doses", "nectar_full", "no_weapon",
                  "out_of_range", "no_sight", "no_nectar", "cannot_extract", "not_adjacent", "not_open", "cannot_mimic",
                  "disguised", "mimic_self", "occupied", "wall", "unreachable", "too_far", "blocked", "cannot_leap",
-                 "beyond_leap", "no_target", "seen", "refused_option")  # the last: an option a restricted player gave up
+                 "beyond_leap", "no_target", "seen", "refused_option",  # an option a restricted player gave up
+                 "not_legal",  # all a bot's sealed copy of the legal actions can say (the driver gives the rule's reason)
+                 "timed_out", "bot_died")  # no pick at all: the bot overran its time (--bot-timeout), or it ended
 KINDS = ("end", "guard", "vent", "inject", "extract", "attack", "mimic", "move", "leap")
 
 
