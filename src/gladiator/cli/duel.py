@@ -14,9 +14,9 @@ import typer
 
 from gladiator import RULES_VERSION
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
+from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, ForceOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
 from gladiator.errors import GladiatorError
-from gladiator.files import check_outputs
+from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
 
 
@@ -39,7 +39,7 @@ def start() -> None:
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena="concert_hall", seed=7, bot="heuristic", bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, export_size="960x540",
-         cut_from=None, cut_to=None)
+         cut_from=None, cut_to=None, force=False)
 
 
 def duel(
@@ -61,6 +61,7 @@ def duel(
     export_size: str = ExportSizeOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
     from gladiator.bots import make_bot
@@ -70,7 +71,7 @@ def duel(
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     cat = load(units, arenas)
-    check_outputs({"--record": record, "--export": export}, data_files(cat))
+    check_outputs({"--record": record, "--export": export}, data_files(cat), force=force)
     if export is not None:
         from gladiator.ui.export import check_target
 
@@ -100,7 +101,7 @@ def duel(
         out.print(f"Result: {res.winner} wins by {outcome} in {res.turns} turns", markup=False)
     if record is not None:
         _record(record, game, res, names)
-        out.print(f"Replay written to {record}", markup=False)
+        out.print(printable(f"Replay written to {record}"), markup=False)
     _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet)
 
 
@@ -110,7 +111,7 @@ def verify(path: Path = typer.Argument(..., help="A replay file written by `duel
 
     res = verify_replay(path)
     who = "draw" if res.winner is None else f"{res.winner} wins"
-    out.print(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns", markup=False)
+    out.print(printable(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns"), markup=False)
 
 
 def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: str,

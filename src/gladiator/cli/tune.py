@@ -20,7 +20,7 @@ from rich.table import Table
 
 from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, data_files, err, load, out, print_table
 from gladiator.errors import GladiatorError
-from gladiator.files import check_outputs, printable
+from gladiator.files import STUDY, check_outputs, printable
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +74,7 @@ def tune(
         for a in arena_ids:
             disk.arena(a)
         spec, left_out = spec.on_arenas(arena_ids)
-    check_outputs({"--out": out_path}, data_files(disk) | {"the spec": spec_path}, stores=("--out",))
+    check_outputs({"--out": out_path}, data_files(disk) | {"the spec": spec_path}, stores={"--out": STUDY})
     problem = Problem(spec, apply_overrides(disk, sets), tuple(sets), bot or "")
     duels = Duels(workers or default_workers(), batch_size)
     rec = Search("")
