@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
+from gladiator.cli.common import ArenaOpt, ArenasOpt, ForceOpt, UnitsOpt, check_bot, data_files, load, out
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -39,6 +39,7 @@ def ladder(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
     import numpy as np
@@ -62,7 +63,7 @@ def ladder(
     for u in unit_ids:
         cat.unit(u)
     cat.arena(arena)
-    check_outputs({"--out": out_path}, data_files(cat), stores={"--out": STORE_KINDS["ladder"]})
+    check_outputs({"--out": out_path}, data_files(cat), stores={"--out": STORE_KINDS["ladder"]}, force=force)
     index = {cell: k for k, cell in enumerate(cells_of(bots, unit_ids))}
     # each cell (bot pair, unit pairing) is one chunk of `n` duels of the results file
     store = ResultStore(out_path, ladder_identity(cat, bots, unit_ids, arena, n, seed)) if out_path is not None else None

@@ -429,7 +429,11 @@ class _CsvRows:
         except GladiatorError as e:
             raise GladiatorError(f"--csv {e}") from None
         self.w = csv.writer(self.file.f)
-        self.w.writerow(CSV_COLUMNS)
+        try:
+            self.w.writerow(CSV_COLUMNS)
+        except OSError as e:
+            self.file.discard()
+            raise GladiatorError(f"--csv {path}: cannot write CSV: {e.strerror or e}") from None
 
     def write(self, rows: Any) -> None:
         """Write one row per duel of a chunk; a full disk is one line naming the file."""
