@@ -216,7 +216,7 @@ def _share(args: tuple) -> str:
 
 @pytest.mark.parametrize("same", [True, False], ids=["identical runs", "different commands"])
 def test_runs_started_together_on_one_new_store_share_it_or_are_refused_in_one_line(tmp_path, same):
-    runs, trials = 6, 4
+    runs, trials = 8, 8
     ctx = multiprocessing.get_context("fork")
     got: list[str] = []
     with ctx.Manager() as manager, ctx.Pool(runs) as pool:
@@ -298,6 +298,13 @@ class _FullFile:
         self.f = f
 
     def write(self, data):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(self) -> None:  # what was buffered fails once more
+        self.f.close()
         raise OSError(errno.ENOSPC, "No space left on device")
 
     def __getattr__(self, name):  # type: ignore[no-untyped-def]
