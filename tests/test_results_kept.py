@@ -193,39 +193,41 @@ def test_a_batch_refused_after_its_store_was_opened_creates_no_file(cli, tmp_pat
 
 
 # ---- runs sharing a store ----
-def _share(args: tuple) -> str:
-    path, identity, barrier = args
+def _share(folder: str, trials: int, identity: dict, barrier, results) -> None:  # type: ignore[no-untyped-def]
+    """One run: for each trial, wait for the others, then open the trial's new store and store three chunks."""
     from gladiator.batch.runner import ROW_DTYPE
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
     from gladiator.errors import GladiatorError
 
-    try:
+    for t in range(trials):
         barrier.wait()
-        store = ResultStore(path, identity)
-        for k in range(3):
-            store.put(k, Totals.from_duels(*(np.array([k % 2]) for _ in range(2)), np.array([1]), np.array([3]),
-                                           np.array([0]), np.array([5])), np.zeros(0, ROW_DTYPE))
-        store.close()
-        return "ok"
-    except GladiatorError as e:
-        return f"refused: {e}"
-    except Exception as e:  # noqa: BLE001 - what the test is looking for
-        return f"crashed: {type(e).__name__}: {e}"
+        try:
+            store = ResultStore(Path(folder) / f"shared{t}.sqlite", identity)
+            for k in range(3):
+                store.put(k, Totals.from_duels(*(np.array([k % 2]) for _ in range(2)), np.array([1]), np.array([3]),
+                                               np.array([0]), np.array([5])), np.zeros(0, ROW_DTYPE))
+            store.close()
+            results.put("ok")
+        except GladiatorError as e:
+            results.put(f"refused: {e}")
+        except Exception as e:  # noqa: BLE001 - what the test is looking for
+            results.put(f"crashed: {type(e).__name__}: {e}")
 
 
 @pytest.mark.parametrize("same", [True, False], ids=["identical runs", "different commands"])
 def test_runs_started_together_on_one_new_store_share_it_or_are_refused_in_one_line(tmp_path, same):
     runs, trials = 8, 8
-    ctx = multiprocessing.get_context("fork")
-    got: list[str] = []
-    with ctx.Manager() as manager, ctx.Pool(runs) as pool:
-        for t in range(trials):
-            path = tmp_path / f"shared{t}.sqlite"
-            barrier = manager.Barrier(runs)
-            ids = [{"n": 3, "chunk_size": 1, "rules_version": "test", "hashes": {}, "run": 0 if same else k}
-                   for k in range(runs)]
-            got += pool.map(_share, [(path, i, barrier) for i in ids])
+    ctx = multiprocessing.get_context("spawn")  # no lock of this process's threads is inherited
+    barrier, results = ctx.Barrier(runs), ctx.Queue()
+    procs = [ctx.Process(target=_share, args=(str(tmp_path), trials, {"n": 3, "chunk_size": 1, "rules_version": "test",
+                                                                       "hashes": {}, "run": 0 if same else k},
+                                              barrier, results)) for k in range(runs)]
+    for p in procs:
+        p.start()
+    got = [results.get(timeout=600) for _ in range(runs * trials)]
+    for p in procs:
+        p.join()
     assert not [g for g in got if g.startswith("crashed")], got
     if same:
         assert got == ["ok"] * runs * trials, got
