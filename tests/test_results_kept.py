@@ -333,19 +333,34 @@ def test_a_full_disk_while_writing_is_one_line_and_leaves_no_temporary_file(cli,
     assert [p.name for p in tmp_path.iterdir()] == ["old.out"]
 
 
-def test_a_full_disk_during_an_export_is_one_line_and_leaves_no_temporary_file(cli, tmp_path, monkeypatch):
+FULL_EXPORT = """
+import errno, sys
+from gladiator.ui import export
+
+class Full:
+    def __init__(self, f):
+        self.f = f
+    def write(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    def close(self):
+        self.f.close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+real = open
+export.open = lambda path, mode="r", *a, **k: Full(real(path, mode, *a, **k)) if ".part" in str(path) else real(path, mode, *a, **k)
+from gladiator.cli import main
+main(["duel", "rouge", "viola", "-q", "--export", sys.argv[1]])
+"""
+
+
+def test_a_full_disk_during_an_export_is_one_line_and_leaves_no_temporary_file(tmp_path):
     pytest.importorskip("PIL")
-    from gladiator.ui import export
-
-    real = open
-
-    def full_open(path, mode="r", *a, **k):  # type: ignore[no-untyped-def]
-        f = real(path, mode, *a, **k)
-        return _FullFile(f) if ".part" in str(path) else f
-
-    monkeypatch.setattr(export, "open", full_open, raising=False)
-    code, _, err = cli("duel", "rouge", "viola", "-q", "--export", tmp_path / "duel.gif")
-    assert "No space left on device" in one_line(code, err)
+    # in a process of its own: the window's library starts threads, and a test that forks after them could hang
+    res = subprocess.run([sys.executable, "-c", FULL_EXPORT, str(tmp_path / "duel.gif")], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"})
+    assert "No space left on device" in one_line(res.returncode, res.stderr)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -68,6 +68,12 @@ def main(argv: list[str] | None = None) -> Any:
         except OutputFailed as e:
             drop_unwritten_output()
             fail(str(e))
+        except SystemExit:  # a command's own exit: what it printed must not fail again as Python ends
+            try:
+                sys.stdout.flush()
+            except OutputFailed:
+                drop_unwritten_output()
+            raise
         except GladiatorError as e:
             fail(str(e))
     sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)  # typer.Exit(code) returns its code
