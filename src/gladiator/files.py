@@ -1,10 +1,11 @@
-"""Files the user names: read within limits, written atomically, outputs kept apart.
+"""Files the user names: read within limits, written atomically, outputs kept apart, results never replaced.
 
 Reading refuses what is not a regular file (a folder, a FIFO, `/dev/zero`, a symlink to one)
 and anything larger than its limit, before reading a byte more than the limit. Writing goes to
 a temporary file in the same folder, renamed over the target only when complete, so a full
-disk, an error or Ctrl-C never leaves half a file where a good one was. The floor of the
-package: imports the standard library and `gladiator.errors` only.
+disk, an error or Ctrl-C never leaves half a file where a good one was. An output that would
+replace a result (a results store, a tune study, a replay: recognised by content) is refused
+unless forced. The floor of the package: imports the standard library and `gladiator.errors` only.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def same_file(a: Path | str, b: Path | str) -> bool:
 
 
 def check_outputs(outputs: Mapping[str, Path | str | None], inputs: Mapping[str, Path | str | None] | None = None,
-                  stores: Mapping[str, str] | tuple[str, ...] = (), force: bool = False) -> None:
+                  stores: Mapping[str, str] | None = None, force: bool = False) -> None:
     """Refuse, before anything is opened, an output naming another output or an input of the same command, or a
     file that holds a result (a results store, a ladder store, a tune study, a replay) unless `force`.
 
@@ -147,7 +148,7 @@ def check_outputs(outputs: Mapping[str, Path | str | None], inputs: Mapping[str,
     `STORE_KINDS` or `STUDY`): a store of that kind is theirs to resume, any other result is refused even with
     `force`. Their `-wal`, `-shm` and `-journal` companions are theirs too.
     """
-    kinds = dict(stores) if isinstance(stores, Mapping) else {opt: "" for opt in stores}
+    kinds = dict(stores or {})
     taken: list[tuple[str, Path]] = []
     for opt, p in (inputs or {}).items():
         if p is not None:
@@ -167,7 +168,7 @@ def check_outputs(outputs: Mapping[str, Path | str | None], inputs: Mapping[str,
         if held is None:
             continue
         if opt in kinds:  # the store resumes its own kind; a damaged one is the store's to report
-            if kinds[opt] and held not in (kinds[opt], UNREADABLE):
+            if held not in (kinds[opt], UNREADABLE):
                 raise GladiatorError(f"{opt} {path}: holds {held}, not {kinds[opt]}; name another file (nothing was written)")
         elif not force:
             raise GladiatorError(f"{opt} {path}: holds {held}; name another file, or add --force to replace it "
