@@ -237,6 +237,19 @@ def test_runs_started_together_on_one_new_store_share_it_or_are_refused_in_one_l
         assert not [g for g in got if "locked" in g or "UNIQUE" in g], got
 
 
+def test_two_identical_batches_on_one_new_store_both_finish_with_the_same_totals(tmp_path):
+    store = tmp_path / "both.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    args = [sys.executable, "-m", "gladiator", "batch", "rouge", "viola", "-n", "2048", "--bot", "random", "-w", "1",
+            "--out", str(store), "--json"]
+    runs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    done = [r.communicate(timeout=600) for r in runs]
+    for r, (out, err) in zip(runs, done):
+        assert r.returncode == 0, err
+    got = [json.loads(out) for out, _ in done]
+    assert got[0]["wins"] == got[1]["wins"] and got[0]["duels"] == got[1]["duels"] == 2048
+
+
 def test_a_complete_store_on_a_read_only_medium_reads_back(cli):
     folder = Path(tempfile.mkdtemp(prefix="gladiator-ro-"))  # under the system's temporary folder: every user reaches it
     try:
