@@ -21,11 +21,11 @@ from gladiator.catalog.loader import content_hash
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.duel import DuelResult, result_of
 from gladiator.errors import GladiatorError, ReplayError
-from gladiator.files import MAX_REPLAY_BYTES, read_limited, write_text_atomic
+from gladiator.files import MAX_REPLAY_BYTES, REPLAY_FORMAT, read_limited, write_text_atomic
 from gladiator.game import Game, make_game
 from gladiator.state import OUTCOMES, DuelState
 
-FORMAT = "gladiator-replay"
+FORMAT = REPLAY_FORMAT
 FORMAT_VERSION = 1
 MAX_DIGITS = 30  # digits of a number in a replay
 MAX_ROSTER = 256  # units a replay may carry

@@ -21,6 +21,7 @@ import numpy as np
 from gladiator import RULES_VERSION, engine, rng
 from gladiator.batch.stats import Totals
 from gladiator.bots import Bot, make_bot
+from gladiator.bots.source import bot_hashes
 from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
@@ -71,7 +72,8 @@ class BatchSpec:
         return lo, min(self.n, lo + self.chunk_size)
 
     def identity(self) -> dict:
-        """The command's identity as stored in a results file: a resumed run must match it exactly."""
+        """The command's identity as stored in a results file (plugin bots' source hashes among `hashes`): a resumed run
+        must match it exactly."""
         return {"units": list(self.units), "arena": self.arena, "n": self.n, "seed": self.seed, "bots": list(self.bots),
                 "pairing": self.pairing, "overrides": list(self.overrides), "chunk_size": self.chunk_size, "disguise": self.disguise,
                 "rules_version": RULES_VERSION, "hashes": self.hashes}
@@ -112,7 +114,7 @@ def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed
         if not any("mimic" in catalog.unit(u).abilities and u != disguise for u in units):
             raise GladiatorError(f"--disguise {disguise}: neither {units[0]} nor {units[1]} can start disguised as it "
                                  "(a suit needs the mimic ability, and cannot disguise as itself)")
-    hashes = {f"unit:{u.id}": content_hash(u) for u in roster} | {f"arena:{ar.id}": content_hash(ar)}
+    hashes = {f"unit:{u.id}": content_hash(u) for u in roster} | {f"arena:{ar.id}": content_hash(ar)} | bot_hashes(bots)
     return BatchSpec(
         units=(units[0], units[1]), arena=arena, n=int(n), seed=int(seed), bots=(bots[0], bots[1]), pairing=pairing,
         roster=tuple(canonical_json(u) for u in roster), arena_data=canonical_json(ar), overrides=tuple(overrides),

@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from gladiator import RULES_VERSION
 from gladiator.batch.runner import make_spec, run
 from gladiator.batch.stats import Totals
 from gladiator.catalog.loader import Catalog
@@ -110,6 +111,30 @@ def bradley_terry(score: np.ndarray, games: np.ndarray) -> np.ndarray:
     return r - r.mean()
 
 
+def check_ladder(bots: Sequence[str], units: Sequence[str]) -> None:
+    """Refuse, in one line, a ladder without two different bots (each named once) or without a unit."""
+    if len(set(bots)) < 2 or len(set(bots)) != len(bots):
+        raise GladiatorError("ladder: name at least two different bots, each once")
+    if not units:
+        raise GladiatorError("ladder: name at least one unit")
+
+
+def cells_of(bots: Sequence[str], units: Sequence[str]) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """The ladder's cells in the order they are played and stored: (bot pair, unit pairing)."""
+    return [(pair, ups) for pair in itertools.combinations(bots, 2) for ups in itertools.product(units, repeat=2)]
+
+
+def ladder_identity(catalog: Catalog, bots: Sequence[str], units: Sequence[str], arena: str, n: int, seed: int) -> dict:
+    """What decides a ladder's counts, as its results file stores it (each cell a chunk of `n` duels): the settings,
+    the rules version, the unit and arena data hashes and the plugin bots' source hashes."""
+    check_ladder(bots, units)
+    hashes = make_spec(catalog, (units[0], units[0]), arena, n, seed, (bots[0], bots[1])).hashes
+    for b in bots[2:]:
+        hashes = hashes | make_spec(catalog, (units[0], units[0]), arena, n, seed, (b, b)).hashes
+    return {"command": "ladder", "bots": list(bots), "units": list(units), "arena": arena, "seed": seed,
+            "n": n * len(cells_of(bots, units)), "chunk_size": n, "rules_version": RULES_VERSION, "hashes": hashes}
+
+
 def play_ladder(catalog: Catalog, bots: Sequence[str], units: Sequence[str], arena: str, n: int, seed: int = 0,
                 workers: int = 1, done: Callable[[tuple[str, str], tuple[str, str]], Totals | None] | None = None,
                 on_cell: Callable[[tuple[str, str], tuple[str, str], Totals], None] | None = None) -> Ladder:
@@ -118,17 +143,13 @@ def play_ladder(catalog: Catalog, bots: Sequence[str], units: Sequence[str], are
     `done(bots, units)` may return the totals of a cell already played (a resumed run); `on_cell`
     is called with the totals of each cell as it finishes, to store them.
     """
-    if len(set(bots)) < 2 or len(set(bots)) != len(bots):
-        raise GladiatorError("ladder: name at least two different bots, each once")
-    if not units:
-        raise GladiatorError("ladder: name at least one unit")
+    check_ladder(bots, units)
     ladder = Ladder.empty(bots)
-    for a, b in itertools.combinations(bots, 2):
-        for x, y in itertools.product(units, repeat=2):  # each bot plays each unit of a pairing
-            t = done((a, b), (x, y)) if done is not None else None
-            if t is None:
-                t = run(make_spec(catalog, (x, y), arena, n, seed, (a, b)), workers=workers)
-                if on_cell is not None:
-                    on_cell((a, b), (x, y), t)
-            ladder.add(a, b, (x, y), t.wins[0], t.wins[1], t.draws)
+    for (a, b), (x, y) in cells_of(bots, units):  # each bot plays each unit of a pairing
+        t = done((a, b), (x, y)) if done is not None else None
+        if t is None:
+            t = run(make_spec(catalog, (x, y), arena, n, seed, (a, b)), workers=workers)
+            if on_cell is not None:
+                on_cell((a, b), (x, y), t)
+        ladder.add(a, b, (x, y), t.wins[0], t.wins[1], t.draws)
     return ladder

@@ -1,19 +1,28 @@
 """The results file of a batch run: SQLite, one row per finished chunk, written as the run goes.
 
 The file holds the command's identity (units, arena, n, seed, bots, pairing, overrides,
-chunk size, data hashes) in a `meta` table and, keyed by chunk index, each chunk's totals
-and its duels (one transaction per chunk, WAL journal). A killed run loses at most the
-chunks in flight; started again with the same command it plays only the missing chunks.
-A different command against the same file is refused. A damaged file (flipped bytes,
-tampered rows or metadata, bad JSON) is one line naming it, and nothing in it is written.
-Imports the standard library, numpy and the batch statistics only.
+chunk size, rules version, and the hashes of the unit and arena data and of every plugin bot's
+source) in a `meta` table and, keyed by chunk index, each chunk's totals and its duels (one
+transaction per chunk, WAL journal). A killed run loses at most the chunks in flight; started
+again with the same command it plays only the missing chunks. A different command against the
+same file is refused in one line naming what differs. A damaged file (flipped bytes, tampered
+rows or metadata, bad JSON) is one line naming it, and nothing in it is written.
+
+An existing file is read without writing (`files.connect_read_only`), so a complete store on a
+read-only medium still reads back; the file is created, or written, only when the first chunk is
+stored, so a command refused before that leaves no file. Runs of one command may share a file at
+once: each chunk is a transaction that keeps the first copy of a chunk (identical in every run),
+and the identity is bound inside a transaction, so a second, different command is refused in one
+line. Imports the standard library, numpy, the batch statistics and `gladiator.files` only.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,59 +31,53 @@ import numpy as np
 
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
+from gladiator.files import RESULTS_FORMAT, connect_read_only, printable, store_kind
 
-FORMAT = "gladiator-batch-results"
+FORMAT = RESULTS_FORMAT
 FORMAT_VERSION = 1
+BUSY_SECONDS = 30.0  # how long a run waits for another run's transaction on the same file
 # What a damaged file can raise on the way in: each becomes one line naming the file.
 _DAMAGE = (sqlite3.DatabaseError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, zlib.error, EOFError,
            RecursionError)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS chunks (
     idx INTEGER PRIMARY KEY,
     duels INTEGER NOT NULL,
     totals TEXT NOT NULL,
     rows BLOB NOT NULL
-);
-"""
+)""",
+)
 
 
 class ResultStore:
     """An open results file bound to one command identity."""
 
     def __init__(self, path: Path | str, identity: dict) -> None:
-        """Open (or create) the file and check that it belongs to this command."""
+        """Open the file (read-only) and check that it belongs to this command; a new file is made at the first `put`."""
         self.path = Path(path)
+        self.identity = identity
+        folder = self.path.parent if str(self.path.parent) else Path(".")
         if self.path.is_dir():
             raise GladiatorError(f"--out {self.path}: is a folder, not a results file")
-        if not self.path.parent.exists():
+        if not folder.exists():
             raise GladiatorError(f"--out {self.path}: folder {self.path.parent} does not exist")
         if self.path.exists() and not self.path.is_file():
             raise GladiatorError(f"--out {self.path}: not a regular file; name a results file")
-        self.db = None
-        companions = [Path(f"{self.path}{x}") for x in ("-wal", "-shm")]
-        before = {c for c in companions if c.exists()}
+        if not self.path.exists() and not os.access(folder, os.W_OK | os.X_OK):
+            raise GladiatorError(f"--out {self.path}: cannot create a results file in {folder} (not writable)")
+        self.db: sqlite3.Connection | None = None  # the writing connection, opened by the first `put`
+        self._ro: sqlite3.Connection | None = None
         try:
-            # read-only first: nothing is written until the file is known to be this command's, undamaged
-            if self.path.exists() and self.path.stat().st_size > 0:
-                ro = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, isolation_level=None)
-                try:
-                    self._check(ro, identity)
-                finally:
-                    ro.close()
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-            self._bind(identity)
+            if self.path.exists() and (self.path.stat().st_size > 0 or Path(f"{self.path}-wal").exists()):
+                self._ro = connect_read_only(self.path, BUSY_SECONDS)
+                self._check(self._ro, identity)
         except GladiatorError:
             self._close_quietly()
-            _remove_new_empty(companions, before)
             raise
         except _DAMAGE as e:
             self._close_quietly()
-            _remove_new_empty(companions, before)
             raise GladiatorError(f"--out {self.path}: cannot use it as a results file ({_why(e)}); nothing in it was "
                                  "changed: use another file") from None
 
@@ -86,6 +89,8 @@ class ResultStore:
         if not {"meta", "chunks"} <= tables:
             raise GladiatorError(f"--out {self.path}: an SQLite file but not a gladiator results file; use another file")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if not meta and not db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]:
+            return {}  # made by a run that stored nothing yet
         if meta.get("format") != FORMAT:
             raise GladiatorError(f"--out {self.path}: not a gladiator results file; use another file")
         if meta.get("format_version") != str(FORMAT_VERSION):
@@ -94,9 +99,7 @@ class ResultStore:
         have = _json(meta.get("identity"), "identity")
         if not isinstance(have, dict):
             raise ValueError("identity is not an object")
-        if json.dumps(have, sort_keys=True) != json.dumps(identity, sort_keys=True):
-            raise GladiatorError(f"--out {self.path}: holds results of another command ({_difference(have, identity)}); "
-                                 "run that command again to resume it, or use another file")
+        self._same(have, identity)
         n, size = int(identity["n"]), int(identity["chunk_size"])
         chunks = -(-n // size)
         sizes: dict[int, int] = {}
@@ -110,64 +113,102 @@ class ResultStore:
             sizes[idx] = want
         return sizes
 
-    def _bind(self, identity: dict) -> None:
-        want = json.dumps(identity, sort_keys=True)
-        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+    def _same(self, have: dict, want: dict) -> None:
+        """Refuse, in one line naming what differs, a file that holds the results of another command."""
+        if json.dumps(have, sort_keys=True) == json.dumps(want, sort_keys=True):
+            return
+        if have.get("command") != want.get("command"):
+            raise GladiatorError(f"--out {self.path}: holds {store_kind(have)}, not {store_kind(want)}; use another file")
+        if "rules_version" not in have or "hashes" not in have:
+            raise GladiatorError(f"--out {self.path}: {store_kind(have)} of an earlier version, which records no rules "
+                                 "version or data hashes: its results cannot be checked against this run; use another file")
+        raise GladiatorError(f"--out {self.path}: holds results of another command ({_difference(have, want)}); "
+                             "run that command again to resume it, or use another file")
+
+    def _writer(self) -> sqlite3.Connection:
+        """The writing connection: made at the first chunk stored, the identity bound inside one transaction."""
+        if self.db is not None:
+            return self.db
+        try:
+            db = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, isolation_level=None)
+        except sqlite3.Error as e:
+            raise GladiatorError(f"--out {self.path}: cannot store results: {_why(e)}") from None
+        try:
+            _retry(lambda: db.execute("PRAGMA journal_mode=WAL"))
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            self._bind(db, self.identity)
+            db.execute("COMMIT")
+        except BaseException as e:
+            _rollback(db)
+            db.close()
+            if isinstance(e, GladiatorError):
+                raise
+            if isinstance(e, _DAMAGE):
+                raise GladiatorError(f"--out {self.path}: cannot store results: {_why(e)}") from None
+            raise
+        if self._ro is not None:  # from now on the writer reads too
+            self._ro.close()
+            self._ro = None
+        self.db = db
+        return db
+
+    def _bind(self, db: sqlite3.Connection, identity: dict) -> None:
+        """Write the identity into a new file, or check it against the file's (inside the caller's transaction)."""
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if not meta:
-            if self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]:
+            if db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]:
                 raise ValueError("chunks without the command that played them")
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT INTO meta VALUES (?, ?)",
-                                [("format", FORMAT), ("format_version", str(FORMAT_VERSION)), ("identity", want)])
-            self.db.execute("COMMIT")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("format_version", str(FORMAT_VERSION)),
+                                                               ("identity", json.dumps(identity, sort_keys=True))])
             return
         if meta.get("format") != FORMAT:
             raise GladiatorError(f"--out {self.path}: not a gladiator results file; use another file")
         have = _json(meta.get("identity", "{}"), "identity")
-        if json.dumps(have, sort_keys=True) != want:
-            raise GladiatorError(f"--out {self.path}: holds results of another command ({_difference(have, identity)}); "
-                                 "run that command again to resume it, or use another file")
+        if not isinstance(have, dict):
+            raise ValueError("identity is not an object")
+        self._same(have, identity)
 
     def done(self) -> dict[int, int]:
         """Chunks already stored: index -> number of duels."""
-        with self._reading():
-            return dict(self.db.execute("SELECT idx, duels FROM chunks").fetchall())
+        with self._reading() as db:
+            return dict(db.execute("SELECT idx, duels FROM chunks").fetchall()) if db is not None else {}
 
     def totals(self) -> Totals:
         """Totals over every stored chunk."""
         t = Totals()
-        with self._reading():
-            for (text,) in self.db.execute("SELECT totals FROM chunks ORDER BY idx"):
+        with self._reading() as db:
+            for (text,) in _select(db, "SELECT totals FROM chunks ORDER BY idx"):
                 t.add(Totals.from_json(_json(text, "totals")))
         return t
 
     def stored(self) -> dict[int, Totals]:
         """The totals of each stored chunk, by chunk index."""
         out: dict[int, Totals] = {}
-        with self._reading():
-            for idx, text in self.db.execute("SELECT idx, totals FROM chunks ORDER BY idx"):
+        with self._reading() as db:
+            for idx, text in _select(db, "SELECT idx, totals FROM chunks ORDER BY idx"):
                 out[int(idx)] = Totals.from_json(_json(text, "totals"))
         return out
 
     def put(self, index: int, totals: Totals, rows: np.ndarray) -> None:
         """Store one finished chunk in one transaction (a chunk stored twice keeps its first copy)."""
         blob = _pack(rows)
+        db = self._writer()
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("INSERT OR IGNORE INTO chunks VALUES (?, ?, ?, ?)",
-                            (int(index), int(totals.n), json.dumps(totals.to_json()), blob))
-            self.db.execute("COMMIT")
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR IGNORE INTO chunks VALUES (?, ?, ?, ?)",
+                       (int(index), int(totals.n), json.dumps(totals.to_json()), blob))
+            db.execute("COMMIT")
         except sqlite3.DatabaseError as e:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-            raise GladiatorError(f"--out {self.path}: cannot store results: {e}") from None
+            _rollback(db)
+            raise GladiatorError(f"--out {self.path}: cannot store results: {_why(e)}") from None
 
     def rows(self, dtype: Any = None) -> Iterator[np.ndarray]:
         """The stored duels, one chunk at a time, in chunk order (each checked against `dtype` and its duel count)."""
-        with self._reading():
-            for idx, duels, blob in self.db.execute("SELECT idx, duels, rows FROM chunks ORDER BY idx"):
+        with self._reading() as db:
+            for idx, duels, blob in _select(db, "SELECT idx, duels, rows FROM chunks ORDER BY idx"):
                 rows = _unpack(blob)
                 if rows.ndim != 1 or rows.shape[0] != duels or (dtype is not None and rows.dtype != dtype):
                     raise ValueError(f"the duels of chunk {idx} are damaged")
@@ -175,8 +216,8 @@ class ResultStore:
 
     def items(self) -> Iterator[tuple[int, Totals, np.ndarray]]:
         """Every stored chunk as (index, totals, duels), in index order (each chunk's duels checked against its count)."""
-        with self._reading():
-            for idx, duels, text, blob in self.db.execute("SELECT idx, duels, totals, rows FROM chunks ORDER BY idx"):
+        with self._reading() as db:
+            for idx, duels, text, blob in _select(db, "SELECT idx, duels, totals, rows FROM chunks ORDER BY idx"):
                 rows = _unpack(blob)
                 if rows.ndim != 1 or rows.shape[0] != duels:
                     raise ValueError(f"the duels of chunk {idx} are damaged")
@@ -187,25 +228,27 @@ class ResultStore:
         self._close_quietly()
 
     def _reading(self) -> Any:
-        return _Reading(self.path)
+        return _Reading(self.path, self.db if self.db is not None else self._ro)
 
     def _close_quietly(self) -> None:
-        if self.db is not None:
-            try:
-                self.db.close()
-            except sqlite3.Error:
-                pass
-            self.db = None
+        for name in ("_ro", "db"):  # the writer last: closing it checkpoints the journal into the file
+            conn = getattr(self, name)
+            if conn is not None:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+                setattr(self, name, None)
 
 
 class _Reading:
-    """Turn what a damaged file raises while it is read into one line naming it."""
+    """The connection to read from (None: no file yet), turning what a damaged file raises into one line naming it."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, db: sqlite3.Connection | None) -> None:
+        self.path, self.db = path, db
 
-    def __enter__(self) -> None:
-        return None
+    def __enter__(self) -> sqlite3.Connection | None:
+        return self.db
 
     def __exit__(self, kind: Any, e: Any, tb: Any) -> bool:
         if e is not None and isinstance(e, _DAMAGE) and not isinstance(e, GladiatorError):
@@ -229,17 +272,28 @@ def _unpack(blob: bytes) -> np.ndarray:
     return np.load(io.BytesIO(raw), allow_pickle=False)
 
 
-def _remove_new_empty(paths: list[Path], before: set[Path]) -> None:
-    """Remove the empty -wal/-shm files a refused look at the file left behind (never ones that were there)."""
-    wal = paths[0]
-    if wal in before or (wal.exists() and wal.stat().st_size > 0):
-        return
-    for p in paths:
-        if p not in before:
-            try:
-                p.unlink()
-            except OSError:
-                pass
+def _select(db: sqlite3.Connection | None, sql: str) -> Any:
+    return db.execute(sql) if db is not None else ()
+
+
+def _retry(work: Any) -> Any:
+    """Run `work()`, again while another run holds the file (SQLite's busy handler does not cover every statement)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return work()
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _check_totals(t: Totals, n: int, idx: int) -> None:
@@ -274,7 +328,23 @@ def _difference(have: dict, want: dict) -> str:
     for k in sorted(set(have) | set(want)):
         if have.get(k) != want.get(k):
             if k == "hashes":
-                diffs.append("the unit or arena data differ")
+                diffs += _hash_differences(have.get(k) or {}, want.get(k) or {})
             else:
                 diffs.append(f"{k} {json.dumps(have.get(k))} there, {json.dumps(want.get(k))} now")
-    return "; ".join(diffs) or "different settings"
+    return printable("; ".join(diffs) or "different settings")
+
+
+def _hash_differences(have: dict, want: dict) -> list[str]:
+    """What differs between two `hashes` tables: which unit's or arena's data, which plugin bot's source."""
+    out, data = [], False
+    for key in sorted(set(have) | set(want)):
+        if have.get(key) == want.get(key):
+            continue
+        kind, _, name = str(key).partition(":")
+        if kind == "bot":
+            out.append(f"the source of bot {name!r} " + ("was not recorded there (a file of an earlier version)"
+                                                          if key not in have else "differs"))
+        elif not data:
+            data = True
+            out.append("the unit or arena data differ" + (f" ({kind} {name})" if name else ""))
+    return out or ["the unit or arena data differ"]

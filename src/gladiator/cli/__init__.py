@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - depends on the typer installed
 
 from gladiator import RULES_VERSION, __version__
 from gladiator.cli import ablate, analysis, batch, catalog, duel, tune, ui
-from gladiator.cli.common import INTERRUPTED, err, fail, out
+from gladiator.cli.common import INTERRUPTED, OutputFailed, drop_unwritten_output, err, fail, guarded_output, out
 from gladiator.errors import GladiatorError
 
 app = typer.Typer(
@@ -50,21 +50,32 @@ for _module in (duel, catalog, batch, ablate, analysis, tune, ui):
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the `gladiator` console script and `python -m gladiator`.
 
-    Every error, a usage error included, is one line on stderr (`error: ...`) and exit code 2;
-    Ctrl-C is `interrupted` and exit code 130.
+    Every error, a usage error included, is one line on stderr (`error: ...`) and exit code 2 (a standard output
+    that cannot be written too: a full disk, a closed pipe, none); Ctrl-C is `interrupted` and exit code 130.
     """
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    try:
-        rv = app(args=argv, prog_name="gladiator", standalone_mode=False)
-    except cx.UsageError as e:
-        fail(usage_line(e))
-    except (typer.Abort, KeyboardInterrupt):
-        err.print("interrupted", markup=False)
-        sys.exit(INTERRUPTED)
-    except cx.ClickException as e:
-        fail(e.format_message())
-    except GladiatorError as e:
-        fail(str(e))
+    with guarded_output():
+        try:
+            rv = app(args=argv, prog_name="gladiator", standalone_mode=False)
+            sys.stdout.flush()  # a full disk or a closed pipe is found here at the latest, while it can still be said
+        except cx.UsageError as e:
+            fail(usage_line(e))
+        except (typer.Abort, KeyboardInterrupt):
+            err.print("interrupted", markup=False)
+            sys.exit(INTERRUPTED)
+        except cx.ClickException as e:
+            fail(e.format_message())
+        except OutputFailed as e:
+            drop_unwritten_output()
+            fail(str(e))
+        except SystemExit:  # a command's own exit: what it printed must not fail again as Python ends
+            try:
+                sys.stdout.flush()
+            except OutputFailed:
+                drop_unwritten_output()
+            raise
+        except GladiatorError as e:
+            fail(str(e))
     sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)  # typer.Exit(code) returns its code
 
 

@@ -16,9 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
-from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, check_bot, data_files, data_text, err, load, out, print_table
+from gladiator.cli.common import (
+    INTERRUPTED, ArenasOpt, check_bot, data_files, data_text, err, ForceOpt, load, out, print_table, UnitsOpt,
+)
 from gladiator.errors import GladiatorError
-from gladiator.files import check_outputs, printable
+from gladiator.files import STORE_KINDS, check_outputs, printable
 
 
 MARK = {"worth": "W", "trap": "T", "negligible": ".", "unclear": "?"}  # a cell's verdict, as the caption explains
@@ -49,6 +51,7 @@ def ablate(
     png: Optional[Path] = typer.Option(None, "--png", help="Draw a heatmap (option x opponent, per unit) to this PNG file."),
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Restricted play: each unit against each opponent on each arena without one option at a time (a weapon, an
     ability, guard, vent, inject, caches, hazards), paired on the same seeds with the full unit; prints the change in
@@ -74,7 +77,7 @@ def ablate(
         plots.require_matplotlib()
         if png.is_dir():
             png = png / "ablate.png"
-    check_outputs({"--out": out_path, "--png": png}, data_files(cat), stores=("--out",))
+    check_outputs({"--out": out_path, "--png": png}, data_files(cat), stores={"--out": STORE_KINDS["ablate"]}, force=force)
     store = ResultStore(out_path, ab.identity()) if out_path is not None else None
     nworkers = workers or default_workers()
     cells = len(ab.cells)
@@ -115,13 +118,13 @@ def ablate(
             _table(ab, u, pooled if len(ab.arenas) > 1 else effects, bot)
         played = sum(len(ab.scores[k]) for k in seen)
         stored = sum(len(v) for v in ab.scores.values()) - played
-        out.print(f"{played:,} duels in {elapsed:.0f} s ({played / max(elapsed, 1e-9):,.0f} duels/s, {nworkers} worker(s))"
-                  + (f"; {stored:,} more read back from {out_path}" if stored else "")
-                  + (f"; stored in {out_path}" if out_path else ""), markup=False)
+        out.print(printable(f"{played:,} duels in {elapsed:.0f} s ({played / max(elapsed, 1e-9):,.0f} duels/s, {nworkers} worker(s))"
+                            + (f"; {stored:,} more read back from {out_path}" if stored else "")
+                            + (f"; stored in {out_path}" if out_path else "")), markup=False)
     if interrupted:
-        err.print(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
-                  "cells measured" + (f"; run the same command again to resume from {out_path}" if out_path else "")
-                  + ("; no heatmap drawn" if png else ""), markup=False)
+        err.print(printable(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
+                            "cells measured" + (f"; run the same command again to resume from {out_path}" if out_path else "")
+                            + ("; no heatmap drawn" if png else "")), markup=False)
         raise typer.Exit(INTERRUPTED)
     if png is not None:
         plots.ablation_png(png, ab.units, ab.opponents, pooled if len(ab.arenas) > 1 else effects,

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, BotTimeoutOpt, IsolateOpt, UnitsOpt, bot_rules, check_bot, data_files, load, out,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, IsolateOpt, load, out, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -43,17 +43,17 @@ def ladder(
     arenas: Optional[list[Path]] = ArenasOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
     bot_rules(bot_timeout, isolate)
-    import itertools
-
     import numpy as np
 
-    from gladiator.batch.ladder import play_ladder
+    from gladiator.batch.ladder import cells_of, check_ladder, ladder_identity, play_ladder
     from gladiator.batch.runner import ROW_DTYPE, default_workers
     from gladiator.batch.stats import Totals
     from gladiator.batch.store import ResultStore
+    from gladiator.files import STORE_KINDS
 
     if n < 1:
         raise GladiatorError(f"-n must be at least 1, got {n}")
@@ -61,19 +61,17 @@ def ladder(
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
+    check_ladder(bots, unit_ids)
     for b in bots:
         check_bot(b)
     cat = load(units, arenas)
     for u in unit_ids:
         cat.unit(u)
     cat.arena(arena)
-    check_outputs({"--out": out_path}, data_files(cat), stores=("--out",))
-    cells = [(pair, ups) for pair in itertools.combinations(bots, 2) for ups in itertools.product(unit_ids, repeat=2)]
-    index = {cell: k for k, cell in enumerate(cells)}
+    check_outputs({"--out": out_path}, data_files(cat), stores={"--out": STORE_KINDS["ladder"]}, force=force)
+    index = {cell: k for k, cell in enumerate(cells_of(bots, unit_ids))}
     # each cell (bot pair, unit pairing) is one chunk of `n` duels of the results file
-    identity = {"command": "ladder", "bots": list(bots), "units": list(unit_ids), "arena": arena, "seed": seed,
-                "n": n * len(cells), "chunk_size": n}
-    store = ResultStore(out_path, identity) if out_path is not None else None
+    store = ResultStore(out_path, ladder_identity(cat, bots, unit_ids, arena, n, seed)) if out_path is not None else None
     stored = store.stored() if store is not None else {}
 
     def done(pair: tuple[str, str], ups: tuple[str, str]) -> Totals | None:

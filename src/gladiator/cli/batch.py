@@ -19,9 +19,12 @@ from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
-from gladiator.cli.common import ArenaOpt, ArenasOpt, BotTimeoutOpt, DisguiseOpt, INTERRUPTED, IsolateOpt, UnitsOpt, bot_rules, data_files, err, load, out, pick_bots
+from gladiator.cli.common import (
+    INTERRUPTED, ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, IsolateOpt,
+    load, out, pick_bots, UnitsOpt,
+)
 from gladiator.errors import GladiatorError
-from gladiator.files import AtomicFile, check_outputs, printable
+from gladiator.files import STORE_KINDS, AtomicFile, check_outputs, printable
 
 from gladiator.state import OUTCOME_LABELS  # noqa: E402 - the one table of outcome words
 
@@ -75,6 +78,7 @@ def batch(
     disguise: Optional[str] = DisguiseOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Run many duels headless and print their statistics."""
     bot_rules(bot_timeout, isolate)
@@ -85,7 +89,7 @@ def batch(
 
     nworkers = _check_common(workers, batch_size, backend, scheduler)
     cat = apply_overrides(load(units, arenas), sets or [])
-    check_outputs({"--out": out_path, "--csv": csv_path}, data_files(cat), stores=("--out",))
+    check_outputs({"--out": out_path, "--csv": csv_path}, data_files(cat), stores={"--out": STORE_KINDS[None]}, force=force)
     spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [], disguise)
     nworkers = nworkers or default_workers()
     store = ResultStore(out_path, spec.identity()) if out_path is not None else None
@@ -97,14 +101,14 @@ def batch(
         if writer is not None and store is not None:
             for rows in store.rows(ROW_DTYPE):
                 writer.write(rows)
+        if backend == "local":
+            prepare(spec)  # the game's tables and the bots', built once before the clock starts (worker processes inherit them)
     except BaseException:
         if writer is not None:
             writer.discard()
         if store is not None:
             store.close()
         raise
-    if backend == "local":
-        prepare(spec)  # the game's tables and the bots', built once before the clock starts (worker processes inherit them)
     session = Totals()
     started = time.perf_counter()
     progress = _progress(as_json)
@@ -146,14 +150,14 @@ def batch(
     else:
         _print_summary(cat, report)
         if prior.n:
-            out.print(f"resumed from {out_path}: {prior.n} duels were already stored", markup=False)
+            out.print(printable(f"resumed from {out_path}: {prior.n} duels were already stored"), markup=False)
         if out_path is not None:
-            out.print(f"results stored in {out_path}", markup=False)
+            out.print(printable(f"results stored in {out_path}"), markup=False)
         if csv_path is not None:
-            out.print(f"one row per duel written to {csv_path}", markup=False)
+            out.print(printable(f"one row per duel written to {csv_path}"), markup=False)
     if interrupted:
-        err.print(f"interrupted: {total.n} of {spec.n} duels finished" +
-                  (f"; run the same command again to resume from {out_path}" if out_path else ""), markup=False)
+        err.print(printable(f"interrupted: {total.n} of {spec.n} duels finished" +
+                            (f"; run the same command again to resume from {out_path}" if out_path else "")), markup=False)
         raise typer.Exit(INTERRUPTED)
 
 
@@ -177,6 +181,7 @@ def matrix(
     arenas: Optional[list[Path]] = ArenasOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Run every mirror and pairing of the units; print the win-rate matrix (row against column) and the first mover's win rates."""
     bot_rules(bot_timeout, isolate)
@@ -184,7 +189,7 @@ def matrix(
     from gladiator.batch.tuning import first_movers, matrix as run_matrix, matrix_rates
 
     cat = load(units, arenas)
-    png = _png_path(png, "matrix", cat)
+    png = _png_path(png, "matrix", cat, force)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
     cells: dict = {}
     interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors))
@@ -227,7 +232,7 @@ def matrix(
     if png is not None:
         plots.matrix_png(png, unit_ids, rates, f"win rate, {arena}, {n} duels a pairing, {_bots(settings)}")
         if not as_json:
-            out.print(f"heatmap written to {png}", markup=False)
+            out.print(printable(f"heatmap written to {png}"), markup=False)
 
 
 def sweep(
@@ -249,6 +254,7 @@ def sweep(
     arenas: Optional[list[Path]] = ArenasOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Run the duel at each value of a unit field and print the win rate against the value."""
     bot_rules(bot_timeout, isolate)
@@ -256,7 +262,7 @@ def sweep(
     from gladiator.batch.tuning import FieldPath, sweep as run_sweep
 
     cat = load(units, arenas)
-    png = _png_path(png, "sweep", cat)
+    png = _png_path(png, "sweep", cat, force)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
     points: list = []
     interrupted = _interruptible(lambda: run_sweep(cat, target, vs, settings, into=points))
@@ -278,7 +284,7 @@ def sweep(
     if png is not None:
         plots.sweep_png(png, fp.text, points, vs)
         if not as_json:
-            out.print(f"plot written to {png}", markup=False)
+            out.print(printable(f"plot written to {png}"), markup=False)
 
 
 def balance(
@@ -438,9 +444,20 @@ class _CsvRows:
         except GladiatorError as e:
             raise GladiatorError(f"--csv {e}") from None
         self.w = csv.writer(self.file.f)
-        self.w.writerow(CSV_COLUMNS)
+        try:
+            self.w.writerow(CSV_COLUMNS)
+        except OSError as e:
+            self.file.discard()
+            raise GladiatorError(f"--csv {path}: cannot write CSV: {e.strerror or e}") from None
 
     def write(self, rows: Any) -> None:
+        """Write one row per duel of a chunk; a full disk is one line naming the file."""
+        try:
+            self._write(rows)
+        except OSError as e:
+            raise GladiatorError(f"--csv {self.file.path}: cannot write CSV: {e.strerror or e}") from None
+
+    def _write(self, rows: Any) -> None:
         a, b = self.spec.units
         for r in rows.tolist():
             duel, seed, swapped, winner, outcome, first, turns, actions, integ, heat, nec, forfeit = r
@@ -454,7 +471,10 @@ class _CsvRows:
 
     def close(self) -> None:
         """Put the CSV in place."""
-        self.file.commit()
+        try:
+            self.file.commit()
+        except GladiatorError as e:
+            raise GladiatorError(f"--csv {e}") from None
 
     def discard(self) -> None:
         """Drop what was written; a CSV that was there stays."""
@@ -512,7 +532,7 @@ def _titled(title: str, sets: Optional[list[str]]) -> Text:
     return Text(printable(title + (f"; overrides: {', '.join(sets)}" if sets else "")))
 
 
-def _png_path(png: Optional[Path], name: str, cat: Any) -> Optional[Path]:
+def _png_path(png: Optional[Path], name: str, cat: Any, force: bool = False) -> Optional[Path]:
     """Where --png really writes: a folder gets `<name>.png` inside it; checked before any duel is played."""
     from gladiator.batch import plots
 
@@ -521,7 +541,7 @@ def _png_path(png: Optional[Path], name: str, cat: Any) -> Optional[Path]:
     plots.require_matplotlib()
     if png.is_dir():
         png = png / f"{name}.png"
-    check_outputs({"--png": png}, data_files(cat))
+    check_outputs({"--png": png}, data_files(cat), force=force)
     if not (png.parent if str(png.parent) else Path(".")).is_dir():
         raise GladiatorError(f"--png {png}: folder {png.parent} does not exist")
     return png

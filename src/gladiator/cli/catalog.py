@@ -12,9 +12,9 @@ from typing import Optional
 import typer
 from rich.text import Text
 
-from gladiator.cli.common import ArenasOpt, UnitsOpt, compact_table, data_text, err, load, out, print_table
+from gladiator.cli.common import ArenasOpt, ForceOpt, UnitsOpt, compact_table, data_text, err, load, out, print_table
 from gladiator.errors import DataErrors, GladiatorError
-from gladiator.files import printable, write_text_atomic
+from gladiator.files import check_outputs, printable, write_text_atomic
 
 
 def register(app: typer.Typer) -> None:
@@ -120,18 +120,22 @@ def validate(paths: list[Path] = typer.Argument(..., help="Unit or arena files, 
     out.print(f"all {len(files)} file(s) valid", markup=False)
 
 
-def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Folder to write the JSON Schemas to.")) -> None:
+def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Folder to write the JSON Schemas to."),
+           force: bool = ForceOpt) -> None:
     """Write JSON Schemas of unit and arena files, for editors to check and complete them."""
     from gladiator.catalog.schema import Arena, Unit
 
+    targets = {name: out_dir / f"{name}.schema.json" for name in ("unit", "arena")}
+    for target in targets.values():
+        check_outputs({"--out": target}, force=force)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, model in (("unit", Unit), ("arena", Arena)):
-            path = out_dir / f"{name}.schema.json"
+            path = targets[name]
             sch = model.model_json_schema()
             sch["$schema"] = "https://json-schema.org/draft/2020-12/schema"
             write_text_atomic(path, json.dumps(sch, indent=2) + "\n", "JSON Schema")
-            out.print(f"wrote {path}", markup=False)
+            out.print(printable(f"wrote {path}"), markup=False)
     except OSError as e:
         raise GladiatorError(f"{out_dir}: cannot write schemas: {e.strerror or e}") from None
 

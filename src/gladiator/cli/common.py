@@ -92,6 +92,79 @@ def fail(message: str, code: int = USAGE_ERROR) -> None:
     sys.exit(code)
 
 
+class OutputFailed(GladiatorError):
+    """Standard output cannot be written (a full disk, a closed pipe, no standard output at all)."""
+
+
+class GuardedStdout:
+    """Standard output as the commands write to it: a failure to write becomes one `OutputFailed`, not a traceback."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Write `text`, or raise OutputFailed."""
+        if self.stream is None:
+            raise OutputFailed("cannot write to standard output: it is closed")
+        try:
+            return self.stream.write(text)
+        except OSError as e:
+            raise OutputFailed(f"cannot write to standard output: {e.strerror or e}") from None
+
+    def flush(self) -> None:
+        """Flush, or raise OutputFailed."""
+        if self.stream is None:
+            return
+        try:
+            self.stream.flush()
+        except OSError as e:
+            raise OutputFailed(f"cannot write to standard output: {e.strerror or e}") from None
+
+    def isatty(self) -> bool:
+        """True on a terminal."""
+        return self.stream is not None and self.stream.isatty()
+
+    def __getattr__(self, name: str) -> Any:
+        if self.stream is None:
+            raise AttributeError(name)
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def guarded_output() -> Iterator[None]:
+    """For the duration of a command: text any encoding cannot show is written as escapes (`PYTHONIOENCODING=ascii`),
+    and a standard output that cannot be written fails as `OutputFailed`."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # not a text file of io (a test's capture), or closed
+            pass
+    real = sys.stdout
+    sys.stdout = GuardedStdout(real)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = real
+
+
+def drop_unwritten_output() -> None:
+    """After standard output failed: let its unwritten text go, so that Python's exit does not fail on it again."""
+    stream = sys.__stdout__
+    if stream is None:
+        return
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        return
+    os.dup2(null, fd)
+    os.close(null)
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def data_text(text: str, style: str = "") -> Text:
     """Text from data (a name, a title): shown as written, never read as markup; control characters escaped."""
     return Text(printable(text), style=style)
@@ -168,6 +241,10 @@ def c_stderr_muted() -> Iterator[None]:
             sys.stderr = old
         os.close(saved)
         os.close(devnull)
+
+
+ForceOpt = typer.Option(False, "--force", help="Replace an output file that holds a result (a results or ladder store, "
+                        "a tune study, a replay); the store --out resumes is never replaced.")
 
 
 DisguiseOpt = typer.Option(None, "--disguise", help="Start the duel with every suit that can mimic disguised as this unit.")

@@ -14,9 +14,12 @@ import typer
 
 from gladiator import RULES_VERSION
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
-from gladiator.cli.common import ArenasOpt, BotTimeoutOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, IsolateOpt, UnitsOpt, bot_rules, c_stderr_muted, data_files, err, has_display, load, out, pick_bots, run_export
+from gladiator.cli.common import (
+    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, CutFromOpt, CutToOpt, data_files, DisguiseOpt, err,
+    ExportOpt, ExportSizeOpt, ForceOpt, FpsOpt, has_display, IsolateOpt, load, out, pick_bots, run_export, UnitsOpt,
+)
 from gladiator.errors import GladiatorError
-from gladiator.files import check_outputs
+from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
 
 
@@ -37,9 +40,9 @@ def start() -> None:
                 run_title()
                 return
     out.print("(no display: a headless duel instead of the window)", markup=False)
-    duel("rouge", "viola", arena="concert_hall", seed=7, bot="heuristic", bot_a=None, bot_b=None, as_json=False,
+    duel("rouge", "viola", arena=DEFAULT_ARENA, seed=DEFAULT_SEED, bot=DEFAULT_BOT, bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, export_size="960x540",
-         cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False)
+         cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False, force=False)
 
 
 def duel(
@@ -63,6 +66,7 @@ def duel(
     cut_to: Optional[int] = CutToOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
     bot_rules(bot_timeout, isolate)
@@ -73,7 +77,7 @@ def duel(
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     cat = load(units, arenas)
-    check_outputs({"--record": record, "--export": export}, data_files(cat))
+    check_outputs({"--record": record, "--export": export}, data_files(cat), force=force)
     if export is not None:
         from gladiator.ui.export import check_target
 
@@ -103,7 +107,7 @@ def duel(
         out.print(f"Result: {res.winner} wins by {outcome} in {res.turns} turns", markup=False)
     if record is not None:
         _record(record, game, res, names)
-        out.print(f"Replay written to {record}", markup=False)
+        out.print(printable(f"Replay written to {record}"), markup=False)
     _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet)
 
 
@@ -113,7 +117,7 @@ def verify(path: Path = typer.Argument(..., help="A replay file written by `duel
 
     res = verify_replay(path)
     who = "draw" if res.winner is None else f"{res.winner} wins"
-    out.print(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns", markup=False)
+    out.print(printable(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns"), markup=False)
 
 
 def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: str,

@@ -19,9 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gladiator import DEFAULT_SEED
-from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, data_files, err, load, out, print_table
+from gladiator.cli.common import INTERRUPTED, ArenasOpt, data_files, err, ForceOpt, load, out, print_table, UnitsOpt
 from gladiator.errors import GladiatorError
-from gladiator.files import check_outputs, printable
+from gladiator.files import STUDY, check_outputs, printable
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +45,7 @@ def tune(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Search free unit and arena fields for a roster whose win rates sit in their bands; print the edit (--apply writes it)."""
     from gladiator.batch.overrides import apply_overrides
@@ -75,7 +76,7 @@ def tune(
         for a in arena_ids:
             disk.arena(a)
         spec, left_out = spec.on_arenas(arena_ids)
-    check_outputs({"--out": out_path}, data_files(disk) | {"the spec": spec_path}, stores=("--out",))
+    check_outputs({"--out": out_path}, data_files(disk) | {"the spec": spec_path}, stores={"--out": STUDY}, force=force)
     problem = Problem(spec, apply_overrides(disk, sets), tuple(sets), bot or "")
     duels = Duels(workers or default_workers(), batch_size)
     rec = Search("")

@@ -15,7 +15,8 @@ import typer
 
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, BotTimeoutOpt, IsolateOpt, UnitsOpt, bot_rules, c_stderr_muted, check_bot, data_files, load, pick_bots,
+    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_bot, data_files, ForceOpt, IsolateOpt, load,
+    pick_bots, UnitsOpt,
 )
 from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
@@ -49,12 +50,14 @@ def play(
     arenas: Optional[list[Path]] = ArenasOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Play a duel in the window against a bot (or a friend with --vs-human)."""
     bot_rules(bot_timeout, isolate)
     wh = _size(size)
     _check(seed, frames, screenshot)
     if unit is None:
+        check_outputs({"--screenshot": screenshot}, force=force)
         _prepare(screenshot)
         from gladiator.ui.app import run_title
 
@@ -63,7 +66,7 @@ def play(
         return
     opponent = _bot_or_level(bot, difficulty if bot or difficulty else "normal")
     controllers = ("human", "human" if vs_human else check_bot(str(opponent), person_plays=True))
-    _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0)
+    _duel(unit, vs, arena, seed, controllers, record, wh, screenshot, frames, units, arenas, 1.0, force)
 
 
 def watch(
@@ -84,6 +87,7 @@ def watch(
     arenas: Optional[list[Path]] = ArenasOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
     bot_rules(bot_timeout, isolate)
@@ -92,7 +96,7 @@ def watch(
     if not (0 < speed <= 1000):
         raise GladiatorError(f"--speed must be above 0 and at most 1000 (it snaps to 0.25 ... 32), got {speed}")
     names = pick_bots(_bot_or_level(bot, difficulty), bot_a, bot_b)
-    _duel(unit_a, unit_b, arena, seed, names, record, wh, screenshot, frames, units, arenas, speed)
+    _duel(unit_a, unit_b, arena, seed, names, record, wh, screenshot, frames, units, arenas, speed, force)
 
 
 def replay(
@@ -106,6 +110,7 @@ def replay(
     export_size: str = ExportSizeOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Play back a recorded duel: Space pauses, Left/Right step, PgUp/PgDn jump a turn, the timeline jumps anywhere.
 
@@ -117,7 +122,7 @@ def replay(
     game, data = load_replay(path)
     from gladiator.replay import replay_states
 
-    check_outputs({"--screenshot": screenshot, "--export": export}, {"the replay": path})
+    check_outputs({"--screenshot": screenshot, "--export": export}, {"the replay": path}, force=force)
     replay_states(game, data, path=path)  # a replay that diverges is refused before the window opens
     if export is not None:
         run_export(game, data, export, fps, export_size, cut_from, cut_to)
@@ -141,11 +146,11 @@ def replay(
 
 def _duel(unit_a: str, unit_b: str, arena: str, seed: int, controllers: tuple[str, str], record: Optional[Path],
           size: tuple[int, int], screenshot: Optional[Path], frames: int,
-          units: Optional[list[Path]], arenas: Optional[list[Path]], speed: float) -> None:
+          units: Optional[list[Path]], arenas: Optional[list[Path]], speed: float, force: bool) -> None:
     from gladiator.duel import game_for
 
     cat = load(units, arenas)
-    check_outputs({"--record": record, "--screenshot": screenshot}, data_files(cat))
+    check_outputs({"--record": record, "--screenshot": screenshot}, data_files(cat), force=force)
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     _prepare(screenshot)

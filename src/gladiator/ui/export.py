@@ -233,7 +233,10 @@ class _GifWriter:
         self.fp.close()
 
     def abort(self) -> None:
-        self.fp.close()
+        try:
+            self.fp.close()
+        except OSError:  # a full disk fails the last flush too: the file is removed anyway
+            pass
 
 
 class _VideoWriter:
