@@ -8,11 +8,7 @@ the Dask back end only when it is asked for.
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
-import queue
-import signal
-import sys
 from typing import Any, Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
@@ -20,6 +16,7 @@ from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, impor
     chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
 )
 from gladiator.batch.stats import Totals
+from gladiator.batch.workers import Workers
 from gladiator.errors import GladiatorError
 
 IN_FLIGHT = 2  # chunks handed to each worker process ahead of time: memory stays constant for any -n
@@ -29,7 +26,8 @@ def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers:
     """Chunks played by processes on this machine, yielded as they finish (in-process for one worker).
 
     `todo` is read lazily and only `IN_FLIGHT` chunks a worker are handed out ahead, so a run
-    of any size starts at once and holds constant memory.
+    of any size starts at once and holds constant memory. A worker that dies ends the run with
+    one error (`WorkerDied`) naming its chunk; the chunks yielded before it stand.
     """
     todo = iter(todo)
     head = list(itertools.islice(todo, 2))
@@ -38,25 +36,9 @@ def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers:
             yield run_chunk(spec, c, batch_size)
         return
     prepare(spec)  # the game and its tables, built once here; forked workers inherit them
-    left = itertools.chain(head, todo)
     with worker_pool(min(workers, spec.chunks)) as pool:
-        done: queue.Queue = queue.Queue()
-        task = _ChunkTask(spec, batch_size)
-        pending = 0
-        for c in itertools.islice(left, IN_FLIGHT * workers):
-            pool.apply_async(task, (c,), callback=done.put, error_callback=lambda e: done.put(_Failed(e)))
-            pending += 1
-        while pending:
-            try:
-                res = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            pending -= 1
-            if isinstance(res, _Failed):
-                raise res.error
-            for c in itertools.islice(left, 1):
-                pool.apply_async(task, (c,), callback=done.put, error_callback=lambda e: done.put(_Failed(e)))
-                pending += 1
+        for _, res in pool.imap(_ChunkTask(spec, batch_size), itertools.chain(head, todo), IN_FLIGHT,
+                                what=lambda c: f"chunk {c} (duels {spec.chunk_range(c)[0]} to {spec.chunk_range(c)[1] - 1})"):
             yield res
 
 
@@ -72,27 +54,15 @@ def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAU
             yield k, run_chunk(s, 0, batch_size)
         return
     with worker_pool(min(workers, len(specs))) as pool:
-        done: queue.Queue = queue.Queue()
-        for k, s in enumerate(specs):
-            pool.apply_async(run_chunk, (s, 0, batch_size), callback=lambda res, k=k: done.put((k, res)),
-                             error_callback=lambda e: done.put((-1, e)))
-        for _ in specs:
-            while True:
-                try:
-                    k, res = done.get(timeout=0.2)
-                    break
-                except queue.Empty:
-                    continue
-            if k < 0:
-                raise res
+        for (k, _), res in pool.imap(_SpecTask(batch_size), enumerate(specs), IN_FLIGHT,
+                                     what=lambda item: f"run {item[0] + 1} of {len(specs)}"):
             yield k, res
 
 
-def worker_pool(workers: int) -> Any:
-    """A pool of `workers` processes (forked where the system can) that leave Ctrl-C to this one and die with it."""
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    return ctx.Pool(workers, initializer=_worker_init)
+def worker_pool(workers: int) -> Workers:
+    """`workers` processes (forked where the system can) that leave Ctrl-C, SIGTERM and SIGHUP to this one, die with
+    it, and are killed at once when it closes them; a worker that dies is an error, never a hang."""
+    return Workers(workers)
 
 
 def default_workers() -> int:
@@ -143,31 +113,11 @@ class _ChunkTask:
         return run_chunk(self.spec, c, self.batch_size)
 
 
-class _Failed:
-    """An exception raised in a worker, carried back to the loop that yields results."""
+class _SpecTask:
+    """A picklable call of `run_chunk` on chunk 0 of an (index, spec) item."""
 
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = batch_size
 
-
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent()
-    # after the parent is killed, a worker's last write meets a closed pipe: nothing a user should read
-    sys.stderr = open(os.devnull, "w")
-
-
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to end this worker when the process that started it dies (kill -9 included)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        parent = os.getppid()
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before the request
-            os._exit(0)
-    except (OSError, AttributeError):
-        pass
+    def __call__(self, item: tuple[int, BatchSpec]) -> ChunkResult:
+        return run_chunk(item[1], 0, self.batch_size)

@@ -64,7 +64,7 @@ def ablate(
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     if seed < 0 or seed >= 2**63:
         raise GladiatorError(f"--seed must be from 0 to 2**63-1, got {seed}")
-    check_bot(bot)
+    bot = check_bot(bot)
     if ":" in bot and "without=" in bot:
         raise GladiatorError(f"--bot {bot}: the bot of both sides plays with every option; ablate takes them away itself")
     cat = load(units, arenas)

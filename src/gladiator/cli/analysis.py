@@ -56,8 +56,7 @@ def ladder(
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
-    for b in bots:
-        check_bot(b)
+    bots = [check_bot(b) for b in bots]
     cat = load(units, arenas)
     for u in unit_ids:
         cat.unit(u)
@@ -129,7 +128,7 @@ def odds(
         raise GladiatorError(f"--from-side is A or B, got {from_side!r}")
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
-    check_bot(bot)
+    bot = check_bot(bot)
     game, data = load_replay(replay)
     state, upto = _state_at_turn(game, data, turn, replay)
     side = None if from_side is None else "AB".index(from_side.upper())

@@ -122,10 +122,13 @@ def batch(
             run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk)
     except KeyboardInterrupt:
         interrupted = True
-    except BaseException:
+    except BaseException as e:
         if writer is not None:
             writer.discard()  # the CSV that was there stays as it was
             writer = None
+        if isinstance(e, GladiatorError) and store is not None:  # say what the failed run kept
+            raise GladiatorError(f"{e}; {prior.n + session.n} of {spec.n} duels are stored in {out_path}: "
+                                 "run the same command again to resume") from None
         raise
     finally:
         if writer is not None:

@@ -45,21 +45,18 @@ def data_files(cat: Any) -> dict[str, Path]:
 
 
 def check_bot(name: str, person_plays: bool = False) -> str:
-    """`name` if it is a known bot, else a one-line error listing the known ones; where a person plays, a bot that
-    reads the whole truth (`needs_truth`, for analysis only) is refused too."""
-    from gladiator.bots import make_bot
+    """`name` in its one spelling (`bots.canonical_bot`) if it is a known bot, else a one-line error listing the known
+    ones; where a person plays, a bot that reads the whole truth (`needs_truth`, for analysis only) is refused too."""
+    from gladiator.bots import canonical_bot, make_bot
 
     if getattr(make_bot(name), "needs_truth", False) and person_plays:
         raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
-    return name
+    return canonical_bot(name)
 
 
 def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) -> tuple[str, str]:
     """Bot names of both sides from --bot / --bot-a / --bot-b (default: the heuristic bot, `bots.DEFAULT_BOT`)."""
-    names = (bot_a or bot or DEFAULT_BOT, bot_b or bot or DEFAULT_BOT)
-    for n in names:
-        check_bot(n)
-    return names
+    return check_bot(bot_a or bot or DEFAULT_BOT), check_bot(bot_b or bot or DEFAULT_BOT)
 
 
 def fail(message: str, code: int = USAGE_ERROR) -> None:
