@@ -25,7 +25,7 @@ from gladiator.bots.heuristic import HeuristicBot
 from gladiator.bots.random_bot import RandomBot
 from gladiator.bots.restricted import RestrictedBot
 from gladiator.bots.search import SearchBot
-from gladiator.errors import GladiatorError, UnknownName
+from gladiator.errors import BadType, GladiatorError, UnknownName
 from gladiator.options import check_names
 
 BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
@@ -106,7 +106,7 @@ def parse_bot(name: str) -> tuple[str, dict[str, object]]:
     """A bot name split into the bot and its options (`search:budget=04` -> `search`, {budget: 4}); a one-line error
     for an option given twice or a value past `MAX_OPTION_CHARS`."""
     if not isinstance(name, str):
-        raise GladiatorError(f"a bot is named by text, got {type(name).__name__}")
+        raise BadType(f"a bot is named by text, got {type(name).__name__}")
     m = OPTIONS.match(name)
     if not m:
         return name, {}
