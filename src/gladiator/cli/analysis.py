@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import ArenaOpt, ArenasOpt, UnitsOpt, check_bot, data_files, load, out
+from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, Heartbeat, UnitsOpt, check_bot, data_files, err, load, out, progress_bar
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -120,21 +120,41 @@ def odds(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once."""
+    from gladiator import rng
     from gladiator.bots import make_bot
-    from gladiator.odds import estimate
+    from gladiator.odds import MAX_ROLLOUTS, estimates
     from gladiator.replay import load_replay
 
     if from_side is not None and from_side.upper() not in ("A", "B"):
         raise GladiatorError(f"--from-side is A or B, got {from_side!r}")
-    if seed < 0:
-        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    rng.check_seed(seed, "--seed")
+    if not 1 <= rollouts <= MAX_ROLLOUTS:
+        raise GladiatorError(f"--rollouts must be from 1 to {MAX_ROLLOUTS:,}, got {rollouts}")
     bot = check_bot(bot)
     game, data = load_replay(replay)
     state, upto = _state_at_turn(game, data, turn, replay)
     side = None if from_side is None else "AB".index(from_side.upper())
     t0 = time.perf_counter()
     player = make_bot(bot)  # one bot on both sides: asked once a step for every continuation
-    got = estimate(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=side)
+    got = None
+    beat = Heartbeat("continuations", rollouts)
+    try:
+        with progress_bar(as_json, "continuations", rollouts) as advance:
+            for got in estimates(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=side):
+                advance(got.rollouts)
+                beat.tell(got.rollouts)
+    except KeyboardInterrupt:
+        if got is None:
+            raise
+        _print_odds(got, data, bot, from_side, upto, t0, as_json)
+        err.print(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations", markup=False)
+        raise typer.Exit(INTERRUPTED) from None
+    assert got is not None
+    _print_odds(got, data, bot, from_side, upto, t0, as_json)
+
+
+def _print_odds(got: Any, data: dict, bot: str, from_side: Optional[str], upto: int, t0: float, as_json: bool) -> None:
+    """Print an estimate of `odds`: one JSON object, or a line and a table."""
     report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": from_side.upper() if from_side else None,
                               "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
     if as_json:
@@ -180,6 +200,7 @@ def log(
 def _state_at_turn(game: Any, data: dict, turn: int, path: Path) -> tuple[Any, int]:
     """The duel at the start of `turn` (after its start-of-turn upkeep), and how many actions led there."""
     from gladiator import engine
+    from gladiator.errors import ReplayError
     from gladiator.replay import replay_states
 
     if turn < 1:
@@ -188,9 +209,15 @@ def _state_at_turn(game: Any, data: dict, turn: int, path: Path) -> tuple[Any, i
     for k, action in enumerate(data["actions"]):
         if int(s.turn[0]) >= turn or s.done[0]:
             break
-        s, _ = engine.step(game, s, [int(action)])
+        try:
+            s, _ = engine.step(game, s, [int(action)])
+        except GladiatorError as e:
+            raise ReplayError(f"{path}: replay diverges at action {k + 1} (turn {int(s.turn[0])}): {e}") from None
     else:
         k = len(data["actions"])
-    if s.done[0] or int(s.turn[0]) < turn:
+    if s.done[0]:
         raise GladiatorError(f"{path}: the duel ends in turn {int(s.turn[0])}; --turn {turn} is past its end")
+    if int(s.turn[0]) < turn:
+        raise GladiatorError(f"{path}: the recorded actions stop in turn {int(s.turn[0])}, the duel unfinished; "
+                             f"--turn {turn} is past them")
     return s, k

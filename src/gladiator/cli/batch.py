@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, UnitsOpt, data_files, err, load, out, pick_bots
+from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, Heartbeat, UnitsOpt, data_files, err, load, out, pick_bots
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
 
@@ -106,6 +106,7 @@ def batch(
     started = time.perf_counter()
     progress = _progress(as_json)
     task = progress.add_task(f"{unit_a} vs {unit_b}", total=spec.n, completed=prior.n, rate="")
+    beat = Heartbeat("duels", spec.n)
 
     def on_chunk(res: Any) -> None:
         if store is not None:
@@ -115,6 +116,7 @@ def batch(
         session.add(res.totals)
         rate = session.n / max(1e-9, time.perf_counter() - started)
         progress.update(task, advance=res.totals.n, rate=f"{rate:,.0f} duels/s")
+        beat.tell(prior.n + session.n)
 
     interrupted = False
     try:

@@ -22,6 +22,7 @@ from gladiator.files import printable
 
 USAGE_ERROR = 2
 INTERRUPTED = 130
+HEARTBEAT_SECONDS = 30.0  # without a terminal, a long command says how far it is on stderr this often
 
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # user text like "a:b:" stays as typed
@@ -63,6 +64,37 @@ def fail(message: str, code: int = USAGE_ERROR) -> None:
     """Print `error: message` as one line on stderr (control characters shown as escapes) and exit with `code`."""
     err.print(printable(f"error: {message}"), markup=False)
     sys.exit(code)
+
+
+class Heartbeat:
+    """Where stderr is no terminal (a log, a pipe, a batch system), a line `progress: k of n what` every
+    `HEARTBEAT_SECONDS`, so a long run shows it is alive; on a terminal the progress bar does that."""
+
+    def __init__(self, what: str, total: int, every: float = HEARTBEAT_SECONDS) -> None:
+        import time
+
+        self.what, self.total, self.every = what, total, every
+        self.clock = time.monotonic
+        self.last = self.clock()
+        self.on = not err.is_terminal
+
+    def tell(self, done: int) -> None:
+        """Say `done` of the total if the last line is old enough."""
+        now = self.clock()
+        if self.on and now - self.last >= self.every:
+            self.last = now
+            err.print(f"progress: {done:,} of {self.total:,} {self.what}", markup=False, highlight=False)
+
+
+@contextmanager
+def progress_bar(quiet: bool, what: str, total: int) -> Iterator[Any]:
+    """A progress bar of `total` `what` on stderr (none when `quiet`); yields a function that sets how many are done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  disable=quiet, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def data_text(text: str, style: str = "") -> Text:
