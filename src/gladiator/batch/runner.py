@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,

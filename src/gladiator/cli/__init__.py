@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - depends on the typer installed
     from click import exceptions as cx  # type: ignore[no-redef]
 
 from gladiator import RULES_VERSION, __version__
-from gladiator.cli import ablate, analysis, batch, catalog, duel, tune, ui
+from gladiator.cli import ablate, analysis, batch, catalog, common, duel, tune, ui
 from gladiator.cli.common import INTERRUPTED, err, fail, out
 from gladiator.errors import GladiatorError
 
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> Any:
         fail(e.format_message())
     except GladiatorError as e:
         fail(str(e))
+    if rv == INTERRUPTED and not common.STOP_TOLD:  # typer turns an interrupt no command caught into a silent 130
+        err.print("interrupted", markup=False)
     sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)  # typer.Exit(code) returns its code
 
 

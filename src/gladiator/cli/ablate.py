@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, check_bot, data_files, data_text, err, load, out, print_table
+from gladiator.cli.common import ArenasOpt, UnitsOpt, check_bot, data_files, data_text, err, load, out, print_table, stopped
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -119,10 +119,9 @@ def ablate(
                   + (f"; {stored:,} more read back from {out_path}" if stored else "")
                   + (f"; stored in {out_path}" if out_path else ""), markup=False)
     if interrupted:
-        err.print(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
-                  "cells measured" + (f"; run the same command again to resume from {out_path}" if out_path else "")
-                  + ("; no heatmap drawn" if png else ""), markup=False)
-        raise typer.Exit(INTERRUPTED)
+        stopped(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
+                "cells measured" + (f"; run the same command again to resume from {out_path}" if out_path else "")
+                + ("; no heatmap drawn" if png else ""))
     if png is not None:
         plots.ablation_png(png, ab.units, ab.opponents, pooled if len(ab.arenas) > 1 else effects,
                            f"change in win rate without each option (points, 95% interval), bot {bot}, "

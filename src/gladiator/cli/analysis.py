@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, Heartbeat, UnitsOpt, check_bot, data_files, err, load, out, progress_bar
+from gladiator.cli.common import ArenaOpt, ArenasOpt, Heartbeat, UnitsOpt, check_bot, data_files, load, out, progress_bar, stopped
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -73,13 +73,19 @@ def ladder(
     def done(pair: tuple[str, str], ups: tuple[str, str]) -> Totals | None:
         return stored.get(index[(pair, ups)])
 
+    finished: list[int] = [len(stored)]
+
     def on_cell(pair: tuple[str, str], ups: tuple[str, str], t: Totals) -> None:
         if store is not None:
             store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
+        finished[0] += 1
 
     start = time.perf_counter()
     try:
         lad = play_ladder(cat, bots, unit_ids, arena, n, seed, workers or default_workers(), done=done, on_cell=on_cell)
+    except KeyboardInterrupt:
+        stopped(f"interrupted: {finished[0]} of {len(cells)} cells (bot pair and unit pairing) finished" +
+                (f"; run the same command again to resume from {out_path}" if out_path else "; no ratings without them all"))
     finally:
         if store is not None:
             store.close()
@@ -147,8 +153,7 @@ def odds(
         if got is None:
             raise
         _print_odds(got, data, bot, from_side, upto, t0, as_json)
-        err.print(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations", markup=False)
-        raise typer.Exit(INTERRUPTED) from None
+        stopped(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations")
     assert got is not None
     _print_odds(got, data, bot, from_side, upto, t0, as_json)
 

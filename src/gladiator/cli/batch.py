@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import INTERRUPTED, ArenaOpt, ArenasOpt, DisguiseOpt, Heartbeat, UnitsOpt, data_files, err, load, out, pick_bots
+from gladiator.cli.common import ArenaOpt, ArenasOpt, DisguiseOpt, Heartbeat, UnitsOpt, data_files, err, load, out, pick_bots, stopped
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
 
@@ -154,9 +154,8 @@ def batch(
         if csv_path is not None:
             out.print(f"one row per duel written to {csv_path}", markup=False)
     if interrupted:
-        err.print(f"interrupted: {total.n} of {spec.n} duels finished" +
-                  (f"; run the same command again to resume from {out_path}" if out_path else ""), markup=False)
-        raise typer.Exit(INTERRUPTED)
+        stopped(f"interrupted: {total.n} of {spec.n} duels finished" +
+                (f"; run the same command again to resume from {out_path}" if out_path else ""))
 
 
 def matrix(
@@ -496,8 +495,7 @@ def _interruptible(work: Any) -> bool:
 
 def _stop(message: str) -> None:
     """Say what an interrupt left and exit with code 130."""
-    err.print(message, markup=False)
-    raise typer.Exit(INTERRUPTED)
+    stopped(message)
 
 
 def _titled(title: str, sets: Optional[list[str]]) -> Text:

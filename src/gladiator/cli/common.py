@@ -60,6 +60,17 @@ def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) ->
     return check_bot(bot_a or bot or DEFAULT_BOT), check_bot(bot_b or bot or DEFAULT_BOT)
 
 
+def stopped(message: str) -> None:
+    """Say what an interrupt (Ctrl-C, SIGTERM, SIGHUP) left, as one line on stderr, and exit with code 130."""
+    global STOP_TOLD
+    STOP_TOLD = True
+    err.print(printable(message), markup=False)
+    raise typer.Exit(INTERRUPTED)
+
+
+STOP_TOLD = False  # a command said what its interrupt left (`stopped`); else `main` says "interrupted"
+
+
 def fail(message: str, code: int = USAGE_ERROR) -> None:
     """Print `error: message` as one line on stderr (control characters shown as escapes) and exit with `code`."""
     err.print(printable(f"error: {message}"), markup=False)

@@ -18,7 +18,7 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gladiator.cli.common import INTERRUPTED, ArenasOpt, UnitsOpt, data_files, err, load, out, print_table
+from gladiator.cli.common import ArenasOpt, UnitsOpt, data_files, err, load, out, print_table, stopped
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -109,8 +109,7 @@ def tune(
         b = rec.best
         kept = f"; run the same command again to resume from {out_path}" if out_path else ""
         so_far = f"; best so far: trial {b.number}, distance {b.distance:.3f}, {_values(b.values)}" if b is not None else ""
-        err.print(printable(f"interrupted: {len(rec.trials)} trials finished{so_far}{kept}"), markup=False)
-        raise typer.Exit(INTERRUPTED)
+        stopped(f"interrupted: {len(rec.trials)} trials finished{so_far}{kept}")
     finally:
         duels.close()
     before, after = found[0]
