@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import signal
 import sys
 from typing import Any
 
@@ -26,8 +25,6 @@ from gladiator import RULES_VERSION, __version__
 from gladiator.cli import ablate, analysis, batch, catalog, common, duel, tune, ui
 from gladiator.cli.common import INTERRUPTED, err, fail, out
 from gladiator.errors import GladiatorError
-
-STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # stop a command as Ctrl-C (SIGINT) does
 
 app = typer.Typer(
     name="gladiator", help="Gladiator mech duels: one rules engine, a window, a batch runner.",
@@ -58,7 +55,7 @@ def main(argv: list[str] | None = None) -> Any:
     """
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")  # SIGINT and SIGTERM stay ours when pygame starts SDL
-    stop_on_signals()
+    common.stop_on_signals()
     try:
         rv = app(args=argv, prog_name="gladiator", standalone_mode=False)
     except cx.UsageError as e:
@@ -73,19 +70,6 @@ def main(argv: list[str] | None = None) -> Any:
     if rv == INTERRUPTED and not common.STOP_TOLD:  # typer turns an interrupt no command caught into a silent 130
         err.print("interrupted", markup=False)
     sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)  # typer.Exit(code) returns its code
-
-
-def stop_on_signals() -> None:
-    """SIGTERM and SIGHUP stop a command as Ctrl-C does: it keeps what finished, removes its temporary files, says
-    what it kept and exits 130. (Worker processes ignore them: the command stops its workers.)"""
-    for name in STOP_SIGNALS:
-        sig = getattr(signal, name, None)
-        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(sig, _interrupt)
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def usage_line(e: Any) -> str:

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import ArenaOpt, ArenasOpt, Heartbeat, UnitsOpt, check_bot, data_files, load, out, progress_bar, stopped
+from gladiator.cli.common import ArenaOpt, ArenasOpt, Heartbeat, UnitsOpt, check_bot, data_files, load, out, progress_bar, signals_held, stopped
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 
@@ -76,9 +76,10 @@ def ladder(
     finished: list[int] = [len(stored)]
 
     def on_cell(pair: tuple[str, str], ups: tuple[str, str], t: Totals) -> None:
-        if store is not None:
-            store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
-        finished[0] += 1
+        with signals_held():  # stored and counted, or neither
+            if store is not None:
+                store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
+            finished[0] += 1
 
     start = time.perf_counter()
     try:

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT
-from gladiator.cli.common import ArenaOpt, ArenasOpt, DisguiseOpt, Heartbeat, UnitsOpt, data_files, err, load, out, pick_bots, stopped
+from gladiator.cli.common import ArenaOpt, ArenasOpt, DisguiseOpt, Heartbeat, UnitsOpt, data_files, err, load, out, pick_bots, signals_held, stopped
 from gladiator.errors import GladiatorError
 from gladiator.files import AtomicFile, check_outputs, printable
 
@@ -109,11 +109,12 @@ def batch(
     beat = Heartbeat("duels", spec.n)
 
     def on_chunk(res: Any) -> None:
-        if store is not None:
-            store.put(res.index, res.totals, res.rows)
-        if writer is not None:
-            writer.write(res.rows)
-        session.add(res.totals)
+        with signals_held():  # stored, written and counted, or none of them
+            if store is not None:
+                store.put(res.index, res.totals, res.rows)
+            if writer is not None:
+                writer.write(res.rows)
+            session.add(res.totals)
         rate = session.n / max(1e-9, time.perf_counter() - started)
         progress.update(task, advance=res.totals.n, rate=f"{rate:,.0f} duels/s")
         beat.tell(prior.n + session.n)

@@ -7,6 +7,7 @@ The bottom of the `gladiator.cli` package: the command modules import it, it imp
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +61,44 @@ def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) ->
     return check_bot(bot_a or bot or DEFAULT_BOT), check_bot(bot_b or bot or DEFAULT_BOT)
 
 
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")  # each stops a command as Ctrl-C does
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP stop a command alike: it keeps what finished, removes its temporary files, says
+    what it kept and exits 130. A signal already ignored (`nohup`) stays ignored; worker processes ignore them all
+    (the command stops its workers)."""
+    for name in STOP_SIGNALS:
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(sig, _interrupt)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """A block a stop signal does not cut in two (a chunk stored and counted): a signal that comes meanwhile stops
+    the command when the block ends."""
+    _HOLD.append(True)
+    try:
+        yield
+    finally:
+        _HOLD.pop()
+        if not _HOLD and _PENDING:
+            raise KeyboardInterrupt(_PENDING.pop())
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    name = signal.Signals(signum).name
+    if _HOLD:
+        _PENDING[:] = [name]
+        return
+    raise KeyboardInterrupt(name)
+
+
+_HOLD: list[bool] = []
+_PENDING: list[str] = []
+
+
 def stopped(message: str) -> None:
     """Say what an interrupt (Ctrl-C, SIGTERM, SIGHUP) left, as one line on stderr, and exit with code 130."""
     global STOP_TOLD
@@ -81,10 +120,11 @@ class Heartbeat:
     """Where stderr is no terminal (a log, a pipe, a batch system), a line `progress: k of n what` every
     `HEARTBEAT_SECONDS`, so a long run shows it is alive; on a terminal the progress bar does that."""
 
-    def __init__(self, what: str, total: int, every: float = HEARTBEAT_SECONDS) -> None:
+    def __init__(self, what: str, total: int, every: float | None = None) -> None:
         import time
 
-        self.what, self.total, self.every = what, total, every
+        self.what, self.total = what, total
+        self.every = HEARTBEAT_SECONDS if every is None else every
         self.clock = time.monotonic
         self.last = self.clock()
         self.on = not err.is_terminal
