@@ -84,6 +84,16 @@ def _stored(db: Path) -> int:
         return 0
 
 
+def _kept(db: Path, n: int) -> int:
+    """Duels stored: whole chunks and the parts of the others."""
+    con = sqlite3.connect(db, timeout=5)
+    try:
+        parts = con.execute("SELECT COALESCE(SUM(duels), 0) FROM parts").fetchone()[0]
+        return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] * chunk_size_for(n) + parts
+    finally:
+        con.close()
+
+
 def _wait_for(proc: subprocess.Popen, ready, limit: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and proc.poll() is None and not ready():
@@ -102,8 +112,7 @@ def test_a_dead_worker_ends_the_batch_in_one_line_and_keeps_the_finished_chunks(
     out, err = proc.communicate(timeout=WAIT)  # Pool hung here for ever
     line = one_line(proc.returncode, err)
     assert "worker process" in line and words in line and "while playing chunk" in line, line
-    kept = _stored(db) * chunk_size_for(n)
-    assert f"{kept} of {n} duels are stored in" in line, line
+    assert f"{_kept(db, n)} of {n} duels are stored in" in line, line
 
 
 # ---- SIGTERM, SIGHUP ----
@@ -119,7 +128,7 @@ def test_a_signal_stops_a_batch_keeping_what_finished_and_no_temporary_file(tmp_
     assert proc.returncode == 130, err
     assert "interrupted:" in err and "Traceback" not in err, err
     d = json.loads(out)
-    assert d["complete"] is False and d["duels"] == chunk_size_for(n) * _stored(db)
+    assert d["complete"] is False and d["duels"] == _kept(db, n)
     with rows.open() as f:
         assert sum(1 for _ in csv.DictReader(f)) == d["duels"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no hidden temp CSV
@@ -175,6 +184,72 @@ def test_a_resumed_run_plays_every_missing_chunk_once(cli, tmp_path, catalog):
     assert code == 0, err
     resumed = json.loads(out)
     assert resumed["duels_this_run"] == n // 2
+    with (tmp_path / "all.csv").open() as f:
+        assert sorted(int(r["duel"]) for r in csv.DictReader(f)) == list(range(n))
+    code, out, err = cli(*args)
+    fresh = json.loads(out)
+    for k in ("duels", "wins", "draws", "outcomes", "mean_turns", "turns_histogram", "actions"):
+        assert resumed[k] == fresh[k], k
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    """Pieces of 10 duels whatever the pace: as a run of slow duels plays them."""
+    monkeypatch.setattr(runner, "FIRST_PIECE", 10)
+    monkeypatch.setattr(runner, "MIN_PIECE", 10)
+    monkeypatch.setattr(runner, "PIECE_SECONDS", 0.0)
+    monkeypatch.setattr(runner, "MAX_PIECE_SECONDS", 0.0)
+
+
+def test_a_run_played_in_parts_of_chunks_gives_the_same_results(cli, tmp_path, catalog, small_pieces):
+    n, seed = 1100, 9
+    args = ["batch", "rouge", "viola", "-n", n, "--seed", seed, "--bot", "greedy", "--workers", "1", "--json"]
+    code, out, err = cli(*args, "--out", tmp_path / "parts.sqlite")
+    assert code == 0, err
+    parted = json.loads(out)
+    spec = runner.make_spec(catalog, ("rouge", "viola"), "concert_hall", n, seed, ("greedy", "greedy"))
+    store = ResultStore(tmp_path / "parts.sqlite", spec.identity())
+    try:
+        assert store.parts() == {} and sorted(store.done()) == list(range(spec.chunks))  # every chunk made whole
+        for c, totals, rows in store.items():
+            whole = runner.run_chunk(spec, c)
+            assert np.array_equal(rows, whole.rows) and totals.to_json() == whole.totals.to_json()
+    finally:
+        store.close()
+    monkeypatch_free = [sys.executable, "-m", "gladiator", *map(str, args)]
+    fresh = json.loads(subprocess.run(monkeypatch_free, env=dict(os.environ, PYTHONPATH=SRC), capture_output=True,
+                                      text=True, check=True).stdout)
+    for k in ("duels", "wins", "draws", "outcomes", "mean_turns", "turns_histogram", "actions", "sides"):
+        assert parted[k] == fresh[k], k
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_an_interrupt_keeps_the_parts_of_a_chunk_and_the_resume_plays_the_rest(cli, tmp_path, catalog, small_pieces):
+    n, seed = 600, 4
+    spec = runner.make_spec(catalog, ("rouge", "viola"), "concert_hall", n, seed, ("greedy", "greedy"))
+    assert spec.chunks == 2
+    db = tmp_path / "cut.sqlite"
+    store = ResultStore(db, spec.identity())
+    seen = []
+
+    def on_piece(res):  # type: ignore[no-untyped-def]
+        store.put_part(res.index, res.lo, res.totals, res.rows)
+        seen.append(res.hi - res.lo)
+        if len(seen) == 3:
+            raise _Stop  # an interrupt after 3 parts of chunk 0
+
+    with pytest.raises(_Stop):
+        runner.run(spec, 64, 1, on_chunk=on_piece)
+    assert store.parts() == {0: [(0, 10), (10, 20), (20, 30)]} and store.done() == {}
+    store.close()
+    args = ["batch", "rouge", "viola", "-n", n, "--seed", seed, "--bot", "greedy", "--workers", "1", "--json"]
+    code, out, err = cli(*args, "--out", db, "--csv", tmp_path / "all.csv")
+    assert code == 0, err
+    resumed = json.loads(out)
+    assert resumed["duels_this_run"] == n - 30
     with (tmp_path / "all.csv").open() as f:
         assert sorted(int(r["duel"]) for r in csv.DictReader(f)) == list(range(n))
     code, out, err = cli(*args)

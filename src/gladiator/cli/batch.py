@@ -89,6 +89,7 @@ def batch(
     writer = None
     try:
         stored = store.done() if store is not None else {}
+        parts = store.parts() if store is not None else {}
         prior = store.totals() if store is not None else Totals()
         writer = _CsvRows(csv_path, spec) if csv_path is not None else None
         if writer is not None and store is not None:
@@ -110,8 +111,10 @@ def batch(
 
     def on_chunk(res: Any) -> None:
         with signals_held():  # stored, written and counted, or none of them
-            if store is not None:
+            if store is not None and res.whole:
                 store.put(res.index, res.totals, res.rows)
+            elif store is not None:  # a part of a chunk (slow duels): the chunk is whole when its last part is in
+                store.put_part(res.index, res.lo, res.totals, res.rows)
             if writer is not None:
                 writer.write(res.rows)
             session.add(res.totals)
@@ -122,7 +125,7 @@ def batch(
     interrupted = False
     try:
         with progress:
-            run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk)
+            run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk, parts=parts)
     except KeyboardInterrupt:
         interrupted = True
     except BaseException as e:
