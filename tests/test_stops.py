@@ -27,7 +27,7 @@ from gladiator.bots import canonical_bot, make_bot
 from gladiator.driver import decide
 from gladiator.duel import game_for
 from gladiator.errors import GladiatorError
-from gladiator.game import ATTACK0
+from gladiator.game import ATTACK0, END
 
 from conftest import one_line
 
@@ -308,15 +308,20 @@ def test_search_plays_its_continuations_in_slices_with_the_same_choices(catalog,
 
 
 def test_the_search_bot_takes_its_best_candidate_not_its_worst(unit, weapon, duel, at):
-    """A killing blow against a foe that kills back: every other candidate loses (the argmax, not the argmin)."""
+    """A killing blow against a foe that kills back: every other candidate does worse (the argmax, not the argmin)."""
     alpha = unit("alpha", weapons=[weapon("blade", accuracy=1.0, damage=200)])
     beta = unit("beta", weapons=[weapon("maul", accuracy=1.0, damage=200)])
     game, s = duel(alpha, beta, "AB..\n....", first=0)
-    s.pos[0] = (at(game, 0, 0), at(game, 1, 0))
-    s.integrity[0, 1] = 1
+    s.pos[0] = (at(game, 0, 0), at(game, 1, 0))  # side by side: any hit of either kills (200 against 100)
+    s.ap[:] = 1  # Alpha's last action: strike now, or Beta strikes next
     assert engine.legal_mask(game, s)[0, ATTACK0]
     pick = decide(game, s, (make_bot("search:budget=32"), make_bot("greedy")))[0]
     assert int(pick[0]) == ATTACK0
+    # the first candidate is the heuristic's own choice: make it a poor one, so a search that keeps its worse half,
+    # or falls back on its first candidate, shows
+    search = make_bot("search:budget=64")
+    search.heuristic.act = lambda game, obs, legal: np.full(obs.batch, END)
+    assert int(decide(game, s, (search, make_bot("greedy")))[0][0]) == ATTACK0
 
 
 # ---- environments ----
@@ -359,7 +364,7 @@ def test_the_vector_env_raises_what_gymnasium_users_expect(make, kind):
                                           ({"units": ("rouge", "nosuch")}, ValueError)])
 def test_the_gymnasium_env_raises_what_gymnasium_users_expect(kwargs, kind):
     gymnasium = pytest.importorskip("gymnasium")
-    import gladiator  # noqa: F401 - registers the env
+    __import__("gladiator")  # registers the env
 
     with pytest.raises(kind):
         gymnasium.make("gladiator/Duel-v0", **kwargs)

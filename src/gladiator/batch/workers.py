@@ -67,8 +67,11 @@ class Workers:
 
         def hand(k: int) -> bool:
             for item in items:
-                self.conns[k].send((fn, item))
                 held[k].append(item)
+                try:
+                    self.conns[k].send((fn, item))
+                except OSError:  # the worker is gone: its pipe is closed
+                    raise self._died(k, held[k][0], what) from None
                 return True
             return False
 
