@@ -26,9 +26,11 @@ def check_seed(seed: object, what: str = "seed") -> int:
     """`seed` as an int if it is a whole number from 0 to MAX_SEED, else a one-line `BadValue` (or `BadType`)."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise BadType(f"{what} must be a whole number from 0 to 2**63-1, got {type(seed).__name__}")
-    if not 0 <= int(seed) <= MAX_SEED:
-        shown = str(int(seed)) if len(str(int(seed))) <= 24 else f"a number of {len(str(abs(int(seed))))} digits"
-        raise BadValue(f"{what} must be a whole number from 0 to 2**63-1 ({MAX_SEED}), got {shown}")
+    if int(seed) < 0:
+        raise BadValue(f"{what} must be 0 or more, got {int(seed)}")
+    if int(seed) > MAX_SEED:
+        shown = str(int(seed)) if len(str(int(seed))) <= 24 else f"a number of {len(str(int(seed)))} digits"
+        raise BadValue(f"{what} must be at most 2**63-1 ({MAX_SEED}), got {shown}")
     return int(seed)
 
 

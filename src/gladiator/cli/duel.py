@@ -15,7 +15,6 @@ import typer
 from gladiator import RULES_VERSION
 from gladiator import DEFAULT_BOT
 from gladiator.cli.common import ArenasOpt, CutFromOpt, CutToOpt, DisguiseOpt, ExportOpt, ExportSizeOpt, FpsOpt, UnitsOpt, run_export, c_stderr_muted, data_files, has_display, load, out, pick_bots
-from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
 from gladiator.state import OUTCOME_LABELS
 
@@ -67,8 +66,9 @@ def duel(
     from gladiator.duel import game_for, play_duel, start_looks
     from gladiator.narrate import narrate
 
-    if seed < 0:
-        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    from gladiator.rng import check_seed
+
+    check_seed(seed, "--seed")
     cat = load(units, arenas)
     check_outputs({"--record": record, "--export": export}, data_files(cat))
     if export is not None:
