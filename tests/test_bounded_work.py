@@ -24,10 +24,10 @@ from work import measured
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 
-def _fake_chunk(spec, c, batch_size=0):  # type: ignore[no-untyped-def]
+def _fake_piece(spec, piece, batch_size=0):  # type: ignore[no-untyped-def]
     rows = np.zeros(2, dtype=runner.ROW_DTYPE)
-    rows["duel"] = [2 * c, 2 * c + 1]
-    return runner.ChunkResult(c, runner.totals_of_rows(rows), rows)
+    rows["duel"] = [piece.lo, piece.lo + 1]
+    return runner.ChunkResult(piece.chunk, runner.totals_of_rows(rows), rows, piece.lo, piece.hi)
 
 
 class _Stop(Exception):
@@ -36,7 +36,7 @@ class _Stop(Exception):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_run_of_any_size_starts_at_once_in_constant_memory(catalog, monkeypatch, workers):
-    monkeypatch.setattr(runner, "run_chunk", _fake_chunk)
+    monkeypatch.setattr(runner, "run_piece", _fake_piece)
     spec = runner.make_spec(catalog, ("rouge", "viola"), "concert_hall", 10**12, 0, ("random", "random"))
     seen = []
 

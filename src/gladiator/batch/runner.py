@@ -144,7 +144,7 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     total = Totals()
     if backend == "local":
-        source = local_chunks(spec, todo, batch_size, workers, spec.chunks - len(skip & set(range(spec.chunks))))
+        source = local_chunks(spec, todo, batch_size, workers, spec.chunks - sum(1 for c in skip if 0 <= c < spec.chunks))
     elif backend == "dask":
         from gladiator.batch.dask_backend import dask_chunks
 

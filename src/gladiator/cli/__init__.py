@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> Any:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")  # SIGINT and SIGTERM stay ours when pygame starts SDL
     common.stop_on_signals()
+    common.STOP_TOLD = False
     try:
         rv = app(args=argv, prog_name="gladiator", standalone_mode=False)
     except cx.UsageError as e:
