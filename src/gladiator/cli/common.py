@@ -71,7 +71,10 @@ def stop_on_signals() -> None:
     for name in STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(sig, _interrupt)
+            try:
+                signal.signal(sig, _interrupt)
+            except ValueError:  # not the main thread (an embedding program): its signals are its own
+                return
 
 
 @contextmanager
