@@ -441,3 +441,11 @@ def test_batch_says_its_progress_without_a_terminal(cli, monkeypatch):
     code, _, err = cli("batch", "rouge", "viola", "-n", "2048", "--bot", "greedy", "--workers", "1", "--json")
     assert code == 0, err
     assert [line for line in err.splitlines() if line.startswith("progress:")][-1] == "progress: 2,048 of 2,048 duels"
+
+
+@pytest.mark.parametrize("cut", [("--from", "0"), ("--to", "0"), ("--from", "-3")])
+def test_an_export_cut_at_turn_0_is_refused_like_any_turn_outside_the_duel(cli, tmp_path, cut):
+    gif = tmp_path / "duel.gif"
+    code, _, err = cli("duel", "rouge", "viola", "--seed", "3", "--export", gif, *cut)
+    assert "--from and --to are turns 1.." in one_line(code, err)
+    assert not gif.exists()
