@@ -1,8 +1,10 @@
 """Run a batch of duels headless: the chunks of a run played by processes on this machine, or handed to Dask.
 
 The chunk itself (its spec, its seeds, the playing of its duels) is `gladiator.batch.chunks`,
-which both back ends call, so a run's totals are the same on either. Imports the chunks module;
-the Dask back end only when it is asked for.
+which both back ends call, so a run's totals are the same on either. The chunks are handed out in
+pieces sized by time (`PieceSizer`), so slow duels are stored a piece at a time; worker processes
+are `gladiator.batch.workers`. Imports the chunks and workers modules; the Dask back end only when
+it is asked for.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ runs a function over items on them, yielding each item's result as it finishes. 
 is noticed within `POLL` seconds and ends the work with one `WorkerDied` error naming the item it
 was playing, and closing the workers (after an error, Ctrl-C, SIGTERM) kills them at once instead
 of waiting on them. Workers leave SIGINT, SIGTERM and SIGHUP to the parent and die with it.
-Imports the standard library only.
+Imports the standard library and the errors only.
 """
 
 from __future__ import annotations
