@@ -9,7 +9,6 @@ it is asked for.
 
 from __future__ import annotations
 
-import itertools
 import os
 from typing import Callable, Iterable, Iterator
 
