@@ -22,7 +22,7 @@ from gladiator.errors import GladiatorError
 from gladiator.game import Game
 from gladiator.state import OUTCOMES, DuelState
 
-MAX_ROLLOUTS = 10_000_000  # continuations of one estimate (about 8 minutes with the heuristic bot)
+MAX_ROLLOUTS = 10_000_000  # continuations of one estimate (about 10 minutes with the heuristic bot)
 ODDS_CHUNK = 65_536  # continuations played at once: memory stays about 350 MB for any --rollouts
 ODDS_STREAM = 11
 
