@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import math
 import shlex
 import sys
@@ -99,10 +100,8 @@ def play(cat, cells: list[Cell], candidate: str, n: int, seed: int, workers: int
     if workers <= 1:
         results = ((k, play_group(*job, n, seed, candidate)) for k, job in enumerate(jobs))
     else:
-        pool = worker_pool(min(workers, len(jobs)))
-        asked = [pool.apply_async(play_group, (*job, n, seed, candidate)) for job in jobs]
-        pool.close()
-        results = ((k, a.get()) for k, a in enumerate(asked))
+        with worker_pool(min(workers, len(jobs))) as pool:
+            results = sorted(pool.imap(functools.partial(play_job, jobs, n, seed, candidate), range(len(jobs))))
     for k, scores in results:
         for c, s in zip(groups[(jobs[k][0], jobs[k][1])], scores):
             out[c] = s
@@ -110,6 +109,11 @@ def play(cat, cells: list[Cell], candidate: str, n: int, seed: int, workers: int
 
 
 CATALOG = None  # the catalog a fit plays, set before its workers are forked
+
+
+def play_job(jobs: list, n: int, seed: int, candidate: str, k: int) -> list[np.ndarray]:
+    """`play_group` of job `k` (a top-level function: worker processes call it)."""
+    return play_group(*jobs[k], n, seed, candidate)
 
 
 def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, seed: int, candidate: str) -> list[np.ndarray]:

@@ -28,7 +28,7 @@ def test_the_ladder_ranks_the_bots_and_resumes_from_its_file(cli, tmp_path: Path
 @pytest.mark.parametrize("args, words", [
     (("ladder", "greedy"), "two different bots"), (("ladder", "greedy", "nobot"), "unknown bot"),
     (("ladder", "greedy", "random", "-n", "0"), "-n must be at least 1"),
-    (("ladder", "greedy", "search:budget=0"), "at least 1"), (("ladder", "greedy", "search:time=-2"), "above 0"),
+    (("ladder", "greedy", "search:budget=0"), "from 1 to 100,000"), (("ladder", "greedy", "search:time=-2"), "above 0"),
     (("ladder", "greedy", "search:time=soon"), "above 0"),
 ])
 def test_bad_ladders_are_one_line(cli, args, words) -> None:

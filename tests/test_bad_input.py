@@ -96,7 +96,7 @@ def test_a_file_that_is_not_a_mapping(cli, tmp_path):
     (("duel", "rouge", "viola", "--bot", "clever"), "unknown bot 'clever'"),
     (("duel", "rouge", "viola", "--bot-b", "clever"), "unknown bot 'clever'"),
     (("duel", "rouge", "viola", "--seed", "-1"), "--seed must be 0 or more"),
-    (("duel", "rouge", "viola", "--seed", str(2**64)), "seeds must be whole numbers"),
+    (("duel", "rouge", "viola", "--seed", str(2**64)), "--seed must be at most 2**63-1"),
     (("show", "nobody"), "unknown unit 'nobody'"),
     (("duel", "rouge", "viola", "--units", "/no/such/folder"), "/no/such/folder"),
 ])

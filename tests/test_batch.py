@@ -215,6 +215,16 @@ def _stored(db: Path) -> int:
         return 0
 
 
+def _kept(db: Path, n: int) -> int:
+    """Duels stored: whole chunks, and the parts of chunks a run of slow duels stores as it goes."""
+    con = sqlite3.connect(db, timeout=5)
+    try:
+        parts = con.execute("SELECT COALESCE(SUM(duels), 0) FROM parts").fetchone()[0]
+        return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] * chunk_size_for(n) + parts
+    finally:
+        con.close()
+
+
 def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.0) -> subprocess.Popen:
     proc = subprocess.Popen(_gladiator(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=terminal_sigint)
@@ -238,10 +248,11 @@ def test_a_killed_run_resumes_to_the_totals_of_an_uninterrupted_run(tmp_path: Pa
     proc.communicate()
     part = _stored(db)
     assert 2 <= part < chunks, "the run should have been killed part-way"
+    kept = _kept(db, n)
     done = subprocess.run(_gladiator(*common, "--workers", "2", "--out", str(db)), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     resumed = json.loads(done.stdout)
-    assert resumed["duels_this_run"] == n - size * part
+    assert resumed["duels_this_run"] == n - kept
     whole = subprocess.run(_gladiator(*common, "--workers", "2"), capture_output=True, text=True, timeout=120)
     fresh = json.loads(whole.stdout)
     for k in ("duels", "wins", "draws", "outcomes", "mean_turns", "median_turns", "first_mover_win_rate", "actions", "turns_histogram"):
@@ -259,7 +270,7 @@ def test_ctrl_c_prints_the_summary_of_what_finished(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     d = json.loads(out)
     assert 0 < d["duels"] < n and d["complete"] is False
-    assert d["duels"] == chunk_size_for(n) * _stored(db)
+    assert d["duels"] == _kept(db, n)
     assert "interrupted" in err and "Traceback" not in err
 
 

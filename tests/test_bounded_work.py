@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +19,15 @@ from gladiator.batch.overrides import apply_overrides, parse_set
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
 from conftest import one_line as _one_line
+from work import measured
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 
-def _fake_chunk(spec, c, batch_size=0):  # type: ignore[no-untyped-def]
+def _fake_piece(spec, piece, batch_size=0):  # type: ignore[no-untyped-def]
     rows = np.zeros(2, dtype=runner.ROW_DTYPE)
-    rows["duel"] = [2 * c, 2 * c + 1]
-    return runner.ChunkResult(c, runner.totals_of_rows(rows), rows)
+    rows["duel"] = [piece.lo, piece.lo + 1]
+    return runner.ChunkResult(piece.chunk, runner.totals_of_rows(rows), rows, piece.lo, piece.hi)
 
 
 class _Stop(Exception):
@@ -36,7 +36,7 @@ class _Stop(Exception):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_run_of_any_size_starts_at_once_in_constant_memory(catalog, monkeypatch, workers):
-    monkeypatch.setattr(runner, "run_chunk", _fake_chunk)
+    monkeypatch.setattr(runner, "run_piece", _fake_piece)
     spec = runner.make_spec(catalog, ("rouge", "viola"), "concert_hall", 10**12, 0, ("random", "random"))
     seen = []
 
@@ -45,16 +45,10 @@ def test_a_run_of_any_size_starts_at_once_in_constant_memory(catalog, monkeypatc
         if len(seen) == 5:
             raise _Stop
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
+    with measured() as work:
         with pytest.raises(_Stop):
             runner.run(spec, 64, workers, on_chunk=on_chunk)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert time.perf_counter() - started < 1.0
-    assert peak < 20_000_000, peak  # today 30 million chunk indices: 1.3 GB
+    work.check(peak=20_000_000)  # today 30 million chunk indices: 1.3 GB
     assert len(seen) == 5
 
 
@@ -84,9 +78,9 @@ def test_n_above_the_limit_is_one_line(cli):
     (("balance", "viola.weapons.0.accuracy", "--vs", "rouge", "--min", "-1e308", "--max", "1e308"), "too far apart"),
 ])
 def test_sweep_and_balance_refuse_unbounded_or_non_finite_ranges(cli, args, words):
-    started = time.perf_counter()
-    code, _, err = cli(*args, "-n", "2")
-    assert time.perf_counter() - started < 1.0
+    with measured() as work:
+        code, _, err = cli(*args, "-n", "2")
+    work.check()
     assert words in _one_line(code, err)
 
 
@@ -110,9 +104,9 @@ def test_set_takes_a_colour_with_a_hash(catalog):
     ("name", '"\\e[2J"', "control characters"),
 ])
 def test_a_hostile_set_value_is_one_line(cli, path, value, words):
-    started = time.perf_counter()
-    code, _, err = cli("batch", "rouge", "viola", "-n", "2", "--set", f"viola.{path}={value}")
-    assert time.perf_counter() - started < 0.5
+    with measured() as work:
+        code, _, err = cli("batch", "rouge", "viola", "-n", "2", "--set", f"viola.{path}={value}")
+    work.check()
     line = _one_line(code, err)
     assert line.startswith(f"error: --set viola.{path}="), line
     assert words in line, line

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gladiator.errors import GladiatorError
 from gladiator.replay import load_replay, replay_states, verify
+from work import measured
 
 RECORDED: dict[str, str] = {}
 
@@ -104,9 +104,9 @@ TEXT_BOMBS = [
 def test_a_hostile_replay_text_is_one_line_in_well_under_a_second(cli, recorded, name, breaks, words):
     text = breaks(recorded.read_text())
     recorded.write_bytes(text.encode("utf-8", "surrogateescape"))
-    started = time.perf_counter()
-    code, _, err = cli("verify", recorded)
-    assert time.perf_counter() - started < 1.0
+    with measured() as work:
+        code, _, err = cli("verify", recorded)
+    work.check()
     assert words in _one_line(code, err, recorded)
 
 

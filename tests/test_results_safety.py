@@ -155,7 +155,7 @@ def test_a_csv_of_a_failing_run_leaves_the_old_csv(cli, tmp_path, monkeypatch):
     def boom(*a, **k):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(runner, "run_chunk", boom)
+    monkeypatch.setattr(runner, "run_piece", boom)
     with pytest.raises(OSError):
         from gladiator.cli import main
 

@@ -71,8 +71,10 @@ def test_the_search_bot_does_not_see_through_a_disguise(catalog):
 
 
 @pytest.mark.parametrize("name, words", [
-    ("search:budget=0", "at least 1"), ("search:time=-1", "above 0"), ("search:time=abc", "above 0"),
-    ("search:time=nan", "above 0"), ("search:budget=2,time=1", "not both"), ("search:depth=3", "known options: budget, time"),
+    ("search:budget=0", "from 1 to 100,000"), ("search:time=-1", "above 0"), ("search:time=abc", "above 0"),
+    ("search:time=nan", "finite number"), ("search:budget=1000000000000", "from 1 to 100,000, got 1000000000000"),
+    ("search:time=1e9", "at most 600"), ("search:budget=" + "9" * 5000, "5,000 characters long"),
+    ("search:budget=8,budget=16", "option 'budget' is given twice"), ("search:budget=2,time=1", "not both"), ("search:depth=3", "known options: budget, time"),
     ("search:rollout=random", "rollout must be one of heuristic, greedy"), ("search:rollout=1", "rollout must be one of"),
 ])
 def test_bad_search_options_are_one_line(cli, name, words):

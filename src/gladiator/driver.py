@@ -103,6 +103,8 @@ def _picks(bot: "Bot", picks: object, n: int) -> np.ndarray:
     if arr.shape != (n,) or arr.dtype.kind not in "iu":
         raise IllegalAction(f"bot {referee.name_of(bot)!r} must return {n} whole action ids, got "
                             f"shape {arr.shape} of {arr.dtype}")
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:  # 2**64-1 is not action -1
+        raise IllegalAction(f"bot {getattr(bot, 'name', '?')!r} picked action {int(arr.max())}, past every action id")
     return arr.astype(np.int64)
 
 

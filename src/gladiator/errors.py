@@ -11,6 +11,14 @@ class UnknownName(GladiatorError, ValueError):
     """A unit, arena or bot named that does not exist (a ValueError too, as Python users of the API expect)."""
 
 
+class BadValue(GladiatorError, ValueError):
+    """A value out of its range or of the wrong form (a ValueError too, as Gymnasium and PettingZoo users expect)."""
+
+
+class BadType(GladiatorError, TypeError):
+    """A value of the wrong kind, e.g. None where a bot's name is due (a TypeError too)."""
+
+
 class DataError(GladiatorError):
     """A unit or arena file is invalid: names the file, the line and the field."""
 

@@ -10,7 +10,7 @@ and what it cannot see is assumed as `engine.determinize` does. Each estimate is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -22,7 +22,8 @@ from gladiator.errors import GladiatorError
 from gladiator.game import Game
 from gladiator.state import OUTCOMES, DuelState
 
-MAX_ROLLOUTS = 10_000_000
+MAX_ROLLOUTS = 10_000_000  # continuations of one estimate (about 10 minutes with the heuristic bot)
+ODDS_CHUNK = 65_536  # continuations played at once: memory stays about 350 MB for any --rollouts
 ODDS_STREAM = 11
 
 
@@ -61,25 +62,58 @@ class Odds:
 def estimate(game: Game, state: DuelState, bots: Sequence[Bot], rollouts: int = 10_000, seed: int = 0,
              from_side: int | None = None, b: int = 0) -> Odds:
     """Odds of duel `b` of `state`, by playing it out `rollouts` times with `bots` (side A's, side B's)."""
+    got = None
+    for got in estimates(game, state, bots, rollouts, seed, from_side, b):
+        pass
+    assert got is not None
+    return got
+
+
+def estimates(game: Game, state: DuelState, bots: Sequence[Bot], rollouts: int = 10_000, seed: int = 0,
+              from_side: int | None = None, b: int = 0) -> Iterator[Odds]:
+    """The estimate of `estimate`, yielded after every `ODDS_CHUNK` continuations (the last is the whole estimate).
+
+    Continuation i has the same seed however the work is cut, so the last estimate is the same for any chunk size;
+    memory stays that of `ODDS_CHUNK` duels for any `rollouts`. An interrupted run keeps the estimate yielded last."""
     if isinstance(rollouts, bool) or not isinstance(rollouts, (int, np.integer)) or not 1 <= rollouts <= MAX_ROLLOUTS:
-        raise GladiatorError(f"rollouts must be a whole number from 1 to {MAX_ROLLOUTS:,}, got {rollouts!r}")
+        raise GladiatorError(f"rollouts must be a whole number from 1 to {MAX_ROLLOUTS:,}, got {_shown(rollouts)}")
+    seed = rng.check_seed(seed)
     if from_side not in (None, 0, 1):
         raise GladiatorError("from_side must be 0 (A), 1 (B) or None (the truth)")
     if not 0 <= b < state.batch:
         raise GladiatorError(f"duel index {b} is outside the batch (0..{state.batch - 1})")
     one = state.take([b])
-    seeds = rng.derive_seeds(seed + ODDS_STREAM, np.arange(rollouts))
+    wins, played = [0, 0], 0
+    outcomes: list[dict[str, int]] = [{o: 0 for i, o in enumerate(OUTCOMES) if i} for _ in (0, 1)]
+    for lo in range(0, int(rollouts), ODDS_CHUNK):
+        hi = min(int(rollouts), lo + ODDS_CHUNK)
+        final = _play_out(game, one, bots, seed, from_side, lo, hi)
+        for k in (0, 1):
+            wins[k] += int((final.winner == k).sum())
+            for i, o in enumerate(OUTCOMES):
+                if i:
+                    outcomes[k][o] += int(((final.winner == k) & (final.outcome == i)).sum())
+        played = hi
+        yield Odds(int(one.turn[0]), played, list(wins), played - wins[0] - wins[1], [dict(x) for x in outcomes])
+
+
+def _play_out(game: Game, one: DuelState, bots: Sequence[Bot], seed: int, from_side: int | None, lo: int,
+              hi: int) -> DuelState:
+    """The final states of continuations [lo, hi) of the duel `one`."""
+    n = hi - lo
+    seeds = rng.derive_seeds(seed + ODDS_STREAM, np.arange(lo, hi))
     if from_side is None:
-        start = one.take(np.zeros(rollouts, dtype=np.intp))
+        start = one.take(np.zeros(n, dtype=np.intp))
         start.seed[:] = seeds.astype(np.uint64)
         start.counter[:] = 0
     else:
-        obs = engine.observe(game, one, from_side).take(np.zeros(rollouts, dtype=np.intp))
-        u = rng.uniforms(seeds.astype(np.uint64), np.zeros(rollouts, dtype=np.uint64), 1, stream=ODDS_STREAM)[:, 0]
+        obs = engine.observe(game, one, from_side).take(np.zeros(n, dtype=np.intp))
+        u = rng.uniforms(seeds.astype(np.uint64), np.zeros(n, dtype=np.uint64), 1, stream=ODDS_STREAM)[:, 0]
         start = engine.determinize(game, obs, engine.draw_identity(game, obs, u), seeds)
         start.first[:] = one.first[0]
-    final = play_batch(game, start, bots)
-    wins = [int((final.winner == k).sum()) for k in (0, 1)]
-    outcomes = [{o: int(((final.winner == k) & (final.outcome == i)).sum()) for i, o in enumerate(OUTCOMES) if i}
-                for k in (0, 1)]
-    return Odds(int(one.turn[0]), rollouts, wins, rollouts - wins[0] - wins[1], outcomes)
+    return play_batch(game, start, bots)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 24 else f"a number of {len(text)} digits"

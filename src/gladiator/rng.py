@@ -1,7 +1,7 @@
 """Counter-based random numbers, one stream per duel, vectorised over the batch.
 
 A draw is a pure function of (duel seed, draw counter, lane): SplitMix64 over
-uint64 arrays. Nothing here reads global random state. Imports numpy only.
+uint64 arrays. Nothing here reads global random state. Imports numpy and the errors only.
 """
 
 from __future__ import annotations
@@ -10,11 +10,28 @@ from functools import lru_cache
 
 import numpy as np
 
+from gladiator.errors import BadType, BadValue
+
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 MIX2 = np.uint64(0x94D049BB133111EB)
 LANES = np.uint64(16)  # draws reserved per duel per counter step
 _INV_2_53 = 1.0 / float(1 << 53)
+
+
+MAX_SEED = 2**63 - 1  # seeds are whole numbers 0..MAX_SEED: they fit a signed int64, a replay and SQLite
+
+
+def check_seed(seed: object, what: str = "seed") -> int:
+    """`seed` as an int if it is a whole number from 0 to MAX_SEED, else a one-line `BadValue` (or `BadType`)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise BadType(f"{what} must be a whole number from 0 to 2**63-1, got {type(seed).__name__}")
+    if int(seed) < 0:
+        raise BadValue(f"{what} must be 0 or more, got {int(seed)}")
+    if int(seed) > MAX_SEED:
+        shown = str(int(seed)) if len(str(int(seed))) <= 24 else f"a number of {len(str(int(seed)))} digits"
+        raise BadValue(f"{what} must be at most 2**63-1 ({MAX_SEED}), got {shown}")
+    return int(seed)
 
 
 def mix64(x: np.ndarray) -> np.ndarray:

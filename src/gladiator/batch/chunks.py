@@ -13,6 +13,7 @@ Imports the engine, the driver, bots, catalog and rng; below the local and Dask 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -131,11 +132,24 @@ def chunk_size_for(n: int) -> int:
 
 @dataclass
 class ChunkResult:
-    """The duels of one chunk: their totals and one row per duel."""
+    """The duels of one chunk, or of a part of it: their totals and one row per duel."""
 
     index: int
     totals: Totals
     rows: np.ndarray  # ROW_DTYPE
+    lo: int = 0  # the duels [lo, hi) it holds: the whole chunk, or a part of it
+    hi: int = 0
+    whole: bool = True
+    seconds: float = 0.0  # how long they took to play
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Duels [lo, hi) of chunk `chunk`: what a worker plays at a time (a chunk, or a part of it sized by time)."""
+
+    chunk: int
+    lo: int
+    hi: int
 
 
 def game_of(spec: BatchSpec) -> Game:
@@ -166,8 +180,15 @@ def prepare(spec: BatchSpec) -> Game:
 
 def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> ChunkResult:
     """Play chunk `c` of a run and count its results."""
+    return run_piece(spec, Piece(c, *spec.chunk_range(c)), batch_size)
+
+
+def run_piece(spec: BatchSpec, piece: Piece, batch_size: int = DEFAULT_BATCH_SIZE) -> ChunkResult:
+    """Play the duels of `piece` (a chunk or a part of it) and count them: each duel's result is the same whatever
+    piece it is played in."""
+    started = time.perf_counter()
     game = game_of(spec)
-    lo, hi = spec.chunk_range(c)
+    c, lo, hi = piece.chunk, piece.lo, piece.hi
     idx = np.arange(lo, hi, dtype=np.int64)
     swapped = (idx % 2 == 1) if spec.pairing else np.zeros(idx.shape, bool)
     ia, ib = game.unit_index(spec.units[0]), game.unit_index(spec.units[1])
@@ -198,7 +219,7 @@ def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> 
     totals = totals_of_rows(out)
     named = np.where(swapped[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
     totals.count_events(engine.tally_columns(game), named)
-    return ChunkResult(c, totals, out)
+    return ChunkResult(c, totals, out, lo, hi, (lo, hi) == spec.chunk_range(c), time.perf_counter() - started)
 
 
 def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: int, seed: int, bot: Bot,

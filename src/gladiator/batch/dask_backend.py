@@ -1,6 +1,6 @@
 """The Dask backend: chunks of duels as tasks on a Dask distributed cluster (optional extra `gladiator[dask]`).
 
-Each task plays one chunk with `run_chunk`, the same function the local backend uses, so the
+Each task plays one piece of a chunk with `run_piece`, the same function the local backend uses, so the
 totals are the same for the same seed. Without `--scheduler` a local cluster is started for the
 run. Imports dask.distributed lazily; the rest of the package never needs it.
 """
@@ -15,7 +15,7 @@ import warnings
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
-from gladiator.batch.chunks import BatchSpec, ChunkResult, run_chunk
+from gladiator.batch.chunks import BatchSpec, ChunkResult, Piece, run_piece
 from gladiator.errors import GladiatorError
 
 CONNECT_TIMEOUT = "10s"
@@ -23,9 +23,9 @@ IN_FLIGHT = 4  # tasks a worker is given ahead: a run of any size holds constant
 INSTALL_HINT = "the dask backend needs Dask: pip install 'gladiator[dask]'"
 
 
-def dask_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: int,
+def dask_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int, workers: int,
                 scheduler: str | None = None, client: object | None = None) -> Iterator[ChunkResult]:
-    """Chunks played as Dask tasks, yielded as they finish; `client` reuses an open dask Client."""
+    """Pieces (chunks, or parts of them) played as Dask tasks, yielded as they finish; `client` reuses an open dask Client."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -53,13 +53,13 @@ def dask_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: 
         if not first:
             return
         spec_f = client.scatter(spec, broadcast=True)  # type: ignore[attr-defined]
-        live = {client.submit(run_chunk, spec_f, c, batch_size, pure=False) for c in first}  # type: ignore[attr-defined]
+        live = {client.submit(run_piece, spec_f, c, batch_size, pure=False) for c in first}  # type: ignore[attr-defined]
         ac = as_completed(list(live))
         try:
             for fut in ac:
                 live.discard(fut)
                 for c in itertools.islice(left, 1):
-                    nxt = client.submit(run_chunk, spec_f, c, batch_size, pure=False)  # type: ignore[attr-defined]
+                    nxt = client.submit(run_piece, spec_f, c, batch_size, pure=False)  # type: ignore[attr-defined]
                     live.add(nxt)
                     ac.add(nxt)
                 yield fut.result()

@@ -1,63 +1,103 @@
 """Run a batch of duels headless: the chunks of a run played by processes on this machine, or handed to Dask.
 
 The chunk itself (its spec, its seeds, the playing of its duels) is `gladiator.batch.chunks`,
-which both back ends call, so a run's totals are the same on either. Imports the chunks module;
-the Dask back end only when it is asked for.
+which both back ends call, so a run's totals are the same on either. The chunks are handed out in
+pieces sized by time (`PieceSizer`), so slow duels are stored a piece at a time; worker processes
+are `gladiator.batch.workers`. Imports the chunks and workers modules; the Dask back end only when
+it is asked for.
 """
 
 from __future__ import annotations
 
-import itertools
-import multiprocessing as mp
 import os
-import queue
-import signal
-import sys
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
-    chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
+    Piece, chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, run_piece,
+    totals_of_rows,
 )
 from gladiator.batch.stats import Totals
+from gladiator.batch.workers import Workers
 from gladiator.errors import GladiatorError
 
-IN_FLIGHT = 2  # chunks handed to each worker process ahead of time: memory stays constant for any -n
+IN_FLIGHT = 2  # pieces handed to each worker process ahead of time: memory stays constant for any -n
+FIRST_PIECE = 16  # duels of the first pieces, before the pace of the run is known
+MIN_PIECE = 16  # duels a piece has at least (its chunk's last piece aside)
+PIECE_SECONDS = 5.0  # the play a piece of fast duels holds, at the pace seen
+MAX_PIECE_SECONDS = 60.0  # the play a piece of slow duels may grow to: what an interrupt or a dead worker can lose
 
 
-def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:
-    """Chunks played by processes on this machine, yielded as they finish (in-process for one worker).
+def local_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int, workers: int, chunks_left: int | None = None
+                 ) -> Iterator[ChunkResult]:
+    """Pieces (chunks, or parts of them) played by processes on this machine, yielded as they finish (in-process for
+    one worker, or when at most one chunk is left to play).
 
-    `todo` is read lazily and only `IN_FLIGHT` chunks a worker are handed out ahead, so a run
-    of any size starts at once and holds constant memory.
+    `todo` is read lazily and only `IN_FLIGHT` pieces a worker are handed out ahead, so a run
+    of any size starts at once and holds constant memory. A worker that dies ends the run with
+    one error (`WorkerDied`) naming its chunk; the pieces yielded before it stand.
     """
     todo = iter(todo)
-    head = list(itertools.islice(todo, 2))
-    if workers <= 1 or len(head) <= 1:
-        for c in itertools.chain(head, todo):
-            yield run_chunk(spec, c, batch_size)
+    if chunks_left is None:
+        chunks_left = spec.chunks
+    if workers <= 1 or chunks_left <= 1:
+        for p in todo:
+            yield run_piece(spec, p, batch_size)
         return
     prepare(spec)  # the game and its tables, built once here; forked workers inherit them
-    left = itertools.chain(head, todo)
-    with worker_pool(min(workers, spec.chunks)) as pool:
-        done: queue.Queue = queue.Queue()
-        task = _ChunkTask(spec, batch_size)
-        pending = 0
-        for c in itertools.islice(left, IN_FLIGHT * workers):
-            pool.apply_async(task, (c,), callback=done.put, error_callback=lambda e: done.put(_Failed(e)))
-            pending += 1
-        while pending:
-            try:
-                res = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            pending -= 1
-            if isinstance(res, _Failed):
-                raise res.error
-            for c in itertools.islice(left, 1):
-                pool.apply_async(task, (c,), callback=done.put, error_callback=lambda e: done.put(_Failed(e)))
-                pending += 1
+    with worker_pool(min(workers, chunks_left)) as pool:
+        for _, res in pool.imap(_PieceTask(spec, batch_size), todo, IN_FLIGHT,
+                                what=lambda p: f"chunk {p.chunk} (duels {p.lo} to {p.hi - 1})"):
             yield res
+
+
+def pieces(spec: BatchSpec, done: Iterable[int] = (), parts: dict[int, list[tuple[int, int]]] | None = None,
+           sizer: "PieceSizer | None" = None) -> Iterator[Piece]:
+    """The duels left to play, lazily, in duel order: every chunk not `done`, less the `parts` of it already stored,
+    cut into pieces of `sizer.size` duels (whole chunks once duels are fast)."""
+    skip, parts = set(done), parts or {}
+    sizer = sizer or PieceSizer(spec.chunk_size)
+    for c in range(spec.chunks):
+        if c in skip:
+            continue
+        lo, hi = spec.chunk_range(c)
+        for a, b in _missing(lo, hi, parts.get(c, [])):
+            while a < b:
+                end = b if b - a <= sizer.size else a + sizer.size
+                yield Piece(c, a, end)
+                a = end
+
+
+class PieceSizer:
+    """The number of duels a piece gets. From `FIRST_PIECE`; a piece that took less than `PIECE_SECONDS` sizes the next
+    to take about that long (fast duels soon play whole chunks); one that took longer doubles the next while the pace
+    keeps rising by a quarter (slow duels: a larger batch still pays) and its time stays under `MAX_PIECE_SECONDS`;
+    past that, the next is cut back to it. An interrupt or a dead worker then loses at most about that much play of a
+    worker, not the minutes of a whole chunk; the results do not depend on it (a duel's result does not depend on its
+    piece)."""
+
+    def __init__(self, chunk_size: int) -> None:
+        self.chunk_size = chunk_size
+        self.size = min(FIRST_PIECE, chunk_size)
+        self.pace = 0.0  # the best pace seen, duels a second
+
+    def learn(self, res: ChunkResult) -> None:
+        """Size the next pieces from how long `res` took."""
+        n, t = res.hi - res.lo, res.seconds
+        if t <= 0:
+            want = float(self.chunk_size)
+        elif t < PIECE_SECONDS:
+            want = n * PIECE_SECONDS / t
+        elif t > MAX_PIECE_SECONDS:
+            want = n * MAX_PIECE_SECONDS / t
+        elif n / t > 1.25 * self.pace:
+            want = 2.0 * n
+        else:
+            want = float(self.size)
+        if t > 0:
+            self.pace = max(self.pace, n / t)
+        size = int(max(MIN_PIECE, min(self.chunk_size, want)))
+        self.size = size + (size % 2)
 
 
 def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[int, ChunkResult]]:
@@ -72,27 +112,15 @@ def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAU
             yield k, run_chunk(s, 0, batch_size)
         return
     with worker_pool(min(workers, len(specs))) as pool:
-        done: queue.Queue = queue.Queue()
-        for k, s in enumerate(specs):
-            pool.apply_async(run_chunk, (s, 0, batch_size), callback=lambda res, k=k: done.put((k, res)),
-                             error_callback=lambda e: done.put((-1, e)))
-        for _ in specs:
-            while True:
-                try:
-                    k, res = done.get(timeout=0.2)
-                    break
-                except queue.Empty:
-                    continue
-            if k < 0:
-                raise res
+        for (k, _), res in pool.imap(_SpecTask(batch_size), enumerate(specs), IN_FLIGHT,
+                                     what=lambda item: f"run {item[0] + 1} of {len(specs)}"):
             yield k, res
 
 
-def worker_pool(workers: int) -> Any:
-    """A pool of `workers` processes (forked where the system can) that leave Ctrl-C to this one and die with it."""
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    return ctx.Pool(workers, initializer=_worker_init)
+def worker_pool(workers: int) -> Workers:
+    """`workers` processes (forked where the system can) that leave Ctrl-C, SIGTERM and SIGHUP to this one, die with
+    it, and are killed at once when it closes them; a worker that dies is an error, never a hang."""
+    return Workers(workers)
 
 
 def default_workers() -> int:
@@ -104,17 +132,20 @@ def default_workers() -> int:
 
 
 def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, backend: str = "local",
-        scheduler: str | None = None, done: Iterable[int] = (), on_chunk: Callable[[ChunkResult], None] | None = None) -> Totals:
-    """Play every chunk not in `done`; call `on_chunk` as each finishes; return the totals of the chunks played."""
+        scheduler: str | None = None, done: Iterable[int] = (), on_chunk: Callable[[ChunkResult], None] | None = None,
+        parts: dict[int, list[tuple[int, int]]] | None = None) -> Totals:
+    """Play every chunk not in `done`, less the duel ranges of `parts` already played; call `on_chunk` as each piece
+    (a whole chunk, or a part of one: `res.whole`) finishes; return the totals of the duels played."""
     skip = set(done)
-    todo = (c for c in range(spec.chunks) if c not in skip)  # lazy: -n 10**12 is 30 million chunks
+    sizer = PieceSizer(spec.chunk_size)
+    todo = pieces(spec, skip, parts, sizer)  # lazy: -n 10**12 is 30 million chunks
     if batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     if workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     total = Totals()
     if backend == "local":
-        source = local_chunks(spec, todo, batch_size, workers)
+        source = local_chunks(spec, todo, batch_size, workers, spec.chunks - sum(1 for c in skip if 0 <= c < spec.chunks))
     elif backend == "dask":
         from gladiator.batch.dask_backend import dask_chunks
 
@@ -123,6 +154,7 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         raise GladiatorError(f"unknown backend {backend!r}; known backends: dask, local")
     try:
         for res in source:
+            sizer.learn(res)
             total.add(res.totals)
             if on_chunk is not None:
                 on_chunk(res)
@@ -133,41 +165,32 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
     return total
 
 
-class _ChunkTask:
-    """A picklable call of `run_chunk` with the spec bound (sent once per task)."""
+class _PieceTask:
+    """A picklable call of `run_piece` with the spec bound (sent once per task)."""
 
     def __init__(self, spec: BatchSpec, batch_size: int) -> None:
         self.spec, self.batch_size = spec, batch_size
 
-    def __call__(self, c: int) -> ChunkResult:
-        return run_chunk(self.spec, c, self.batch_size)
+    def __call__(self, p: Piece) -> ChunkResult:
+        return run_piece(self.spec, p, self.batch_size)
 
 
-class _Failed:
-    """An exception raised in a worker, carried back to the loop that yields results."""
+class _SpecTask:
+    """A picklable call of `run_chunk` on chunk 0 of an (index, spec) item."""
 
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = batch_size
 
-
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent()
-    # after the parent is killed, a worker's last write meets a closed pipe: nothing a user should read
-    sys.stderr = open(os.devnull, "w")
+    def __call__(self, item: tuple[int, BatchSpec]) -> ChunkResult:
+        return run_chunk(item[1], 0, self.batch_size)
 
 
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to end this worker when the process that started it dies (kill -9 included)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        parent = os.getppid()
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before the request
-            os._exit(0)
-    except (OSError, AttributeError):
-        pass
+def _missing(lo: int, hi: int, have: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The ranges of [lo, hi) not covered by the sorted, disjoint ranges `have`."""
+    at = lo
+    for a, b in sorted(have):
+        if a > at:
+            yield at, min(a, hi)
+        at = max(at, b)
+    if at < hi:
+        yield at, hi

@@ -1,10 +1,11 @@
-"""The results file of a batch run: SQLite, one row per finished chunk, written as the run goes.
+"""The results file of a batch run: SQLite, one row per finished chunk (or part of one), written as the run goes.
 
 The file holds the command's identity (units, arena, n, seed, bots, pairing, overrides,
 chunk size, rules version, and the hashes of the unit and arena data and of every plugin bot's
 source) in a `meta` table and, keyed by chunk index, each chunk's totals and its duels (one
-transaction per chunk, WAL journal). A killed run loses at most the chunks in flight; started
-again with the same command it plays only the missing chunks. A different command against the
+transaction per chunk, WAL journal). A chunk whose duels are slow is stored in parts (`put_part`,
+table `parts`) that become its chunk row when the last arrives. A killed run loses at most the
+parts in flight; started again with the same command it plays only what is missing. A different command against the
 same file is refused in one line naming what differs. A damaged file (flipped bytes, tampered
 rows or metadata, bad JSON) is one line naming it, and nothing in it is written.
 
@@ -47,6 +48,14 @@ _SCHEMA = (
     duels INTEGER NOT NULL,
     totals TEXT NOT NULL,
     rows BLOB NOT NULL
+)""",
+    """CREATE TABLE IF NOT EXISTS parts (
+    idx INTEGER NOT NULL,
+    lo INTEGER NOT NULL,
+    duels INTEGER NOT NULL,
+    totals TEXT NOT NULL,
+    rows BLOB NOT NULL,
+    PRIMARY KEY (idx, lo)
 )""",
 )
 
@@ -111,6 +120,13 @@ class ResultStore:
                 raise ValueError(f"chunk {idx} holds {duels!r} duels, not {want}")
             _check_totals(Totals.from_json(_json(totals, f"totals of chunk {idx}")), want, idx)
             sizes[idx] = want
+        if "parts" in tables:
+            for idx, lo, duels, totals in db.execute("SELECT idx, lo, duels, totals FROM parts"):
+                if not all(isinstance(v, int) for v in (idx, lo, duels)) or not 0 <= idx < chunks or idx in sizes:
+                    raise ValueError(f"a part of chunk {idx!r} out of place")
+                if not (idx * size <= lo and duels >= 1 and lo + duels <= min(n, (idx + 1) * size)):
+                    raise ValueError(f"a part of chunk {idx} holds duels outside it")
+                _check_totals(Totals.from_json(_json(totals, f"totals of a part of chunk {idx}")), duels, idx)
         return sizes
 
     def _same(self, have: dict, want: dict) -> None:
@@ -180,7 +196,7 @@ class ResultStore:
         """Totals over every stored chunk."""
         t = Totals()
         with self._reading() as db:
-            for (text,) in _select(db, "SELECT totals FROM chunks ORDER BY idx"):
+            for (text,) in _select(db, "SELECT totals FROM chunks" + (" UNION ALL SELECT totals FROM parts" if _has_parts(db) else "")):
                 t.add(Totals.from_json(_json(text, "totals")))
         return t
 
@@ -205,10 +221,50 @@ class ResultStore:
             _rollback(db)
             raise GladiatorError(f"--out {self.path}: cannot store results: {_why(e)}") from None
 
+    def put_part(self, index: int, lo: int, totals: Totals, rows: np.ndarray) -> None:
+        """Store the duels [lo, lo + n) of chunk `index` in one transaction; the part that completes its chunk turns
+        the chunk's parts into one chunk (rows in duel order, totals summed), as `put` would have stored it whole."""
+        blob = _pack(rows)
+        db = self._writer()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR IGNORE INTO parts VALUES (?, ?, ?, ?, ?)",
+                       (int(index), int(lo), int(totals.n), json.dumps(totals.to_json()), blob))
+            parts = db.execute("SELECT duels, totals, rows FROM parts WHERE idx = ? ORDER BY lo", (int(index),)).fetchall()
+            if sum(d for d, _, _ in parts) == self._chunk_duels(int(index)):
+                whole = Totals()
+                for _, text, _ in parts:
+                    whole.add(Totals.from_json(_json(text, "totals")))
+                joined = _pack(np.concatenate([_unpack(b) for _, _, b in parts]))
+                db.execute("INSERT OR IGNORE INTO chunks VALUES (?, ?, ?, ?)",
+                           (int(index), int(whole.n), json.dumps(whole.to_json()), joined))
+                db.execute("DELETE FROM parts WHERE idx = ?", (int(index),))
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            _rollback(db)
+            raise GladiatorError(f"--out {self.path}: cannot store results: {_why(e)}") from None
+
+    def parts(self) -> dict[int, list[tuple[int, int]]]:
+        """The duel ranges [lo, hi) stored of each chunk not yet whole, by chunk index."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        with self._reading() as db:
+            if _has_parts(db):
+                for idx, lo, duels in _select(db, "SELECT idx, lo, duels FROM parts ORDER BY idx, lo"):
+                    out.setdefault(int(idx), []).append((int(lo), int(lo) + int(duels)))
+        return out
+
+    def _chunk_duels(self, index: int) -> int:
+        """The duels of chunk `index` of this command (its identity's `n` and `chunk_size`)."""
+        n, size = int(self.identity["n"]), int(self.identity["chunk_size"])
+        return min(n, (index + 1) * size) - index * size
+
     def rows(self, dtype: Any = None) -> Iterator[np.ndarray]:
         """The stored duels, one chunk at a time, in chunk order (each checked against `dtype` and its duel count)."""
         with self._reading() as db:
-            for idx, duels, blob in _select(db, "SELECT idx, duels, rows FROM chunks ORDER BY idx"):
+            sql = "SELECT idx, -1 AS lo, duels, rows FROM chunks"
+            if _has_parts(db):
+                sql += " UNION ALL SELECT idx, lo, duels, rows FROM parts"
+            for idx, _, duels, blob in _select(db, sql + " ORDER BY idx, lo"):
                 rows = _unpack(blob)
                 if rows.ndim != 1 or rows.shape[0] != duels or (dtype is not None and rows.dtype != dtype):
                     raise ValueError(f"the duels of chunk {idx} are damaged")
@@ -274,6 +330,11 @@ def _unpack(blob: bytes) -> np.ndarray:
 
 def _select(db: sqlite3.Connection | None, sql: str) -> Any:
     return db.execute(sql) if db is not None else ()
+
+
+def _has_parts(db: sqlite3.Connection | None) -> bool:
+    """Whether the file has the `parts` table (a file made before parts were stored has none)."""
+    return db is not None and db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='parts'").fetchone() is not None
 
 
 def _retry(work: Any) -> Any:

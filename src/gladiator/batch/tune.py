@@ -35,7 +35,6 @@ from gladiator.files import MAX_DATA_BYTES, read_limited, write_text_atomic
 
 INSTALL_HINT = "gladiator tune needs Optuna: pip install 'gladiator[tune]'"
 MIN_PANEL = 4096  # duels worth a worker of their own: a smaller panel is not cut (each part builds the game again)
-POOL_TIMEOUT = 24 * 3600.0
 
 
 # ---- playing duels ----
@@ -77,7 +76,8 @@ class Duels:
             for a, b in _splits(lo, hi, parts):
                 tasks.append(Panel(roster, data, tuple(pairs), a, b, seed, bot, self.batch_size))
         if self.pool is not None and len(tasks) > 1:
-            results = self.pool.map_async(play_panel, tasks, chunksize=1).get(POOL_TIMEOUT)
+            done = {id(t): r for t, r in self.pool.imap(play_panel, tasks, what=lambda t: f"duels {t.lo} to {t.hi - 1}")}
+            results = [done[id(t)] for t in tasks]
         else:
             results = [play_panel(t) for t in tasks]
         out: dict[tuple[str, tuple[str, str]], Totals] = {}
@@ -91,8 +91,7 @@ class Duels:
     def close(self) -> None:
         """Stop the worker processes."""
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close()
             self.pool = None
 
 

@@ -3,7 +3,8 @@
 A bot is named everywhere (duel, batch, matrix, the window) by one of: a built-in name
 (`random`, `greedy`, `heuristic`), the name of a bot installed under the entry-point group `gladiator.bots`,
 or `package.module:ClassName` of a class on the Python path (or in the current folder). A bot that
-takes options is named with them: `search:budget=500`, `search:time=0.5`. Every bot takes `without=OPTION+...`:
+takes options is named with them: `search:budget=500`, `search:time=0.5`, `package.module:ClassName:key=value`; each option
+once, and `canonical_bot` gives the one spelling of a name (options sorted, numbers as Python writes them). Every bot takes `without=OPTION+...`:
 it then plays without those options (restricted play; `gladiator.bots.restricted`). Imports the engine, never a front end.
 """
 
@@ -13,6 +14,8 @@ import importlib
 import os
 import re
 import sys
+
+import numpy as np
 from importlib.metadata import entry_points
 
 from gladiator import DEFAULT_BOT
@@ -22,12 +25,14 @@ from gladiator.bots.heuristic import HeuristicBot
 from gladiator.bots.random_bot import RandomBot
 from gladiator.bots.restricted import RestrictedBot
 from gladiator.bots.search import SearchBot
-from gladiator.errors import GladiatorError, UnknownName
+from gladiator.errors import BadType, GladiatorError, UnknownName
 from gladiator.options import check_names
 from gladiator.referee import isolating, prints_to_stderr
 
 BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
-OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
+OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*(:[A-Za-z_]\w*)?):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
+MAX_OPTION_CHARS = 40  # an option's value longer than this is refused (a number of 5,000 digits is no budget)
+SHOWN_CHARS = 60  # a bot name in a message is cut to this many characters
 ENTRY_POINT_GROUP = "gladiator.bots"
 RESTRICT_OPTION = "without"  # the option every bot takes: options it plays without (`heuristic:without=leap+guard`)
 CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -73,23 +78,17 @@ def make_bot(name: str) -> Bot:
 
     While isolating (`--isolate`, `referee.isolating()`), a plugin bot is made in a process of its own
     (`gladiator.bots.isolated`): this process never imports its code."""
+    base, options = parse_bot(name)
     if isolating() and is_plugin(name):
         from gladiator.bots.isolated import IsolatedBot
 
         return IsolatedBot(name)  # type: ignore[return-value]
-    kwargs: dict[str, object] = {}
+    label = shown(name)
+    kwargs: dict[str, object] = dict(options)
     without: tuple[str, ...] = ()
-    m = OPTIONS.match(name)
-    if m:
-        for item in m.group("opts").split(","):
-            key, value = item.split("=", 1)
-            if key == RESTRICT_OPTION:  # any bot, restricted from some options: gladiator.bots.restricted
-                without = _restricted(name, value)
-                continue
-            kwargs[key] = _option_value(name, key, value)
-        cls = bot_class(m.group("name"))
-    else:
-        cls = bot_class(name)
+    if RESTRICT_OPTION in kwargs:  # any bot, restricted from some options: gladiator.bots.restricted
+        without = _restricted(label, str(kwargs.pop(RESTRICT_OPTION)))
+    cls = bot_class(base)
     try:
         with prints_to_stderr():
             bot = cls(**kwargs)
@@ -97,18 +96,18 @@ def make_bot(name: str) -> Bot:
         raise
     except TypeError as e:
         if kwargs:
-            raise GladiatorError(f"bot {name!r}: options not understood ({e}); known options: "
+            raise GladiatorError(f"bot {label!r}: options not understood ({e}); known options: "
                                  f"{', '.join(_options_of(cls)) or 'none'}") from None
-        raise GladiatorError(f"bot {name!r} failed to start: TypeError: {e}") from None
+        raise GladiatorError(f"bot {label!r} failed to start: TypeError: {e}") from None
     except Exception as e:  # noqa: BLE001 - a user's bot that fails to start is one line
-        raise GladiatorError(f"bot {name!r} failed to start: {type(e).__name__}: {e}") from None
+        raise GladiatorError(f"bot {label!r} failed to start: {type(e).__name__}: {e}") from None
     if not callable(getattr(bot, "act", None)):
-        raise GladiatorError(f"bot {name!r} has no act(game, obs, legal) method")
+        raise GladiatorError(f"bot {label!r} has no act(game, obs, legal) method")
     if not isinstance(getattr(bot, "name", None), str):
         try:
             bot.name = name  # type: ignore[attr-defined]
         except AttributeError:
-            raise GladiatorError(f"bot {name!r} has no name") from None
+            raise GladiatorError(f"bot {label!r} has no name") from None
     if without:
         bot = RestrictedBot(bot, without, name)
     return bot
@@ -118,6 +117,44 @@ def is_plugin(name: str) -> bool:
     """True for a bot name (options and all) that is not a built-in bot's: a plugin's or a class path."""
     m = OPTIONS.match(name)
     return (m.group("name") if m else name) not in BUILTIN_BOTS
+
+
+def parse_bot(name: str) -> tuple[str, dict[str, object]]:
+    """A bot name split into the bot and its options (`search:budget=04` -> `search`, {budget: 4}); a one-line error
+    for an option given twice or a value past `MAX_OPTION_CHARS`."""
+    if not isinstance(name, str):
+        raise BadType(f"a bot is named by text, got {type(name).__name__}")
+    m = OPTIONS.match(name)
+    if not m:
+        return name, {}
+    options: dict[str, object] = {}
+    for item in m.group("opts").split(","):
+        key, value = item.split("=", 1)
+        if key in options:
+            raise GladiatorError(f"bot {shown(name)!r}: option {key!r} is given twice")
+        if len(value) > MAX_OPTION_CHARS:
+            raise GladiatorError(f"bot {shown(name)!r}: the value of option {key!r} is {len(value):,} characters long; "
+                                 f"at most {MAX_OPTION_CHARS}")
+        options[key] = value if key == RESTRICT_OPTION else _option_value(shown(name), key, value)
+    return m.group("name"), options
+
+
+def canonical_bot(name: str) -> str:
+    """The one spelling of a bot name: options in name order, numbers as Python writes them (`search:budget=04`
+    and `search:budget=4` are one bot); a one-line error where `parse_bot` refuses it."""
+    base, options = parse_bot(name)
+    if not options:
+        return base
+    return base + ":" + ",".join(f"{k}={_written(v)}" for k, v in sorted(options.items()))
+
+
+def shown(name: str) -> str:
+    """A bot name as a message shows it: cut to `SHOWN_CHARS` characters."""
+    return name if len(name) <= SHOWN_CHARS else name[: SHOWN_CHARS - 1] + "…"
+
+
+def _written(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _restricted(name: str, value: str) -> tuple[str, ...]:
@@ -132,9 +169,12 @@ def _option_value(name: str, key: str, text: str) -> object:
     """A bot option's value: a whole number, a decimal number, or the text as given."""
     for kind in (int, float):
         try:
-            return kind(text)
+            value = kind(text)
         except ValueError:
-            pass
+            continue
+        if isinstance(value, float) and not np.isfinite(value):
+            raise GladiatorError(f"bot {name!r}: option {key!r} must be a finite number, got {text!r}")
+        return value
     if text == "":
         raise GladiatorError(f"bot {name!r}: option {key!r} has no value")
     return text
@@ -155,4 +195,5 @@ def _installed() -> dict:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
-__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "RestrictedBot", "SearchBot", "bot_class", "bot_names", "is_plugin", "make_bot"]
+__all__ = ["BUILTIN_BOTS", "Bot", "DEFAULT_BOT", "ENTRY_POINT_GROUP", "GreedyBot", "HeuristicBot", "RandomBot", "RestrictedBot",
+           "SearchBot", "bot_class", "bot_names", "canonical_bot", "is_plugin", "make_bot", "parse_bot"]

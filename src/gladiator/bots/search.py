@@ -10,8 +10,8 @@ continuations, the worse half is dropped, and so on; common random numbers (the 
 every candidate) keep the comparisons fair. It takes the candidate with the best mean result.
 
 Options (`search:budget=N` or `search:time=S`, and `rollout=heuristic|greedy`): `budget` continuations
-per decision (default 256), or `time` seconds a decision may take (the budget is then found by timing
-a first round); `rollout` the bot that plays the continuations out (default heuristic: each costs
+per decision (default 256, at most `MAX_BUDGET`), or `time` seconds a decision may take (at most `MAX_TIME`; the
+budget is then found by timing a first round); `rollout` the bot that plays the continuations out (default heuristic: each costs
 about four greedy ones, and the estimates are of the play the search bot itself meets).
 """
 
@@ -32,6 +32,9 @@ from gladiator.state import DuelState
 from gladiator.view import Observation
 
 DEFAULT_BUDGET = 256
+MAX_BUDGET = 100_000  # continuations a decision; they are played at most MAX_LIVE at a time, so memory stays bounded
+MAX_TIME = 600.0  # seconds a decision (a budget found by time is capped at MAX_BUDGET too)
+MAX_LIVE = 32_768  # continuations played at once (about 100 MB of states): more are played in slices, same results
 MAX_CANDIDATES = 8
 MOVE_CANDIDATES = 3  # best-rated moves kept as candidates (and as many leaps)
 ROLLOUTS: dict[str, type[Bot]] = {"heuristic": HeuristicBot, "greedy": GreedyBot}  # the bots a continuation may be played by
@@ -44,10 +47,11 @@ class SearchBot(Bot):
     name = "search"
 
     def __init__(self, budget: int | None = None, time: float | None = None, rollout: str = "heuristic") -> None:
-        if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
-            raise GladiatorError(f"search: budget must be a whole number of continuations of at least 1, got {budget!r}")
-        if time is not None and (isinstance(time, bool) or not isinstance(time, (int, float)) or not time > 0 or time == float("inf")):
-            raise GladiatorError(f"search: time must be a number of seconds above 0, got {time!r}")
+        if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= MAX_BUDGET):
+            raise GladiatorError(f"search: budget must be a whole number of continuations from 1 to {MAX_BUDGET:,}, "
+                                 f"got {_shown(budget)}")
+        if time is not None and (isinstance(time, bool) or not isinstance(time, (int, float)) or not 0 < time <= MAX_TIME):
+            raise GladiatorError(f"search: time must be a number of seconds above 0 and at most {MAX_TIME:g}, got {_shown(time)}")
         if budget is not None and time is not None:
             raise GladiatorError("search: give budget or time, not both")
         if not isinstance(rollout, str) or rollout not in ROLLOUTS:
@@ -79,7 +83,7 @@ class SearchBot(Bot):
             if budget is None:  # time mode: size this round from the time left and the pace so far
                 left = self.time - (time.perf_counter() - start)
                 pace = (time.perf_counter() - start) / max(spent, 1) if spent else None
-                per = 4 if pace is None else int(max(1, left / pace / max(1, rounds - r) / max(n_alive, 1)))
+                per = 4 if pace is None else int(max(1, min(MAX_BUDGET, left / pace / max(1, rounds - r) / max(n_alive, 1))))
             else:
                 per = max(1, budget // (rounds * max(n_alive, 1)))
             w, n = self._play(game, obs, cands, alive, per, r)
@@ -124,25 +128,34 @@ class SearchBot(Bot):
         """Play `per` continuations of each live candidate; (wins, plays) per (duel, candidate), a draw counting half."""
         B, C = cands.shape
         b_idx, c_idx = np.nonzero(alive)
-        reps = np.repeat(np.arange(per), b_idx.size)
-        bb, cc = np.tile(b_idx, per), np.tile(c_idx, per)
-        # seeds and identities: common to every candidate of a duel in a round (common random numbers)
-        base = np.asarray(obs.noise)[:, 0]
-        seed_of = rng.derive_seeds(SEARCH_STREAM + round_, (base[bb] * 2**40).astype(np.int64) * 1009 + reps)
-        u = rng.uniforms(seed_of.astype(np.uint64), np.zeros(bb.size, dtype=np.uint64), 1, stream=SEARCH_STREAM)[:, 0]
-        sub = obs.take(bb)
-        identity = engine.draw_identity(game, sub, u)
-        s = engine.determinize(game, sub, identity, seed_of)
-        first_action = cands[bb, cc]
-        s, _ = engine.step(game, s, first_action, check=False)
-        side = obs.side[bb].astype(np.int64)
-        final = _play_out(game, s, self.rollout)
-        score = np.where(final.winner == side, 1.0, np.where(final.winner < 0, 0.5, 0.0))
         wins = np.zeros((B, C))
         plays = np.zeros((B, C))
-        np.add.at(wins, (bb, cc), score)
-        np.add.at(plays, (bb, cc), 1.0)
+        base = np.asarray(obs.noise)[:, 0]
+        total = per * b_idx.size
+        # continuations k = rep * (live candidates) + j, MAX_LIVE at a time: each plays alone, so slicing changes nothing
+        for lo in range(0, total, MAX_LIVE):
+            k = np.arange(lo, min(total, lo + MAX_LIVE))
+            reps, j = k // max(b_idx.size, 1), k % max(b_idx.size, 1)
+            bb, cc = b_idx[j], c_idx[j]
+            # seeds and identities: common to every candidate of a duel in a round (common random numbers)
+            seed_of = rng.derive_seeds(SEARCH_STREAM + round_, (base[bb] * 2**40).astype(np.int64) * 1009 + reps)
+            u = rng.uniforms(seed_of.astype(np.uint64), np.zeros(bb.size, dtype=np.uint64), 1, stream=SEARCH_STREAM)[:, 0]
+            sub = obs.take(bb)
+            identity = engine.draw_identity(game, sub, u)
+            s = engine.determinize(game, sub, identity, seed_of)
+            s, _ = engine.step(game, s, cands[bb, cc], check=False)
+            side = obs.side[bb].astype(np.int64)
+            final = _play_out(game, s, self.rollout)
+            score = np.where(final.winner == side, 1.0, np.where(final.winner < 0, 0.5, 0.0))
+            np.add.at(wins, (bb, cc), score)
+            np.add.at(plays, (bb, cc), 1.0)
         return wins, plays
+
+
+def _shown(value: object) -> str:
+    """An option's value in a message: a number of many digits by its size, not its digits."""
+    text = repr(value)
+    return text if len(text) <= 24 else f"a number of {len(str(abs(value))) if isinstance(value, int) else len(text)} digits"
 
 
 def _play_out(game: Game, state: DuelState, bot: Bot) -> DuelState:

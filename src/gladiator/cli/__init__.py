@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the typer installed
     from click import exceptions as cx  # type: ignore[no-redef]
 
 from gladiator import RULES_VERSION, __version__
-from gladiator.cli import ablate, analysis, batch, catalog, duel, tune, ui
+from gladiator.cli import ablate, analysis, batch, catalog, common, duel, tune, ui
 from gladiator.cli.common import INTERRUPTED, OutputFailed, drop_unwritten_output, err, fail, guarded_output, out
 from gladiator.errors import GladiatorError
 
@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> Any:
     that cannot be written too: a full disk, a closed pipe, none); Ctrl-C is `interrupted` and exit code 130.
     """
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")  # SIGINT and SIGTERM stay ours when pygame starts SDL
+    common.stop_on_signals()
+    common.STOP_TOLD = False
     with guarded_output():
         try:
             rv = app(args=argv, prog_name="gladiator", standalone_mode=False)
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> Any:
             raise
         except GladiatorError as e:
             fail(str(e))
+        if rv == INTERRUPTED and not common.STOP_TOLD:  # typer turns an interrupt no command caught into a silent 130
+            err.print("interrupted", markup=False)
     sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)  # typer.Exit(code) returns its code
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    INTERRUPTED, ArenasOpt, check_bot, data_files, data_text, err, ForceOpt, load, out, print_table, UnitsOpt,
+    ArenasOpt, check_bot, data_files, data_text, err, ForceOpt, load, out, print_table, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, check_outputs, printable
@@ -67,7 +67,7 @@ def ablate(
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     if seed < 0 or seed >= 2**63:
         raise GladiatorError(f"--seed must be from 0 to 2**63-1, got {seed}")
-    check_bot(bot)
+    bot = check_bot(bot)
     if ":" in bot and "without=" in bot:
         raise GladiatorError(f"--bot {bot}: the bot of both sides plays with every option; ablate takes them away itself")
     cat = load(units, arenas)
@@ -122,10 +122,9 @@ def ablate(
                             + (f"; {stored:,} more read back from {out_path}" if stored else "")
                             + (f"; stored in {out_path}" if out_path else "")), markup=False)
     if interrupted:
-        err.print(printable(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
-                            "cells measured" + (f"; run the same command again to resume from {out_path}" if out_path else "")
-                            + ("; no heatmap drawn" if png else "")), markup=False)
-        raise typer.Exit(INTERRUPTED)
+        stopped(f"interrupted: {len(effects)} of {sum(len(v) for v in ab.option_names.values()) * len(ab.opponents) * len(ab.arenas)} "
+                "cells measured" + (f"; run the same command again to resume from {out_path}" if out_path else "")
+                + ("; no heatmap drawn" if png else ""))
     if png is not None:
         plots.ablation_png(png, ab.units, ab.opponents, pooled if len(ab.arenas) > 1 else effects,
                            f"change in win rate without each option (points, 95% interval), bot {bot}, "

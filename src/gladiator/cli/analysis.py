@@ -16,7 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, IsolateOpt, load, out, UnitsOpt,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Heartbeat, IsolateOpt, load, out,
+    progress_bar, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -61,15 +62,15 @@ def ladder(
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
+    bots = [check_bot(b) for b in bots]
     check_ladder(bots, unit_ids)
-    for b in bots:
-        check_bot(b)
     cat = load(units, arenas)
     for u in unit_ids:
         cat.unit(u)
     cat.arena(arena)
     check_outputs({"--out": out_path}, data_files(cat), stores={"--out": STORE_KINDS["ladder"]}, force=force)
-    index = {cell: k for k, cell in enumerate(cells_of(bots, unit_ids))}
+    cells = cells_of(bots, unit_ids)
+    index = {cell: k for k, cell in enumerate(cells)}
     # each cell (bot pair, unit pairing) is one chunk of `n` duels of the results file
     store = ResultStore(out_path, ladder_identity(cat, bots, unit_ids, arena, n, seed)) if out_path is not None else None
     stored = store.stored() if store is not None else {}
@@ -77,13 +78,20 @@ def ladder(
     def done(pair: tuple[str, str], ups: tuple[str, str]) -> Totals | None:
         return stored.get(index[(pair, ups)])
 
+    finished: list[int] = [len(stored)]
+
     def on_cell(pair: tuple[str, str], ups: tuple[str, str], t: Totals) -> None:
-        if store is not None:
-            store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
+        with signals_held():  # stored and counted, or neither
+            if store is not None:
+                store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
+            finished[0] += 1
 
     start = time.perf_counter()
     try:
         lad = play_ladder(cat, bots, unit_ids, arena, n, seed, workers or default_workers(), done=done, on_cell=on_cell)
+    except KeyboardInterrupt:
+        stopped(f"interrupted: {finished[0]} of {len(cells)} cells (bot pair and unit pairing) finished" +
+                (f"; run the same command again to resume from {out_path}" if out_path else "; no ratings without them all"))
     finally:
         if store is not None:
             store.close()
@@ -127,21 +135,40 @@ def odds(
 ) -> None:
     """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once."""
     bot_rules(bot_timeout, isolate)
+    from gladiator import rng
     from gladiator.bots import make_bot
-    from gladiator.odds import estimate
+    from gladiator.odds import MAX_ROLLOUTS, estimates
     from gladiator.replay import load_replay
 
     if from_side is not None and from_side.upper() not in ("A", "B"):
         raise GladiatorError(f"--from-side is A or B, got {from_side!r}")
-    if seed < 0:
-        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
-    check_bot(bot)
+    rng.check_seed(seed, "--seed")
+    if not 1 <= rollouts <= MAX_ROLLOUTS:
+        raise GladiatorError(f"--rollouts must be from 1 to {MAX_ROLLOUTS:,}, got {rollouts}")
+    bot = check_bot(bot)
     game, data = load_replay(replay)
     state, upto = _state_at_turn(game, data, turn, replay)
     side = None if from_side is None else "AB".index(from_side.upper())
     t0 = time.perf_counter()
     player = make_bot(bot)  # one bot on both sides: asked once a step for every continuation
-    got = estimate(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=side)
+    got = None
+    beat = Heartbeat("continuations", rollouts)
+    try:
+        with progress_bar(as_json, "continuations", rollouts) as advance:
+            for got in estimates(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=side):
+                advance(got.rollouts)
+                beat.tell(got.rollouts)
+    except KeyboardInterrupt:
+        if got is None:
+            raise
+        _print_odds(got, data, bot, from_side, upto, t0, as_json)
+        stopped(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations")
+    assert got is not None
+    _print_odds(got, data, bot, from_side, upto, t0, as_json)
+
+
+def _print_odds(got: Any, data: dict, bot: str, from_side: Optional[str], upto: int, t0: float, as_json: bool) -> None:
+    """Print an estimate of `odds`: one JSON object, or a line and a table."""
     report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": from_side.upper() if from_side else None,
                               "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
     if as_json:
@@ -187,6 +214,7 @@ def log(
 def _state_at_turn(game: Any, data: dict, turn: int, path: Path) -> tuple[Any, int]:
     """The duel at the start of `turn` (after its start-of-turn upkeep), and how many actions led there."""
     from gladiator import engine
+    from gladiator.errors import ReplayError
     from gladiator.replay import replay_states
 
     if turn < 1:
@@ -195,9 +223,15 @@ def _state_at_turn(game: Any, data: dict, turn: int, path: Path) -> tuple[Any, i
     for k, action in enumerate(data["actions"]):
         if int(s.turn[0]) >= turn or s.done[0]:
             break
-        s, _ = engine.step(game, s, [int(action)])
+        try:
+            s, _ = engine.step(game, s, [int(action)])
+        except GladiatorError as e:
+            raise ReplayError(f"{path}: replay diverges at action {k + 1} (turn {int(s.turn[0])}): {e}") from None
     else:
         k = len(data["actions"])
-    if s.done[0] or int(s.turn[0]) < turn:
+    if s.done[0]:
         raise GladiatorError(f"{path}: the duel ends in turn {int(s.turn[0])}; --turn {turn} is past its end")
+    if int(s.turn[0]) < turn:
+        raise GladiatorError(f"{path}: the recorded actions stop in turn {int(s.turn[0])}, the duel unfinished; "
+                             f"--turn {turn} is past them")
     return s, k

@@ -20,8 +20,8 @@ from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    INTERRUPTED, ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, IsolateOpt,
-    load, out, pick_bots, UnitsOpt,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, Heartbeat, IsolateOpt,
+    load, out, pick_bots, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, AtomicFile, check_outputs, printable
@@ -96,6 +96,7 @@ def batch(
     writer = None
     try:
         stored = store.done() if store is not None else {}
+        parts = store.parts() if store is not None else {}
         prior = store.totals() if store is not None else Totals()
         writer = _CsvRows(csv_path, spec) if csv_path is not None else None
         if writer is not None and store is not None:
@@ -113,26 +114,34 @@ def batch(
     started = time.perf_counter()
     progress = _progress(as_json)
     task = progress.add_task(f"{unit_a} vs {unit_b}", total=spec.n, completed=prior.n, rate="")
+    beat = Heartbeat("duels", spec.n)
 
     def on_chunk(res: Any) -> None:
-        if store is not None:
-            store.put(res.index, res.totals, res.rows)
-        if writer is not None:
-            writer.write(res.rows)
-        session.add(res.totals)
+        with signals_held():  # stored, written and counted, or none of them
+            if store is not None and res.whole:
+                store.put(res.index, res.totals, res.rows)
+            elif store is not None:  # a part of a chunk (slow duels): the chunk is whole when its last part is in
+                store.put_part(res.index, res.lo, res.totals, res.rows)
+            if writer is not None:
+                writer.write(res.rows)
+            session.add(res.totals)
         rate = session.n / max(1e-9, time.perf_counter() - started)
         progress.update(task, advance=res.totals.n, rate=f"{rate:,.0f} duels/s")
+        beat.tell(prior.n + session.n)
 
     interrupted = False
     try:
         with progress:
-            run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk)
+            run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk, parts=parts)
     except KeyboardInterrupt:
         interrupted = True
-    except BaseException:
+    except BaseException as e:
         if writer is not None:
             writer.discard()  # the CSV that was there stays as it was
             writer = None
+        if isinstance(e, GladiatorError) and store is not None:  # say what the failed run kept
+            raise GladiatorError(f"{e}; {prior.n + session.n} of {spec.n} duels are stored in {out_path}: "
+                                 "run the same command again to resume") from None
         raise
     finally:
         if writer is not None:
@@ -156,9 +165,8 @@ def batch(
         if csv_path is not None:
             out.print(printable(f"one row per duel written to {csv_path}"), markup=False)
     if interrupted:
-        err.print(printable(f"interrupted: {total.n} of {spec.n} duels finished" +
-                            (f"; run the same command again to resume from {out_path}" if out_path else "")), markup=False)
-        raise typer.Exit(INTERRUPTED)
+        stopped(f"interrupted: {total.n} of {spec.n} duels finished" +
+                (f"; run the same command again to resume from {out_path}" if out_path else ""))
 
 
 def matrix(
@@ -523,8 +531,7 @@ def _interruptible(work: Any) -> bool:
 
 def _stop(message: str) -> None:
     """Say what an interrupt left and exit with code 130."""
-    err.print(message, markup=False)
-    raise typer.Exit(INTERRUPTED)
+    stopped(message)
 
 
 def _titled(title: str, sets: Optional[list[str]]) -> Text:

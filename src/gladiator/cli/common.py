@@ -7,6 +7,7 @@ The bottom of the `gladiator.cli` package: the command modules import it, it imp
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from gladiator.files import printable
 
 USAGE_ERROR = 2
 INTERRUPTED = 130
+HEARTBEAT_SECONDS = 30.0  # without a terminal, a long command says how far it is on stderr this often
 
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # user text like "a:b:" stays as typed
@@ -45,13 +47,13 @@ def data_files(cat: Any) -> dict[str, Path]:
 
 
 def check_bot(name: str, person_plays: bool = False) -> str:
-    """`name` if it is a known bot, else a one-line error listing the known ones; where a person plays, a bot that
-    reads the whole truth (`needs_truth`, for analysis only) is refused too."""
-    from gladiator.bots import make_bot
+    """`name` in its one spelling (`bots.canonical_bot`) if it is a known bot, else a one-line error listing the known
+    ones; where a person plays, a bot that reads the whole truth (`needs_truth`, for analysis only) is refused too."""
+    from gladiator.bots import canonical_bot, make_bot
 
     if getattr(make_bot(name), "needs_truth", False) and person_plays:
         raise GladiatorError(f"bot {name!r} reads the whole truth (analysis only): it cannot play where a person plays")
-    return name
+    return canonical_bot(name)
 
 
 BotTimeoutOpt = typer.Option(DEFAULT_BOT_TIMEOUT, "--bot-timeout", metavar="SECONDS",
@@ -80,10 +82,59 @@ def bot_rules(timeout: float, isolate: bool) -> None:
 
 def pick_bots(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str]) -> tuple[str, str]:
     """Bot names of both sides from --bot / --bot-a / --bot-b (default: the heuristic bot, `bots.DEFAULT_BOT`)."""
-    names = (bot_a or bot or DEFAULT_BOT, bot_b or bot or DEFAULT_BOT)
-    for n in names:
-        check_bot(n)
-    return names
+    return check_bot(bot_a or bot or DEFAULT_BOT), check_bot(bot_b or bot or DEFAULT_BOT)
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")  # each stops a command as Ctrl-C does
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP stop a command alike: it keeps what finished, removes its temporary files, says
+    what it kept and exits 130. A signal already ignored (`nohup`) stays ignored; worker processes ignore them all
+    (the command stops its workers)."""
+    for name in STOP_SIGNALS:
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
+            try:
+                signal.signal(sig, _interrupt)
+            except ValueError:  # not the main thread (an embedding program): its signals are its own
+                return
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """A block a stop signal does not cut in two (a chunk stored and counted): a signal that comes meanwhile stops
+    the command when the block ends."""
+    _HOLD.append(True)
+    try:
+        yield
+    finally:
+        _HOLD.pop()
+        if not _HOLD and _PENDING:
+            raise KeyboardInterrupt(_PENDING.pop())
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    name = signal.Signals(signum).name
+    if _HOLD:
+        _PENDING[:] = [name]
+        return
+    raise KeyboardInterrupt(name)
+
+
+_HOLD: list[bool] = []
+_PENDING: list[str] = []
+
+
+def stopped(message: str) -> None:
+    """Say what an interrupt (Ctrl-C, SIGTERM, SIGHUP) left, as one line on stderr, and exit with code 130."""
+    global STOP_TOLD
+    STOP_TOLD = True
+    err.print(printable(message), markup=False)
+    raise typer.Exit(INTERRUPTED)
+
+
+STOP_TOLD = False  # a command said what its interrupt left (`stopped`); else `main` says "interrupted"
 
 
 def fail(message: str, code: int = USAGE_ERROR) -> None:
@@ -163,6 +214,38 @@ def drop_unwritten_output() -> None:
         stream.flush()
     except (OSError, ValueError):
         pass
+
+
+class Heartbeat:
+    """Where stderr is no terminal (a log, a pipe, a batch system), a line `progress: k of n what` every
+    `HEARTBEAT_SECONDS`, so a long run shows it is alive; on a terminal the progress bar does that."""
+
+    def __init__(self, what: str, total: int, every: float | None = None) -> None:
+        import time
+
+        self.what, self.total = what, total
+        self.every = HEARTBEAT_SECONDS if every is None else every
+        self.clock = time.monotonic
+        self.last = self.clock()
+        self.on = not err.is_terminal
+
+    def tell(self, done: int) -> None:
+        """Say `done` of the total if the last line is old enough."""
+        now = self.clock()
+        if self.on and now - self.last >= self.every:
+            self.last = now
+            err.print(f"progress: {done:,} of {self.total:,} {self.what}", markup=False, highlight=False)
+
+
+@contextmanager
+def progress_bar(quiet: bool, what: str, total: int) -> Iterator[Any]:
+    """A progress bar of `total` `what` on stderr (none when `quiet`); yields a function that sets how many are done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  disable=quiet, transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def data_text(text: str, style: str = "") -> Text:

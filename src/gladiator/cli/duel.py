@@ -18,7 +18,6 @@ from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, CutFromOpt, CutToOpt, data_files, DisguiseOpt, err,
     ExportOpt, ExportSizeOpt, ForceOpt, FpsOpt, has_display, IsolateOpt, load, out, pick_bots, run_export, UnitsOpt,
 )
-from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
 
@@ -74,8 +73,9 @@ def duel(
     from gladiator.duel import game_for, play_duel, start_looks
     from gladiator.narrate import narrate
 
-    if seed < 0:
-        raise GladiatorError(f"--seed must be 0 or more, got {seed}")
+    from gladiator.rng import check_seed
+
+    check_seed(seed, "--seed")
     cat = load(units, arenas)
     check_outputs({"--record": record, "--export": export}, data_files(cat), force=force)
     if export is not None:

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gladiator import DEFAULT_SEED
-from gladiator.cli.common import INTERRUPTED, ArenasOpt, data_files, err, ForceOpt, load, out, print_table, UnitsOpt
+from gladiator.cli.common import ArenasOpt, data_files, err, ForceOpt, load, out, print_table, stopped, UnitsOpt
 from gladiator.errors import GladiatorError
 from gladiator.files import STUDY, check_outputs, printable
 
@@ -111,8 +111,7 @@ def tune(
         b = rec.best
         kept = f"; run the same command again to resume from {out_path}" if out_path else ""
         so_far = f"; best so far: trial {b.number}, distance {b.distance:.3f}, {_values(b.values)}" if b is not None else ""
-        err.print(printable(f"interrupted: {len(rec.trials)} trials finished{so_far}{kept}"), markup=False)
-        raise typer.Exit(INTERRUPTED)
+        stopped(f"interrupted: {len(rec.trials)} trials finished{so_far}{kept}")
     finally:
         duels.close()
     before, after = found[0]

@@ -14,10 +14,11 @@ import gymnasium
 import numpy as np
 from gymnasium import spaces
 
-from gladiator import DEFAULT_BOT, engine
+from gladiator import DEFAULT_BOT, engine, rng
 from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
 from gladiator.duel import decide, game_for
+from gladiator.env.checks import check_units, user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
 from gladiator.narrate import narrate
 
@@ -32,6 +33,7 @@ class DuelEnv(gymnasium.Env):
 
     metadata = {"render_modes": ["ansi", "rgb_array", "human"], "render_fps": 4}
 
+    @user_errors
     def __init__(self, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
                  illegal_action: str = "lose", units: tuple[str, str] | None = None) -> None:
@@ -45,9 +47,10 @@ class DuelEnv(gymnasium.Env):
         cat = catalog or load_catalog()
         if units is None:  # the agent's unit on its side, the opponent's on the other
             units = (unit, opponent) if side == 0 else (opponent, unit)
+        units = check_units(units)
         cat.unit(units[0]), cat.unit(units[1])
         self.game = game_for(cat, arena)
-        self.units = (units[0], units[1])
+        self.units = units
         self.side = side
         self.opponent = make_bot(opponent_bot)
         if getattr(self.opponent, "needs_truth", False):
@@ -59,8 +62,11 @@ class DuelEnv(gymnasium.Env):
         self._ended = False
         self._log: list[dict] = []
 
+    @user_errors
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
         """Start a duel; `seed` is the duel's own seed (the same seed gives the same duel)."""
+        if seed is not None:
+            seed = rng.check_seed(seed)
         super().reset(seed=seed)
         duel_seed = seed if seed is not None else int(self.np_random.integers(0, 2**62))
         self.state = engine.new_duels(self.game, self.units, [duel_seed])

@@ -17,9 +17,10 @@ from gymnasium import spaces
 from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils import wrappers
 
-from gladiator import engine
+from gladiator import engine, rng
 from gladiator.catalog import Catalog, load_catalog
 from gladiator.duel import game_for
+from gladiator.env.checks import check_units, user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
 from gladiator.game import END
 from gladiator.narrate import narrate
@@ -32,13 +33,15 @@ RENDER_MODES = ["ansi", "rgb_array"]
 class _Duel:
     """The one duel both environments drive, and what they report of it."""
 
+    @user_errors
     def __init__(self, units: tuple[str, str], arena: str, catalog: Catalog | None, render_mode: str | None) -> None:
         if render_mode not in (None, *RENDER_MODES):
             raise ValueError(f"render_mode must be one of {RENDER_MODES} or None, got {render_mode!r}")
         cat = catalog or load_catalog()
+        units = check_units(units)
         cat.unit(units[0]), cat.unit(units[1])
         self.game = game_for(cat, arena)
-        self.units = (units[0], units[1])
+        self.units = units
         self.render_mode = render_mode
         self.state: DuelState | None = None
         self.log: list[dict] = []
@@ -48,7 +51,7 @@ class _Duel:
         self.action_space = spaces.Discrete(self.game.space.n)
 
     def start(self, seed: int | None) -> None:
-        self.seed = int(seed) if seed is not None else self.seed + 1
+        self.seed = rng.check_seed(seed) if seed is not None else (self.seed + 1) % (rng.MAX_SEED + 1)
         self.state = engine.new_duels(self.game, self.units, [self.seed])
         self.log = []
 
@@ -98,6 +101,7 @@ class DuelAEC(AECEnv):
 
     metadata = {"name": "gladiator_duel_v0", "render_modes": RENDER_MODES, "is_parallelizable": True, "render_fps": 4}
 
+    @user_errors
     def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall",
                  catalog: Catalog | None = None, render_mode: str | None = None) -> None:
         super().__init__()
@@ -113,6 +117,7 @@ class DuelAEC(AECEnv):
         """The engine's discrete action ids."""
         return self.duel.action_space
 
+    @user_errors
     def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> None:
         """Start a duel from `seed` (the duel's own seed; without one, the next seed after the last)."""
         self.duel.start(seed)
@@ -163,6 +168,7 @@ class DuelParallel(ParallelEnv):
 
     metadata = {"name": "gladiator_duel_parallel_v0", "render_modes": RENDER_MODES, "render_fps": 4}
 
+    @user_errors
     def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall",
                  catalog: Catalog | None = None, render_mode: str | None = None) -> None:
         self.duel = _Duel(units, arena, catalog, render_mode)
@@ -178,6 +184,7 @@ class DuelParallel(ParallelEnv):
         """The engine's discrete action ids."""
         return self.duel.action_space
 
+    @user_errors
     def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
         """Start a duel from `seed`; each agent's observation and its legal actions."""
         self.duel.start(seed)

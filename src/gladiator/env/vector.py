@@ -24,6 +24,7 @@ from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
 from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
 from gladiator.duel import game_for
+from gladiator.env.checks import user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.state import DuelState
@@ -34,6 +35,7 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
 
     metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP, "render_modes": []}
 
+    @user_errors
     def __init__(self, num_envs: int = 1, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, illegal_action: str = "lose", catalog: Catalog | None = None,
                  render_mode: str | None = None) -> None:
@@ -66,15 +68,16 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
         self._restart = np.zeros(self.num_envs, dtype=bool)  # ended last step: started anew at this one
         self._mask = np.zeros((self.num_envs, self.game.space.n), dtype=bool)  # the legal actions the agent was shown
 
+    @user_errors
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
         """Start a duel in every sub-env; `seed` is the run's seed (each duel's own seed derives from it)."""
+        if isinstance(seed, (list, tuple)):
+            seed = seed[0] if seed and seed[0] is not None else 0
+        if seed is not None:
+            seed = rng.check_seed(seed)
         super().reset(seed=seed)
         if seed is not None:
-            if isinstance(seed, (list, tuple)):
-                seed = int(seed[0]) if seed and seed[0] is not None else 0
-            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-                raise ValueError(f"seed must be a whole number of 0 or more, got {seed!r}")
-            self._run_seed = int(seed)
+            self._run_seed = seed
         else:
             self._run_seed = int(self.np_random.integers(0, 2**62))
         self._episodes[:] = 0

@@ -62,9 +62,11 @@ def action_range(game: Game, data: dict[str, Any], first_turn: int | None, last_
         s, _ = engine.step(game, s, [a])
         turn_at.append(int(s.turn[0]))
     last = turn_at[-1]
-    lo, hi = first_turn or 1, last_turn or last
+    lo = 1 if first_turn is None else first_turn  # 0 is a turn like -3: refused, never "the whole duel"
+    hi = last if last_turn is None else last_turn
     if lo < 1 or hi < lo or lo > last or hi > last:
-        raise GladiatorError(f"the cut --from {lo} --to {hi} is outside the duel (turns 1..{last})")
+        raise GladiatorError(f"the cut --from {lo} --to {hi} is outside the duel: --from and --to are turns 1..{last}, "
+                             "--from at most --to")
     k0 = next(k for k, t in enumerate(turn_at) if t >= lo)
     k1 = next((k for k, t in enumerate(turn_at) if t > hi), len(data["actions"]))
     return k0, max(k0, k1)
