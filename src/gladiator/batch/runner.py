@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
-    chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
+    batch_size_for, chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, totals_of_rows,
 )
 from gladiator.batch.stats import Totals
 from gladiator.errors import GladiatorError
@@ -25,7 +25,7 @@ from gladiator.errors import GladiatorError
 IN_FLIGHT = 2  # chunks handed to each worker process ahead of time: memory stays constant for any -n
 
 
-def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers: int) -> Iterator[ChunkResult]:
+def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int | None, workers: int) -> Iterator[ChunkResult]:
     """Chunks played by processes on this machine, yielded as they finish (in-process for one worker).
 
     `todo` is read lazily and only `IN_FLIGHT` chunks a worker are handed out ahead, so a run
@@ -60,7 +60,7 @@ def local_chunks(spec: BatchSpec, todo: Iterable[int], batch_size: int, workers:
             yield res
 
 
-def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[int, ChunkResult]]:
+def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int | None = None) -> Iterator[tuple[int, ChunkResult]]:
     """Many small runs, each a single chunk (`chunk_size >= n`), played in this process or by forked workers that
     inherit what it prepared; yields (index in `specs`, its result) as each finishes. For the instruments that play
     many cells of a few thousand duels (ablate, fits): one pool for all of them, not one a run."""
@@ -103,12 +103,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, backend: str = "local",
+def run(spec: BatchSpec, batch_size: int | None = None, workers: int = 1, backend: str = "local",
         scheduler: str | None = None, done: Iterable[int] = (), on_chunk: Callable[[ChunkResult], None] | None = None) -> Totals:
     """Play every chunk not in `done`; call `on_chunk` as each finishes; return the totals of the chunks played."""
     skip = set(done)
     todo = (c for c in range(spec.chunks) if c not in skip)  # lazy: -n 10**12 is 30 million chunks
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     if workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
@@ -136,7 +136,7 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
 class _ChunkTask:
     """A picklable call of `run_chunk` with the spec bound (sent once per task)."""
 
-    def __init__(self, spec: BatchSpec, batch_size: int) -> None:
+    def __init__(self, spec: BatchSpec, batch_size: int | None) -> None:
         self.spec, self.batch_size = spec, batch_size
 
     def __call__(self, c: int) -> ChunkResult:
