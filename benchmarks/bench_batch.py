@@ -13,11 +13,10 @@ import statistics
 import time
 
 from gladiator.batch import make_spec, run
-from gladiator.batch.runner import DEFAULT_BATCH_SIZE
 from gladiator.catalog.loader import load_catalog
 
 
-def measure(n: int, workers: int, batch_size: int, repeats: int, seed: int = 1) -> tuple[float, float]:
+def measure(n: int, workers: int, batch_size: int | None, repeats: int, seed: int = 1) -> tuple[float, float]:
     """Median duels/s and actions/s of `repeats` runs of n duels."""
     spec = make_spec(load_catalog(), ("rouge", "viola"), "concert_hall", n, seed, ("greedy", "greedy"))
     run(make_spec(load_catalog(), ("rouge", "viola"), "concert_hall", min(n, 64), seed + 1, ("greedy", "greedy")),
@@ -38,14 +37,14 @@ def main() -> None:
     p.add_argument("--n", type=int, default=100_000, help="duels per run at the default batch size")
     p.add_argument("--n-single", type=int, default=300, help="duels per run at batch size 1")
     p.add_argument("--repeats", type=int, default=3, help="runs per figure (the median is printed)")
-    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="live duels a worker steps at once")
+    p.add_argument("--batch-size", type=int, default=None, help="duels stepped at once (default: as the bots ask)")
     p.add_argument("--profile", action="store_true", help="also profile one worker's chunk and print where the time goes")
     a = p.parse_args()
     print(f"rouge vs viola, concert_hall, greedy bots; median of {a.repeats} runs")
     rows = []
     for workers in (1, 2):
         d, ac = measure(a.n, workers, a.batch_size, a.repeats)
-        rows.append((f"{workers} worker(s), batch size {a.batch_size}, n={a.n}", d, ac))
+        rows.append((f"{workers} worker(s), batch size {a.batch_size or 'default'}, n={a.n}", d, ac))
     d1, a1 = measure(a.n_single, 1, 1, a.repeats)
     rows.append((f"1 worker, batch size 1, n={a.n_single}", d1, a1))
     for label, d, ac in rows:
@@ -56,7 +55,7 @@ def main() -> None:
         profile(a.n, a.batch_size)
 
 
-def profile(n: int, batch_size: int) -> None:
+def profile(n: int, batch_size: int | None) -> None:
     """cProfile of one chunk played in this process: the functions that take the most time."""
     import cProfile
     import pstats

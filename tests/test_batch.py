@@ -69,6 +69,23 @@ def test_batch_size_one_gives_the_same_duels(catalog) -> None:
     assert np.array_equal(a.rows, b.rows)
 
 
+def test_the_batch_size_follows_the_bots_when_not_given(catalog, monkeypatch) -> None:
+    import dataclasses
+
+    from gladiator.batch import chunks
+
+    assert chunks.batch_size_for((make_bot("greedy"),)) == make_bot("greedy").batch_size > chunks.DEFAULT_BATCH_SIZE
+    assert chunks.batch_size_for((make_bot("greedy"), make_bot("heuristic"))) == chunks.DEFAULT_BATCH_SIZE
+    n = chunks.DEFAULT_BATCH_SIZE + 800
+    spec = dataclasses.replace(spec_of(catalog, n, seed=3), chunk_size=n)
+    sizes: list[int] = []
+    step = chunks.engine.step
+    monkeypatch.setattr(chunks.engine, "step", lambda game, state, *a, **kw: (sizes.append(state.batch), step(game, state, *a, **kw))[1])
+    default = run_chunk(spec, 0)
+    assert sizes[0] == n  # greedy: the whole chunk at once, past the default size
+    assert np.array_equal(default.rows, run_chunk(spec, 0, batch_size=1000).rows)
+
+
 def test_a_duel_of_a_batch_replays_alone_from_its_seed(catalog) -> None:
     spec = spec_of(catalog, 40, seed=5)
     rows = run_chunk(spec, 0).rows

@@ -287,7 +287,7 @@ def unit_scores(rows: np.ndarray) -> np.ndarray:
     return np.where(named == 0, 2, np.where(named < 0, 1, 0)).astype(np.int8)
 
 
-def play(ab: Ablation, workers: int = 1, batch_size: int = 8192, store: object | None = None,
+def play(ab: Ablation, workers: int = 1, batch_size: int | None = None, store: object | None = None,
          on_round: Callable[[Cell, int, int], None] | None = None) -> Ablation:
     """Play every round the ablation needs, arena by arena; `store` (a `ResultStore` bound to `ab.identity()`) keeps
     each round as it finishes and gives back the ones a killed run finished; `on_round(cell, round, todo)` is told of
@@ -312,7 +312,7 @@ def play(ab: Ablation, workers: int = 1, batch_size: int = 8192, store: object |
 
 
 def _rounds(ab: Ablation, todo: list[tuple[Cell, int]], workers: int,
-            batch_size: int) -> Iterator[tuple[Cell, int, ChunkResult]]:
+            batch_size: int | None) -> Iterator[tuple[Cell, int, ChunkResult]]:
     """The rounds `todo` (of one arena) played, in this process or by forked workers that inherit its tables."""
     specs = [(c, r, ab.spec(c, r)) for c, r in todo]
     for spec in {s.bots: s for _, _, s in specs}.values():

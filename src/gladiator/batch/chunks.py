@@ -30,7 +30,7 @@ from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState
 
-DEFAULT_BATCH_SIZE = 8192
+DEFAULT_BATCH_SIZE = 8192  # duels a worker steps at once for bots that name no size of their own (`batch_size_for`)
 MAX_CHUNK = 32768
 MIN_CHUNK = 512
 TARGET_CHUNKS = 8
@@ -178,14 +178,14 @@ def prepare(spec: BatchSpec) -> Game:
     return game
 
 
-def run_chunk(spec: BatchSpec, c: int, batch_size: int = DEFAULT_BATCH_SIZE) -> ChunkResult:
-    """Play chunk `c` of a run and count its results."""
+def run_chunk(spec: BatchSpec, c: int, batch_size: int | None = None) -> ChunkResult:
+    """Play chunk `c` of a run and count its results (`batch_size` duels at once; by default as its bots ask)."""
     return run_piece(spec, Piece(c, *spec.chunk_range(c)), batch_size)
 
 
-def run_piece(spec: BatchSpec, piece: Piece, batch_size: int = DEFAULT_BATCH_SIZE) -> ChunkResult:
+def run_piece(spec: BatchSpec, piece: Piece, batch_size: int | None = None) -> ChunkResult:
     """Play the duels of `piece` (a chunk or a part of it) and count them: each duel's result is the same whatever
-    piece it is played in."""
+    piece it is played in (`batch_size` duels at once; by default as its bots ask)."""
     started = time.perf_counter()
     game = game_of(spec)
     c, lo, hi = piece.chunk, piece.lo, piece.hi
@@ -223,7 +223,7 @@ def run_piece(spec: BatchSpec, piece: Piece, batch_size: int = DEFAULT_BATCH_SIZ
 
 
 def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: int, seed: int, bot: Bot,
-                  batch_size: int = DEFAULT_BATCH_SIZE) -> list[Totals]:
+                  batch_size: int | None = None) -> list[Totals]:
     """Totals of duels [lo, hi) of each pairing, all played in one batch by one bot on both sides.
 
     Duel i of a pairing is duel i of `make_spec(..., pairing=True)` with the same seed (same seed,
@@ -245,6 +245,12 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
     return [totals_of_rows(part) for part in np.split(rows, k)]
 
 
+def batch_size_for(bots: Sequence[Bot]) -> int:
+    """Duels to step at once for these bots when no size is given: the smallest any of them asks for (a bot's
+    `batch_size`), else DEFAULT_BATCH_SIZE. It changes no result, only the speed."""
+    return min(int(getattr(b, "batch_size", None) or DEFAULT_BATCH_SIZE) for b in bots)
+
+
 def totals_of_rows(rows: np.ndarray) -> Totals:
     """Totals of duel rows; wins are counted for the units in the order they were named."""
     w = rows["winner"].astype(np.int64)
@@ -258,7 +264,7 @@ def named_winner(rows: np.ndarray) -> np.ndarray:
 
 
 def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],
-               batch_size: int = DEFAULT_BATCH_SIZE, looks: np.ndarray | None = None) -> tuple[DuelState, np.ndarray, np.ndarray]:
+               batch_size: int | None = None, looks: np.ndarray | None = None) -> tuple[DuelState, np.ndarray, np.ndarray]:
     """Play duels (roster-index pairs, seeds, and the disguises `looks` they start in) to the end, `batch_size` at a
     time with refills; final states in order.
 
@@ -269,6 +275,8 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     by side (`engine.tally_columns`).
     """
     M = int(seeds.shape[0])
+    if batch_size is None:
+        batch_size = batch_size_for(bots)
     if batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     final: DuelState | None = None

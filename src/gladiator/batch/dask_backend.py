@@ -23,7 +23,7 @@ IN_FLIGHT = 4  # tasks a worker is given ahead: a run of any size holds constant
 INSTALL_HINT = "the dask backend needs Dask: pip install 'gladiator[dask]'"
 
 
-def dask_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int, workers: int,
+def dask_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int | None, workers: int,
                 scheduler: str | None = None, client: object | None = None) -> Iterator[ChunkResult]:
     """Pieces (chunks, or parts of them) played as Dask tasks, yielded as they finish; `client` reuses an open dask Client."""
     try:

@@ -14,8 +14,8 @@ from typing import Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
     DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
-    Piece, chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk, run_piece,
-    totals_of_rows,
+    Piece, batch_size_for, chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk,
+    run_piece, totals_of_rows,
 )
 from gladiator.batch.stats import Totals
 from gladiator.batch.workers import Workers
@@ -28,7 +28,7 @@ PIECE_SECONDS = 5.0  # the play a piece of fast duels holds, at the pace seen
 MAX_PIECE_SECONDS = 60.0  # the play a piece of slow duels may grow to: what an interrupt or a dead worker can lose
 
 
-def local_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int, workers: int, chunks_left: int | None = None
+def local_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int | None, workers: int, chunks_left: int | None = None
                  ) -> Iterator[ChunkResult]:
     """Pieces (chunks, or parts of them) played by processes on this machine, yielded as they finish (in-process for
     one worker, or when at most one chunk is left to play).
@@ -100,7 +100,7 @@ class PieceSizer:
         self.size = size + (size % 2)
 
 
-def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[int, ChunkResult]]:
+def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int | None = None) -> Iterator[tuple[int, ChunkResult]]:
     """Many small runs, each a single chunk (`chunk_size >= n`), played in this process or by forked workers that
     inherit what it prepared; yields (index in `specs`, its result) as each finishes. For the instruments that play
     many cells of a few thousand duels (ablate, fits): one pool for all of them, not one a run."""
@@ -131,7 +131,7 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1, backend: str = "local",
+def run(spec: BatchSpec, batch_size: int | None = None, workers: int = 1, backend: str = "local",
         scheduler: str | None = None, done: Iterable[int] = (), on_chunk: Callable[[ChunkResult], None] | None = None,
         parts: dict[int, list[tuple[int, int]]] | None = None) -> Totals:
     """Play every chunk not in `done`, less the duel ranges of `parts` already played; call `on_chunk` as each piece
@@ -139,7 +139,7 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
     skip = set(done)
     sizer = PieceSizer(spec.chunk_size)
     todo = pieces(spec, skip, parts, sizer)  # lazy: -n 10**12 is 30 million chunks
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     if workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
@@ -168,7 +168,7 @@ def run(spec: BatchSpec, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
 class _PieceTask:
     """A picklable call of `run_piece` with the spec bound (sent once per task)."""
 
-    def __init__(self, spec: BatchSpec, batch_size: int) -> None:
+    def __init__(self, spec: BatchSpec, batch_size: int | None) -> None:
         self.spec, self.batch_size = spec, batch_size
 
     def __call__(self, p: Piece) -> ChunkResult:

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from gladiator import RULES_VERSION
 from gladiator.batch.overrides import get_field, owner, set_field, split_path
-from gladiator.batch.runner import DEFAULT_BATCH_SIZE, game_of_data, play_pairings, worker_pool
+from gladiator.batch.runner import game_of_data, play_pairings, worker_pool
 from gladiator.batch.stats import Totals, wilson
 from gladiator.batch.tune_spec import Cell, Parameter, TuneSpec, cells_of, pairings_of
 from gladiator.bots import make_bot
@@ -49,7 +49,7 @@ class Panel:
     hi: int
     seed: int
     bot: str
-    batch_size: int
+    batch_size: int | None
 
 
 def play_panel(panel: Panel) -> list[Totals]:
@@ -61,7 +61,7 @@ def play_panel(panel: Panel) -> list[Totals]:
 class Duels:
     """Plays the duels a tune asks for, in this process or on a pool of worker processes; counts them."""
 
-    def __init__(self, workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    def __init__(self, workers: int = 1, batch_size: int | None = None) -> None:
         self.workers, self.batch_size, self.played = workers, batch_size, 0
         self.pool = worker_pool(workers) if workers > 1 else None
 

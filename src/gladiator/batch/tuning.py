@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import Any, Callable
 
 from gladiator.batch.overrides import apply_overrides, get_field, override_unit, split_path
-from gladiator.batch.runner import DEFAULT_BATCH_SIZE, make_spec, run
+from gladiator.batch.runner import make_spec, run
 from gladiator.batch.stats import Totals, wilson
 from gladiator.bots import DEFAULT_BOT
 from gladiator.catalog.loader import Catalog
@@ -35,7 +35,7 @@ class RunSettings:
     bots: tuple[str, str] = (DEFAULT_BOT, DEFAULT_BOT)
     pairing: bool = True
     sets: tuple[str, ...] = ()
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int | None = None  # duels stepped at once: by default as the bots ask (chunks.batch_size_for)
     workers: int = 1
     backend: str = "local"
     scheduler: str | None = None

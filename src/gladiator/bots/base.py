@@ -28,6 +28,7 @@ class Bot:
 
     name: str = "bot"
     needs_truth: bool = False
+    batch_size: int | None = None  # duels the batch runner steps at once for this bot, when not told (None: its default)
 
     def prepare(self, game: Game) -> None:
         """Build whatever tables the bot needs for `game`, once, before its first decision (optional)."""

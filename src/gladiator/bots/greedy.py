@@ -30,6 +30,9 @@ class GreedyBot(Bot):
     """Highest expected damage this turn first; otherwise close in."""
 
     name = "greedy"
+    # its work per duel is small beside a step's fixed cost (a few hundred numpy calls): the batch runner steps a whole
+    # chunk of duels (up to 32,768) at once for it, which shares that cost best (same results at any batch size)
+    batch_size = 32768
 
     def prepare(self, game: Game) -> None:
         """Build the game's tactics tables before the first decision."""

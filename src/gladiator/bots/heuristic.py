@@ -174,6 +174,7 @@ class Plans:
         self.win = obs.foe_integrity + w.win_bonus
         self.mimics = bool(t.can_mimic[obs.my_unit].any())  # some duel's suit can put on a disguise
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
+        self.per_shot_heat = np.maximum(1, t.w_heat.max(axis=1).take(obs.my_unit))  # heat a shot adds, planned for
         # and after a vent first (a point spent to shed heat, for more shots with the rest)
         self.vent_room = self.heat_room + np.minimum(obs.my_heat, tactics.shed_by_vent(game, obs.my_unit))
         foe_cap = t.heat_capacity[foe]
@@ -329,7 +330,7 @@ class Plans:
 
     def shots(self, rows: np.ndarray | None, points: np.ndarray, heat: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(n, 1) shots `points` (n, 1) buy without planning to overheat, and whether a vent first buys more."""
-        per_shot_heat = np.maximum(1, self.game.tables.w_heat[_of(self.obs.my_unit, rows)].max(axis=1))[:, None]
+        per_shot_heat = _of(self.per_shot_heat, rows)[:, None]
         plain = np.minimum(points, np.maximum(0, _of(self.heat_room, rows)[:, None] - heat) // per_shot_heat)
         vented = np.minimum(points - engine.cost_of("vent"), np.maximum(0, _of(self.vent_room, rows)[:, None] - heat) // per_shot_heat)
         return np.maximum(0, np.maximum(plain, vented)), vented > plain
@@ -342,8 +343,7 @@ class Plans:
         melts = self.melts_vented if vented else self.melts
         if guarded:
             base, melt = base + 4 * self.tab.D, melt + 4 * self.tab.D
-        high = 8 * self.tab.D * at.high
-        return self.threats.take(base[:, None] + at.threat + high) + self.w.melt_threat * melts.take(melt[:, None] + at.threat + high)
+        return self.threats.take(base[:, None] + at.threat) + self.w.melt_threat * melts.take(melt[:, None] + at.threat)
 
     def future_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
@@ -500,7 +500,6 @@ class _Spots:
         self.threat = tab.threat_at.take(pair) if tab.threat_at is not None else _threat_offsets(game, tab.D, tiles, pe)
         self.path = tab.path.take(pair) if tab.path is not None else _path(game, tiles, pe)
         self.d = geo.cheb.reshape(-1).take(pair)
-        self.high = geo.high.take(pe) & ~geo.high.take(tiles)  # the enemy on high ground over the tile
         self.unseen: np.ndarray | None = None  # whether a disguise may go on unseen there (Plans.disguise_worth)
 
 
@@ -518,7 +517,8 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     count = tied.sum(axis=1)
     u = np.asarray(obs.noise)[:, 0]
     k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
-    _, cols = np.nonzero(tied)  # every view's tied candidates, view by view, in order
+    cols = np.flatnonzero(tied) % tied.shape[1]  # every view's tied candidates, view by view, in order (np.nonzero of
+    # the 2-D array gives the same columns several times slower)
     first = np.cumsum(count) - count  # where each view's run of them starts
     pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
@@ -581,8 +581,8 @@ class Tables:
     """What the bot keeps per game: offsets into its rows by tile pair, and the rows met so far.
 
     By (tile, enemy tile, enemy facing), the offset into a strike row ((rear, high ground, adjacent)
-    and the distance in sight); by (tile, enemy tile), the offset into a threat row ((cover, sight)
-    and the distance), and the path distance, capped. None where the arena is too large to keep them
+    and the distance in sight); by (tile, enemy tile), the offset into a threat row ((the enemy's high
+    ground over the tile, cover, sight) and the distance), and the path distance, capped. None where the arena is too large to keep them
     (they are then worked out per call, by the same functions). The rows (`tactics.SharedRows`) are
     keyed by the facts of a duel they depend on; None where a roster makes too many codes.
     """
@@ -640,9 +640,11 @@ def _strike_offsets(game: Game, D: int, tiles: np.ndarray, pe: np.ndarray, facin
 
 
 def _threat_offsets(game: Game, D: int, tiles: np.ndarray, pe: np.ndarray) -> np.ndarray:
-    """Offsets into a threat row of tiles `tiles` with the enemy on `pe`: (cover, sight), distance."""
+    """Offsets into a threat (or melt) row of tiles `tiles` with the enemy on `pe`: (the enemy on high ground over the
+    tile, unguarded), (cover, sight), distance; a guarded tile reads 4 * D further on."""
     geo = game.geo
-    return (geo.cover[tiles].astype(np.int64) * 2 + geo.los[tiles, pe]) * D + geo.cheb[tiles, pe]
+    high = geo.high[pe] & ~geo.high[tiles]  # the enemy on high ground over the tile
+    return high * (8 * D) + (geo.cover[tiles].astype(np.int64) * 2 + geo.los[tiles, pe]) * D + geo.cheb[tiles, pe]
 
 
 def _path(game: Game, tiles: np.ndarray, pe: np.ndarray) -> np.ndarray:

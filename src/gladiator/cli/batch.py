@@ -47,7 +47,7 @@ BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
 BotBOpt = typer.Option(None, "--bot-b", help="Bot of the second unit named.")
 SetOpt = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat.")
 WorkersOpt = typer.Option(None, "--workers", "-w", help="Processes to spread the work over (default: the number of cores).")
-BatchSizeOpt = typer.Option(8192, "--batch-size", help="Duels the engine steps at once in each worker.")
+BatchSizeOpt = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask, 8192 for most, a whole chunk for greedy).")
 PairingOpt = typer.Option(True, "--pairing/--no-pairing", help="Play duels in pairs that share a seed and swap sides.")
 BackendOpt = typer.Option("local", "--backend", help="local (processes on this machine) or dask.")
 SchedulerOpt = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (with --backend dask).")
@@ -66,7 +66,7 @@ def batch(
     bot_b: Optional[str] = BotBOpt,
     sets: Optional[list[str]] = SetOpt,
     workers: Optional[int] = WorkersOpt,
-    batch_size: int = BatchSizeOpt,
+    batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store results in this SQLite file as the run goes; run again to resume."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write one row per duel to this CSV file."),
@@ -177,7 +177,7 @@ def matrix(
     bot: Optional[str] = BotOpt,
     sets: Optional[list[str]] = SetOpt,
     workers: Optional[int] = WorkersOpt,
-    batch_size: int = BatchSizeOpt,
+    batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
     png: Optional[Path] = PngOpt,
@@ -252,7 +252,7 @@ def sweep(
     bot: Optional[str] = BotOpt,
     sets: Optional[list[str]] = SetOpt,
     workers: Optional[int] = WorkersOpt,
-    batch_size: int = BatchSizeOpt,
+    batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
     png: Optional[Path] = PngOpt,
@@ -308,7 +308,7 @@ def balance(
     bot: Optional[str] = BotOpt,
     sets: Optional[list[str]] = SetOpt,
     workers: Optional[int] = WorkersOpt,
-    batch_size: int = BatchSizeOpt,
+    batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
     backend: str = BackendOpt,
@@ -554,10 +554,10 @@ def _png_path(png: Optional[Path], name: str, cat: Any, force: bool = False) -> 
     return png
 
 
-def _check_common(workers: Optional[int], batch_size: int, backend: str, scheduler: Optional[str]) -> int | None:
+def _check_common(workers: Optional[int], batch_size: Optional[int], backend: str, scheduler: Optional[str]) -> int | None:
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     if backend not in ("local", "dask"):
         raise GladiatorError(f"unknown --backend {backend!r}; known backends: dask, local")
@@ -572,7 +572,7 @@ def _check_common(workers: Optional[int], batch_size: int, backend: str, schedul
 
 
 def _settings(arena: str, n: int, seed: int, bot: Optional[str], sets: Optional[list[str]], workers: Optional[int],
-              batch_size: int, pairing: bool, backend: str, scheduler: Optional[str], quiet: bool) -> Any:
+              batch_size: Optional[int], pairing: bool, backend: str, scheduler: Optional[str], quiet: bool) -> Any:
     from gladiator.batch.runner import default_workers
     from gladiator.batch.tuning import RunSettings
 

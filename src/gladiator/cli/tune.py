@@ -39,7 +39,7 @@ def tune(
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),
     arena_ids: Optional[list[str]] = typer.Option(None, "--arena", "-a", help="Tune on this arena instead of the spec's; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes to play the duels (default: the number of cores)."),
-    batch_size: int = typer.Option(8192, "--batch-size", help="Duels the engine steps at once in each worker."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask, 8192 for most, a whole chunk for greedy)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Keep the study in this SQLite file; run again to resume (optuna-dashboard reads it)."),
     apply: bool = typer.Option(False, "--apply", help="Write the tuned values into the unit and arena files; without it nothing is changed."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
@@ -67,7 +67,7 @@ def tune(
         raise GladiatorError(f"--check-n must be at least 2, got {check_n}")
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     require_optuna()
     disk = load(units, arenas)

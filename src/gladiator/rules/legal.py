@@ -21,6 +21,7 @@ from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
 
 PAST_ENEMY_LIMIT = 16_000_000  # entries of a per-(game, speed) memo of walks past the enemy; larger arenas work them out per call
+REACH_TABLE_LIMIT = 16_000_000  # entries of a game's table of tiles within a walk or leap, by (speed or reach, tile)
 
 # Refusal codes: what a screen or a bot may switch on (the text is for people).
 (OK, DUEL_OVER, OUTSIDE, NO_AP, GUARDING, NO_HEAT, NO_DOSES, NECTAR_FULL, NO_WEAPON, OUT_OF_RANGE, NO_SIGHT,
@@ -137,7 +138,7 @@ class _Turn:
 def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     """(B, A) bool: the actions the side to act may take; all False for a finished duel."""
     B = state.batch
-    sp, t, geo = game.space, game.tables, game.geo
+    sp, t = game.space, game.tables
     f = _Turn(game, state)
     mask = np.zeros((B, sp.n), dtype=bool)
     mask[:, END] = f.live
@@ -152,10 +153,37 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     free = np.ones((B, sp.tiles), dtype=bool)  # neither unit's tile
     free[np.arange(B), f.pa] = False
     free[np.arange(B), f.pe] = False
-    dist = geo.dist.take(f.pa, axis=0)  # rows gathered with np.take: much faster than geo.dist[pa]
-    mask[:, sp.move0 : sp.leap0] = f.afford("move")[:, None] & _walkable(game, f.pa, f.pe, f.speed, dist) & free
-    mask[:, sp.leap0 :] = f.afford("leap")[:, None] & leap_tiles(game, f.au, f.pa, f.pe, dist, f.reach, free)
+    within = _reach_rows(game, "walk", f.speed, f.pa)
+    mask[:, sp.move0 : sp.leap0] = f.afford("move")[:, None] & _walkable(game, f.pa, f.pe, f.speed, None, within=within) & free
+    mask[:, sp.leap0 :] = f.afford("leap")[:, None] & leap_tiles(game, f.au, f.pa, f.pe, None, f.reach, free)
     return mask
+
+
+def _reach_rows(game: Game, kind: str, value: np.ndarray, pa: np.ndarray) -> np.ndarray:
+    """(N, T) bool, from `pa`: the tiles a walk of `value` steps reaches, walls aside and the enemy ignored
+    (geo.dist[pa] <= value, `kind` "walk"), or within a leap of reach `value` that it could walk to at all ((geo.cheb[pa]
+    <= value) & (geo.dist[pa] < UNREACHABLE), "leap"). Rows of a per-game table by (value, tile) where it fits."""
+    geo = game.geo
+    top = int(value.max(initial=0))
+    table = game.derived(f"reach_rows:{kind}", lambda g: _reach_table(g, kind))
+    if table is None or top >= table.shape[0] // geo.tiles or int(value.min(initial=0)) < 0:
+        if kind == "walk":
+            return geo.dist.take(pa, axis=0) <= value[:, None]
+        return (geo.cheb.take(pa, axis=0) <= value[:, None]) & (geo.dist.take(pa, axis=0) < UNREACHABLE)
+    return table.take(value.astype(np.intp) * geo.tiles + pa, axis=0)
+
+
+def _reach_table(game: Game, kind: str) -> np.ndarray | None:
+    """(values * T, T) bool: the rows of `_reach_rows` for every speed (or leap reach) of the roster, 0 up to the largest."""
+    geo, t = game.geo, game.tables
+    top = int((t.speed if kind == "walk" else leap_reach(t, np.arange(len(game.roster)))).max(initial=0))
+    if (top + 1) * geo.tiles ** 2 > REACH_TABLE_LIMIT:
+        return None
+    v = np.arange(top + 1)[:, None, None]
+    table = geo.dist[None] <= v if kind == "walk" else (geo.cheb[None] <= v) & (geo.dist < UNREACHABLE)[None]
+    table = table.reshape(-1, geo.tiles)
+    table.setflags(write=False)
+    return table
 
 
 def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dist: np.ndarray | None = None,
@@ -163,17 +191,15 @@ def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dis
     """(N, T) bool: the tiles a unit of roster index `unit` on `pa` may leap to with the enemy on `pe`, points aside.
 
     A unit with `leap` lands on a free tile within its leap reach (Chebyshev) that it could walk to at
-    all. `dist` (the rows geo.dist[pa]), `reach` and `free` may be passed when the caller has them.
+    all. `reach` and `free` may be passed when the caller has them (`dist`, the rows geo.dist[pa], is not needed).
     """
     geo = game.geo
-    if dist is None:
-        dist = geo.dist.take(pa, axis=0)
     if reach is None:
         reach = leap_reach(game.tables, unit)
     if free is None:
         tiles = np.arange(geo.tiles)
         free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
-    return game.tables.can_leap[unit][:, None] & (geo.cheb.take(pa, axis=0) <= reach[:, None]) & (dist < UNREACHABLE) & free
+    return game.tables.can_leap[unit][:, None] & _reach_rows(game, "leap", reach, pa) & free
 
 
 def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, foe_facing: np.ndarray,
@@ -281,14 +307,15 @@ def move_reach(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray) ->
     return reach
 
 
-def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dist: np.ndarray,
-              tiles: np.ndarray | None = None) -> np.ndarray:
+def _walkable(game: Game, pa: np.ndarray, pe: np.ndarray, speed: np.ndarray, dist: np.ndarray | None,
+              tiles: np.ndarray | None = None, within: np.ndarray | None = None) -> np.ndarray:
     """Whether tiles are within `speed` steps of `pa` by walks that keep off `pe`; the occupied tiles are not excluded.
 
     `dist` holds the path distances of the tiles asked for: the rows geo.dist[pa] (N, T) when
-    `tiles` is None, else those of `tiles` (N, K).
+    `tiles` is None, else those of `tiles` (N, K); or `within` gives dist <= speed already (a copy
+    is not made: it is written).
     """
-    ok = dist <= speed[:, None]
+    ok = dist <= speed[:, None] if within is None else within
     near = np.flatnonzero(enemy_may_block(game, pa, pe, speed))
     if near.size:  # only where the enemy is nearer than `speed` can it cut a walk short
         sp = speed[near]
@@ -331,7 +358,8 @@ class _PastEnemy:
         T = self.game.geo.tiles
         keys = self._known(pa, pe)
         out = np.zeros((pa.shape[0], T + 1), dtype=bool)
-        np.put_along_axis(out, self.window[pa], self.rows.take(keys, axis=0), axis=1)
+        # each row's window cells written through the flat array (put_along_axis, several times faster)
+        out.put((np.arange(pa.shape[0]) * (T + 1))[:, None] + self.window.take(pa, axis=0), self.rows.take(keys, axis=0))
         return out[:, :T]
 
     def at(self, pa: np.ndarray, pe: np.ndarray, tiles: np.ndarray) -> np.ndarray:
@@ -350,8 +378,9 @@ class _PastEnemy:
         geo, speed = self.game.geo, self.speed
         T = geo.tiles
         keys = pa.astype(np.intp) * T + pe
-        miss = np.unique(keys[~self.known[keys]])
-        if miss.size:
+        known = self.known.take(keys)
+        if not known.all():
+            miss = np.unique(keys[~known])
             own = miss // T
             d = distances_avoiding(geo, own, miss % T, speed)
             d = np.concatenate([d, np.full((miss.size, 1), UNREACHABLE, dtype=d.dtype)], axis=1)  # the cell outside the arena
