@@ -363,3 +363,18 @@ def test_the_learned_policy_picks_only_legal_actions_with_any_suit() -> None:
     final, reasons, _ = play_duels(game, pairs, np.arange(len(pairs)), bots)
     assert (final.outcome != FORFEIT).all() and not reasons.any()
     assert (final.done).all()
+
+
+def test_the_vector_envs_action_mask_cannot_be_widened_by_the_agent() -> None:
+    """The mask in `info` cannot be made writable: an agent that set it all True could step illegal actions (a core
+    extraction on the first step) that the env then accepted as legal."""
+    from gladiator.env.vector import DuelVectorEnv
+
+    env = DuelVectorEnv(num_envs=8, unit="rouge", opponent="viola", opponent_bot="greedy")
+    _, info = env.reset(seed=1)
+    mask = info["action_mask"]
+    with pytest.raises(ValueError):
+        mask.setflags(write=True)
+    with pytest.raises(ValueError):
+        mask[:] = True
+    assert not mask.all()

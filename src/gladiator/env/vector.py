@@ -158,7 +158,7 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
 
     def _info(self) -> dict:
         assert self.state is not None
-        self._mask = engine.legal_mask(self.game, self.state)  # also checks the agent's next actions
-        self._mask[self.state.done, 0] = True  # an ended duel restarts on the next step: any action will do, say 0
-        self._mask.setflags(write=False)
+        mask = engine.legal_mask(self.game, self.state)  # also checks the agent's next actions
+        mask[self.state.done, 0] = True  # an ended duel restarts on the next step: any action will do, say 0
+        self._mask = engine.sealed(mask)  # no setflags(write=True) widens what the next step accepts
         return {"action_mask": self._mask}
