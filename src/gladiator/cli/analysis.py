@@ -128,12 +128,16 @@ def odds(
     bot: str = typer.Option(DEFAULT_BOT, "--bot", help="The bot that plays both sides of the continuations."),
     rollouts: int = typer.Option(10_000, "--rollouts", "-r", help="Continuations to play."),
     from_side: Optional[str] = typer.Option(None, "--from-side", help="Estimate from what side A or B has observed (a disguise unresolved)."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Seed of the continuations' fresh draws."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Seed of the continuations' fresh draws "
+                                       "(default: the recorded duel's own seed, as the window's odds bar)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
 ) -> None:
-    """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once."""
+    """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once.
+
+    The estimate is the window's odds bar's (the same bot, the duel's own seed): its first 500 continuations are
+    the bar's, so `--rollouts 500` gives the bar's figures."""
     bot_rules(bot_timeout, isolate)
     from gladiator import rng
     from gladiator.bots import make_bot
@@ -142,11 +146,14 @@ def odds(
 
     if from_side is not None and from_side.upper() not in ("A", "B"):
         raise GladiatorError(f"--from-side is A or B, got {from_side!r}")
-    rng.check_seed(seed, "--seed")
+    if seed is not None:
+        rng.check_seed(seed, "--seed")
     if not 1 <= rollouts <= MAX_ROLLOUTS:
         raise GladiatorError(f"--rollouts must be from 1 to {MAX_ROLLOUTS:,}, got {rollouts}")
     bot = check_bot(bot)
     game, data = load_replay(replay)
+    if seed is None:
+        seed = int(data["seed"])  # the window's odds bar plays its continuations from the duel's own seed too
     state, upto = _state_at_turn(game, data, turn, replay)
     side = None if from_side is None else "AB".index(from_side.upper())
     t0 = time.perf_counter()
@@ -161,16 +168,17 @@ def odds(
     except KeyboardInterrupt:
         if got is None:
             raise
-        _print_odds(got, data, bot, from_side, upto, t0, as_json)
+        _print_odds(got, data, bot, from_side, upto, t0, as_json, seed)
         stopped(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations")
     assert got is not None
-    _print_odds(got, data, bot, from_side, upto, t0, as_json)
+    _print_odds(got, data, bot, from_side, upto, t0, as_json, seed)
 
 
-def _print_odds(got: Any, data: dict, bot: str, from_side: Optional[str], upto: int, t0: float, as_json: bool) -> None:
+def _print_odds(got: Any, data: dict, bot: str, from_side: Optional[str], upto: int, t0: float, as_json: bool,
+                seed: int) -> None:
     """Print an estimate of `odds`: one JSON object, or a line and a table."""
     report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": from_side.upper() if from_side else None,
-                              "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
+                              "seed": seed, "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
     if as_json:
         print(json.dumps(report))
         return
