@@ -92,10 +92,11 @@ SCENES: tuple[Scene, ...] = (
           (("melted_by", "rouge", "aria_cannon"), ("wins", "viola", "destroyed"))),
 )
 
-SLOW: dict[str, str] = {  # pictures of long runs: the command that makes each (`make docs-slow`)
-    "matrix.png": "gladiator matrix rouge viola jaron nean -n 10000 --png docs/screenshots/matrix.png",
-    "ablate.png": "gladiator ablate --all --png docs/screenshots/ablate.png",
-    "calibration.png": "python benchmarks/bench_bots.py --skip-strength",
+SLOW: dict[str, tuple[str, ...]] = {  # pictures of long runs (minutes each): the command that makes each (`--slow`)
+    "matrix.png": ("gladiator", "matrix", "rouge", "viola", "jaron", "nean", "-n", "10000", "--png", "{out}/matrix.png",
+                   "--force"),
+    "ablate.png": ("gladiator", "ablate", "--all", "--png", "{out}/ablate.png", "--force"),
+    "calibration.png": ("python", "benchmarks/bench_bots.py", "--skip-strength"),  # writes docs/screenshots itself
 }
 
 
@@ -427,6 +428,20 @@ def make(out: Path = OUT, only: Optional[list[str]] = None, report: Callable[[st
     return written
 
 
+def make_slow(out: Path = OUT) -> int:
+    """Run the commands of the SLOW pictures one after another; the exit status of the first that fails, else 0."""
+    import subprocess
+
+    for name, command in SLOW.items():
+        argv = [a.format(out=out) for a in command]
+        argv = [sys.executable, *(["-m", "gladiator"] if argv[0] == "gladiator" else []), *argv[1:]]
+        print(f"{name}: {' '.join(command).format(out=out)}", flush=True)
+        code = subprocess.run(argv, cwd=ROOT).returncode
+        if code:
+            return code
+    return 0
+
+
 def shown_pictures(root: Path = ROOT) -> list[tuple[str, str, str]]:
     """(where, caption, file name) of every picture of docs/screenshots that README.md and docs/*.md show."""
     found = []
@@ -448,8 +463,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT, help="folder of the pictures and their manifest")
     ap.add_argument("--check", action="store_true", help="draw nothing: check the claims and the manifest")
     ap.add_argument("--only", nargs="*", default=None, help="draw only these pictures (file names)")
+    ap.add_argument("--slow", action="store_true", help=f"make the pictures of long runs instead ({', '.join(SLOW)}): "
+                    "tens of minutes")
     args = ap.parse_args(argv)
     try:
+        if args.slow:
+            return make_slow(args.out)
         if args.check:
             problems = stale(args.out)
             for p in problems:
