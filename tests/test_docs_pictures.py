@@ -50,7 +50,7 @@ def test_a_scene_that_no_longer_shows_its_caption_fails_loudly() -> None:
     wrong = replace(end, claims=(("wins", "rouge", "core_extracted"),))
     bad = docs.failed_claims(docs.moment(wrong))
     assert len(bad) == 1 and bad[0].startswith("end.png: the caption claims wins rouge core_extracted"), bad
-    with pytest.raises(docs.SceneError, match="never reaches its moment"):
+    with pytest.raises(docs.DocsError, match="never reaches its moment"):
         docs.moment(replace(end, moment="can_strike", bots=("greedy", "greedy")))  # no human side: never its turn
 
 

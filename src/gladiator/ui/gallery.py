@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 if TYPE_CHECKING:
-    from gladiator.docs import Moment
+    from gladiator.docs.scenes import Moment
 
 SIZE = (1280, 720)
 DT = 1 / 60  # seconds a frame of the scripted window

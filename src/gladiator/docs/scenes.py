@@ -1,42 +1,28 @@
-"""The pictures of the README and docs, made from fixed seeds with what each caption claims checked: `python -m gladiator.docs`.
+"""The scenes of the docs' pictures as data, the moment of its duel each shows, and what its captions claim.
 
-Each picture is a `Scene`: its file, the duel it shows (units, arena, seed, bots), the moment of that duel it
-shows, and what its captions claim, as data checked against the engine. `moment` plays a scene's duel through
-the engine up to its moment (bots' picks, no drawing); `make` draws the pictures from those moments
-(`ui.gallery` for the window's screens, `ui.export` for the clip) and writes `manifest.json` beside them: what
-each picture was made from (rules version, unit and arena hashes, the actions and the state shown) and the hash
-of its bytes. `--check` rebuilds the manifest without drawing and says which picture is stale or which claim
-fails; `tests/test_docs_pictures.py` does the same. The pictures of long runs (`SLOW`) are made by their own
-commands (`make docs-slow`).
-
-A front end: imports the engine, bots, catalog and replay; pygame only through `ui`, only when drawing.
+A `Scene` names a picture, the duel it shows (units, arena, seed, bots) and how the moment shown is found
+(`MOMENTS`); its `claims` are what its captions say, each a key of `CLAIMS` with its arguments, checked on the
+engine's state and events at that moment. Imports the engine, bots and catalog; never pygame.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
-import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 import numpy as np
 
-from gladiator import RULES_VERSION, engine
+from gladiator import engine
 from gladiator.bots import make_bot
-from gladiator.catalog.loader import content_hash, load_catalog
+from gladiator.catalog.loader import load_catalog
 from gladiator.driver import decide, prepare_bots
 from gladiator.duel import game_for, opening_events
 from gladiator.game import END, Game
-from gladiator.replay import state_digest
-from gladiator.state import DuelState
+from gladiator.state import OUTCOMES, DuelState
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "docs" / "screenshots"
-MANIFEST = "manifest.json"
 HUMAN = "human"  # the side whose eyes a screen shows; its picks are the greedy bot's
 PICKER = "greedy"  # who picks the human side's actions in a scripted scene
 MAX_ACTIONS = 2000  # a scene's search for its moment stops here (a scene that never gets there fails loudly)
@@ -144,7 +130,7 @@ def _bots_until(m: Moment, ready: Callable[[Moment], bool]) -> None:
         if m.state.done[0]:
             break
         _play(m, int(decide(m.game, m.state, bots)[0][0]))
-    raise SceneError(f"{m.scene.file}: the duel (seed {m.scene.seed}) never reaches its moment ({m.scene.moment})")
+    raise DocsError(f"{m.scene.file}: the duel (seed {m.scene.seed}) never reaches its moment ({m.scene.moment})")
 
 
 def _human_to_act(m: Moment) -> bool:
@@ -176,11 +162,7 @@ def _moment_arc_tiles(key: str) -> Callable[[Moment], None]:
 
 def _moment_shot_far(m: Moment) -> None:
     """Just after a ranged shot from three tiles or more, a few actions in (the picture shows it in flight)."""
-    def shot(m: Moment) -> bool:
-        last = [e for e in m.events if e["event"] not in ("end_turn", "turn")][-1:]
-        return (len(m.actions) > 2 and bool(last) and last[0]["event"] == "attack" and last[0]["ranged"]
-                and _distance(m) >= 3)
-    _bots_until(m, shot)
+    _bots_until(m, lambda m: len(m.actions) > 2 and _claim_last_shot_ranged(m, 3))
 
 
 def _moment_disguise(m: Moment) -> None:
@@ -211,7 +193,7 @@ def _moment_disguise(m: Moment) -> None:
             _play(m, sp.move(min(near, key=lambda t: (abs(int(geo.cheb[t, foe]) - 3), -int(geo.los[t, foe])))))
             return
         _play(m, sp.move(min(tiles, key=lambda t: int(geo.cheb[t, foe]))))
-    raise SceneError(f"{m.scene.file}: Rouge never gets to aim at Jaron disguised as Rouge")
+    raise DocsError(f"{m.scene.file}: Rouge never gets to aim at Jaron disguised as Rouge")
 
 
 def _moment_end(m: Moment) -> None:
@@ -304,8 +286,6 @@ def _claim_leaps_behind(m: Moment, unit: str) -> bool:
 
 def _claim_wins(m: Moment, unit: str, outcome: str) -> bool:
     """The duel is over and `unit` won it by `outcome`."""
-    from gladiator.state import OUTCOMES
-
     return bool(m.state.done[0]) and int(m.state.winner[0]) == m.side(unit) and OUTCOMES[int(m.state.outcome[0])] == outcome
 
 
@@ -329,236 +309,8 @@ def failed_claims(m: Moment) -> list[str]:
     return bad
 
 
-# ---- the manifest -----------------------------------------------------------------------------------------------
-
-def record(m: Moment) -> dict[str, Any]:
-    """What a picture is made from: its scene, the rules version, the data hashes, the actions and the state shown."""
-    sc, game = m.scene, m.game
-    units = {u: content_hash(game.roster[game.unit_index(u)]) for u in sorted(set(sc.units))}
-    s = m.state
-    return {
-        "scene": {"units": list(sc.units), "arena": sc.arena, "seed": sc.seed, "bots": list(sc.bots), "moment": sc.moment,
-                  "view": sc.view, **({"clip": list(sc.clip)} if sc.clip else {})},
-        "claims": [" ".join(map(str, c)) for c in sc.claims],
-        "rules_version": RULES_VERSION,
-        "hashes": {"units": units, "arena": content_hash(game.arena)},
-        "actions": {"count": len(m.actions), "shown": len(m.actions) if m.at is None else m.at, "sha256": hashlib.sha256(json.dumps(m.actions).encode()).hexdigest()},
-        "shown": {"turn": int(s.turn[0]), "done": bool(s.done[0]), "winner": int(s.winner[0]),
-                  "state": state_digest(s)},
-    }
-
-
-def manifest(moments: list[Moment]) -> dict[str, dict[str, Any]]:
-    """The manifest of every scene, without the pictures' bytes (what the test rebuilds without drawing)."""
-    return {m.scene.file: record(m) for m in moments}
-
-
-def file_hash(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def stale(out: Path = OUT, moments: Optional[list[Moment]] = None) -> list[str]:
-    """What is wrong with the pictures in `out`: failed caption claims, scenes whose manifest entry no longer matches
-    what the engine plays now, pictures missing or changed since the manifest was written. Empty when all is well."""
-    moments = moments if moments is not None else [moment(sc) for sc in SCENES]
-    problems = [p for m in moments for p in failed_claims(m)]
-    path = out / MANIFEST
-    if not path.exists():
-        return problems + [f"{path}: missing; make it with `make docs`"]
-    kept = json.loads(path.read_text(encoding="utf-8"))
-    now = manifest(moments)
-    for name in sorted(set(kept) | set(now)):
-        if name not in now:
-            problems.append(f"{out / name}: in the manifest but no scene makes it")
-        elif name not in kept:
-            problems.append(f"{out / name}: a scene not yet made; run `make docs`")
-        else:
-            was = {k: v for k, v in kept[name].items() if k != "bytes"}
-            if was != now[name]:
-                what = ", ".join(k for k in now[name] if was.get(k) != now[name][k])
-                problems.append(f"{out / name}: stale ({what} changed); run `make docs`")
-            elif not (out / name).exists():
-                problems.append(f"{out / name}: missing; run `make docs`")
-            elif file_hash(out / name) != kept[name].get("bytes"):
-                problems.append(f"{out / name}: not the picture the manifest records; run `make docs`")
-    return problems
-
-
-# ---- making the pictures ----------------------------------------------------------------------------------------
-
-def make(out: Path = OUT, only: Optional[list[str]] = None, report: Callable[[str], None] = print) -> list[Path]:
-    """Draw every scene's picture (or those named in `only`) into `out` and write the manifest; refuses to draw a scene
-    whose caption claims fail."""
-    moments = [moment(sc) for sc in SCENES]
-    bad = [p for m in moments for p in failed_claims(m)]
-    if bad:
-        raise SceneError("\n".join(bad))
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / MANIFEST
-    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    written = []
-    for m in moments:
-        if only and m.scene.file not in only:
-            continue
-        target = out / m.scene.file
-        if m.scene.view == "clip":
-            from gladiator.replay import make_replay
-            from gladiator.duel import result_of
-            from gladiator.ui.export import export
-
-            res = result_of(m.game, m.state, 0, m.scene.units, m.scene.seed, m.actions, m.events)
-            w, h, fps = m.scene.clip
-            export(m.game, make_replay(m.game, res, m.scene.bots), target, fps, (w, h))
-        else:
-            from gladiator.ui.gallery import draw
-
-            draw(m, target)
-        written.append(target)
-        report(str(target))
-    now = manifest(moments)
-    for name in list(now):
-        if out / name in written:
-            now[name]["bytes"] = file_hash(out / name)
-        elif name in kept:  # not drawn this time: its old entry stays, so a check still sees it is stale
-            now[name] = kept[name]
-        else:
-            del now[name]
-    path.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return written
-
-
-def make_slow(out: Path = OUT) -> int:
-    """Run the commands of the SLOW pictures one after another; the exit status of the first that fails, else 0."""
-    import subprocess
-
-    for name, command in SLOW.items():
-        argv = [a.format(out=out) for a in command]
-        argv = [sys.executable, *(["-m", "gladiator"] if argv[0] == "gladiator" else []), *argv[1:]]
-        print(f"{name}: {' '.join(command).format(out=out)}", flush=True)
-        code = subprocess.run(argv, cwd=ROOT).returncode
-        if code:
-            return code
-    return 0
-
-
-def samples(doc: Path) -> list[tuple[str, list[str], list[str]]]:
-    """(where, arguments, printed lines) of every ``` block of `doc` (not ```text: an excerpt of a run that takes minutes)
-    that starts with `$ gladiator `."""
-    return [(where, args, shown) for where, args, shown, _ in _sample_blocks(doc.read_text(encoding="utf-8"), doc.name)]
-
-
-def sample_docs(root: Path = ROOT) -> list[Path]:
-    """The documents whose samples are run: README.md and docs/*.md."""
-    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
-
-
-def untimed(lines: list[str]) -> list[str]:
-    """The lines of a sample's output without those that time the run (never the same twice), right-stripped."""
-    return [line.rstrip() for line in lines if not TIMED.match(line)]
-
-
-def run_sample(args: list[str]) -> tuple[int, list[str]]:
-    """Run `gladiator ARGS` as a user would with its output in a file (80 columns, no colour): (exit code, the lines it
-    prints; a refused command's error line included)."""
-    import os
-    import subprocess
-
-    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    env.pop("TERM", None)
-    done = subprocess.run([sys.executable, "-m", "gladiator", *args], capture_output=True, text=True, env=env, cwd=ROOT)
-    printed = done.stdout if done.returncode == 0 else done.stdout + done.stderr
-    return done.returncode, printed.rstrip("\n").split("\n")
-
-
-def refresh_samples(root: Path = ROOT, report: Callable[[str], None] = print) -> list[str]:
-    """Run every sample of the docs and write what it prints now in place of what the doc shows (a sample whose
-    output differs only in its timing lines is left as it is); returns where a sample changed."""
-    changed: list[str] = []
-    for doc in sample_docs(root):
-        text = doc.read_text(encoding="utf-8")
-        blocks = _sample_blocks(text, doc.name)
-        before = len(changed)
-        for where, args, shown, (start, end) in reversed(blocks):  # from the end: earlier offsets stay valid
-            code, printed = run_sample(args)
-            if code not in (0, 2):
-                raise SceneError(f"{where}: `gladiator {' '.join(args)}` failed (exit code {code})")
-            if untimed(printed) != untimed(shown):
-                text = text[:start] + "\n".join(line.rstrip() for line in printed) + "\n" + text[end:]
-                changed.append(where)
-        if len(changed) > before:
-            doc.write_text(text, encoding="utf-8")
-    for where in reversed(changed):
-        report(f"{where}: sample output refreshed")
-    return changed
-
-
-def shown_pictures(root: Path = ROOT) -> list[tuple[str, str, str]]:
-    """(where, caption, file name) of every picture of docs/screenshots that README.md and docs/*.md show."""
-    found = []
-    for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
-        text = doc.read_text(encoding="utf-8")
-        for hit in re.finditer(r"!\[([^\]]*)\]\(([^)]*screenshots/([^)]+))\)", text):
-            found.append((f"{doc.name}:{text.count(chr(10), 0, hit.start()) + 1}", hit.group(1), hit.group(3)))
-    return found
-
-
-TIMED = re.compile(r"^[\d,]+ duels in [\d.]+ s|^Throughput:")  # lines of a sample that time the run
-
-
-def _sample_blocks(text: str, name: str) -> list[tuple[str, list[str], list[str], tuple[int, int]]]:
-    """(where, arguments, printed lines, (start, end) of the printed lines in `text`) of each runnable sample."""
-    import shlex
-
-    out = []
-    for m in re.finditer(r"```(\w*)\n(.*?)```", text, flags=re.S):
-        body = m.group(2)
-        lines = body.rstrip("\n").split("\n")
-        if m.group(1) == "text" or not lines[0].startswith("$ gladiator "):
-            continue
-        first = lines[0]
-        k = 1
-        while first.endswith("\\") and k < len(lines):  # a command continued on the next line
-            first, k = first[:-1] + lines[k], k + 1
-        where = f"{name}:{text.count(chr(10), 0, m.start()) + 2}"
-        start = m.start(2) + len("\n".join(lines[:k])) + 1
-        out.append((where, shlex.split(first[len("$ gladiator "):]), lines[k:], (start, m.end(2))))
-    return out
-
-
-class SceneError(Exception):
-    """A scene does not show what its caption says, or never reaches its moment."""
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    """Make the pictures (or, with --check, say which are stale); exit status 1 when something is wrong."""
-    ap = argparse.ArgumentParser(prog="python -m gladiator.docs", description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--out", type=Path, default=OUT, help="folder of the pictures and their manifest")
-    ap.add_argument("--check", action="store_true", help="draw nothing: check the pictures' claims and manifest (the "
-                    "samples are checked by tests/test_docs_commands.py)")
-    ap.add_argument("--only", nargs="*", default=None, help="draw only these pictures (file names), and run no sample")
-    ap.add_argument("--slow", action="store_true", help=f"make the pictures of long runs instead ({', '.join(SLOW)}): "
-                    "tens of minutes")
-    args = ap.parse_args(argv)
-    try:
-        if args.slow:
-            return make_slow(args.out)
-        if args.check:
-            problems = stale(args.out)
-            for p in problems:
-                print(f"error: {p}", file=sys.stderr)
-            if not problems:
-                print(f"OK: the {len(SCENES)} pictures in {args.out} are what `make docs` makes now")
-            return 1 if problems else 0
-        make(args.out, args.only)
-        if not args.only:
-            refresh_samples()
-    except SceneError as e:
-        for line in str(e).splitlines():
-            print(f"error: {line}", file=sys.stderr)
-        return 1
-    return 0
+class DocsError(Exception):
+    """A scene does not show what its caption says or never reaches its moment; a sample does not run."""
 
 
 def _legal(m: Moment) -> np.ndarray:
@@ -567,7 +319,3 @@ def _legal(m: Moment) -> np.ndarray:
 
 def _distance(m: Moment) -> int:
     return int(m.game.geo.cheb[int(m.state.pos[0, 0]), int(m.state.pos[0, 1])])
-
-
-if __name__ == "__main__":
-    sys.exit(main())
