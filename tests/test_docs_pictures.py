@@ -6,6 +6,7 @@ is the one the manifest records."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gladiator import docs
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, docs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +50,7 @@ def test_a_scene_that_no_longer_shows_its_caption_fails_loudly() -> None:
     end = next(sc for sc in docs.SCENES if sc.file == "end.png")
     wrong = replace(end, claims=(("wins", "rouge", "core_extracted"),))
     bad = docs.failed_claims(docs.moment(wrong))
-    assert len(bad) == 1 and bad[0].startswith("end.png: the caption claims wins rouge core_extracted"), bad
+    assert len(bad) == 1 and bad[0].startswith("end.png: the caption claims `wins rouge core_extracted` (the duel is over"), bad
     with pytest.raises(docs.DocsError, match="never reaches its moment"):
         docs.moment(replace(end, moment="can_strike", bots=("greedy", "greedy")))  # no human side: never its turn
 
@@ -95,3 +96,17 @@ def test_make_draws_only_what_it_is_asked_and_keeps_the_rest_stale(tmp_path: Pat
     after = json.loads((out / docs.MANIFEST).read_text())
     assert after["title.png"]["bytes"] == docs.file_hash(out / "title.png")
     assert docs.stale(out, moments) == [f"{out / 'replay.png'}: stale (scene changed); run `make docs`"]
+
+
+def test_the_readme_names_the_hero_clips_duel_and_its_sample_duel_is_the_same() -> None:
+    hero = next(sc for sc in docs.SCENES if sc.view == "clip")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"`gladiator duel (\w+) (\w+) --seed (\d+) --export \S+ --export-size (\d+)x(\d+) --fps (\d+)`",
+                     text[text.index(hero.file):])
+    assert said, "the hero clip's caption gives the command that exports it"
+    u, v, seed, w, h, fps = said.groups()
+    assert ((u, v), int(seed), (int(w), int(h), int(fps))) == (hero.units, hero.seed, hero.clip)
+    assert hero.arena == DEFAULT_ARENA and hero.bots == (DEFAULT_BOT, DEFAULT_BOT)  # the command's defaults
+    duel = next(args for _, args, _ in docs.samples(ROOT / "README.md") if args[0] == "duel" and "--seed" in args)
+    assert duel[1:3] == list(hero.units) and duel[duel.index("--seed") + 1] == str(hero.seed)
+    assert duel[duel.index("--arena") + 1] == hero.arena and duel[duel.index("--bot") + 1] == hero.bots[0]

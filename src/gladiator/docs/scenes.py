@@ -304,8 +304,9 @@ def failed_claims(m: Moment) -> list[str]:
         check = CLAIMS[name]
         if not check(m, *args):
             doc = (check.__doc__ or "").strip().rstrip(".")
-            bad.append(f"{m.scene.file}: the caption claims {name} {' '.join(map(str, args))} ({doc}), "
-                       f"which seed {m.scene.seed} does not show")
+            said = " ".join(map(str, [name, *args]))
+            bad.append(f"{m.scene.file}: the caption claims `{said}` ({doc[:1].lower() + doc[1:]}), which seed "
+                       f"{m.scene.seed} on {m.scene.arena} does not show")
     return bad
 
 
