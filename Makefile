@@ -25,7 +25,7 @@ test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
 
 ## docs: the README's and docs' pictures (window screenshots, the hero GIF) from fixed seeds, each caption's claims
-## checked, and docs/screenshots/manifest.json (what each was made from; tests/test_docs_pictures.py compares it); ~15 s
+## checked, and docs/screenshots/manifest.json (what each was made from; tests/test_docs_pictures.py compares it); under a minute
 docs: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m gladiator.docs
 
