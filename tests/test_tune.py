@@ -382,3 +382,23 @@ def test_an_edit_replaces_the_numbers_and_keeps_every_other_byte(firepower: int,
     differ = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
     assert all(any(k in old_lines[i] for k in ("firepower:", "accuracy:", "damage:")) for i in differ)
     assert sum(1 for a, b in zip(old_lines, new_lines) if a != b and "accuracy" in a) <= 1
+
+
+def test_a_tune_study_names_its_plugin_bots_code(catalog, tmp_path: Path, monkeypatch) -> None:
+    """A study is named by everything that decides its trials, a plugin bot's source included: after the bot's code
+    changes, `--out` holds a new study, never a mix of both versions; a built-in bot's study keeps its name."""
+    import os
+
+    module = f"tuneplug_{os.getpid()}"
+    source = tmp_path / f"{module}.py"
+    source.write_text('from gladiator.bots.greedy import GreedyBot\n\n\nclass Plugged(GreedyBot):\n    """first"""\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    p = tmp_path / "spec.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"bot": f"{module}:Plugged"}, sort_keys=False))
+    first = Problem(load_spec(p, catalog), catalog).identity(0)
+    assert Problem(load_spec(p, catalog), catalog).identity(0) == first  # the same code: the same study
+    source.write_text('from gladiator.bots.greedy import GreedyBot\n\n\nclass Plugged(GreedyBot):\n    """second"""\n')
+    assert Problem(load_spec(p, catalog), catalog).identity(0) != first
+    p.write_text(yaml.safe_dump(GOOD | {"bot": "greedy"}, sort_keys=False))
+    builtin = Problem(load_spec(p, catalog), catalog).identity(0)
+    assert builtin == Problem(load_spec(p, catalog), catalog).identity(0)

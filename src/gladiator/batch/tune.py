@@ -197,11 +197,18 @@ class Problem:
         return cat
 
     def identity(self, seed: int) -> str:
-        """The study's name: a hash of everything that decides its trials (spec, data, --set, bot, seed, rules)."""
+        """The study's name: a hash of everything that decides its trials (spec, data, --set, bot and, for a plugin
+        bot, its source, seed, rules): a study resumed after any of them changed is a new study, never a mix."""
+        from gladiator.bots.source import source_hash
+
         data = {f"unit:{u.id}": content_hash(u) for u in self.catalog.units.values()}
         data |= {f"arena:{a}": content_hash(self.catalog.arena(a)) for a in self.spec.arenas}
-        key = json.dumps({"spec": self.spec.model_dump(mode="json"), "sets": list(self.sets), "bot": self.bot, "seed": seed,
-                          "rules": RULES_VERSION, "data": data}, sort_keys=True)
+        decided = {"spec": self.spec.model_dump(mode="json"), "sets": list(self.sets), "bot": self.bot, "seed": seed,
+                   "rules": RULES_VERSION, "data": data}
+        code = source_hash(self.bot)
+        if code is not None:  # a built-in bot's code is the rules version's
+            decided["bot_source"] = code
+        key = json.dumps(decided, sort_keys=True)
         return "tune-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
