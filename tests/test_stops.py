@@ -64,13 +64,20 @@ def _default_signals() -> None:
     """For `preexec_fn`: the child gets SIGINT, SIGTERM and SIGHUP as in a terminal (a background shell ignores some)."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
-def _start(args: list, cwd: Path, extra_path: str = "") -> subprocess.Popen:
+def _blocked_signals() -> None:
+    """For `preexec_fn`: as `_default_signals`, but the child starts with the stop signals blocked (inherited masks)."""
+    _default_signals()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+def _start(args: list, cwd: Path, extra_path: str = "", preexec=_default_signals) -> subprocess.Popen:  # type: ignore[no-untyped-def]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (SRC, extra_path) if p), SDL_VIDEODRIVER="dummy",
                SDL_AUDIODRIVER="dummy")
     return subprocess.Popen([sys.executable, "-m", "gladiator", *map(str, args)], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_signals)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec)
 
 
 def _stored(db: Path) -> int:
@@ -142,8 +149,22 @@ def test_a_signal_stops_an_export_and_leaves_no_part_file(tmp_path, sig):
     _wait_for(proc, lambda: any(".part" in p.name for p in tmp_path.iterdir()))  # SDL used to take SIGTERM here
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=WAIT)
-    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, (proc.returncode, out[-300:], err)
     assert list(tmp_path.iterdir()) == []  # neither the .part file nor a half GIF
+
+
+def test_a_signal_stops_a_command_started_with_it_blocked(tmp_path):
+    """A parent that starts gladiator with SIGTERM blocked (a mask is inherited, unlike a handler) cannot make it deaf:
+    the command unblocks the signals it stops on."""
+    db = tmp_path / "run.sqlite"
+    n = 16384
+    proc = _start(["batch", "rouge", "viola", "-n", n, "--json", "--workers", "1", "--batch-size", "64", "--out", db],
+                  tmp_path, preexec=_blocked_signals)
+    _wait_for(proc, lambda: db.exists() and _stored(db) >= 1)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=WAIT)
+    assert proc.returncode == 130 and "interrupted:" in err, (proc.returncode, err)
+    assert json.loads(out)["complete"] is False
 
 
 def test_a_signal_stops_odds_and_says_what_was_estimated(tmp_path):
