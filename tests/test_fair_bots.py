@@ -383,7 +383,7 @@ def test_an_isolated_bots_prints_reach_stderr_not_stdout(plugin):
 
 
 def test_duel_json_with_export_prints_json_alone(cli, tmp_path):
-    code, out, err = cli("duel", "rouge", "viola", "--json", "--export", str(tmp_path / "x.gif"), "--export-size", "128x72")
+    code, out, err = cli("duel", "rouge", "viola", "--json", "--export", str(tmp_path / "x.gif"), "--size", "128x72")
     assert code == 0, err
     assert json.loads(out)["units"] == ["rouge", "viola"]
     assert "frames written" in err
