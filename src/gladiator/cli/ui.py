@@ -209,6 +209,7 @@ def _turn_start(game: object, data: dict, turn: int) -> int:
 
 
 def _check(seed: int, frames: int, screenshot: Optional[Path]) -> None:
+    idle("frames", screenshot is None, "without --screenshot")
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if frames < 1:
