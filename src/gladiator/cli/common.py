@@ -390,14 +390,14 @@ def idle_force(outputs: dict[str, Any]) -> None:
 def check_clip(export: Optional[Path], fps: int, size: Optional[str], first: Optional[int], last: Optional[int],
                quiet: bool = False) -> Optional[tuple[int, int]]:
     """The clip options of `duel` and `replay`, checked before any work: without --export, --fps, --size, --from and
-    --to are refused (they would do nothing); with it, the target, the rate, the size and the cut. Returns the size."""
+    --to are refused (they would do nothing); with it, the rate, the size and the cut (the target is checked with the
+    other outputs, `ui.export.check_target`). Returns the size."""
     for name in ("fps", "size", "cut_from", "cut_to"):
         idle(name, export is None, "without --export")
     if export is None:
         return None
-    from gladiator.ui.export import check_settings, check_target
+    from gladiator.ui.export import check_settings
 
-    check_target(export)
     wh = parse_size(size or CLIP_SIZE, "--size")
     check_settings(fps, wh)
     if first is not None and first < 1:

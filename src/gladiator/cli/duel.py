@@ -83,6 +83,10 @@ def duel(
     check_seed(seed, "--seed")
     cat = load(units, arenas)
     check_outputs({"--record": record, "--export": export}, data_files(cat), force=force)
+    if export is not None:
+        from gladiator.ui.export import check_target
+
+        check_target(export)  # before the duel: a bad target is refused at once
     cat.unit(unit_a), cat.unit(unit_b)
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)
