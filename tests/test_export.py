@@ -54,7 +54,7 @@ def test_a_cut_exports_only_its_turns_and_a_duel_exports_straight_from_the_fight
 
 @pytest.mark.parametrize("target, extra, words", [
     ("duel.avi", (), "unknown extension"), ("nofolder/duel.gif", (), "does not exist"),
-    ("duel.gif", ("--from", "9"), "outside the duel"), ("duel.gif", ("--from", "4", "--to", "2"), "--to must be at least --from"),
+    ("duel.gif", ("--from", "9"), "outside the duel"), ("duel.gif", ("--from", "4", "--to", "2"), "--to 2 is outside the cut"),
     ("duel.gif", ("--fps", "0"), "--fps"), ("duel.gif", ("--size", "10x10"), "at least 64x64"),
 ])
 def test_bad_exports_are_one_line_and_leave_nothing(cli, replay: Path, tmp_path: Path, target, extra, words) -> None:

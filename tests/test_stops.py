@@ -446,6 +446,7 @@ def test_batch_says_its_progress_without_a_terminal(cli, monkeypatch):
 @pytest.mark.parametrize("cut", [("--from", "0"), ("--to", "0"), ("--from", "-3")])
 def test_an_export_cut_at_turn_0_is_refused_like_any_turn_outside_the_duel(cli, tmp_path, cut):
     gif = tmp_path / "duel.gif"
-    code, _, err = cli("duel", "rouge", "viola", "--seed", "3", "--export", gif, *cut)
-    assert "--from and --to are turns 1.." in one_line(code, err)
+    code, out, err = cli("duel", "rouge", "viola", "--seed", "3", "--export", gif, *cut)
+    assert "--from and --to are turns 1.." in one_line(code, err) and err.startswith(f"error: {cut[0]} ")
+    assert out == ""  # refused before the duel is played
     assert not gif.exists()

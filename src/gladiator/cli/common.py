@@ -400,10 +400,11 @@ def check_clip(export: Optional[Path], fps: int, size: Optional[str], first: Opt
 
     wh = parse_size(size or CLIP_SIZE, "--size")
     check_settings(fps, wh)
+    rule = "--from and --to are turns 1.. the duel's last, --from at most --to"
     if first is not None and first < 1:
-        raise GladiatorError(f"--from must be 1 or more (a turn), got {first}")
+        raise GladiatorError(f"--from {first} is outside the duel: {rule}")
     if last is not None and last < max(1, first or 1):
-        raise GladiatorError(f"--to must be at least --from and 1 or more (a turn), got {last}")
+        raise GladiatorError(f"--to {last} is outside the cut: {rule}")
     return wh
 
 
