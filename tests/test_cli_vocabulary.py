@@ -196,10 +196,18 @@ def test_an_option_that_would_do_nothing_or_is_wrong_is_refused_first(cli, recor
 
 @pytest.mark.parametrize("old, new", sorted(RENAMED.items()))
 def test_an_old_spelling_says_the_new_one(cli, old: str, new: str) -> None:
-    command = {"--export-size": "duel", "--from-side": "odds", "--units-of": "ladder", "--at": "replay",
-               "--check-n": "tune"}[old]
-    code, out, err = cli(command, old, "1")
-    assert code == 2 and f"no such option {old}" in err and f"it is now {new}" in err, err
+    command, _, option = old.rpartition(" ")
+    command = command or {"--export-size": "duel", "--from-side": "odds", "--units-of": "ladder", "--at": "replay",
+                          "--check-n": "tune"}[option]
+    code, out, err = cli(command, option, "1")
+    assert code == 2 and err == f"error: no such option {option} for `gladiator {command}`; it is now {new}\n", err
+
+
+@pytest.mark.parametrize("flag, kind", [("--units", "unit"), ("--arenas", "arena")])
+def test_a_data_folder_that_is_not_there_is_named_with_its_option(cli, flag: str, kind: str) -> None:
+    """`ladder ... --units rouge` (a unit id given to the option of unit files) says which option, and what it takes."""
+    code, out, err = cli("ladder", "random", "greedy", flag, "rouge", "-n", "2")
+    assert code == 2 and err.startswith(f"error: {flag} rouge: no such file or folder ({flag} adds your own {kind} "), err
 
 
 def test_replay_turn_opens_the_moment_odds_estimates_from(cli, recorded: Path, tmp_path: Path) -> None:

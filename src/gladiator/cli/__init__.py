@@ -29,7 +29,8 @@ from gladiator.errors import GladiatorError
 
 RENAMED = {  # old spellings of options, so that an old command line says what to type now
     "--export-size": "--size", "--from-side": "--side", "--units-of": "--unit", "--at": "--turn (a turn, not an action)",
-    "--check-n": "--check-duels",
+    "--check-n": "--check-duels", "schema --out": "the argument: gladiator schema FOLDER",
+    "schema -o": "the argument: gladiator schema FOLDER",
 }
 
 app = typer.Typer(
@@ -123,9 +124,11 @@ def usage_line(e: Any) -> str:
     ctx = e.ctx
     where = f"`{ctx.command_path}`" if ctx is not None else "`gladiator`"
     if isinstance(e, cx.NoSuchOption):
-        if e.option_name in RENAMED:
-            return f"no such option {e.option_name} for {where}; it is now {RENAMED[e.option_name]}"
-        known = sorted({o for p in (ctx.command.get_params(ctx) if ctx else []) for o in p.opts + p.secondary_opts})
+        now = RENAMED.get(f"{ctx.info_name if ctx else ''} {e.option_name}") or RENAMED.get(e.option_name)
+        if now is not None:
+            return f"no such option {e.option_name} for {where}; it is now {now}"
+        known = sorted({o for p in (ctx.command.get_params(ctx) if ctx else []) for o in p.opts + p.secondary_opts
+                        if o.startswith("-")})  # an argument's name is no option
         close = list(e.possibilities or []) or difflib.get_close_matches(e.option_name, known, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]}?" if close else f"options: {', '.join(o for o in known if o.startswith('--'))}"
         return f"no such option {e.option_name} for {where}; {hint}"

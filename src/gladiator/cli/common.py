@@ -38,6 +38,11 @@ def load(units: Optional[list[Path]], arenas: Optional[list[Path]]):  # type: ig
     """The catalog: shipped data plus the user's folders."""
     from gladiator.catalog.loader import load_catalog
 
+    for flag, kind, paths in (("--units", "unit", units), ("--arenas", "arena", arenas)):
+        for path in paths or []:
+            if not (path.exists() or path.is_symlink()):  # named here with its option: `--units rouge` is no unit id
+                raise GladiatorError(f"{flag} {path}: no such file or folder ({flag} adds your own {kind} YAML files; "
+                                     f"{'an' if kind == 'arena' else 'a'} {kind} is named by its id)")
     return load_catalog(units or [], arenas or [])
 
 
