@@ -120,7 +120,7 @@ def validate(paths: list[Path] = typer.Argument(..., help="Unit or arena files, 
     out.print(f"all {len(files)} file(s) valid", markup=False)
 
 
-def schema(out_dir: Path = typer.Argument(Path("schemas"), metavar="[FOLDER]",
+def schema(out_dir: Path = typer.Argument(Path("schemas"), metavar="FOLDER",
                                           help="Folder to write the JSON Schemas to (made if missing)."),
            force: bool = ForceOpt) -> None:
     """Write JSON Schemas of unit and arena files, for editors to check and complete them."""

@@ -17,7 +17,7 @@ from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_bot, check_clip, CLIP_SIZE, CutFromOpt, CutToOpt,
     data_files, ExportOpt, ForceOpt, FpsOpt, idle, idle_bot, idle_force, IsolateOpt, load, parse_size, pick_bots,
-    QuietOpt, run_export, UnitsOpt, WINDOW_SIZE,
+    run_export, UnitsOpt, WINDOW_SIZE,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
@@ -119,7 +119,7 @@ def replay(
     fps: int = FpsOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
-    quiet: bool = QuietOpt,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show no progress of --export on stderr."),
     force: bool = ForceOpt,
 ) -> None:
     """Play back a recorded duel: Space pauses, Left/Right step, PgUp/PgDn jump a turn, the timeline jumps anywhere.
