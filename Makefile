@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test duel clean
+.PHONY: run test duel docs docs-check docs-slow clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ duel: $(STAMP)
 ## test: the whole test suite
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
+
+## docs: the README's and docs' pictures (window screenshots, the hero GIF) from fixed seeds, each caption's claims
+## checked, and docs/screenshots/manifest.json (what each was made from; tests/test_docs_pictures.py compares it); under a minute
+docs: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m gladiator.docs
+
+## docs-check: say which pictures are stale or no longer show what their caption says (draws nothing)
+docs-check: $(STAMP)
+	$(BIN)/python -m gladiator.docs --check
+
+## docs-slow: the pictures of long runs (matrix.png, ablate.png, calibration.png): tens of minutes
+docs-slow: $(STAMP)
+	$(BIN)/python -m gladiator.docs --slow
 
 clean:
 	rm -rf $(VENV)

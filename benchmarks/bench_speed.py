@@ -104,9 +104,9 @@ def ask(p: subprocess.Popen, name: str) -> tuple[float, float]:
 
 def main() -> None:
     """Print the figures."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--against", metavar="REV", default="main", help="the git revision to compare with")
-    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=5, help="rounds of each figure, the two trees taking turns")
     p.add_argument("--work", default="greedy,heuristic,decisions", help="comma-separated: greedy, heuristic, decisions")
     a = p.parse_args()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", a.against, "src"], capture_output=True, check=True).stdout

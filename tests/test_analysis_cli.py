@@ -126,3 +126,34 @@ def test_shell_completion_is_typers_own() -> None:
     assert r.returncode == 0 and "_gladiator_completion" in r.stdout, r.stderr
     r = subprocess.run([sys.executable, "-m", "gladiator", "--help"], capture_output=True, text=True, timeout=60)
     assert "--install-completion" in r.stdout
+
+
+@pytest.mark.parametrize("from_side, side", [(None, None), ("B", 1)])
+def test_odds_and_the_windows_odds_bar_give_one_answer(cli, tmp_path: Path, from_side, side) -> None:
+    """At the start of a turn of a recorded duel, `gladiator odds` with the bar's number of continuations gives the
+    window's odds bar's figures exactly (the same bot, the duel's own seed); with more, it agrees within its interval."""
+    from gladiator import engine
+    from gladiator.replay import load_replay, replay_states
+    from gladiator.ui.odds_bar import ROLLOUTS, chances
+
+    replay = tmp_path / "d.json"
+    assert cli("duel", "jaron", "viola", "--seed", "6", "--disguise", "rouge", "--record", str(replay), "-q")[0] == 0
+    game, data = load_replay(replay)
+    turn = 3
+    s, _ = replay_states(game, data, upto=0)
+    for a in data["actions"]:  # the start of the turn: where `odds --turn` estimates from
+        if int(s.turn[0]) >= turn:
+            break
+        s, _ = engine.step(game, s, [int(a)])
+    assert int(s.turn[0]) == turn and not s.done[0]
+    bar = chances(game, s, side, int(data["seed"]))
+    view = ("--side", from_side) if from_side else ()
+    code, out, err = cli("odds", str(replay), "--turn", str(turn), "--rollouts", str(ROLLOUTS), "--json", *view)
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["seed"] == data["seed"] and d["rollouts"] == ROLLOUTS == bar.rollouts
+    assert d["win"] == pytest.approx([bar.a, bar.b]) and d["draw"] == pytest.approx(bar.draw)
+    code, out, err = cli("odds", str(replay), "--turn", str(turn), "--rollouts", "2000", "--json", *view)
+    more = json.loads(out)
+    lo, hi = more["intervals"]["A"]
+    assert code == 0 and lo - 0.05 <= bar.a <= hi + 0.05  # 500 against 2,000 continuations: one estimate, its noise

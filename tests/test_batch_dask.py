@@ -10,6 +10,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from gladiator.batch import make_spec, run  # noqa: E402
+from gladiator.batch.chunks import Piece  # noqa: E402
 from gladiator.batch.dask_backend import dask_chunks  # noqa: E402
 from gladiator.batch.stats import Totals  # noqa: E402
 from gladiator.cli import main  # noqa: E402
@@ -32,7 +33,8 @@ def test_dask_backend_gives_the_local_totals(catalog, client) -> None:
     local = run(spec, workers=1, on_chunk=lambda r: local_rows.append(r.rows))
     total = Totals()
     rows = []
-    for res in dask_chunks(spec, list(range(spec.chunks)), 256, 2, client=client):
+    whole = [Piece(c, *spec.chunk_range(c)) for c in range(spec.chunks)]
+    for res in dask_chunks(spec, whole, 256, 2, client=client):
         total.add(res.totals)
         rows.append(res.rows)
     assert total == local

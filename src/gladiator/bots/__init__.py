@@ -31,7 +31,7 @@ from gladiator.referee import isolating, prints_to_stderr
 
 BUILTIN_BOTS: dict[str, type] = {"random": RandomBot, "greedy": GreedyBot, "heuristic": HeuristicBot, "search": SearchBot}
 OPTIONS = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*(:[A-Za-z_]\w*)?):(?P<opts>[A-Za-z_]\w*=[^,]*(,[A-Za-z_]\w*=[^,]*)*)$")
-MAX_OPTION_CHARS = 40  # an option's value longer than this is refused (a number of 5,000 digits is no budget)
+MAX_OPTION_CHARS = 4096  # an option's value longer than this is refused: room for a file path (`weights=`), not for a number of 5,000 digits
 SHOWN_CHARS = 60  # a bot name in a message is cut to this many characters
 ENTRY_POINT_GROUP = "gladiator.bots"
 RESTRICT_OPTION = "without"  # the option every bot takes: options it plays without (`heuristic:without=leap+guard`)

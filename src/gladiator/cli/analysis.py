@@ -131,13 +131,17 @@ def odds(
     rollouts: int = typer.Option(10_000, "--rollouts", "-r", help="Continuations to play."),
     side: Optional[str] = typer.Option(None, "--side", help="Estimate as side A or B has seen the duel (a disguise unresolved; "
                                        "default: the spectator's truth)."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Seed of the continuations' fresh draws."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Seed of the continuations' fresh draws "
+                                       "(default: the recorded duel's own seed, as the window's odds bar)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     quiet: bool = QuietOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
 ) -> None:
-    """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once."""
+    """Each side's chance to win from a moment of a recorded duel, by playing the rest of it many times at once.
+
+    The estimate is the window's odds bar's (the same bot, the duel's own seed): its first 500 continuations are
+    the bar's, so `--rollouts 500` gives the bar's figures."""
     bot_rules(bot_timeout, isolate)
     from gladiator import rng
     from gladiator.bots import make_bot
@@ -146,11 +150,14 @@ def odds(
 
     if side is not None and side.upper() not in ("A", "B"):
         raise GladiatorError(f"--side is A or B, got {side!r}")
-    rng.check_seed(seed, "--seed")
+    if seed is not None:
+        rng.check_seed(seed, "--seed")
     if not 1 <= rollouts <= MAX_ROLLOUTS:
         raise GladiatorError(f"--rollouts must be from 1 to {MAX_ROLLOUTS:,}, got {rollouts}")
     bot = check_bot(bot)
     game, data = load_replay(replay)
+    if seed is None:
+        seed = int(data["seed"])  # the window's odds bar plays its continuations from the duel's own seed too
     state, upto = _state_at_turn(game, data, turn, replay)
     from_side = None if side is None else "AB".index(side.upper())
     t0 = time.perf_counter()
@@ -165,16 +172,17 @@ def odds(
     except KeyboardInterrupt:
         if got is None:
             raise
-        _print_odds(got, data, bot, side, upto, t0, as_json)
+        _print_odds(got, data, bot, side, upto, t0, as_json, seed)
         stopped(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations")
     assert got is not None
-    _print_odds(got, data, bot, side, upto, t0, as_json)
+    _print_odds(got, data, bot, side, upto, t0, as_json, seed)
 
 
-def _print_odds(got: Any, data: dict, bot: str, side: Optional[str], upto: int, t0: float, as_json: bool) -> None:
+def _print_odds(got: Any, data: dict, bot: str, side: Optional[str], upto: int, t0: float, as_json: bool,
+                seed: int) -> None:
     """Print an estimate of `odds`: one JSON object, or a line and a table."""
     report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": side.upper() if side else None,
-                              "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
+                              "seed": seed, "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
     if as_json:
         print(json.dumps(report))
         return

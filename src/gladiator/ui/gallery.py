@@ -1,171 +1,160 @@
-"""Render the documentation screenshots of every screen: `python -m gladiator.ui.gallery docs/screenshots`.
+"""Draw the documentation screenshots of the window: one moment of a real duel per picture, by the real window.
 
-Each picture is a scripted moment of a real duel (fixed seeds), drawn by the real window; the
-bots' decisions and the win odds, worked out off the frame loop, are waited for (`settle`), so a
-picture depends on the script alone. Run it under Xvfb (`xvfb-run -s "-screen 0 1280x720x24" ...`)
-or SDL's dummy driver.
+`gladiator.docs` finds each scene's moment through the engine (fixed seeds, the bots' picks) and checks what its
+caption claims; `draw` replays that moment's actions into the screen and does what the picture shows (aim, hover
+a tile, stop a shot in flight). The bots' decisions and the win odds, worked out off the frame loop, are waited
+for (`settle`), so a picture depends on its moment alone. Run through `python -m gladiator.docs` (or `make docs`),
+under Xvfb or SDL's dummy driver.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from gladiator.docs.scenes import Moment
 
-def render(out_dir: Path, size: tuple[int, int] = (1280, 720)) -> list[Path]:
-    """Write title.png, play.png, move.png, overlay.png, threat.png, watch.png, disguise.png, replay.png and end.png into
-    `out_dir`."""
+SIZE = (1280, 720)
+DT = 1 / 60  # seconds a frame of the scripted window
+
+
+def draw(m: "Moment", path: Path, size: tuple[int, int] = SIZE) -> None:
+    """Draw moment `m` of its scene's duel as the window shows it (`m.scene.view`: one of VIEWS) into `path`."""
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from gladiator.ui.app import close
 
-    from gladiator.bots import make_bot
-    from gladiator.driver import decide
+    app = VIEWS[m.scene.view](m, size)
+    app.save(path)
+    close()
+
+
+def _title(m: "Moment", size: tuple[int, int]) -> Any:
+    """The title screen, its difficulty picker on the scene's bot level."""
     from gladiator.catalog.loader import load_catalog
-    from gladiator.duel import game_for, play_duel
-    from gladiator.game import END
-    from gladiator.replay import make_replay
-    from gladiator.ui.app import App, close
-    from gladiator.ui.play import DuelScreen
-    from gladiator.ui.replay_view import ReplayScreen
+    from gladiator.ui.app import App
     from gladiator.ui.title import TitleScreen
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cat = load_catalog()
-    dt = 1 / 60
-    written: list[Path] = []
-
-    def shot(app: App, name: str) -> None:
-        p = out_dir / name
-        app.save(p)
-        written.append(p)
-
-    title = TitleScreen(cat, seed=7)
-    title.change(3, title.rows[3].options.index("hard") - title.rows[3].index)  # the difficulty picker, on "hard"
+    title = TitleScreen(load_catalog(), seed=m.scene.seed)
+    row = title.rows[3]
+    title.change(3, row.options.index(m.scene.bots[1]) - row.index)
     app = App(title, size)
     for _ in range(20):
-        app.frame([], dt)
-    shot(app, "title.png")
+        app.frame([], DT)
+    return app
 
-    # play: a human Rouge closes in on Viola, then aims (the preview comes from the engine)
-    game = game_for(cat, "concert_hall")
-    scr = DuelScreen(game, ("rouge", "viola"), 11, ("human", "greedy"))
-    scr.show_odds = True  # the win-odds bar, as Rouge sees it
+
+def _duel(m: "Moment", size: tuple[int, int], upto: int | None = None) -> tuple[Any, Any]:
+    """The duel screen of `m`'s scene with its actions (or the first `upto`) taken; the odds bar on."""
+    from gladiator.ui.app import App
+    from gladiator.ui.play import DuelScreen
+
+    scr = DuelScreen(m.game, m.scene.units, m.scene.seed, m.scene.bots)
+    scr.show_odds = True  # the win-odds bar, as the viewer sees them (the truth for a spectator)
     app = App(scr, size)
-    greedy = make_bot("greedy")
-    for _ in range(4000):
-        scr.settle()
-        app.frame([], 0.1)
-        if scr.state.done[0]:
-            break
-        if scr.human_turn():
-            if scr.preview()["usable"].any() and len(scr.actions) > 2:
-                break
-            scr.apply(int(decide(game, scr.state, (greedy, greedy))[0][0]))
-    slot = int(np.flatnonzero(scr.preview()["usable"])[0]) if scr.preview()["usable"].any() else 0
+    for a in m.actions[:upto]:
+        if not scr.apply(a):
+            raise RuntimeError(f"{m.scene.file}: the window refused action {a} of the scene")
+    scr.anim.flush()
+    return scr, app
+
+
+def _board(m: "Moment", size: tuple[int, int]) -> Any:
+    """The duel at its moment: the side to act's move highlight."""
+    scr, app = _duel(m, size)
+    scr.settle()
+    for _ in range(60):
+        app.frame([], DT)
+    return app
+
+
+def _aim(m: "Moment", size: tuple[int, int]) -> Any:
+    """The viewer aims its most damaging usable weapon at the enemy, the pointer on it."""
+    import pygame
+
+    scr, app = _duel(m, size)
+    scr.settle()
     for _ in range(90):
-        app.frame([], dt)
-    app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + slot, mod=0, unicode="", scancode=0)], dt)
-    fx, fy = scr.layout.tile_center(int(scr.state.pos[0, 1]))
-    scr.settle()
-    app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(fx), int(fy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
-    shot(app, "play.png")
+        app.frame([], DT)
+    pv = scr.preview()
+    slot = int(np.argmax(np.where(pv["usable"], pv["expected"], -1.0)))
+    app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + slot, mod=0, unicode="", scancode=0)], DT)
+    _hover(scr, app, int(scr.state.pos[0, 1 - int(scr.state.active[0])]))
+    return app
 
-    # the move highlight on a fresh turn
-    scr = DuelScreen(game_for(cat, "rooftops"), ("rouge", "viola"), 7, ("human", "greedy"))
-    app = App(scr, size)
-    for _ in range(10):
-        app.frame([], dt)
-    shot(app, "move.png")
 
-    # the arc overlay: Rouge's extraction tiles behind Viola (a leap away), then what Viola sees of Rouge's
-    def bots_until(scr: DuelScreen, ready) -> None:  # both sides' moves chosen by greedy until `ready()`
-        for _ in range(400):
-            if scr.state.done[0] or (scr.human_turn() and ready()):
-                break
-            if scr.human_turn():
-                scr.apply(int(decide(scr.game, scr.state, (greedy, greedy))[0][0]))
-            else:
-                scr.bot_act()
-            scr.anim.flush()
-
-    for name, units, arena, seed, key in (("overlay.png", ("rouge", "viola"), "open_field", 0, "extract"),
-                                          ("threat.png", ("viola", "rouge"), "concert_hall", 5, "threat")):
-        scr = DuelScreen(game_for(cat, arena), units, seed, ("human", "greedy"))
-        app = App(scr, size)
-        bots_until(scr, lambda: bool(scr.arc_maps(scr.state)[key].sum() >= 2) and int(scr.state.ap[0]) == 3)
-        for _ in range(100):
-            app.frame([], dt)
-        tiles = np.flatnonzero(scr.arc_maps(scr.state)[key])
-        cx, cy = scr.layout.tile_center(int(tiles[0]))
-        app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(cx), int(cy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
-        shot(app, name)
-
-    # watch: a shot in flight between two bots
-    game = game_for(cat, "nectar_depot")
-    scr = DuelScreen(game, ("viola", "rouge"), 21, ("greedy", "greedy"))
-    scr.show_odds = True  # the spectator's odds: from the truth
-    app = App(scr, size)
-    for _ in range(3000):
+def _arcs(key: str) -> Callable[["Moment", tuple[int, int]], Any]:
+    def view(m: "Moment", size: tuple[int, int]) -> Any:
+        """The arc overlay, the pointer on the first tile of its `key` map."""
+        scr, app = _duel(m, size)
         scr.settle()
-        app.frame([], dt)
-        cur = scr.anim.current()
-        far = int(game.geo.cheb[int(scr.state.pos[0, 0]), int(scr.state.pos[0, 1])]) >= 3
-        if cur is not None and cur.kind == "ranged" and cur.k > 0.55 and len(scr.actions) > 2 and far:
-            break
-    shot(app, "watch.png")
+        for _ in range(100):
+            app.frame([], DT)
+        _hover(scr, app, int(np.flatnonzero(scr.arc_maps(scr.state)[key])[0]))
+        return app
+    return view
 
-    # Jaron's disguise, seen by the human he fights: Rouge aims at what looks like another Rouge
-    game = game_for(cat, "open_field")
-    scr = DuelScreen(game, ("rouge", "jaron"), 5, ("human", "greedy"))
-    scr.show_odds = True  # Rouge's odds against what she sees: a Rouge
-    app = App(scr, size)
-    app.frame([], dt)
-    sp, geo = game.space, game.geo
-    mimic, rouge = sp.mimic(game.unit_index("rouge")), game.unit_index("rouge")
-    for _ in range(6):  # Jaron's turns, chosen here instead of by his bot: he puts Rouge's look on, far away
-        if int(scr.state.active[0]) == 1 and scr.legal()[mimic]:
-            scr.apply(mimic)
-        if int(scr.state.active[0]) == 0 and int(scr.state.disguise[0, 1]) == rouge:
-            break
-        scr.apply(END)
-    assert int(scr.state.disguise[0, 1]) == rouge and int(scr.state.active[0]) == 0, "the disguise scene did not set up"
-    foe = int(scr.state.pos[0, 1])
-    tiles = np.flatnonzero(scr.legal()[sp.move0: sp.leap0])
-    scr.apply(sp.move(int(min(tiles, key=lambda t: (abs(int(geo.cheb[t, foe]) - 3), -int(geo.los[t, foe]))))))
-    for _ in range(120):
-        app.frame([], dt)
-    usable = np.flatnonzero(scr.preview()["usable"])
-    if usable.size:
-        app.frame([pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1 + int(usable[-1]), mod=0, unicode="", scancode=0)], dt)
-    fx, fy = scr.layout.tile_center(int(scr.state.pos[0, 1]))
+
+def _flight(m: "Moment", size: tuple[int, int]) -> Any:
+    """Two bots: the moment's last action, a shot, caught in flight."""
+    scr, app = _duel(m, size, upto=len(m.actions) - 1)
     scr.settle()
-    app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(fx), int(fy)), rel=(0, 0), buttons=(0, 0, 0))], dt)
-    shot(app, "disguise.png")
+    app.frame([], DT)
+    scr.apply(m.actions[-1])
+    for _ in range(600):
+        cur = scr.anim.current()
+        if cur is not None and cur.kind == "ranged" and cur.k > 0.55:
+            break
+        scr.settle()
+        app.frame([], DT)
+    return app
 
-    # replay with its timeline
-    game = game_for(cat, "rooftops")
-    res = play_duel(game, ("rouge", "viola"), 3, (make_bot("greedy"), make_bot("greedy")))
-    data = make_replay(game, res, ("greedy", "greedy"))
-    scr = ReplayScreen(game, data)
+
+def _replay(m: "Moment", size: tuple[int, int]) -> Any:
+    """The replay screen with its timeline at the moment shown (at the end: the result)."""
+    from gladiator.duel import result_of
+    from gladiator.replay import make_replay
+    from gladiator.ui.app import App
+    from gladiator.ui.replay_view import ReplayScreen
+
+    res = result_of(m.game, m.state, 0, m.scene.units, m.scene.seed, m.actions, []) if m.at is None else None
+    if res is None:  # shown part-way: the replay still holds the whole duel
+        from gladiator import engine
+
+        s = engine.new_duels(m.game, m.scene.units, [m.scene.seed])
+        for a in m.actions:
+            s, _ = engine.step(m.game, s, [a])
+        res = result_of(m.game, s, 0, m.scene.units, m.scene.seed, m.actions, [])
+    scr = ReplayScreen(m.game, make_replay(m.game, res, m.scene.bots))
     app = App(scr, size)
-    scr.goto(max(0, len(data["actions"]) * 2 // 3))
-    scr.playing = False
-    for _ in range(30):
-        app.frame([], dt)
-    shot(app, "replay.png")
-    scr.goto(len(data["actions"]) - 1)
-    scr.forward()
-    for _ in range(200):
-        app.frame([], dt)
-    shot(app, "end.png")
-    close()
-    return written
+    if m.at is None:
+        scr.goto(len(m.actions) - 1)
+        scr.forward()
+        frames = 200
+    else:
+        scr.goto(m.at)
+        scr.playing = False
+        frames = 30
+    for _ in range(frames):
+        app.frame([], DT)
+    return app
 
 
-if __name__ == "__main__":
-    for p in render(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
-        print(p)
+def _hover(scr: Any, app: Any, tile: int) -> None:
+    """The pointer over `tile`."""
+    import pygame
+
+    x, y = scr.layout.tile_center(tile)
+    scr.settle()
+    app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=(int(x), int(y)), rel=(0, 0), buttons=(0, 0, 0))], DT)
+
+
+VIEWS: dict[str, Callable[["Moment", tuple[int, int]], Any]] = {
+    "title": _title, "board": _board, "aim": _aim, "extract": _arcs("extract"), "threat": _arcs("threat"),
+    "flight": _flight, "replay": _replay,
+}
