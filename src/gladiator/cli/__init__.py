@@ -98,7 +98,8 @@ def as_typed(message: str, args: list[str]) -> str:
     m = re.match(r"-{1,2}[a-z][\w-]*", message)
     words = [a for a in args if not a.startswith("-")]
     group = typer.main.get_command(app)
-    command = group.commands.get(words[0]) if m and words and hasattr(group, "commands") else None  # type: ignore[attr-defined]
+    commands = getattr(group, "commands", {})
+    command = commands.get(words[0]) if m and words else None
     if m is None or command is None:
         return message
     for param in command.params:

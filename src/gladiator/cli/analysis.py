@@ -16,8 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Heartbeat, idle_force, IsolateOpt,
-    load, out, progress_bar, QuietOpt, signals_held, stopped, UnitsOpt,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Heartbeat, idle_force, idle_referee,
+    IsolateOpt, load, out, progress_bar, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -49,6 +49,7 @@ def ladder(
 ) -> None:
     """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
     idle_force({"--out": out_path})
+    idle_referee(list(bots))
     bot_rules(bot_timeout, isolate)
     import numpy as np
 
@@ -142,6 +143,7 @@ def odds(
 
     The estimate is the window's odds bar's (the same bot, the duel's own seed): its first 500 continuations are
     the bar's, so `--rollouts 500` gives the bar's figures."""
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator import rng
     from gladiator.bots import make_bot

@@ -21,7 +21,7 @@ from rich.text import Text
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
     ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, Heartbeat, idle_bot,
-    idle_force, IsolateOpt, load, out, pick_bots, QuietOpt, signals_held, stopped, UnitsOpt,
+    idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, AtomicFile, check_outputs, printable
@@ -83,6 +83,7 @@ def batch(
 ) -> None:
     """Run many duels headless and print their statistics."""
     idle_bot(bot, bot_a, bot_b)
+    idle_referee([bot, bot_a, bot_b])
     idle_force({"--out": out_path, "--csv": csv_path})
     bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
@@ -197,6 +198,7 @@ def matrix(
 ) -> None:
     """Run every mirror and pairing of the units; print the win-rate matrix (row against column) and the first mover's win rates."""
     idle_force({"--png": png})
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator.batch import plots
     from gladiator.batch.tuning import first_movers, matrix as run_matrix, matrix_rates
@@ -272,6 +274,7 @@ def sweep(
 ) -> None:
     """Run the duel at each value of a unit field and print the win rate against the value."""
     idle_force({"--png": png})
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator.batch import plots
     from gladiator.batch.tuning import FieldPath, sweep as run_sweep
@@ -327,6 +330,7 @@ def balance(
     isolate: bool = IsolateOpt,
 ) -> None:
     """Search the value of a unit field whose win rate comes closest to the target."""
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.tuning import FieldPath, balance as run_balance, largest_runs

@@ -387,6 +387,16 @@ def idle_bot(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str], nam
     idle(name, bot is not None and bot_a is not None and bot_b is not None, "with both --bot-a and --bot-b")
 
 
+def idle_referee(bots: list[Optional[str]]) -> None:
+    """Refuse --bot-timeout and --isolate where every bot named is a built-in one (None: the default bot): they rule
+    plugin bots only."""
+    from gladiator.bots import is_plugin
+
+    plugin = any(b is not None and is_plugin(b) for b in bots)
+    for name in ("bot_timeout", "isolate"):
+        idle(name, not plugin, "with only built-in bots (it rules plugin bots)")
+
+
 def idle_force(outputs: dict[str, Any]) -> None:
     """Refuse --force when no output it could let replace is given (`outputs`: option spelling -> value)."""
     idle("force", all(v is None for v in outputs.values()), f"without an output ({', '.join(outputs)})")

@@ -16,8 +16,8 @@ import typer
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_bot, check_clip, CLIP_SIZE, CutFromOpt, CutToOpt,
-    data_files, ExportOpt, ForceOpt, FpsOpt, idle, idle_bot, idle_force, IsolateOpt, load, parse_size, pick_bots,
-    run_export, UnitsOpt, WINDOW_SIZE,
+    data_files, ExportOpt, ForceOpt, FpsOpt, idle, idle_bot, idle_force, idle_referee, IsolateOpt, load, parse_size,
+    pick_bots, run_export, UnitsOpt, WINDOW_SIZE,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
@@ -57,6 +57,8 @@ def play(
         idle(name, unit is None, "without UNIT (the title screen opens: choose there)")
     for name in ("bot", "difficulty", "bot_timeout", "isolate"):
         idle(name, vs_human, "with --vs-human (no bot plays)")
+    if unit is not None:  # on the title screen a plugin bot may still be chosen
+        idle_referee([bot])
     idle_force({"--record": record, "--screenshot": screenshot})
     bot_rules(bot_timeout, isolate)
     wh = _size(size)
@@ -97,6 +99,7 @@ def watch(
     """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
     idle_bot(bot, bot_a, bot_b)
     idle_bot(difficulty, bot_a, bot_b, "difficulty")
+    idle_referee([bot, bot_a, bot_b])
     idle_force({"--record": record, "--screenshot": screenshot})
     bot_rules(bot_timeout, isolate)
     wh = _size(size)
