@@ -70,15 +70,10 @@ IsolateOpt = typer.Option(False, "--isolate", help="Run each plugin bot in a pro
 
 def bot_rules(timeout: float, isolate: bool) -> None:
     """Apply --bot-timeout and --isolate to the bots of this command and the processes it starts, until it ends."""
-    try:  # typer 0.2x carries its own copy of click; older ones use click itself
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - depends on the typer installed
-        from click.globals import get_current_context  # type: ignore[no-redef]
-
     from gladiator.referee import bot_limits
 
     rules = bot_limits(timeout, isolate)
-    ctx = get_current_context(silent=True)
+    ctx = _context()
     if ctx is not None:
         ctx.with_resource(rules)  # undone when the command ends (a test running many commands in one process)
     else:
@@ -351,12 +346,7 @@ QuietOpt = typer.Option(False, "--quiet", "-q", help="Show no progress on stderr
 
 def given(name: str) -> bool:
     """True if the user gave the option of the running command whose Python name is `name` (not its default)."""
-    try:  # typer 0.2x carries its own copy of click; older ones use click itself
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - depends on the typer installed
-        from click.globals import get_current_context  # type: ignore[no-redef]
-
-    ctx = get_current_context(silent=True)
+    ctx = _context()
     source = ctx.get_parameter_source(name) if ctx is not None else None
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
 
@@ -370,12 +360,7 @@ def idle(name: str, when: bool, why: str) -> None:
 
 def option_name(name: str) -> str:
     """The long spelling of the running command's option whose Python name is `name` (`main` shows it as typed)."""
-    try:
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - depends on the typer installed
-        from click.globals import get_current_context  # type: ignore[no-redef]
-
-    ctx = get_current_context(silent=True)
+    ctx = _context()
     for p in ctx.command.params if ctx is not None else []:
         if p.name == name:
             return max(p.opts, key=len)
@@ -402,8 +387,8 @@ def idle_force(outputs: dict[str, Any]) -> None:
     idle("force", all(v is None for v in outputs.values()), f"without an output ({', '.join(outputs)})")
 
 
-def check_clip(export: Optional[Path], fps: int, size: Optional[str], first: Optional[int], last: Optional[int],
-               quiet: bool = False) -> Optional[tuple[int, int]]:
+def check_clip(export: Optional[Path], fps: int, size: Optional[str], first: Optional[int],
+               last: Optional[int]) -> Optional[tuple[int, int]]:
     """The clip options of `duel` and `replay`, checked before any work: without --export, --fps, --size, --from and
     --to are refused (they would do nothing); with it, the rate, the size and the cut (the target is checked with the
     other outputs, `ui.export.check_target`). Returns the size."""
@@ -434,8 +419,8 @@ def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
     return w, h
 
 
-def run_export(game: Any, data: dict, path: Path, fps: int, size: tuple[int, int], first: Optional[int], last: Optional[int],
-               quiet: bool = False, report: Optional[Console] = None) -> None:
+def run_export(game: Any, data: dict, path: Path, fps: int, size: tuple[int, int], first: Optional[int],
+               last: Optional[int], quiet: bool = False, report: Optional[Console] = None) -> None:
     """Export a replay's data to `path` with a progress bar of the actions played; says where it went (on stdout, or
     on `report`: stderr where stdout holds JSON)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -453,3 +438,13 @@ def run_export(game: Any, data: dict, path: Path, fps: int, size: tuple[int, int
         with c_stderr_muted():
             n = export(game, data, path, fps, size, first, last, on_frame)
     (report or out).print(printable(f"{n} frames written to {path}"), markup=False)
+
+
+def _context() -> Any:
+    """The click context of the command running, or None (a command called as a function)."""
+    try:  # typer 0.2x carries its own copy of click; older ones use click itself
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - depends on the typer installed
+        from click.globals import get_current_context  # type: ignore[no-redef]
+
+    return get_current_context(silent=True)
