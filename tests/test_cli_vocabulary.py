@@ -148,7 +148,6 @@ REFUSED = [  # (command line, the option the error names); {r} is a recorded due
     (["duel", "rouge", "viola", "--export", "{t}/a.gif", "--fps", "0"], "--fps"),
     (["duel", "rouge", "viola", "--export", "{t}/a.gif", "--from", "0"], "--from"),
     (["duel", "rouge", "viola", "--export", "{t}/a.gif", "--from", "3", "--to", "2"], "--to"),
-    (["duel", "rouge", "viola", "--json", "--quiet"], "--quiet"),
     (["duel", "rouge", "viola", "--bot", "greedy", "--bot-a", "random", "--bot-b", "random"], "--bot"),
     (["duel", "rouge", "viola", "--force"], "--force"),
     (["duel", "rouge", "viola", "-s", "-1"], "-s"),

@@ -16,7 +16,7 @@ from gladiator import RULES_VERSION
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
 from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_clip, ClipSizeOpt, CutFromOpt, CutToOpt, data_files,
-    DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, has_display, idle, idle_bot, idle_force, idle_referee, IsolateOpt,
+    DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, has_display, idle_bot, idle_force, idle_referee, IsolateOpt,
     load, out, pick_bots, run_export, UnitsOpt,
 )
 from gladiator.files import check_outputs, printable
@@ -69,7 +69,6 @@ def duel(
     force: bool = ForceOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
-    idle("quiet", as_json, "with --json (it prints only the result)")
     idle_bot(bot, bot_a, bot_b)
     idle_referee([bot, bot_a, bot_b])
     idle_force({"--record": record, "--export": export})
