@@ -215,7 +215,7 @@ def command_lines(tmp: Path) -> list[list[str]]:
         ["watch", "--screenshot", str(tmp / "x.txt")], ["play", "rouge", "--bot", "clever", "--screenshot", str(tmp / "p.png")],
         ["replay", str(tmp / "none.json")], ["verify", str(tmp / "none.json")], ["verify", str(tmp)], ["verify", "/dev/zero"],
         ["validate"], ["validate", str(tmp / "nothing")], ["units", "--units", "/dev/null"], ["units", "--units", "/dev/zero"],
-        ["units", "--units", str(tmp / "nothing")], ["schema", "--out", "/dev/null/x"],
+        ["units", "--units", str(tmp / "nothing")], ["schema", "/dev/null/x"],
         ["duel", "rouge", "viola", "--record", str(tmp / "no" / "such" / "x.json")], ["duel", "rouge", "viola", "--record", str(tmp)],
         ["duel", "rouge", "viola", "--record", "units/rouge.yaml"], ["batch", "rouge", "viola", "-n", "2", "--csv", "units/rouge.yaml"],
         ["batch", "rouge", "viola", "-n", "2", "--out", str(tmp / "s.sqlite"), "--csv", str(tmp / "s.sqlite")],

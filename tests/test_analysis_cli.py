@@ -46,10 +46,10 @@ def test_odds_from_a_moment_of_a_recorded_duel(cli, tmp_path: Path) -> None:
     assert d["turn"] == 2 and d["rollouts"] == 400
     assert sum(d["win"]) + d["draw"] == pytest.approx(1.0)
     assert set(d["intervals"]) == {"A", "B", "draw"} and set(d["outcomes"]) == {"A", "B"}
-    code, out, err = cli("odds", str(replay), "--turn", str(turns), "--bot", "greedy", "--rollouts", "50", "--from-side", "b")
+    code, out, err = cli("odds", str(replay), "--turn", str(turns), "--bot", "greedy", "--rollouts", "50", "--side", "b")
     assert code == 0 and "as side B sees it" in out, err
     for bad, words in ((("--turn", str(turns + 1)), "past its end"), (("--turn", "0"), "--turn must be 1 or more"),
-                       (("--turn", "2", "--from-side", "C"), "A or B"), (("--turn", "2", "--rollouts", "0"), "rollouts"),
+                       (("--turn", "2", "--side", "C"), "A or B"), (("--turn", "2", "--rollouts", "0"), "rollouts"),
                        (("--turn", "2", "--bot", "nobot"), "unknown bot")):
         code, out, err = cli("odds", str(replay), *bad)
         assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (bad, err)
@@ -147,7 +147,7 @@ def test_odds_and_the_windows_odds_bar_give_one_answer(cli, tmp_path: Path, from
         s, _ = engine.step(game, s, [int(a)])
     assert int(s.turn[0]) == turn and not s.done[0]
     bar = chances(game, s, side, int(data["seed"]))
-    view = ("--from-side", from_side) if from_side else ()
+    view = ("--side", from_side) if from_side else ()
     code, out, err = cli("odds", str(replay), "--turn", str(turn), "--rollouts", str(ROLLOUTS), "--json", *view)
     assert code == 0, err
     d = json.loads(out)

@@ -113,7 +113,7 @@ def test_validate_reports_every_missing_path_and_still_checks_the_rest(cli, tmp_
 
 
 def test_schema_writes_json_schemas(cli, tmp_path):
-    code, out, err = cli("schema", "--out", tmp_path)
+    code, out, err = cli("schema", tmp_path)
     assert code == 0, err
     unit = json.loads((tmp_path / "unit.schema.json").read_text())
     arena = json.loads((tmp_path / "arena.schema.json").read_text())
@@ -125,7 +125,7 @@ def test_schema_writes_json_schemas(cli, tmp_path):
 
 def test_the_schemas_validate_the_shipped_files_and_refuse_bad_ones(cli, tmp_path):
     jsonschema = pytest.importorskip("jsonschema")
-    cli("schema", "--out", tmp_path)
+    cli("schema", tmp_path)
     unit = json.loads((tmp_path / "unit.schema.json").read_text())
     arena = json.loads((tmp_path / "arena.schema.json").read_text())
     for path in UNITS.glob("*.yaml"):
@@ -141,7 +141,7 @@ def test_the_schemas_validate_the_shipped_files_and_refuse_bad_ones(cli, tmp_pat
 def test_schema_into_an_unwritable_place_is_one_line(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    code, _, err = cli("schema", "--out", blocker / "sub")
+    code, _, err = cli("schema", blocker / "sub")
     assert code == 2 and len(err.strip().splitlines()) == 1 and "cannot write" in err
 
 

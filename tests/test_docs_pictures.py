@@ -101,7 +101,7 @@ def test_make_draws_only_what_it_is_asked_and_keeps_the_rest_stale(tmp_path: Pat
 def test_the_readme_names_the_hero_clips_duel_and_its_sample_duel_is_the_same() -> None:
     hero = next(sc for sc in docs.SCENES if sc.view == "clip")
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    said = re.search(r"`gladiator duel (\w+) (\w+) --seed (\d+) --export \S+ --export-size (\d+)x(\d+) --fps (\d+)`",
+    said = re.search(r"`gladiator duel (\w+) (\w+) --seed (\d+) --export \S+ --size (\d+)x(\d+) --fps (\d+)`",
                      text[text.index(hero.file):])
     assert said, "the hero clip's caption gives the command that exports it"
     u, v, seed, w, h, fps = said.groups()

@@ -25,7 +25,7 @@ def test_a_replay_exports_to_a_gif_of_the_duel(cli, replay: Path, tmp_path: Path
     from PIL import Image
 
     gif = tmp_path / "duel.gif"
-    code, out, err = cli("replay", str(replay), "--export", str(gif), "--export-size", "320x180", "--fps", "8")
+    code, out, err = cli("replay", str(replay), "--export", str(gif), "--size", "320x180", "--fps", "8")
     assert code == 0, err
     n = int(out.split()[0])
     with Image.open(gif) as im:
@@ -42,20 +42,20 @@ def test_a_replay_exports_to_a_gif_of_the_duel(cli, replay: Path, tmp_path: Path
 
 def test_a_cut_exports_only_its_turns_and_a_duel_exports_straight_from_the_fight(cli, replay: Path, tmp_path: Path) -> None:
     full, cut = tmp_path / "full.gif", tmp_path / "cut.gif"
-    assert cli("replay", str(replay), "--export", str(full), "--export-size", "160x90")[0] == 0
-    code, out, err = cli("replay", str(replay), "--export", str(cut), "--export-size", "160x90", "--from", "3", "--to", "4")
+    assert cli("replay", str(replay), "--export", str(full), "--size", "160x90")[0] == 0
+    code, out, err = cli("replay", str(replay), "--export", str(cut), "--size", "160x90", "--from", "3", "--to", "4")
     assert code == 0, err
-    assert int(out.split()[0]) < int(cli("replay", str(replay), "--export", str(full), "--export-size", "160x90")[1].split()[0])
+    assert int(out.split()[0]) < int(cli("replay", str(replay), "--export", str(full), "--size", "160x90")[1].split()[0])
     direct = tmp_path / "direct.gif"
     code, out, err = cli("duel", "rouge", "viola", "--seed", "11", "--bot", "heuristic", "-q", "--export", str(direct),
-                         "--export-size", "160x90")
+                         "--size", "160x90")
     assert code == 0 and direct.read_bytes() == full.read_bytes(), err  # the same duel, the same frames
 
 
 @pytest.mark.parametrize("target, extra, words", [
     ("duel.avi", (), "unknown extension"), ("nofolder/duel.gif", (), "does not exist"),
-    ("duel.gif", ("--from", "9"), "outside the duel"), ("duel.gif", ("--from", "4", "--to", "2"), "outside the duel"),
-    ("duel.gif", ("--fps", "0"), "--fps"), ("duel.gif", ("--export-size", "10x10"), "at least 64x64"),
+    ("duel.gif", ("--from", "9"), "outside the duel"), ("duel.gif", ("--from", "4", "--to", "2"), "--to 2 is outside the cut"),
+    ("duel.gif", ("--fps", "0"), "--fps"), ("duel.gif", ("--size", "10x10"), "at least 64x64"),
 ])
 def test_bad_exports_are_one_line_and_leave_nothing(cli, replay: Path, tmp_path: Path, target, extra, words) -> None:
     out_path = tmp_path / target
@@ -66,7 +66,7 @@ def test_bad_exports_are_one_line_and_leave_nothing(cli, replay: Path, tmp_path:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc, a folder no file can be made in")
 def test_a_place_the_system_refuses_is_one_line(cli, replay: Path) -> None:
-    code, out, err = cli("replay", str(replay), "--export", "/proc/duel.gif", "--export-size", "160x90")
+    code, out, err = cli("replay", str(replay), "--export", "/proc/duel.gif", "--size", "160x90")
     assert code == 2 and "cannot write" in err and len(err.strip().splitlines()) == 1, err
 
 
@@ -86,7 +86,7 @@ def test_a_video_without_its_extra_says_how_to_install_it(cli, replay: Path, tmp
 def test_a_replay_exports_to_mp4(cli, replay: Path, tmp_path: Path) -> None:
     pytest.importorskip("imageio_ffmpeg")
     mp4 = tmp_path / "duel.mp4"
-    code, out, err = cli("replay", str(replay), "--export", str(mp4), "--export-size", "320x180", "--to", "2")
+    code, out, err = cli("replay", str(replay), "--export", str(mp4), "--size", "320x180", "--to", "2")
     assert code == 0, err
     assert mp4.stat().st_size > 1000 and mp4.read_bytes()[4:8] == b"ftyp"
 

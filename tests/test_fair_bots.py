@@ -329,10 +329,10 @@ def test_bot_timeout_must_be_seconds(cli):
     one_error(code, err, "--bot-timeout")
 
 
-def test_the_bot_limits_of_a_command_end_with_it(cli, monkeypatch):
+def test_the_bot_limits_of_a_command_end_with_it(cli, plugin, monkeypatch):
     monkeypatch.delenv(referee.TIMEOUT_ENV, raising=False)
     monkeypatch.delenv(referee.ISOLATE_ENV, raising=False)
-    assert cli("duel", "rouge", "viola", "-q", "--bot-timeout", "5", "--isolate")[0] == 0
+    assert cli("duel", "rouge", "viola", "-q", "--bot-a", "fairplugin:Vandal", "--bot-timeout", "5", "--isolate")[0] == 0
     assert referee.bot_timeout() == referee.DEFAULT_BOT_TIMEOUT and not referee.isolating()
 
 
@@ -383,7 +383,7 @@ def test_an_isolated_bots_prints_reach_stderr_not_stdout(plugin):
 
 
 def test_duel_json_with_export_prints_json_alone(cli, tmp_path):
-    code, out, err = cli("duel", "rouge", "viola", "--json", "--export", str(tmp_path / "x.gif"), "--export-size", "128x72")
+    code, out, err = cli("duel", "rouge", "viola", "--json", "--export", str(tmp_path / "x.gif"), "--size", "128x72")
     assert code == 0, err
     assert json.loads(out)["units"] == ["rouge", "viola"]
     assert "frames written" in err

@@ -83,7 +83,7 @@ def test_replay_export_and_schema_refuse_a_result_too(cli, results, tmp_path):
     folder = tmp_path / "schemas"
     folder.mkdir()
     shutil.copy(results["replay"], folder / "unit.schema.json")
-    code, _, err = cli("schema", "--out", folder)
+    code, _, err = cli("schema", folder)
     assert "holds a replay" in one_line(code, err)
     assert (folder / "unit.schema.json").read_bytes() == results["replay"].read_bytes()
 

@@ -144,7 +144,7 @@ def test_a_signal_stops_a_batch_keeping_what_finished_and_no_temporary_file(tmp_
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_stops_an_export_and_leaves_no_part_file(tmp_path, sig):
     gif = tmp_path / "duel.gif"
-    proc = _start(["duel", "rouge", "viola", "--seed", "3", "--export", gif, "--fps", "60", "--export-size", "1280x720"],
+    proc = _start(["duel", "rouge", "viola", "--seed", "3", "--export", gif, "--fps", "60", "--size", "1280x720"],
                   tmp_path)
     _wait_for(proc, lambda: any(".part" in p.name for p in tmp_path.iterdir()))  # SDL used to take SIGTERM here
     proc.send_signal(sig)
@@ -437,13 +437,13 @@ def test_odds_on_a_truncated_replay_says_the_actions_stop(cli, recorded):
 def test_odds_streams_in_chunks_with_the_same_estimate(cli, recorded, monkeypatch):
     import gladiator.odds as odds
 
-    code, whole, err = cli("odds", recorded, "--turn", "2", "--rollouts", "300", "--bot", "greedy", "--from-side", "B", "--json")
+    code, whole, err = cli("odds", recorded, "--turn", "2", "--rollouts", "300", "--bot", "greedy", "--side", "B", "--json")
     assert code == 0, err
     played: list[int] = []
     real = odds._play_out
     monkeypatch.setattr(odds, "ODDS_CHUNK", 64)
     monkeypatch.setattr(odds, "_play_out", lambda *a: played.append(a[-1] - a[-2]) or real(*a))
-    code, sliced, err = cli("odds", recorded, "--turn", "2", "--rollouts", "300", "--bot", "greedy", "--from-side", "B", "--json")
+    code, sliced, err = cli("odds", recorded, "--turn", "2", "--rollouts", "300", "--bot", "greedy", "--side", "B", "--json")
     assert code == 0, err
     strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "elapsed_seconds"}  # noqa: E731
     assert strip(whole) == strip(sliced)
@@ -467,6 +467,7 @@ def test_batch_says_its_progress_without_a_terminal(cli, monkeypatch):
 @pytest.mark.parametrize("cut", [("--from", "0"), ("--to", "0"), ("--from", "-3")])
 def test_an_export_cut_at_turn_0_is_refused_like_any_turn_outside_the_duel(cli, tmp_path, cut):
     gif = tmp_path / "duel.gif"
-    code, _, err = cli("duel", "rouge", "viola", "--seed", "3", "--export", gif, *cut)
-    assert "--from and --to are turns 1.." in one_line(code, err)
+    code, out, err = cli("duel", "rouge", "viola", "--seed", "3", "--export", gif, *cut)
+    assert "--from and --to are turns 1.." in one_line(code, err) and err.startswith(f"error: {cut[0]} ")
+    assert out == ""  # refused before the duel is played
     assert not gif.exists()

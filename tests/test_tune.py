@@ -59,7 +59,7 @@ def units_copy(tmp_path: Path) -> Path:
 
 def tune_json(cli, spec: Path, *args: str) -> dict:
     """Run `gladiator tune --json` with the broken start and small counts; its one JSON object."""
-    code, out, err = cli("tune", spec, "--set", BROKEN, "--trials", "8", "--check-n", "1000", "-w", "1", "--json", *args)
+    code, out, err = cli("tune", spec, "--set", BROKEN, "--trials", "8", "--check-duels", "1000", "-w", "1", "--json", *args)
     assert code == 0, err
     return json.loads(out)
 
@@ -298,7 +298,7 @@ def test_a_bad_spec_is_one_line_naming_the_file_line_and_field(cli, tmp_path: Pa
 @pytest.mark.parametrize("args,words", [
     (["--trials", "0"], "--trials must be at least 1"),
     (["--check-seed", "0"], "never saw"),
-    (["--check-n", "1"], "--check-n must be at least 2"),
+    (["--check-duels", "1"], "--check-duels must be at least 2"),
     (["--set", "viola.stats.firepower=-1"], "greater than or equal"),
     (["--bot", "clever"], "unknown bot"),
     (["--out", "UNITS/viola.yaml"], "is the file of unit viola"),

@@ -40,7 +40,7 @@ def test_play_title_and_replay_screenshots(tmp_path):
     rec = tmp_path / "duel.json"
     assert run(["duel", "rouge", "viola", "--seed", "5", "--record", str(rec), "--quiet"]) == 0
     shot = tmp_path / "replay.png"
-    assert run(["replay", str(rec), "--at", "4", "--screenshot", str(shot), "--frames", "4"]) == 0
+    assert run(["replay", str(rec), "--turn", "2", "--screenshot", str(shot), "--frames", "4"]) == 0
     assert shot.exists()
 
 

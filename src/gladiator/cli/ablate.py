@@ -17,7 +17,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, check_bot, data_files, data_text, err, ForceOpt, load, out, print_table, stopped, UnitsOpt,
+    ArenasOpt, check_bot, data_files, data_text, err, ForceOpt, idle_force, load, out, print_table, QuietOpt, stopped,
+    UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, check_outputs, printable
@@ -49,6 +50,7 @@ def ablate(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store each finished round in this SQLite file; run again to resume."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
     png: Optional[Path] = typer.Option(None, "--png", help="Draw a heatmap (option x opponent, per unit) to this PNG file."),
+    quiet: bool = QuietOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
     force: bool = ForceOpt,
@@ -61,6 +63,7 @@ def ablate(
     from gladiator.batch.runner import default_workers
     from gladiator.batch.store import ResultStore
 
+    idle_force({"--out": out_path, "--png": png})
     if every and unit_ids:
         raise GladiatorError("name units or give --all, not both")
     if workers is not None and workers < 1:
@@ -82,7 +85,7 @@ def ablate(
     nworkers = workers or default_workers()
     cells = len(ab.cells)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[now]}"),
-                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or not err.is_terminal)
+                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or quiet or not err.is_terminal)
     task = progress.add_task("rounds", total=cells, now="")
     started = time.perf_counter()
     seen: set = set()
@@ -92,7 +95,7 @@ def ablate(
         seen.add((cell, r))
         progress.update(task, total=max(cells, len(ab.scores)), completed=len(ab.scores),
                         now=printable(f"{what} vs {cell.opponent}, {cell.arena}, round {r + 1}"))
-        if not as_json and not err.is_terminal and cell.option is None and r == 0:  # a line an arena's matchup, for logs
+        if not (as_json or quiet) and not err.is_terminal and cell.option is None and r == 0:  # a line an arena's matchup, for logs
             err.print(printable(f"{cell.unit} vs {cell.opponent} on {cell.arena}: playing"), markup=False)
 
     interrupted = False

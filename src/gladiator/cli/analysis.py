@@ -16,8 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Heartbeat, IsolateOpt, load, out,
-    progress_bar, signals_held, stopped, UnitsOpt,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Heartbeat, idle_force, idle_referee,
+    IsolateOpt, load, out, progress_bar, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -32,8 +32,9 @@ def register(app: typer.Typer) -> None:
 
 def ladder(
     bots: list[str] = typer.Argument(..., help="Two or more bots to rate (random, greedy, heuristic, search:budget=64, ...)."),
-    unit_ids: list[str] = typer.Option(["rouge", "viola", "jaron"], "--units-of", "--unit", "-u",
-                                       help="Units the bots fight with; each bot plays each unit of every pairing. May repeat."),
+    unit_ids: list[str] = typer.Option(["rouge", "viola", "jaron"], "--unit", "-u",
+                                       help="A unit the bots fight with (an id; --units adds unit files); may repeat. "
+                                            "Each bot plays each unit of every pairing."),
     arena: str = ArenaOpt,
     n: int = typer.Option(200, "-n", "--duels", help="Side-swapped duels per bot pair and unit pairing."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Run seed (0 or more)."),
@@ -47,6 +48,8 @@ def ladder(
     force: bool = ForceOpt,
 ) -> None:
     """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
+    idle_force({"--out": out_path})
+    idle_referee(list(bots))
     bot_rules(bot_timeout, isolate)
     import numpy as np
 
@@ -127,10 +130,12 @@ def odds(
     turn: int = typer.Option(..., "--turn", "-t", help="The turn to estimate from (its start)."),
     bot: str = typer.Option(DEFAULT_BOT, "--bot", help="The bot that plays both sides of the continuations."),
     rollouts: int = typer.Option(10_000, "--rollouts", "-r", help="Continuations to play."),
-    from_side: Optional[str] = typer.Option(None, "--from-side", help="Estimate from what side A or B has observed (a disguise unresolved)."),
+    side: Optional[str] = typer.Option(None, "--side", help="Estimate as side A or B has seen the duel (a disguise unresolved; "
+                                       "default: the spectator's truth)."),
     seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Seed of the continuations' fresh draws "
                                        "(default: the recorded duel's own seed, as the window's odds bar)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    quiet: bool = QuietOpt,
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
 ) -> None:
@@ -138,14 +143,15 @@ def odds(
 
     The estimate is the window's odds bar's (the same bot, the duel's own seed): its first 500 continuations are
     the bar's, so `--rollouts 500` gives the bar's figures."""
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator import rng
     from gladiator.bots import make_bot
     from gladiator.odds import MAX_ROLLOUTS, estimates
     from gladiator.replay import load_replay
 
-    if from_side is not None and from_side.upper() not in ("A", "B"):
-        raise GladiatorError(f"--from-side is A or B, got {from_side!r}")
+    if side is not None and side.upper() not in ("A", "B"):
+        raise GladiatorError(f"--side is A or B, got {side!r}")
     if seed is not None:
         rng.check_seed(seed, "--seed")
     if not 1 <= rollouts <= MAX_ROLLOUTS:
@@ -155,35 +161,35 @@ def odds(
     if seed is None:
         seed = int(data["seed"])  # the window's odds bar plays its continuations from the duel's own seed too
     state, upto = _state_at_turn(game, data, turn, replay)
-    side = None if from_side is None else "AB".index(from_side.upper())
+    from_side = None if side is None else "AB".index(side.upper())
     t0 = time.perf_counter()
     player = make_bot(bot)  # one bot on both sides: asked once a step for every continuation
     got = None
-    beat = Heartbeat("continuations", rollouts)
+    beat = Heartbeat("continuations", rollouts, quiet=quiet)
     try:
-        with progress_bar(as_json, "continuations", rollouts) as advance:
-            for got in estimates(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=side):
+        with progress_bar(as_json or quiet, "continuations", rollouts) as advance:
+            for got in estimates(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=from_side):
                 advance(got.rollouts)
                 beat.tell(got.rollouts)
     except KeyboardInterrupt:
         if got is None:
             raise
-        _print_odds(got, data, bot, from_side, upto, t0, as_json, seed)
+        _print_odds(got, data, bot, side, upto, t0, as_json, seed)
         stopped(f"interrupted: the estimate above is of {got.rollouts:,} of {rollouts:,} continuations")
     assert got is not None
-    _print_odds(got, data, bot, from_side, upto, t0, as_json, seed)
+    _print_odds(got, data, bot, side, upto, t0, as_json, seed)
 
 
-def _print_odds(got: Any, data: dict, bot: str, from_side: Optional[str], upto: int, t0: float, as_json: bool,
+def _print_odds(got: Any, data: dict, bot: str, side: Optional[str], upto: int, t0: float, as_json: bool,
                 seed: int) -> None:
     """Print an estimate of `odds`: one JSON object, or a line and a table."""
-    report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": from_side.upper() if from_side else None,
+    report = got.to_json() | {"units": data["units"], "bot": bot, "from_side": side.upper() if side else None,
                               "seed": seed, "actions_replayed": upto, "elapsed_seconds": time.perf_counter() - t0}
     if as_json:
         print(json.dumps(report))
         return
     names = data["units"]
-    view = f"as side {from_side.upper()} sees it" if from_side else "from the full truth"
+    view = f"as side {side.upper()} sees it" if side else "from the full truth"
     out.print(printable(f"{names[0]} vs {names[1]} at the start of turn {got.turn}, {view}: {got.rollouts:,} continuations "
                         f"with {bot} on both sides"), markup=False)
     tab = Table()
@@ -199,7 +205,8 @@ def _print_odds(got: Any, data: dict, bot: str, from_side: Optional[str], upto: 
 
 def log(
     replay: Path = typer.Argument(..., help="A replay file (gladiator duel --record)."),
-    side: Optional[str] = typer.Option(None, "--side", help="Tell it as side A or B saw it (default: the spectator's truth)."),
+    side: Optional[str] = typer.Option(None, "--side", help="Tell it as side A or B has seen the duel (default: the "
+                                       "spectator's truth)."),
     formulas: bool = typer.Option(False, "--formulas", help="Every hit chance with its terms, and every roll."),
 ) -> None:
     """Print a recorded duel's combat log, from the replay alone: plain words, or --formulas."""

@@ -20,8 +20,8 @@ from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, Heartbeat, IsolateOpt,
-    load, out, pick_bots, signals_held, stopped, UnitsOpt,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, Heartbeat, idle_bot,
+    idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, AtomicFile, check_outputs, printable
@@ -71,6 +71,7 @@ def batch(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store results in this SQLite file as the run goes; run again to resume."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write one row per duel to this CSV file."),
     as_json: bool = JsonOpt,
+    quiet: bool = QuietOpt,
     backend: str = BackendOpt,
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
@@ -81,6 +82,9 @@ def batch(
     force: bool = ForceOpt,
 ) -> None:
     """Run many duels headless and print their statistics."""
+    idle_bot(bot, bot_a, bot_b)
+    idle_referee([bot, bot_a, bot_b])
+    idle_force({"--out": out_path, "--csv": csv_path})
     bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.runner import ROW_DTYPE, default_workers, make_spec, prepare, run
@@ -112,9 +116,9 @@ def batch(
         raise
     session = Totals()
     started = time.perf_counter()
-    progress = _progress(as_json)
+    progress = _progress(as_json or quiet)
     task = progress.add_task(f"{unit_a} vs {unit_b}", total=spec.n, completed=prior.n, rate="")
-    beat = Heartbeat("duels", spec.n)
+    beat = Heartbeat("duels", spec.n, quiet=quiet)
 
     def on_chunk(res: Any) -> None:
         with signals_held():  # stored, written and counted, or none of them
@@ -180,6 +184,7 @@ def matrix(
     batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
+    quiet: bool = QuietOpt,
     png: Optional[Path] = PngOpt,
     mirrors: bool = typer.Option(True, "--mirrors/--no-mirrors",
                                  help="Also play each unit against itself, for the first mover's win rate in every mirror."),
@@ -192,13 +197,15 @@ def matrix(
     force: bool = ForceOpt,
 ) -> None:
     """Run every mirror and pairing of the units; print the win-rate matrix (row against column) and the first mover's win rates."""
+    idle_force({"--png": png})
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator.batch import plots
     from gladiator.batch.tuning import first_movers, matrix as run_matrix, matrix_rates
 
     cat = load(units, arenas)
     png = _png_path(png, "matrix", cat, force)
-    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json or quiet)
     cells: dict = {}
     interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors))
     rates = matrix_rates(unit_ids, cells)
@@ -255,6 +262,7 @@ def sweep(
     batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
+    quiet: bool = QuietOpt,
     png: Optional[Path] = PngOpt,
     backend: str = BackendOpt,
     scheduler: Optional[str] = SchedulerOpt,
@@ -265,13 +273,15 @@ def sweep(
     force: bool = ForceOpt,
 ) -> None:
     """Run the duel at each value of a unit field and print the win rate against the value."""
+    idle_force({"--png": png})
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator.batch import plots
     from gladiator.batch.tuning import FieldPath, sweep as run_sweep
 
     cat = load(units, arenas)
     png = _png_path(png, "sweep", cat, force)
-    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json or quiet)
     points: list = []
     interrupted = _interruptible(lambda: run_sweep(cat, target, vs, settings, into=points))
     fp = FieldPath.parse(target.split("=", 1)[0])
@@ -311,6 +321,7 @@ def balance(
     batch_size: Optional[int] = BatchSizeOpt,
     pairing: bool = PairingOpt,
     as_json: bool = JsonOpt,
+    quiet: bool = QuietOpt,
     backend: str = BackendOpt,
     scheduler: Optional[str] = SchedulerOpt,
     units: Optional[list[Path]] = UnitsOpt,
@@ -319,12 +330,13 @@ def balance(
     isolate: bool = IsolateOpt,
 ) -> None:
     """Search the value of a unit field whose win rate comes closest to the target."""
+    idle_referee([bot])
     bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.tuning import FieldPath, balance as run_balance, largest_runs
 
     cat = load(units, arenas)
-    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json or quiet)
     runs: dict = {}
     found: list = []
     if _interruptible(lambda: found.append(run_balance(cat, path, vs, target, settings, lo, hi, step, into=runs))):

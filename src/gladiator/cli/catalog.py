@@ -120,14 +120,15 @@ def validate(paths: list[Path] = typer.Argument(..., help="Unit or arena files, 
     out.print(f"all {len(files)} file(s) valid", markup=False)
 
 
-def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Folder to write the JSON Schemas to."),
+def schema(out_dir: Path = typer.Argument(Path("schemas"), metavar="FOLDER",
+                                          help="Folder to write the JSON Schemas to (made if missing)."),
            force: bool = ForceOpt) -> None:
     """Write JSON Schemas of unit and arena files, for editors to check and complete them."""
     from gladiator.catalog.schema import Arena, Unit
 
     targets = {name: out_dir / f"{name}.schema.json" for name in ("unit", "arena")}
     for target in targets.values():
-        check_outputs({"--out": target}, force=force)
+        check_outputs({"the schema": target}, force=force)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, model in (("unit", Unit), ("arena", Arena)):

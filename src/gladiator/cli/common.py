@@ -38,6 +38,11 @@ def load(units: Optional[list[Path]], arenas: Optional[list[Path]]):  # type: ig
     """The catalog: shipped data plus the user's folders."""
     from gladiator.catalog.loader import load_catalog
 
+    for flag, kind, paths in (("--units", "unit", units), ("--arenas", "arena", arenas)):
+        for path in paths or []:
+            if not (path.exists() or path.is_symlink()):  # named here with its option: `--units rouge` is no unit id
+                raise GladiatorError(f"{flag} {path}: no such file or folder ({flag} adds your own {kind} YAML files; "
+                                     f"{'an' if kind == 'arena' else 'a'} {kind} is named by its id)")
     return load_catalog(units or [], arenas or [])
 
 
@@ -65,15 +70,10 @@ IsolateOpt = typer.Option(False, "--isolate", help="Run each plugin bot in a pro
 
 def bot_rules(timeout: float, isolate: bool) -> None:
     """Apply --bot-timeout and --isolate to the bots of this command and the processes it starts, until it ends."""
-    try:  # typer 0.2x carries its own copy of click; older ones use click itself
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - depends on the typer installed
-        from click.globals import get_current_context  # type: ignore[no-redef]
-
     from gladiator.referee import bot_limits
 
     rules = bot_limits(timeout, isolate)
-    ctx = get_current_context(silent=True)
+    ctx = _context()
     if ctx is not None:
         ctx.with_resource(rules)  # undone when the command ends (a test running many commands in one process)
     else:
@@ -224,14 +224,14 @@ class Heartbeat:
     """Where stderr is no terminal (a log, a pipe, a batch system), a line `progress: k of n what` every
     `HEARTBEAT_SECONDS`, so a long run shows it is alive; on a terminal the progress bar does that."""
 
-    def __init__(self, what: str, total: int, every: float | None = None) -> None:
+    def __init__(self, what: str, total: int, every: float | None = None, quiet: bool = False) -> None:
         import time
 
         self.what, self.total = what, total
         self.every = HEARTBEAT_SECONDS if every is None else every
         self.clock = time.monotonic
         self.last = self.clock()
-        self.on = not err.is_terminal
+        self.on = not quiet and not err.is_terminal  # --quiet: no line at all
 
     def tell(self, done: int) -> None:
         """Say `done` of the total if the last line is old enough."""
@@ -338,10 +338,78 @@ DisguiseOpt = typer.Option(None, "--disguise", help="Start the duel with every s
 
 
 ExportOpt = typer.Option(None, "--export", help="Write the duel as an animated .gif (or .mp4 / .webm with the video extra).")
-FpsOpt = typer.Option(12, "--fps", help="Frames per second of --export.")
-ExportSizeOpt = typer.Option("960x540", "--export-size", help="Picture size of --export, WIDTHxHEIGHT.")
-CutFromOpt = typer.Option(None, "--from", help="--export from this turn.")
-CutToOpt = typer.Option(None, "--to", help="--export up to this turn.")
+FpsOpt = typer.Option(12, "--fps", help="Frames per second of the --export clip (1 to 60).")
+CLIP_SIZE = "960x540"  # an --export clip's picture size when --size is not given
+WINDOW_SIZE = "1280x720"  # the window's
+ClipSizeOpt = typer.Option(None, "--size", metavar="WxH",
+                           help=f"Picture size of the --export clip, WIDTHxHEIGHT (default {CLIP_SIZE}).")
+CutFromOpt = typer.Option(None, "--from", help="The --export clip starts at this turn (default: the first).")
+CutToOpt = typer.Option(None, "--to", help="The --export clip ends with this turn (default: the last).")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Show no progress on stderr.")
+
+
+def given(name: str) -> bool:
+    """True if the user gave the option of the running command whose Python name is `name` (not its default)."""
+    ctx = _context()
+    source = ctx.get_parameter_source(name) if ctx is not None else None
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def idle(name: str, when: bool, why: str) -> None:
+    """Refuse the option `name` (its Python name) when the user gave it where it does nothing: `when` holds, and `why`
+    says why (`--fps has no effect without --export`). Called before any work, so nothing is lost."""
+    if when and given(name):
+        raise GladiatorError(f"{option_name(name)} has no effect {why}")
+
+
+def option_name(name: str) -> str:
+    """The long spelling of the running command's option whose Python name is `name` (`main` shows it as typed)."""
+    ctx = _context()
+    for p in ctx.command.params if ctx is not None else []:
+        if p.name == name:
+            return max(p.opts, key=len)
+    return "--" + name.replace("_", "-")
+
+
+def idle_bot(bot: Optional[str], bot_a: Optional[str], bot_b: Optional[str], name: str = "bot") -> None:
+    """Refuse --bot (or --difficulty) where --bot-a and --bot-b both override it."""
+    idle(name, bot is not None and bot_a is not None and bot_b is not None, "with both --bot-a and --bot-b")
+
+
+def idle_referee(bots: list[Optional[str]]) -> None:
+    """Refuse --bot-timeout and --isolate where every bot named is a built-in one (None: the default bot): they rule
+    plugin bots only."""
+    from gladiator.bots import is_plugin
+
+    plugin = any(b is not None and is_plugin(b) for b in bots)
+    for name in ("bot_timeout", "isolate"):
+        idle(name, not plugin, "with only built-in bots (it rules plugin bots)")
+
+
+def idle_force(outputs: dict[str, Any]) -> None:
+    """Refuse --force when no output it could let replace is given (`outputs`: option spelling -> value)."""
+    idle("force", all(v is None for v in outputs.values()), f"without an output ({', '.join(outputs)})")
+
+
+def check_clip(export: Optional[Path], fps: int, size: Optional[str], first: Optional[int],
+               last: Optional[int]) -> Optional[tuple[int, int]]:
+    """The clip options of `duel` and `replay`, checked before any work: without --export, --fps, --size, --from and
+    --to are refused (they would do nothing); with it, the rate, the size and the cut (the target is checked with the
+    other outputs, `ui.export.check_target`). Returns the size."""
+    for name in ("fps", "size", "cut_from", "cut_to"):
+        idle(name, export is None, "without --export")
+    if export is None:
+        return None
+    from gladiator.ui.export import check_settings
+
+    wh = parse_size(size or CLIP_SIZE, "--size")
+    check_settings(fps, wh)
+    rule = "--from and --to are turns 1.. the duel's last, --from at most --to"
+    if first is not None and first < 1:
+        raise GladiatorError(f"--from {first} is outside the duel: {rule}")
+    if last is not None and last < max(1, first or 1):
+        raise GladiatorError(f"--to {last} is outside the cut: {rule}")
+    return wh
 
 
 def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
@@ -355,8 +423,8 @@ def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
     return w, h
 
 
-def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Optional[int], last: Optional[int],
-               quiet: bool = False, report: Optional[Console] = None) -> None:
+def run_export(game: Any, data: dict, path: Path, fps: int, size: tuple[int, int], first: Optional[int],
+               last: Optional[int], quiet: bool = False, report: Optional[Console] = None) -> None:
     """Export a replay's data to `path` with a progress bar of the actions played; says where it went (on stdout, or
     on `report`: stderr where stdout holds JSON)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -364,7 +432,6 @@ def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Op
     from gladiator.ui.export import check_target, export
 
     check_target(path)
-    wh = parse_size(size, "--export-size")
     with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("frames {task.fields[frames]}"),
                   console=err, disable=quiet, transient=True) as bar:
         task = bar.add_task("export", total=None, frames=0)
@@ -373,5 +440,15 @@ def run_export(game: Any, data: dict, path: Path, fps: int, size: str, first: Op
             bar.update(task, total=max(1, actions), frames=n)
 
         with c_stderr_muted():
-            n = export(game, data, path, fps, wh, first, last, on_frame)
+            n = export(game, data, path, fps, size, first, last, on_frame)
     (report or out).print(printable(f"{n} frames written to {path}"), markup=False)
+
+
+def _context() -> Any:
+    """The click context of the command running, or None (a command called as a function)."""
+    try:  # typer 0.2x carries its own copy of click; older ones use click itself
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - depends on the typer installed
+        from click.globals import get_current_context  # type: ignore[no-redef]
+
+    return get_current_context(silent=True)

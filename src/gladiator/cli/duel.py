@@ -15,8 +15,9 @@ import typer
 from gladiator import RULES_VERSION
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, CutFromOpt, CutToOpt, data_files, DisguiseOpt, err,
-    ExportOpt, ExportSizeOpt, ForceOpt, FpsOpt, has_display, IsolateOpt, load, out, pick_bots, run_export, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_clip, ClipSizeOpt, CutFromOpt, CutToOpt, data_files,
+    DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, has_display, idle_bot, idle_force, idle_referee, IsolateOpt,
+    load, out, pick_bots, run_export, UnitsOpt,
 )
 from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
@@ -40,7 +41,7 @@ def start() -> None:
                 return
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena=DEFAULT_ARENA, seed=DEFAULT_SEED, bot=DEFAULT_BOT, bot_a=None, bot_b=None, as_json=False,
-         record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, export_size="960x540",
+         record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, size=None,
          cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False, force=False)
 
 
@@ -54,13 +55,13 @@ def duel(
     bot_b: Optional[str] = typer.Option(None, "--bot-b", help="Bot of side B."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the log."),
     record: Optional[Path] = typer.Option(None, "--record", help="Write a replay of the duel to this file."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result: no combat log, no progress."),
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
     disguise: Optional[str] = DisguiseOpt,
     export: Optional[Path] = ExportOpt,
     fps: int = FpsOpt,
-    export_size: str = ExportSizeOpt,
+    size: Optional[str] = ClipSizeOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
     bot_timeout: float = BotTimeoutOpt,
@@ -68,6 +69,10 @@ def duel(
     force: bool = ForceOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
+    idle_bot(bot, bot_a, bot_b)
+    idle_referee([bot, bot_a, bot_b])
+    idle_force({"--record": record, "--export": export})
+    clip = check_clip(export, fps, size, cut_from, cut_to)  # before the duel: a bad clip option is refused at once
     bot_rules(bot_timeout, isolate)
     from gladiator.bots import make_bot
     from gladiator.duel import game_for, play_duel, start_looks
@@ -93,7 +98,7 @@ def duel(
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
-        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True, report=err)  # stdout stays JSON
+        _export(export, game, res, names, fps, clip, cut_from, cut_to, quiet=True, report=err)  # stdout stays JSON
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
@@ -108,7 +113,7 @@ def duel(
     if record is not None:
         _record(record, game, res, names)
         out.print(printable(f"Replay written to {record}"), markup=False)
-    _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet)
+    _export(export, game, res, names, fps, clip, cut_from, cut_to, quiet)
 
 
 def verify(path: Path = typer.Argument(..., help="A replay file written by `duel --record`.")) -> None:
@@ -120,7 +125,7 @@ def verify(path: Path = typer.Argument(..., help="A replay file written by `duel
     out.print(printable(f"OK: {path} replays to the recorded result: {who} ({res.outcome}) in {res.turns} turns"), markup=False)
 
 
-def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: str,
+def _export(path: Optional[Path], game: Any, res: Any, names: tuple[str, str], fps: int, size: Any,
             first: Optional[int], last: Optional[int], quiet: bool, report: Any = None) -> None:
     """Export the played duel, if asked, through the replay it would be recorded as."""
     if path is not None:

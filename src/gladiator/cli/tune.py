@@ -19,7 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gladiator import DEFAULT_SEED
-from gladiator.cli.common import ArenasOpt, data_files, err, ForceOpt, load, out, print_table, stopped, UnitsOpt
+from gladiator.cli.common import (
+    ArenasOpt, data_files, err, ForceOpt, idle_force, load, out, print_table, QuietOpt, stopped, UnitsOpt,
+)
 from gladiator.errors import GladiatorError
 from gladiator.files import STUDY, check_outputs, printable
 
@@ -35,7 +37,7 @@ def tune(
     trials: int = typer.Option(60, "--trials", help="Trials to finish, those a resumed study holds included (fewer if the best is clearly in every band)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Seed of the search's duels and of its sampler."),
     check_seed: Optional[int] = typer.Option(None, "--check-seed", help="Seed of the final check (default --seed + 1; never the search's)."),
-    check_n: int = typer.Option(4000, "--check-n", help="Duels a cell in the final check of the start and the winner."),
+    check_n: int = typer.Option(4000, "--check-duels", help="Duels a cell in the final check of the start and the winner."),
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),
     arena_ids: Optional[list[str]] = typer.Option(None, "--arena", "-a", help="Tune on this arena instead of the spec's; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes to play the duels (default: the number of cores)."),
@@ -43,6 +45,7 @@ def tune(
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Keep the study in this SQLite file; run again to resume (optuna-dashboard reads it)."),
     apply: bool = typer.Option(False, "--apply", help="Write the tuned values into the unit and arena files; without it nothing is changed."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+    quiet: bool = QuietOpt,
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
     force: bool = ForceOpt,
@@ -53,6 +56,7 @@ def tune(
     from gladiator.batch.tune import Duels, Problem, Search, apply_changes, changes, check, require_optuna, search
     from gladiator.batch.tune_spec import load_spec
 
+    idle_force({"--out": out_path})
     sets = list(sets or [])
     if trials < 1:
         raise GladiatorError(f"--trials must be at least 1, got {trials}")
@@ -64,7 +68,7 @@ def tune(
     if check_seed == seed:
         raise GladiatorError(f"--check-seed {check_seed} is the search's seed: the check needs duels the search never saw")
     if check_n < 2:
-        raise GladiatorError(f"--check-n must be at least 2, got {check_n}")
+        raise GladiatorError(f"--check-duels must be at least 2, got {check_n}")
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     if batch_size is not None and batch_size < 1:
@@ -82,7 +86,7 @@ def tune(
     rec = Search("")
     started = time.perf_counter()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[best]}"),
-                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or not err.is_terminal)
+                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or quiet or not err.is_terminal)
     task = progress.add_task("searching", total=trials, best="")
 
     last: list = [None, 0]  # the best distance a log line last told, and the trials finished then
@@ -91,7 +95,7 @@ def tune(
         b = r.best
         best = f"best {b.distance:.3f} (trial {b.number})" if b is not None else ""
         progress.update(task, completed=len(r.trials), description=note, best=best)
-        if not as_json and not err.is_terminal and b is not None and len(r.trials) > last[1]:
+        if not (as_json or quiet) and not err.is_terminal and b is not None and len(r.trials) > last[1]:
             if b.distance != last[0] or len(r.trials) % 10 == 0:  # a log: when the best improves, and every tenth trial
                 last[0], last[1] = b.distance, len(r.trials)
                 err.print(printable(f"{len(r.trials)} of {trials} trials finished; {best} ({time.perf_counter() - started:.0f} s)"),

@@ -15,13 +15,13 @@ import typer
 
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_bot, data_files, ForceOpt, IsolateOpt, load,
-    pick_bots, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_bot, check_clip, CLIP_SIZE, CutFromOpt, CutToOpt,
+    data_files, ExportOpt, ForceOpt, FpsOpt, idle, idle_bot, idle_force, idle_referee, IsolateOpt, load, parse_size,
+    pick_bots, run_export, UnitsOpt, WINDOW_SIZE,
 )
-from gladiator.cli.common import CutFromOpt, CutToOpt, ExportOpt, ExportSizeOpt, FpsOpt, parse_size, run_export
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs
-SizeOpt = typer.Option("1280x720", "--size", help="Window size in pixels, WIDTHxHEIGHT.")
+SizeOpt = typer.Option(None, "--size", metavar="WxH", help=f"Window size in pixels, WIDTHxHEIGHT (default {WINDOW_SIZE}).")
 ShotOpt = typer.Option(None, "--screenshot", help="Render --frames frames (no display needed) and save the last as PNG.")
 FramesOpt = typer.Option(60, "--frames", help="Frames to render before --screenshot saves (60 a second of play).")
 LEVEL_HELP = "trivial, easy, normal, hard or brutal (docs/window.md)"
@@ -53,6 +53,13 @@ def play(
     force: bool = ForceOpt,
 ) -> None:
     """Play a duel in the window against a bot (or a friend with --vs-human)."""
+    for name in ("vs", "arena", "bot", "difficulty", "vs_human", "record"):
+        idle(name, unit is None, "without UNIT (the title screen opens: choose there)")
+    for name in ("bot", "difficulty", "bot_timeout", "isolate"):
+        idle(name, vs_human, "with --vs-human (no bot plays)")
+    if unit is not None:  # on the title screen a plugin bot may still be chosen
+        idle_referee([bot])
+    idle_force({"--record": record, "--screenshot": screenshot})
     bot_rules(bot_timeout, isolate)
     wh = _size(size)
     _check(seed, frames, screenshot)
@@ -90,6 +97,10 @@ def watch(
     force: bool = ForceOpt,
 ) -> None:
     """Watch two bots fight in the window: Space pauses, Right steps, +/- change speed, Esc leaves."""
+    idle_bot(bot, bot_a, bot_b)
+    idle_bot(difficulty, bot_a, bot_b, "difficulty")
+    idle_referee([bot, bot_a, bot_b])
+    idle_force({"--record": record, "--screenshot": screenshot})
     bot_rules(bot_timeout, isolate)
     wh = _size(size)
     _check(seed, frames, screenshot)
@@ -101,15 +112,17 @@ def watch(
 
 def replay(
     path: Path = typer.Argument(..., help="A replay file (gladiator duel --record, or --record in the window)."),
-    at: int = typer.Option(0, "--at", help="Start at this action (paused); 0 plays from the start."),
-    size: str = SizeOpt,
+    turn: Optional[int] = typer.Option(None, "--turn", "-t", help="Start paused at the start of this turn (default: play "
+                                       "from the first)."),
+    size: Optional[str] = typer.Option(None, "--size", metavar="WxH", help=f"Picture size WIDTHxHEIGHT: of the window "
+                                       f"(default {WINDOW_SIZE}) or, with --export, of the clip (default {CLIP_SIZE})."),
     screenshot: Optional[Path] = ShotOpt,
     frames: int = FramesOpt,
     export: Optional[Path] = ExportOpt,
     fps: int = FpsOpt,
-    export_size: str = ExportSizeOpt,
     cut_from: Optional[int] = CutFromOpt,
     cut_to: Optional[int] = CutToOpt,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show no progress of --export on stderr."),
     force: bool = ForceOpt,
 ) -> None:
     """Play back a recorded duel: Space pauses, Left/Right step, PgUp/PgDn jump a turn, the timeline jumps anywhere.
@@ -117,18 +130,25 @@ def replay(
     With --export, write it as an animated GIF (or MP4 / WebM) instead, headless."""
     from gladiator.replay import load_replay
 
-    wh = _size(size)
+    for name in ("turn", "screenshot", "frames"):
+        idle(name, export is not None, "with --export (a clip is cut with --from and --to)" if name == "turn"
+             else "with --export (it writes no window)")
+    idle("quiet", export is None, "without --export (the window shows no progress)")
+    idle_force({"--screenshot": screenshot, "--export": export})
+    clip = check_clip(export, fps, size, cut_from, cut_to)
+    wh = clip or _size(size)
     _check(0, frames, screenshot)
+    if turn is not None and turn < 1:
+        raise GladiatorError(f"--turn must be 1 or more, got {turn}")
     game, data = load_replay(path)
     from gladiator.replay import replay_states
 
     check_outputs({"--screenshot": screenshot, "--export": export}, {"the replay": path}, force=force)
     replay_states(game, data, path=path)  # a replay that diverges is refused before the window opens
     if export is not None:
-        run_export(game, data, export, fps, export_size, cut_from, cut_to)
+        run_export(game, data, export, fps, wh, cut_from, cut_to, quiet=quiet)
         return
-    if at < 0 or at > len(data["actions"]):
-        raise GladiatorError(f"--at must be between 0 and {len(data['actions'])}, got {at}")
+    at = 0 if turn is None else _turn_start(game, data, turn)
     _prepare(screenshot)
     from gladiator.ui.app import run_screen
     from gladiator.ui.replay_view import ReplayScreen
@@ -172,15 +192,27 @@ def _bot_or_level(bot: Optional[str], difficulty: Optional[str]) -> Optional[str
     from gladiator.bots.levels import level_bot
 
     if bot is not None and difficulty is not None:
-        raise GladiatorError("give --bot or --difficulty, not both")
+        raise GladiatorError("--difficulty has no effect with --bot (give one of them)")
     return level_bot(difficulty) if difficulty is not None else bot
 
 
-def _size(text: str) -> tuple[int, int]:
-    return parse_size(text)
+def _size(text: Optional[str]) -> tuple[int, int]:
+    """The window's size from --size (default WINDOW_SIZE)."""
+    return parse_size(text or WINDOW_SIZE)
+
+
+def _turn_start(game: object, data: dict, turn: int) -> int:
+    """How many actions of a replay come before the start of `turn`: where --turn opens it."""
+    from gladiator.ui.export import turns_at
+
+    turn_at = turns_at(game, data)  # type: ignore[arg-type]
+    if turn > turn_at[-1]:
+        raise GladiatorError(f"--turn must be from 1 to {turn_at[-1]} (the turns of this duel), got {turn}")
+    return next(k for k, t in enumerate(turn_at) if t >= turn)
 
 
 def _check(seed: int, frames: int, screenshot: Optional[Path]) -> None:
+    idle("frames", screenshot is None, "without --screenshot")
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if frames < 1:

@@ -25,6 +25,7 @@ HOLD_SECONDS = 1.5  # the last frame stays this long
 MAX_FRAMES = 100_000  # a safety net far above any duel
 VIDEO_HINT = "MP4 and WebM need imageio's ffmpeg plugin: pip install 'gladiator[video]'"
 GIF_HINT = "GIF needs Pillow: pip install 'gladiator[video]'"
+MIN_SIDE = 64  # pixels: a clip's width and height are at least this
 CLEAR = 255  # a GIF frame's transparent index (the palette has 255 colours): pixels the frame leaves as they were
 
 
@@ -51,8 +52,17 @@ def check_target(path: Path) -> str:
     return ext
 
 
-def action_range(game: Game, data: dict[str, Any], first_turn: int | None, last_turn: int | None) -> tuple[int, int]:
-    """The actions [k0, k1) of the turns first_turn..last_turn of a replay, or a one-line error for a cut outside it."""
+def check_settings(fps: int, size: tuple[int, int]) -> None:
+    """A one-line error for a frame rate (--fps) or a picture size (--size) a clip cannot have."""
+    if not 1 <= fps <= 60:
+        raise GladiatorError(f"--fps must be from 1 to 60, got {fps}")
+    if size[0] < MIN_SIDE or size[1] < MIN_SIDE:
+        raise GladiatorError(f"--size must be at least {MIN_SIDE}x{MIN_SIDE} for a clip, got {size[0]}x{size[1]}")
+
+
+def turns_at(game: Game, data: dict[str, Any]) -> list[int]:
+    """The turn of a replay's duel before each of its actions, and after the last: `turns_at(...)[k]` is the turn
+    after k actions."""
     from gladiator import engine
     from gladiator.replay import replay_states
 
@@ -61,6 +71,12 @@ def action_range(game: Game, data: dict[str, Any], first_turn: int | None, last_
     for a in data["actions"]:
         s, _ = engine.step(game, s, [a])
         turn_at.append(int(s.turn[0]))
+    return turn_at
+
+
+def action_range(game: Game, data: dict[str, Any], first_turn: int | None, last_turn: int | None) -> tuple[int, int]:
+    """The actions [k0, k1) of the turns first_turn..last_turn of a replay, or a one-line error for a cut outside it."""
+    turn_at = turns_at(game, data)
     last = turn_at[-1]
     lo = 1 if first_turn is None else first_turn  # 0 is a turn like -3: refused, never "the whole duel"
     hi = last if last_turn is None else last_turn
@@ -131,10 +147,7 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
            on_frame: Callable[[int, int], None] | None = None) -> int:
     """Write the replay (or the turns first_turn..last_turn of it) to `path`; returns the number of frames written."""
     ext = check_target(path)
-    if not 1 <= fps <= 60:
-        raise GladiatorError(f"--fps must be from 1 to 60, got {fps}")
-    if size[0] < 64 or size[1] < 64:
-        raise GladiatorError(f"--size must be at least 64x64, got {size[0]}x{size[1]}")
+    check_settings(fps, size)
     k0, k1 = action_range(game, data, first_turn, last_turn)
     tmp = path.with_name(f".{path.name}.part{ext}")
     n = 0
