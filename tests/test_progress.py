@@ -101,11 +101,13 @@ def test_the_time_left_is_the_work_left_at_the_pace_so_far():
     now[0] = 110.0
     g.tell(300)  # 100 duels in 10 s
     assert g.left() == pytest.approx(70.0)  # 700 more at 10 a second
-    now[0] = 130.0  # 20 s on without news: the estimate counts down, never below 0
+    now[0] = 120.0
+    g.tell(note="a note alone")  # no work done: the pace stays
+    now[0] = 130.0  # 20 s on without progress: the estimate counts down, never below 0
     assert g.left() == pytest.approx(50.0)
     now[0] = 500.0
     assert g.left() == 0.0
-    assert "progress: 300 of 1,000 duels (30%), 6 min 40 s elapsed, about 0 s left" == g.line()
+    assert g.line() == "progress: 300 of 1,000 duels (30%), 6 min 40 s elapsed, about 0 s left; a note alone"
 
 
 @pytest.mark.parametrize("seconds, text", [(0.4, "0 s"), (59, "59 s"), (60, "1 min 00 s"), (200, "3 min 20 s"),

@@ -259,14 +259,15 @@ class Gauge:
              say: bool = False) -> None:
         """Set how much is done (or `advance` it), the total and the note shown beside it; a line if one is due (or if
         `say`: news a log should have now)."""
+        before = self.done
         self.done = (self.done if done is None else done) + advance
         if total is not None:
             self.total = total
         if note is not None:
             self.note = note
         now = self.clock()
-        if self.done != self.first:
-            self.moved = now
+        if self.done != before:
+            self.moved = now  # the pace is of the work done: a change of note alone does not move it
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, total=self.total, note=self.note)
         if self.lines and (say or now - self.last >= self.every):
