@@ -93,7 +93,7 @@ def duel(
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
-        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet=True, report=err)  # stdout stays JSON
+        _export(export, game, res, names, fps, export_size, cut_from, cut_to, quiet, report=err)  # stdout stays JSON
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
