@@ -79,7 +79,17 @@ def test_odds_ablate_and_export_say_how_far_they_are(cli, every_step, tmp_path):
     assert lines and lines[-1][2] == "actions" and lines[-1][0] == lines[-1][1]
 
 
+def test_a_duel_says_the_turn_it_is_at(cli, every_step):
+    code, out, err = cli("duel", "rouge", "viola", "--seed", "3", "--json")
+    assert code == 0, err
+    lines = progress(err)
+    turns = json.loads(out)["turns"]
+    assert {(total, what, left) for _, total, what, left in lines} == {(None, "turns", None)}  # a duel's length is unknown
+    assert [done for done, *_ in lines] == sorted(done for done, *_ in lines) and lines[-1][0] == turns
+
+
 @pytest.mark.parametrize("args", [
+    ["duel", "rouge", "viola", "--seed", "3", "--json"],
     ["ladder", "random", "greedy", "-u", "rouge", "-n", "20", "-w", "1", "--json"],
     ["matrix", "rouge", "viola", "-n", "20", "--bot", "greedy", "-w", "1", "--json"],
     ["batch", "rouge", "viola", "-n", "64", "--bot", "greedy", "-w", "1", "--json"],

@@ -228,7 +228,8 @@ class Gauge:
     the work known so far.
     """
 
-    def __init__(self, what: str, total: int | None, quiet: bool = False, label: str = "", done: int = 0) -> None:
+    def __init__(self, what: str, total: int | None, quiet: bool = False, label: str = "", done: int = 0,
+                 after: float = 0.0) -> None:
         import time
 
         self.what, self.total, self.label, self.note = what, total, label, ""
@@ -236,8 +237,10 @@ class Gauge:
         self.clock = time.monotonic
         self.started = self.moved = self.last = self.clock()
         self.every = HEARTBEAT_SECONDS
+        self.after = after  # seconds before the bar shows: work that ends sooner shows none
         self.lines = not quiet and not err.is_terminal
         self.bar: Any = None
+        self.shown = False
         if not quiet and err.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -247,12 +250,13 @@ class Gauge:
             self.task = self.bar.add_task(label or what, total=total, completed=done, note="")
 
     def __enter__(self) -> "Gauge":
-        if self.bar is not None:
+        if self.bar is not None and self.after <= 0:
             self.bar.start()
+            self.shown = True
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.bar is not None:
+        if self.shown:
             self.bar.stop()
 
     def tell(self, done: int | None = None, advance: int = 0, total: int | None = None, note: str | None = None,
@@ -270,6 +274,9 @@ class Gauge:
             self.moved = now  # the pace is of the work done: a change of note alone does not move it
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, total=self.total, note=self.note)
+            if not self.shown and now - self.started >= self.after:
+                self.bar.start()
+                self.shown = True
         if self.lines and (say or now - self.last >= self.every):
             self.last = now
             err.print(self.line(), markup=False, highlight=False, soft_wrap=True)

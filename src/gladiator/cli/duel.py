@@ -16,10 +16,13 @@ from gladiator import RULES_VERSION
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
 from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, CutFromOpt, CutToOpt, data_files, DisguiseOpt, err,
-    ExportOpt, ExportSizeOpt, ForceOpt, FpsOpt, has_display, IsolateOpt, load, out, pick_bots, run_export, UnitsOpt,
+    ExportOpt, ExportSizeOpt, ForceOpt, FpsOpt, Gauge, has_display, IsolateOpt, load, out, pick_bots, run_export, UnitsOpt,
 )
 from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
+
+
+DUEL_GAUGE_AFTER = 2.0  # seconds a duel plays before its progress shows (most take under a second)
 
 
 def register(app: typer.Typer) -> None:
@@ -86,8 +89,9 @@ def duel(
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)
     looks = start_looks(game, (unit_a, unit_b), disguise)
-    res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json,
-                    disguise=looks)
+    with Gauge("turns", None, quiet, label="duel", after=DUEL_GAUGE_AFTER) as gauge:  # a search bot can take minutes
+        res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json,
+                        disguise=looks, on_action=lambda turn: gauge.tell(turn))
     if as_json:
         data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION,
                                 "disguise": list(looks) if looks else None}
