@@ -198,7 +198,8 @@ def matrix(
     png = _png_path(png, "matrix", cat, force)
     settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler)
     cells: dict = {}
-    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors), settings, quiet, "matrix")
+    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors), settings, quiet,
+                                 "matrix")
     rates = matrix_rates(unit_ids, cells)
     firsts = first_movers(cells)
     if as_json:
