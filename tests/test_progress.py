@@ -124,3 +124,17 @@ def test_the_time_left_is_the_work_left_at_the_pace_so_far():
                                            (7500, "2 h 05 min")])
 def test_durations_read_as_people_say_them(seconds, text):
     assert clock_text(seconds) == text
+
+
+def test_on_a_terminal_the_bar_shows_the_time_left_and_no_line(cli, every_step, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=150))
+    code, _, err = cli("ladder", "random", "greedy", "-u", "rouge", "-u", "viola", "-n", "40", "-w", "1", "--json")
+    assert code == 0, err
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # the colours and cursor moves taken out
+    assert "ladder" in drawn and "/160 duels" in drawn and re.search(r"about \d+ s left", drawn)
+    assert "progress:" not in drawn + err  # the bar, not the log's lines
