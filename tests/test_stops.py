@@ -461,7 +461,8 @@ def test_batch_says_its_progress_without_a_terminal(cli, monkeypatch):
     monkeypatch.setattr(common, "HEARTBEAT_SECONDS", 0.0)
     code, _, err = cli("batch", "rouge", "viola", "-n", "2048", "--bot", "greedy", "--workers", "1", "--json")
     assert code == 0, err
-    assert [line for line in err.splitlines() if line.startswith("progress:")][-1] == "progress: 2,048 of 2,048 duels"
+    assert [line for line in err.splitlines() if line.startswith("progress:")][-1].startswith(
+        "progress: 2,048 of 2,048 duels (100%), ")
 
 
 @pytest.mark.parametrize("cut", [("--from", "0"), ("--to", "0"), ("--from", "-3")])

@@ -6,7 +6,7 @@ Imports the engine and bots; used by the command line, the window, the batch run
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -75,10 +75,12 @@ def opening_events(s: DuelState) -> list[dict]:
 
 
 def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot], events: bool = True,
-              disguise: tuple[str | None, str | None] | None = None) -> DuelResult:
+              disguise: tuple[str | None, str | None] | None = None,
+              on_action: Callable[[int], None] | None = None) -> DuelResult:
     """Play one duel to its end, one action at a time, recording actions and events; an illegal pick raises IllegalAction.
 
-    `disguise` is the look each side starts in (`start_looks`), or None."""
+    `disguise` is the look each side starts in (`start_looks`), or None; `on_action(turn)` is told the turn after each
+    action (progress)."""
     s = engine.new_duels(game, units, [seed], disguise=disguise)
     prepare_bots(game, bots)
     log: list[dict] = opening_events(s) if events else []
@@ -90,6 +92,8 @@ def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot]
         actions.append(a)
         if ev:
             log.extend(ev[0])
+        if on_action is not None:
+            on_action(int(s.turn[0]))
     res = result_of(game, s, 0, units, seed, actions, log)
     res.disguise = disguise
     return res

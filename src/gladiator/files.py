@@ -66,7 +66,8 @@ def read_limited(path: Path | str, limit: int, what: str = "file") -> bytes:
 
 
 class AtomicFile:
-    """A temporary file beside `path`, renamed over `path` by `commit` or removed by `discard`."""
+    """A temporary file beside `path`, renamed over `path` by `commit` or removed by `discard`; the file put in place
+    has the mode of the file it replaces, or else the one the user's umask gives a new file (`new_file_mode`)."""
 
     def __init__(self, path: Path | str, mode: str = "w", what: str = "file") -> None:
         p = Path(path)
@@ -90,6 +91,7 @@ class AtomicFile:
             self.f.flush()
             os.fsync(self.f.fileno())
             self.f.close()
+            os.chmod(self.tmp, _mode_for(self.path))  # mkstemp made it 0600 whatever the umask
             os.replace(self.tmp, self.path)
         except OSError as e:
             self.discard()
@@ -105,6 +107,21 @@ class AtomicFile:
             os.unlink(self.tmp)
         except OSError:
             pass
+
+
+def new_file_mode() -> int:
+    """The permission bits a new file gets under the user's umask (0666 less the umask: 0644 under umask 022)."""
+    mask = os.umask(0o22)  # the only way to read the umask before Python 3.13: set it, then put it back at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _mode_for(path: Path) -> int:
+    """The mode of the file at `path` being replaced, or a new file's under the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return new_file_mode()
 
 
 @contextmanager

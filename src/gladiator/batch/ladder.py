@@ -137,18 +137,21 @@ def ladder_identity(catalog: Catalog, bots: Sequence[str], units: Sequence[str],
 
 def play_ladder(catalog: Catalog, bots: Sequence[str], units: Sequence[str], arena: str, n: int, seed: int = 0,
                 workers: int = 1, done: Callable[[tuple[str, str], tuple[str, str]], Totals | None] | None = None,
-                on_cell: Callable[[tuple[str, str], tuple[str, str], Totals], None] | None = None) -> Ladder:
+                on_cell: Callable[[tuple[str, str], tuple[str, str], Totals], None] | None = None,
+                on_duels: Callable[[int], None] | None = None) -> Ladder:
     """Play `n` side-swapped duels of every pair of bots in every ordered pairing of `units` (mirrors included).
 
     `done(bots, units)` may return the totals of a cell already played (a resumed run); `on_cell`
-    is called with the totals of each cell as it finishes, to store them.
+    is called with the totals of each cell as it finishes, to store them; `on_duels` with the number of duels of
+    each piece of a cell as it finishes (progress).
     """
     check_ladder(bots, units)
     ladder = Ladder.empty(bots)
     for (a, b), (x, y) in cells_of(bots, units):  # each bot plays each unit of a pairing
         t = done((a, b), (x, y)) if done is not None else None
         if t is None:
-            t = run(make_spec(catalog, (x, y), arena, n, seed, (a, b)), workers=workers)
+            t = run(make_spec(catalog, (x, y), arena, n, seed, (a, b)), workers=workers,
+                    on_chunk=None if on_duels is None else lambda res: on_duels(res.totals.n))
             if on_cell is not None:
                 on_cell((a, b), (x, y), t)
         ladder.add(a, b, (x, y), t.wins[0], t.wins[1], t.draws)

@@ -39,14 +39,23 @@ class RunSettings:
     workers: int = 1
     backend: str = "local"
     scheduler: str | None = None
-    on_run: Callable[[str, int], None] | None = field(default=None, repr=False)
+    on_run: Callable[[str, int], None] | None = field(default=None, repr=False)  # a run starts: its label and duels
+    on_duels: Callable[[int], None] | None = field(default=None, repr=False)  # duels just finished (a piece of a run)
+    on_plan: Callable[[int], None] | None = field(default=None, repr=False)  # the duels the whole job plays, as known
 
     def play(self, catalog: Catalog, units: tuple[str, str], n: int | None = None, label: str = "") -> Totals:
         """Totals of one batch between two units of `catalog`."""
         spec = make_spec(catalog, units, self.arena, n or self.n, self.seed, self.bots, self.pairing, self.sets)
         if self.on_run is not None:
             self.on_run(label or f"{units[0]} vs {units[1]}", spec.n)
-        return run(spec, self.batch_size, self.workers, self.backend, self.scheduler)
+        told = self.on_duels
+        return run(spec, self.batch_size, self.workers, self.backend, self.scheduler,
+                   on_chunk=None if told is None else lambda res: told(res.totals.n))
+
+    def plan(self, duels: int) -> None:
+        """Tell the front end how many duels the whole job will play (a progress bar's total)."""
+        if self.on_plan is not None:
+            self.on_plan(duels)
 
 
 def matrix(catalog: Catalog, units: list[str], settings: RunSettings,
@@ -64,6 +73,7 @@ def matrix(catalog: Catalog, units: list[str], settings: RunSettings,
     for u in units:
         cat.unit(u)
     cells = {} if into is None else into
+    settings.plan(settings.n * (len(units) * (len(units) - 1) // 2 + (len(units) if mirrors else 0)))
     for a in units if mirrors else ():
         cells[(a, a)] = settings.play(cat, (a, a))
     for a, b in combinations(units, 2):
@@ -168,6 +178,7 @@ def sweep(catalog: Catalog, target: str, vs: str, settings: RunSettings,
         raise GladiatorError(f"sweep: {fp.unit} cannot be swept against itself (the change would apply to both sides)")
     cats = [(v, fp.set(base, v)) for v in values]  # every value is checked before any duel is played
     points = [] if into is None else into
+    settings.plan(settings.n * len(cats))
     for v, c in cats:
         points.append((v, settings.play(c, (fp.unit, vs), label=f"{fp.text}={v}")))
     return fp, points
@@ -249,6 +260,7 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
         return tried[key].win_rate(0)
 
     n0 = settings.n
+    settings.plan(n0 * (2 + _halvings(len(grid) - 1)))  # the ends, then bisection; the refining rounds add to it
     r0, r1 = rate(0, n0), rate(len(grid) - 1, n0)
     sign = 1.0 if r1 >= r0 else -1.0
     a, b = 0, len(grid) - 1
@@ -257,6 +269,7 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
         b = 0
     elif sign * (r1 - target) <= 0:
         a = len(grid) - 1
+    settings.plan(n0 * (len({0, len(grid) - 1}) + _halvings(b - a)))
     while b - a > 1:
         mid = (a + b) // 2
         if sign * (rate(mid, n0) - target) < 0:
@@ -274,10 +287,16 @@ def balance(catalog: Catalog, path: str, vs: str, target: float, settings: RunSe
             decided = True
             break
         n *= 2
+        settings.plan(sum(k for _, k in tried) + len(cands) * n)
         for i in cands:
             rate(i, n)
     best = min(cands, key=lambda i: (abs(tried[(grid[i], n)].win_rate(0) - target), i))
     return BalanceResult(fp, grid[best], tried[(grid[best], n)], target, largest_runs(tried), decided, bracketed)
+
+
+def _halvings(span: int) -> int:
+    """Steps of bisection that narrow `span` to 1."""
+    return max(0, span - 1).bit_length()
 
 
 def largest_runs(tried: dict[tuple[Any, int], Totals]) -> dict[Any, Totals]:

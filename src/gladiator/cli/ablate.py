@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, check_bot, data_files, data_text, err, ForceOpt, idle_force, load, out, print_table, QuietOpt, stopped,
-    UnitsOpt,
+    ArenasOpt, check_bot, data_files, data_text, ForceOpt, Gauge, idle_force, load, out, print_table, QuietOpt,
+    stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, check_outputs, printable
@@ -84,23 +83,19 @@ def ablate(
     store = ResultStore(out_path, ab.identity()) if out_path is not None else None
     nworkers = workers or default_workers()
     cells = len(ab.cells)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[now]}"),
-                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or quiet or not err.is_terminal)
-    task = progress.add_task("rounds", total=cells, now="")
+    gauge = Gauge("rounds", cells, quiet, label="ablate")  # a cell's first round each; more as its interval asks
     started = time.perf_counter()
     seen: set = set()
 
     def on_round(cell: Any, r: int, todo: int) -> None:
         what = f"{cell.unit} without {cell.option}" if cell.option else f"{cell.unit} with every option"
         seen.add((cell, r))
-        progress.update(task, total=max(cells, len(ab.scores)), completed=len(ab.scores),
-                        now=printable(f"{what} vs {cell.opponent}, {cell.arena}, round {r + 1}"))
-        if not (as_json or quiet) and not err.is_terminal and cell.option is None and r == 0:  # a line an arena's matchup, for logs
-            err.print(printable(f"{cell.unit} vs {cell.opponent} on {cell.arena}: playing"), markup=False)
+        gauge.tell(len(ab.scores), total=max(cells, len(ab.scores)), note=f"{what} vs {cell.opponent}, {cell.arena}, "
+                   f"round {r + 1}", say=cell.option is None and r == 0)  # a log gets a line at each matchup
 
     interrupted = False
     try:
-        with progress:
+        with gauge:
             ab_mod.play(ab, nworkers, store=store, on_round=on_round)
     except KeyboardInterrupt:
         interrupted = True

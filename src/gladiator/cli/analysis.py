@@ -16,8 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Heartbeat, idle_force, idle_referee,
-    IsolateOpt, load, out, progress_bar, QuietOpt, signals_held, stopped, UnitsOpt,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, ForceOpt, Gauge, idle_force, idle_referee,
+    IsolateOpt, load, out, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import check_outputs, printable
@@ -46,6 +46,7 @@ def ladder(
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
     force: bool = ForceOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Play every pair of bots on every pairing of units, both sides, and rate the bots (Bradley-Terry, 95% intervals)."""
     idle_force({"--out": out_path})
@@ -82,16 +83,23 @@ def ladder(
         return stored.get(index[(pair, ups)])
 
     finished: list[int] = [len(stored)]
+    gauge = Gauge("duels", n * len(cells), quiet, label="ladder", done=n * len(stored))
 
     def on_cell(pair: tuple[str, str], ups: tuple[str, str], t: Totals) -> None:
         with signals_held():  # stored and counted, or neither
             if store is not None:
                 store.put(index[(pair, ups)], t, np.zeros(0, dtype=ROW_DTYPE))
             finished[0] += 1
+        gauge.tell(n * finished[0], note=f"{finished[0]} of {len(cells)} cells")
+
+    def on_duels(k: int) -> None:
+        gauge.tell(advance=k, note=f"{finished[0]} of {len(cells)} cells")
 
     start = time.perf_counter()
     try:
-        lad = play_ladder(cat, bots, unit_ids, arena, n, seed, workers or default_workers(), done=done, on_cell=on_cell)
+        with gauge:
+            lad = play_ladder(cat, bots, unit_ids, arena, n, seed, workers or default_workers(), done=done,
+                              on_cell=on_cell, on_duels=on_duels)
     except KeyboardInterrupt:
         stopped(f"interrupted: {finished[0]} of {len(cells)} cells (bot pair and unit pairing) finished" +
                 (f"; run the same command again to resume from {out_path}" if out_path else "; no ratings without them all"))
@@ -165,12 +173,10 @@ def odds(
     t0 = time.perf_counter()
     player = make_bot(bot)  # one bot on both sides: asked once a step for every continuation
     got = None
-    beat = Heartbeat("continuations", rollouts, quiet=quiet)
     try:
-        with progress_bar(as_json or quiet, "continuations", rollouts) as advance:
+        with Gauge("continuations", rollouts, quiet) as gauge:
             for got in estimates(game, state, (player, player), rollouts=rollouts, seed=seed, from_side=from_side):
-                advance(got.rollouts)
-                beat.tell(got.rollouts)
+                gauge.tell(got.rollouts)
     except KeyboardInterrupt:
         if got is None:
             raise

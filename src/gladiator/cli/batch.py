@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, err, ForceOpt, Heartbeat, idle_bot,
+    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, ForceOpt, Gauge, idle_bot,
     idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
@@ -116,9 +115,7 @@ def batch(
         raise
     session = Totals()
     started = time.perf_counter()
-    progress = _progress(as_json or quiet)
-    task = progress.add_task(f"{unit_a} vs {unit_b}", total=spec.n, completed=prior.n, rate="")
-    beat = Heartbeat("duels", spec.n, quiet=quiet)
+    gauge = Gauge("duels", spec.n, quiet, label=f"{unit_a} vs {unit_b}", done=prior.n)
 
     def on_chunk(res: Any) -> None:
         with signals_held():  # stored, written and counted, or none of them
@@ -130,12 +127,11 @@ def batch(
                 writer.write(res.rows)
             session.add(res.totals)
         rate = session.n / max(1e-9, time.perf_counter() - started)
-        progress.update(task, advance=res.totals.n, rate=f"{rate:,.0f} duels/s")
-        beat.tell(prior.n + session.n)
+        gauge.tell(prior.n + session.n, note=f"{rate:,.0f} duels/s")
 
     interrupted = False
     try:
-        with progress:
+        with gauge:
             run(spec, batch_size, nworkers, backend, scheduler, done=stored, on_chunk=on_chunk, parts=parts)
     except KeyboardInterrupt:
         interrupted = True
@@ -205,9 +201,10 @@ def matrix(
 
     cat = load(units, arenas)
     png = _png_path(png, "matrix", cat, force)
-    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json or quiet)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler)
     cells: dict = {}
-    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors))
+    interrupted = _interruptible(lambda: run_matrix(cat, unit_ids, settings, into=cells, mirrors=mirrors), settings, quiet,
+                                 "matrix")
     rates = matrix_rates(unit_ids, cells)
     firsts = first_movers(cells)
     if as_json:
@@ -281,9 +278,9 @@ def sweep(
 
     cat = load(units, arenas)
     png = _png_path(png, "sweep", cat, force)
-    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json or quiet)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler)
     points: list = []
-    interrupted = _interruptible(lambda: run_sweep(cat, target, vs, settings, into=points))
+    interrupted = _interruptible(lambda: run_sweep(cat, target, vs, settings, into=points), settings, quiet, "sweep")
     fp = FieldPath.parse(target.split("=", 1)[0])
     if as_json:
         print(json.dumps({"field": fp.text, "vs": vs, "arena": arena, "n": n, "seed": seed, "bots": list(settings.bots),
@@ -336,10 +333,11 @@ def balance(
     from gladiator.batch.tuning import FieldPath, balance as run_balance, largest_runs
 
     cat = load(units, arenas)
-    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler, as_json or quiet)
+    settings = _settings(arena, n, seed, bot, sets, workers, batch_size, pairing, backend, scheduler)
     runs: dict = {}
     found: list = []
-    if _interruptible(lambda: found.append(run_balance(cat, path, vs, target, settings, lo, hi, step, into=runs))):
+    if _interruptible(lambda: found.append(run_balance(cat, path, vs, target, settings, lo, hi, step, into=runs)), settings,
+                      quiet, "balance"):
         fp = FieldPath.parse(path)
         tried = largest_runs(runs)
         if as_json:
@@ -532,10 +530,16 @@ def _bots(settings: Any) -> str:
     return f"bot {a}" if a == b else f"bots {a} vs {b}"
 
 
-def _interruptible(work: Any) -> bool:
-    """Run `work()`; True if Ctrl-C stopped it (what finished is in the caller's containers)."""
+def _interruptible(work: Any, settings: Any, quiet: bool, label: str) -> bool:
+    """Run `work()`, a job of many runs on `settings`, showing its duels against the total it plans (`Gauge`) and the
+    run in play; True if Ctrl-C stopped it (what finished is in the caller's containers)."""
+    gauge = Gauge("duels", None, quiet, label=label)
+    settings.on_plan = lambda duels: gauge.tell(total=duels)
+    settings.on_run = lambda run, duels: gauge.tell(note=run)
+    settings.on_duels = lambda duels: gauge.tell(advance=duels)
     try:
-        work()
+        with gauge:
+            work()
     except KeyboardInterrupt:
         return True
     return False
@@ -584,7 +588,7 @@ def _check_common(workers: Optional[int], batch_size: Optional[int], backend: st
 
 
 def _settings(arena: str, n: int, seed: int, bot: Optional[str], sets: Optional[list[str]], workers: Optional[int],
-              batch_size: Optional[int], pairing: bool, backend: str, scheduler: Optional[str], quiet: bool) -> Any:
+              batch_size: Optional[int], pairing: bool, backend: str, scheduler: Optional[str]) -> Any:
     from gladiator.batch.runner import default_workers
     from gladiator.batch.tuning import RunSettings
 
@@ -594,18 +598,9 @@ def _settings(arena: str, n: int, seed: int, bot: Optional[str], sets: Optional[
     if seed < 0:
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
 
-    def on_run(label: str, k: int) -> None:
-        if not quiet and err.is_terminal:
-            err.print(f"  {label}: {k} duels", markup=False)
-
     return RunSettings(arena=arena, n=n, seed=seed, bots=pick_bots(bot, None, None), pairing=pairing,
                        sets=tuple(sets or ()), batch_size=batch_size, workers=workers or default_workers(),
-                       backend=backend, scheduler=scheduler, on_run=on_run)
-
-
-def _progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                    TimeRemainingColumn(), console=err, transient=True, disable=quiet or not err.is_terminal)
+                       backend=backend, scheduler=scheduler)
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:

@@ -92,7 +92,6 @@ def stop_on_signals() -> None:
     """Ctrl-C, SIGTERM and SIGHUP stop a command alike: it keeps what finished, removes its temporary files, says
     what it kept and exits 130. A signal already ignored (`nohup`) stays ignored; worker processes ignore them all
     (the command stops its workers)."""
-    ours = []
     for name in STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
@@ -100,9 +99,6 @@ def stop_on_signals() -> None:
                 signal.signal(sig, _interrupt)
             except ValueError:  # not the main thread (an embedding program): its signals are its own
                 return
-            ours.append(sig)
-    if ours and hasattr(signal, "pthread_sigmask"):  # a parent that started us with them blocked would delay them forever
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, ours)
 
 
 @contextmanager
@@ -220,36 +216,110 @@ def drop_unwritten_output() -> None:
         pass
 
 
-class Heartbeat:
-    """Where stderr is no terminal (a log, a pipe, a batch system), a line `progress: k of n what` every
-    `HEARTBEAT_SECONDS`, so a long run shows it is alive; on a terminal the progress bar does that."""
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Show no progress on stderr (the result and errors still show).")
 
-    def __init__(self, what: str, total: int, every: float | None = None, quiet: bool = False) -> None:
+
+class Gauge:
+    """How far a long command is, on stderr: on a terminal a bar with the time left; elsewhere (a log, a pipe, a batch
+    system) a line `progress: k of n what (p%), elapsed, about t left` every `HEARTBEAT_SECONDS`; nothing when quiet.
+
+    The time left is the work still to do at the average pace of this run so far (work resumed from a store does not
+    count); a total that grows as the work shows itself (`balance`, `ablate`'s extra rounds) gives a time left of
+    the work known so far.
+    """
+
+    def __init__(self, what: str, total: int | None, quiet: bool = False, label: str = "", done: int = 0,
+                 after: float = 0.0) -> None:
         import time
 
-        self.what, self.total = what, total
-        self.every = HEARTBEAT_SECONDS if every is None else every
+        self.what, self.total, self.label, self.note = what, total, label, ""
+        self.done = self.first = done
         self.clock = time.monotonic
-        self.last = self.clock()
-        self.on = not quiet and not err.is_terminal  # --quiet: no line at all
+        self.started = self.moved = self.last = self.clock()
+        self.every = HEARTBEAT_SECONDS
+        self.after = after  # seconds before the bar shows: work that ends sooner shows none
+        self.lines = not quiet and not err.is_terminal
+        self.bar: Any = None
+        self.shown = False
+        if not quiet and err.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    def tell(self, done: int) -> None:
-        """Say `done` of the total if the last line is old enough."""
+            self.bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                                TextColumn(what, markup=False), TextColumn("{task.fields[note]}", markup=False),
+                                _left_column(self), console=err, transient=True)
+            self.task = self.bar.add_task(label or what, total=total, completed=done, note="")
+
+    def __enter__(self) -> "Gauge":
+        if self.bar is not None and self.after <= 0:
+            self.bar.start()
+            self.shown = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.shown:
+            self.bar.stop()
+
+    def tell(self, done: int | None = None, advance: int = 0, total: int | None = None, note: str | None = None,
+             say: bool = False) -> None:
+        """Set how much is done (or `advance` it), the total and the note shown beside it; a line if one is due (or if
+        `say`: news a log should have now)."""
+        before = self.done
+        self.done = (self.done if done is None else done) + advance
+        if total is not None:
+            self.total = total
+        if note is not None:
+            self.note = note
         now = self.clock()
-        if self.on and now - self.last >= self.every:
+        if self.done != before:
+            self.moved = now  # the pace is of the work done: a change of note alone does not move it
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, total=self.total, note=self.note)
+            if not self.shown and now - self.started >= self.after:
+                self.bar.start()
+                self.shown = True
+        if self.lines and (say or now - self.last >= self.every):
             self.last = now
-            err.print(f"progress: {done:,} of {self.total:,} {self.what}", markup=False, highlight=False)
+            err.print(self.line(), markup=False, highlight=False, soft_wrap=True)
+
+    def left(self) -> float | None:
+        """Seconds of work left at this run's average pace; None before any progress or without a total."""
+        did = self.done - self.first
+        if self.total is None or did <= 0:
+            return None
+        pace = (self.moved - self.started) / did
+        return max(0.0, pace * (self.total - self.done) - (self.clock() - self.moved))
+
+    def line(self) -> str:
+        """The heartbeat line: `progress: 1,024 of 4,096 duels (25%), 12 s elapsed, about 36 s left; note`."""
+        of = f" of {self.total:,}" if self.total is not None else ""
+        share = f" ({self.done / self.total:.0%})" if self.total else ""
+        left = self.left()
+        eta = f", about {clock_text(left)} left" if left is not None else ""
+        note = f"; {self.note}" if self.note else ""
+        return printable(f"progress: {self.done:,}{of} {self.what}{share}, {clock_text(self.clock() - self.started)} "
+                         f"elapsed{eta}{note}")
 
 
-@contextmanager
-def progress_bar(quiet: bool, what: str, total: int) -> Iterator[Any]:
-    """A progress bar of `total` `what` on stderr (none when `quiet`); yields a function that sets how many are done."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def clock_text(seconds: float) -> str:
+    """A duration as people say it: `45 s`, `3 min 20 s`, `2 h 05 min`."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
-    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
-                  disable=quiet, transient=True) as bar:
-        task = bar.add_task(what, total=total)
-        yield lambda done: bar.update(task, completed=done)
+
+def _left_column(gauge: Gauge) -> Any:
+    """The bar's column of the time left, from the gauge's estimate (the one its lines print)."""
+    from rich.progress import ProgressColumn
+
+    class Left(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            left = gauge.left()
+            return Text("" if left is None else f"about {clock_text(left)} left", style="progress.remaining")
+
+    return Left()
 
 
 def data_text(text: str, style: str = "") -> Text:
@@ -345,7 +415,6 @@ ClipSizeOpt = typer.Option(None, "--size", metavar="WxH",
                            help=f"Picture size of the --export clip, WIDTHxHEIGHT (default {CLIP_SIZE}).")
 CutFromOpt = typer.Option(None, "--from", help="The --export clip starts at this turn (default: the first).")
 CutToOpt = typer.Option(None, "--to", help="The --export clip ends with this turn (default: the last).")
-QuietOpt = typer.Option(False, "--quiet", "-q", help="Show no progress on stderr.")
 
 
 def given(name: str) -> bool:
@@ -425,19 +494,15 @@ def parse_size(text: str, flag: str = "--size") -> tuple[int, int]:
 
 def run_export(game: Any, data: dict, path: Path, fps: int, size: tuple[int, int], first: Optional[int],
                last: Optional[int], quiet: bool = False, report: Optional[Console] = None) -> None:
-    """Export a replay's data to `path` with a progress bar of the actions played; says where it went (on stdout, or
-    on `report`: stderr where stdout holds JSON)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+    """Export a replay's data to `path`, showing the actions played (`Gauge`); says where it went (on stdout, or on
+    `report`: stderr where stdout holds JSON)."""
     from gladiator.ui.export import check_target, export
 
     check_target(path)
-    with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("frames {task.fields[frames]}"),
-                  console=err, disable=quiet, transient=True) as bar:
-        task = bar.add_task("export", total=None, frames=0)
+    with Gauge("actions", None, quiet, label="exporting") as gauge:
 
-        def on_frame(n: int, actions: int) -> None:
-            bar.update(task, total=max(1, actions), frames=n)
+        def on_frame(n: int, played: int, actions: int) -> None:
+            gauge.tell(played, total=actions, note=f"{n} frames")
 
         with c_stderr_muted():
             n = export(game, data, path, fps, size, first, last, on_frame)

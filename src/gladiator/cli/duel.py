@@ -16,11 +16,14 @@ from gladiator import RULES_VERSION
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
 from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_clip, ClipSizeOpt, CutFromOpt, CutToOpt, data_files,
-    DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, has_display, idle_bot, idle_force, idle_referee, IsolateOpt,
+    DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, Gauge, has_display, idle_bot, idle_force, idle_referee, IsolateOpt,
     load, out, pick_bots, run_export, UnitsOpt,
 )
 from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
+
+
+DUEL_GAUGE_AFTER = 2.0  # seconds a duel plays before its progress shows (most take under a second)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,14 +94,15 @@ def duel(
     game = game_for(cat, arena)
     names = pick_bots(bot, bot_a, bot_b)
     looks = start_looks(game, (unit_a, unit_b), disguise)
-    res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json,
-                    disguise=looks)
+    with Gauge("turns", None, quiet, label="duel", after=DUEL_GAUGE_AFTER) as gauge:  # a search bot can take minutes
+        res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json,
+                        disguise=looks, on_action=lambda turn: gauge.tell(turn))
     if as_json:
         data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION,
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
-        _export(export, game, res, names, fps, clip, cut_from, cut_to, quiet=True, report=err)  # stdout stays JSON
+        _export(export, game, res, names, fps, clip, cut_from, cut_to, quiet, report=err)  # stdout stays JSON
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "

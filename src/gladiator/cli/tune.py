@@ -15,12 +15,11 @@ from typing import Any, Optional
 
 import typer
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gladiator import DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, data_files, err, ForceOpt, idle_force, load, out, print_table, QuietOpt, stopped, UnitsOpt,
+    ArenasOpt, data_files, ForceOpt, Gauge, idle_force, load, out, print_table, QuietOpt, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STUDY, check_outputs, printable
@@ -85,30 +84,26 @@ def tune(
     duels = Duels(workers or default_workers(), batch_size)
     rec = Search("")
     started = time.perf_counter()
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[best]}"),
-                        TimeElapsedColumn(), console=err, transient=True, disable=as_json or quiet or not err.is_terminal)
-    task = progress.add_task("searching", total=trials, best="")
+    gauge = Gauge("trials", trials, quiet, label="tune")
 
     last: list = [None, 0]  # the best distance a log line last told, and the trials finished then
 
     def on_trial(r: Any, note: str) -> None:
         b = r.best
         best = f"best {b.distance:.3f} (trial {b.number})" if b is not None else ""
-        progress.update(task, completed=len(r.trials), description=note, best=best)
-        if not (as_json or quiet) and not err.is_terminal and b is not None and len(r.trials) > last[1]:
-            if b.distance != last[0] or len(r.trials) % 10 == 0:  # a log: when the best improves, and every tenth trial
-                last[0], last[1] = b.distance, len(r.trials)
-                err.print(printable(f"{len(r.trials)} of {trials} trials finished; {best} ({time.perf_counter() - started:.0f} s)"),
-                          markup=False)
+        news = b is not None and len(r.trials) > last[1] and (b.distance != last[0] or len(r.trials) % 10 == 0)
+        if news:  # a log gets a line when the best improves, and every tenth trial
+            last[0], last[1] = b.distance, len(r.trials)
+        gauge.tell(len(r.trials), note=f"{note}; {best}" if best else note, say=news)
 
     found: list = []
     try:
-        with progress:
+        with gauge:
             search(problem, trials, seed, duels, out_path, into=rec, on_trial=on_trial)
             best = rec.best
             if best is None:
                 raise GladiatorError("no candidate played every round (every one was invalid): widen the parameters' bounds")
-            progress.update(task, description=f"checking at seed {check_seed}")
+            gauge.tell(note=f"checking the best at seed {check_seed}")
             found.append(check(problem, best.values, check_seed, check_n, duels))
     except KeyboardInterrupt:
         duels.close()

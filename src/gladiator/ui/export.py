@@ -88,8 +88,10 @@ def action_range(game: Game, data: dict[str, Any], first_turn: int | None, last_
     return k0, max(k0, k1)
 
 
-def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0: int, k1: int) -> Iterator[np.ndarray]:
-    """(H, W, 3) uint8 frames of the replay played from action k0 to k1 at `fps`, then held a moment."""
+def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0: int, k1: int,
+           at: list[int] | None = None) -> Iterator[np.ndarray]:
+    """(H, W, 3) uint8 frames of the replay played from action k0 to k1 at `fps`, then held a moment; `at[0]` is kept
+    at the action the playback has reached."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
@@ -109,6 +111,8 @@ def frames(game: Game, data: dict[str, Any], size: tuple[int, int], fps: int, k0
     def grab() -> np.ndarray:
         screen.update(dt)
         screen.draw(surface)
+        if at is not None:
+            at[0] = screen.at
         return pixels(surface)
 
     for _ in range(MAX_FRAMES):
@@ -144,8 +148,9 @@ def changed_box(before: np.ndarray, after: np.ndarray) -> tuple[int, int, int, i
 
 def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tuple[int, int] = (960, 540),
            first_turn: int | None = None, last_turn: int | None = None,
-           on_frame: Callable[[int, int], None] | None = None) -> int:
-    """Write the replay (or the turns first_turn..last_turn of it) to `path`; returns the number of frames written."""
+           on_frame: Callable[[int, int, int], None] | None = None) -> int:
+    """Write the replay (or the turns first_turn..last_turn of it) to `path`; returns the number of frames written.
+    `on_frame(frames, actions, of)` is told after each frame how many of the cut's actions have been shown."""
     ext = check_target(path)
     check_settings(fps, size)
     k0, k1 = action_range(game, data, first_turn, last_turn)
@@ -156,11 +161,12 @@ def export(game: Game, data: dict[str, Any], path: Path, fps: int = 12, size: tu
     except OSError as e:  # a place the system refuses (checked above only as far as permissions tell)
         raise GladiatorError(f"--export {path}: cannot write: {e.strerror or e}") from None
     try:
-        for frame in frames(game, data, size, fps, k0, k1):
+        at = [k0]
+        for frame in frames(game, data, size, fps, k0, k1, at):
             writer.write(frame)
             n += 1
             if on_frame is not None:
-                on_frame(n, k1 - k0)
+                on_frame(n, min(at[0], k1) - k0, k1 - k0)
         writer.close()
         os.replace(tmp, path)
     except BaseException as e:
