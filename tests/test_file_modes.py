@@ -28,7 +28,7 @@ def test_replays_csv_schemas_plots_and_clips_get_the_umask_mode(cli, tmp_path, u
     assert cli("duel", "rouge", "viola", "--seed", "3", "--record", replay, "--export", clip, "--size", "64x64",
                "--to", "1")[0] == 0
     assert cli("batch", "rouge", "viola", "-n", "8", "--bot", "greedy", "-w", "1", "--csv", csv_file)[0] == 0
-    assert cli("schema", "--out", schemas)[0] == 0
+    assert cli("schema", schemas)[0] == 0
     written = [replay, clip, csv_file, *sorted(schemas.glob("*.json"))]
     if _has("matplotlib"):
         assert cli("matrix", "rouge", "viola", "-n", "8", "--bot", "greedy", "-w", "1", "--png", png)[0] == 0

@@ -92,6 +92,7 @@ def stop_on_signals() -> None:
     """Ctrl-C, SIGTERM and SIGHUP stop a command alike: it keeps what finished, removes its temporary files, says
     what it kept and exits 130. A signal already ignored (`nohup`) stays ignored; worker processes ignore them all
     (the command stops its workers)."""
+    ours = []
     for name in STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
@@ -99,6 +100,9 @@ def stop_on_signals() -> None:
                 signal.signal(sig, _interrupt)
             except ValueError:  # not the main thread (an embedding program): its signals are its own
                 return
+            ours.append(sig)
+    if ours and hasattr(signal, "pthread_sigmask"):  # a parent that started us with them blocked would delay them forever
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, ours)
 
 
 @contextmanager
