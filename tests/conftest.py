@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import signal
+import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -190,3 +192,29 @@ def terminal_sigint() -> None:
     Python keeps an ignored SIGINT ignored, so a suite run in the background would otherwise start runs that cannot be
     interrupted."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def stored_chunks(db: Path) -> int:
+    """Whole chunks in a results store (0 while it is not there or not readable yet)."""
+    try:
+        con = sqlite3.connect(db, timeout=1)
+        try:
+            return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def kept_duels(db: Path, n: int) -> int:
+    """Duels a results store of an `-n n` run holds: whole chunks, and the parts of chunks a run of slow duels stores
+    as it goes."""
+    from gladiator.batch.chunks import chunk_size_for
+
+    con = sqlite3.connect(db, timeout=5)
+    try:
+        parts = con.execute("SELECT COALESCE(SUM(duels), 0) FROM parts").fetchone()[0]
+        return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] * chunk_size_for(n) + parts
+    finally:
+        con.close()
+

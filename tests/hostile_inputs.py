@@ -1,4 +1,4 @@
-"""Count hostile inputs refused cleanly (issue 8): `python tests/hostile_inputs.py` from the repository root.
+"""Count hostile inputs refused cleanly: `python tests/hostile_inputs.py` from the repository root.
 
 Builds a few hundred hostile unit and arena files, replays, results files and command lines,
 runs each through `gladiator.cli.main` in this process (5 s alarm each), and counts them:

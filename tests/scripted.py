@@ -1,4 +1,4 @@
-"""Scripted strategies that exploit a naive bot, for testing that the heuristic bot is not naive (issue 9).
+"""Scripted strategies that exploit a naive bot, for testing that the heuristic bot is not naive.
 
 Each reads only its side's observation, the legal actions and the engine's previews, like every fair bot.
 - `RearStepRouge`: gets into the enemy's rear arc beside it (a step, else a leap) and tears out the core

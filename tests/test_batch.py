@@ -21,7 +21,7 @@ from gladiator.batch.runner import ChunkResult, chunk_size_for
 from gladiator.bots import make_bot
 from gladiator.cli import main
 from gladiator.duel import game_for, play_duel
-from conftest import terminal_sigint
+from conftest import kept_duels, stored_chunks, terminal_sigint
 
 UNITS = ("rouge", "viola")
 ARENA = "concert_hall"
@@ -221,33 +221,12 @@ def _gladiator(*args: str) -> list[str]:
     return [sys.executable, "-m", "gladiator", *args]
 
 
-def _stored(db: Path) -> int:
-    try:
-        con = sqlite3.connect(db, timeout=1)
-        try:
-            return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
-def _kept(db: Path, n: int) -> int:
-    """Duels stored: whole chunks, and the parts of chunks a run of slow duels stores as it goes."""
-    con = sqlite3.connect(db, timeout=5)
-    try:
-        parts = con.execute("SELECT COALESCE(SUM(duels), 0) FROM parts").fetchone()[0]
-        return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] * chunk_size_for(n) + parts
-    finally:
-        con.close()
-
-
 def _start_and_wait(args: list[str], db: Path, chunks: int, timeout: float = 60.0) -> subprocess.Popen:
     proc = subprocess.Popen(_gladiator(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=terminal_sigint)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        if db.exists() and _stored(db) >= chunks:
+        if db.exists() and stored_chunks(db) >= chunks:
             break
         time.sleep(0.02)
     return proc
@@ -263,9 +242,9 @@ def test_a_killed_run_resumes_to_the_totals_of_an_uninterrupted_run(tmp_path: Pa
     proc = _start_and_wait(common + ["--workers", "1", "--batch-size", "64", "--out", str(db)], db, chunks=2)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
-    part = _stored(db)
+    part = stored_chunks(db)
     assert 2 <= part < chunks, "the run should have been killed part-way"
-    kept = _kept(db, n)
+    kept = kept_duels(db, n)
     done = subprocess.run(_gladiator(*common, "--workers", "2", "--out", str(db)), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     resumed = json.loads(done.stdout)
@@ -287,7 +266,7 @@ def test_ctrl_c_prints_the_summary_of_what_finished(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     d = json.loads(out)
     assert 0 < d["duels"] < n and d["complete"] is False
-    assert d["duels"] == _kept(db, n)
+    assert d["duels"] == kept_duels(db, n)
     assert "interrupted" in err and "Traceback" not in err
 
 

@@ -1,4 +1,4 @@
-"""Bounded work (issue 8, classes 2, 3 and 4): `-n` of any size in constant memory, sweep and balance
+"""Bounded work: `-n` of any size in constant memory, sweep and balance
 ranges bounded and finite, `--set` values within the data limits, quiet workers after kill -9."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line under hostile or careless use (issue 8, classes 6, 7, 8 and 10): data text is shown
+"""The command line under hostile or careless use: data text is shown
 as written, Ctrl-C keeps what finished, usage errors are one line with the closest choice, SDL keeps quiet,
 small paths and output."""
 
@@ -184,3 +184,16 @@ def test_the_repository_has_its_license_and_ignores_what_runs_write():
     ignored = (ROOT / ".gitignore").read_text().split()
     for pattern in ("*.sqlite-wal", "*.sqlite-shm", "*.csv", "matrix.png", "duel.json", "schemas/"):
         assert pattern in ignored or f"/{pattern}" in ignored, pattern  # what the examples write in the checkout's root
+
+
+def test_no_issue_numbers_in_the_code():
+    """Code and tests say what they do, not which issue asked for it (the history is in CHANGELOG.md)."""
+    import re
+
+    found = []
+    for folder in ("src", "tests", "benchmarks", "examples"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"\bissue #?\d+", line, re.IGNORECASE) and "re.search" not in line:
+                    found.append(f"{path.relative_to(ROOT)}:{k}")
+    assert not found, found

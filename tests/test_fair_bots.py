@@ -1,4 +1,4 @@
-"""A bot gets only its view (issue 20): plugin bots that try to cheat, overrun, end the program, print or fail to
+"""A bot gets only its view: plugin bots that try to cheat, overrun, end the program, print or fail to
 prepare, through the command line (`--bot-timeout`, `--isolate`) and the Python API.
 
 The plugin bots live in a small module written for each test (`fairplugin`), named by class path as a user would.
@@ -46,7 +46,7 @@ class Printer:
 
 
 class SeeThrough:
-    """Reads the truth where issue 20 found it."""
+    """Reads the truth where a plugin could once reach it (`legal.state`)."""
     name = "seethrough"
 
     def act(self, game, obs, legal):

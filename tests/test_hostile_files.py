@@ -1,4 +1,4 @@
-"""Hostile unit and arena files (issue 8, classes 1, 4, 6 and 10): each is refused in well under a
+"""Hostile unit and arena files: each is refused in well under a
 second with one line naming the file, and nothing else happens."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hostile replay files (issue 8, classes 1, 4 and 5): every field is checked for type and range before
+"""Hostile replay files: every field is checked for type and range before
 use, within the limits, and every message is one line naming the file."""
 
 from __future__ import annotations

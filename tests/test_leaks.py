@@ -1,4 +1,4 @@
-"""Leak test (issue 7, point 2): what a side sees of a disguised enemy does not move when hidden facts change.
+"""Leak test: what a side sees of a disguised enemy does not move when hidden facts change.
 
 Random states of a duel against a disguised mimic are built by random legal play, then the
 disguise is put on. Each state gets variants that differ only in what the other side may not
@@ -335,7 +335,7 @@ def test_the_arc_overlay_and_turn_strip_show_a_disguise_as_the_suit_it_shows():
     assert not spectator["threat"].any()  # the truth: Jaron cannot tear out a core
 
 
-# ---- what a bot is handed (issue 20): nothing of the state, the seed or the driver's mask ----
+# ---- what a bot is handed: nothing of the state, the seed or the driver's mask ----
 
 def reachable(*roots: object) -> list[object]:
     """Every object reachable from `roots` through attributes, dataclass fields, containers and array bases."""

@@ -1,4 +1,4 @@
-"""No output ever replaces a result (issue 20): an output holding a results store, a ladder store or a replay is
+"""No output ever replaces a result: an output holding a results store, a ladder store or a replay is
 refused unless --force; every store records what makes its results comparable (plugin bots' source included) and
 refuses a resume that differs; runs share a store; a read-only store reads back; a full disk, a closed standard
 output and an ASCII terminal are one line, never a traceback; file names are printed with escapes."""

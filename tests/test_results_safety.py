@@ -1,4 +1,4 @@
-"""Never lose stored results (issue 8, class 2): colliding outputs are refused before anything is opened,
+"""Never lose stored results: colliding outputs are refused before anything is opened,
 a damaged results file is one line and exit 2 and stays as it was, CSV/PNG/JSON are written atomically."""
 
 from __future__ import annotations

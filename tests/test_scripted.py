@@ -1,4 +1,4 @@
-"""The heuristic bot against the scripted strategies that beat a naive bot: at least 45% from both sides (issue 9)."""
+"""The heuristic bot against the scripted strategies that beat a naive bot: at least 45% from both sides."""
 
 from __future__ import annotations
 

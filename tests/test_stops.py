@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,7 +20,6 @@ import pytest
 
 from gladiator import engine
 from gladiator.batch import runner
-from gladiator.batch.chunks import chunk_size_for
 from gladiator.batch.store import ResultStore
 from gladiator.bots import canonical_bot, make_bot
 from gladiator.driver import decide
@@ -29,7 +27,7 @@ from gladiator.duel import game_for
 from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END
 
-from conftest import one_line
+from conftest import kept_duels, one_line, stored_chunks
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 WAIT = 120  # seconds a process may take to end after its signal: generous, the point is that it ends
@@ -80,27 +78,6 @@ def _start(args: list, cwd: Path, extra_path: str = "", preexec=_default_signals
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec)
 
 
-def _stored(db: Path) -> int:
-    try:
-        con = sqlite3.connect(db, timeout=1)
-        try:
-            return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
-def _kept(db: Path, n: int) -> int:
-    """Duels stored: whole chunks and the parts of the others."""
-    con = sqlite3.connect(db, timeout=5)
-    try:
-        parts = con.execute("SELECT COALESCE(SUM(duels), 0) FROM parts").fetchone()[0]
-        return con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0] * chunk_size_for(n) + parts
-    finally:
-        con.close()
-
-
 def _wait_for(proc: subprocess.Popen, ready, limit: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and proc.poll() is None and not ready():
@@ -119,7 +96,7 @@ def test_a_dead_worker_ends_the_batch_in_one_line_and_keeps_the_finished_chunks(
     out, err = proc.communicate(timeout=WAIT)  # Pool hung here for ever
     line = one_line(proc.returncode, err)
     assert "worker process" in line and words in line and "while playing chunk" in line, line
-    assert f"{_kept(db, n)} of {n} duels are stored in" in line, line
+    assert f"{kept_duels(db, n)} of {n} duels are stored in" in line, line
 
 
 # ---- SIGTERM, SIGHUP ----
@@ -129,13 +106,13 @@ def test_a_signal_stops_a_batch_keeping_what_finished_and_no_temporary_file(tmp_
     n = 16384
     proc = _start(["batch", "rouge", "viola", "-n", n, "--json", "--workers", "2", "--batch-size", "64", "--out", db,
                    "--csv", rows], tmp_path)
-    _wait_for(proc, lambda: db.exists() and _stored(db) >= 1)
+    _wait_for(proc, lambda: db.exists() and stored_chunks(db) >= 1)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=WAIT)
     assert proc.returncode == 130, err
     assert "interrupted:" in err and "Traceback" not in err, err
     d = json.loads(out)
-    assert d["complete"] is False and d["duels"] == _kept(db, n)
+    assert d["complete"] is False and d["duels"] == kept_duels(db, n)
     with rows.open() as f:
         assert sum(1 for _ in csv.DictReader(f)) == d["duels"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no hidden temp CSV
@@ -160,7 +137,7 @@ def test_a_signal_stops_a_command_started_with_it_blocked(tmp_path):
     n = 16384
     proc = _start(["batch", "rouge", "viola", "-n", n, "--json", "--workers", "1", "--batch-size", "64", "--out", db],
                   tmp_path, preexec=_blocked_signals)
-    _wait_for(proc, lambda: db.exists() and _stored(db) >= 1)
+    _wait_for(proc, lambda: db.exists() and stored_chunks(db) >= 1)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=WAIT)
     assert proc.returncode == 130 and "interrupted:" in err, (proc.returncode, err)

@@ -1,4 +1,4 @@
-"""The window's board aids (issue 9, point 4): the arc overlay, the turn-order strip, the plain-words log with the
+"""The window's board aids: the arc overlay, the turn-order strip, the plain-words log with the
 formulas a key away, the sound cues, and killing blows told honestly; headless (SDL's dummy drivers)."""
 
 from __future__ import annotations
