@@ -36,25 +36,27 @@ DYING = """\
 import os, signal
 from gladiator.bots.greedy import GreedyBot
 
-class Exits(GreedyBot):
+class Dies(GreedyBot):
+    \"\"\"Plays greedy, then ends its process at its 41st decision (`end`).\"\"\"
+    calls = 0
+
+    def act(self, game, obs, legal):
+        type(self).calls += 1
+        if type(self).calls > 40:
+            self.end()
+        return super().act(game, obs, legal)
+
+class Exits(Dies):
     name = "exits"
-    calls = 0
 
-    def act(self, game, obs, legal):
-        Exits.calls += 1
-        if Exits.calls > 40:
-            os._exit(3)
-        return super().act(game, obs, legal)
+    def end(self):
+        os._exit(3)
 
-class Killed(GreedyBot):
+class Killed(Dies):
     name = "killed"
-    calls = 0
 
-    def act(self, game, obs, legal):
-        Killed.calls += 1
-        if Killed.calls > 40:
-            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
-        return super().act(game, obs, legal)
+    def end(self):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
 """
 
 
