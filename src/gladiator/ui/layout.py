@@ -67,9 +67,7 @@ def make_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
         side_w = max(40, W // 3)
     top = pygame.Rect(0, 0, W, top_h)
     area = pygame.Rect(pad, top_h + pad, max(1, W - side_w - 2 * pad), max(1, H - top_h - bottom_h - 2 * pad))
-    tile = max(2, min(area.width // max(1, cols), area.height // max(1, rows), int(MAX_TILE * sc)))
-    board = pygame.Rect(0, 0, tile * cols, tile * rows)
-    board.center = area.center
+    tile, board = _fit_board(area, cols, rows, sc)
     bottom = pygame.Rect(pad, H - bottom_h, max(1, W - side_w - 2 * pad), max(1, bottom_h - pad))
     side = pygame.Rect(W - side_w, top_h + pad, max(1, side_w - pad), max(1, H - top_h - 2 * pad))
     card_h = max(20, int(200 * sc))
@@ -94,9 +92,7 @@ def broadcast_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
     side_w = max(60, int(W * 0.3))
     top = pygame.Rect(0, 0, W, top_h)
     area = pygame.Rect(pad, top_h + pad, max(1, W - side_w - 2 * pad), max(1, H - top_h - caption_h - 2 * pad))
-    tile = max(2, min(area.width // max(1, cols), area.height // max(1, rows), int(MAX_TILE * sc)))
-    board = pygame.Rect(0, 0, tile * cols, tile * rows)
-    board.center = area.center
+    tile, board = _fit_board(area, cols, rows, sc)
     side = pygame.Rect(W - side_w, top_h + pad, max(1, side_w - pad), max(1, H - top_h - caption_h - 2 * pad))
     card_h = max(20, (side.height - pad) // 2)
     c0 = pygame.Rect(side.left, side.top, side.width, card_h)
@@ -104,3 +100,11 @@ def broadcast_layout(size: tuple[int, int], cols: int, rows: int) -> Layout:
     caption = pygame.Rect(0, H - caption_h, W, caption_h)
     log = pygame.Rect(side.left, side.bottom, side.width, 0)
     return Layout((W, H), sc, top, board, tile, side, (c0, c1), log, caption, cols, rows)
+
+
+def _fit_board(area: pygame.Rect, cols: int, rows: int, scale: float) -> tuple[int, pygame.Rect]:
+    """The largest whole tile (at most MAX_TILE at this scale) that fits the arena in `area`, and the board centred there."""
+    tile = max(2, min(area.width // max(1, cols), area.height // max(1, rows), int(MAX_TILE * scale)))
+    board = pygame.Rect(0, 0, tile * cols, tile * rows)
+    board.center = area.center
+    return tile, board
