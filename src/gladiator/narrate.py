@@ -17,6 +17,7 @@ from gladiator.state import OUTCOME_LABELS
 FACINGS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 TERM_LABELS = {"evasion": "evasion", "guard": "guard", "cover": "cover", "high_ground": "high ground",
                "rear": "rear arc", "exposed": "exposed", "point_blank": "point blank", "ambush": "ambush"}
+CLOSES_TURN = ("turn", "result")  # events after which the turn before has nothing more to tell (`quiet_turn`)
 DICE = ("roll", "damage_roll")  # the draws themselves: set beside a chance the viewer does not know, they would tell it
 
 
@@ -263,7 +264,7 @@ def _log(tell, game: Game, units: tuple[str, str], events: list[dict], viewer: i
         line = tell(game, units, ev, viewer)
         if line is None:
             continue
-        if header is not None and ev["event"] in ("turn", "result"):
+        if header is not None and ev["event"] in CLOSES_TURN:
             lines[-1] = quiet_turn(lines[-1], header, viewer)
         lines.append(line)
         header = ev if ev["event"] == "turn" else None

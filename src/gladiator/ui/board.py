@@ -19,7 +19,7 @@ import pygame
 
 from gladiator import engine
 from gladiator.game import Game
-from gladiator.narrate import describe, describe_plain, quiet_turn, seen_event
+from gladiator.narrate import CLOSES_TURN, describe, describe_plain, quiet_turn, seen_event
 from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOME_LABELS, OUTCOMES, DuelState
 from gladiator.ui import art, overlay, sound
 from gladiator.ui import theme as T
@@ -267,7 +267,7 @@ class DuelView(Screen):
                 lines.append(line)
                 continue
             kind = e.event["event"]
-            if self._log_header is not None and kind in ("turn", "result"):  # the last turn ended with nothing to tell
+            if self._log_header is not None and kind in CLOSES_TURN:  # the last turn ended with nothing to tell
                 k, header = self._log_header
                 lines[k] = (quiet_turn(lines[k][0], header, key[0]), lines[k][1])
             lines.append(line)
