@@ -171,6 +171,8 @@ REFUSED = [  # (command line, the option the error names); {r} is a recorded due
     (["odds", "{r}", "--turn", "2", "--isolate"], "--isolate"),
     (["watch", "--difficulty", "hard", "--isolate"], "--isolate"),
     (["play", "rouge", "--isolate"], "--isolate"),
+    (["ablate", "rouge", "--isolate"], "--isolate"),
+    (["ablate", "rouge", "--bot", "greedy", "--bot-timeout", "5"], "--bot-timeout"),
     (["watch", "--force"], "--force"),
     (["batch", "rouge", "viola", "--force"], "--force"),
     (["batch", "rouge", "viola", "--bot", "greedy", "--bot-a", "random", "--bot-b", "random"], "--bot"),

@@ -324,6 +324,16 @@ def test_an_isolated_bot_plays_as_it_does_in_process(cli, plugin):
     assert {k: json.loads(out)[k] for k in keep} == {k: json.loads(out2)[k] for k in keep} == {k: json.loads(plain)[k] for k in keep}
 
 
+def test_an_isolated_bot_ablates_as_it_does_in_process(cli, plugin):
+    args = ("ablate", "rouge", "--vs", "viola", "-a", "concert_hall", "--option", "leap", "-n", "10", "--max-duels", "10",
+            "-w", "1", "--json", "-q")
+    runs = [cli(*args, "--bot", "fairplugin:Vandal", *extra) for extra in ([], ["--isolate", "--bot-timeout", "30"])]
+    plain = cli(*args, "--bot", "greedy")
+    assert all(code == 0 for code, _, _ in runs + [plain]), [err for _, _, err in runs]
+    pooled = [json.loads(out)["pooled"] for _, out, _ in runs + [plain]]
+    assert pooled[0] == pooled[1] == pooled[2] and pooled[0][0]["duels"] == 10
+
+
 def test_bot_timeout_must_be_seconds(cli):
     code, out, err = cli("duel", "rouge", "viola", "--bot-timeout", "-1")
     one_error(code, err, "--bot-timeout")

@@ -16,8 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, check_bot, data_files, data_text, ForceOpt, Gauge, idle_force, load, out, print_table, QuietOpt,
-    stopped, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, data_text, ForceOpt, Gauge, idle_force, idle_referee,
+    IsolateOpt, load, out, print_table, QuietOpt, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, check_outputs, printable
@@ -44,6 +44,8 @@ def ablate(
     max_duels: int = typer.Option(16000, "--max-duels", help="Duels a cell plays at most, whatever its interval."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Run seed (0 or more)."),
     bot: str = typer.Option(DEFAULT_BOT, "--bot", help="The bot of both sides (the restricted side plays it without the option)."),
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
     sets: Optional[list[str]] = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes (default: the number of cores)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Store each finished round in this SQLite file; run again to resume."),
@@ -69,7 +71,9 @@ def ablate(
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     if seed < 0 or seed >= 2**63:
         raise GladiatorError(f"--seed must be from 0 to 2**63-1, got {seed}")
+    idle_referee([bot])
     bot = check_bot(bot)
+    bot_rules(bot_timeout, isolate)
     if ":" in bot and "without=" in bot:
         raise GladiatorError(f"--bot {bot}: the bot of both sides plays with every option; ablate takes them away itself")
     cat = load(units, arenas)
