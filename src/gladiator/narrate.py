@@ -47,6 +47,20 @@ def quiet_turn(line: str, header: dict, viewer: int | None = None) -> str:
     return f"{line} Nothing seen." if viewer is not None and header.get("side") != viewer else f"{line} No action."
 
 
+class QuietTurns:
+    """Follows a log as its lines are written, to tell which turn's header stands alone when the next turn or the
+    result comes: that turn had nothing to tell (`quiet_turn`). The logs and the window's log both keep one."""
+
+    def __init__(self) -> None:
+        self._header: tuple[int, dict] | None = None  # the line and event of a turn's header with nothing after it yet
+
+    def told(self, ev: dict, index: int) -> tuple[int, dict] | None:
+        """Line `index` tells `ev`: the header (its line, its event) of the turn before if that turn told nothing."""
+        quiet = self._header if ev["event"] in CLOSES_TURN else None
+        self._header = (index, ev) if ev["event"] == "turn" else None
+        return quiet
+
+
 def seen_event(game: Game, units: tuple[str, str], ev: dict, viewer: int | None = None) -> dict:
     """The event as side `viewer` may know it (the event itself for the spectator, `viewer=None`).
 
@@ -259,13 +273,13 @@ def narrate_plain(game: Game, units: tuple[str, str], events: list[dict], viewer
 def _log(tell, game: Game, units: tuple[str, str], events: list[dict], viewer: int | None) -> list[str]:  # type: ignore[no-untyped-def]
     """The lines `tell` writes for `events`, with every turn that ends with nothing to tell saying so (`quiet_turn`)."""
     lines: list[str] = []
-    header: dict | None = None  # the event of the last line, when it is a turn's header
+    turns = QuietTurns()
     for ev in events:
         line = tell(game, units, ev, viewer)
         if line is None:
             continue
-        if header is not None and ev["event"] in CLOSES_TURN:
-            lines[-1] = quiet_turn(lines[-1], header, viewer)
+        quiet = turns.told(ev, len(lines))
+        if quiet is not None:
+            lines[quiet[0]] = quiet_turn(lines[quiet[0]], quiet[1], viewer)
         lines.append(line)
-        header = ev if ev["event"] == "turn" else None
     return lines

@@ -19,7 +19,7 @@ import pygame
 
 from gladiator import engine
 from gladiator.game import Game
-from gladiator.narrate import CLOSES_TURN, describe, describe_plain, quiet_turn, seen_event
+from gladiator.narrate import describe, describe_plain, QuietTurns, quiet_turn, seen_event
 from gladiator.state import CORE_EXTRACTED, DESTROYED, OUTCOME_LABELS, OUTCOMES, DuelState
 from gladiator.ui import art, overlay, sound
 from gladiator.ui import theme as T
@@ -72,7 +72,7 @@ class DuelView(Screen):
         self.anim = Animator()
         self.log_entries: list[LogEntry] = []
         self._log_view: tuple[tuple[Optional[int], int], int, list[tuple[str, Color]]] = ((None, -1), 0, [])
-        self._log_header: Optional[tuple[int, dict]] = None  # the line and event of a turn's header with nothing after it yet
+        self._log_turns = QuietTurns()  # which turn of the log told nothing
         self._log_version = 0
         self.log_scroll = 0
         self.speed_i = 2
@@ -257,7 +257,7 @@ class DuelView(Screen):
         """The combat log as the viewer may read it now: events narrated for its side, texts meant for it."""
         key = (self.viewer(), self._log_version, self.formulas)
         if self._log_view[0] != key:
-            self._log_view, self._log_header = (key, 0, []), None
+            self._log_view, self._log_turns = (key, 0, []), QuietTurns()
         _, done, lines = self._log_view
         for e in self.log_entries[done:]:
             line = self.log_line(e, key[0])
@@ -266,12 +266,11 @@ class DuelView(Screen):
             if e.event is None:  # a text for the reader, not part of the duel
                 lines.append(line)
                 continue
-            kind = e.event["event"]
-            if self._log_header is not None and kind in CLOSES_TURN:  # the last turn ended with nothing to tell
-                k, header = self._log_header
+            quiet = self._log_turns.told(e.event, len(lines))
+            if quiet is not None:  # the last turn ended with nothing to tell
+                k, header = quiet
                 lines[k] = (quiet_turn(lines[k][0], header, key[0]), lines[k][1])
             lines.append(line)
-            self._log_header = (len(lines) - 1, e.event) if kind == "turn" else None
         self._log_view = (key, len(self.log_entries), lines)
         return lines
 
