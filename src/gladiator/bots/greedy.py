@@ -49,9 +49,8 @@ class GreedyBot(Bot):
         choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar[me]) & (ap >= engine.cost_of("inject")), INJECT)
 
         prev = engine.attack_preview(game, obs)
-        exp = np.where(prev["usable"], prev["expected"], -1.0)
-        best_slot = np.argmax(exp, axis=1)
-        best_now = np.maximum(tactics.row_pick(exp, best_slot), 0.0)
+        best_slot, best_now = _best_slot(np.where(prev["usable"], prev["expected"], -1.0))
+        best_now = np.maximum(best_now, 0.0)
         adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
         can_extract = t.can_extract[me] & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
         ext_value = np.where(can_extract, engine.extraction_preview(game, obs) * obs.foe_integrity, -1.0)
@@ -110,6 +109,19 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndar
     tile_out[li[has]] = chosen[has]
     gain[li[has]] = np.where(is_rear, behind, front)[has]
     return tile_out, gain
+
+
+def _best_slot(exp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of `exp` (B, W): the first column holding the row's largest value (as np.argmax), and that value.
+
+    Column by column: argmax along a short axis costs a call per row."""
+    best, slot = exp[:, 0].copy(), np.zeros(exp.shape[0], dtype=np.intp)
+    for w in range(1, exp.shape[1]):
+        col = exp[:, w]
+        better = col > best
+        np.copyto(slot, w, where=better)
+        np.maximum(best, col, out=best)
+    return slot, best
 
 
 def _at(idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
