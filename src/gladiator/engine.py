@@ -7,6 +7,8 @@ plays the same alone or in a batch of a million. Never imports pygame.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from gladiator import rng
@@ -165,11 +167,12 @@ def step(
     if draws is None:
         # only attacks (hit and damage rolls) and core extractions (their roll) draw: those draws alone, for those duels
         # alone (each duel's draws are its own)
+        # alone (each duel's draws are its own), all lanes of them in one call (an attack's rows leave its extraction
+        # lane unread, as an extraction's rows their attack lanes)
         u = np.zeros((state.batch, DRAWS_PER_STEP))
-        for rolls, lanes in ((np.flatnonzero(live & (actions >= ATTACK0) & (actions < ATTACK0 + W)), ATTACK_DRAWS),
-                             (np.flatnonzero(live & (actions == EXTRACT)), EXTRACT_DRAWS)):
-            if rolls.size:
-                u[rolls, lanes] = draws_for(state, rolls, lanes)
+        rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
+        if rolls.size:
+            u[rolls] = draws_for(state, rolls)
     else:
         u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
     s = state.copy()
@@ -353,11 +356,12 @@ def sealed(values: np.ndarray) -> np.ndarray:
     return np.frombuffer(values.tobytes(), dtype=values.dtype).reshape(values.shape)
 
 
-def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False) -> Observation:
+def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False, noise: bool = True) -> Observation:
     """What `side` may know of each duel: its own suit whole; the enemy as it shows itself (see `gladiator.view`).
 
     `spectator=True` gives the spectator's view from that side's seat: the enemy's truth, for
-    the watch and replay screens, which say so.
+    the watch and replay screens, which say so. `noise=False` draws no noise: `noise` is then an
+    empty (B, 0) array (for bots that say they never read it: `uses_noise = False`).
     """
     B = state.batch
     t = game.tables
@@ -385,7 +389,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
-        noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM)),
+        noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
 
 
@@ -463,9 +467,11 @@ def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.
     return np.where(true_max == shown_max, value, scaled)
 
 
-def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
+def attack_preview(game: Game, obs: Observation | DuelState) -> Mapping[str, np.ndarray]:
     """(B, W) hit chance, damage low/high and expected damage of each weapon slot, as the observing side sees them.
 
+    A read-only mapping of those five arrays (`chance`, `low`, `high`, `expected`, `usable`): each is worked out when
+    first read, so a bot that weighs only the expected damage pays for that alone.
     The target is the suit it shows (a disguise's agility and armor, not the truth); `usable`
     says whether the slot can fire now (the observer's turn, range, sight, Nectar, points).
     Given a DuelState, the view is that of each duel's side to act.
@@ -476,14 +482,12 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     rear = in_rear(game, pa, pe, obs.foe_facing)
     flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear, pick(geo.cheb, pa, pe) == 1,
              obs.my_ambush)
+    usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
     table = game.derived("attack_preview", _preview_table)
-    if table is not None:
-        rows = table.take(_preview_code(game, obs.foe_look, obs.my_unit, flags), axis=0)  # (B, 4, W)
-        chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-    else:
+    if table is None:
         chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
-    usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~obs.my_turn) & (obs.ap >= cost_of("attack"))[:, None]
-    return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
+        return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
+    return _Preview(table, _preview_code(game, obs.foe_look, obs.my_unit, flags), usable)
 
 
 def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
@@ -554,21 +558,30 @@ def _view(game: Game, obs: Observation | DuelState) -> Observation:
     return observe(game, obs, obs.active) if isinstance(obs, DuelState) else obs
 
 
-def _preview_table(game: Game) -> np.ndarray | None:
-    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): (rows, 4, W)."""
+def _preview_table(game: Game) -> tuple[np.ndarray, ...] | None:
+    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): its four
+    (rows, W) arrays (chance, low, high, expected), each contiguous, so a reader takes only those it needs."""
     U = len(game.roster)
     if U ** 2 * 128 > PREVIEW_TABLE_LIMIT:
         return None
     grid = np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, 2, 2, 2, 2, 2)), indexing="ij")
     tu, au, *flags = (g.reshape(-1) for g in grid)
-    return np.stack(strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)), axis=1)
+    out = tuple(np.ascontiguousarray(v) for v in strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)))
+    for v in out:
+        v.setflags(write=False)
+    return out
 
 
 def _preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
-    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`)."""
-    code = target.astype(np.intp) * len(game.roster) + attacker
+    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`): the flags are its low
+    bits, the first flag the highest of them (gathered in bytes: seven flags fit one)."""
+    bits = np.zeros(np.shape(target), dtype=np.uint8)
     for flag in flags:
-        code = code * 2 + flag
+        bits <<= 1
+        bits |= flag
+    code = target.astype(np.intp) * len(game.roster) + attacker
+    code <<= len(flags)
+    code += bits
     return code
 
 
@@ -578,7 +591,34 @@ def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, fl
     table = game.derived("attack_preview", _preview_table)
     if table is None:
         return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
-    return table.reshape(-1).take(_preview_code(game, tu, au, flags) * (4 * W) + slot)  # row, then (chance, slot)
+    code = _preview_code(game, tu, au, flags)
+    code *= W
+    code += slot
+    return table[0].reshape(-1).take(code)  # the chance of (row, slot)
+
+
+class _Preview(Mapping):
+    """attack_preview's answer read from the preview table: each (B, W) array taken out of it when first asked for."""
+
+    KEYS = ("chance", "low", "high", "expected", "usable")
+
+    def __init__(self, table: tuple[np.ndarray, ...], rows: np.ndarray, usable: np.ndarray) -> None:
+        self._table, self._rows = table, rows
+        self._got: dict[str, np.ndarray] = {"usable": usable}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        got = self._got.get(key)
+        if got is None:
+            if key not in self.KEYS:
+                raise KeyError(key)
+            got = self._got[key] = self._table[self.KEYS.index(key)].take(self._rows, axis=0)
+        return got
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.KEYS)
+
+    def __len__(self) -> int:
+        return len(self.KEYS)
 
 
 def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
