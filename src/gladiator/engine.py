@@ -140,6 +140,7 @@ def draws_for(state: DuelState, idx: np.ndarray | None = None, lanes: slice = sl
 def step(
     game: Game, state: DuelState, actions: np.ndarray | list[int], draws: np.ndarray | None = None,
     events: bool = False, check: bool = True, tally: np.ndarray | None = None, tally_rows: np.ndarray | None = None,
+    handed: bool = False,
 ) -> tuple[DuelState, list[list[dict]] | None]:
     """Apply one action per duel (ignored for finished duels); returns the new state and, if asked, events.
 
@@ -147,7 +148,8 @@ def step(
     has already checked every pick with `Legal.allows` (the batch runner). `tally`, a
     (N, 2, tally_width(game)) int array, gets this step's events counted into it per duel and side
     (see `tally_columns`): the batch runner's statistics, without the cost of event dicts. Duel b
-    counts in row `tally_rows[b]` (row b by default).
+    counts in row `tally_rows[b]` (row b by default). `handed=True` says the caller hands `state` over and keeps no
+    other use of it (the batch runner's working arrays): it is stepped in place, not copied, and returned.
     """
     actions = np.asarray(actions)
     if actions.ndim != 1 or actions.shape[0] != state.batch:
@@ -175,7 +177,7 @@ def step(
             u[rolls] = draws_for(state, rolls)
     else:
         u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
-    s = state.copy()
+    s = state if handed else state.copy()
     s.counter += live
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
     count = None

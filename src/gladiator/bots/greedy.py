@@ -54,7 +54,10 @@ class GreedyBot(Bot):
         best_now = np.maximum(best_now, 0.0)
         adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
         can_extract = t.can_extract[me] & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
-        ext_value = np.where(can_extract, engine.extraction_preview(game, obs) * obs.foe_integrity, -1.0)
+        ext_value = np.full(B, -1.0)
+        ex = np.flatnonzero(can_extract)  # the odds are read only where a core can be torn out (a few duels)
+        if ex.size:
+            ext_value[ex] = engine.extraction_preview(game, obs.take(ex)) * obs.foe_integrity.take(ex)
         choose((ext_value > best_now) & (ext_value > 0), EXTRACT)
 
         # heat that would burn integrity at the start of our next turn: shed it first
