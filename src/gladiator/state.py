@@ -36,6 +36,10 @@ class EventCount:
 
     def add(self, cells: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
         """Count `hits` (1, or one number per cell) events in column `col` of rows `cells` (distinct: none repeats)."""
+        if isinstance(hits, np.ndarray) and hits.dtype == bool:  # one event or none: only the cells that have one
+            cells = cells[hits]
+            col = col[hits] if isinstance(col, np.ndarray) and col.ndim else col
+            hits = 1
         self.flat[cells + col] += hits
 
     def __call__(self, idx: np.ndarray, side: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
