@@ -387,8 +387,8 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_look=foe_look, foe_pos=theirs.get("pos"), foe_facing=theirs.get("facing"),
         foe_integrity=seen[0], foe_heat=seen[1], foe_nectar=seen[2],
         foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
-        foe_damaged=badly_damaged(integrity, t.integrity[foe_unit]),
-        foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
+        foe_damaged=badly_damaged(integrity, t.integrity.take(foe_unit)),
+        foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
         noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
@@ -482,7 +482,7 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> Mapping[str, np.
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
-    flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear, pick(geo.cheb, pa, pe) == 1,
+    flags = (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
              obs.my_ambush)
     usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
     table = game.derived("attack_preview", _preview_table)
@@ -687,18 +687,22 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         weapon = wu.astype(np.intp) * W + slot  # the (weapon set, slot) fired: flat index of the (U, W) weapon tables
         my_disguise = mine.get("disguise")
         disguised = my_disguise >= 0
-        ambush = combat.ambushes(my_disguise, mine.get("disguise_fresh"))
+        fresh = mine.get("disguise_fresh")
+        ambush = combat.ambushes(my_disguise, fresh)
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
-        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
+        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
                  pick(geo.cheb, pa, pe) == 1, ambush)
         chance = _hit_chance(game, wu, slot, tu, flags)
-        hit = u[idx, 0] < chance
-        roll = damage_roll(t, wu, slot, u[idx, 1])
+        rolls = u.take(idx, axis=0)  # the attackers' draws
+        hit = rolls[:, 0] < chance
+        roll = damage_roll(t, wu, slot, rolls[:, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        mine.set("disguise", np.where(disguised, -1, my_disguise))  # any attack throws the disguise off
-        mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
-        mine.set("disguise_fresh", False)
+        if disguised.any():  # any attack throws the disguise off
+            mine.set("disguise", np.where(disguised, -1, my_disguise))
+            mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
+        if fresh.any():
+            mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
         mine.set("heat", mine.get("heat") + t.w_heat.reshape(-1).take(weapon))
@@ -790,8 +794,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
         tu, mu = theirs.get("unit"), mine.get("unit")
         rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
-        p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity[tu]))
-        won = u[idx, 2] < p
+        p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity.take(tu)))
+        won = u.take(idx, axis=0)[:, 2] < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True
         s.winner[idx[won]] = side[won]

@@ -47,13 +47,13 @@ class GreedyBot(Bot):
         pick = FirstChoice(B, END, legal)
         choose, todo = pick.choose, pick.todo
 
-        choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar[me]) & (ap >= engine.cost_of("inject")), INJECT)
+        choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar.take(me)) & (ap >= engine.cost_of("inject")), INJECT)
 
         prev = engine.attack_preview(game, obs)
         best_slot, best_now = _best_slot(np.where(prev["usable"], prev["expected"], -1.0))
         best_now = np.maximum(best_now, 0.0)
         adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
-        can_extract = t.can_extract[me] & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
+        can_extract = t.can_extract.take(me) & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
         ext_value = np.full(B, -1.0)
         ex = np.flatnonzero(can_extract)  # the odds are read only where a core can be torn out (a few duels)
         if ex.size:
@@ -66,7 +66,7 @@ class GreedyBot(Bot):
         # plans for the rest of the turn; ending a turn on a hazard counts against a plan
         # the best expected strike at each distance, 0 out of sight: strike[rows[b], d] (rows of the game's table, not copied)
         strike, rows = tactics.strike_rows(game, obs)
-        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
+        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost.take(pa), 1e-6), 0.0)
         move_tile = np.zeros(B, dtype=np.int64)
         plan_move = np.zeros(B)
         # with one point left a move leaves nothing to strike with; no move promises more than the points left after it
@@ -100,7 +100,7 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndar
     tile_out = np.full(B, -1, dtype=np.int64)
     gain = np.zeros(B)
     far = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) > 1
-    cand = todo & t.can_leap[me] & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
+    cand = todo & t.can_leap.take(me) & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
     if not cand.any():
         return tile_out, gain
     li = np.flatnonzero(cand)

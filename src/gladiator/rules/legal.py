@@ -117,8 +117,8 @@ class _Turn:
         """Whether the enemy is open to core extraction."""
         t, theirs = self.game.tables, self._theirs
         tu = theirs.get("unit")
-        return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity[tu]),
-                                  overheated(theirs.get("heat"), t.heat_capacity[tu]), theirs.get("caught"))
+        return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity.take(tu)),
+                                  overheated(theirs.get("heat"), t.heat_capacity.take(tu)), theirs.get("caught"))
 
     @cached_property
     def reach(self) -> np.ndarray:
