@@ -419,7 +419,11 @@ def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, n
     slot `slot[b]` alone when `slot` is given."""
     geo = game.geo
     span = max(geo.width, geo.height)  # Chebyshev distances are below this
-    key = (wu.astype(np.intp) * span + pick(geo.cheb, pa, pe)) * 2 + pick(geo.los, pa, pe)
+    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe  # the (tile, target tile) cell of the arena's tables
+    key = np.asarray(wu).astype(np.intp) * span
+    key += geo.cheb.reshape(-1).take(pair)
+    key <<= 1
+    key += geo.los.reshape(-1).take(pair)
     table = game.derived("slots_in_reach", _in_reach)  # the slot exists, the target in range and in sight
     if slot is not None:
         return pick(table, key, slot) & (nectar > pick(game.tables.w_nectar, wu, slot)) & ~done

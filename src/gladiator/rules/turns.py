@@ -64,12 +64,15 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     heat = cooled(game, u, heat_before)
     cell.set("heat", heat)
     excess = overheat_excess(heat, t.heat_capacity.take(u))
+    hot = excess > 0
     hurt = excess * K.OVERHEAT_DAMAGE_PER_HEAT
-    integrity = np.maximum(0, cell.get("integrity") - hurt)
-    cell.set("integrity", integrity)
+    integrity = cell.get("integrity")
+    if hot.any():  # (no suit overheated: no integrity burns)
+        integrity = np.maximum(0, integrity - hurt)
+        cell.set("integrity", integrity)
     s.ap[idx] = turn_actions(game, u, heat)
     if count is not None:
-        count(idx, a, EV["overheated_turn"], excess > 0)
+        count(idx, a, EV["overheated_turn"], hot)
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
     melted = integrity <= 0
