@@ -7,8 +7,6 @@ plays the same alone or in a batch of a million. Never imports pygame.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from gladiator import rng
@@ -40,7 +38,7 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
-    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "determinize", "draw_identity", "draws_for", "expected_strikes", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "prepare", "refusal", "refusal_of_kind", "sealed", "step", "turn_forecast", "BOT_DIED", "NOT_LEGAL", "TIMED_OUT",
 ]
 
@@ -469,15 +467,25 @@ def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.
     return np.where(true_max == shown_max, value, scaled)
 
 
-def attack_preview(game: Game, obs: Observation | DuelState) -> Mapping[str, np.ndarray]:
+def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
     """(B, W) hit chance, damage low/high and expected damage of each weapon slot, as the observing side sees them.
 
-    A read-only mapping of those five arrays (`chance`, `low`, `high`, `expected`, `usable`): each is worked out when
-    first read, so a bot that weighs only the expected damage pays for that alone.
     The target is the suit it shows (a disguise's agility and armor, not the truth); `usable`
     says whether the slot can fire now (the observer's turn, range, sight, Nectar, points).
     Given a DuelState, the view is that of each duel's side to act.
     """
+    return dict(zip(("chance", "low", "high", "expected", "usable"), _strike_preview(game, obs, (0, 1, 2, 3))))
+
+
+def expected_strikes(game: Game, obs: Observation | DuelState) -> tuple[np.ndarray, np.ndarray]:
+    """(B, W) expected damage of each weapon slot and whether it is usable now: attack_preview's `expected` and `usable`
+    alone, for a bot that weighs nothing else (the rest is not worked out)."""
+    expected, usable = _strike_preview(game, obs, (3,))
+    return expected, usable
+
+
+def _strike_preview(game: Game, obs: Observation | DuelState, parts: tuple[int, ...]) -> list[np.ndarray]:
+    """The parts (0 chance, 1 low, 2 high, 3 expected) of attack_preview asked for, then `usable`."""
     obs = _view(game, obs)
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
@@ -487,9 +495,10 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> Mapping[str, np.
     usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
     table = game.derived("attack_preview", _preview_table)
     if table is None:
-        chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
-        return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
-    return _Preview(table, _preview_code(game, obs.foe_look, obs.my_unit, flags), usable)
+        every = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
+        return [every[k] for k in parts] + [usable]
+    rows = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+    return [table[k].take(rows, axis=0) for k in parts] + [usable]
 
 
 def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
@@ -597,30 +606,6 @@ def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, fl
     code *= W
     code += slot
     return table[0].reshape(-1).take(code)  # the chance of (row, slot)
-
-
-class _Preview(Mapping):
-    """attack_preview's answer read from the preview table: each (B, W) array taken out of it when first asked for."""
-
-    KEYS = ("chance", "low", "high", "expected", "usable")
-
-    def __init__(self, table: tuple[np.ndarray, ...], rows: np.ndarray, usable: np.ndarray) -> None:
-        self._table, self._rows = table, rows
-        self._got: dict[str, np.ndarray] = {"usable": usable}
-
-    def __getitem__(self, key: str) -> np.ndarray:
-        got = self._got.get(key)
-        if got is None:
-            if key not in self.KEYS:
-                raise KeyError(key)
-            got = self._got[key] = self._table[self.KEYS.index(key)].take(self._rows, axis=0)
-        return got
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.KEYS)
-
-    def __len__(self) -> int:
-        return len(self.KEYS)
 
 
 def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:

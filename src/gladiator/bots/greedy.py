@@ -10,7 +10,7 @@ target's integrity), and vents heat that would burn it at the start of its next 
 disguises itself: deceiving is beyond it. Ending a turn on a hazard counts against a plan. When
 no plan does damage it closes in on the enemy, guards, and ends its turn.
 
-It reads only its side's observation; every number comes from the engine's previews and the
+It reads only its side's observation; every number comes from the engine's previews (`expected_strikes`) and the
 game's tactics tables (`gladiator.tactics`), which are built from the rules' own functions.
 """
 
@@ -49,8 +49,8 @@ class GreedyBot(Bot):
 
         choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar.take(me)) & (ap >= engine.cost_of("inject")), INJECT)
 
-        prev = engine.attack_preview(game, obs)
-        best_slot, best_now = _best_slot(np.where(prev["usable"], prev["expected"], -1.0))
+        expected, usable = engine.expected_strikes(game, obs)
+        best_slot, best_now = _best_slot(np.where(usable, expected, -1.0))
         best_now = np.maximum(best_now, 0.0)
         adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
         can_extract = t.can_extract.take(me) & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
