@@ -169,12 +169,10 @@ def step(
         # alone (each duel's draws are its own)
         # alone (each duel's draws are its own), all lanes of them in one call (an attack's rows leave its extraction
         # lane unread, as an extraction's rows their attack lanes)
-        u = np.zeros((state.batch, DRAWS_PER_STEP))
         rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
-        if rolls.size:
-            u[rolls] = draws_for(state, rolls)
+        u = _Draws(rolls, draws_for(state, rolls))
     else:
-        u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
+        u = _Draws(None, np.asarray(draws, dtype=np.float64).reshape(state.batch, -1))
     s = state if handed else state.copy()
     s.counter += live
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
@@ -626,7 +624,18 @@ def _looks(s: DuelState, b: int) -> list[int]:
     return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
 
 
-def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: np.ndarray, log: list[list[dict]] | None,
+class _Draws:
+    """A step's draws: those of duels `rows` (sorted; every duel's when None), one row of `values` each."""
+
+    def __init__(self, rows: np.ndarray | None, values: np.ndarray) -> None:
+        self.rows, self.values = rows, values
+
+    def of(self, idx: np.ndarray) -> np.ndarray:
+        """(len(idx), DRAWS_PER_STEP) the draws of duels `idx` (among `rows`)."""
+        return self.values.take(idx if self.rows is None else np.searchsorted(self.rows, idx), axis=0)
+
+
+def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.ndarray, log: list[list[dict]] | None,
            count: Count | None = None) -> None:
     sp, t, geo = game.space, game.tables, game.geo
     B = s.batch
@@ -679,7 +688,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
                  pick(geo.cheb, pa, pe) == 1, ambush)
         chance = _hit_chance(game, wu, slot, tu, flags)
-        rolls = u.take(idx, axis=0)  # the attackers' draws
+        rolls = u.of(idx)  # the attackers' draws
         hit = rolls[:, 0] < chance
         roll = damage_roll(t, wu, slot, rolls[:, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
@@ -715,7 +724,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
                     "ranged": bool(t.w_ranged[wu[i], slot[i]]),
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
+                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(rolls[i, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
                     "integrity": int(s.integrity[b, fo]), "integrity_before": int(before[i]),
                     "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
@@ -780,7 +789,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         tu, mu = theirs.get("unit"), mine.get("unit")
         rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
         p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity.take(tu)))
-        won = u.take(idx, axis=0)[:, 2] < p
+        roll = u.of(idx)[:, 2]
+        won = roll < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True
         s.winner[idx[won]] = side[won]
@@ -795,7 +805,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
             seen = extraction_odds(t, mu, look, rear, integrity_lost(gauge(theirs.get("integrity"), t.integrity[tu], t.integrity[look]),
                                                                       t.integrity[look]))
             for i, b in enumerate(idx):
-                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(u[b, 2]),
+                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(roll[i]),
                                "success": bool(won[i]), "seen": {"chance": float(seen[i])}})
 
     s.ap[live] -= cost[live]
