@@ -367,7 +367,8 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     me = np.broadcast_to(np.asarray(side, dtype=np.intp), (B,))
     if ((me != 0) & (me != 1)).any():
         raise GladiatorError("side must be 0 or 1")
-    mine, theirs = SideCells(state, ar, me), SideCells(state, ar, 1 - me)
+    mine = SideCells(state, ar, me)
+    theirs = mine.opposite()
     my_unit, foe_unit = mine.get("unit"), theirs.get("unit")
     my_dis, foe_dis = mine.get("disguise"), theirs.get("disguise")
     foe_look = foe_unit if spectator else np.where(foe_dis >= 0, foe_dis, foe_unit)
@@ -385,7 +386,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
         foe_damaged=badly_damaged(integrity, t.integrity.take(foe_unit)),
         foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
-        my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
+        my_turn=~state.done if side is state.active else (state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
         noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
@@ -675,7 +676,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
         side = a[idx]
         foe = 1 - side
         slot = actions[idx] - ATTACK0
-        mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
+        mine = SideCells(s, idx, side)
+        theirs = mine.opposite()
         au, tu = mine.get("unit"), theirs.get("unit")
         wu = au  # a disguise changes the look, never the weapons
         weapon = wu.astype(np.intp) * W + slot  # the (weapon set, slot) fired: flat index of the (U, W) weapon tables
@@ -785,7 +787,8 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
     idx = picks["extract"]
     if idx.size:
         side = a[idx]
-        mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
+        mine = SideCells(s, idx, side)
+        theirs = mine.opposite()
         tu, mu = theirs.get("unit"), mine.get("unit")
         rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
         p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity.take(tu)))

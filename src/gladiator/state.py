@@ -58,9 +58,20 @@ class SideCells:
 
     def __init__(self, state: "DuelState", idx: np.ndarray, side: np.ndarray) -> None:
         """Address side `side[i]` of duel `idx[i]`."""
-        self.state = state
-        self.idx, self.side = idx, side
+        self.state, self.idx = state, idx
         self.flat = np.asarray(idx, dtype=np.intp) * 2 + side
+
+    @property
+    def side(self) -> np.ndarray:
+        """The side of each cell."""
+        return self.flat & 1
+
+    def opposite(self) -> "SideCells":
+        """The cells of the other side of the same duels."""
+        other = SideCells.__new__(SideCells)
+        other.state, other.idx = self.state, self.idx
+        other.flat = self.flat ^ 1  # side 0 and side 1 of a duel are neighbours in the flat array
+        return other
 
     def get(self, name: str) -> np.ndarray:
         """The values (a copy)."""

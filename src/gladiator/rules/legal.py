@@ -58,7 +58,8 @@ class _Turn:
         self.game, self.state = game, state
         rows = np.arange(state.batch) if idx is None else np.asarray(idx, dtype=np.intp)
         a = state.active.take(rows).astype(np.intp)
-        self._mine, self._theirs = SideCells(state, rows, a), SideCells(state, rows, 1 - a)
+        self._mine = SideCells(state, rows, a)
+        self._theirs = self._mine.opposite()
         self.live = ~(state.done if idx is None else state.done.take(rows))
         self.ap = state.ap if idx is None else state.ap.take(rows)
 
