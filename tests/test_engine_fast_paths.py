@@ -1,6 +1,6 @@
 """The batch engine's speed-ups give the numbers of the plain computations they replace (issue 19's greedy path).
 
-One draw call a step, the draws' regrouped formula, the narrow preview reader, a state handed over to
+One draw call a step, the draws' regrouped formula, the best strike read from a table, a state handed over to
 `step`, observations without noise for bots that never read it: each is checked here against the
 straightforward version, over many states of real play.
 """
@@ -51,16 +51,17 @@ def test_draws_are_the_splitmix_of_seed_counter_and_lane() -> None:
 
 
 @pytest.mark.parametrize("table", [True, False], ids=["table", "direct"])
-def test_expected_strikes_are_the_attack_previews(table: bool, monkeypatch) -> None:
+def test_the_best_strike_is_the_previews_best_usable_slot(table: bool, monkeypatch) -> None:
     if not table:
         monkeypatch.setattr(engine, "PREVIEW_TABLE_LIMIT", 0)
     seen = 0
     for game, s in played("rooftops", ("jaron", "viola")):
         obs = engine.observe(game, s, s.active)
         p = engine.attack_preview(game, obs)
-        expected, usable = engine.expected_strikes(game, obs)
-        assert np.array_equal(expected, p["expected"]) and np.array_equal(usable, p["usable"])
-        seen += int(usable.any(axis=1).sum())
+        exp = np.where(p["usable"], p["expected"], -1.0)
+        slot, value = engine.best_strike(game, obs)
+        assert np.array_equal(slot, np.argmax(exp, axis=1)) and np.array_equal(value, exp.max(axis=1))
+        seen += int((value > 0).sum())
     assert seen > 0  # some slots could fire
 
 

@@ -38,7 +38,7 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
-    "determinize", "draw_identity", "draws_for", "expected_strikes", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "determinize", "draw_identity", "draws_for", "best_strike", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "prepare", "refusal", "refusal_of_kind", "sealed", "step", "turn_forecast", "BOT_DIED", "NOT_LEGAL", "TIMED_OUT",
 ]
 
@@ -123,6 +123,7 @@ def prepare(game: Game) -> None:
     action kinds and costs): a process about to fork workers builds them once, for all of them."""
     probe = new_duels(game, np.zeros((1, 2), dtype=np.int16), [0])
     attack_preview(game, probe)
+    best_strike(game, probe)
     allows(game, probe, np.array([END]))
 
 
@@ -473,31 +474,43 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     says whether the slot can fire now (the observer's turn, range, sight, Nectar, points).
     Given a DuelState, the view is that of each duel's side to act.
     """
-    return dict(zip(("chance", "low", "high", "expected", "usable"), _strike_preview(game, obs, (0, 1, 2, 3))))
-
-
-def expected_strikes(game: Game, obs: Observation | DuelState) -> tuple[np.ndarray, np.ndarray]:
-    """(B, W) expected damage of each weapon slot and whether it is usable now: attack_preview's `expected` and `usable`
-    alone, for a bot that weighs nothing else (the rest is not worked out)."""
-    expected, usable = _strike_preview(game, obs, (3,))
-    return expected, usable
-
-
-def _strike_preview(game: Game, obs: Observation | DuelState, parts: tuple[int, ...]) -> list[np.ndarray]:
-    """The parts (0 chance, 1 low, 2 high, 3 expected) of attack_preview asked for, then `usable`."""
     obs = _view(game, obs)
+    flags, usable = _strike_case(game, obs)
+    table = game.derived("attack_preview", _preview_table)
+    if table is None:
+        chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
+    else:
+        rows = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+        chance, lo, hi, expected = (v.take(rows, axis=0) for v in table)
+    return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
+
+
+def best_strike(game: Game, obs: Observation | DuelState) -> tuple[np.ndarray, np.ndarray]:
+    """(B,) the usable weapon slot with the highest expected damage, as the observing side sees it, and that damage:
+    np.argmax of attack_preview's `expected` where `usable`, -1 elsewhere (the first of equal slots; slot 0 and -1 when
+    no slot is usable). Read from a table of every preview case and set of usable slots where the game keeps one.
+    """
+    obs = _view(game, obs)
+    flags, usable = _strike_case(game, obs)
+    table = game.derived("best_strike", _best_strike_table)
+    if table is None:
+        expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)[3]
+        return _first_best(np.where(usable, expected, -1.0))
+    code = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+    code <<= W
+    code += np.packbits(usable, axis=1, bitorder="little")[:, 0]  # slot w usable: bit w
+    return table[0].take(code), table[1].take(code)
+
+
+def _strike_case(game: Game, obs: Observation) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The modifiers of the observer's strikes (guard .. ambush, as strike_preview takes them) and its (B, W) usable slots."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
     flags = (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
              obs.my_ambush)
     usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
-    table = game.derived("attack_preview", _preview_table)
-    if table is None:
-        every = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
-        return [every[k] for k in parts] + [usable]
-    rows = _preview_code(game, obs.foe_look, obs.my_unit, flags)
-    return [table[k].take(rows, axis=0) for k in parts] + [usable]
+    return flags, usable
 
 
 def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
@@ -580,6 +593,25 @@ def _preview_table(game: Game) -> tuple[np.ndarray, ...] | None:
     for v in out:
         v.setflags(write=False)
     return out
+
+
+def _best_strike_table(game: Game) -> tuple[np.ndarray, np.ndarray] | None:
+    """best_strike of every preview case (`_preview_table`) and set of usable slots (bit w: slot w): its slot and damage,
+    flat by case * 2 ** W + bits."""
+    preview = game.derived("attack_preview", _preview_table)
+    if preview is None or W > 8:
+        return None
+    bits = (np.arange(1 << W)[:, None] >> np.arange(W)[None, :]) & 1 == 1  # (2 ** W, W)
+    slot, value = _first_best(np.where(bits[None], preview[3][:, None, :], -1.0).reshape(-1, W))
+    for v in (slot, value):
+        v.setflags(write=False)
+    return slot, value
+
+
+def _first_best(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of `values` (N, W): np.argmax (the first column holding the largest value) and that value."""
+    slot = np.argmax(values, axis=1)
+    return slot, values.reshape(-1).take(np.arange(values.shape[0]) * values.shape[1] + slot)
 
 
 def _preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:

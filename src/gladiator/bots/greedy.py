@@ -10,7 +10,7 @@ target's integrity), and vents heat that would burn it at the start of its next 
 disguises itself: deceiving is beyond it. Ending a turn on a hazard counts against a plan. When
 no plan does damage it closes in on the enemy, guards, and ends its turn.
 
-It reads only its side's observation; every number comes from the engine's previews (`expected_strikes`) and the
+It reads only its side's observation; every number comes from the engine's previews (`best_strike`) and the
 game's tactics tables (`gladiator.tactics`), which are built from the rules' own functions.
 """
 
@@ -49,8 +49,7 @@ class GreedyBot(Bot):
 
         choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar.take(me)) & (ap >= engine.cost_of("inject")), INJECT)
 
-        expected, usable = engine.expected_strikes(game, obs)
-        best_slot, best_now = _best_slot(np.where(usable, expected, -1.0))
+        best_slot, best_now = engine.best_strike(game, obs)
         best_now = np.maximum(best_now, 0.0)
         adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
         can_extract = t.can_extract.take(me) & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
@@ -113,19 +112,6 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndar
     tile_out[li[has]] = chosen[has]
     gain[li[has]] = np.where(is_rear, behind, front)[has]
     return tile_out, gain
-
-
-def _best_slot(exp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of `exp` (B, W): the first column holding the row's largest value (as np.argmax), and that value.
-
-    Column by column: argmax along a short axis costs a call per row."""
-    best, slot = exp[:, 0].copy(), np.zeros(exp.shape[0], dtype=np.intp)
-    for w in range(1, exp.shape[1]):
-        col = exp[:, w]
-        better = col > best
-        np.copyto(slot, w, where=better)
-        np.maximum(best, col, out=best)
-    return slot, best
 
 
 def _at(idx: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
