@@ -113,3 +113,20 @@ def test_a_count_of_some_events_adds_where_they_happened() -> None:
     want = np.zeros_like(tally)
     want[3, 1, 2] = want[0, 1, 2] = want[3, 1, 0] = want[0, 1, 1] = 1
     assert np.array_equal(tally, want)
+
+
+def test_usable_slots_as_bits_are_the_usable_slots() -> None:
+    """slots_in_reach_bits gives slots_in_reach's answer bit by bit, at every Nectar level from none to past every cost."""
+    from gladiator.rules.legal import slots_in_reach, slots_in_reach_bits
+
+    gen = np.random.default_rng(3)
+    checked = 0
+    for game, s in played("concert_hall", ("viola", "rouge"), n=48, steps=25):
+        obs = engine.observe(game, s, s.active)
+        nectar = gen.integers(-1, int(game.tables.w_nectar.max()) + 4, obs.batch)
+        done = gen.random(obs.batch) < 0.2
+        want = slots_in_reach(game, obs.my_unit, obs.my_pos, obs.foe_pos, nectar, done)
+        got = slots_in_reach_bits(game, obs.my_unit, obs.my_pos, obs.foe_pos, nectar, done)
+        assert np.array_equal((got[:, None] >> np.arange(want.shape[1])) & 1 == 1, want)
+        checked += int(want.sum())
+    assert checked > 0

@@ -21,7 +21,7 @@ from gladiator.rules.combat import (
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
     BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles,
-    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach, slots_in_reach_bits,
     unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
@@ -491,26 +491,32 @@ def best_strike(game: Game, obs: Observation | DuelState) -> tuple[np.ndarray, n
     no slot is usable). Read from a table of every preview case and set of usable slots where the game keeps one.
     """
     obs = _view(game, obs)
-    flags, usable = _strike_case(game, obs)
     table = game.derived("best_strike", _best_strike_table)
     if table is None:
+        flags, usable = _strike_case(game, obs)
         expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)[3]
         return _first_best(np.where(usable, expected, -1.0))
+    flags = _strike_flags(game, obs)
     code = _preview_code(game, obs.foe_look, obs.my_unit, flags)
     code <<= W
-    code += np.packbits(usable, axis=1, bitorder="little")[:, 0]  # slot w usable: bit w
+    code += slots_in_reach_bits(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.my_nectar,
+                                ~(obs.my_turn & (obs.ap >= cost_of("attack"))))  # slot w usable: bit w
     return table[0].take(code), table[1].take(code)
 
 
 def _strike_case(game: Game, obs: Observation) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """The modifiers of the observer's strikes (guard .. ambush, as strike_preview takes them) and its (B, W) usable slots."""
+    """The modifiers of the observer's strikes (`_strike_flags`) and its (B, W) usable slots."""
+    usable = slots_in_reach(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
+    return _strike_flags(game, obs), usable
+
+
+def _strike_flags(game: Game, obs: Observation) -> tuple[np.ndarray, ...]:
+    """The modifiers of the observer's strikes: guard .. ambush, as strike_preview takes them."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
-    flags = (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
-             obs.my_ambush)
-    usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
-    return flags, usable
+    return (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
+            obs.my_ambush)
 
 
 def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:

@@ -431,6 +431,40 @@ def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, n
     return table.take(key, axis=0) & (nectar[:, None] > game.tables.w_nectar.take(wu, axis=0)) & ~done[:, None]
 
 
+def slots_in_reach_bits(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray,
+                        done: np.ndarray) -> np.ndarray:
+    """(B,) uint8: slots_in_reach as bits (slot w: bit w), read from the same conditions tabled by case, not (B, W) arrays."""
+    geo, t = game.geo, game.tables
+    span = max(geo.width, geo.height)
+    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe
+    key = np.asarray(wu).astype(np.intp) * span
+    key += geo.cheb.reshape(-1).take(pair)
+    key <<= 1
+    key += geo.los.reshape(-1).take(pair)
+    reach = game.derived("slots_in_reach_bits", lambda g: _bits(g.derived("slots_in_reach", _in_reach)))
+    top = int(t.w_nectar.max(initial=0)) + 1  # Nectar above every cost pays for them all: read at `top`
+    fed = game.derived("fed_bits", lambda g: _bits(_fed(g, top)))
+    level = np.clip(nectar, -1, top).astype(np.intp)
+    level += np.asarray(wu).astype(np.intp) * (top + 2) + 1
+    bits = reach.take(key) & fed.take(level)
+    bits[np.asarray(done, dtype=bool)] = 0
+    return bits
+
+
+def _fed(game: Game, top: int) -> np.ndarray:
+    """(U * (top + 2), W) bool by (weapon unit, Nectar -1 .. top): which slots that much Nectar pays for."""
+    t = game.tables
+    wu, level = (g.reshape(-1) for g in np.meshgrid(np.arange(len(game.roster)), np.arange(-1, top + 1), indexing="ij"))
+    return level[:, None] > t.w_nectar[wu]
+
+
+def _bits(table: np.ndarray) -> np.ndarray:
+    """(N,) uint8 of a (N, W) bool table: column w as bit w (read-only)."""
+    out = np.packbits(table, axis=1, bitorder="little")[:, 0]
+    out.setflags(write=False)
+    return out
+
+
 def _in_reach(game: Game) -> np.ndarray:
     """(U * span * 2, W) bool by (weapon unit, Chebyshev distance, line of sight): which slots can hit."""
     t, geo = game.tables, game.geo
