@@ -671,7 +671,11 @@ class _Draws:
 
     def of(self, idx: np.ndarray) -> np.ndarray:
         """(len(idx), DRAWS_PER_STEP) the draws of duels `idx` (among `rows`)."""
-        return self.values.take(idx if self.rows is None else np.searchsorted(self.rows, idx), axis=0)
+        if self.rows is None:
+            return self.values.take(idx, axis=0)
+        if idx.size == self.rows.size:  # every duel that rolls (both sorted): the draws as they are
+            return self.values
+        return self.values.take(np.searchsorted(self.rows, idx), axis=0)
 
 
 def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.ndarray, log: list[list[dict]] | None,
