@@ -168,12 +168,13 @@ def step(
     if draws is None:
         # only attacks (hit and damage rolls) and core extractions (their roll) draw: those draws alone, for those duels
         # alone (each duel's draws are its own)
-        # alone (each duel's draws are its own), all lanes of them in one call (an attack's rows leave its extraction
-        # lane unread, as an extraction's rows their attack lanes)
-        rolls = np.flatnonzero(live & (((actions >= ATTACK0) & (actions < ATTACK0 + W)) | (actions == EXTRACT)))
-        u = _Draws(rolls, draws_for(state, rolls))
+        u = _Draws(None)
+        for rolls, lanes in ((np.flatnonzero(live & (actions >= ATTACK0) & (actions < ATTACK0 + W)), ATTACK_DRAWS),
+                             (np.flatnonzero(live & (actions == EXTRACT)), EXTRACT_DRAWS)):
+            if rolls.size:
+                u.lanes[lanes.start] = (rolls, draws_for(state, rolls, lanes))
     else:
-        u = _Draws(None, np.asarray(draws, dtype=np.float64).reshape(state.batch, -1))
+        u = _Draws(np.asarray(draws, dtype=np.float64).reshape(state.batch, -1))
     s = state if handed else state.copy()
     s.counter += live
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
@@ -664,18 +665,21 @@ def _looks(s: DuelState, b: int) -> list[int]:
 
 
 class _Draws:
-    """A step's draws: those of duels `rows` (sorted; every duel's when None), one row of `values` each."""
+    """A step's draws: every duel's, forced (`forced`, (B, DRAWS_PER_STEP)); or drawn for the duels that roll alone, by
+    their first lane (`lanes`: rows sorted, then their values)."""
 
-    def __init__(self, rows: np.ndarray | None, values: np.ndarray) -> None:
-        self.rows, self.values = rows, values
+    def __init__(self, forced: np.ndarray | None) -> None:
+        self.forced = forced
+        self.lanes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def of(self, idx: np.ndarray) -> np.ndarray:
-        """(len(idx), DRAWS_PER_STEP) the draws of duels `idx` (among `rows`)."""
-        if self.rows is None:
-            return self.values.take(idx, axis=0)
-        if idx.size == self.rows.size:  # every duel that rolls (both sorted): the draws as they are
-            return self.values
-        return self.values.take(np.searchsorted(self.rows, idx), axis=0)
+    def of(self, idx: np.ndarray, lanes: slice) -> np.ndarray:
+        """(len(idx), lanes) the draws `lanes` of duels `idx` (sorted, among those drawn for)."""
+        if self.forced is not None:
+            return self.forced.take(idx, axis=0)[:, lanes]
+        rows, values = self.lanes[lanes.start]
+        if idx.size == rows.size:  # every duel drawn for (both sorted): the draws as they are
+            return values
+        return values.take(np.searchsorted(rows, idx), axis=0)
 
 
 def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.ndarray, log: list[list[dict]] | None,
@@ -732,7 +736,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
         flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
                  pick(geo.cheb, pa, pe) == 1, ambush)
         chance = _hit_chance(game, wu, slot, tu, flags)
-        rolls = u.of(idx)  # the attackers' draws
+        rolls = u.of(idx, ATTACK_DRAWS)  # the attackers' hit and damage draws
         hit = rolls[:, 0] < chance
         roll = damage_roll(t, wu, slot, rolls[:, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
@@ -834,7 +838,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
         tu, mu = theirs.get("unit"), mine.get("unit")
         rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
         p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity.take(tu)))
-        roll = u.of(idx)[:, 2]
+        roll = u.of(idx, EXTRACT_DRAWS)[:, 0]
         won = roll < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True
