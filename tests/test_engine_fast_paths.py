@@ -1,8 +1,8 @@
 """The batch engine's speed-ups give the numbers of the plain computations they replace (issue 19's greedy path).
 
-One draw call a step, the draws' regrouped formula, the best strike read from a table, a state handed over to
-`step`, observations without noise for bots that never read it: each is checked here against the
-straightforward version, over many states of real play.
+The draws' regrouped formula, the best strike and the usable slots read from tables, a state handed over to
+`step`, observations without noise for bots that never read it, counts into a tally of either layout: each is
+checked here against the straightforward version, over many states of real play.
 """
 
 from __future__ import annotations
@@ -105,8 +105,9 @@ def test_a_bot_that_reads_no_noise_gets_none_and_plays_the_same(monkeypatch) -> 
     assert handed and set(handed) == {engine.NOISE_LANES}
 
 
-def test_a_count_of_some_events_adds_where_they_happened() -> None:
-    tally = np.zeros((4, 2, 3), dtype=np.int32)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_count_of_some_events_adds_where_they_happened(order: str) -> None:
+    tally = np.zeros((4, 2, 3), dtype=np.int32, order=order)
     count = EventCount(tally, np.array([3, 1, 0]))
     count(np.array([0, 1, 2]), np.array([1, 0, 1]), 2, np.array([True, False, True]))
     count(np.array([0, 2]), np.array([1, 1]), np.array([0, 1]), np.array([True, True]))

@@ -181,7 +181,7 @@ def step(
     count = None
     if tally is not None:
         if not (isinstance(tally, np.ndarray) and tally.ndim == 3 and tally.shape[1:] == (2, tally_width(game))
-                and tally.flags.c_contiguous and tally.flags.writeable):
+                and (tally.flags.c_contiguous or tally.flags.f_contiguous) and tally.flags.writeable):
             raise GladiatorError(f"tally must be a writable, contiguous (N, 2, {tally_width(game)}) array")
         count = EventCount(tally, np.arange(state.batch) if tally_rows is None else tally_rows)
     _apply(game, s, actions, u, live, log, count)
@@ -203,8 +203,9 @@ def tally_columns(game: Game) -> list[str]:
 
 
 def new_tally(game: Game, batch: int) -> np.ndarray:
-    """An empty (batch, 2, tally_width) tally."""
-    return np.zeros((batch, 2, tally_width(game)), dtype=np.int32)
+    """An empty (batch, 2, tally_width) tally, laid out column by column (Fortran order): a step counts each kind of
+    event for many duels at once, and their counts then lie close together."""
+    return np.zeros((batch, 2, tally_width(game)), dtype=np.int32, order="F")
 
 
 def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
