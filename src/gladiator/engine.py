@@ -785,11 +785,13 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
 
     # guard, vent, inject
     idx = picks["guard"]
-    s.guard[idx, a[idx]] = True
+    if idx.size:
+        SideCells(s, idx, a.take(idx)).set("guard", True)
     if count is not None:
         for kind in ("guard", "vent", "inject"):
             i = picks[kind]
-            count(i, a[i], EV[kind])
+            if i.size:
+                count(i, a.take(i), EV[kind])
     if log is not None:
         for b in idx:
             log[b].append({"event": "guard", "side": int(a[b])})
@@ -858,15 +860,15 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
                 log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(roll[i]),
                                "success": bool(won[i]), "seen": {"chance": float(seen[i])}})
 
-    s.ap[live] -= cost[live]
+    np.subtract(s.ap, cost, out=s.ap, where=live)
     # destruction by damage
     foe_all = 1 - a
-    broken = live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0)
+    broken = np.flatnonzero(live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0))
     s.done[broken] = True
-    s.winner[broken] = a[broken]
+    s.winner[broken] = a.take(broken)
     s.outcome[broken] = DESTROYED
     if log is not None:
-        for b in np.flatnonzero(broken):
+        for b in broken:
             log[b].append({"event": "destroyed", "side": int(foe_all[b])})
     over = np.flatnonzero(live & ~s.done & ((s.ap <= 0) | (actions == END)))
     if log is not None:
