@@ -51,7 +51,8 @@ class GreedyBot(Bot):
 
         best_slot, best_now = engine.best_strike(game, obs)
         best_now = np.maximum(best_now, 0.0)
-        adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
+        dist = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe)  # Chebyshev distance to the enemy
+        adjacent = dist == 1
         can_extract = t.can_extract.take(me) & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
         ext_value = np.full(B, -1.0)
         ex = np.flatnonzero(can_extract)  # the odds are read only where a core can be torn out (a few duels)
@@ -74,7 +75,7 @@ class GreedyBot(Bot):
         need = np.flatnonzero(todo & (ap >= 2) & ~striking_wins)
         if need.size:
             move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
-        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo)
+        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo, dist)
         plan_leap = np.where(leap_tile >= 0, (ap - engine.cost_of("leap")) * leap_gain, 0.0)
         choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
         choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
@@ -89,16 +90,16 @@ class GreedyBot(Bot):
 
 
 def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndarray,
-                 todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 todo: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per duel still `todo`: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none.
 
-    `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows)."""
-    t, geo = game.tables, game.geo
+    `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows); `dist` the distance to the enemy."""
+    t = game.tables
     B = obs.batch
     me, pa, pe = obs.my_unit, obs.my_pos, obs.foe_pos
     tile_out = np.full(B, -1, dtype=np.int64)
     gain = np.zeros(B)
-    far = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) > 1
+    far = dist > 1
     cand = todo & t.can_leap.take(me) & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
     if not cand.any():
         return tile_out, gain
