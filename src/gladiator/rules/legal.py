@@ -55,13 +55,21 @@ class _Turn:
     when first read."""
 
     def __init__(self, game: Game, state: DuelState, idx: np.ndarray | None = None) -> None:
-        self.game, self.state = game, state
+        self.game, self.state, self._idx = game, state, idx
         rows = np.arange(state.batch) if idx is None else np.asarray(idx, dtype=np.intp)
         a = state.active.take(rows).astype(np.intp)
         self._mine = SideCells(state, rows, a)
         self._theirs = self._mine.opposite()
-        self.live = ~(state.done if idx is None else state.done.take(rows))
-        self.ap = state.ap if idx is None else state.ap.take(rows)
+
+    @cached_property
+    def live(self) -> np.ndarray:
+        """Whether the duel goes on."""
+        return ~(self.state.done if self._idx is None else self.state.done.take(self._mine.idx))
+
+    @cached_property
+    def ap(self) -> np.ndarray:
+        """Its action points left."""
+        return self.state.ap if self._idx is None else self.state.ap.take(self._mine.idx)
 
     @cached_property
     def au(self) -> np.ndarray:
@@ -236,7 +244,7 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
         "vent": (0, lambda f, arg: f.heat > 0),
         "inject": (0, lambda f, arg: _can_inject(t, f)),
         "extract": (0, lambda f, arg: _can_extract(t, f)),
-        "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live, slot=arg)),
+        "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, np.False_, slot=arg)),  # live: `ok`
         "mimic": (sp.mimic0, lambda f, arg: _can_mimic(game, f) & (arg != f.au)),
         "move": (sp.move0, lambda f, arg: free(f, arg) & _walkable(game, f.pa, f.pe, f.speed, pick(geo.dist, f.pa, arg)[:, None],
                                                                    arg[:, None])[:, 0]),
