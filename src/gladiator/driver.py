@@ -1,7 +1,7 @@
 """The driver: asks each side's bot for its action, checks every pick, and plays batches of duels to their end.
 
 One loop for the window, `duel`, `batch`, the environments and the search bot's continuations.
-Bots are duck-typed (`name`, `act`, optional `prepare` and `needs_truth`); a bot of another package is asked
+Bots are duck-typed (`name`, `act`, optional `prepare`, `needs_truth` and `uses_noise`); a bot of another package is asked
 through the referee (`gladiator.referee`: sealed copies, a time limit, its exit caught). Imports the engine and the referee.
 """
 
@@ -63,8 +63,8 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
         if getattr(bot, "needs_truth", False):
             view = state.copy() if whole else state.take(i)
         else:
-            if seen is None:
-                seen = engine.observe(game, state, state.active)
+            if seen is None:  # the bots' noise drawn only if one of them reads it
+                seen = engine.observe(game, state, state.active, noise=any(getattr(b, "uses_noise", True) for b in bots))
             view = seen if whole else seen.take(i)
         try:
             answer = referee.act(bot, game, view, legal)

@@ -21,7 +21,7 @@ from gladiator.rules.combat import (
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
     BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles,
-    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach,
+    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach, slots_in_reach_bits,
     unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
@@ -38,7 +38,7 @@ PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger roster
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
-    "determinize", "draw_identity", "draws_for", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "determinize", "draw_identity", "draws_for", "best_strike", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "prepare", "refusal", "refusal_of_kind", "sealed", "step", "turn_forecast", "BOT_DIED", "NOT_LEGAL", "TIMED_OUT",
 ]
 
@@ -123,6 +123,7 @@ def prepare(game: Game) -> None:
     action kinds and costs): a process about to fork workers builds them once, for all of them."""
     probe = new_duels(game, np.zeros((1, 2), dtype=np.int16), [0])
     attack_preview(game, probe)
+    best_strike(game, probe)
     allows(game, probe, np.array([END]))
 
 
@@ -138,6 +139,7 @@ def draws_for(state: DuelState, idx: np.ndarray | None = None, lanes: slice = sl
 def step(
     game: Game, state: DuelState, actions: np.ndarray | list[int], draws: np.ndarray | None = None,
     events: bool = False, check: bool = True, tally: np.ndarray | None = None, tally_rows: np.ndarray | None = None,
+    handed: bool = False,
 ) -> tuple[DuelState, list[list[dict]] | None]:
     """Apply one action per duel (ignored for finished duels); returns the new state and, if asked, events.
 
@@ -145,7 +147,8 @@ def step(
     has already checked every pick with `Legal.allows` (the batch runner). `tally`, a
     (N, 2, tally_width(game)) int array, gets this step's events counted into it per duel and side
     (see `tally_columns`): the batch runner's statistics, without the cost of event dicts. Duel b
-    counts in row `tally_rows[b]` (row b by default).
+    counts in row `tally_rows[b]` (row b by default). `handed=True` says the caller hands `state` over and keeps no
+    other use of it (the batch runner's working arrays): it is stepped in place, not copied, and returned.
     """
     actions = np.asarray(actions)
     if actions.ndim != 1 or actions.shape[0] != state.batch:
@@ -165,20 +168,20 @@ def step(
     if draws is None:
         # only attacks (hit and damage rolls) and core extractions (their roll) draw: those draws alone, for those duels
         # alone (each duel's draws are its own)
-        u = np.zeros((state.batch, DRAWS_PER_STEP))
+        u = _Draws(None)
         for rolls, lanes in ((np.flatnonzero(live & (actions >= ATTACK0) & (actions < ATTACK0 + W)), ATTACK_DRAWS),
                              (np.flatnonzero(live & (actions == EXTRACT)), EXTRACT_DRAWS)):
             if rolls.size:
-                u[rolls, lanes] = draws_for(state, rolls, lanes)
+                u.lanes[lanes.start] = (rolls, draws_for(state, rolls, lanes))
     else:
-        u = np.asarray(draws, dtype=np.float64).reshape(state.batch, -1)
-    s = state.copy()
+        u = _Draws(np.asarray(draws, dtype=np.float64).reshape(state.batch, -1))
+    s = state if handed else state.copy()
     s.counter += live
     log: list[list[dict]] | None = [[] for _ in range(s.batch)] if events else None
     count = None
     if tally is not None:
         if not (isinstance(tally, np.ndarray) and tally.ndim == 3 and tally.shape[1:] == (2, tally_width(game))
-                and tally.flags.c_contiguous and tally.flags.writeable):
+                and (tally.flags.c_contiguous or tally.flags.f_contiguous) and tally.flags.writeable):
             raise GladiatorError(f"tally must be a writable, contiguous (N, 2, {tally_width(game)}) array")
         count = EventCount(tally, np.arange(state.batch) if tally_rows is None else tally_rows)
     _apply(game, s, actions, u, live, log, count)
@@ -200,8 +203,9 @@ def tally_columns(game: Game) -> list[str]:
 
 
 def new_tally(game: Game, batch: int) -> np.ndarray:
-    """An empty (batch, 2, tally_width) tally."""
-    return np.zeros((batch, 2, tally_width(game)), dtype=np.int32)
+    """An empty (batch, 2, tally_width) tally, laid out column by column (Fortran order): a step counts each kind of
+    event for many duels at once, and their counts then lie close together."""
+    return np.zeros((batch, 2, tally_width(game)), dtype=np.int32, order="F")
 
 
 def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
@@ -353,11 +357,12 @@ def sealed(values: np.ndarray) -> np.ndarray:
     return np.frombuffer(values.tobytes(), dtype=values.dtype).reshape(values.shape)
 
 
-def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False) -> Observation:
+def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: bool = False, noise: bool = True) -> Observation:
     """What `side` may know of each duel: its own suit whole; the enemy as it shows itself (see `gladiator.view`).
 
     `spectator=True` gives the spectator's view from that side's seat: the enemy's truth, for
-    the watch and replay screens, which say so.
+    the watch and replay screens, which say so. `noise=False` draws no noise: `noise` is then an
+    empty (B, 0) array (for bots that say they never read it: `uses_noise = False`).
     """
     B = state.batch
     t = game.tables
@@ -365,7 +370,8 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
     me = np.broadcast_to(np.asarray(side, dtype=np.intp), (B,))
     if ((me != 0) & (me != 1)).any():
         raise GladiatorError("side must be 0 or 1")
-    mine, theirs = SideCells(state, ar, me), SideCells(state, ar, 1 - me)
+    mine = SideCells(state, ar, me)
+    theirs = mine.opposite()
     my_unit, foe_unit = mine.get("unit"), theirs.get("unit")
     my_dis, foe_dis = mine.get("disguise"), theirs.get("disguise")
     foe_look = foe_unit if spectator else np.where(foe_dis >= 0, foe_dis, foe_unit)
@@ -381,11 +387,11 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_look=foe_look, foe_pos=theirs.get("pos"), foe_facing=theirs.get("facing"),
         foe_integrity=seen[0], foe_heat=seen[1], foe_nectar=seen[2],
         foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
-        foe_damaged=badly_damaged(integrity, t.integrity[foe_unit]),
-        foe_overheated=overheated(heat, t.heat_capacity[foe_unit]),
-        my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
+        foe_damaged=badly_damaged(integrity, t.integrity.take(foe_unit)),
+        foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
+        my_turn=~state.done if side is state.active else (state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
-        noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM)),
+        noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
 
 
@@ -471,19 +477,48 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     Given a DuelState, the view is that of each duel's side to act.
     """
     obs = _view(game, obs)
+    flags, usable = _strike_case(game, obs)
+    table = game.derived("attack_preview", _preview_table)
+    if table is None:
+        chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
+    else:
+        rows = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+        chance, lo, hi, expected = (v.take(rows, axis=0) for v in table)
+    return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
+
+
+def best_strike(game: Game, obs: Observation | DuelState) -> tuple[np.ndarray, np.ndarray]:
+    """(B,) the usable weapon slot with the highest expected damage, as the observing side sees it, and that damage:
+    np.argmax of attack_preview's `expected` where `usable`, -1 elsewhere (the first of equal slots; slot 0 and -1 when
+    no slot is usable). Read from a table of every preview case and set of usable slots where the game keeps one.
+    """
+    obs = _view(game, obs)
+    table = game.derived("best_strike", _best_strike_table)
+    if table is None:
+        flags, usable = _strike_case(game, obs)
+        expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)[3]
+        return _first_best(np.where(usable, expected, -1.0))
+    flags = _strike_flags(game, obs)
+    code = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+    code <<= W
+    code += slots_in_reach_bits(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.my_nectar,
+                                ~(obs.my_turn & (obs.ap >= cost_of("attack"))))  # slot w usable: bit w
+    return table[0].take(code), table[1].take(code)
+
+
+def _strike_case(game: Game, obs: Observation) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The modifiers of the observer's strikes (`_strike_flags`) and its (B, W) usable slots."""
+    usable = slots_in_reach(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.my_nectar, ~(obs.my_turn & (obs.ap >= cost_of("attack"))))
+    return _strike_flags(game, obs), usable
+
+
+def _strike_flags(game: Game, obs: Observation) -> tuple[np.ndarray, ...]:
+    """The modifiers of the observer's strikes: guard .. ambush, as strike_preview takes them."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
     rear = in_rear(game, pa, pe, obs.foe_facing)
-    flags = (obs.foe_guard, obs.foe_exposed, geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear, pick(geo.cheb, pa, pe) == 1,
-             obs.my_ambush)
-    table = game.derived("attack_preview", _preview_table)
-    if table is not None:
-        rows = table.take(_preview_code(game, obs.foe_look, obs.my_unit, flags), axis=0)  # (B, 4, W)
-        chance, lo, hi, expected = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3]
-    else:
-        chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
-    usable = slots_in_reach(game, obs.my_unit, pa, pe, obs.my_nectar, ~obs.my_turn) & (obs.ap >= cost_of("attack"))[:, None]
-    return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
+    return (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
+            obs.my_ambush)
 
 
 def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
@@ -554,21 +589,49 @@ def _view(game: Game, obs: Observation | DuelState) -> Observation:
     return observe(game, obs, obs.active) if isinstance(obs, DuelState) else obs
 
 
-def _preview_table(game: Game) -> np.ndarray | None:
-    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): (rows, 4, W)."""
+def _preview_table(game: Game) -> tuple[np.ndarray, ...] | None:
+    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): its four
+    (rows, W) arrays (chance, low, high, expected), each contiguous, so a reader takes only those it needs."""
     U = len(game.roster)
     if U ** 2 * 128 > PREVIEW_TABLE_LIMIT:
         return None
     grid = np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, 2, 2, 2, 2, 2)), indexing="ij")
     tu, au, *flags = (g.reshape(-1) for g in grid)
-    return np.stack(strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)), axis=1)
+    out = tuple(np.ascontiguousarray(v) for v in strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)))
+    for v in out:
+        v.setflags(write=False)
+    return out
+
+
+def _best_strike_table(game: Game) -> tuple[np.ndarray, np.ndarray] | None:
+    """best_strike of every preview case (`_preview_table`) and set of usable slots (bit w: slot w): its slot and damage,
+    flat by case * 2 ** W + bits."""
+    preview = game.derived("attack_preview", _preview_table)
+    if preview is None or W > 8:
+        return None
+    bits = (np.arange(1 << W)[:, None] >> np.arange(W)[None, :]) & 1 == 1  # (2 ** W, W)
+    slot, value = _first_best(np.where(bits[None], preview[3][:, None, :], -1.0).reshape(-1, W))
+    for v in (slot, value):
+        v.setflags(write=False)
+    return slot, value
+
+
+def _first_best(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of `values` (N, W): np.argmax (the first column holding the largest value) and that value."""
+    slot = np.argmax(values, axis=1)
+    return slot, values.reshape(-1).take(np.arange(values.shape[0]) * values.shape[1] + slot)
 
 
 def _preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
-    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`)."""
-    code = target.astype(np.intp) * len(game.roster) + attacker
+    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`): the flags are its low
+    bits, the first flag the highest of them (gathered in bytes: seven flags fit one)."""
+    bits = np.zeros(np.shape(target), dtype=np.uint8)
     for flag in flags:
-        code = code * 2 + flag
+        bits <<= 1
+        bits |= flag
+    code = target.astype(np.intp) * len(game.roster) + attacker
+    code <<= len(flags)
+    code += bits
     return code
 
 
@@ -578,7 +641,10 @@ def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, fl
     table = game.derived("attack_preview", _preview_table)
     if table is None:
         return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
-    return table.reshape(-1).take(_preview_code(game, tu, au, flags) * (4 * W) + slot)  # row, then (chance, slot)
+    code = _preview_code(game, tu, au, flags)
+    code *= W
+    code += slot
+    return table[0].reshape(-1).take(code)  # the chance of (row, slot)
 
 
 def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
@@ -599,7 +665,25 @@ def _looks(s: DuelState, b: int) -> list[int]:
     return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
 
 
-def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: np.ndarray, log: list[list[dict]] | None,
+class _Draws:
+    """A step's draws: every duel's, forced (`forced`, (B, DRAWS_PER_STEP)); or drawn for the duels that roll alone, by
+    their first lane (`lanes`: rows sorted, then their values)."""
+
+    def __init__(self, forced: np.ndarray | None) -> None:
+        self.forced = forced
+        self.lanes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def of(self, idx: np.ndarray, lanes: slice) -> np.ndarray:
+        """(len(idx), lanes) the draws `lanes` of duels `idx` (sorted, among those drawn for)."""
+        if self.forced is not None:
+            return self.forced.take(idx, axis=0)[:, lanes]
+        rows, values = self.lanes[lanes.start]
+        if idx.size == rows.size:  # every duel drawn for (both sorted): the draws as they are
+            return values
+        return values.take(np.searchsorted(rows, idx), axis=0)
+
+
+def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.ndarray, log: list[list[dict]] | None,
            count: Count | None = None) -> None:
     sp, t, geo = game.space, game.tables, game.geo
     B = s.batch
@@ -639,24 +723,29 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
         side = a[idx]
         foe = 1 - side
         slot = actions[idx] - ATTACK0
-        mine, theirs = SideCells(s, idx, side), SideCells(s, idx, foe)
+        mine = SideCells(s, idx, side)
+        theirs = mine.opposite()
         au, tu = mine.get("unit"), theirs.get("unit")
         wu = au  # a disguise changes the look, never the weapons
         weapon = wu.astype(np.intp) * W + slot  # the (weapon set, slot) fired: flat index of the (U, W) weapon tables
         my_disguise = mine.get("disguise")
         disguised = my_disguise >= 0
-        ambush = combat.ambushes(my_disguise, mine.get("disguise_fresh"))
+        fresh = mine.get("disguise_fresh")
+        ambush = combat.ambushes(my_disguise, fresh)
         pa, pe = mine.get("pos"), theirs.get("pos")
         rear = in_rear(game, pa, pe, theirs.get("facing"))
-        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover[pe], geo.high[pa] & ~geo.high[pe], rear,
+        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
                  pick(geo.cheb, pa, pe) == 1, ambush)
         chance = _hit_chance(game, wu, slot, tu, flags)
-        hit = u[idx, 0] < chance
-        roll = damage_roll(t, wu, slot, u[idx, 1])
+        rolls = u.of(idx, ATTACK_DRAWS)  # the attackers' hit and damage draws
+        hit = rolls[:, 0] < chance
+        roll = damage_roll(t, wu, slot, rolls[:, 1])
         dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        mine.set("disguise", np.where(disguised, -1, my_disguise))  # any attack throws the disguise off
-        mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
-        mine.set("disguise_fresh", False)
+        if disguised.any():  # any attack throws the disguise off
+            mine.set("disguise", np.where(disguised, -1, my_disguise))
+            mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
+        if fresh.any():
+            mine.set("disguise_fresh", False)
         before = theirs.get("integrity")
         theirs.set("integrity", np.maximum(0, before - dmg))
         mine.set("heat", mine.get("heat") + t.w_heat.reshape(-1).take(weapon))
@@ -684,7 +773,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
                     "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
                     "ranged": bool(t.w_ranged[wu[i], slot[i]]),
                     "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(u[b, 0]), "hit": bool(hit[i]),
+                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(rolls[i, 0]), "hit": bool(hit[i]),
                     "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
                     "integrity": int(s.integrity[b, fo]), "integrity_before": int(before[i]),
                     "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
@@ -696,11 +785,13 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
 
     # guard, vent, inject
     idx = picks["guard"]
-    s.guard[idx, a[idx]] = True
+    if idx.size:
+        SideCells(s, idx, a.take(idx)).set("guard", True)
     if count is not None:
         for kind in ("guard", "vent", "inject"):
             i = picks[kind]
-            count(i, a[i], EV[kind])
+            if i.size:
+                count(i, a.take(i), EV[kind])
     if log is not None:
         for b in idx:
             log[b].append({"event": "guard", "side": int(a[b])})
@@ -745,11 +836,13 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
     idx = picks["extract"]
     if idx.size:
         side = a[idx]
-        mine, theirs = SideCells(s, idx, side), SideCells(s, idx, 1 - side)
+        mine = SideCells(s, idx, side)
+        theirs = mine.opposite()
         tu, mu = theirs.get("unit"), mine.get("unit")
         rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
-        p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity[tu]))
-        won = u[idx, 2] < p
+        p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity.take(tu)))
+        roll = u.of(idx, EXTRACT_DRAWS)[:, 0]
+        won = roll < p
         s.exposed[idx[~won], side[~won]] = True
         s.done[idx[won]] = True
         s.winner[idx[won]] = side[won]
@@ -764,18 +857,18 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: np.ndarray, live: n
             seen = extraction_odds(t, mu, look, rear, integrity_lost(gauge(theirs.get("integrity"), t.integrity[tu], t.integrity[look]),
                                                                       t.integrity[look]))
             for i, b in enumerate(idx):
-                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(u[b, 2]),
+                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(roll[i]),
                                "success": bool(won[i]), "seen": {"chance": float(seen[i])}})
 
-    s.ap[live] -= cost[live]
+    np.subtract(s.ap, cost, out=s.ap, where=live)
     # destruction by damage
     foe_all = 1 - a
-    broken = live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0)
+    broken = np.flatnonzero(live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0))
     s.done[broken] = True
-    s.winner[broken] = a[broken]
+    s.winner[broken] = a.take(broken)
     s.outcome[broken] = DESTROYED
     if log is not None:
-        for b in np.flatnonzero(broken):
+        for b in broken:
             log[b].append({"event": "destroyed", "side": int(foe_all[b])})
     over = np.flatnonzero(live & ~s.done & ((s.ap <= 0) | (actions == END)))
     if log is not None:

@@ -48,15 +48,15 @@ def uniforms(seed: np.ndarray, counter: np.ndarray, n: int, stream: int = 0, fir
     seed = np.asarray(seed, dtype=np.uint64)
     counter = np.asarray(counter, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        key = mix64(seed ^ _stream_key(stream))
-        x = (counter * LANES)[:, None] + np.arange(first, first + n, dtype=np.uint64)[None, :]
-        x *= GOLDEN
-        x += key[:, None]
-        x += GOLDEN  # mix64 of x, in place
+        base = seed ^ _stream_key(stream)  # mix64 of it, in place: the duel's key
+        base += GOLDEN
+        _finalise(base)
+        # mix64((counter * LANES + lane) * GOLDEN + key): the products and sums wrap round, so they regroup freely
+        base += (counter * (LANES * GOLDEN)) + (GOLDEN * np.uint64(first + 1))
+        x = base[:, None] + _lane_steps(n)[None, :]
         _finalise(x)
-    out = (x >> np.uint64(11)).astype(np.float64)
-    out *= _INV_2_53
-    return out
+    x >>= np.uint64(11)
+    return np.multiply(x, _INV_2_53, dtype=np.float64)
 
 
 def derive_seeds(run_seed: int, index: np.ndarray) -> np.ndarray:
@@ -72,6 +72,13 @@ def _stream_key(stream: int) -> np.uint64:
     """The key a stream's draws are mixed with (the same for every duel)."""
     with np.errstate(over="ignore"):
         return mix64(np.uint64(stream) * GOLDEN + np.uint64(0x5EED))
+
+
+@lru_cache(maxsize=None)
+def _lane_steps(n: int) -> np.ndarray:
+    """(n,) uint64: lane k's step from the first lane's number, k * GOLDEN (wrapped round)."""
+    with np.errstate(over="ignore"):
+        return np.arange(n, dtype=np.uint64) * GOLDEN
 
 
 def _finalise(z: np.ndarray) -> None:

@@ -22,21 +22,34 @@ EV = {k: i for i, k in enumerate(EVENT_KINDS)}
 
 
 class EventCount:
-    """Counts a step's events into a caller's (N, 2, K) int tally through its flat array; duel b counts in row rows[b]."""
+    """Counts a step's events into a caller's (N, 2, K) int tally through its flat array; duel b counts in row rows[b].
+
+    The tally may be laid out row by row (C order) or column by column (Fortran order, as `engine.new_tally` makes
+    it): a step counts one column for many duels at a time, which the second keeps close together in memory.
+    """
 
     def __init__(self, tally: np.ndarray, rows: np.ndarray) -> None:
-        """Count into `tally` (C-contiguous, so its flat array is a view), duel b in row `rows[b]`."""
-        self.width = tally.shape[2]
-        self.flat = tally.reshape(-1)
-        self.rows = np.asarray(rows, dtype=np.intp) * (2 * self.width)
+        """Count into `tally` (C- or Fortran-contiguous, so its flat array is a view), duel b in row `rows[b]`."""
+        n, _, width = tally.shape
+        if tally.flags.c_contiguous:
+            self.flat = tally.reshape(-1)
+            row_step, self.side_step, self.col_step = 2 * width, width, 1
+        else:
+            self.flat = tally.reshape(-1, order="F")
+            row_step, self.side_step, self.col_step = 1, n, 2 * n
+        self.rows = np.asarray(rows, dtype=np.intp) * row_step
 
     def cells(self, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
         """Where the row of side `side[i]` of duel `idx[i]` begins in the flat tally."""
-        return self.rows.take(idx) + side * self.width
+        return self.rows.take(idx) + side * self.side_step
 
     def add(self, cells: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
         """Count `hits` (1, or one number per cell) events in column `col` of rows `cells` (distinct: none repeats)."""
-        self.flat[cells + col] += hits
+        if isinstance(hits, np.ndarray) and hits.dtype == bool:  # one event or none: only the cells that have one
+            cells = cells[hits]
+            col = col[hits] if isinstance(col, np.ndarray) and col.ndim else col
+            hits = 1
+        self.flat[cells + col * self.col_step] += hits
 
     def __call__(self, idx: np.ndarray, side: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
         """Count `hits` events in column `col` for side `side[i]` of each duel `idx[i]` (distinct duels)."""
@@ -54,9 +67,20 @@ class SideCells:
 
     def __init__(self, state: "DuelState", idx: np.ndarray, side: np.ndarray) -> None:
         """Address side `side[i]` of duel `idx[i]`."""
-        self.state = state
-        self.idx, self.side = idx, side
+        self.state, self.idx = state, idx
         self.flat = np.asarray(idx, dtype=np.intp) * 2 + side
+
+    @property
+    def side(self) -> np.ndarray:
+        """The side of each cell."""
+        return self.flat & 1
+
+    def opposite(self) -> "SideCells":
+        """The cells of the other side of the same duels."""
+        other = SideCells.__new__(SideCells)
+        other.state, other.idx = self.state, self.idx
+        other.flat = self.flat ^ 1  # side 0 and side 1 of a duel are neighbours in the flat array
+        return other
 
     def get(self, name: str) -> np.ndarray:
         """The values (a copy)."""

@@ -308,7 +308,7 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
         if bad.size:
             reasons[where[bad]] = codes
             work = engine.forfeit(game, work, bad)
-        work, _ = engine.step(game, work, acts, check=False, tally=tally, tally_rows=where)
+        work, _ = engine.step(game, work, acts, check=False, tally=tally, tally_rows=where, handed=True)  # ours alone
         if int(work.counter.max()) > limit:
             raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
         work, where = _harvest(final, work, where)

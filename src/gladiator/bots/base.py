@@ -7,7 +7,8 @@ groups duels by side (a bot playing both sides, one object, sees all its duels a
 bots, and checks every pick against legal actions of its own. `legal` holds the mask, nothing of the duels; a bot of
 another package gets sealed copies through the referee (`gladiator.referee`). A bot that needs the whole
 truth (for analysis only) sets `needs_truth = True`: it is then given a copy of the `DuelState` instead of
-an observation, and it is refused wherever a person plays.
+an observation, and it is refused wherever a person plays. A bot that never reads `obs.noise` may say so
+(`uses_noise = False`): the driver then draws none for it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Bot:
 
     name: str = "bot"
     needs_truth: bool = False
+    uses_noise: bool = True  # False: the bot never reads `obs.noise`, so none is drawn for it (it is then empty, (B, 0))
     batch_size: int | None = None  # duels the batch runner steps at once for this bot, when not told (None: its default)
 
     def prepare(self, game: Game) -> None:

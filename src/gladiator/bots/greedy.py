@@ -10,7 +10,7 @@ target's integrity), and vents heat that would burn it at the start of its next 
 disguises itself: deceiving is beyond it. Ending a turn on a hazard counts against a plan. When
 no plan does damage it closes in on the enemy, guards, and ends its turn.
 
-It reads only its side's observation; every number comes from the engine's previews and the
+It reads only its side's observation; every number comes from the engine's previews (`best_strike`) and the
 game's tactics tables (`gladiator.tactics`), which are built from the rules' own functions.
 """
 
@@ -30,6 +30,7 @@ class GreedyBot(Bot):
     """Highest expected damage this turn first; otherwise close in."""
 
     name = "greedy"
+    uses_noise = False  # it breaks no ties by chance: no noise is drawn for it
     # its work per duel is small beside a step's fixed cost (a few hundred numpy calls): the batch runner steps a whole
     # chunk of duels (up to 32,768) at once for it, which shares that cost best (same results at any batch size)
     batch_size = 32768
@@ -46,15 +47,17 @@ class GreedyBot(Bot):
         pick = FirstChoice(B, END, legal)
         choose, todo = pick.choose, pick.todo
 
-        choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar[me]) & (ap >= engine.cost_of("inject")), INJECT)
+        choose((obs.my_nectar <= LOW_NECTAR) & (obs.my_doses > 0) & (obs.my_nectar < t.nectar.take(me)) & (ap >= engine.cost_of("inject")), INJECT)
 
-        prev = engine.attack_preview(game, obs)
-        exp = np.where(prev["usable"], prev["expected"], -1.0)
-        best_slot = np.argmax(exp, axis=1)
-        best_now = np.maximum(tactics.row_pick(exp, best_slot), 0.0)
-        adjacent = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) == 1
-        can_extract = t.can_extract[me] & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
-        ext_value = np.where(can_extract, engine.extraction_preview(game, obs) * obs.foe_integrity, -1.0)
+        best_slot, best_now = engine.best_strike(game, obs)
+        best_now = np.maximum(best_now, 0.0)
+        dist = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe)  # Chebyshev distance to the enemy
+        adjacent = dist == 1
+        can_extract = t.can_extract.take(me) & adjacent & (ap >= engine.cost_of("extract")) & tactics.extraction_open(game, obs)
+        ext_value = np.full(B, -1.0)
+        ex = np.flatnonzero(can_extract)  # the odds are read only where a core can be torn out (a few duels)
+        if ex.size:
+            ext_value[ex] = engine.extraction_preview(game, obs.take(ex)) * obs.foe_integrity.take(ex)
         choose((ext_value > best_now) & (ext_value > 0), EXTRACT)
 
         # heat that would burn integrity at the start of our next turn: shed it first
@@ -63,7 +66,7 @@ class GreedyBot(Bot):
         # plans for the rest of the turn; ending a turn on a hazard counts against a plan
         # the best expected strike at each distance, 0 out of sight: strike[rows[b], d] (rows of the game's table, not copied)
         strike, rows = tactics.strike_rows(game, obs)
-        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost[pa], 1e-6), 0.0)
+        plan_now = np.where(best_now > 0, np.maximum(ap * best_now - tac.hazard_cost.take(pa), 1e-6), 0.0)
         move_tile = np.zeros(B, dtype=np.int64)
         plan_move = np.zeros(B)
         # with one point left a move leaves nothing to strike with; no move promises more than the points left after it
@@ -72,7 +75,7 @@ class GreedyBot(Bot):
         need = np.flatnonzero(todo & (ap >= 2) & ~striking_wins)
         if need.size:
             move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
-        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo)
+        leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo, dist)
         plan_leap = np.where(leap_tile >= 0, (ap - engine.cost_of("leap")) * leap_gain, 0.0)
         choose((plan_now > 0) & (plan_now >= plan_move) & (plan_now >= plan_leap), ATTACK0 + best_slot)
         choose((plan_leap > 0) & (plan_leap >= plan_move), sp.leap0 + np.maximum(leap_tile, 0))
@@ -87,17 +90,17 @@ class GreedyBot(Bot):
 
 
 def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndarray,
-                 todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 todo: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per duel still `todo`: the leap tile next to the enemy (rear arc preferred) and the strike expected from it; -1 if none.
 
-    `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows)."""
-    t, geo = game.tables, game.geo
+    `strike` and `rows` are the strikes from the front by distance (tactics.strike_rows); `dist` the distance to the enemy."""
+    t = game.tables
     B = obs.batch
     me, pa, pe = obs.my_unit, obs.my_pos, obs.foe_pos
     tile_out = np.full(B, -1, dtype=np.int64)
     gain = np.zeros(B)
-    far = geo.cheb.reshape(-1).take(pa.astype(np.intp) * geo.tiles + pe) > 1
-    cand = todo & t.can_leap[me] & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
+    far = dist > 1
+    cand = todo & t.can_leap.take(me) & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
     if not cand.any():
         return tile_out, gain
     li = np.flatnonzero(cand)

@@ -47,7 +47,7 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
     ranged = pick(t.w_ranged, wu, slot)
     terms = {
         "accuracy": pick(t.w_accuracy, wu, slot),
-        "evasion": -K.EVASION_PER_AGILITY * t.agility[tu],
+        "evasion": -K.EVASION_PER_AGILITY * t.agility.take(tu),
         "guard": np.where(guard, -K.GUARD_PENALTY, 0.0),
         "cover": np.where(ranged & cover, -K.COVER_PENALTY, 0.0),
         "high_ground": np.where(ranged & high_ground, K.HIGH_GROUND_BONUS, 0.0),
@@ -67,9 +67,9 @@ def damage(t: UnitTables, wu: np.ndarray, slot: np.ndarray, au: np.ndarray, tu: 
            rear: np.ndarray) -> np.ndarray:
     """Damage of a hit: roll + the attacker's firepower (ranged) + roll // 2 (from the rear or an ambush) - the target's
     armor, never below 0."""
-    fp = np.where(pick(t.w_ranged, wu, slot), t.firepower[au], 0)
+    fp = np.where(pick(t.w_ranged, wu, slot), t.firepower.take(au), 0)
     rear_extra = np.where(rear, roll // K.REAR_DAMAGE_DIVISOR, 0)
-    return np.maximum(0, roll + fp + rear_extra - t.armor[tu])
+    return np.maximum(0, roll + fp + rear_extra - t.armor.take(tu))
 
 
 def damage_roll(t: UnitTables, wu: np.ndarray, slot: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -129,14 +129,14 @@ def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray)
 
 def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, rear: np.ndarray, lost: np.ndarray) -> np.ndarray:
     """Odds of tearing out the core: base + per-agility difference + rear bonus + the share of integrity lost, clipped."""
-    diff = t.agility[au] - t.agility[tu]
+    diff = t.agility.take(au) - t.agility.take(tu)
     p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(rear, K.EXTRACT_REAR_BONUS, 0.0) + K.EXTRACT_PER_DAMAGE * lost
     return np.clip(p, K.EXTRACT_MIN, K.EXTRACT_MAX)
 
 
 def leap_reach(t: UnitTables, unit: np.ndarray) -> np.ndarray:
     """Leap reach in tiles (Chebyshev): base + agility // per-tile."""
-    return K.LEAP_BASE_REACH + t.agility[unit] // K.LEAP_AGILITY_PER_TILE
+    return K.LEAP_BASE_REACH + t.agility.take(unit) // K.LEAP_AGILITY_PER_TILE
 
 
 def vent_shed(t: UnitTables, unit: np.ndarray) -> np.ndarray:

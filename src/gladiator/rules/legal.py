@@ -55,12 +55,21 @@ class _Turn:
     when first read."""
 
     def __init__(self, game: Game, state: DuelState, idx: np.ndarray | None = None) -> None:
-        self.game, self.state = game, state
+        self.game, self.state, self._idx = game, state, idx
         rows = np.arange(state.batch) if idx is None else np.asarray(idx, dtype=np.intp)
         a = state.active.take(rows).astype(np.intp)
-        self._mine, self._theirs = SideCells(state, rows, a), SideCells(state, rows, 1 - a)
-        self.live = ~(state.done if idx is None else state.done.take(rows))
-        self.ap = state.ap if idx is None else state.ap.take(rows)
+        self._mine = SideCells(state, rows, a)
+        self._theirs = self._mine.opposite()
+
+    @cached_property
+    def live(self) -> np.ndarray:
+        """Whether the duel goes on."""
+        return ~(self.state.done if self._idx is None else self.state.done.take(self._mine.idx))
+
+    @cached_property
+    def ap(self) -> np.ndarray:
+        """Its action points left."""
+        return self.state.ap if self._idx is None else self.state.ap.take(self._mine.idx)
 
     @cached_property
     def au(self) -> np.ndarray:
@@ -117,8 +126,8 @@ class _Turn:
         """Whether the enemy is open to core extraction."""
         t, theirs = self.game.tables, self._theirs
         tu = theirs.get("unit")
-        return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity[tu]),
-                                  overheated(theirs.get("heat"), t.heat_capacity[tu]), theirs.get("caught"))
+        return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity.take(tu)),
+                                  overheated(theirs.get("heat"), t.heat_capacity.take(tu)), theirs.get("caught"))
 
     @cached_property
     def reach(self) -> np.ndarray:
@@ -235,7 +244,7 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
         "vent": (0, lambda f, arg: f.heat > 0),
         "inject": (0, lambda f, arg: _can_inject(t, f)),
         "extract": (0, lambda f, arg: _can_extract(t, f)),
-        "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live, slot=arg)),
+        "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, np.False_, slot=arg)),  # live: `ok`
         "mimic": (sp.mimic0, lambda f, arg: _can_mimic(game, f) & (arg != f.au)),
         "move": (sp.move0, lambda f, arg: free(f, arg) & _walkable(game, f.pa, f.pe, f.speed, pick(geo.dist, f.pa, arg)[:, None],
                                                                    arg[:, None])[:, 0]),
@@ -419,11 +428,49 @@ def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, n
     slot `slot[b]` alone when `slot` is given."""
     geo = game.geo
     span = max(geo.width, geo.height)  # Chebyshev distances are below this
-    key = (wu.astype(np.intp) * span + pick(geo.cheb, pa, pe)) * 2 + pick(geo.los, pa, pe)
+    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe  # the (tile, target tile) cell of the arena's tables
+    key = np.asarray(wu).astype(np.intp) * span
+    key += geo.cheb.reshape(-1).take(pair)
+    key <<= 1
+    key += geo.los.reshape(-1).take(pair)
     table = game.derived("slots_in_reach", _in_reach)  # the slot exists, the target in range and in sight
     if slot is not None:
         return pick(table, key, slot) & (nectar > pick(game.tables.w_nectar, wu, slot)) & ~done
     return table.take(key, axis=0) & (nectar[:, None] > game.tables.w_nectar.take(wu, axis=0)) & ~done[:, None]
+
+
+def slots_in_reach_bits(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray,
+                        done: np.ndarray) -> np.ndarray:
+    """(B,) uint8: slots_in_reach as bits (slot w: bit w), read from the same conditions tabled by case, not (B, W) arrays."""
+    geo, t = game.geo, game.tables
+    span = max(geo.width, geo.height)
+    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe
+    key = np.asarray(wu).astype(np.intp) * span
+    key += geo.cheb.reshape(-1).take(pair)
+    key <<= 1
+    key += geo.los.reshape(-1).take(pair)
+    reach = game.derived("slots_in_reach_bits", lambda g: _bits(g.derived("slots_in_reach", _in_reach)))
+    top = int(t.w_nectar.max(initial=0)) + 1  # Nectar above every cost pays for them all: read at `top`
+    fed = game.derived("fed_bits", lambda g: _bits(_fed(g, top)))
+    level = np.clip(nectar, -1, top).astype(np.intp)
+    level += np.asarray(wu).astype(np.intp) * (top + 2) + 1
+    bits = reach.take(key) & fed.take(level)
+    bits[np.asarray(done, dtype=bool)] = 0
+    return bits
+
+
+def _fed(game: Game, top: int) -> np.ndarray:
+    """(U * (top + 2), W) bool by (weapon unit, Nectar -1 .. top): which slots that much Nectar pays for."""
+    t = game.tables
+    wu, level = (g.reshape(-1) for g in np.meshgrid(np.arange(len(game.roster)), np.arange(-1, top + 1), indexing="ij"))
+    return level[:, None] > t.w_nectar[wu]
+
+
+def _bits(table: np.ndarray) -> np.ndarray:
+    """(N,) uint8 of a (N, W) bool table: column w as bit w (read-only)."""
+    out = np.packbits(table, axis=1, bitorder="little")[:, 0]
+    out.setflags(write=False)
+    return out
 
 
 def _in_reach(game: Game) -> np.ndarray:

@@ -23,7 +23,8 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     on_hazard = game.geo.hazard.take(pos)
     if count is not None and game.arena.hazard_heat:
         count(idx, a, EV["hazard_turn"], on_hazard)
-    cell.set("heat", cell.get("heat") + hazard_heat(game, pos))
+    if game.arena.hazard_heat:  # (an arena without hazard heat adds none)
+        cell.set("heat", cell.get("heat") + hazard_heat(game, pos))
     if log is not None:
         for i, b in enumerate(idx):
             if on_hazard[i] and game.arena.hazard_heat:
@@ -45,7 +46,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     if idx.size == 0:
         return
     t = game.tables
-    a = s.active[idx].astype(np.intp)
+    a = s.active.take(idx).astype(np.intp)
     cell = SideCells(s, idx, a)
     u = cell.get("unit")
     cell.set("guard", False)
@@ -53,20 +54,25 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     cell.set("caught", False)
     cell.set("disguise_fresh", False)
     disguised = cell.get("disguise") >= 0
-    turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
-    cell.set("disguise_turns", turns_left)
-    expired = disguised & (turns_left <= 0)
-    s.disguise[idx[expired], a[expired]] = -1
+    expired = disguised  # none, unless a disguise is on
+    if disguised.any():
+        turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
+        cell.set("disguise_turns", turns_left)
+        expired = disguised & (turns_left <= 0)
+        s.disguise[idx[expired], a[expired]] = -1
     heat_before = cell.get("heat")
     heat = cooled(game, u, heat_before)
     cell.set("heat", heat)
-    excess = overheat_excess(heat, t.heat_capacity[u])
+    excess = overheat_excess(heat, t.heat_capacity.take(u))
+    hot = excess > 0
     hurt = excess * K.OVERHEAT_DAMAGE_PER_HEAT
-    integrity = np.maximum(0, cell.get("integrity") - hurt)
-    cell.set("integrity", integrity)
+    integrity = cell.get("integrity")
+    if hot.any():  # (no suit overheated: no integrity burns)
+        integrity = np.maximum(0, integrity - hurt)
+        cell.set("integrity", integrity)
     s.ap[idx] = turn_actions(game, u, heat)
     if count is not None:
-        count(idx, a, EV["overheated_turn"], excess > 0)
+        count(idx, a, EV["overheated_turn"], hot)
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
     melted = integrity <= 0
@@ -101,7 +107,7 @@ def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
     """Action points a unit begins its turn with at `heat` (after cooling): its actions, less OVERHEAT_AP_COST when
     overheated, at least 1."""
     t = game.tables
-    return np.maximum(1, t.actions[unit] - np.where(overheat_excess(heat, t.heat_capacity[unit]) > 0, K.OVERHEAT_AP_COST, 0))
+    return np.maximum(1, t.actions.take(unit) - np.where(overheat_excess(heat, t.heat_capacity.take(unit)) > 0, K.OVERHEAT_AP_COST, 0))
 
 
 def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
@@ -111,4 +117,4 @@ def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
 
 def cooled(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
     """Heat after the cooling at the start of a unit's turn: heat - cooling, never below 0."""
-    return np.maximum(0, heat - game.tables.cooling[unit])
+    return np.maximum(0, heat - game.tables.cooling.take(unit))
