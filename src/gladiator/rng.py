@@ -76,9 +76,11 @@ def _stream_key(stream: int) -> np.uint64:
 
 @lru_cache(maxsize=None)
 def _lane_steps(n: int) -> np.ndarray:
-    """(n,) uint64: lane k's step from the first lane's number, k * GOLDEN (wrapped round)."""
+    """(n,) uint64, read-only (it is shared): lane k's step from the first lane's number, k * GOLDEN (wrapped round)."""
     with np.errstate(over="ignore"):
-        return np.arange(n, dtype=np.uint64) * GOLDEN
+        steps = np.arange(n, dtype=np.uint64) * GOLDEN
+    steps.setflags(write=False)
+    return steps
 
 
 def _finalise(z: np.ndarray) -> None:
