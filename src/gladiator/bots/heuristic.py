@@ -216,6 +216,23 @@ class Plans:
         code = (((me * U + foe) * 2 + obs.foe_guard) * 2 + cover) * (1 << W) + bits
         self.futures, slot = self._rows("future", code, self._future_rows)
         self.future_base = slot * D
+        # two sums every tile of every plan needs, made once per row instead of once per tile (the same floats, added in
+        # the same order): the enemy's reply with its melt (`threat_at`), and what the tile leaves besides the exchange of
+        # strikes (`rest_at`: the strikes next turn, the steps to the enemy, a hazard, a cache)
+        self.replies = self.rests = None
+        rows = self.tab.rows
+        if inside and rows["threat"] is not None and rows["melt"] is not None and rows["reply"] is not None:
+            room = np.clip(t.heat_capacity[me] + t.cooling[me] - obs.my_heat, 0, rmax)
+            pair = (((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (imax + 1) + integrity) * (rmax + 1) + room
+            self.replies, slot = self._rows("reply", pair, self._reply_rows)
+            self.reply_base = slot * (16 * D)
+        nmax = int(t.nectar.max())
+        short = need * (obs.my_nectar <= w.cache_nectar)
+        if (self.tab.rest_pt is not None and rows["future"] is not None and rows["rest"] is not None
+                and bool(((short >= 0) & (short <= nmax)).all())):
+            code = ((code * 2 + (mine < theirs)) * (nmax + 1) + short).astype(np.intp)
+            self.rests, slot = self._rows("rest", code, self._rest_rows)
+            self.rest_base = slot * len(self.tab.rest_d)
 
     # ---- the rows ----
     def _rows(self, name: str, codes: np.ndarray, compute: Callable[[np.ndarray], np.ndarray],
@@ -304,6 +321,21 @@ class Plans:
                 out.append(self.w.overheat_weight * over)
         return np.concatenate(out, axis=1)
 
+    def _reply_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: the threat row plus `melt_threat` times the melt row, as `threat_at` adds them per tile."""
+        width = 16 * self.tab.D
+        threat = self.threats.reshape(-1, width).take(self.threat_base.take(idx) // width, axis=0)
+        melt = self.melts.reshape(-1, width).take(self.melt_base.take(idx) // width, axis=0)
+        return threat + self.w.melt_threat * melt
+
+    def _rest_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: by the game's kinds of tile (`Tables.rest_d`, ...), what ending the turn there leaves
+        besides the exchange of strikes, as `rest_at` works it out per tile (its own heat aside)."""
+        tab, D = self.tab, self.tab.D
+        future = self.futures.reshape(-1, D).take(self.future_base.take(idx) // D, axis=0).take(tab.rest_d, axis=1)
+        rest = future - self.aggression.take(idx)[:, None] * tab.rest_path[None, :] - tab.rest_cost[None, :]
+        return rest + np.where(tab.rest_cache[None, :], self.cache_worth.take(idx)[:, None], 0.0)
+
     def _future_rows(self, idx: np.ndarray) -> np.ndarray:
         """Rows of duels `idx`: what ending the turn at each distance from the enemy leaves it able to strike next turn,
         after a move (discounted)."""
@@ -338,6 +370,9 @@ class Plans:
     def threat_at(self, at: "_Spots", guarded: bool = False, vented: bool = False) -> np.ndarray:
         """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if
         open, and (weighed by `melt_threat`) the overheating its melt would cause (after a vent with the last point)."""
+        if self.replies is not None and not vented:
+            base = _of(self.reply_base, at.rows)
+            return self.replies.take((base + 4 * self.tab.D if guarded else base)[:, None] + at.threat)
         base = _of(self.threat_base, at.rows)
         melt = _of(self.melt_vented_base if vented else self.melt_base, at.rows)
         melts = self.melts_vented if vented else self.melts
@@ -349,6 +384,19 @@ class Plans:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
         best = self.futures.take(_of(self.future_base, at.rows)[:, None] + at.d)
         return best - _of(self.aggression, at.rows)[:, None] * at.path
+
+    def rest_at(self, at: "_Spots", heat: int) -> np.ndarray:
+        """(n, K) what ending the turn on the tiles of `at`, arrived there with `heat` more, is worth besides the exchange
+        of strikes: the strikes it leaves for next turn and the steps to the enemy, a hazard, a cache, its own overheating."""
+        rows = at.rows
+        if self.rests is not None and at.rest is not None:
+            rest = self.rests.take(_of(self.rest_base, rows)[:, None] + at.rest)
+        else:
+            cost = tactics.hazard_cost(self.game).take(at.tiles)
+            cache = np.where(self.tab.cache.take(at.tiles), _of(self.cache_worth, rows)[:, None], 0.0)
+            rest = self.future_at(at) - cost + cache
+        over = np.maximum(0, heat - _of(self.heat_room, rows))[:, None]
+        return rest - self.w.overheat_weight * over if over.any() else rest  # x - 0.0 is x
 
     def stay(self) -> _Stay:
         """Staying put: strike with the best usable slot now, or extract, or guard."""
@@ -448,15 +496,11 @@ class Plans:
 
     def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int) -> tuple[np.ndarray, np.ndarray]:
         """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere)."""
-        rows = at.rows
         strikes = self.strikes_from(at, np.maximum(points, 0), heat)
-        cost = tactics.hazard_cost(self.game).take(at.tiles)
-        cache = np.where(self.tab.cache.take(at.tiles), _of(self.cache_worth, rows)[:, None], 0.0)
-        over = np.maximum(0, heat - _of(self.heat_room, rows))[:, None]
         threat = self.threat_at(at)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        exchange, guarded, idle = strikes - threat, -self.threat_at(at, guarded=True), 0.0
+        exchange, guarded, idle = strikes - threat, -self.threat_at(at, guarded=True), None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
             # or arriving with no points, where it can put one on or keeps one put on this turn
@@ -466,9 +510,13 @@ class Plans:
             exchange = np.where(spare >= 0, np.maximum(exchange, fewer - threat + worn), exchange)
             guarded = guarded + self.disguise_worth(at, points - engine.cost_of("guard"), struck=False)
             idle = self.disguise_worth(at, np.zeros_like(points), struck=False)
-        exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
-        rest = self.future_at(at) - cost + cache - self.w.overheat_weight * over
-        return exchange + rest, rest - threat + idle
+        if guards.all():
+            exchange = np.maximum(exchange, guarded)
+        elif guards.any():
+            exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
+        rest = self.rest_at(at, heat)
+        after = rest - threat
+        return exchange + rest, after if idle is None else after + idle
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray, struck: np.ndarray | bool) -> np.ndarray:
         """(n, K) `disguise_worth` on the tiles of `at` where it can end its turn in a disguise, with `points` (n, 1) left to
@@ -491,16 +539,37 @@ class _Spots:
 
     def __init__(self, plans: Plans, tiles: np.ndarray, rows: np.ndarray | None = None) -> None:
         game, tab, obs = plans.game, plans.tab, plans.obs
-        geo = game.geo
+        T, F = game.geo.tiles, len(DIRECTIONS)
+        self.game, self.tab = game, tab
         self.tiles, self.rows = tiles, rows
-        pe, facing = _of(obs.foe_pos, rows)[:, None], _of(obs.foe_facing, rows)[:, None]
-        pair = tiles * geo.tiles + pe
-        F = len(DIRECTIONS)
-        self.strike = tab.strike_at.take(pair * F + facing) if tab.strike_at is not None else _strike_offsets(game, tab.D, tiles, pe, facing)
-        self.threat = tab.threat_at.take(pair) if tab.threat_at is not None else _threat_offsets(game, tab.D, tiles, pe)
-        self.path = tab.path.take(pair) if tab.path is not None else _path(game, tiles, pe)
-        self.d = geo.cheb.reshape(-1).take(pair)
+        self.pe = pe = _of(obs.foe_pos, rows).astype(np.intp)[:, None]
+        facing = _of(obs.foe_facing, rows)[:, None]
+        self.rest: np.ndarray | None = None  # the kind of each tile (`Tables.rest_d`, ...), where the game keeps them
+        if tab.strike_at is not None:  # tables by enemy tile first: a duel's candidates read one stretch of each
+            pt = pe * T + tiles
+            self.strike = tab.strike_at.take((pe * F + facing) * T + tiles)
+            self.threat = tab.threat_at.take(pt)
+            self.rest = tab.rest_pt.take(pt) if tab.rest_pt is not None else None
+            self._pt: np.ndarray | None = pt
+        else:
+            self.strike = _strike_offsets(game, tab.D, tiles, pe, facing)
+            self.threat = _threat_offsets(game, tab.D, tiles, pe)
+            self._pt = None
         self.unseen: np.ndarray | None = None  # whether a disguise may go on unseen there (Plans.disguise_worth)
+
+    @property
+    def d(self) -> np.ndarray:
+        """(n, K) Chebyshev distances of the tiles from the enemy."""
+        if self._pt is not None:
+            return self.game.geo.cheb.reshape(-1).take(self._pt)  # Chebyshev distance is symmetric
+        return self.game.geo.cheb.reshape(-1).take(self.tiles * self.game.geo.tiles + self.pe)
+
+    @property
+    def path(self) -> np.ndarray:
+        """(n, K) path distances of the tiles from the enemy, capped (`_path`)."""
+        if self._pt is not None and self.tab.path is not None:
+            return self.tab.path.take(self._pt)
+        return _path(self.game, self.tiles, self.pe)
 
 
 def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.ndarray, np.ndarray]:
@@ -580,17 +649,25 @@ def tables(game: Game, weights: Weights | None = None) -> "Tables":
 class Tables:
     """What the bot keeps per game: offsets into its rows by tile pair, and the rows met so far.
 
-    By (tile, enemy tile, enemy facing), the offset into a strike row ((rear, high ground, adjacent)
-    and the distance in sight); by (tile, enemy tile), the offset into a threat row ((the enemy's high
-    ground over the tile, cover, sight) and the distance), and the path distance, capped. None where the arena is too large to keep them
-    (they are then worked out per call, by the same functions). The rows (`tactics.SharedRows`) are
-    keyed by the facts of a duel they depend on; None where a roster makes too many codes.
+    By (enemy tile, enemy facing, tile), the offset into a strike row ((rear, high ground, adjacent)
+    and the distance in sight); by (enemy tile, tile), the offset into a threat row ((the enemy's high
+    ground over the tile, cover, sight) and the distance), the path distance, capped, and the tile's kind
+    (`rest_pt`): its distance, path distance, hazard cost and cache, the few facts a rest row is read by,
+    listed in `rest_d`, `rest_path`, `rest_cost`, `rest_cache`. The enemy's tile comes first, so that a
+    duel's candidate tiles read one stretch of each. None where the arena is too large to keep them (they
+    are then worked out per call, by the same functions). The rows (`tactics.SharedRows`) are keyed by
+    the facts of a duel they depend on; None where a roster makes too many codes.
     """
 
     D: int  # distances 0 .. D - 1 within the arena; D stands for out of sight
     strike_at: np.ndarray | None
     threat_at: np.ndarray | None
     path: np.ndarray | None
+    rest_pt: np.ndarray | None
+    rest_d: np.ndarray  # (kinds,) per kind of tile: distance from the enemy
+    rest_path: np.ndarray  # path distance from the enemy, capped
+    rest_cost: np.ndarray  # hazard cost (tactics.hazard_cost)
+    rest_cache: np.ndarray  # a Nectar cache
     neighbours: np.ndarray  # (T, F) the tiles beside each tile (0 outside the arena)
     inside: np.ndarray  # (T, F) bool: inside the arena
     cache: np.ndarray  # (T,) bool: a Nectar cache
@@ -603,22 +680,33 @@ class Tables:
         geo = game.geo
         T, F, U = geo.tiles, len(DIRECTIONS), len(game.roster)
         D = len(tactics.tactics(game).distances) - 1
-        strike_at = threat_at = path = None
+        strike_at = threat_at = path = rest_pt = None
+        kinds = np.zeros((4, 0))
         if T * T * F <= TABLE_LIMIT:
-            tile, pe, facing = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(T), np.arange(F), indexing="ij"))
+            pe, facing, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(F), np.arange(T), indexing="ij"))
             strike_at = _strike_offsets(game, D, tile, pe, facing).astype(np.int16)
-            tile, pe = tile[::F], pe[::F]
+            pe, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(T), indexing="ij"))
             threat_at = _threat_offsets(game, D, tile, pe).astype(np.int16)
             path = _path(game, tile, pe)
+            cost = tactics.hazard_cost(game).take(tile)
+            facts = np.stack([geo.cheb[tile, pe], path, np.unique(cost, return_inverse=True)[1], geo.cache_of[tile] >= 0])
+            kinds, first, inverse = np.unique(facts, axis=1, return_index=True, return_inverse=True)
+            rest_pt = inverse.reshape(-1).astype(np.int16 if kinds.shape[1] < 32768 else np.int64)
+            kinds = np.stack([geo.cheb[tile, pe], path, cost, geo.cache_of[tile] >= 0]).take(first, axis=1)
         x, y = geo.xy[:, 0, None].astype(np.int64) + DIRECTIONS[None, :, 0], geo.xy[:, 1, None].astype(np.int64) + DIRECTIONS[None, :, 1]
         inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
         imax = int(game.tables.integrity.max())
         room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
+        nmax = int(game.tables.nectar.max())
         sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
-                 "melt": U * U * 2 * (room_max + 1)}
-        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D}
+                 "melt": U * U * 2 * (room_max + 1), "reply": U * U * 2 * (imax + 1) * (room_max + 1),
+                 "rest": U * U * 4 * (1 << W) * 2 * (nmax + 1)}
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D, "reply": 16 * D,
+                  "rest": kinds.shape[1]}
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
-        return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, room_max, rows)
+        return cls(D, strike_at, threat_at, path, rest_pt, kinds[0].astype(np.intp), kinds[1].astype(geo.dist.dtype),
+                   kinds[2].astype(np.float64), kinds[3].astype(bool), np.where(inside, y * geo.width + x, 0), inside,
+                   geo.cache_of >= 0, room_max, rows)
 
 
 def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndarray, expected: np.ndarray) -> np.ndarray:
