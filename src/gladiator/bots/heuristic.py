@@ -76,6 +76,11 @@ class HeuristicBot(Bot):
         # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
         # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
         views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
+        if views is not None:  # views of one suit side by side: `Plans` reads their stretch of each array
+            order = np.argsort(obs.my_unit.take(views[0]), kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            views = (views[0].take(order), rank.take(views[1]))
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
         w = self.weights
         plan = Plans(game, seen, mask, w)
@@ -450,22 +455,26 @@ class Plans:
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
         obs, game, sp = self.obs, self.game, self.game.space
-        speed = game.tables.speed[obs.my_unit]
         tac = tactics.tactics(game)
-        groups = [(int(v), np.flatnonzero(speed == v)) for v in np.unique(speed)]
+        groups = _groups(game.tables.speed.take(obs.my_unit))
         K = max(tac.near(v)[0].shape[1] for v, _ in groups)
-        tiles = np.zeros((obs.batch, K), dtype=np.int64)
-        worth = np.full((obs.batch, K), -np.inf)
-        retreat = np.full(obs.batch, -np.inf)
-        for v, m in groups:
-            rows = None if m.size == obs.batch else m
+        N = obs.batch
+        whole = groups[0][1] is None  # one speed: the arrays of its tiles are the answer
+        if not whole:
+            tiles, worth, retreat = np.zeros((N, K), dtype=np.int64), np.empty((N, K)), np.empty(N)
+        for v, rows in groups:
             near = tac.near(v)[0].take(_of(obs.my_pos, rows), axis=0)  # (M, k)
             ok = _mask_at(self.mask, rows, sp.move0 + near)
             spots = _Spots(self, near, rows)
             w, after_strikes = self.end_on_idle(spots, _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
-            tiles[m, : near.shape[1]] = near
-            worth[m, : near.shape[1]] = np.where(ok, w, -np.inf)
-            retreat[m] = np.where(ok, after_strikes, -np.inf).max(axis=1)
+            w = np.where(ok, w, -np.inf)
+            after = np.where(ok, after_strikes, -np.inf).max(axis=1)
+            if whole:
+                return _Worths(near, w, after)
+            k = near.shape[1]
+            tiles[rows, :k], worth[rows, :k], retreat[rows] = near, w, after
+            if k < K:
+                worth[rows, k:] = -np.inf
         return _Worths(tiles, worth, retreat)
 
     def leaps(self) -> _Worths:
@@ -583,15 +592,34 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     """
     best = w.worth.max(axis=1)
     tied = w.worth >= (best - TIE)[:, None]  # (views, K)
-    count = tied.sum(axis=1)
+    count = np.count_nonzero(tied, axis=1)
     u = np.asarray(obs.noise)[:, 0]
-    k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
-    cols = np.flatnonzero(tied) % tied.shape[1]  # every view's tied candidates, view by view, in order (np.nonzero of
-    # the 2-D array gives the same columns several times slower)
-    first = np.cumsum(count) - count  # where each view's run of them starts
-    pick = cols.take(first.take(row) + k)
+    c = count.take(row)
+    k = np.minimum((u * c).astype(np.int64), c - 1)  # which of its view's tied tiles
+    pick = np.argmax(tied, axis=1).take(row)  # the first of them
+    later = np.flatnonzero(k > 0)
+    if later.size:  # the duels that draw a later one: the tied candidates of their views, view by view, in order
+        many = np.flatnonzero(count > 1)
+        cols = np.flatnonzero(tied.take(many, axis=0)) % tied.shape[1]  # (np.nonzero of the 2-D array gives the same
+        # columns several times slower)
+        first = np.zeros(tied.shape[0], dtype=np.int64)
+        first[many] = np.cumsum(count.take(many)) - count.take(many)  # where each view's run of them starts
+        pick[later] = cols.take(first.take(row.take(later)) + k.take(later))
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
     return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
+
+
+def _groups(values: np.ndarray) -> list[tuple[int, np.ndarray | slice | None]]:
+    """The duels of each value of `values` (a speed, a suit): None for all of them, a slice where they lie together
+    (as the views `HeuristicBot.act` sorts by suit do), else their indices."""
+    distinct = tactics.distinct(values)
+    if distinct.size == 1:
+        return [(int(distinct[0]), None)]
+    out: list[tuple[int, np.ndarray | slice | None]] = []
+    for v in distinct:
+        m = np.flatnonzero(values == v)
+        out.append((int(v), slice(int(m[0]), int(m[-1]) + 1) if m[-1] - m[0] + 1 == m.size else m))
+    return out
 
 
 def _reply_index(n: int, D: int, speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -752,10 +780,12 @@ def _mask(legal: engine.Legal | np.ndarray, rows: np.ndarray | None = None) -> n
 
 def _mask_at(mask: np.ndarray, rows: np.ndarray | None, actions: np.ndarray) -> np.ndarray:
     """mask[rows[i], actions[i, k]] (rows: every duel when None)."""
-    r = np.arange(mask.shape[0]) if rows is None else rows
+    r = np.arange(mask.shape[0]) if rows is None else np.arange(mask.shape[0])[rows] if isinstance(rows, slice) else rows
     return mask.reshape(-1).take((r * mask.shape[1])[:, None] + actions)
 
 
-def _of(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-    """The values of duels `rows` (all when None)."""
-    return values if rows is None else values.take(rows, axis=0)
+def _of(values: np.ndarray, rows: np.ndarray | slice | None) -> np.ndarray:
+    """The values of duels `rows` (all when None; a slice of them is a view)."""
+    if rows is None:
+        return values
+    return values[rows] if isinstance(rows, slice) else values.take(rows, axis=0)
