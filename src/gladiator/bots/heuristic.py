@@ -50,6 +50,7 @@ SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the stri
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
+STRETCH_MIN = 384  # duels of one speed weighed with fewer candidate moves, where fewer tiles are within their reach
 COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent) of a strike, in the order of its rows
 
 
@@ -75,14 +76,18 @@ class HeuristicBot(Bot):
         # legal actions follow from the view); a view's numbers then go to every duel that has it. `Plans` sees one duel
         # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
         # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
+        w = self.weights
         views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
-        if views is not None:  # views of one suit side by side: `Plans` reads their stretch of each array
-            order = np.argsort(obs.my_unit.take(views[0]), kind="stable")
+        if views is not None:  # views of one suit side by side, by how many tiles are within their reach: `Plans` reads
+            # their stretch of each array
+            first = views[0]
+            unit = obs.my_unit.take(first).astype(np.intp)
+            reach = tables(game, w).unit_reach.take(unit * game.geo.tiles + obs.my_pos.take(first))
+            order = np.argsort(unit * game.geo.tiles + reach, kind="stable")
             rank = np.empty_like(order)
             rank[order] = np.arange(order.size)
             views = (views[0].take(order), rank.take(views[1]))
         seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
-        w = self.weights
         plan = Plans(game, seen, mask, w)
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
         row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
@@ -459,22 +464,22 @@ class Plans:
         groups = _groups(game.tables.speed.take(obs.my_unit))
         K = max(tac.near(v)[0].shape[1] for v, _ in groups)
         N = obs.batch
-        whole = groups[0][1] is None  # one speed: the arrays of its tiles are the answer
-        if not whole:
-            tiles, worth, retreat = np.zeros((N, K), dtype=np.int64), np.empty((N, K)), np.empty(N)
+        tiles, worth, retreat = np.zeros((N, K), dtype=np.int64), np.empty((N, K)), np.empty(N)
         for v, rows in groups:
-            near = tac.near(v)[0].take(_of(obs.my_pos, rows), axis=0)  # (M, k)
-            ok = _mask_at(self.mask, rows, sp.move0 + near)
-            spots = _Spots(self, near, rows)
-            w, after_strikes = self.end_on_idle(spots, _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
-            w = np.where(ok, w, -np.inf)
-            after = np.where(ok, after_strikes, -np.inf).max(axis=1)
-            if whole:
-                return _Worths(near, w, after)
-            k = near.shape[1]
-            tiles[rows, :k], worth[rows, :k], retreat[rows] = near, w, after
-            if k < K:
-                worth[rows, k:] = -np.inf
+            pos = _of(obs.my_pos, rows)
+            near = tac.near(v)[0].take(pos, axis=0)  # (M, k): the tiles within reach, then the tile itself again
+            tiles[_all(rows), : near.shape[1]] = near
+            # a stretch of duels whose tiles within reach are fewer leave out the columns beyond them (the tile itself
+            # again: never a move): their worth is -inf, as the move is not legal
+            for part, k in _stretches(self.tab.reach[v].take(pos), near.shape[1]):
+                at = _within(rows, part)
+                cand = near[part, :k]
+                ok = _mask_at(self.mask, at, sp.move0 + cand)
+                spots = _Spots(self, cand, at)
+                w, after_strikes = self.end_on_idle(spots, _of(self.ap, at)[:, None] - engine.cost_of("move"), heat=0)
+                worth[_all(at), :k] = np.where(ok, w, -np.inf)
+                worth[_all(at), k:] = -np.inf
+                retreat[_all(at)] = np.where(ok, after_strikes, -np.inf).max(axis=1)
         return _Worths(tiles, worth, retreat)
 
     def leaps(self) -> _Worths:
@@ -609,6 +614,36 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
 
 
+def _stretches(reach: np.ndarray, k: int) -> list[tuple[slice, int]]:
+    """Stretches of a speed's duels, as (slice, columns), each weighing only as many candidate columns as its duels
+    have tiles within reach (`reach`, (M,)): where the duels come in order of it (as `HeuristicBot.act` sorts them)
+    and are many, a few stretches of at least STRETCH_MIN; else one of all `k` columns."""
+    M = reach.shape[0]
+    if M < 2 * STRETCH_MIN or bool((reach[1:] < reach[:-1]).any()):
+        return [(slice(0, M), k)]
+    out, start = [], 0
+    for b in np.flatnonzero(reach[1:] != reach[:-1]) + 1:
+        if b - start >= STRETCH_MIN and M - b >= STRETCH_MIN:
+            out.append((slice(start, int(b)), int(reach[b - 1])))
+            start = int(b)
+    out.append((slice(start, M), int(reach[M - 1])))
+    return out
+
+
+def _within(rows: np.ndarray | slice | None, part: slice) -> np.ndarray | slice:
+    """The duels `part` (a slice) of the duels `rows`."""
+    if rows is None:
+        return part
+    if isinstance(rows, slice):
+        return slice(rows.start + part.start, rows.start + part.stop)
+    return rows[part]
+
+
+def _all(rows: np.ndarray | slice | None) -> np.ndarray | slice:
+    """`rows` as an index of the first axis (None: every duel)."""
+    return slice(None) if rows is None else rows
+
+
 def _groups(values: np.ndarray) -> list[tuple[int, np.ndarray | slice | None]]:
     """The duels of each value of `values` (a speed, a suit): None for all of them, a slice where they lie together
     (as the views `HeuristicBot.act` sorts by suit do), else their indices."""
@@ -700,6 +735,8 @@ class Tables:
     inside: np.ndarray  # (T, F) bool: inside the arena
     cache: np.ndarray  # (T,) bool: a Nectar cache
     room_max: int  # the most heat any suit of the roster can take before its next turn (heat capacity + cooling)
+    reach: dict[int, np.ndarray]  # by speed: (T,) the tiles within a move of each tile (tactics near_count)
+    unit_reach: np.ndarray  # (U * T,) the same by suit and tile
     rows: dict[str, tactics.SharedRows | None] = field(default_factory=dict)
 
     @classmethod
@@ -726,6 +763,7 @@ class Tables:
         imax = int(game.tables.integrity.max())
         room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
         nmax = int(game.tables.nectar.max())
+        reach = {int(v): tactics.tactics(game).near_count(int(v)) for v in np.unique(game.tables.speed)}
         sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
                  "melt": U * U * 2 * (room_max + 1), "reply": U * U * 2 * (imax + 1) * (room_max + 1),
                  "rest": U * U * 4 * (1 << W) * 2 * (nmax + 1)}
@@ -734,7 +772,7 @@ class Tables:
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
         return cls(D, strike_at, threat_at, path, rest_pt, kinds[0].astype(np.intp), kinds[1].astype(geo.dist.dtype),
                    kinds[2].astype(np.float64), kinds[3].astype(bool), np.where(inside, y * geo.width + x, 0), inside,
-                   geo.cache_of >= 0, room_max, rows)
+                   geo.cache_of >= 0, room_max, reach, np.concatenate([reach[int(v)] for v in game.tables.speed]), rows)
 
 
 def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndarray, expected: np.ndarray) -> np.ndarray:
