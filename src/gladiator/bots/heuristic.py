@@ -234,11 +234,12 @@ class Plans:
         if inside and rows["threat"] is not None and rows["melt"] is not None and rows["reply"] is not None:
             room = np.clip(t.heat_capacity[me] + t.cooling[me] - obs.my_heat, 0, rmax)
             pair = (((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (imax + 1) + integrity) * (rmax + 1) + room
-            self.replies, slot = self._rows("reply", pair, self._reply_rows)
+            replies, slot = self._rows("reply", pair, self._reply_rows)
+            self.replies = replies.view(np.complex128)  # (reply, -the reply to a guarded tile) per offset
             self.reply_base = slot * (16 * D)
         nmax = int(t.nectar.max())
         short = need * (obs.my_nectar <= w.cache_nectar)
-        if (self.tab.rest_pt is not None and rows["future"] is not None and rows["rest"] is not None
+        if (self.tab.spots is not None and rows["future"] is not None and rows["rest"] is not None
                 and bool(((short >= 0) & (short <= nmax)).all())):
             code = ((code * 2 + (mine < theirs)) * (nmax + 1) + short).astype(np.intp)
             self.rests, slot = self._rows("rest", code, self._rest_rows)
@@ -332,11 +333,18 @@ class Plans:
         return np.concatenate(out, axis=1)
 
     def _reply_rows(self, idx: np.ndarray) -> np.ndarray:
-        """Rows of duels `idx`: the threat row plus `melt_threat` times the melt row, as `threat_at` adds them per tile."""
-        width = 16 * self.tab.D
+        """Rows of duels `idx`: the threat row plus `melt_threat` times the melt row, as `threat_at` adds them per tile,
+        paired at each offset with minus the sum a guarded tile reads (4 D further on; the offsets of unguarded tiles have
+        one), as the real and imaginary parts of complex numbers, so that one lookup reads both."""
+        D = self.tab.D
+        width = 16 * D
         threat = self.threats.reshape(-1, width).take(self.threat_base.take(idx) // width, axis=0)
         melt = self.melts.reshape(-1, width).take(self.melt_base.take(idx) // width, axis=0)
-        return threat + self.w.melt_threat * melt
+        reply = threat + self.w.melt_threat * melt
+        out = np.zeros((idx.size, width, 2))
+        out[:, :, 0] = reply
+        out[:, : width - 4 * D, 1] = -reply[:, 4 * D :]
+        return out.reshape(idx.size, 2 * width)
 
     def _rest_rows(self, idx: np.ndarray) -> np.ndarray:
         """Rows of duels `idx`: by the game's kinds of tile (`Tables.rest_d`, ...), what ending the turn there leaves
@@ -381,8 +389,8 @@ class Plans:
         """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if
         open, and (weighed by `melt_threat`) the overheating its melt would cause (after a vent with the last point)."""
         if self.replies is not None and not vented:
-            base = _of(self.reply_base, at.rows)
-            return self.replies.take((base + 4 * self.tab.D if guarded else base)[:, None] + at.threat)
+            pair = self.replies.take(_of(self.reply_base, at.rows)[:, None] + at.threat)
+            return -pair.imag if guarded else pair.real
         base = _of(self.threat_base, at.rows)
         melt = _of(self.melt_vented_base if vented else self.melt_base, at.rows)
         melts = self.melts_vented if vented else self.melts
@@ -511,10 +519,14 @@ class Plans:
     def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int) -> tuple[np.ndarray, np.ndarray]:
         """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere)."""
         strikes = self.strikes_from(at, np.maximum(points, 0), heat)
-        threat = self.threat_at(at)
+        if self.replies is not None:
+            pair = self.replies.take(_of(self.reply_base, at.rows)[:, None] + at.threat)
+            threat, guarded = pair.real, pair.imag
+        else:
+            threat, guarded = self.threat_at(at), -self.threat_at(at, guarded=True)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        exchange, guarded, idle = strikes - threat, -self.threat_at(at, guarded=True), None
+        exchange, idle = strikes - threat, None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
             # or arriving with no points, where it can put one on or keeps one put on this turn
@@ -559,30 +571,24 @@ class _Spots:
         self.pe = pe = _of(obs.foe_pos, rows).astype(np.intp)[:, None]
         facing = _of(obs.foe_facing, rows)[:, None]
         self.rest: np.ndarray | None = None  # the kind of each tile (`Tables.rest_d`, ...), where the game keeps them
-        if tab.strike_at is not None:  # tables by enemy tile first: a duel's candidates read one stretch of each
-            pt = pe * T + tiles
-            self.strike = tab.strike_at.take((pe * F + facing) * T + tiles)
-            self.threat = tab.threat_at.take(pt)
-            self.rest = tab.rest_pt.take(pt) if tab.rest_pt is not None else None
-            self._pt: np.ndarray | None = pt
+        if tab.spots is not None:  # one lookup by (enemy tile, its facing, tile) reads the three
+            packed = tab.spots.take((pe * F + facing) * T + tiles).view(np.int16).reshape(tiles.shape + (4,))
+            self.strike, self.threat, self.rest = packed[..., 0], packed[..., 1], packed[..., 2]
         else:
             self.strike = _strike_offsets(game, tab.D, tiles, pe, facing)
             self.threat = _threat_offsets(game, tab.D, tiles, pe)
-            self._pt = None
         self.unseen: np.ndarray | None = None  # whether a disguise may go on unseen there (Plans.disguise_worth)
 
     @property
     def d(self) -> np.ndarray:
         """(n, K) Chebyshev distances of the tiles from the enemy."""
-        if self._pt is not None:
-            return self.game.geo.cheb.reshape(-1).take(self._pt)  # Chebyshev distance is symmetric
         return self.game.geo.cheb.reshape(-1).take(self.tiles * self.game.geo.tiles + self.pe)
 
     @property
     def path(self) -> np.ndarray:
         """(n, K) path distances of the tiles from the enemy, capped (`_path`)."""
-        if self._pt is not None and self.tab.path is not None:
-            return self.tab.path.take(self._pt)
+        if self.tab.path is not None:
+            return self.tab.path.take(self.pe * self.game.geo.tiles + self.tiles)
         return _path(self.game, self.tiles, self.pe)
 
 
@@ -712,21 +718,20 @@ def tables(game: Game, weights: Weights | None = None) -> "Tables":
 class Tables:
     """What the bot keeps per game: offsets into its rows by tile pair, and the rows met so far.
 
-    By (enemy tile, enemy facing, tile), the offset into a strike row ((rear, high ground, adjacent)
-    and the distance in sight); by (enemy tile, tile), the offset into a threat row ((the enemy's high
-    ground over the tile, cover, sight) and the distance), the path distance, capped, and the tile's kind
-    (`rest_pt`): its distance, path distance, hazard cost and cache, the few facts a rest row is read by,
-    listed in `rest_d`, `rest_path`, `rest_cost`, `rest_cache`. The enemy's tile comes first, so that a
-    duel's candidate tiles read one stretch of each. None where the arena is too large to keep them (they
-    are then worked out per call, by the same functions). The rows (`tactics.SharedRows`) are keyed by
+    By (enemy tile, enemy facing, tile), packed in one whole number (`spots`: four int16, the last
+    unused): the offset into a strike row ((rear, high ground, adjacent) and the distance in sight), the
+    offset into a threat row ((the enemy's high ground over the tile, cover, sight) and the distance), and
+    the tile's kind: its distance, path distance, hazard cost and cache, the few facts a rest row is read
+    by, listed in `rest_d`, `rest_path`, `rest_cost`, `rest_cache`; by (enemy tile, tile), the path
+    distance, capped. The enemy's tile comes first, so that a duel's candidate tiles read one stretch.
+    None where the arena is too large to keep them (they are then worked out per call, by the same
+    functions). The rows (`tactics.SharedRows`) are keyed by
     the facts of a duel they depend on; None where a roster makes too many codes.
     """
 
     D: int  # distances 0 .. D - 1 within the arena; D stands for out of sight
-    strike_at: np.ndarray | None
-    threat_at: np.ndarray | None
+    spots: np.ndarray | None
     path: np.ndarray | None
-    rest_pt: np.ndarray | None
     rest_d: np.ndarray  # (kinds,) per kind of tile: distance from the enemy
     rest_path: np.ndarray  # path distance from the enemy, capped
     rest_cost: np.ndarray  # hazard cost (tactics.hazard_cost)
@@ -745,19 +750,22 @@ class Tables:
         geo = game.geo
         T, F, U = geo.tiles, len(DIRECTIONS), len(game.roster)
         D = len(tactics.tactics(game).distances) - 1
-        strike_at = threat_at = path = rest_pt = None
+        spots = path = None
         kinds = np.zeros((4, 0))
         if T * T * F <= TABLE_LIMIT:
-            pe, facing, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(F), np.arange(T), indexing="ij"))
-            strike_at = _strike_offsets(game, D, tile, pe, facing).astype(np.int16)
             pe, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(T), indexing="ij"))
-            threat_at = _threat_offsets(game, D, tile, pe).astype(np.int16)
             path = _path(game, tile, pe)
             cost = tactics.hazard_cost(game).take(tile)
             facts = np.stack([geo.cheb[tile, pe], path, np.unique(cost, return_inverse=True)[1], geo.cache_of[tile] >= 0])
             kinds, first, inverse = np.unique(facts, axis=1, return_index=True, return_inverse=True)
-            rest_pt = inverse.reshape(-1).astype(np.int16 if kinds.shape[1] < 32768 else np.int64)
             kinds = np.stack([geo.cheb[tile, pe], path, cost, geo.cache_of[tile] >= 0]).take(first, axis=1)
+            pe, facing, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(F), np.arange(T), indexing="ij"))
+            packed = np.zeros((T * F * T, 4), dtype=np.int16)
+            packed[:, 0] = _strike_offsets(game, D, tile, pe, facing)
+            packed[:, 1] = _threat_offsets(game, D, tile, pe)
+            packed[:, 2] = inverse.reshape(T, 1, T).repeat(F, axis=1).reshape(-1)
+            assert max(len(COMBOS) * (D + 1), 16 * D, kinds.shape[1]) < 1 << 15  # T * T * F within TABLE_LIMIT sees to it
+            spots = packed.view(np.int64).reshape(-1)
         x, y = geo.xy[:, 0, None].astype(np.int64) + DIRECTIONS[None, :, 0], geo.xy[:, 1, None].astype(np.int64) + DIRECTIONS[None, :, 1]
         inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
         imax = int(game.tables.integrity.max())
@@ -767,10 +775,10 @@ class Tables:
         sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
                  "melt": U * U * 2 * (room_max + 1), "reply": U * U * 2 * (imax + 1) * (room_max + 1),
                  "rest": U * U * 4 * (1 << W) * 2 * (nmax + 1)}
-        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D, "reply": 16 * D,
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D, "reply": 32 * D,
                   "rest": kinds.shape[1]}
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
-        return cls(D, strike_at, threat_at, path, rest_pt, kinds[0].astype(np.intp), kinds[1].astype(geo.dist.dtype),
+        return cls(D, spots, path, kinds[0].astype(np.intp), kinds[1].astype(geo.dist.dtype),
                    kinds[2].astype(np.float64), kinds[3].astype(bool), np.where(inside, y * geo.width + x, 0), inside,
                    geo.cache_of >= 0, room_max, reach, np.concatenate([reach[int(v)] for v in game.tables.speed]), rows)
 
