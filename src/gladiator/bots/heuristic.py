@@ -473,6 +473,7 @@ class Plans:
         K = max(tac.near(v)[0].shape[1] for v, _ in groups)
         N = obs.batch
         tiles, worth, retreat = np.zeros((N, K), dtype=np.int64), np.empty((N, K)), np.empty(N)
+        legal_at = np.arange(N) * self.mask.shape[1] + sp.move0  # where each duel's moves start in the flat mask
         for v, rows in groups:
             pos = _of(obs.my_pos, rows)
             near = tac.near(v)[0].take(pos, axis=0)  # (M, k): the tiles within reach, then the tile itself again
@@ -482,12 +483,15 @@ class Plans:
             for part, k in _stretches(self.tab.reach[v].take(pos), near.shape[1]):
                 at = _within(rows, part)
                 cand = near[part, :k]
-                ok = _mask_at(self.mask, at, sp.move0 + cand)
+                ok = self.mask.reshape(-1).take(_of(legal_at, at)[:, None] + cand)
                 spots = _Spots(self, cand, at)
-                w, after_strikes = self.end_on_idle(spots, _of(self.ap, at)[:, None] - engine.cost_of("move"), heat=0)
-                worth[_all(at), :k] = np.where(ok, w, -np.inf)
-                worth[_all(at), k:] = -np.inf
-                retreat[_all(at)] = np.where(ok, after_strikes, -np.inf).max(axis=1)
+                put = _all(at)
+                into = worth[put, :k] if isinstance(put, slice) else None  # a view of the answer, filled in place
+                w, after_strikes = self.end_on_idle(spots, _of(self.ap, at)[:, None] - engine.cost_of("move"), 0, ok, into)
+                if into is None:
+                    worth[put, :k] = w
+                worth[put, k:] = -np.inf
+                retreat[put] = after_strikes.max(axis=1)
         return _Worths(tiles, worth, retreat)
 
     def leaps(self) -> _Worths:
@@ -516,9 +520,11 @@ class Plans:
         """(n, K) worth of ending the turn on the tiles of `at`, arrived there with `heat` more, with `points` (n, 1) to strike first."""
         return self.end_on_idle(at, points, heat)[0]
 
-    def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int) -> tuple[np.ndarray, np.ndarray]:
-        """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere)."""
-        strikes = self.strikes_from(at, np.maximum(points, 0), heat)
+    def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int, ok: np.ndarray | None = None,
+                    out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere);
+        both -inf on the tiles `ok` (n, K) leaves out, where given; end_on written into `out`, where given."""
+        strikes = self.strikes_from(at, np.maximum(points, 0), heat)  # a new array: worked on in place below
         if self.replies is not None:
             pair = self.replies.take(_of(self.reply_base, at.rows)[:, None] + at.threat)
             threat, guarded = pair.real, pair.imag
@@ -526,7 +532,7 @@ class Plans:
             threat, guarded = self.threat_at(at), -self.threat_at(at, guarded=True)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        exchange, idle = strikes - threat, None
+        exchange, idle = np.subtract(strikes, threat, out=strikes), None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
             # or arriving with no points, where it can put one on or keeps one put on this turn
@@ -537,12 +543,15 @@ class Plans:
             guarded = guarded + self.disguise_worth(at, points - engine.cost_of("guard"), struck=False)
             idle = self.disguise_worth(at, np.zeros_like(points), struck=False)
         if guards.all():
-            exchange = np.maximum(exchange, guarded)
+            exchange = np.maximum(exchange, guarded, out=exchange)
         elif guards.any():
             exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
-        rest = self.rest_at(at, heat)
-        after = rest - threat
-        return exchange + rest, after if idle is None else after + idle
+        rest = self.rest_at(at, heat)  # a new array too
+        if ok is not None:  # -inf plus or minus what is finite stays -inf
+            rest = np.where(ok, rest, -np.inf)
+        worth = np.add(exchange, rest, out=exchange if out is None else out)
+        after = np.subtract(rest, threat, out=rest)
+        return worth, after if idle is None else np.add(after, idle, out=after)
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray, struck: np.ndarray | bool) -> np.ndarray:
         """(n, K) `disguise_worth` on the tiles of `at` where it can end its turn in a disguise, with `points` (n, 1) left to
