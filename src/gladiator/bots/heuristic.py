@@ -610,21 +610,18 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     a symmetric arena over the other. The ties are found once per view; only the draw is per duel
     (never in `Plans`, which weighs one duel per view).
     """
+    V, K = w.worth.shape
     best = w.worth.max(axis=1)
-    tied = w.worth >= (best - TIE)[:, None]  # (views, K)
-    count = np.count_nonzero(tied, axis=1)
+    # every view's tied candidates, view by view, in order (np.nonzero of the 2-D array gives the same columns several
+    # times slower; they are few, so counting them by view is quicker than summing the rows)
+    tied = np.flatnonzero(w.worth >= (best - TIE)[:, None])
+    view = tied // K
+    count = np.bincount(view, minlength=V)
+    cols = tied - view * K
     u = np.asarray(obs.noise)[:, 0]
-    c = count.take(row)
-    k = np.minimum((u * c).astype(np.int64), c - 1)  # which of its view's tied tiles
-    pick = np.argmax(tied, axis=1).take(row)  # the first of them
-    later = np.flatnonzero(k > 0)
-    if later.size:  # the duels that draw a later one: the tied candidates of their views, view by view, in order
-        many = np.flatnonzero(count > 1)
-        cols = np.flatnonzero(tied.take(many, axis=0)) % tied.shape[1]  # (np.nonzero of the 2-D array gives the same
-        # columns several times slower)
-        first = np.zeros(tied.shape[0], dtype=np.int64)
-        first[many] = np.cumsum(count.take(many)) - count.take(many)  # where each view's run of them starts
-        pick[later] = cols.take(first.take(row.take(later)) + k.take(later))
+    k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
+    first = np.cumsum(count) - count  # where each view's run of them starts
+    pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
     return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
 
