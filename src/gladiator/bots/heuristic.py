@@ -32,7 +32,7 @@ duel) or into an offset table if it depends on where the tile lies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import product
 from typing import Callable
 
@@ -502,18 +502,23 @@ class Plans:
         worth = np.full(tiles.shape, -np.inf)
         m = np.flatnonzero(ok.any(axis=1))  # the duels with a leap to weigh
         if m.size:
-            rows = None if m.size == obs.batch else m
-            sub = obs if rows is None else obs.take(m)
-            spots = _Spots(self, tiles[m], rows)
+            # all of them, or a stretch of them where the views come by suit: the suits that leap, those without one
+            # weighed too (worth -inf, as no leap is legal there)
+            leapers = _groups(game.tables.can_leap.take(obs.my_unit))
+            rows: np.ndarray | slice | None = m if m.size < obs.batch else None
+            if rows is not None and isinstance(leapers[-1][1], slice) and leapers[-1][0] == 1:
+                rows = leapers[-1][1] if m[0] >= leapers[-1][1].start and m[-1] < leapers[-1][1].stop else rows
+            sub = _sub(obs, rows)
+            spots = _Spots(self, tiles[_all(rows)], rows)
             points = sub.ap.astype(np.int64)[:, None] - engine.cost_of("leap")
             w = self.end_on(spots, points, heat=tactics.leap_heat())
-            # landing behind an open enemy with the points to tear out its core
-            rear = tactics.in_rear_of(game, spots.tiles, sub.foe_pos[:, None], sub.foe_facing[:, None])
+            # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says)
+            rear = spots.strike >= 4 * (self.tab.D + 1)
             can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
             odds = tactics.extraction_odds_at(game, sub, rear)
             extract = np.where(can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None]), odds * _of(self.win, rows)[:, None], 0.0)
             w = np.maximum(w, extract - self.threat_at(spots))
-            worth[m] = np.where(ok[m], w, -np.inf)
+            worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)
         return _Worths(tiles, worth)
 
     def end_on(self, at: "_Spots", points: np.ndarray, heat: int) -> np.ndarray:
@@ -834,6 +839,15 @@ def _mask_at(mask: np.ndarray, rows: np.ndarray | None, actions: np.ndarray) -> 
     """mask[rows[i], actions[i, k]] (rows: every duel when None)."""
     r = np.arange(mask.shape[0]) if rows is None else np.arange(mask.shape[0])[rows] if isinstance(rows, slice) else rows
     return mask.reshape(-1).take((r * mask.shape[1])[:, None] + actions)
+
+
+def _sub(obs: Observation, rows: np.ndarray | slice | None) -> Observation:
+    """The views of duels `rows` (all when None; a slice of them shares their arrays)."""
+    if rows is None:
+        return obs
+    if isinstance(rows, slice):
+        return Observation(**{f.name: getattr(obs, f.name)[rows] for f in fields(obs)})
+    return obs.take(rows)
 
 
 def _of(values: np.ndarray, rows: np.ndarray | slice | None) -> np.ndarray:
