@@ -372,7 +372,7 @@ class Plans:
     # ---- what it can do from a tile ----
     def strikes_from(self, at: "_Spots", points: np.ndarray, heat: int = 0) -> np.ndarray:
         """(n, K) worth of spending `points` (n, 1) on the best slot from each tile of `at` (a vent first where it allows more)."""
-        return self.shots(at.rows, points, heat)[0] * self.strike_at(at)
+        return self.shots(at.rows, points, heat)[0].astype(np.float64) * self.strike_at(at)  # (exact: as int times float)
 
     def strike_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) worth of one shot with the best slot from each tile of `at`."""
