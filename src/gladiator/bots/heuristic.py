@@ -49,7 +49,9 @@ from gladiator.view import Observation
 SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
+APART_MAX = 1024  # batches below this size first look whether a few fields already set every duel apart (then none share)
 STRETCH_MIN = 384  # duels of one speed weighed with fewer candidate moves, where fewer tiles are within their reach
 COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent) of a strike, in the order of its rows
 
@@ -77,7 +79,7 @@ class HeuristicBot(Bot):
         # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
         # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
         w = self.weights
-        views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
+        views = distinct_views(obs) if obs.batch >= SHARE_MIN and not _all_apart(obs) else None
         if views is not None:  # views of one suit side by side, by how many tiles are within their reach: `Plans` reads
             # their stretch of each array
             first = views[0]
@@ -839,6 +841,19 @@ def _mask_at(mask: np.ndarray, rows: np.ndarray | None, actions: np.ndarray) -> 
     """mask[rows[i], actions[i, k]] (rows: every duel when None)."""
     r = np.arange(mask.shape[0]) if rows is None else np.arange(mask.shape[0])[rows] if isinstance(rows, slice) else rows
     return mask.reshape(-1).take((r * mask.shape[1])[:, None] + actions)
+
+
+def _all_apart(obs: Observation) -> bool:
+    """Whether a few fields of the view (positions, facings, gauges, points, turn) already differ between every two duels of a
+    small batch, so that no two share a view (`distinct_views` would say None, after reading every field)."""
+    if obs.batch >= APART_MAX:
+        return False
+    h = np.zeros(obs.batch, dtype=np.uint64)
+    for v in (obs.my_pos, obs.foe_pos, obs.my_facing, obs.foe_facing, obs.my_integrity, obs.foe_integrity, obs.my_heat,
+              obs.foe_heat, obs.my_nectar, obs.foe_nectar, obs.ap, obs.turn):
+        h = (h ^ v.astype(np.uint64)) * _MIX  # equal fields, equal numbers (negative ones wrap round)
+    h.sort()
+    return bool((h[1:] != h[:-1]).all())
 
 
 def _sub(obs: Observation, rows: np.ndarray | slice | None) -> Observation:
