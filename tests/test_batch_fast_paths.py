@@ -265,3 +265,20 @@ def test_the_check_of_any_pick_says_what_the_mask_says(arena: str) -> None:
             assert np.array_equal(engine.Legal(game, s).allows(np.full(s.batch, a)), want), a
         n += 1
     assert n > 10
+
+
+def test_a_batch_set_apart_by_a_few_fields_shares_no_view() -> None:
+    """The heuristic bot's quick look (a few fields already differ between every two duels) never skips views it could
+    share: wherever it says so, the search over every field finds no two duels alike."""
+    from gladiator.bots import heuristic
+
+    apart = shared = 0
+    for game, s in states("concert_hall", steps=30, n=40):
+        for batch in (s, DuelState.concat([s, s.take(np.arange(min(3, s.batch)))])):
+            obs = engine.observe(game, batch, batch.active)
+            if heuristic._all_apart(obs):
+                apart += 1
+                assert heuristic.distinct_views(obs) is None
+            else:
+                shared += heuristic.distinct_views(obs) is not None
+    assert apart > 0 and shared > 0  # both answers came up

@@ -294,6 +294,7 @@ class Tactics:
     strike: np.ndarray | None = None  # (codes, D + 1) _strike_of by (weapon set, target, me, guard, exposed, cover, rear, high, Nectar bits)
     strike_best: np.ndarray | None = None  # (codes,) the largest value of each row of `strike`
     _near: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _near_count: dict[int, np.ndarray] = field(default_factory=dict)
     _memos: dict[tuple[str, int], _Memo | None] = field(default_factory=dict)
 
     @classmethod
@@ -318,13 +319,20 @@ class Tactics:
             geo = self.game.geo
             T = geo.tiles
             within = geo.dist <= speed
-            K = max(1, int(within.sum(axis=1).max()))
+            count = within.sum(axis=1)
+            K = max(1, int(count.max()))
             near = np.repeat(np.arange(T)[:, None], K, axis=1)
             for p in range(T):
                 row = np.flatnonzero(within[p])
                 near[p, : row.size] = row
             self._near[speed] = (near, geo.dist[np.arange(T)[:, None], near])
+            self._near_count[speed] = count
         return self._near[speed]
+
+    def near_count(self, speed: int) -> np.ndarray:
+        """(T,) how many tiles `near(speed)` lists for each tile before its padding."""
+        self.near(speed)
+        return self._near_count[speed]
 
     def reachable(self, speed: int, pa: np.ndarray, pe: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """(N, K) bool: which tiles of `cand` (rows of `near(speed)[pa]`) a move from `pa` may reach with the enemy on `pe`."""

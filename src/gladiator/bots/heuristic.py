@@ -32,7 +32,7 @@ duel) or into an offset table if it depends on where the tile lies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import product
 from typing import Callable
 
@@ -49,7 +49,10 @@ from gladiator.view import Observation
 SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
 TIE = 0.01  # tiles whose worths differ by less are equal: one of them is drawn by the duel's noise, never taken in map order
 TABLE_LIMIT = 4_000_000  # entries of one of the bot's per-game tables; past it, the same numbers are worked out per call
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 SHARE_MIN = 64  # batches from this size look for duels that see the same, to decide once for them
+APART_MAX = 1024  # batches below this size first look whether a few fields already set every duel apart (then none share)
+STRETCH_MIN = 384  # duels of one speed weighed with fewer candidate moves, where fewer tiles are within their reach
 COMBOS = tuple(product((False, True), repeat=3))  # (rear, high ground, adjacent) of a strike, in the order of its rows
 
 
@@ -75,9 +78,18 @@ class HeuristicBot(Bot):
         # legal actions follow from the view); a view's numbers then go to every duel that has it. `Plans` sees one duel
         # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
         # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
-        views = distinct_views(obs) if obs.batch >= SHARE_MIN else None
-        seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
         w = self.weights
+        views = distinct_views(obs) if obs.batch >= SHARE_MIN and not _all_apart(obs) else None
+        if views is not None:  # views of one suit side by side, by how many tiles are within their reach: `Plans` reads
+            # their stretch of each array
+            first = views[0]
+            unit = obs.my_unit.take(first).astype(np.intp)
+            reach = tables(game, w).unit_reach.take(unit * game.geo.tiles + obs.my_pos.take(first))
+            order = np.argsort(unit * game.geo.tiles + reach, kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            views = (views[0].take(order), rank.take(views[1]))
+        seen, mask = (obs, _mask(legal)) if views is None else (obs.take(views[0]), _mask(legal, views[0]))
         plan = Plans(game, seen, mask, w)
         stay, moves, leaps = plan.stay(), plan.moves(), plan.leaps()
         row = np.arange(obs.batch) if views is None else views[1]  # each duel's view
@@ -216,6 +228,24 @@ class Plans:
         code = (((me * U + foe) * 2 + obs.foe_guard) * 2 + cover) * (1 << W) + bits
         self.futures, slot = self._rows("future", code, self._future_rows)
         self.future_base = slot * D
+        # two sums every tile of every plan needs, made once per row instead of once per tile (the same floats, added in
+        # the same order): the enemy's reply with its melt (`threat_at`), and what the tile leaves besides the exchange of
+        # strikes (`rest_at`: the strikes next turn, the steps to the enemy, a hazard, a cache)
+        self.replies = self.rests = None
+        rows = self.tab.rows
+        if inside and rows["threat"] is not None and rows["melt"] is not None and rows["reply"] is not None:
+            room = np.clip(t.heat_capacity[me] + t.cooling[me] - obs.my_heat, 0, rmax)
+            pair = (((foe.astype(np.intp) * U + me) * 2 + obs.foe_overheated) * (imax + 1) + integrity) * (rmax + 1) + room
+            replies, slot = self._rows("reply", pair, self._reply_rows)
+            self.replies = replies.view(np.complex128)  # (reply, -the reply to a guarded tile) per offset
+            self.reply_base = slot * (16 * D)
+        nmax = int(t.nectar.max())
+        short = need * (obs.my_nectar <= w.cache_nectar)
+        if (self.tab.spots is not None and rows["future"] is not None and rows["rest"] is not None
+                and bool(((short >= 0) & (short <= nmax)).all())):
+            code = ((code * 2 + (mine < theirs)) * (nmax + 1) + short).astype(np.intp)
+            self.rests, slot = self._rows("rest", code, self._rest_rows)
+            self.rest_base = slot * len(self.tab.rest_d)
 
     # ---- the rows ----
     def _rows(self, name: str, codes: np.ndarray, compute: Callable[[np.ndarray], np.ndarray],
@@ -304,6 +334,28 @@ class Plans:
                 out.append(self.w.overheat_weight * over)
         return np.concatenate(out, axis=1)
 
+    def _reply_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: the threat row plus `melt_threat` times the melt row, as `threat_at` adds them per tile,
+        paired at each offset with minus the sum a guarded tile reads (4 D further on; the offsets of unguarded tiles have
+        one), as the real and imaginary parts of complex numbers, so that one lookup reads both."""
+        D = self.tab.D
+        width = 16 * D
+        threat = self.threats.reshape(-1, width).take(self.threat_base.take(idx) // width, axis=0)
+        melt = self.melts.reshape(-1, width).take(self.melt_base.take(idx) // width, axis=0)
+        reply = threat + self.w.melt_threat * melt
+        out = np.zeros((idx.size, width, 2))
+        out[:, :, 0] = reply
+        out[:, : width - 4 * D, 1] = -reply[:, 4 * D :]
+        return out.reshape(idx.size, 2 * width)
+
+    def _rest_rows(self, idx: np.ndarray) -> np.ndarray:
+        """Rows of duels `idx`: by the game's kinds of tile (`Tables.rest_d`, ...), what ending the turn there leaves
+        besides the exchange of strikes, as `rest_at` works it out per tile (its own heat aside)."""
+        tab, D = self.tab, self.tab.D
+        future = self.futures.reshape(-1, D).take(self.future_base.take(idx) // D, axis=0).take(tab.rest_d, axis=1)
+        rest = future - self.aggression.take(idx)[:, None] * tab.rest_path[None, :] - tab.rest_cost[None, :]
+        return rest + np.where(tab.rest_cache[None, :], self.cache_worth.take(idx)[:, None], 0.0)
+
     def _future_rows(self, idx: np.ndarray) -> np.ndarray:
         """Rows of duels `idx`: what ending the turn at each distance from the enemy leaves it able to strike next turn,
         after a move (discounted)."""
@@ -322,7 +374,7 @@ class Plans:
     # ---- what it can do from a tile ----
     def strikes_from(self, at: "_Spots", points: np.ndarray, heat: int = 0) -> np.ndarray:
         """(n, K) worth of spending `points` (n, 1) on the best slot from each tile of `at` (a vent first where it allows more)."""
-        return self.shots(at.rows, points, heat)[0] * self.strike_at(at)
+        return self.shots(at.rows, points, heat)[0].astype(np.float64) * self.strike_at(at)  # (exact: as int times float)
 
     def strike_at(self, at: "_Spots") -> np.ndarray:
         """(n, K) worth of one shot with the best slot from each tile of `at`."""
@@ -338,6 +390,9 @@ class Plans:
     def threat_at(self, at: "_Spots", guarded: bool = False, vented: bool = False) -> np.ndarray:
         """(n, K) what the enemy can do to this side on the tiles of `at` next turn: strikes after a move, its extraction if
         open, and (weighed by `melt_threat`) the overheating its melt would cause (after a vent with the last point)."""
+        if self.replies is not None and not vented:
+            pair = self.replies.take(_of(self.reply_base, at.rows)[:, None] + at.threat)
+            return -pair.imag if guarded else pair.real
         base = _of(self.threat_base, at.rows)
         melt = _of(self.melt_vented_base if vented else self.melt_base, at.rows)
         melts = self.melts_vented if vented else self.melts
@@ -349,6 +404,19 @@ class Plans:
         """(n, K) what ending the turn on the tiles of `at` leaves it able to strike next turn, after a move (discounted)."""
         best = self.futures.take(_of(self.future_base, at.rows)[:, None] + at.d)
         return best - _of(self.aggression, at.rows)[:, None] * at.path
+
+    def rest_at(self, at: "_Spots", heat: int) -> np.ndarray:
+        """(n, K) what ending the turn on the tiles of `at`, arrived there with `heat` more, is worth besides the exchange
+        of strikes: the strikes it leaves for next turn and the steps to the enemy, a hazard, a cache, its own overheating."""
+        rows = at.rows
+        if self.rests is not None and at.rest is not None:
+            rest = self.rests.take(_of(self.rest_base, rows)[:, None] + at.rest)
+        else:
+            cost = tactics.hazard_cost(self.game).take(at.tiles)
+            cache = np.where(self.tab.cache.take(at.tiles), _of(self.cache_worth, rows)[:, None], 0.0)
+            rest = self.future_at(at) - cost + cache
+        over = np.maximum(0, heat - _of(self.heat_room, rows))[:, None]
+        return rest - self.w.overheat_weight * over if over.any() else rest  # x - 0.0 is x
 
     def stay(self) -> _Stay:
         """Staying put: strike with the best usable slot now, or extract, or guard."""
@@ -402,22 +470,30 @@ class Plans:
     def moves(self) -> _Worths:
         """Every tile a move reaches: strike with the points left, minus the reply there."""
         obs, game, sp = self.obs, self.game, self.game.space
-        speed = game.tables.speed[obs.my_unit]
         tac = tactics.tactics(game)
-        groups = [(int(v), np.flatnonzero(speed == v)) for v in np.unique(speed)]
+        groups = _groups(game.tables.speed.take(obs.my_unit))
         K = max(tac.near(v)[0].shape[1] for v, _ in groups)
-        tiles = np.zeros((obs.batch, K), dtype=np.int64)
-        worth = np.full((obs.batch, K), -np.inf)
-        retreat = np.full(obs.batch, -np.inf)
-        for v, m in groups:
-            rows = None if m.size == obs.batch else m
-            near = tac.near(v)[0].take(_of(obs.my_pos, rows), axis=0)  # (M, k)
-            ok = _mask_at(self.mask, rows, sp.move0 + near)
-            spots = _Spots(self, near, rows)
-            w, after_strikes = self.end_on_idle(spots, _of(self.ap, rows)[:, None] - engine.cost_of("move"), heat=0)
-            tiles[m, : near.shape[1]] = near
-            worth[m, : near.shape[1]] = np.where(ok, w, -np.inf)
-            retreat[m] = np.where(ok, after_strikes, -np.inf).max(axis=1)
+        N = obs.batch
+        tiles, worth, retreat = np.zeros((N, K), dtype=np.int64), np.empty((N, K)), np.empty(N)
+        legal_at = np.arange(N) * self.mask.shape[1] + sp.move0  # where each duel's moves start in the flat mask
+        for v, rows in groups:
+            pos = _of(obs.my_pos, rows)
+            near = tac.near(v)[0].take(pos, axis=0)  # (M, k): the tiles within reach, then the tile itself again
+            tiles[_all(rows), : near.shape[1]] = near
+            # a stretch of duels whose tiles within reach are fewer leave out the columns beyond them (the tile itself
+            # again: never a move): their worth is -inf, as the move is not legal
+            for part, k in _stretches(self.tab.reach[v].take(pos), near.shape[1]):
+                at = _within(rows, part)
+                cand = near[part, :k]
+                ok = self.mask.reshape(-1).take(_of(legal_at, at)[:, None] + cand)
+                spots = _Spots(self, cand, at)
+                put = _all(at)
+                into = worth[put, :k] if isinstance(put, slice) else None  # a view of the answer, filled in place
+                w, after_strikes = self.end_on_idle(spots, _of(self.ap, at)[:, None] - engine.cost_of("move"), 0, ok, into)
+                if into is None:
+                    worth[put, :k] = w
+                worth[put, k:] = -np.inf
+                retreat[put] = after_strikes.max(axis=1)
         return _Worths(tiles, worth, retreat)
 
     def leaps(self) -> _Worths:
@@ -428,35 +504,42 @@ class Plans:
         worth = np.full(tiles.shape, -np.inf)
         m = np.flatnonzero(ok.any(axis=1))  # the duels with a leap to weigh
         if m.size:
-            rows = None if m.size == obs.batch else m
-            sub = obs if rows is None else obs.take(m)
-            spots = _Spots(self, tiles[m], rows)
+            # all of them, or a stretch of them where the views come by suit: the suits that leap, those without one
+            # weighed too (worth -inf, as no leap is legal there)
+            leapers = _groups(game.tables.can_leap.take(obs.my_unit))
+            rows: np.ndarray | slice | None = m if m.size < obs.batch else None
+            if rows is not None and isinstance(leapers[-1][1], slice) and leapers[-1][0] == 1:
+                rows = leapers[-1][1] if m[0] >= leapers[-1][1].start and m[-1] < leapers[-1][1].stop else rows
+            sub = _sub(obs, rows)
+            spots = _Spots(self, tiles[_all(rows)], rows)
             points = sub.ap.astype(np.int64)[:, None] - engine.cost_of("leap")
             w = self.end_on(spots, points, heat=tactics.leap_heat())
-            # landing behind an open enemy with the points to tear out its core
-            rear = tactics.in_rear_of(game, spots.tiles, sub.foe_pos[:, None], sub.foe_facing[:, None])
+            # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says)
+            rear = spots.strike >= 4 * (self.tab.D + 1)
             can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
             odds = tactics.extraction_odds_at(game, sub, rear)
             extract = np.where(can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None]), odds * _of(self.win, rows)[:, None], 0.0)
             w = np.maximum(w, extract - self.threat_at(spots))
-            worth[m] = np.where(ok[m], w, -np.inf)
+            worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)
         return _Worths(tiles, worth)
 
     def end_on(self, at: "_Spots", points: np.ndarray, heat: int) -> np.ndarray:
         """(n, K) worth of ending the turn on the tiles of `at`, arrived there with `heat` more, with `points` (n, 1) to strike first."""
         return self.end_on_idle(at, points, heat)[0]
 
-    def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int) -> tuple[np.ndarray, np.ndarray]:
-        """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere)."""
-        rows = at.rows
-        strikes = self.strikes_from(at, np.maximum(points, 0), heat)
-        cost = tactics.hazard_cost(self.game).take(at.tiles)
-        cache = np.where(self.tab.cache.take(at.tiles), _of(self.cache_worth, rows)[:, None], 0.0)
-        over = np.maximum(0, heat - _of(self.heat_room, rows))[:, None]
-        threat = self.threat_at(at)
+    def end_on_idle(self, at: "_Spots", points: np.ndarray, heat: int, ok: np.ndarray | None = None,
+                    out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(end_on, the worth of arriving on the tiles of `at` with no points left, as after striking first elsewhere);
+        both -inf on the tiles `ok` (n, K) leaves out, where given; end_on written into `out`, where given."""
+        strikes = self.strikes_from(at, np.maximum(points, 0), heat)  # a new array: worked on in place below
+        if self.replies is not None:
+            pair = self.replies.take(_of(self.reply_base, at.rows)[:, None] + at.threat)
+            threat, guarded = pair.real, pair.imag
+        else:
+            threat, guarded = self.threat_at(at), -self.threat_at(at, guarded=True)
         # with a point left, guarding there may beat striking from there
         guards = points >= engine.cost_of("guard")
-        exchange, guarded, idle = strikes - threat, -self.threat_at(at, guarded=True), 0.0
+        exchange, idle = np.subtract(strikes, threat, out=strikes), None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
             # or arriving with no points, where it can put one on or keeps one put on this turn
@@ -466,9 +549,16 @@ class Plans:
             exchange = np.where(spare >= 0, np.maximum(exchange, fewer - threat + worn), exchange)
             guarded = guarded + self.disguise_worth(at, points - engine.cost_of("guard"), struck=False)
             idle = self.disguise_worth(at, np.zeros_like(points), struck=False)
-        exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
-        rest = self.future_at(at) - cost + cache - self.w.overheat_weight * over
-        return exchange + rest, rest - threat + idle
+        if guards.all():
+            exchange = np.maximum(exchange, guarded, out=exchange)
+        elif guards.any():
+            exchange = np.where(guards, np.maximum(exchange, guarded), exchange)
+        rest = self.rest_at(at, heat)  # a new array too
+        if ok is not None:  # -inf plus or minus what is finite stays -inf
+            rest = np.where(ok, rest, -np.inf)
+        worth = np.add(exchange, rest, out=exchange if out is None else out)
+        after = np.subtract(rest, threat, out=rest)
+        return worth, after if idle is None else np.add(after, idle, out=after)
 
     def disguise_worth(self, at: "_Spots", points: np.ndarray, struck: np.ndarray | bool) -> np.ndarray:
         """(n, K) `disguise_worth` on the tiles of `at` where it can end its turn in a disguise, with `points` (n, 1) left to
@@ -491,16 +581,31 @@ class _Spots:
 
     def __init__(self, plans: Plans, tiles: np.ndarray, rows: np.ndarray | None = None) -> None:
         game, tab, obs = plans.game, plans.tab, plans.obs
-        geo = game.geo
+        T, F = game.geo.tiles, len(DIRECTIONS)
+        self.game, self.tab = game, tab
         self.tiles, self.rows = tiles, rows
-        pe, facing = _of(obs.foe_pos, rows)[:, None], _of(obs.foe_facing, rows)[:, None]
-        pair = tiles * geo.tiles + pe
-        F = len(DIRECTIONS)
-        self.strike = tab.strike_at.take(pair * F + facing) if tab.strike_at is not None else _strike_offsets(game, tab.D, tiles, pe, facing)
-        self.threat = tab.threat_at.take(pair) if tab.threat_at is not None else _threat_offsets(game, tab.D, tiles, pe)
-        self.path = tab.path.take(pair) if tab.path is not None else _path(game, tiles, pe)
-        self.d = geo.cheb.reshape(-1).take(pair)
+        self.pe = pe = _of(obs.foe_pos, rows).astype(np.intp)[:, None]
+        facing = _of(obs.foe_facing, rows)[:, None]
+        self.rest: np.ndarray | None = None  # the kind of each tile (`Tables.rest_d`, ...), where the game keeps them
+        if tab.spots is not None:  # one lookup by (enemy tile, its facing, tile) reads the three
+            packed = tab.spots.take((pe * F + facing) * T + tiles).view(np.int16).reshape(tiles.shape + (4,))
+            self.strike, self.threat, self.rest = packed[..., 0], packed[..., 1], packed[..., 2]
+        else:
+            self.strike = _strike_offsets(game, tab.D, tiles, pe, facing)
+            self.threat = _threat_offsets(game, tab.D, tiles, pe)
         self.unseen: np.ndarray | None = None  # whether a disguise may go on unseen there (Plans.disguise_worth)
+
+    @property
+    def d(self) -> np.ndarray:
+        """(n, K) Chebyshev distances of the tiles from the enemy."""
+        return self.game.geo.cheb.reshape(-1).take(self.tiles * self.game.geo.tiles + self.pe)
+
+    @property
+    def path(self) -> np.ndarray:
+        """(n, K) path distances of the tiles from the enemy, capped (`_path`)."""
+        if self.tab.path is not None:
+            return self.tab.path.take(self.pe * self.game.geo.tiles + self.tiles)
+        return _path(self.game, self.tiles, self.pe)
 
 
 def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.ndarray, np.ndarray]:
@@ -512,17 +617,63 @@ def _best(obs: Observation, w: _Worths, row: np.ndarray, lane: int) -> tuple[np.
     a symmetric arena over the other. The ties are found once per view; only the draw is per duel
     (never in `Plans`, which weighs one duel per view).
     """
+    V, K = w.worth.shape
     best = w.worth.max(axis=1)
-    tied = w.worth >= (best - TIE)[:, None]  # (views, K)
-    count = tied.sum(axis=1)
+    # every view's tied candidates, view by view, in order (np.nonzero of the 2-D array gives the same columns several
+    # times slower; they are few, so counting them by view is quicker than summing the rows)
+    tied = np.flatnonzero(w.worth >= (best - TIE)[:, None])
+    view = tied // K
+    count = np.bincount(view, minlength=V)
+    cols = tied - view * K
     u = np.asarray(obs.noise)[:, 0]
     k = np.minimum((u * count.take(row)).astype(np.int64), count.take(row) - 1)  # which of its view's tied tiles
-    cols = np.flatnonzero(tied) % tied.shape[1]  # every view's tied candidates, view by view, in order (np.nonzero of
-    # the 2-D array gives the same columns several times slower)
     first = np.cumsum(count) - count  # where each view's run of them starts
     pick = cols.take(first.take(row) + k)
     nudge = TIE * np.modf(u * 1000.0 ** (lane + 1))[0]
     return best.take(row) + nudge, w.tile.reshape(-1).take(row * w.tile.shape[1] + pick)
+
+
+def _stretches(reach: np.ndarray, k: int) -> list[tuple[slice, int]]:
+    """Stretches of a speed's duels, as (slice, columns), each weighing only as many candidate columns as its duels
+    have tiles within reach (`reach`, (M,)): where the duels come in order of it (as `HeuristicBot.act` sorts them)
+    and are many, a few stretches of at least STRETCH_MIN; else one of all `k` columns."""
+    M = reach.shape[0]
+    if M < 2 * STRETCH_MIN or bool((reach[1:] < reach[:-1]).any()):
+        return [(slice(0, M), k)]
+    out, start = [], 0
+    for b in np.flatnonzero(reach[1:] != reach[:-1]) + 1:
+        if b - start >= STRETCH_MIN and M - b >= STRETCH_MIN:
+            out.append((slice(start, int(b)), int(reach[b - 1])))
+            start = int(b)
+    out.append((slice(start, M), int(reach[M - 1])))
+    return out
+
+
+def _within(rows: np.ndarray | slice | None, part: slice) -> np.ndarray | slice:
+    """The duels `part` (a slice) of the duels `rows`."""
+    if rows is None:
+        return part
+    if isinstance(rows, slice):
+        return slice(rows.start + part.start, rows.start + part.stop)
+    return rows[part]
+
+
+def _all(rows: np.ndarray | slice | None) -> np.ndarray | slice:
+    """`rows` as an index of the first axis (None: every duel)."""
+    return slice(None) if rows is None else rows
+
+
+def _groups(values: np.ndarray) -> list[tuple[int, np.ndarray | slice | None]]:
+    """The duels of each value of `values` (a speed, a suit): None for all of them, a slice where they lie together
+    (as the views `HeuristicBot.act` sorts by suit do), else their indices."""
+    distinct = tactics.distinct(values)
+    if distinct.size == 1:
+        return [(int(distinct[0]), None)]
+    out: list[tuple[int, np.ndarray | slice | None]] = []
+    for v in distinct:
+        m = np.flatnonzero(values == v)
+        out.append((int(v), slice(int(m[0]), int(m[-1]) + 1) if m[-1] - m[0] + 1 == m.size else m))
+    return out
 
 
 def _reply_index(n: int, D: int, speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -580,21 +731,30 @@ def tables(game: Game, weights: Weights | None = None) -> "Tables":
 class Tables:
     """What the bot keeps per game: offsets into its rows by tile pair, and the rows met so far.
 
-    By (tile, enemy tile, enemy facing), the offset into a strike row ((rear, high ground, adjacent)
-    and the distance in sight); by (tile, enemy tile), the offset into a threat row ((the enemy's high
-    ground over the tile, cover, sight) and the distance), and the path distance, capped. None where the arena is too large to keep them
-    (they are then worked out per call, by the same functions). The rows (`tactics.SharedRows`) are
-    keyed by the facts of a duel they depend on; None where a roster makes too many codes.
+    By (enemy tile, enemy facing, tile), packed in one whole number (`spots`: four int16, the last
+    unused): the offset into a strike row ((rear, high ground, adjacent) and the distance in sight), the
+    offset into a threat row ((the enemy's high ground over the tile, cover, sight) and the distance), and
+    the tile's kind: its distance, path distance, hazard cost and cache, the few facts a rest row is read
+    by, listed in `rest_d`, `rest_path`, `rest_cost`, `rest_cache`; by (enemy tile, tile), the path
+    distance, capped. The enemy's tile comes first, so that a duel's candidate tiles read one stretch.
+    None where the arena is too large to keep them (they are then worked out per call, by the same
+    functions). The rows (`tactics.SharedRows`) are keyed by
+    the facts of a duel they depend on; None where a roster makes too many codes.
     """
 
     D: int  # distances 0 .. D - 1 within the arena; D stands for out of sight
-    strike_at: np.ndarray | None
-    threat_at: np.ndarray | None
+    spots: np.ndarray | None
     path: np.ndarray | None
+    rest_d: np.ndarray  # (kinds,) per kind of tile: distance from the enemy
+    rest_path: np.ndarray  # path distance from the enemy, capped
+    rest_cost: np.ndarray  # hazard cost (tactics.hazard_cost)
+    rest_cache: np.ndarray  # a Nectar cache
     neighbours: np.ndarray  # (T, F) the tiles beside each tile (0 outside the arena)
     inside: np.ndarray  # (T, F) bool: inside the arena
     cache: np.ndarray  # (T,) bool: a Nectar cache
     room_max: int  # the most heat any suit of the roster can take before its next turn (heat capacity + cooling)
+    reach: dict[int, np.ndarray]  # by speed: (T,) the tiles within a move of each tile (tactics near_count)
+    unit_reach: np.ndarray  # (U * T,) the same by suit and tile
     rows: dict[str, tactics.SharedRows | None] = field(default_factory=dict)
 
     @classmethod
@@ -603,22 +763,37 @@ class Tables:
         geo = game.geo
         T, F, U = geo.tiles, len(DIRECTIONS), len(game.roster)
         D = len(tactics.tactics(game).distances) - 1
-        strike_at = threat_at = path = None
+        spots = path = None
+        kinds = np.zeros((4, 0))
         if T * T * F <= TABLE_LIMIT:
-            tile, pe, facing = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(T), np.arange(F), indexing="ij"))
-            strike_at = _strike_offsets(game, D, tile, pe, facing).astype(np.int16)
-            tile, pe = tile[::F], pe[::F]
-            threat_at = _threat_offsets(game, D, tile, pe).astype(np.int16)
+            pe, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(T), indexing="ij"))
             path = _path(game, tile, pe)
+            cost = tactics.hazard_cost(game).take(tile)
+            facts = np.stack([geo.cheb[tile, pe], path, np.unique(cost, return_inverse=True)[1], geo.cache_of[tile] >= 0])
+            kinds, first, inverse = np.unique(facts, axis=1, return_index=True, return_inverse=True)
+            kinds = np.stack([geo.cheb[tile, pe], path, cost, geo.cache_of[tile] >= 0]).take(first, axis=1)
+            pe, facing, tile = (v.reshape(-1) for v in np.meshgrid(np.arange(T), np.arange(F), np.arange(T), indexing="ij"))
+            packed = np.zeros((T * F * T, 4), dtype=np.int16)
+            packed[:, 0] = _strike_offsets(game, D, tile, pe, facing)
+            packed[:, 1] = _threat_offsets(game, D, tile, pe)
+            packed[:, 2] = inverse.reshape(T, 1, T).repeat(F, axis=1).reshape(-1)
+            assert max(len(COMBOS) * (D + 1), 16 * D, kinds.shape[1]) < 1 << 15  # T * T * F within TABLE_LIMIT sees to it
+            spots = packed.view(np.int64).reshape(-1)
         x, y = geo.xy[:, 0, None].astype(np.int64) + DIRECTIONS[None, :, 0], geo.xy[:, 1, None].astype(np.int64) + DIRECTIONS[None, :, 1]
         inside = (x >= 0) & (x < geo.width) & (y >= 0) & (y < geo.height)
         imax = int(game.tables.integrity.max())
         room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
+        nmax = int(game.tables.nectar.max())
+        reach = {int(v): tactics.tactics(game).near_count(int(v)) for v in np.unique(game.tables.speed)}
         sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
-                 "melt": U * U * 2 * (room_max + 1)}
-        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D}
+                 "melt": U * U * 2 * (room_max + 1), "reply": U * U * 2 * (imax + 1) * (room_max + 1),
+                 "rest": U * U * 4 * (1 << W) * 2 * (nmax + 1)}
+        widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D, "reply": 32 * D,
+                  "rest": kinds.shape[1]}
         rows = {k: tactics.SharedRows(n, widths[k]) if n <= TABLE_LIMIT else None for k, n in sizes.items()}
-        return cls(D, strike_at, threat_at, path, np.where(inside, y * geo.width + x, 0), inside, geo.cache_of >= 0, room_max, rows)
+        return cls(D, spots, path, kinds[0].astype(np.intp), kinds[1].astype(geo.dist.dtype),
+                   kinds[2].astype(np.float64), kinds[3].astype(bool), np.where(inside, y * geo.width + x, 0), inside,
+                   geo.cache_of >= 0, room_max, reach, np.concatenate([reach[int(v)] for v in game.tables.speed]), rows)
 
 
 def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -664,10 +839,34 @@ def _mask(legal: engine.Legal | np.ndarray, rows: np.ndarray | None = None) -> n
 
 def _mask_at(mask: np.ndarray, rows: np.ndarray | None, actions: np.ndarray) -> np.ndarray:
     """mask[rows[i], actions[i, k]] (rows: every duel when None)."""
-    r = np.arange(mask.shape[0]) if rows is None else rows
+    r = np.arange(mask.shape[0]) if rows is None else np.arange(mask.shape[0])[rows] if isinstance(rows, slice) else rows
     return mask.reshape(-1).take((r * mask.shape[1])[:, None] + actions)
 
 
-def _of(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-    """The values of duels `rows` (all when None)."""
-    return values if rows is None else values.take(rows, axis=0)
+def _all_apart(obs: Observation) -> bool:
+    """Whether a few fields of the view (positions, facings, gauges, points, turn) already differ between every two duels of a
+    small batch, so that no two share a view (`distinct_views` would say None, after reading every field)."""
+    if obs.batch >= APART_MAX:
+        return False
+    h = np.zeros(obs.batch, dtype=np.uint64)
+    for v in (obs.my_pos, obs.foe_pos, obs.my_facing, obs.foe_facing, obs.my_integrity, obs.foe_integrity, obs.my_heat,
+              obs.foe_heat, obs.my_nectar, obs.foe_nectar, obs.ap, obs.turn):
+        h = (h ^ v.astype(np.uint64)) * _MIX  # equal fields, equal numbers (negative ones wrap round)
+    h.sort()
+    return bool((h[1:] != h[:-1]).all())
+
+
+def _sub(obs: Observation, rows: np.ndarray | slice | None) -> Observation:
+    """The views of duels `rows` (all when None; a slice of them shares their arrays)."""
+    if rows is None:
+        return obs
+    if isinstance(rows, slice):
+        return Observation(**{f.name: getattr(obs, f.name)[rows] for f in fields(obs)})
+    return obs.take(rows)
+
+
+def _of(values: np.ndarray, rows: np.ndarray | slice | None) -> np.ndarray:
+    """The values of duels `rows` (all when None; a slice of them is a view)."""
+    if rows is None:
+        return values
+    return values[rows] if isinstance(rows, slice) else values.take(rows, axis=0)
