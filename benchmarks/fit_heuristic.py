@@ -14,7 +14,7 @@ shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target:
 either spawn; the floor leaves a margin for the check's own noise). Duels are spent where they matter (racing), in
 three stages: the mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops
 there); the rest of the mirror, and every scripted and greedy cell at a quarter of --n (one whose score is below the
-best by more than twice its standard error stops there); the rest of --n for the scripted cells still near the
+best one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted cells still near the
 floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started with --start:
 weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates (--validate) are
 played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the search's own
@@ -294,7 +294,9 @@ def main() -> None:
         both = joined(quick, run(cand, mirror_cells, full - first, seeds[1]), run(cand, other_cells, first, seeds[0]))
         value, se = objective(both, args.mirror_weight)  # stage 2: all the mirror, a quarter of the rest
         trial.report(value, 0)
-        if leader is not None and value + 2 * se < leader.value:
+        trial.set_user_attr("stage2", value)
+        # against the leader's score on the same duels: fewer duels a cell make a larger shortfall by chance
+        if leader is not None and value + 2 * se < leader.user_attrs.get("stage2", -math.inf):
             raise optuna.TrialPruned()
         both = joined(both, run(cand, near_floor(both), full - first, seeds[1]))  # stage 3: scripted cells near the floor
         value, se = objective(both, args.mirror_weight)
