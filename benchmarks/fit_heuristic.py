@@ -25,7 +25,7 @@ spawn (it loses at most half), and its decisions per second 256 at once (100,000
 if it beats the incumbent beyond doubt and no script beats it from a spawn, the data file is rewritten: the
 weights, and the command, date and figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2] [--seed 0]
-     [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...] [--start earlier.yaml|earlier.sqlite]
+     [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...] [--start earlier.yaml|earlier.sqlite]
      [--out benchmarks/fit-results/fit.sqlite] [--write]
 Needs the `tune` extra (Optuna): pip install 'gladiator[tune]'.
 """
@@ -230,6 +230,8 @@ def main() -> None:
     ap.add_argument("--check-duels", type=int, default=1000, help="duels a cell of the final check")
     ap.add_argument("--workers", type=int, default=2, help="worker processes")
     ap.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the duels")
+    ap.add_argument("--check-seed", type=int, default=None,
+                    help="seed of the final check (default: one derived from --seed, which the search never used)")
     ap.add_argument("--mirror-weight", type=float, default=4.0,
                     help="how many times the mirror against the incumbent counts beside greedy and the scripts")
     ap.add_argument("--validate", type=int, default=3, help="the best candidates played again at a seed of their own")
@@ -329,9 +331,10 @@ def main() -> None:
     print(f"\nthe fit's answer, trial {number + 1} (the incumbent, trial 1: {study.trials[0].value:.4f} in the search):")
     for k, v in best.model_dump().items():
         print(f"  {k:<17} {v:>9.4g}  (was {getattr(incumbent, k):g})")
-    rep = check(cat, cells, best, args.check_duels, int(rng.derive_seeds(args.seed, np.array([99]))[0]), args.workers)
+    check_seed = int(rng.derive_seeds(args.seed, np.array([99]))[0]) if args.check_seed is None else args.check_seed
+    rep = check(cat, cells, best, args.check_duels, check_seed, args.workers)
     rate, (lo, hi) = rep["vs_incumbent"]
-    print(f"\ncheck at a fresh seed, {args.check_duels} duels a cell:")
+    print(f"\ncheck at a fresh seed ({check_seed}), {args.check_duels} duels a cell:")
     print(f"  against the incumbent, mirrors: {rate:.1%} (95% interval {lo:.1%} - {hi:.1%}); target 55% or more")
     print(f"  against greedy, mirrors: {rep['vs_greedy']:.1%}")
     print("  the scripts it does worst against, spawn by spawn (target: 50% or more each):")
