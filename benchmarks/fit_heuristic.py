@@ -14,19 +14,20 @@ shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target:
 either spawn; the floor leaves a margin for the check's own noise). Duels are spent where they matter (racing), in
 three stages: the mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops
 there); the rest of the mirror, and every scripted and greedy cell at a quarter of --n (one whose score is below the
-best one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted cells still near the
-floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started with --start:
+best one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted
+cells still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started with --start:
 weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates (--validate) are
 played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the search's own
 best is flattered by its seed.
 That one is then checked at a seed the search never used with --check-duels duels a cell, spawn by spawn:
 against the incumbent in every mirror (the target: 55% or more), against each scripted strategy from either
-spawn (it loses at most half), and its decisions per second 256 at once (100,000 or more). With --write, and only
-if it beats the incumbent beyond doubt and no script beats it from a spawn, the data file is rewritten: the
+spawn (it loses at most half), its decisions per second 256 at once (100,000 or more), and the gladiator pairings
+with it on both sides (the roster was balanced with the incumbent). With --write, and only if it beats the incumbent
+beyond doubt, no script beats it from a spawn and no pairing leaves BALANCE_BAND, the data file is rewritten: the
 weights, and the command, date and figures.
-Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2] [--seed 0]
-     [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...] [--start earlier.yaml|earlier.sqlite]
-     [--out benchmarks/fit-results/fit.sqlite] [--write]
+Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
+     [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
+     [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write]
 Needs the `tune` extra (Optuna): pip install 'gladiator[tune]'.
 """
 
@@ -62,6 +63,7 @@ INTS = ("low_nectar", "cache_nectar")  # weights searched in whole numbers (Nect
 SHORTFALL = 2.0  # what a point of a scripted cell's score below the floor costs the score, from each spawn
 SCRIPT_FLOOR = 0.53  # a scripted cell's score from a spawn below this counts as a shortfall (the target is 1/2)
 START_BEST = 5  # the candidates an earlier fit's SQLite file gives --start
+BALANCE_BAND = (0.25, 0.75)  # a gladiator pairing's band with this bot on both sides (tests/test_balance.py)
 SAFE = 0.7  # a scripted cell at or above this from both spawns after a quarter of its duels plays no more
 # the search space of each weight: (low, high, log scale); the shipped value must lie inside
 SPACE = {"low_nectar": (0, 10, False), "melt_weight": (0.02, 3, True), "overheat_weight": (0.2, 10, True),
@@ -212,12 +214,25 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
     worst.sort()
     report["worst_scripts"] = worst[:5]
     report["worst_by_spawn"] = {spawn: next(w for w in worst if w[1].endswith(f"spawn {spawn}")) for spawn in "AB"}
+    report["balance"] = balance(cat, bot_name(best), n, seed)
     from bench_bots import decisions_per_second  # noqa: E402
 
     from gladiator.duel import game_for
 
     report["decisions_256"] = decisions_per_second(game_for(cat, "concert_hall"), bot_name(best), 256)
     return report
+
+
+def balance(cat, name: str, n: int, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Each gladiator pairing's win rate on the concert hall with bot `name` on both sides: the roster was balanced
+    with the incumbent, and a stronger bot can unbalance it (the balance tests hold it to BALANCE_BAND)."""
+    global CATALOG
+    CATALOG = cat
+    out = {}
+    for i, a in enumerate(GLADIATORS):
+        for b in GLADIATORS[i + 1:]:
+            out[f"{a}-{b}"] = float(play_group("concert_hall", name, [(a, b)], n, seed, name)[0][0].mean()) / 2
+    return out
 
 
 def main() -> None:
@@ -341,16 +356,21 @@ def main() -> None:
     for score, what in rep["worst_scripts"]:
         print(f"    {score:.1%}  {what}")
     print(f"  decisions/s, 256 at once: {rep['decisions_256']:,.0f} (target 100,000 or more)")
+    print(f"  the roster with it on both sides, concert hall (band {BALANCE_BAND[0]:.0%} - {BALANCE_BAND[1]:.0%}): "
+          + ", ".join(f"{k} {v:.1%}" for k, v in rep["balance"].items()))
     if not args.write:
         return
-    if lo <= 0.5 or rep["worst_scripts"][0][0] < 0.5:
-        print("\nnot written: the fitted weights do not beat the incumbent beyond doubt, or a script beats them")
+    unbalanced = [k for k, v in rep["balance"].items() if not BALANCE_BAND[0] <= v <= BALANCE_BAND[1]]
+    if lo <= 0.5 or rep["worst_scripts"][0][0] < 0.5 or unbalanced:
+        print("\nnot written: the fitted weights do not beat the incumbent beyond doubt, a script beats them, or the "
+              f"roster is out of its band with them ({', '.join(unbalanced) or 'no pairing'}): re-balance it first")
         return
     command = "python benchmarks/fit_heuristic.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     figures = {"vs_incumbent_mirrors": round(rate, 4), "interval": [round(lo, 4), round(hi, 4)],
                "vs_greedy_mirrors": round(rep["vs_greedy"], 4),
                **{f"worst_script_spawn_{sp}": f"{score:.4f}: {what}" for sp, (score, what) in rep["worst_by_spawn"].items()},
                "decisions_per_second_256": round(rep["decisions_256"]), "trials": len(study.trials),
+               "concert_hall_pairings": {k: round(v, 4) for k, v in rep["balance"].items()},
                "check_duels_a_cell": args.check_duels}
     write(best, {"by": "fit", "command": command, "date": date.today().isoformat(), "figures": figures})
     print(f"\nwritten to {W.DEFAULT_FILE}")
