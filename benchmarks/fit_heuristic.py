@@ -8,16 +8,26 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
 - every scripted strategy of tests/scripted.py (`SCRIPTS`: a one-trick bot for each cheap plan a player would
   try) against each gladiator, on every arena.
 Every candidate plays the same duels (common random numbers: duel i of a cell is duel i of `gladiator batch` at the
-seed), the cells of one arena and opponent in one batch. The score is the mean of the three groups' mean
-score (a win 1, a draw 1/2), less twice the shortfall below 1/2 of every scripted cell from each spawn. Duels are spent where they
-matter: a candidate first plays a quarter of the duels; one whose score is below the best full score by more than
-twice its standard error stops there (racing).
-The best candidate is then checked at a seed the search never used with --check-n duels a cell, spawn by spawn:
+seed), the cells of one arena and opponent in one batch. The score is the groups' mean score (a win 1, a draw 1/2),
+the mirror against the incumbent counted --mirror-weight times (it is the target the fit chases), less twice the
+shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
+either spawn; the floor leaves a margin for the check's own noise). Duels are spent where they matter (racing), in
+three stages: the mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops
+there); the rest of the mirror, and every scripted and greedy cell at a quarter of --n (one whose score is below the
+best one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted
+cells still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started with --start:
+weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates (--validate) are
+played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the search's own
+best is flattered by its seed.
+That one is then checked at a seed the search never used with --check-duels duels a cell, spawn by spawn:
 against the incumbent in every mirror (the target: 55% or more), against each scripted strategy from either
-spawn (it loses at most half), and its decisions per second 256 at once (100,000 or more). With --write, and only
-if it beats the incumbent beyond doubt, the data file is rewritten: the weights, and the command, date and figures.
-Run: python benchmarks/fit_heuristic.py [--trials 60] [--n 200] [--check-n 1000] [--workers 2] [--seed 0]
-     [--arenas concert_hall,rooftops,...] [--start earlier.yaml] [--out benchmarks/fit-results/fit.sqlite] [--write]
+spawn (it loses at most half), its decisions per second 256 at once (100,000 or more), and the gladiator pairings
+with it on both sides (the roster was balanced with the incumbent). With --write, and only if it beats the incumbent
+beyond doubt, no script beats it from a spawn and no pairing leaves BALANCE_BAND, the data file is rewritten: the
+weights, and the command, date and figures.
+Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
+     [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
+     [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write]
 Needs the `tune` extra (Optuna): pip install 'gladiator[tune]'.
 """
 
@@ -50,7 +60,11 @@ from gladiator.catalog.loader import load_catalog  # noqa: E402
 UNITS = ("rouge", "viola", "jaron", "nean")
 GLADIATORS = ("rouge", "viola", "jaron")
 INTS = ("low_nectar", "cache_nectar")  # weights searched in whole numbers (Nectar)
-SHORTFALL = 2.0  # what a point of a scripted cell's score below 1/2 costs the score
+SHORTFALL = 2.0  # what a point of a scripted cell's score below the floor costs the score, from each spawn
+SCRIPT_FLOOR = 0.53  # a scripted cell's score from a spawn below this counts as a shortfall (the target is 1/2)
+START_BEST = 5  # the candidates an earlier fit's SQLite file gives --start
+BALANCE_BAND = (0.25, 0.75)  # a gladiator pairing's band with this bot on both sides (tests/test_balance.py)
+SAFE = 0.7  # a scripted cell at or above this from both spawns after a quarter of its duels plays no more
 # the search space of each weight: (low, high, log scale); the shipped value must lie inside
 SPACE = {"low_nectar": (0, 10, False), "melt_weight": (0.02, 3, True), "overheat_weight": (0.2, 10, True),
          "win_bonus": (2, 100, True), "loss_bonus": (2, 100, True), "guard_factor": (0.2, 1, False),
@@ -142,18 +156,42 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
     return out
 
 
-def objective(scores: dict[Cell, np.ndarray]) -> tuple[float, float]:
-    """(the fit's score of a candidate, its standard error over cells)."""
+def objective(scores: dict[Cell, np.ndarray], mirror_weight: float = 1.0) -> tuple[float, float]:
+    """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the mirror against the
+    incumbent counted `mirror_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn."""
     groups: dict[str, list[float]] = {}
     short = 0.0
     for c, s in scores.items():
         groups.setdefault(c.group, []).append(float(s[0].mean()) / 2)
         if c.group == "script":  # from either spawn
-            short += sum(max(0.0, 0.5 - float(s[0][s[1] == spawn].mean()) / 2) for spawn in (0, 1))
-    value = sum(np.mean(v) for v in groups.values()) / len(groups) - SHORTFALL * short
-    n = next(iter(scores.values())).shape[1]
-    se = math.sqrt(sum(0.25 / (n * len(v)) for v in groups.values())) / len(groups)  # a cell's score varies at most by 1/4n
+            short += sum(max(0.0, SCRIPT_FLOOR - float(s[0][s[1] == spawn].mean()) / 2) for spawn in (0, 1))
+    weight = {g: (mirror_weight if g == "incumbent" else 1.0) for g in groups}
+    total = sum(weight.values())
+    value = sum(weight[g] * float(np.mean(v)) for g, v in groups.items()) / total - SHORTFALL * short
+    # a cell's score varies at most by 1/(4 n) over n duels
+    se = math.sqrt(sum(weight[g] ** 2 * sum(0.25 / scores[c].shape[1] for c in scores if c.group == g) / len(v) ** 2
+                       for g, v in groups.items())) / total
     return value, se
+
+
+def mirror_score(scores: dict[Cell, np.ndarray]) -> float:
+    """The candidate's mean score in the mirrors against the incumbent."""
+    return float(np.mean([s[0].mean() / 2 for c, s in scores.items() if c.group == "incumbent"]))
+
+
+def near_floor(scores: dict[Cell, np.ndarray]) -> list[Cell]:
+    """The scripted cells not yet clearly safe: below SAFE from either spawn."""
+    return [c for c, s in scores.items() if c.group == "script"
+            and min(float(s[0][s[1] == spawn].mean()) / 2 for spawn in (0, 1)) < SAFE]
+
+
+def joined(*parts: dict[Cell, np.ndarray]) -> dict[Cell, np.ndarray]:
+    """The duels of each cell over several stages, side by side."""
+    out: dict[Cell, np.ndarray] = {}
+    for part in parts:
+        for c, s in part.items():
+            out[c] = np.concatenate([out[c], s], axis=1) if c in out else s
+    return out
 
 
 def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: int) -> dict:  # type: ignore[no-untyped-def]
@@ -175,6 +213,8 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
                                                        f"spawn {'A' if spawn else 'B'}"))
     worst.sort()
     report["worst_scripts"] = worst[:5]
+    report["worst_by_spawn"] = {spawn: next(w for w in worst if w[1].endswith(f"spawn {spawn}")) for spawn in "AB"}
+    report["balance"] = balance(cat, bot_name(best), n, seed)
     from bench_bots import decisions_per_second  # noqa: E402
 
     from gladiator.duel import game_for
@@ -183,19 +223,39 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
     return report
 
 
+def balance(cat, name: str, n: int, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Each gladiator pairing's win rate on the concert hall with bot `name` on both sides: the roster was balanced
+    with the incumbent, and a stronger bot can unbalance it (the balance tests hold it to BALANCE_BAND)."""
+    global CATALOG
+    CATALOG = cat
+    out = {}
+    for i, a in enumerate(GLADIATORS):
+        for b in GLADIATORS[i + 1:]:
+            out[f"{a}-{b}"] = float(play_group("concert_hall", name, [(a, b)], n, seed, name)[0][0].mean()) / 2
+    return out
+
+
 def main() -> None:
     """Fit, check, and write when asked."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--trials", type=int, default=60, help="candidates to try (default 60)")
-    ap.add_argument("--n", type=int, default=200, help="side-swapped duels a cell for a candidate (default 200)")
-    ap.add_argument("--check-n", type=int, default=1000, help="duels a cell of the final check (default 1000)")
+    ap.add_argument("--trials", type=int, default=60, help="candidates to try")
+    ap.add_argument("--minutes", type=float, default=0, help="stop trying candidates after this long (0: no limit)")
+    ap.add_argument("--n", type=int, default=400, help="side-swapped duels a mirror cell for a candidate, and a scripted "
+                                                      "cell near the floor")
+    ap.add_argument("--check-duels", type=int, default=1000, help="duels a cell of the final check")
     ap.add_argument("--workers", type=int, default=2, help="worker processes")
     ap.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the duels")
+    ap.add_argument("--check-seed", type=int, default=None,
+                    help="seed of the final check (default: one derived from --seed, which the search never used)")
+    ap.add_argument("--mirror-weight", type=float, default=4.0,
+                    help="how many times the mirror against the incumbent counts beside greedy and the scripts")
+    ap.add_argument("--validate", type=int, default=3, help="the best candidates played again at a seed of their own")
     ap.add_argument("--arenas", default="", help="comma-separated arena ids (default: every arena)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "fit-results" / "fit.sqlite",
                     help="the Optuna study's SQLite file: a killed fit resumes from it")
     ap.add_argument("--start", type=Path, action="append", default=[],
-                    help="a weights file to try right after the incumbent (e.g. an earlier fit's); may repeat")
+                    help="weights to try right after the incumbent: a weights file (e.g. an earlier fit's), or an "
+                         "earlier fit's SQLite file (its best candidates); may repeat")
     ap.add_argument("--write", action="store_true", help="rewrite the bot's data file with the fitted weights")
     args = ap.parse_args()
     try:
@@ -204,6 +264,11 @@ def main() -> None:
         sys.exit("error: the fit needs Optuna: pip install 'gladiator[tune]'")
     if args.n < 8 or args.n % 8 or args.trials < 1:
         sys.exit("error: --n must be a multiple of 8 (a quarter of it is played first, in pairs) and --trials at least 1")
+    if args.check_duels < 2 or args.check_duels % 2 or args.validate < 1 or args.mirror_weight <= 0:
+        sys.exit("error: --check-duels must be even and at least 2, --validate at least 1, --mirror-weight above 0")
+    missing = [str(f) for f in args.start if not f.is_file()]
+    if missing:
+        sys.exit(f"error: --start {missing[0]}: no such file")
     cat = load_catalog([], [])
     arenas = [a for a in args.arenas.split(",") if a] or sorted(cat.arenas)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -212,16 +277,21 @@ def main() -> None:
         incumbent_file.write_text(W.DEFAULT_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     incumbent = W.load(incumbent_file)
     cells = pool(arenas, f"heuristic:weights={incumbent_file}")
+    mirror_cells = [c for c in cells if c.group == "incumbent"]
+    other_cells = [c for c in cells if c.group != "incumbent"]
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}",
                                 storage=f"sqlite:///{args.out}", direction="maximize", load_if_exists=True,
-                                sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10))
+                                sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10, multivariate=True))
     if not study.trials:
-        for w in [incumbent] + [W.load(f) for f in args.start]:  # the incumbent first: the bar to beat
+        for w in [incumbent] + starts(optuna, args.start):  # the incumbent first: the bar to beat
             study.enqueue_trial({k: (int(v) if k in INTS else v) for k, v in w.model_dump().items()})
     first, full = args.n // 4, args.n
-    seeds = (args.seed, int(rng.derive_seeds(args.seed, np.array([1]))[0]))  # the two stages' duels, shared by all
+    seeds = (args.seed, int(rng.derive_seeds(args.seed, np.array([1]))[0]))  # the two halves' duels, shared by all
     started = time.perf_counter()
+
+    def run(cand: W.Weights, part: list[Cell], n: int, seed: int) -> dict[Cell, np.ndarray]:
+        return play(cat, part, bot_name(cand), n, seed, args.workers) if part else {}
 
     def trial_fn(trial: "optuna.Trial") -> float:
         values = {}
@@ -231,53 +301,93 @@ def main() -> None:
             else:
                 values[k] = trial.suggest_float(k, lo, hi, log=log)
         cand = W.Weights(**values)
-        quick = play(cat, cells, bot_name(cand), first, seeds[0], args.workers)
-        value, se = objective(quick)
-        trial.report(value, 0)
         done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-        if done and value + 2 * se < max(t.value for t in done):
+        leader = max(done, key=lambda t: t.value) if done else None
+        quick = run(cand, mirror_cells, first, seeds[0])  # stage 1: the mirror, a quarter of its duels
+        m = mirror_score(quick)
+        trial.set_user_attr("mirror_quick", m)
+        if leader is not None and m + 2 * math.sqrt(0.25 / (first * len(mirror_cells))) < leader.user_attrs["mirror_quick"]:
             raise optuna.TrialPruned()
-        rest = play(cat, cells, bot_name(cand), full - first, seeds[1], args.workers)
-        both = {c: np.concatenate([quick[c], rest[c]], axis=1) for c in cells}
-        value, se = objective(both)
+        both = joined(quick, run(cand, mirror_cells, full - first, seeds[1]), run(cand, other_cells, first, seeds[0]))
+        value, se = objective(both, args.mirror_weight)  # stage 2: all the mirror, a quarter of the rest
+        trial.report(value, 0)
+        trial.set_user_attr("stage2", value)
+        # against the leader's score on the same duels: fewer duels a cell make a larger shortfall by chance
+        if leader is not None and value + 2 * se < leader.user_attrs.get("stage2", -math.inf):
+            raise optuna.TrialPruned()
+        both = joined(both, run(cand, near_floor(both), full - first, seeds[1]))  # stage 3: scripted cells near the floor
+        value, se = objective(both, args.mirror_weight)
         trial.set_user_attr("se", se)
+        trial.set_user_attr("mirror", mirror_score(both))
         return value
 
     def say(study: "optuna.Study", trial: "optuna.trial.FrozenTrial") -> None:
         best = study.best_value if any(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials) else float("nan")
-        state = "pruned" if trial.state == optuna.trial.TrialState.PRUNED else f"{trial.value:.4f}"
+        state = "pruned" if trial.state == optuna.trial.TrialState.PRUNED else \
+            f"{trial.value:.4f} (mirror {trial.user_attrs.get('mirror', float('nan')):.1%})"
         print(f"trial {trial.number + 1}/{args.trials}: {state}; best {best:.4f} ({time.perf_counter() - started:.0f} s)",
               flush=True)
 
     left = args.trials - len([t for t in study.trials if t.state.is_finished()])
     if left > 0:
-        study.optimize(trial_fn, n_trials=left, callbacks=[say])
-    best = W.Weights(**{k: float(v) for k, v in study.best_params.items()})
-    inc_trial = study.trials[0]
-    print(f"\nbest trial {study.best_trial.number + 1}: {study.best_value:.4f} (the incumbent: {inc_trial.value:.4f})")
+        study.optimize(trial_fn, n_trials=left, timeout=args.minutes * 60 or None, callbacks=[say])
+    done = sorted((t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE), key=lambda t: -t.value)
+    vseed = int(rng.derive_seeds(args.seed, np.array([50]))[0])
+    print(f"\nthe best {min(args.validate, len(done))} candidates again at seed {vseed}, {full} duels a cell:")
+    ranked = []
+    for t in done[:args.validate]:
+        w = W.Weights(**{k: float(v) for k, v in t.params.items()})
+        scores = run(w, cells, full, vseed)
+        value, _ = objective(scores, args.mirror_weight)
+        ranked.append((value, t.number, w))
+        print(f"  trial {t.number + 1}: {value:.4f} (in the search {t.value:.4f}); mirror {mirror_score(scores):.1%}",
+              flush=True)
+    _, number, best = max(ranked, key=lambda r: r[0])
+    print(f"\nthe fit's answer, trial {number + 1} (the incumbent, trial 1: {study.trials[0].value:.4f} in the search):")
     for k, v in best.model_dump().items():
         print(f"  {k:<17} {v:>9.4g}  (was {getattr(incumbent, k):g})")
-    rep = check(cat, cells, best, args.check_n, int(rng.derive_seeds(args.seed, np.array([99]))[0]), args.workers)
+    check_seed = int(rng.derive_seeds(args.seed, np.array([99]))[0]) if args.check_seed is None else args.check_seed
+    rep = check(cat, cells, best, args.check_duels, check_seed, args.workers)
     rate, (lo, hi) = rep["vs_incumbent"]
-    print(f"\ncheck at a fresh seed, {args.check_n} duels a cell:")
+    print(f"\ncheck at a fresh seed ({check_seed}), {args.check_duels} duels a cell:")
     print(f"  against the incumbent, mirrors: {rate:.1%} (95% interval {lo:.1%} - {hi:.1%}); target 55% or more")
     print(f"  against greedy, mirrors: {rep['vs_greedy']:.1%}")
     print("  the scripts it does worst against, spawn by spawn (target: 50% or more each):")
     for score, what in rep["worst_scripts"]:
         print(f"    {score:.1%}  {what}")
     print(f"  decisions/s, 256 at once: {rep['decisions_256']:,.0f} (target 100,000 or more)")
+    print(f"  the roster with it on both sides, concert hall (band {BALANCE_BAND[0]:.0%} - {BALANCE_BAND[1]:.0%}): "
+          + ", ".join(f"{k} {v:.1%}" for k, v in rep["balance"].items()))
     if not args.write:
         return
-    if lo <= 0.5:
-        print("\nnot written: the fitted weights do not beat the incumbent beyond doubt")
+    unbalanced = [k for k, v in rep["balance"].items() if not BALANCE_BAND[0] <= v <= BALANCE_BAND[1]]
+    if lo <= 0.5 or rep["worst_scripts"][0][0] < 0.5 or unbalanced:
+        print("\nnot written: the fitted weights do not beat the incumbent beyond doubt, a script beats them, or the "
+              f"roster is out of its band with them ({', '.join(unbalanced) or 'no pairing'}): re-balance it first")
         return
     command = "python benchmarks/fit_heuristic.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     figures = {"vs_incumbent_mirrors": round(rate, 4), "interval": [round(lo, 4), round(hi, 4)],
-               "vs_greedy_mirrors": round(rep["vs_greedy"], 4), "worst_script": round(rep["worst_scripts"][0][0], 4),
-               "worst_script_case": rep["worst_scripts"][0][1], "decisions_per_second_256": round(rep["decisions_256"]),
-               "trials": len(study.trials), "check_duels_a_cell": args.check_n}
+               "vs_greedy_mirrors": round(rep["vs_greedy"], 4),
+               **{f"worst_script_spawn_{sp}": f"{score:.4f}: {what}" for sp, (score, what) in rep["worst_by_spawn"].items()},
+               "decisions_per_second_256": round(rep["decisions_256"]), "trials": len(study.trials),
+               "concert_hall_pairings": {k: round(v, 4) for k, v in rep["balance"].items()},
+               "check_duels_a_cell": args.check_duels}
     write(best, {"by": "fit", "command": command, "date": date.today().isoformat(), "figures": figures})
     print(f"\nwritten to {W.DEFAULT_FILE}")
+
+
+def starts(optuna, files: list[Path]) -> list[W.Weights]:  # type: ignore[no-untyped-def]
+    """The weights of each --start file: a weights file's, or the best few candidates of each study in a SQLite file."""
+    out = []
+    for f in files:
+        if f.suffix != ".sqlite":
+            out.append(W.load(f))
+            continue
+        for summary in optuna.get_all_study_summaries(f"sqlite:///{f}"):
+            study = optuna.load_study(study_name=summary.study_name, storage=f"sqlite:///{f}")
+            done = sorted((t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE), key=lambda t: -t.value)
+            out += [W.Weights(**{k: float(v) for k, v in t.params.items()}) for t in done[:START_BEST]]
+    return list({w.key(): w for w in out}.values())
 
 
 def write(best: W.Weights, fit: dict) -> None:

@@ -1,0 +1,54 @@
+"""The heuristic bot's fit (benchmarks/fit_heuristic.py): what its score counts, which cells it replays, its options."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import fit_heuristic as fit  # noqa: E402
+
+
+def _cell(group: str, unit: str = "rouge") -> fit.Cell:
+    return fit.Cell(group, unit, unit, "greedy", "concert_hall")
+
+
+def _scores(spawn_a: float, spawn_b: float, n: int = 40) -> np.ndarray:
+    """(2, n): a score x2 a duel (won: 2, lost: 0) with the given share won from each spawn, and the spawn."""
+    out = np.zeros((2, n), dtype=np.int64)
+    out[1, : n // 2] = 1
+    out[0, : round(spawn_a * n / 2)] = 2
+    out[0, n // 2 : n // 2 + round(spawn_b * n / 2)] = 2
+    return out
+
+
+def test_the_mirror_counts_mirror_weight_times() -> None:
+    scores = {_cell("incumbent"): _scores(0.6, 0.6), _cell("greedy"): _scores(0.9, 0.9), _cell("script"): _scores(1, 1)}
+    assert np.isclose(fit.objective(scores, 1.0)[0], (0.6 + 0.9 + 1) / 3)
+    assert np.isclose(fit.objective(scores, 4.0)[0], (4 * 0.6 + 0.9 + 1) / 6)
+
+
+def test_a_scripted_cell_lost_from_one_spawn_costs_its_shortfall_there() -> None:
+    base = {_cell("incumbent"): _scores(0.5, 0.5)}
+    even = fit.objective(base | {_cell("script"): _scores(0.7, 0.7)}, 1.0)[0]
+    one_sided = fit.objective(base | {_cell("script"): _scores(1.0, 0.4)}, 1.0)[0]  # the same mean, lost from spawn B
+    assert np.isclose(even - one_sided, fit.SHORTFALL * (fit.SCRIPT_FLOOR - 0.4)), (even, one_sided)
+
+
+def test_only_scripted_cells_near_the_floor_from_a_spawn_are_played_on() -> None:
+    safe, near = _cell("script", "rouge"), _cell("script", "viola")
+    scores = {safe: _scores(0.9, 0.8), near: _scores(1.0, 0.6), _cell("incumbent"): _scores(0.1, 0.1)}
+    assert fit.near_floor(scores) == [near]
+
+
+def test_the_old_option_name_is_refused() -> None:
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    got = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fit_heuristic.py"), "--check-n", "10"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert got.returncode == 2 and "--check-n" in got.stderr
