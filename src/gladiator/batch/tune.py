@@ -150,9 +150,12 @@ def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, str]], Totals]
     return out
 
 
-def distances(figs: list[Figure]) -> tuple[float, float, float]:
-    """(distance, optimistic distance, pessimistic distance) of a roster: each summed over its cells."""
-    return (math.fsum(f.distance for f in figs), math.fsum(f.optimistic for f in figs),
+def distances(figs: list[Figure], margin: float = 0.0) -> tuple[float, float, float]:
+    """(distance, optimistic distance, pessimistic distance) of a roster: each summed over its cells. The first two are
+    measured against each band narrowed by `margin` on both sides (what the search aims at), the last against the band."""
+    aims = [(f, _narrow(f.cell.band, margin)) for f in figs]
+    return (math.fsum(_gap(f.rate, f.rate, aim) for f, aim in aims),
+            math.fsum(_gap(f.interval[1], f.interval[0], aim) for f, aim in aims),
             math.fsum(f.pessimistic for f in figs))
 
 
@@ -224,6 +227,7 @@ class Trial:
     upper: float | None = None
     duels: int = 0  # duels a cell at its last round
     note: str = ""
+    path: tuple[float, ...] = ()  # its distance after each round it played (racing compares a candidate's with the best's)
 
 
 @dataclass
@@ -273,7 +277,7 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
             return rec
         # seeded by the finished trials' count: a resumed run asks what the uninterrupted one would have (TPE skips failed trials)
         study.sampler = optuna.samplers.TPESampler(seed=(seed * 1_000_003 + len(rec.trials)) % 2**32, multivariate=True,
-                                                   n_startup_trials=2 * len(problem.params) + 1)
+                                                   n_startup_trials=len(problem.params) + 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             trial = study.ask(dists)
@@ -286,7 +290,7 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
             trial.report(same.distance, same.duels)
             _tell(optuna, study, trial, same.state, same.distance, same.upper, same.duels, f"repeat of trial {same.number}")
             rec.trials.append(Trial(trial.number, values, same.state, same.distance, same.upper, same.duels,
-                                    f"repeat of trial {same.number}"))
+                                    f"repeat of trial {same.number}", same.path))
         else:
             rec.trials.append(_race(optuna, study, trial, problem, values, rounds, seed, duels, best, rec))
         rec.ran += 1
@@ -421,12 +425,12 @@ def _record(t: Any) -> Trial:
     a = t.user_attrs
     state = "invalid" if "invalid" in a else t.state.name.lower()
     return Trial(t.number, dict(a.get("values", t.params)), state, a.get("distance"), a.get("upper"), a.get("duels", 0),
-                 a.get("invalid", a.get("note", "")))
+                 a.get("invalid", a.get("note", "")), tuple(a.get("path", ())))
 
 
 def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[str, Any], rounds: list[int], seed: int,
           duels: Duels, best: Trial | None, rec: Search) -> Trial:
-    """Play a candidate round by round; stop it when its optimistic distance is above the best's distance."""
+    """Play a candidate round by round; stop it when it is behind the best on the same duels (`behind`)."""
     trial.set_user_attr("values", values)
     try:
         cat = problem.roster(values)
@@ -436,19 +440,32 @@ def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[st
         return Trial(trial.number, values, "invalid", note=str(e))
     totals: dict[tuple[str, tuple[str, str]], Totals] = {}
     lo = 0
+    path: list[float] = []
     for r, n in enumerate(rounds):
         before = duels.played
         for key, t in duels.measure(cat, problem.pairings, lo, n, seed, problem.bot).items():
             totals.setdefault(key, Totals()).add(t)
         rec.duels += duels.played - before
         lo = n
-        d, low, up = distances(figures(problem.cells, totals))
+        d, low, up = distances(figures(problem.cells, totals), problem.spec.margin)
+        path.append(d)
         trial.report(d, n)
-        if r < len(rounds) - 1 and best is not None and low > best.distance:
+        trial.set_user_attr("path", path)
+        if r < len(rounds) - 1 and best is not None and behind(d, low, r, n, best):
             _tell(optuna, study, trial, "pruned", d, up, n)
-            return Trial(trial.number, values, "pruned", d, up, n)
+            return Trial(trial.number, values, "pruned", d, up, n, path=tuple(path))
     _tell(optuna, study, trial, "complete", d, up, rounds[-1])
-    return Trial(trial.number, values, "complete", d, up, rounds[-1])
+    return Trial(trial.number, values, "complete", d, up, rounds[-1], path=tuple(path))
+
+
+def behind(d: float, low: float, r: int, n: int, best: Trial) -> bool:
+    """True when a candidate at round `r` (`n` duels a cell, distance `d`, optimistic distance `low`) is behind the best:
+    its distance is more than 1/sqrt(n) (two standard errors of one even cell) above the best's after the same round, on
+    the same duels; or even its optimistic distance is above the best's final distance (a best from a study kept before
+    the rounds' distances were, which has only that)."""
+    if low > best.distance:
+        return True
+    return r < len(best.path) and d > best.path[r] + 1.0 / math.sqrt(n)
 
 
 def _tell(optuna: Any, study: Any, trial: Any, state: str, d: float | None, up: float | None, n: int, note: str = "") -> None:
@@ -496,6 +513,11 @@ def _gap(top: float, bottom: float, band: tuple[float, float]) -> float:
     """How far [bottom, top] lies outside the band: 0 when they meet."""
     lo, hi = band
     return max(0.0, lo - top, bottom - hi)
+
+
+def _narrow(band: tuple[float, float], margin: float) -> tuple[float, float]:
+    """The band with `margin` taken off each end (the spec checks every band is wider than twice the margin)."""
+    return (band[0] + margin, band[1] - margin)
 
 
 def _splits(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:

@@ -26,7 +26,7 @@ from gladiator.catalog.schema import Unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited
 
-DEFAULT_ROUNDS = (200, 800, 3200)
+DEFAULT_ROUNDS = (600, 2400)
 MAX_PARAMETERS = 32
 MAX_ROUNDS = 8
 MAX_ROUND_DUELS = 1_000_000
@@ -181,6 +181,7 @@ class TuneSpec(_Spec):
     arenas: list[ArenaId] = Field(min_length=1, max_length=64)
     bot: str = Field(DEFAULT_BOT, max_length=200)
     rounds: list[StrictInt] = Field(list(DEFAULT_ROUNDS), min_length=1, max_length=MAX_ROUNDS)
+    margin: Annotated[Number, AfterValidator(_finite)] = 0.0  # the search aims at each band narrowed by this on both sides
     parameters: list[Parameter] = Field(min_length=1, max_length=MAX_PARAMETERS)
     targets: list[Target] = Field(min_length=1, max_length=256)
 
@@ -204,8 +205,19 @@ class TuneSpec(_Spec):
     @classmethod
     def _rounds(cls, v: list[int]) -> list[int]:
         if any(b <= a for a, b in zip(v, v[1:])) or v[0] < 2 or v[-1] > MAX_ROUND_DUELS:
-            raise ValueError(f"rounds are duels a cell, growing, from 2 to {MAX_ROUND_DUELS}, e.g. [200, 800, 3200]")
+            raise ValueError(f"rounds are duels a cell, growing, from 2 to {MAX_ROUND_DUELS}, e.g. [600, 2400]")
         return v
+
+    @model_validator(mode="after")
+    def _margin_fits(self) -> "TuneSpec":
+        if self.margin < 0:
+            raise ValueError(f"margin must be 0 or more, got {self.margin}")
+        for t in self.targets:
+            bands = [t.band] if t.band is not None else [b for row in (t.matrix or {}).values() for b in row.values()]
+            for lo, hi in bands:
+                if hi - lo < 2 * self.margin:
+                    raise ValueError(f"margin {self.margin} leaves nothing of band [{lo}, {hi}]: it is taken off both ends")
+        return self
 
     @field_validator("parameters")
     @classmethod
