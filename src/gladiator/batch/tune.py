@@ -25,6 +25,7 @@ from gladiator import RULES_VERSION
 from gladiator.batch.overrides import get_field, owner, set_field, split_path
 from gladiator.batch.runner import game_of_data, play_pairings, worker_pool
 from gladiator.batch.stats import Totals, wilson
+from gladiator.batch.tune_model import Axis, propose
 from gladiator.batch.tune_spec import Cell, Parameter, TuneSpec, cells_of, pairings_of
 from gladiator.bots import make_bot
 from gladiator.catalog.edit import line_of, replace_scalars
@@ -34,6 +35,7 @@ from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited, write_text_atomic
 
 INSTALL_HINT = "gladiator tune needs Optuna: pip install 'gladiator[tune]'"
+MODEL_EVERY = (2, 3)  # after the random start, 2 trials of every 3 come from the local model, the third from TPE
 MIN_PANEL = 4096  # duels worth a worker of their own: a smaller panel is not cut (each part builds the game again)
 
 
@@ -228,6 +230,8 @@ class Trial:
     duels: int = 0  # duels a cell at its last round
     note: str = ""
     path: tuple[float, ...] = ()  # its distance after each round it played (racing compares a candidate's with the best's)
+    rates: tuple[float, ...] = ()  # each cell's share after the first round (the duels every candidate plays)
+    by: str = "sampler"  # who proposed it: "sampler" (Optuna's TPE, or the queued start) or "model" (tune_model)
 
 
 @dataclass
@@ -276,11 +280,20 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
         if len(rec.trials) >= trials or rec.stopped:
             return rec
         # seeded by the finished trials' count: a resumed run asks what the uninterrupted one would have (TPE skips failed trials)
+        startup = len(problem.params) + 1
         study.sampler = optuna.samplers.TPESampler(seed=(seed * 1_000_003 + len(rec.trials)) % 2**32, multivariate=True,
-                                                   n_startup_trials=len(problem.params) + 1)
+                                                   n_startup_trials=startup)
+        by = "sampler"
+        waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
+        if not waiting and len(rec.trials) > startup and len(rec.trials) % MODEL_EVERY[1] < MODEL_EVERY[0]:
+            guess = _model_guess(problem, rec)
+            if guess is not None:
+                study.enqueue_trial(guess)
+                by = "model"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             trial = study.ask(dists)
+        trial.set_user_attr("by", by)
         values = {p.field: _clean(trial.params[p.field], p) for p in problem.params}
         if on_trial is not None:
             on_trial(rec, f"trial {trial.number}")
@@ -290,9 +303,9 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
             trial.report(same.distance, same.duels)
             _tell(optuna, study, trial, same.state, same.distance, same.upper, same.duels, f"repeat of trial {same.number}")
             rec.trials.append(Trial(trial.number, values, same.state, same.distance, same.upper, same.duels,
-                                    f"repeat of trial {same.number}", same.path))
+                                    f"repeat of trial {same.number}", same.path, same.rates, by))
         else:
-            rec.trials.append(_race(optuna, study, trial, problem, values, rounds, seed, duels, best, rec))
+            rec.trials.append(_race(optuna, study, trial, problem, values, rounds, seed, duels, best, rec, by))
         rec.ran += 1
         if on_trial is not None:
             on_trial(rec, f"trial {trial.number}")
@@ -425,11 +438,12 @@ def _record(t: Any) -> Trial:
     a = t.user_attrs
     state = "invalid" if "invalid" in a else t.state.name.lower()
     return Trial(t.number, dict(a.get("values", t.params)), state, a.get("distance"), a.get("upper"), a.get("duels", 0),
-                 a.get("invalid", a.get("note", "")), tuple(a.get("path", ())))
+                 a.get("invalid", a.get("note", "")), tuple(a.get("path", ())), tuple(a.get("rates", ())),
+                 a.get("by", "sampler"))
 
 
 def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[str, Any], rounds: list[int], seed: int,
-          duels: Duels, best: Trial | None, rec: Search) -> Trial:
+          duels: Duels, best: Trial | None, rec: Search, by: str = "sampler") -> Trial:
     """Play a candidate round by round; stop it when it is behind the best on the same duels (`behind`)."""
     trial.set_user_attr("values", values)
     try:
@@ -437,25 +451,30 @@ def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[st
     except GladiatorError as e:
         trial.set_user_attr("invalid", str(e))
         study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        return Trial(trial.number, values, "invalid", note=str(e))
+        return Trial(trial.number, values, "invalid", note=str(e), by=by)
     totals: dict[tuple[str, tuple[str, str]], Totals] = {}
     lo = 0
     path: list[float] = []
+    rates: tuple[float, ...] = ()
     for r, n in enumerate(rounds):
         before = duels.played
         for key, t in duels.measure(cat, problem.pairings, lo, n, seed, problem.bot).items():
             totals.setdefault(key, Totals()).add(t)
         rec.duels += duels.played - before
         lo = n
-        d, low, up = distances(figures(problem.cells, totals), problem.spec.margin)
+        figs = figures(problem.cells, totals)
+        d, low, up = distances(figs, problem.spec.margin)
+        if r == 0:
+            rates = tuple(f.rate for f in figs)
+            trial.set_user_attr("rates", list(rates))
         path.append(d)
         trial.report(d, n)
         trial.set_user_attr("path", path)
         if r < len(rounds) - 1 and best is not None and behind(d, low, r, n, best):
             _tell(optuna, study, trial, "pruned", d, up, n)
-            return Trial(trial.number, values, "pruned", d, up, n, path=tuple(path))
+            return Trial(trial.number, values, "pruned", d, up, n, path=tuple(path), rates=rates, by=by)
     _tell(optuna, study, trial, "complete", d, up, rounds[-1])
-    return Trial(trial.number, values, "complete", d, up, rounds[-1], path=tuple(path))
+    return Trial(trial.number, values, "complete", d, up, rounds[-1], path=tuple(path), rates=rates, by=by)
 
 
 def behind(d: float, low: float, r: int, n: int, best: Trial) -> bool:
@@ -466,6 +485,26 @@ def behind(d: float, low: float, r: int, n: int, best: Trial) -> bool:
     if low > best.distance:
         return True
     return r < len(best.path) and d > best.path[r] + 1.0 / math.sqrt(n)
+
+
+def _model_guess(problem: Problem, rec: Search) -> dict[str, Any] | None:
+    """The local model's next candidate (`tune_model.propose`) around the best, or None. Its box is a quarter of each
+    field's range, halved by each model candidate since the best last improved (down to a 32nd)."""
+    best = rec.best
+    known = [t for t in rec.trials if t.rates and t.state != "invalid"]
+    if best is None or not best.rates:
+        return None
+    fields = [p.field for p in problem.params]
+    axes = [Axis(p.low, p.high, p.step or 1, isinstance(p.low, int) and isinstance(p.high, int)
+                 and isinstance(p.step or 1, int)) for p in problem.params]
+    misses = sum(1 for t in rec.trials if t.by == "model" and t.number > best.number)
+    bands = [_narrow(c.band, problem.spec.margin) for c in problem.cells]
+    got = propose(axes, [best.values[f] for f in fields], best.rates, [[t.values[f] for f in fields] for t in known],
+                  [t.rates for t in known], bands, 0.25 / 2 ** min(misses, 3))
+    if got is None:
+        return None
+    values = {f: _clean(v, p) for f, v, p in zip(fields, got, problem.params)}
+    return None if any(t.values == values for t in rec.trials) else values
 
 
 def _tell(optuna: Any, study: Any, trial: Any, state: str, d: float | None, up: float | None, n: int, note: str = "") -> None:

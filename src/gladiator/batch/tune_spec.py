@@ -181,9 +181,9 @@ class TuneSpec(_Spec):
     arenas: list[ArenaId] = Field(min_length=1, max_length=64)
     bot: str = Field(DEFAULT_BOT, max_length=200)
     rounds: list[StrictInt] = Field(list(DEFAULT_ROUNDS), min_length=1, max_length=MAX_ROUNDS)
-    margin: Annotated[Number, AfterValidator(_finite)] = 0.0  # the search aims at each band narrowed by this on both sides
     parameters: list[Parameter] = Field(min_length=1, max_length=MAX_PARAMETERS)
     targets: list[Target] = Field(min_length=1, max_length=256)
+    margin: Annotated[Number, AfterValidator(_finite)] = 0.0  # the search aims at each band narrowed by this on both sides
 
     @field_validator("arenas")
     @classmethod
@@ -208,16 +208,17 @@ class TuneSpec(_Spec):
             raise ValueError(f"rounds are duels a cell, growing, from 2 to {MAX_ROUND_DUELS}, e.g. [600, 2400]")
         return v
 
-    @model_validator(mode="after")
-    def _margin_fits(self) -> "TuneSpec":
-        if self.margin < 0:
-            raise ValueError(f"margin must be 0 or more, got {self.margin}")
-        for t in self.targets:
+    @field_validator("margin")
+    @classmethod
+    def _margin_fits(cls, v: float, info: ValidationInfo) -> float:
+        if v < 0:
+            raise ValueError(f"margin must be 0 or more, got {v}")
+        for t in info.data.get("targets") or []:
             bands = [t.band] if t.band is not None else [b for row in (t.matrix or {}).values() for b in row.values()]
             for lo, hi in bands:
-                if hi - lo < 2 * self.margin:
-                    raise ValueError(f"margin {self.margin} leaves nothing of band [{lo}, {hi}]: it is taken off both ends")
-        return self
+                if hi - lo < 2 * v:
+                    raise ValueError(f"margin {v} leaves nothing of band [{lo}, {hi}]: it is taken off both of its ends")
+        return v
 
     @field_validator("parameters")
     @classmethod
