@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 from gladiator import RULES_VERSION
 from gladiator.batch.overrides import get_field, owner, set_field, split_path
 from gladiator.batch.runner import game_of_data, play_pairings, worker_pool
@@ -35,7 +37,7 @@ from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited, write_text_atomic
 
 INSTALL_HINT = "gladiator tune needs Optuna: pip install 'gladiator[tune]'"
-MODEL_EVERY = (2, 3)  # after the random start, 2 trials of every 3 come from the local model, the third from TPE
+MODEL_EVERY = (3, 4)  # after the random start, 3 trials of every 4 come from the local model, the fourth from TPE
 MIN_PANEL = 4096  # duels worth a worker of their own: a smaller panel is not cut (each part builds the game again)
 
 
@@ -231,6 +233,7 @@ class Trial:
     note: str = ""
     path: tuple[float, ...] = ()  # its distance after each round it played (racing compares a candidate's with the best's)
     rates: tuple[float, ...] = ()  # each cell's share after the first round (the duels every candidate plays)
+    final: tuple[float, ...] = ()  # each cell's share after every round (a trial that played them all)
     by: str = "sampler"  # who proposed it: "sampler" (Optuna's TPE, or the queued start) or "model" (tune_model)
 
 
@@ -303,7 +306,7 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
             trial.report(same.distance, same.duels)
             _tell(optuna, study, trial, same.state, same.distance, same.upper, same.duels, f"repeat of trial {same.number}")
             rec.trials.append(Trial(trial.number, values, same.state, same.distance, same.upper, same.duels,
-                                    f"repeat of trial {same.number}", same.path, same.rates, by))
+                                    f"repeat of trial {same.number}", same.path, same.rates, same.final, by))
         else:
             rec.trials.append(_race(optuna, study, trial, problem, values, rounds, seed, duels, best, rec, by))
         rec.ran += 1
@@ -439,7 +442,7 @@ def _record(t: Any) -> Trial:
     state = "invalid" if "invalid" in a else t.state.name.lower()
     return Trial(t.number, dict(a.get("values", t.params)), state, a.get("distance"), a.get("upper"), a.get("duels", 0),
                  a.get("invalid", a.get("note", "")), tuple(a.get("path", ())), tuple(a.get("rates", ())),
-                 a.get("by", "sampler"))
+                 tuple(a.get("final", ())), a.get("by", "sampler"))
 
 
 def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[str, Any], rounds: list[int], seed: int,
@@ -473,8 +476,10 @@ def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[st
         if r < len(rounds) - 1 and best is not None and behind(d, low, r, n, best):
             _tell(optuna, study, trial, "pruned", d, up, n)
             return Trial(trial.number, values, "pruned", d, up, n, path=tuple(path), rates=rates, by=by)
+    final = tuple(f.rate for f in figs)
+    trial.set_user_attr("final", list(final))
     _tell(optuna, study, trial, "complete", d, up, rounds[-1])
-    return Trial(trial.number, values, "complete", d, up, rounds[-1], path=tuple(path), rates=rates, by=by)
+    return Trial(trial.number, values, "complete", d, up, rounds[-1], path=tuple(path), rates=rates, final=final, by=by)
 
 
 def behind(d: float, low: float, r: int, n: int, best: Trial) -> bool:
@@ -499,8 +504,10 @@ def _model_guess(problem: Problem, rec: Search) -> dict[str, Any] | None:
                  and isinstance(p.step or 1, int)) for p in problem.params]
     misses = sum(1 for t in rec.trials if t.by == "model" and t.number > best.number)
     bands = [_narrow(c.band, problem.spec.margin) for c in problem.cells]
-    got = propose(axes, [best.values[f] for f in fields], best.rates, [[t.values[f] for f in fields] for t in known],
-                  [t.rates for t in known], bands, 0.25 / 2 ** min(misses, 3))
+    shift = np.asarray(best.final or best.rates) - np.asarray(best.rates)  # the best's shares as measured on every round
+    got = propose(axes, [best.values[f] for f in fields], best.final or best.rates,
+                  [[t.values[f] for f in fields] for t in known], [np.asarray(t.rates) + shift for t in known], bands,
+                  0.25 / 2 ** min(misses, 3))
     if got is None:
         return None
     values = {f: _clean(v, p) for f, v, p in zip(fields, got, problem.params)}
