@@ -1,13 +1,14 @@
 """`gladiator tune`: search free unit and arena fields for a roster whose cells sit in their bands.
 
-The search is Optuna's TPE sampler, seeded, one trial at a time, over the spec's parameters.
-The objective is the distance of the measured cells to their bands (0 inside), summed. Every
-candidate plays the same duels (one run seed: common random numbers), in rounds of growing duels
-a cell; after a round a candidate stops (racing) when even its optimistic distance, each cell's
-95% interval against its band, is above the distance of the best candidate that played every
-round. A study in an SQLite file makes a run resumable; the winner is measured again at a seed the
-search never used, and becomes a minimal edit of the files. Optuna is imported lazily, here only.
-Imports the batch runner, stats, overrides, the tune spec and the catalog; never a front end.
+The objective is the distance of the measured cells to their bands (each narrowed by the spec's
+margin; 0 inside), summed. Candidates come from Optuna's TPE sampler (the random start, then one
+trial in four) and from the local model of `tune_model` (the others): a straight-line fit of every
+cell around the best. Every candidate plays the same duels (one run seed: common random numbers),
+in rounds of growing duels a cell; after a round a candidate stops (racing) when it is behind the
+best after the same round (`behind`). A study in an SQLite file makes a run resumable; the winner
+is measured again at a seed the search never used, and becomes a minimal edit of the files.
+Optuna is imported lazily, here only.
+Imports the batch runner, stats, overrides, the tune spec and model and the catalog; never a front end.
 """
 
 from __future__ import annotations
