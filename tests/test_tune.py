@@ -145,6 +145,8 @@ def test_tune_moves_a_broken_field_toward_its_band_and_changes_no_file(cli, spec
     assert r["start"] == {"viola.stats.integrity": 30}
     assert r["best"]["values"]["viola.stats.integrity"] >= 80  # Viola needs more integrity than her 68 to hold Rouge
     assert r["trials"]["finished"] == 8 or r["trials"]["stopped_early"]
+    assert r["trials"]["by_model"] == sum(h["by"] == "model" for h in r["history"])
+    assert {h["by"] for h in r["history"]} <= {"sampler", "model"} and r["history"][0]["by"] == "sampler"  # the start
     assert r["distance"]["after"] < r["distance"]["before"] / 4
     for c in r["cells"]:
         lo, hi = c["band"]
