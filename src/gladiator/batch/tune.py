@@ -287,16 +287,15 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
         startup = len(problem.params) + 1
         study.sampler = optuna.samplers.TPESampler(seed=(seed * 1_000_003 + len(rec.trials)) % 2**32, multivariate=True,
                                                    n_startup_trials=startup)
-        by = "sampler"
         waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
         if not waiting and len(rec.trials) > startup and len(rec.trials) % MODEL_EVERY[1] < MODEL_EVERY[0]:
             guess = _model_guess(problem, rec)
             if guess is not None:
-                study.enqueue_trial(guess)
-                by = "model"
+                study.enqueue_trial(guess, user_attrs={"by": "model"})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             trial = study.ask(dists)
+        by = trial.user_attrs.get("by", "sampler")  # a queued trial carries its proposer (a killed run's, played again)
         trial.set_user_attr("by", by)
         values = {p.field: _clean(trial.params[p.field], p) for p in problem.params}
         if on_trial is not None:
@@ -429,7 +428,7 @@ def _recover(optuna: Any, study: Any) -> None:
     running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
     for t in running:
         study.tell(t.number, state=optuna.trial.TrialState.FAIL)
-        study.enqueue_trial(t.params, skip_if_exists=False)
+        study.enqueue_trial(t.params, user_attrs={"by": t.user_attrs.get("by", "sampler")}, skip_if_exists=False)
 
 
 def _finished(optuna: Any, study: Any) -> list[Any]:
