@@ -17,7 +17,8 @@ from hypothesis import given, settings, strategies as st
 
 from gladiator.batch import apply_overrides, make_spec, run
 from gladiator.batch.runner import play_pairings
-from gladiator.batch.tune import Duels, Figure, Problem, apply_changes, changes, distances, figures, search
+from gladiator.batch.tune import (Duels, Figure, Problem, Search, Trial, apply_changes, behind, changes, distances, figures,
+                                   search)
 from gladiator.batch.tune_spec import Cell, cells_of, load_spec
 from gladiator.bots import make_bot
 from gladiator.catalog.edit import replace_scalars
@@ -116,6 +117,26 @@ def test_distance_is_zero_inside_the_band_and_the_interval_bounds_it() -> None:
     assert d == pytest.approx(0.05 + 0.35) and low <= d <= high
 
 
+def test_a_margin_moves_the_aim_inside_the_band_and_leaves_the_band_alone() -> None:
+    cell = Cell("concert_hall", "viola", "rouge", "win", (0.45, 0.55))
+    edge, middle = Figure(cell, 5400, 10000), Figure(cell, 5000, 10000)  # 54%: in the band, not 1.5 points inside it
+    assert edge.inside and edge.distance == 0
+    d, low, up = distances([edge, middle], margin=0.015)
+    assert d == pytest.approx(0.005) and low == 0.0  # 54% is half a point past 53.5%; its interval reaches inside
+    assert up == pytest.approx(distances([edge, middle])[2])  # the pessimistic distance is the band's
+    assert distances([edge, middle])[0] == 0
+
+
+def test_racing_stops_a_candidate_behind_the_best_on_the_same_round() -> None:
+    best = Trial(3, {}, "complete", distance=0.10, upper=0.2, duels=2400, path=(0.20, 0.10))
+    tol = 1 / math.sqrt(600)
+    assert not behind(0.20 + tol - 1e-9, 0.0, 0, 600, best)  # within two standard errors of one cell: plays on
+    assert behind(0.20 + tol + 1e-9, 0.0, 0, 600, best)  # further behind the best's first round: stops
+    assert behind(0.0, 0.11, 0, 600, best)  # even its optimistic distance is above the best's final one
+    old = Trial(3, {}, "complete", distance=0.10, upper=0.2, duels=2400)  # kept before paths were: only the final rule
+    assert not behind(5.0, 0.10, 0, 600, old) and behind(5.0, 0.11, 0, 600, old)
+
+
 # ---- the search ----
 def test_tune_moves_a_broken_field_toward_its_band_and_changes_no_file(cli, spec: Path, units_copy: Path) -> None:
     pytest.importorskip("optuna")
@@ -124,6 +145,8 @@ def test_tune_moves_a_broken_field_toward_its_band_and_changes_no_file(cli, spec
     assert r["start"] == {"viola.stats.integrity": 30}
     assert r["best"]["values"]["viola.stats.integrity"] >= 80  # Viola needs more integrity than her 68 to hold Rouge
     assert r["trials"]["finished"] == 8 or r["trials"]["stopped_early"]
+    assert r["trials"]["by_model"] == sum(h["by"] == "model" for h in r["history"])
+    assert {h["by"] for h in r["history"]} <= {"sampler", "model"} and r["history"][0]["by"] == "sampler"  # the start
     assert r["distance"]["after"] < r["distance"]["before"] / 4
     for c in r["cells"]:
         lo, hi = c["band"]
@@ -214,6 +237,8 @@ def test_a_trial_a_killed_run_left_running_is_played_again_with_its_values(catal
     left = study.ask({"viola.stats.integrity": optuna.distributions.IntDistribution(30, 160, step=5)})  # then killed
     again = search(problem, 4, 0, Duels(1), db)
     assert again.resumed == 3 and again.ran == 1
+    assert [(t.path, t.rates, t.by) for t in again.trials[:3]] == [(t.path, t.rates, t.by) for t in first.trials]
+    assert all(t.path and len(t.rates) == len(problem.cells) for t in first.trials)
     assert again.trials[-1].values == {"viola.stats.integrity": left.params["viola.stats.integrity"]}
 
 
@@ -221,7 +246,7 @@ def test_the_same_seed_gives_the_same_search_and_racing_stops_bad_candidates_ear
     pytest.importorskip("optuna")
     problem = Problem(load_spec(spec, catalog), apply_overrides(catalog, [BROKEN]), (BROKEN,))
     a, b = (search(problem, 10, 3, Duels(1)) for _ in range(2))
-    assert [(t.values, t.state, t.distance) for t in a.trials] == [(t.values, t.state, t.distance) for t in b.trials]
+    assert [(t.values, t.state, t.distance, t.by) for t in a.trials] == [(t.values, t.state, t.distance, t.by) for t in b.trials]
     assert a.trials[0].values == {"viola.stats.integrity": 30}  # the start is the first trial
     last = problem.spec.rounds[-1]
     assert any(t.state == "pruned" for t in a.trials)  # the start, 30 integrity, is far enough for racing to drop some
@@ -229,6 +254,13 @@ def test_the_same_seed_gives_the_same_search_and_racing_stops_bad_candidates_ear
         assert (t.duels < last) == (t.state == "pruned"), t
     best = a.best
     assert best is not None and all(t.distance >= best.distance for t in a.trials if t.state == "complete")
+    rounds = problem.spec.rounds
+    for i, t in enumerate(a.trials):  # each round's distance is kept; a trial stopped only when behind the best before it
+        assert len(t.path) == rounds.index(t.duels) + 1 and t.path[-1] == t.distance
+        before = Search("", [u for u in a.trials[:i] if u.state == "complete"]).best
+        if t.state == "pruned":  # behind the best's same round, or (the optimistic rule) above its final distance
+            assert before is not None, t
+            assert t.distance > min(before.path[len(t.path) - 1] + 1 / math.sqrt(t.duels), before.distance), t
 
 
 def test_an_arena_field_is_edited_in_its_file_and_read_back(catalog, tmp_path: Path) -> None:
@@ -281,6 +313,8 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
     ({"parameters": [{"field": "rooftops.hazard_heat", "low": 0, "high": 8}]}, "parameters", "not among the arenas"),
     ({"bot": "clever"}, "bot", "unknown bot"),
     ({"rounds": [800, 200]}, "rounds", "growing"),
+    ({"margin": 0.06}, "margin", "leaves nothing of band [0.45, 0.55]"),
+    ({"margin": -0.01}, "margin", "0 or more"),
     ({"colour": "red"}, "colour", "unknown field"),
 ])
 def test_a_bad_spec_is_one_line_naming_the_file_line_and_field(cli, tmp_path: Path, change: dict, where: str, words: str) -> None:

@@ -1,13 +1,14 @@
 """`gladiator tune`: search free unit and arena fields for a roster whose cells sit in their bands.
 
-The search is Optuna's TPE sampler, seeded, one trial at a time, over the spec's parameters.
-The objective is the distance of the measured cells to their bands (0 inside), summed. Every
-candidate plays the same duels (one run seed: common random numbers), in rounds of growing duels
-a cell; after a round a candidate stops (racing) when even its optimistic distance, each cell's
-95% interval against its band, is above the distance of the best candidate that played every
-round. A study in an SQLite file makes a run resumable; the winner is measured again at a seed the
-search never used, and becomes a minimal edit of the files. Optuna is imported lazily, here only.
-Imports the batch runner, stats, overrides, the tune spec and the catalog; never a front end.
+The objective is the distance of the measured cells to their bands (each narrowed by the spec's
+margin; 0 inside), summed. Candidates come from Optuna's TPE sampler (the random start, then one
+trial in four) and from the local model of `tune_model` (the others): a straight-line fit of every
+cell around the best. Every candidate plays the same duels (one run seed: common random numbers),
+in rounds of growing duels a cell; after a round a candidate stops (racing) when it is behind the
+best after the same round (`behind`). A study in an SQLite file makes a run resumable; the winner
+is measured again at a seed the search never used, and becomes a minimal edit of the files.
+Optuna is imported lazily, here only.
+Imports the batch runner, stats, overrides, the tune spec and model and the catalog; never a front end.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 from gladiator import RULES_VERSION
 from gladiator.batch.overrides import get_field, owner, set_field, split_path
 from gladiator.batch.runner import game_of_data, play_pairings, worker_pool
 from gladiator.batch.stats import Totals, wilson
+from gladiator.batch.tune_model import Axis, propose
 from gladiator.batch.tune_spec import Cell, Parameter, TuneSpec, cells_of, pairings_of
 from gladiator.bots import make_bot
 from gladiator.catalog.edit import line_of, replace_scalars
@@ -34,6 +38,7 @@ from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited, write_text_atomic
 
 INSTALL_HINT = "gladiator tune needs Optuna: pip install 'gladiator[tune]'"
+MODEL_EVERY = (3, 4)  # after the random start, 3 trials of every 4 come from the local model, the fourth from TPE
 MIN_PANEL = 4096  # duels worth a worker of their own: a smaller panel is not cut (each part builds the game again)
 
 
@@ -150,9 +155,12 @@ def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, str]], Totals]
     return out
 
 
-def distances(figs: list[Figure]) -> tuple[float, float, float]:
-    """(distance, optimistic distance, pessimistic distance) of a roster: each summed over its cells."""
-    return (math.fsum(f.distance for f in figs), math.fsum(f.optimistic for f in figs),
+def distances(figs: list[Figure], margin: float = 0.0) -> tuple[float, float, float]:
+    """(distance, optimistic distance, pessimistic distance) of a roster: each summed over its cells. The first two are
+    measured against each band narrowed by `margin` on both sides (what the search aims at), the last against the band."""
+    aims = [(f, _narrow(f.cell.band, margin)) for f in figs]
+    return (math.fsum(_gap(f.rate, f.rate, aim) for f, aim in aims),
+            math.fsum(_gap(f.interval[1], f.interval[0], aim) for f, aim in aims),
             math.fsum(f.pessimistic for f in figs))
 
 
@@ -224,6 +232,10 @@ class Trial:
     upper: float | None = None
     duels: int = 0  # duels a cell at its last round
     note: str = ""
+    path: tuple[float, ...] = ()  # its distance after each round it played (racing compares a candidate's with the best's)
+    rates: tuple[float, ...] = ()  # each cell's share after the first round (the duels every candidate plays)
+    final: tuple[float, ...] = ()  # each cell's share after every round (a trial that played them all)
+    by: str = "sampler"  # who proposed it: "sampler" (Optuna's TPE, or the queued start) or "model" (tune_model)
 
 
 @dataclass
@@ -272,11 +284,19 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
         if len(rec.trials) >= trials or rec.stopped:
             return rec
         # seeded by the finished trials' count: a resumed run asks what the uninterrupted one would have (TPE skips failed trials)
+        startup = len(problem.params) + 1
         study.sampler = optuna.samplers.TPESampler(seed=(seed * 1_000_003 + len(rec.trials)) % 2**32, multivariate=True,
-                                                   n_startup_trials=2 * len(problem.params) + 1)
+                                                   n_startup_trials=startup)
+        waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
+        if not waiting and len(rec.trials) > startup and len(rec.trials) % MODEL_EVERY[1] < MODEL_EVERY[0]:
+            guess = _model_guess(problem, rec)
+            if guess is not None:
+                study.enqueue_trial(guess, user_attrs={"by": "model"})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             trial = study.ask(dists)
+        by = trial.user_attrs.get("by", "sampler")  # a queued trial carries its proposer (a killed run's, played again)
+        trial.set_user_attr("by", by)
         values = {p.field: _clean(trial.params[p.field], p) for p in problem.params}
         if on_trial is not None:
             on_trial(rec, f"trial {trial.number}")
@@ -286,9 +306,9 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
             trial.report(same.distance, same.duels)
             _tell(optuna, study, trial, same.state, same.distance, same.upper, same.duels, f"repeat of trial {same.number}")
             rec.trials.append(Trial(trial.number, values, same.state, same.distance, same.upper, same.duels,
-                                    f"repeat of trial {same.number}"))
+                                    f"repeat of trial {same.number}", same.path, same.rates, same.final, by))
         else:
-            rec.trials.append(_race(optuna, study, trial, problem, values, rounds, seed, duels, best, rec))
+            rec.trials.append(_race(optuna, study, trial, problem, values, rounds, seed, duels, best, rec, by))
         rec.ran += 1
         if on_trial is not None:
             on_trial(rec, f"trial {trial.number}")
@@ -408,7 +428,7 @@ def _recover(optuna: Any, study: Any) -> None:
     running = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
     for t in running:
         study.tell(t.number, state=optuna.trial.TrialState.FAIL)
-        study.enqueue_trial(t.params, skip_if_exists=False)
+        study.enqueue_trial(t.params, user_attrs={"by": t.user_attrs.get("by", "sampler")}, skip_if_exists=False)
 
 
 def _finished(optuna: Any, study: Any) -> list[Any]:
@@ -421,34 +441,77 @@ def _record(t: Any) -> Trial:
     a = t.user_attrs
     state = "invalid" if "invalid" in a else t.state.name.lower()
     return Trial(t.number, dict(a.get("values", t.params)), state, a.get("distance"), a.get("upper"), a.get("duels", 0),
-                 a.get("invalid", a.get("note", "")))
+                 a.get("invalid", a.get("note", "")), tuple(a.get("path", ())), tuple(a.get("rates", ())),
+                 tuple(a.get("final", ())), a.get("by", "sampler"))
 
 
 def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[str, Any], rounds: list[int], seed: int,
-          duels: Duels, best: Trial | None, rec: Search) -> Trial:
-    """Play a candidate round by round; stop it when its optimistic distance is above the best's distance."""
+          duels: Duels, best: Trial | None, rec: Search, by: str = "sampler") -> Trial:
+    """Play a candidate round by round; stop it when it is behind the best on the same duels (`behind`)."""
     trial.set_user_attr("values", values)
     try:
         cat = problem.roster(values)
     except GladiatorError as e:
         trial.set_user_attr("invalid", str(e))
         study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        return Trial(trial.number, values, "invalid", note=str(e))
+        return Trial(trial.number, values, "invalid", note=str(e), by=by)
     totals: dict[tuple[str, tuple[str, str]], Totals] = {}
     lo = 0
+    path: list[float] = []
+    rates: tuple[float, ...] = ()
     for r, n in enumerate(rounds):
         before = duels.played
         for key, t in duels.measure(cat, problem.pairings, lo, n, seed, problem.bot).items():
             totals.setdefault(key, Totals()).add(t)
         rec.duels += duels.played - before
         lo = n
-        d, low, up = distances(figures(problem.cells, totals))
+        figs = figures(problem.cells, totals)
+        d, low, up = distances(figs, problem.spec.margin)
+        if r == 0:
+            rates = tuple(f.rate for f in figs)
+            trial.set_user_attr("rates", list(rates))
+        path.append(d)
         trial.report(d, n)
-        if r < len(rounds) - 1 and best is not None and low > best.distance:
+        trial.set_user_attr("path", path)
+        if r < len(rounds) - 1 and best is not None and behind(d, low, r, n, best):
             _tell(optuna, study, trial, "pruned", d, up, n)
-            return Trial(trial.number, values, "pruned", d, up, n)
+            return Trial(trial.number, values, "pruned", d, up, n, path=tuple(path), rates=rates, by=by)
+    final = tuple(f.rate for f in figs)
+    trial.set_user_attr("final", list(final))
     _tell(optuna, study, trial, "complete", d, up, rounds[-1])
-    return Trial(trial.number, values, "complete", d, up, rounds[-1])
+    return Trial(trial.number, values, "complete", d, up, rounds[-1], path=tuple(path), rates=rates, final=final, by=by)
+
+
+def behind(d: float, low: float, r: int, n: int, best: Trial) -> bool:
+    """True when a candidate at round `r` (`n` duels a cell, distance `d`, optimistic distance `low`) is behind the best:
+    its distance is more than 1/sqrt(n) (two standard errors of one even cell) above the best's after the same round, on
+    the same duels; or even its optimistic distance is above the best's final distance (a best from a study kept before
+    the rounds' distances were, which has only that)."""
+    if low > best.distance:
+        return True
+    return r < len(best.path) and d > best.path[r] + 1.0 / math.sqrt(n)
+
+
+def _model_guess(problem: Problem, rec: Search) -> dict[str, Any] | None:
+    """The local model's next candidate (`tune_model.propose`) around the best, or None. Its box is a quarter of each
+    field's range, halved by each model candidate since the best last improved (down to a 32nd)."""
+    best = rec.best
+    known = [t for t in rec.trials if t.rates and t.state != "invalid"]
+    if best is None or not best.rates:
+        return None
+    fields = [p.field for p in problem.params]
+    axes = [Axis(p.low, p.high, p.step or 1, isinstance(p.low, int) and isinstance(p.high, int)
+                 and isinstance(p.step or 1, int)) for p in problem.params]
+    misses = sum(1 for t in rec.trials if t.by == "model" and t.number > best.number)
+    bands = [_narrow(c.band, problem.spec.margin) for c in problem.cells]
+    shift = np.asarray(best.final or best.rates) - np.asarray(best.rates)  # the best's shares as measured on every round
+    got = propose(axes, [best.values[f] for f in fields], best.final or best.rates,
+                  [[t.values[f] for f in fields] for t in known], [np.asarray(t.rates) + shift for t in known], bands,
+                  0.25 / 2 ** min(misses, 3))
+    if got is None:
+        return None
+    values = {f: _clean(v, p) for f, v, p in zip(fields, got, problem.params)}
+    return None if any(t.values == values for t in rec.trials) else values
 
 
 def _tell(optuna: Any, study: Any, trial: Any, state: str, d: float | None, up: float | None, n: int, note: str = "") -> None:
@@ -496,6 +559,11 @@ def _gap(top: float, bottom: float, band: tuple[float, float]) -> float:
     """How far [bottom, top] lies outside the band: 0 when they meet."""
     lo, hi = band
     return max(0.0, lo - top, bottom - hi)
+
+
+def _narrow(band: tuple[float, float], margin: float) -> tuple[float, float]:
+    """The band with `margin` taken off each end (the spec checks every band is wider than twice the margin)."""
+    return (band[0] + margin, band[1] - margin)
 
 
 def _splits(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:

@@ -26,7 +26,7 @@ from gladiator.catalog.schema import Unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited
 
-DEFAULT_ROUNDS = (200, 800, 3200)
+DEFAULT_ROUNDS = (600, 2400)
 MAX_PARAMETERS = 32
 MAX_ROUNDS = 8
 MAX_ROUND_DUELS = 1_000_000
@@ -183,6 +183,7 @@ class TuneSpec(_Spec):
     rounds: list[StrictInt] = Field(list(DEFAULT_ROUNDS), min_length=1, max_length=MAX_ROUNDS)
     parameters: list[Parameter] = Field(min_length=1, max_length=MAX_PARAMETERS)
     targets: list[Target] = Field(min_length=1, max_length=256)
+    margin: Annotated[Number, AfterValidator(_finite)] = 0.0  # the search aims at each band narrowed by this on both sides
 
     @field_validator("arenas")
     @classmethod
@@ -204,7 +205,19 @@ class TuneSpec(_Spec):
     @classmethod
     def _rounds(cls, v: list[int]) -> list[int]:
         if any(b <= a for a, b in zip(v, v[1:])) or v[0] < 2 or v[-1] > MAX_ROUND_DUELS:
-            raise ValueError(f"rounds are duels a cell, growing, from 2 to {MAX_ROUND_DUELS}, e.g. [200, 800, 3200]")
+            raise ValueError(f"rounds are duels a cell, growing, from 2 to {MAX_ROUND_DUELS}, e.g. [600, 2400]")
+        return v
+
+    @field_validator("margin")
+    @classmethod
+    def _margin_fits(cls, v: float, info: ValidationInfo) -> float:
+        if v < 0:
+            raise ValueError(f"margin must be 0 or more, got {v}")
+        for t in info.data.get("targets") or []:
+            bands = [t.band] if t.band is not None else [b for row in (t.matrix or {}).values() for b in row.values()]
+            for lo, hi in bands:
+                if hi - lo < 2 * v:
+                    raise ValueError(f"margin {v} leaves nothing of band [{lo}, {hi}]: it is taken off both of its ends")
         return v
 
     @field_validator("parameters")

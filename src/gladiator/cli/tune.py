@@ -142,12 +142,13 @@ def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, bef
         "study": rec.study, "out": str(out_path) if out_path else None,
         "trials": {"finished": len(rec.trials), "this_run": rec.ran, "resumed": rec.resumed,
                    "complete": states.count("complete"), "pruned": states.count("pruned"), "invalid": states.count("invalid"),
-                   "repeats": sum(1 for t in rec.trials if t.note.startswith("repeat")), "stopped_early": rec.stopped},
+                   "repeats": sum(1 for t in rec.trials if t.note.startswith("repeat")), "stopped_early": rec.stopped,
+                   "by_model": sum(1 for t in rec.trials if t.by == "model")},
         "duels": {"search": rec.duels, "check": played - rec.duels}, "elapsed_seconds": elapsed,
         "start": start,
         "best": {"trial": best.number, "distance": best.distance, "values": best.values},
         "history": [{"trial": t.number, "state": t.state, "distance": t.distance, "duels_a_cell": t.duels,
-                     "values": t.values, "note": t.note} for t in rec.trials],
+                     "values": t.values, "note": t.note, "by": t.by} for t in rec.trials],
         "cells": [{"arena": b.cell.arena, "row": b.cell.row, "column": b.cell.col, "kind": b.cell.kind,
                    "band": list(b.cell.band), "before": fig(b), "after": fig(a)} for b, a in zip(before, after)],
         "in_band": {"cells": len(after), "before": sum(f.inside for f in before), "after": sum(f.inside for f in after)},
@@ -167,7 +168,7 @@ def _print(r: dict, problem: Any) -> None:
         out.print(printable(f"Left out (they tune an arena not played): {', '.join(r['left_out'])}"), markup=False)
     resumed = f", {t['resumed']} of them from {r['out']}" if t["resumed"] else ""
     out.print(f"Search: {t['finished']} trials{resumed} ({t['complete']} played every round, {t['pruned']} stopped early by racing, "
-              f"{t['repeats']} repeats, {t['invalid']} invalid); {r['duels']['search']:,} duels this run, "
+              f"{t['repeats']} repeats, {t['invalid']} invalid; {t['by_model']} from the local model); {r['duels']['search']:,} duels this run, "
               f"{r['duels']['check']:,} in the check; {r['elapsed_seconds']:.1f} s"
               + ("; stopped: the best is inside every band at 95%" if t["stopped_early"] else ""), markup=False)
     b = r["best"]
