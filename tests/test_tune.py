@@ -336,6 +336,8 @@ def test_a_bad_spec_is_one_line_naming_the_file_line_and_field(cli, tmp_path: Pa
     (["--check-duels", "1"], "--check-duels must be at least 2"),
     (["--set", "viola.stats.firepower=-1"], "greater than or equal"),
     (["--bot", "clever"], "unknown bot"),
+    (["--isolate"], "--isolate"),
+    (["--bot", "greedy", "--bot-timeout", "5"], "--bot-timeout"),
     (["--out", "UNITS/viola.yaml"], "is the file of unit viola"),
 ])
 def test_bad_tune_options_are_one_line(cli, spec: Path, units_copy: Path, args: list[str], words: str) -> None:

@@ -19,7 +19,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, data_files, ForceOpt, Gauge, idle_force, load, out, print_table, QuietOpt, stopped, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, data_files, ForceOpt, Gauge, idle_force, idle_referee, IsolateOpt, load, out,
+    print_table, QuietOpt, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STUDY, check_outputs, printable
@@ -38,6 +39,8 @@ def tune(
     check_seed: Optional[int] = typer.Option(None, "--check-seed", help="Seed of the final check (default --seed + 1; never the search's)."),
     check_n: int = typer.Option(4000, "--check-duels", help="Duels a cell in the final check of the start and the winner."),
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),
+    bot_timeout: float = BotTimeoutOpt,
+    isolate: bool = IsolateOpt,
     arena_ids: Optional[list[str]] = typer.Option(None, "--arena", "-a", help="Tune on this arena instead of the spec's; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes to play the duels (default: the number of cores)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask, 8192 for most, a whole chunk for greedy)."),
@@ -81,6 +84,8 @@ def tune(
         spec, left_out = spec.on_arenas(arena_ids)
     check_outputs({"--out": out_path}, data_files(disk) | {"the spec": spec_path}, stores={"--out": STUDY}, force=force)
     problem = Problem(spec, apply_overrides(disk, sets), tuple(sets), bot or "")
+    idle_referee([problem.bot])
+    bot_rules(bot_timeout, isolate)
     duels = Duels(workers or default_workers(), batch_size)
     rec = Search("")
     started = time.perf_counter()
