@@ -1,4 +1,4 @@
-"""The batch engine's speed-ups give the numbers of the plain computations they replace (issue 19's greedy path).
+"""The batch engine's speed-ups give the numbers of the plain computations they replace (the greedy bot's batch path).
 
 The draws' regrouped formula, the best strike and the usable slots read from tables, a state handed over to
 `step`, observations without noise for bots that never read it, counts into a tally of either layout: each is
