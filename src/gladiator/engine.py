@@ -261,7 +261,10 @@ class Legal:
     def mask(self) -> np.ndarray:
         """(N, A) bool: the legal actions (read-only)."""
         if self._mask is None:
-            m = legal_mask(self.game, self._duels())
+            if self._state is None and self._whole is not None:  # read from the batch: the duels not copied out
+                m = legal_mask(self.game, self._whole, np.asarray(self.idx, dtype=np.intp))
+            else:
+                m = legal_mask(self.game, self._duels())
             if self._ban is not None:
                 m &= ~self._ban
             m.setflags(write=False)  # this object's own (a plugin is handed `sealed`, a copy of it)

@@ -144,11 +144,12 @@ class _Turn:
         return self.live & (self.ap >= cost_of(kind))
 
 
-def legal_mask(game: Game, state: DuelState) -> np.ndarray:
-    """(B, A) bool: the actions the side to act may take; all False for a finished duel."""
-    B = state.batch
+def legal_mask(game: Game, state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
+    """(B, A) bool: the actions the side to act may take; all False for a finished duel. Of duels `idx` of the batch
+    only ((N, A)) when given: their facts are read from the batch, the duels not copied out."""
+    B = state.batch if idx is None else len(idx)
     sp, t = game.space, game.tables
-    f = _Turn(game, state)
+    f = _Turn(game, state, idx)
     mask = np.zeros((B, sp.n), dtype=bool)
     mask[:, END] = f.live
     mask[:, GUARD] = f.afford("guard") & ~f.guard
