@@ -51,3 +51,15 @@ def test_the_next_item_is_cut_after_the_result_before_it_is_seen() -> None:
     with Workers(1) as pool:
         got = [value for _, value in pool.imap(_double, items(), 1, seen=seen.append)]
     assert got == [0, 2, 4, 6]
+
+
+def test_the_rest_of_a_chunk_short_of_two_pieces_is_one_piece(catalog) -> None:
+    """Every piece ends by draining its batch (whole steps for a few duels): no chunk is cut into a piece and a stub."""
+    from gladiator.batch.runner import make_spec, pieces
+
+    spec = make_spec(catalog, ("rouge", "viola"), "concert_hall", 1100, 0, ("greedy", "greedy"))
+    assert spec.chunk_size == 512
+    sizer = PieceSizer(spec.chunk_size)
+    sizer.size = 200
+    got = [(p.chunk, p.lo, p.hi) for p in pieces(spec, sizer=sizer)]
+    assert got == [(0, 0, 200), (0, 200, 512), (1, 512, 712), (1, 712, 1024), (2, 1024, 1100)]

@@ -58,7 +58,9 @@ def local_chunks(spec: BatchSpec, todo: Iterable[Piece], batch_size: int | None,
 def pieces(spec: BatchSpec, done: Iterable[int] = (), parts: dict[int, list[tuple[int, int]]] | None = None,
            sizer: "PieceSizer | None" = None) -> Iterator[Piece]:
     """The duels left to play, lazily, in duel order: every chunk not `done`, less the `parts` of it already stored,
-    cut into pieces of `sizer.size` duels (whole chunks once duels are fast)."""
+    cut into pieces of `sizer.size` duels (whole chunks once duels are fast); the rest of a chunk short of two pieces is
+    one piece (each piece drains its batch at its end, at the cost of a whole step for few duels: fewer pieces, fewer
+    such tails)."""
     skip, parts = set(done), parts or {}
     sizer = sizer or PieceSizer(spec.chunk_size)
     for c in range(spec.chunks):
@@ -67,7 +69,7 @@ def pieces(spec: BatchSpec, done: Iterable[int] = (), parts: dict[int, list[tupl
         lo, hi = spec.chunk_range(c)
         for a, b in _missing(lo, hi, parts.get(c, [])):
             while a < b:
-                end = b if b - a <= sizer.size else a + sizer.size
+                end = b if b - a < 2 * sizer.size else a + sizer.size  # a rest short of two pieces is one
                 yield Piece(c, a, end)
                 a = end
 
