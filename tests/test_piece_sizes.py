@@ -60,6 +60,12 @@ def test_the_rest_of_a_chunk_short_of_two_pieces_is_one_piece(catalog) -> None:
     spec = make_spec(catalog, ("rouge", "viola"), "concert_hall", 1100, 0, ("greedy", "greedy"))
     assert spec.chunk_size == 512
     sizer = PieceSizer(spec.chunk_size)
-    sizer.size = 200
+    sizer.learn(_played(100, PIECE_SECONDS / 2))  # the next piece: 200 duels; the rest of a chunk may be 399
     got = [(p.chunk, p.lo, p.hi) for p in pieces(spec, sizer=sizer)]
     assert got == [(0, 0, 200), (0, 200, 512), (1, 512, 712), (1, 712, 1024), (2, 1024, 1100)]
+
+
+def test_a_rest_is_one_piece_only_within_the_longest_piece_time() -> None:
+    sizer = PieceSizer(10**6)
+    sizer.learn(_played(100, 2 * MAX_PIECE_SECONDS))  # slow duels: 100 duels in 2 minutes
+    assert sizer.size == 50 and sizer.most == 50  # a rest of 51 duels or more is cut: a piece stays within a minute

@@ -59,8 +59,8 @@ def pieces(spec: BatchSpec, done: Iterable[int] = (), parts: dict[int, list[tupl
            sizer: "PieceSizer | None" = None) -> Iterator[Piece]:
     """The duels left to play, lazily, in duel order: every chunk not `done`, less the `parts` of it already stored,
     cut into pieces of `sizer.size` duels (whole chunks once duels are fast); the rest of a chunk short of two pieces is
-    one piece (each piece drains its batch at its end, at the cost of a whole step for few duels: fewer pieces, fewer
-    such tails)."""
+    one piece where the pace seen plays it within `MAX_PIECE_SECONDS` (`sizer.most`: each piece drains its batch at its
+    end, at the cost of a whole step for few duels; fewer pieces, fewer such tails)."""
     skip, parts = set(done), parts or {}
     sizer = sizer or PieceSizer(spec.chunk_size)
     for c in range(spec.chunks):
@@ -69,7 +69,7 @@ def pieces(spec: BatchSpec, done: Iterable[int] = (), parts: dict[int, list[tupl
         lo, hi = spec.chunk_range(c)
         for a, b in _missing(lo, hi, parts.get(c, [])):
             while a < b:
-                end = b if b - a < 2 * sizer.size else a + sizer.size  # a rest short of two pieces is one
+                end = b if b - a <= sizer.most else a + sizer.size  # a rest short of two pieces is one
                 yield Piece(c, a, end)
                 a = end
 
@@ -87,6 +87,7 @@ class PieceSizer:
     def __init__(self, chunk_size: int) -> None:
         self.chunk_size = chunk_size
         self.size = min(FIRST_PIECE, chunk_size)
+        self.most = self.size  # the duels the rest of a chunk may have to be one piece
         self.pace = 0.0  # the best pace seen, duels a second
         self.least = (0, 0.0)  # the duels of the smallest piece seen, and its shortest time
 
@@ -114,6 +115,7 @@ class PieceSizer:
             self.pace = max(self.pace, n / t)
         size = int(max(MIN_PIECE, min(self.chunk_size, want)))
         self.size = size + (size % 2)
+        self.most = int(min(2 * self.size - 1, max(self.size, self.pace * MAX_PIECE_SECONDS)))
 
 
 def play_specs(specs: list[BatchSpec], workers: int = 1, batch_size: int | None = None) -> Iterator[tuple[int, ChunkResult]]:
