@@ -77,12 +77,12 @@ def pieces(spec: BatchSpec, done: Iterable[int] = (), parts: dict[int, list[tupl
 class PieceSizer:
     """The number of duels a piece gets. From `FIRST_PIECE`; a piece that took less than `PIECE_SECONDS` sizes the next
     to take about that long (fast duels soon play whole chunks): from its pace alone, or, after a smaller piece, from
-    the time the duels added took (a batch's steps cost the same for 16 duels as for 200: the pace of a small piece
-    undersells a larger one), never past what its pace alone would play in `MAX_PIECE_SECONDS`; one that took longer doubles the next while the pace
-    keeps rising by a quarter (slow duels: a larger batch still pays) and its time stays under `MAX_PIECE_SECONDS`;
-    past that, the next is cut back to it. An interrupt or a dead worker then loses at most about that much play of a
-    worker, not the minutes of a whole chunk; the results do not depend on it (a duel's result does not depend on its
-    piece)."""
+    the time the duels added took (a batch's steps cost about the same for 16 duels as for 200: the pace of a small
+    piece undersells a larger one), never past what its pace alone would play in `MAX_PIECE_SECONDS`; one that took
+    longer doubles the next while the pace keeps rising by a quarter (slow duels: a larger batch still pays) and its
+    time stays under `MAX_PIECE_SECONDS`; past that, the next is cut back to it. An interrupt or a dead worker then
+    loses at most about that much play of a worker, not the minutes of a whole chunk; the results do not depend on it
+    (a duel's result does not depend on its piece)."""
 
     def __init__(self, chunk_size: int) -> None:
         self.chunk_size = chunk_size
