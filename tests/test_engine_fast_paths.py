@@ -131,3 +131,27 @@ def test_usable_slots_as_bits_are_the_usable_slots() -> None:
         assert np.array_equal((got[:, None] >> np.arange(want.shape[1])) & 1 == 1, want)
         checked += int(want.sum())
     assert checked > 0
+
+
+@pytest.mark.parametrize("whole_rows", [True, False])
+def test_the_legal_mask_of_some_duels_is_the_mask_of_those_duels_copied_out(whole_rows: bool, monkeypatch) -> None:
+    """legal_mask read from the batch for duels `idx` (as a bot's Legal.take builds it), with the walks past the enemy
+    read as whole rows or from their window round the unit, is the mask of those duels taken out, and every move and
+    leap it allows is one `allows` accepts."""
+    from gladiator.rules import legal
+
+    if not whole_rows:
+        monkeypatch.setattr(legal, "PAST_ENEMY_LIMIT", 1_000_000)  # too small for whole rows (216 tiles), not for windows
+    gen = np.random.default_rng(5)
+    moves = 0
+    for arena in ("concert_hall", "rooftops"):
+        for game, s in played(arena, ("rouge", "viola"), n=48, steps=30):
+            idx = np.sort(gen.choice(s.batch, size=max(1, s.batch // 2), replace=False))
+            want = engine.legal_mask(game, s.take(idx))
+            assert np.array_equal(engine.legal_mask(game, s, idx), want)
+            assert np.array_equal(engine.Legal(game, s).take(idx).mask, want)
+            b, a = np.nonzero(want[:, game.space.move0 :])
+            sub = s.take(idx[b])
+            assert engine.Legal(game, sub).allows(a + game.space.move0).all()
+            moves += b.size
+    assert moves > 0

@@ -235,9 +235,10 @@ class Legal:
     first use, and the check of picks.
 
     A bot reads `mask` (or indexes the object like the mask). The driver checks every pick with `allows` of a
-    Legal of its own, never with the one a bot was given. The mask is read-only for good: its memory is an
-    immutable bytes object, so no `setflags(write=True)` makes it writable. A bot of another package gets the
-    `sealed` copy, which holds the mask alone and nothing of the duels.
+    Legal of its own, never with the one a bot was given. The mask is read-only; a bot of another package gets the
+    `sealed` copy, which holds the mask alone and nothing of the duels, in memory that is an immutable bytes object
+    (no `setflags(write=True)` makes it writable). A built-in bot reads the mask built for it (no copy: it is the
+    only one to read it, and the driver's check never does).
     """
 
     def __init__(self, game: Game, state: DuelState | None, idx: np.ndarray | None = None) -> None:
@@ -260,10 +261,14 @@ class Legal:
     def mask(self) -> np.ndarray:
         """(N, A) bool: the legal actions (read-only)."""
         if self._mask is None:
-            m = legal_mask(self.game, self._duels())
+            if self._state is None and self._whole is not None:  # read from the batch: the duels not copied out
+                m = legal_mask(self.game, self._whole, np.asarray(self.idx, dtype=np.intp))
+            else:
+                m = legal_mask(self.game, self._duels())
             if self._ban is not None:
                 m &= ~self._ban
-            self._mask = sealed(m)
+            m.setflags(write=False)  # this object's own (a plugin is handed `sealed`, a copy of it)
+            self._mask = m
         return self._mask
 
     @property

@@ -20,7 +20,7 @@ from gladiator.game import W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to_extraction, overheat_excess, strike_preview, vent_shed
 from gladiator.rules.turns import cooled, hazard_heat
-from gladiator.rules.legal import enemy_may_block, move_reach
+from gladiator.rules.legal import enemy_may_block, fed_bits as slot_bits, move_reach
 from gladiator.view import Observation
 
 MEMO_LIMIT = 8_000_000  # entries of a per-(tile, enemy tile) memo; larger arenas work moves out per duel
@@ -52,10 +52,10 @@ def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.nd
     t = game.tables
     wu, tu, me = obs.my_unit, obs.foe_look, obs.my_unit  # a disguise never changes the weapons
     guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover.take(obs.foe_pos)
-    fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
     tac = tactics(game)
     if tac.strike is not None:
-        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, fed)
+        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, slot_bits(game, wu, obs.my_nectar))
+    fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
     return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed), np.arange(obs.batch)
 
 
@@ -73,11 +73,16 @@ def strike_code(game: Game, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guar
                 exposed: np.ndarray | bool, cover: np.ndarray | bool, rear: np.ndarray | bool, fed: np.ndarray,
                 high: np.ndarray | bool = False) -> np.ndarray:
     """(N,) the code of each case in the strike table: (weapon set, target, attacker, guard, exposed, cover, rear,
-    high ground, the slots `fed`)."""
+    high ground, the slots `fed`: (N, W) bool, or already as bits (N,), as `rules.legal.fed_bits` reads them)."""
     U = len(game.roster)
     code = ((((np.asarray(wu).astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + exposed) * 2 + cover
     code = (code * 2 + rear) * 2 + high
-    return code * (1 << W) + fed_bits(fed)
+    return code * (1 << W) + (fed_bits(fed) if fed.ndim == 2 else fed)
+
+
+def fed_slots(game: Game, wu: np.ndarray, nectar: np.ndarray) -> np.ndarray:
+    """(N,) the slots of weapon set `wu` that `nectar` pays for, as bits of a whole number (rules.legal.fed_bits: a table)."""
+    return slot_bits(game, wu, nectar)
 
 
 def fed_bits(fed: np.ndarray) -> np.ndarray:

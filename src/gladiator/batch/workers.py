@@ -57,10 +57,10 @@ class Workers:
         self.close()
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any], ahead: int = 2,
-             what: Callable[[Any], str] = repr) -> Iterator[tuple[Any, Any]]:
+             what: Callable[[Any], str] = repr, seen: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, Any]]:
         """(item, fn(item)) for every item, as each finishes, at most `ahead` items handed to a worker at a time.
 
-        An exception raised by `fn` in a worker is raised here; a worker that dies raises `WorkerDied`, its message
+        `seen` is called with each result before its worker is handed the next item (which may depend on it). An exception raised by `fn` in a worker is raised here; a worker that dies raises `WorkerDied`, its message
         naming the item (as `what(item)` says it) it was working on."""
         items = iter(items)
         held: list[deque] = [deque() for _ in self.procs]
@@ -92,6 +92,8 @@ class Workers:
                     item = held[k].popleft()
                     if not ok:
                         raise value
+                    if seen is not None:
+                        seen(value)
                     hand(k)
                     yield item, value
                 elif p.sentinel in ready or not p.is_alive():

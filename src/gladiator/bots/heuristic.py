@@ -201,7 +201,7 @@ class Plans:
         # (guarded, cover, sight, distance); its own strikes next turn by distance
         U = len(game.roster)
         me, cover = obs.my_unit.astype(np.intp), game.geo.cover[obs.foe_pos]
-        bits = tactics.fed_bits(obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1)  # never fire itself into shutdown
+        bits = tactics.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown: Nectar - cost > 1
         ambush = obs.my_ambush
         code = (((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + cover) * 2 + ambush) * 2 + edge
         self.strikes, slot = self._rows("strike", code * (1 << W) + bits, self._strike_rows)

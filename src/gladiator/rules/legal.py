@@ -144,11 +144,12 @@ class _Turn:
         return self.live & (self.ap >= cost_of(kind))
 
 
-def legal_mask(game: Game, state: DuelState) -> np.ndarray:
-    """(B, A) bool: the actions the side to act may take; all False for a finished duel."""
-    B = state.batch
+def legal_mask(game: Game, state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
+    """(B, A) bool: the actions the side to act may take; all False for a finished duel. Of duels `idx` of the batch
+    only ((N, A)) when given: their facts are read from the batch, the duels not copied out."""
+    B = state.batch if idx is None else len(idx)
     sp, t = game.space, game.tables
-    f = _Turn(game, state)
+    f = _Turn(game, state, idx)
     mask = np.zeros((B, sp.n), dtype=bool)
     mask[:, END] = f.live
     mask[:, GUARD] = f.afford("guard") & ~f.guard
@@ -156,15 +157,17 @@ def legal_mask(game: Game, state: DuelState) -> np.ndarray:
     mask[:, INJECT] = f.afford("inject") & _can_inject(t, f)
     mask[:, ATTACK0 : ATTACK0 + W] = slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, ~f.live) & f.afford("attack")[:, None]
     mask[:, EXTRACT] = f.afford("extract") & _can_extract(t, f)
-    mimic = np.broadcast_to((f.afford("mimic") & _can_mimic(game, f))[:, None], (B, sp.units)).copy()
-    mimic[np.arange(B), f.au] = False
-    mask[:, sp.mimic0 : sp.move0] = mimic
-    free = np.ones((B, sp.tiles), dtype=bool)  # neither unit's tile
-    free[np.arange(B), f.pa] = False
-    free[np.arange(B), f.pe] = False
+    ar = np.arange(B)
+    mimic = mask[:, sp.mimic0 : sp.move0]  # the columns are written through views of the mask (no (B, T) temporaries)
+    mimic[...] = (f.afford("mimic") & _can_mimic(game, f))[:, None]
+    mimic[ar, f.au] = False
+    moves = mask[:, sp.move0 : sp.leap0]
     within = _reach_rows(game, "walk", f.speed, f.pa)
-    mask[:, sp.move0 : sp.leap0] = f.afford("move")[:, None] & _walkable(game, f.pa, f.pe, f.speed, None, within=within) & free
-    mask[:, sp.leap0 :] = f.afford("leap")[:, None] & leap_tiles(game, f.au, f.pa, f.pe, None, f.reach, free)
+    np.logical_and(_walkable(game, f.pa, f.pe, f.speed, None, within=within), f.afford("move")[:, None], out=moves)
+    moves[ar, f.pa] = False  # onto a free tile: neither unit's
+    moves[ar, f.pe] = False
+    leaps = leap_tiles(game, f.au, f.pa, f.pe, None, f.reach, out=mask[:, sp.leap0 :])
+    leaps &= f.afford("leap")[:, None]
     return mask
 
 
@@ -196,19 +199,23 @@ def _reach_table(game: Game, kind: str) -> np.ndarray | None:
 
 
 def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dist: np.ndarray | None = None,
-               reach: np.ndarray | None = None, free: np.ndarray | None = None) -> np.ndarray:
+               reach: np.ndarray | None = None, free: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
     """(N, T) bool: the tiles a unit of roster index `unit` on `pa` may leap to with the enemy on `pe`, points aside.
 
     A unit with `leap` lands on a free tile within its leap reach (Chebyshev) that it could walk to at
-    all. `reach` and `free` may be passed when the caller has them (`dist`, the rows geo.dist[pa], is not needed).
+    all. `reach` and `free` may be passed when the caller has them (`dist`, the rows geo.dist[pa], is not needed);
+    `out` (N, T) is written and returned instead of a new array.
     """
-    geo = game.geo
     if reach is None:
         reach = leap_reach(game.tables, unit)
-    if free is None:
-        tiles = np.arange(geo.tiles)
-        free = (tiles[None, :] != pa[:, None]) & (tiles[None, :] != pe[:, None])
-    return game.tables.can_leap[unit][:, None] & _reach_rows(game, "leap", reach, pa) & free
+    out = np.logical_and(_reach_rows(game, "leap", reach, pa), game.tables.can_leap.take(unit)[:, None], out=out)
+    if free is None:  # neither unit's tile
+        ar = np.arange(out.shape[0])
+        out[ar, pa] = False
+        out[ar, pe] = False
+    else:
+        out &= free
+    return out
 
 
 def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, foe_facing: np.ndarray,
@@ -356,6 +363,9 @@ class _PastEnemy:
         self.window.setflags(write=False)
         self.known = np.zeros(T * T, dtype=bool)
         self.rows = np.zeros((T * T, side * side), dtype=bool)
+        # the same rows laid out over every tile, where they fit: `get` then reads whole rows (memory is taken as they are
+        # worked out: np.zeros leaves untouched pages unallocated)
+        self.whole = np.zeros((T * T, T), dtype=bool) if T ** 3 <= PAST_ENEMY_LIMIT else None
 
     @staticmethod
     def fits(game: Game, speed: int) -> bool:
@@ -366,6 +376,8 @@ class _PastEnemy:
         """(N, T) bool rows of (pa, pe), working out the ones never asked for before."""
         T = self.game.geo.tiles
         keys = self._known(pa, pe)
+        if self.whole is not None:
+            return self.whole.take(keys, axis=0)
         out = np.zeros((pa.shape[0], T + 1), dtype=bool)
         # each row's window cells written through the flat array (put_along_axis, several times faster)
         out.put((np.arange(pa.shape[0]) * (T + 1))[:, None] + self.window.take(pa, axis=0), self.rows.take(keys, axis=0))
@@ -394,6 +406,8 @@ class _PastEnemy:
             d = distances_avoiding(geo, own, miss % T, speed)
             d = np.concatenate([d, np.full((miss.size, 1), UNREACHABLE, dtype=d.dtype)], axis=1)  # the cell outside the arena
             self.rows[miss] = np.take_along_axis(d, self.window[own], axis=1) <= speed
+            if self.whole is not None:
+                self.whole[miss] = d[:, :T] <= speed
             self.known[miss] = True
         return keys
 
@@ -450,13 +464,19 @@ def slots_in_reach_bits(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarr
     key <<= 1
     key += geo.los.reshape(-1).take(pair)
     reach = game.derived("slots_in_reach_bits", lambda g: _bits(g.derived("slots_in_reach", _in_reach)))
-    top = int(t.w_nectar.max(initial=0)) + 1  # Nectar above every cost pays for them all: read at `top`
-    fed = game.derived("fed_bits", lambda g: _bits(_fed(g, top)))
-    level = np.clip(nectar, -1, top).astype(np.intp)
-    level += np.asarray(wu).astype(np.intp) * (top + 2) + 1
-    bits = reach.take(key) & fed.take(level)
+    bits = reach.take(key) & fed_bits(game, wu, nectar)
     bits[np.asarray(done, dtype=bool)] = 0
     return bits
+
+
+def fed_bits(game: Game, wu: np.ndarray, nectar: np.ndarray) -> np.ndarray:
+    """(B,) uint8: the slots of weapon set `wu` that `nectar` pays for (nectar > the slot's cost) as bits (slot w: bit w),
+    read from a table by (weapon set, Nectar)."""
+    top = int(game.tables.w_nectar.max(initial=0)) + 1  # Nectar above every cost pays for them all: read at `top`
+    fed = game.derived("fed_bits", lambda g: _bits(_fed(g, top)))
+    level = np.clip(nectar, -1, top).astype(np.intp)  # the costs are 0 or more: Nectar below 0 pays for none, as -1
+    level += np.asarray(wu).astype(np.intp) * (top + 2) + 1
+    return fed.take(level)
 
 
 def _fed(game: Game, top: int) -> np.ndarray:
