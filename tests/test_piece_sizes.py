@@ -1,4 +1,4 @@
-"""The pieces a run is handed out in: sized from the pieces already played, before the next is cut (issue 19)."""
+"""The pieces a run is handed out in: sized from the pieces already played, before the next is cut."""
 
 from __future__ import annotations
 

@@ -235,10 +235,9 @@ class Legal:
     first use, and the check of picks.
 
     A bot reads `mask` (or indexes the object like the mask). The driver checks every pick with `allows` of a
-    Legal of its own, never with the one a bot was given. The mask is read-only; a bot of another package gets the
-    `sealed` copy, which holds the mask alone and nothing of the duels, in memory that is an immutable bytes object
-    (no `setflags(write=True)` makes it writable). A built-in bot reads the mask built for it (no copy: it is the
-    only one to read it, and the driver's check never does).
+    Legal of its own, never with the one a bot was given. The mask is read-only for good: its memory is an
+    immutable bytes object, so no `setflags(write=True)` makes it writable. A bot of another package gets the
+    `sealed` copy, which holds the mask alone and nothing of the duels.
     """
 
     def __init__(self, game: Game, state: DuelState | None, idx: np.ndarray | None = None) -> None:
@@ -267,8 +266,7 @@ class Legal:
                 m = legal_mask(self.game, self._duels())
             if self._ban is not None:
                 m &= ~self._ban
-            m.setflags(write=False)  # this object's own (a plugin is handed `sealed`, a copy of it)
-            self._mask = m
+            self._mask = sealed(m)
         return self._mask
 
     @property
