@@ -28,6 +28,9 @@ weights, and the command, date and figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
      [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
      [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write]
+Check only (no search): python benchmarks/fit_heuristic.py --check fitted.yaml [--check-seed S] [--check-duels N]
+     [--set viola.stats.integrity=60 ...]: the same check of a given weights file against the data file's, on the
+     shipped roster or one changed by --set (as `gladiator matrix --set`; e.g. a roster re-balanced for them).
 Needs the `tune` extra (Optuna): pip install 'gladiator[tune]'.
 """
 
@@ -55,7 +58,9 @@ from gladiator import rng  # noqa: E402
 from gladiator.batch.runner import worker_pool  # noqa: E402
 from gladiator.batch.stats import wilson  # noqa: E402
 from gladiator.bots import weights as W  # noqa: E402
+from gladiator.batch.overrides import apply_overrides  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
+from gladiator.errors import GladiatorError  # noqa: E402
 
 UNITS = ("rouge", "viola", "jaron", "nean")
 GLADIATORS = ("rouge", "viola", "jaron")
@@ -235,6 +240,20 @@ def balance(cat, name: str, n: int, seed: int) -> dict[str, float]:  # type: ign
     return out
 
 
+def show(rep: dict, n: int, seed: int) -> None:
+    """Print a check's figures against their targets."""
+    rate, (lo, hi) = rep["vs_incumbent"]
+    print(f"\ncheck at a fresh seed ({seed}), {n} duels a cell:")
+    print(f"  against the incumbent, mirrors: {rate:.1%} (95% interval {lo:.1%} - {hi:.1%}); target 55% or more")
+    print(f"  against greedy, mirrors: {rep['vs_greedy']:.1%}")
+    print("  the scripts it does worst against, spawn by spawn (target: 50% or more each):")
+    for score, what in rep["worst_scripts"]:
+        print(f"    {score:.1%}  {what}")
+    print(f"  decisions/s, 256 at once: {rep['decisions_256']:,.0f} (target 100,000 or more)")
+    print(f"  the roster with it on both sides, concert hall (band {BALANCE_BAND[0]:.0%} - {BALANCE_BAND[1]:.0%}): "
+          + ", ".join(f"{k} {v:.1%}" for k, v in rep["balance"].items()), flush=True)
+
+
 def main() -> None:
     """Fit, check, and write when asked."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -257,6 +276,12 @@ def main() -> None:
                     help="weights to try right after the incumbent: a weights file (e.g. an earlier fit's), or an "
                          "earlier fit's SQLite file (its best candidates); may repeat")
     ap.add_argument("--write", action="store_true", help="rewrite the bot's data file with the fitted weights")
+    ap.add_argument("--check", type=Path, default=None, metavar="WEIGHTS",
+                    help="no search: check this weights file against the incumbent (the data file's weights) at "
+                         "--check-seed with --check-duels duels a cell")
+    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="UNIT.FIELD=VALUE",
+                    help="play a changed roster, as `gladiator matrix --set` (e.g. one re-balanced for the fitted "
+                         "weights); may repeat; not with --write (its figures are the shipped roster's)")
     args = ap.parse_args()
     try:
         import optuna
@@ -266,11 +291,27 @@ def main() -> None:
         sys.exit("error: --n must be a multiple of 8 (a quarter of it is played first, in pairs) and --trials at least 1")
     if args.check_duels < 2 or args.check_duels % 2 or args.validate < 1 or args.mirror_weight <= 0:
         sys.exit("error: --check-duels must be even and at least 2, --validate at least 1, --mirror-weight above 0")
-    missing = [str(f) for f in args.start if not f.is_file()]
+    missing = [f"--start {f}" for f in args.start if not f.is_file()]
+    missing += [f"--check {args.check}"] if args.check is not None and not args.check.is_file() else []
     if missing:
-        sys.exit(f"error: --start {missing[0]}: no such file")
-    cat = load_catalog([], [])
+        sys.exit(f"error: {missing[0]}: no such file")
+    if args.sets and args.write:
+        sys.exit("error: --set with --write: the data file records the shipped roster's figures; edit units/ first")
+    try:
+        cat = apply_overrides(load_catalog([], []), args.sets)
+        checked = W.load(args.check) if args.check is not None else None
+    except GladiatorError as e:
+        sys.exit(f"error: {e}")
     arenas = [a for a in args.arenas.split(",") if a] or sorted(cat.arenas)
+    unknown = sorted(set(arenas) - set(cat.arenas))
+    if unknown:
+        sys.exit(f"error: --arenas {unknown[0]}: no such arena")
+    check_seed = int(rng.derive_seeds(args.seed, np.array([99]))[0]) if args.check_seed is None else args.check_seed
+    if checked is not None:  # no search: the given weights against the data file's
+        cells = pool(arenas, f"heuristic:weights={W.DEFAULT_FILE}")
+        print(f"checking {args.check} against {W.DEFAULT_FILE}" + "".join(f" --set {x}" for x in args.sets))
+        show(check(cat, cells, checked, args.check_duels, check_seed, args.workers), args.check_duels, check_seed)
+        return
     args.out.parent.mkdir(parents=True, exist_ok=True)
     incumbent_file = args.out.with_suffix(".incumbent.yaml")
     if not incumbent_file.exists():  # the weights the fit started from, kept for a resumed fit
@@ -346,20 +387,11 @@ def main() -> None:
     print(f"\nthe fit's answer, trial {number + 1} (the incumbent, trial 1: {study.trials[0].value:.4f} in the search):")
     for k, v in best.model_dump().items():
         print(f"  {k:<17} {v:>9.4g}  (was {getattr(incumbent, k):g})")
-    check_seed = int(rng.derive_seeds(args.seed, np.array([99]))[0]) if args.check_seed is None else args.check_seed
     rep = check(cat, cells, best, args.check_duels, check_seed, args.workers)
-    rate, (lo, hi) = rep["vs_incumbent"]
-    print(f"\ncheck at a fresh seed ({check_seed}), {args.check_duels} duels a cell:")
-    print(f"  against the incumbent, mirrors: {rate:.1%} (95% interval {lo:.1%} - {hi:.1%}); target 55% or more")
-    print(f"  against greedy, mirrors: {rep['vs_greedy']:.1%}")
-    print("  the scripts it does worst against, spawn by spawn (target: 50% or more each):")
-    for score, what in rep["worst_scripts"]:
-        print(f"    {score:.1%}  {what}")
-    print(f"  decisions/s, 256 at once: {rep['decisions_256']:,.0f} (target 100,000 or more)")
-    print(f"  the roster with it on both sides, concert hall (band {BALANCE_BAND[0]:.0%} - {BALANCE_BAND[1]:.0%}): "
-          + ", ".join(f"{k} {v:.1%}" for k, v in rep["balance"].items()))
+    show(rep, args.check_duels, check_seed)
     if not args.write:
         return
+    rate, (lo, hi) = rep["vs_incumbent"]
     unbalanced = [k for k, v in rep["balance"].items() if not BALANCE_BAND[0] <= v <= BALANCE_BAND[1]]
     if lo <= 0.5 or rep["worst_scripts"][0][0] < 0.5 or unbalanced:
         print("\nnot written: the fitted weights do not beat the incumbent beyond doubt, a script beats them, or the "

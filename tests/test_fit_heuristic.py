@@ -52,3 +52,23 @@ def test_the_old_option_name_is_refused() -> None:
     got = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fit_heuristic.py"), "--check-n", "10"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert got.returncode == 2 and "--check-n" in got.stderr
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fit_heuristic.py"), *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_changed_roster_is_not_written_into_the_data_file() -> None:
+    got = _run("--set", "viola.stats.integrity=60", "--write")
+    assert got.returncode != 0 and got.stderr.startswith("error: --set with --write"), got.stderr
+
+
+def test_a_wrong_set_or_a_missing_weights_file_is_one_error_line(tmp_path: Path) -> None:
+    got = _run("--set", "viola.stats.nonesuch=3", "--check", str(ROOT / "src" / "gladiator" / "bots" / "heuristic.yaml"))
+    assert got.returncode != 0 and got.stderr.count("\n") == 1 and "nonesuch" in got.stderr, got.stderr
+    got = _run("--check", str(tmp_path / "none.yaml"))
+    assert got.returncode != 0 and got.stderr == f"error: --check {tmp_path / 'none.yaml'}: no such file\n", got.stderr
+    got = _run("--arenas", "moon", "--check", str(ROOT / "src" / "gladiator" / "bots" / "heuristic.yaml"))
+    assert got.returncode != 0 and "--arenas moon" in got.stderr, got.stderr
