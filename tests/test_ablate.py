@@ -181,3 +181,22 @@ def test_any_without_option_is_a_restricted_bot_or_one_clear_error(text) -> None
         assert "\n" not in str(e) and "greedy:without=" in str(e)
         return
     assert bot.without == tuple(text.split("+")) and all(n.replace("_", "").isalnum() for n in bot.without)
+
+
+def test_a_restricted_bot_asks_for_noise_only_if_the_bot_underneath_reads_it(game) -> None:
+    assert make_bot("greedy:without=leap").uses_noise is False
+    assert make_bot("heuristic:without=leap").uses_noise is True
+    seen: list = []
+
+    class Quiet:
+        name, uses_noise = "quiet", False
+
+        def act(self, game, obs, legal):
+            seen.append(obs.noise.shape)
+            return np.zeros(obs.batch, dtype=np.int64)  # end the turn
+
+    from gladiator.bots.restricted import RestrictedBot
+
+    bot = RestrictedBot(Quiet(), ("leap",), "quiet:without=leap")
+    play_batch(game, engine.new_duels(game, ("rouge", "viola"), np.arange(4)), (bot, bot))
+    assert seen and all(shape == (shape[0], 0) for shape in seen)

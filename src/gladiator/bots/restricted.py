@@ -23,6 +23,7 @@ class RestrictedBot(Bot):
     def __init__(self, inner: Bot, without: tuple[str, ...], name: str) -> None:
         self.inner, self.without, self.name = inner, options.check_names(without), name
         self.needs_truth = bool(getattr(inner, "needs_truth", False))
+        self.uses_noise = bool(getattr(inner, "uses_noise", True))  # no noise drawn for it unless the bot underneath reads it
         self._bans: dict[int, tuple[Game, np.ndarray]] = {}
 
     def prepare(self, game: Game) -> None:
