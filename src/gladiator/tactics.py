@@ -80,11 +80,6 @@ def strike_code(game: Game, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guar
     return code * (1 << W) + (fed_bits(fed) if fed.ndim == 2 else fed)
 
 
-def fed_slots(game: Game, wu: np.ndarray, nectar: np.ndarray) -> np.ndarray:
-    """(N,) the slots of weapon set `wu` that `nectar` pays for, as bits of a whole number (rules.legal.fed_bits: a table)."""
-    return slot_bits(game, wu, nectar)
-
-
 def fed_bits(fed: np.ndarray) -> np.ndarray:
     """(N,) the slots `fed` (N, W) as bits of a whole number."""
     bits = fed[:, 0].astype(np.intp)

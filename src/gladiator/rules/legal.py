@@ -440,13 +440,7 @@ def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, n
                    slot: np.ndarray | None = None) -> np.ndarray:
     """(B, W) bool: slots of weapon set `wu` on tile `pa` that can hit tile `pe` (range, sight) with `nectar` left; (B,) for
     slot `slot[b]` alone when `slot` is given."""
-    geo = game.geo
-    span = max(geo.width, geo.height)  # Chebyshev distances are below this
-    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe  # the (tile, target tile) cell of the arena's tables
-    key = np.asarray(wu).astype(np.intp) * span
-    key += geo.cheb.reshape(-1).take(pair)
-    key <<= 1
-    key += geo.los.reshape(-1).take(pair)
+    key = _reach_key(game, wu, pa, pe)
     table = game.derived("slots_in_reach", _in_reach)  # the slot exists, the target in range and in sight
     if slot is not None:
         return pick(table, key, slot) & (nectar > pick(game.tables.w_nectar, wu, slot)) & ~done
@@ -456,17 +450,22 @@ def slots_in_reach(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, n
 def slots_in_reach_bits(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray, nectar: np.ndarray,
                         done: np.ndarray) -> np.ndarray:
     """(B,) uint8: slots_in_reach as bits (slot w: bit w), read from the same conditions tabled by case, not (B, W) arrays."""
-    geo, t = game.geo, game.tables
-    span = max(geo.width, geo.height)
-    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe
+    reach = game.derived("slots_in_reach_bits", lambda g: _bits(g.derived("slots_in_reach", _in_reach)))
+    bits = reach.take(_reach_key(game, wu, pa, pe)) & fed_bits(game, wu, nectar)
+    bits[np.asarray(done, dtype=bool)] = 0
+    return bits
+
+
+def _reach_key(game: Game, wu: np.ndarray, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """(B,) the row of each (weapon set, Chebyshev distance, line of sight) case in the `_in_reach` table."""
+    geo = game.geo
+    span = max(geo.width, geo.height)  # Chebyshev distances are below this
+    pair = np.asarray(pa).astype(np.intp) * geo.tiles + pe  # the (tile, target tile) cell of the arena's tables
     key = np.asarray(wu).astype(np.intp) * span
     key += geo.cheb.reshape(-1).take(pair)
     key <<= 1
     key += geo.los.reshape(-1).take(pair)
-    reach = game.derived("slots_in_reach_bits", lambda g: _bits(g.derived("slots_in_reach", _in_reach)))
-    bits = reach.take(key) & fed_bits(game, wu, nectar)
-    bits[np.asarray(done, dtype=bool)] = 0
-    return bits
+    return key
 
 
 def fed_bits(game: Game, wu: np.ndarray, nectar: np.ndarray) -> np.ndarray:
