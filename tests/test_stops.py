@@ -132,6 +132,30 @@ def test_a_signal_stops_an_export_and_leaves_no_part_file(tmp_path, sig):
     assert list(tmp_path.iterdir()) == []  # neither the .part file nor a half GIF
 
 
+SWALLOWS = """\
+import os, signal, time
+try:  # a module that catches everything while it loads, as pygame does around its optional modules
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.5)
+except BaseException:
+    pass
+from gladiator.bots.greedy import GreedyBot
+class Bot(GreedyBot):
+    name = "swallows"
+"""
+
+
+def test_a_signal_that_comes_during_an_import_is_not_lost(tmp_path):
+    """A stop signal that arrives while a module loads (pygame, Pillow, a plugin bot) stops the command after the
+    import, even when the module's own code catches what the signal raised (the export used to run to its end)."""
+    (tmp_path / "swallows.py").write_text(SWALLOWS)
+    proc = _start(["batch", "rouge", "viola", "-n", 200000, "--json", "--workers", "1", "--bot-a", "swallows:Bot",
+                   "--bot-b", "greedy"],
+                  tmp_path, str(tmp_path))
+    out, err = proc.communicate(timeout=WAIT)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, (proc.returncode, err[-300:])
+
+
 def test_a_signal_stops_a_command_started_with_it_blocked(tmp_path):
     """A parent that starts gladiator with SIGTERM blocked (a mask is inherited, unlike a handler) cannot make it deaf:
     the command unblocks the signals it stops on."""

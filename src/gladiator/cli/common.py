@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -118,12 +119,29 @@ def signals_held() -> Iterator[None]:
             raise KeyboardInterrupt(_PENDING.pop())
 
 
+RESEND_SECONDS = 0.05  # a stop signal that came during an import is sent again this much later
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     name = signal.Signals(signum).name
     if _HOLD:
         _PENDING[:] = [name]
         return
+    if _importing(frame):  # an import may swallow the interrupt (pygame's optional modules do): it is sent again after
+        resend = threading.Timer(RESEND_SECONDS, os.kill, (os.getpid(), signum))
+        resend.daemon = True
+        resend.start()
+        return
     raise KeyboardInterrupt(name)
+
+
+def _importing(frame: Any) -> bool:
+    """Whether `frame` runs inside an import (the import system's frames are on its stack)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 _HOLD: list[bool] = []
