@@ -20,7 +20,7 @@ from gladiator.game import W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to_extraction, overheat_excess, strike_preview, vent_shed
 from gladiator.rules.turns import cooled, hazard_heat
-from gladiator.rules.legal import enemy_may_block, fed_bits as slot_bits, move_reach
+from gladiator.rules.legal import enemy_may_block, fed_bits, move_reach
 from gladiator.view import Observation
 
 MEMO_LIMIT = 8_000_000  # entries of a per-(tile, enemy tile) memo; larger arenas work moves out per duel
@@ -54,7 +54,7 @@ def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.nd
     guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover.take(obs.foe_pos)
     tac = tactics(game)
     if tac.strike is not None:
-        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, slot_bits(game, wu, obs.my_nectar))
+        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, fed_bits(game, wu, obs.my_nectar))
     fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
     return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed), np.arange(obs.batch)
 
@@ -77,10 +77,10 @@ def strike_code(game: Game, wu: np.ndarray, tu: np.ndarray, me: np.ndarray, guar
     U = len(game.roster)
     code = ((((np.asarray(wu).astype(np.intp) * U + tu) * U + me) * 2 + guard) * 2 + exposed) * 2 + cover
     code = (code * 2 + rear) * 2 + high
-    return code * (1 << W) + (fed_bits(fed) if fed.ndim == 2 else fed)
+    return code * (1 << W) + (_packed(fed) if fed.ndim == 2 else fed)
 
 
-def fed_bits(fed: np.ndarray) -> np.ndarray:
+def _packed(fed: np.ndarray) -> np.ndarray:
     """(N,) the slots `fed` (N, W) as bits of a whole number."""
     bits = fed[:, 0].astype(np.intp)
     for w in range(1, W):
