@@ -76,6 +76,21 @@ def test_the_check_names_a_changed_scene_a_replaced_picture_and_a_missing_one(tm
                         f"{out / 'watch.png'}: stale (scene changed); run `make docs`"], problems
 
 
+def test_a_change_to_the_drawing_code_makes_every_picture_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 moments: list[docs.Moment]) -> None:
+    from gladiator.docs import pictures
+
+    package = tmp_path / "gladiator"
+    shutil.copytree(pictures.PACKAGE / "ui", package / "ui", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(pictures.PACKAGE / "narrate.py", package / "narrate.py")
+    monkeypatch.setattr(pictures, "PACKAGE", package)
+    assert docs.stale(docs.OUT, moments) == []  # the same sources elsewhere: nothing is stale
+    board = package / "ui" / "board.py"
+    board.write_text(board.read_text(encoding="utf-8").replace("def ", "def  ", 1), encoding="utf-8")
+    assert docs.stale(docs.OUT, moments) == [f"{docs.OUT / m.scene.file}: stale (drawing changed); run `make docs`"
+                                             for m in sorted(moments, key=lambda m: m.scene.file)]
+
+
 def test_check_from_the_command_line(tmp_path: Path) -> None:
     run = [sys.executable, "-m", "gladiator.docs", "--check", "--out"]
     ok = subprocess.run([*run, str(docs.OUT)], capture_output=True, text=True, cwd=ROOT)

@@ -1,8 +1,8 @@
 """Making the docs' pictures from their scenes, and the manifest that says when they are stale.
 
 `make` draws each scene's moment (`ui.gallery` for the window's screens, `ui.export` for the clip) and writes
-`manifest.json` beside the pictures: what each was made from (rules version, unit and arena hashes, the actions
-and the state shown) and the hash of its bytes. `stale` rebuilds the manifest without drawing and says what
+`manifest.json` beside the pictures: what each was made from (rules version, the code that draws, unit and arena
+hashes, the actions and the state shown) and the hash of its bytes. `stale` rebuilds the manifest without drawing and says what
 differs. Imports the scenes, replay and catalog; pygame only through `ui`, only when drawing.
 """
 
@@ -22,10 +22,23 @@ from gladiator.docs.scenes import OUT, ROOT, SCENES, SLOW, DocsError, Moment, fa
 from gladiator.replay import state_digest
 
 MANIFEST = "manifest.json"
+PACKAGE = Path(__file__).resolve().parent.parent  # src/gladiator
+DRAWING = ("ui", "narrate.py")  # what draws a picture, beside the duel it shows: a change to it makes every picture stale
+
+
+def drawing_hash() -> str:
+    """sha256 of the sources that draw the pictures (the window's and the clip's code, the narration they show)."""
+    h = hashlib.sha256()
+    for part in DRAWING:
+        path = PACKAGE / part
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def record(m: Moment) -> dict[str, Any]:
-    """What a picture is made from: its scene, the rules version, the data hashes, the actions and the state shown."""
+    """What a picture is made from: its scene, the rules version, the drawing code, the data hashes, the actions and the
+    state shown."""
     sc, game = m.scene, m.game
     units = {u: content_hash(game.roster[game.unit_index(u)]) for u in sorted(set(sc.units))}
     s = m.state
@@ -34,6 +47,7 @@ def record(m: Moment) -> dict[str, Any]:
                   "view": sc.view, **({"clip": list(sc.clip)} if sc.clip else {})},
         "claims": [" ".join(map(str, c)) for c in sc.claims],
         "rules_version": RULES_VERSION,
+        "drawing": drawing_hash(),
         "hashes": {"units": units, "arena": content_hash(game.arena)},
         "actions": {"count": len(m.actions), "shown": len(m.actions) if m.at is None else m.at, "sha256": hashlib.sha256(json.dumps(m.actions).encode()).hexdigest()},
         "shown": {"turn": int(s.turn[0]), "done": bool(s.done[0]), "winner": int(s.winner[0]),
