@@ -13,9 +13,11 @@ import pytest
 from gladiator import engine, rng
 from gladiator.bots import make_bot
 from gladiator.bots.greedy import GreedyBot
+from gladiator.bots.restricted import RestrictedBot
 from gladiator.catalog import load_catalog
 from gladiator.duel import game_for
 from gladiator.driver import decide
+from gladiator.game import EXTRACT
 from gladiator.state import EventCount
 
 CATALOG = load_catalog()
@@ -155,3 +157,29 @@ def test_the_legal_mask_of_some_duels_is_the_mask_of_those_duels_copied_out(whol
             assert engine.Legal(game, sub).allows(a + game.space.move0).all()
             moves += b.size
     assert moves > 0
+
+
+@pytest.mark.parametrize("names", [("greedy:without=leap", "greedy:without=guard"), ("greedy", "heuristic"),
+                                   ("greedy", "greedy:without=leap"), ("random", "random")])
+def test_the_drivers_check_reads_the_mask_a_bot_built_and_the_rules_elsewhere(names: tuple[str, str]) -> None:
+    """The driver checks each pick with its own legal actions: from the mask a bot's question built (greedy and
+    heuristic read it), or by the rules where none was built (a restricted bot reads its own narrowed copy); either way
+    it refuses what the rules refuse, for both sides' duels interleaved in one batch."""
+    bots = (make_bot(names[0]), make_bot(names[1]))
+    checked = 0
+    for game, s in played("rooftops", ("rouge", "jaron"), n=48, steps=30):
+        if not (s.active == 0).any() or not (s.active == 1).any():
+            continue
+        acts, bad, _ = decide(game, s, bots, forfeit=True)
+        assert bad.size == 0  # every bot here picks only legal actions
+        wrong = acts.copy()
+        b = np.flatnonzero(~engine.Legal(game, s).mask[:, EXTRACT])  # duels where no core may be torn out now
+        wrong[b] = EXTRACT
+        rigged = [type("Rigged", (), {"name": "rigged", "act": lambda self, g, o, l, side=side: wrong[s.active == side]})()
+                  for side in (0, 1)]
+        # asked through their seats (the driver's mask built for the sealed copy), or under a restricted bot (none built)
+        for pair in (rigged, [RestrictedBot(r, ("aria_cannon",), "rigged:without=aria_cannon") for r in rigged]):
+            _, bad, codes = decide(game, s, pair, forfeit=True)
+            assert bad.tolist() == b.tolist() and (codes != 0).all()
+        checked += 1
+    assert checked >= 5

@@ -53,6 +53,7 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
     seen: engine.Observation | None = None  # every duel seen by its side to act, built once
     one = bots[0] is bots[1]  # one bot playing both sides is asked once, for all its duels
     out = np.zeros(state.batch, dtype=np.int64)  # per duel: the code of a bot that gave no pick, else 0
+    asked: list[tuple[np.ndarray, engine.Legal]] = []  # each group of duels and the driver's own legal actions of it
     for side in ((0,) if one else (0, 1)):
         i = np.flatnonzero(live if one else (state.active == side) & live)
         if i.size == 0:
@@ -60,6 +61,7 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
         whole = i.size == state.batch
         bot = bots[side]
         legal = engine.Legal(game, state, None if whole else i)
+        asked.append((i, legal))
         if getattr(bot, "needs_truth", False):
             view = state.copy() if whole else state.take(i)
         else:
@@ -79,8 +81,18 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
         except Exception as e:  # noqa: BLE001 - a bot's own failure is one line naming the bot, not a traceback
             raise GladiatorError(f"bot {referee.name_of(bot)!r} failed while choosing: {type(e).__name__}: {e}") from e
         acts[i] = _picks(bot, answer, i.size)
-    # every pick checked by the driver's own legal actions (the rules that make the mask), never by the bot's copy
-    ok = (engine.Legal(game, state).allows(acts) | ~live) & (out == 0)
+    # every pick checked by the driver's own legal actions (the rules that make the mask), never by the bot's copy: read
+    # from the driver's mask where the bot's question built it (its memory cannot be written), else by the rules
+    ok = ~live
+    unbuilt = [i for i, legal in asked if not legal.built]
+    for i, legal in asked:
+        if legal.built:
+            ok[i] = legal.allows(acts.take(i))
+    if unbuilt:
+        i = unbuilt[0] if len(unbuilt) == 1 else np.sort(np.concatenate(unbuilt))
+        whole = i.size == state.batch  # then i is every duel, in order
+        ok[i] = engine.Legal(game, state, None if whole else i).allows(acts if whole else acts.take(i))
+    ok &= out == 0
     if ok.all():
         return acts, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
     bad = np.flatnonzero(~ok)

@@ -235,7 +235,8 @@ class Legal:
     first use, and the check of picks.
 
     A bot reads `mask` (or indexes the object like the mask). The driver checks every pick with `allows` of a
-    Legal of its own, never with the one a bot was given. The mask is read-only for good: its memory is an
+    Legal of its own, never with one a bot could have replaced: the one it handed a bot of this package (whose mask,
+    once built, no call changes), or a new one. The mask is read-only for good: its memory is an
     immutable bytes object, so no `setflags(write=True)` makes it writable. A bot of another package gets the
     `sealed` copy, which holds the mask alone and nothing of the duels.
     """
@@ -268,6 +269,11 @@ class Legal:
                 m &= ~self._ban
             self._mask = sealed(m)
         return self._mask
+
+    @property
+    def built(self) -> bool:
+        """Whether the mask has been built (by these legal actions' own rules, or given whole to a sealed copy)."""
+        return self._mask is not None
 
     @property
     def shape(self) -> tuple[int, int]:
