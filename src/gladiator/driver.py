@@ -90,8 +90,10 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
             ok[i] = legal.allows(acts.take(i))
     if unbuilt:
         i = unbuilt[0] if len(unbuilt) == 1 else np.sort(np.concatenate(unbuilt))
-        whole = i.size == state.batch  # then i is every duel, in order
-        ok[i] = engine.Legal(game, state, None if whole else i).allows(acts if whole else acts.take(i))
+        if i.size == state.batch:  # every duel
+            ok |= engine.Legal(game, state).allows(acts)
+        else:
+            ok[i] = engine.Legal(game, state, i).allows(acts.take(i))
     ok &= out == 0
     if ok.all():
         return acts, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
