@@ -398,7 +398,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_guard=theirs.get("guard"), foe_exposed=theirs.get("exposed"), foe_caught=theirs.get("caught"),
         foe_damaged=badly_damaged(integrity, t.integrity.take(foe_unit)),
         foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
-        my_turn=~state.done if side is state.active else (state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
+        my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(),
         noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
