@@ -82,3 +82,25 @@ def test_batch_totals_give_each_named_unit_its_own_events(catalog):
             assert side["duels_with"][kind] <= min(300, side["events"][kind])
     again = run(spec, workers=2, batch_size=97)
     assert again == t  # the tally, like every count, is the same however the run is spread
+
+
+def test_a_large_tally_counts_every_column_as_a_small_one_does(catalog):
+    """A tally of tens of thousands of duels (a batch chunk's) counts each event where one of a few duels does: the
+    columns computed from a suit's index (mimic as) reach past what a 16-bit number holds once a column is that far
+    apart in memory (a chunk of Jaron's duels stopped with an OverflowError)."""
+    game = game_for(catalog, "concert_hall")
+    players = (make_bot("random"), make_bot("random"))
+    s = engine.new_duels(game, ("jaron", "nean"), np.arange(24) + 3)
+    big_rows = 40_000 - s.batch + np.arange(s.batch)  # the last rows of a chunk-sized tally
+    small, big = engine.new_tally(game, s.batch), engine.new_tally(game, 40_000)
+    for _ in range(3000):
+        if s.done.all():
+            break
+        live = np.flatnonzero(~s.done)
+        acts = np.zeros(s.batch, dtype=np.int64)
+        acts[live] = decide(game, s.take(live), players)[0]
+        engine.step(game, s.copy(), acts, tally=small)
+        s, _ = engine.step(game, s, acts, tally=big, tally_rows=big_rows)
+    columns = engine.tally_columns(game)
+    assert (big[big_rows] == small).all() and big.sum() == small.sum()
+    assert small[:, :, [c.startswith("mimic_as:") for c in columns]].sum() > 0  # the columns that overflowed are counted

@@ -41,7 +41,7 @@ class EventCount:
 
     def cells(self, idx: np.ndarray, side: np.ndarray) -> np.ndarray:
         """Where the row of side `side[i]` of duel `idx[i]` begins in the flat tally."""
-        return self.rows.take(idx) + side * self.side_step
+        return self.rows.take(idx) + np.asarray(side, dtype=np.intp) * self.side_step  # offsets past any small int type
 
     def add(self, cells: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
         """Count `hits` (1, or one number per cell) events in column `col` of rows `cells` (distinct: none repeats)."""
@@ -49,6 +49,8 @@ class EventCount:
             cells = cells[hits]
             col = col[hits] if isinstance(col, np.ndarray) and col.ndim else col
             hits = 1
+        if isinstance(col, np.ndarray):
+            col = col.astype(np.intp, copy=False)  # a column from a suit's index (int16) times a chunk's stride overflows it
         self.flat[cells + col * self.col_step] += hits
 
     def __call__(self, idx: np.ndarray, side: np.ndarray, col: np.ndarray | int, hits: np.ndarray | int = 1) -> None:
