@@ -42,7 +42,8 @@ def decide(game: Game, state: DuelState, bots: Sequence["Bot"], forfeit: bool = 
     Duels are grouped by the side to act and each bot is asked once for its group (a bot playing
     both sides, the same object, once for all its duels), with that side's observation (a copy of
     the state itself for a bot that declares `needs_truth`) and its legal actions. Every pick is
-    checked against the driver's own legal actions, never the object the bot was given. An
+    checked against the driver's own legal actions (a bot of another package is given a sealed copy;
+    a bot of this package the driver's own, whose mask, once built, cannot change). An
     illegal pick, or a bot that gave none (`BotOut`: past its time, or it ended), raises
     IllegalAction naming the bot, unless `forfeit`: then the duel is listed in the second array
     (its action is END), and the refusal code of its pick (or `timed_out`, `bot_died`) in the

@@ -2,8 +2,8 @@
 
 `make` draws each scene's moment (`ui.gallery` for the window's screens, `ui.export` for the clip) and writes
 `manifest.json` beside the pictures: what each was made from (rules version, the code that draws, unit and arena
-hashes, the actions and the state shown) and the hash of its bytes. `stale` rebuilds the manifest without drawing and says what
-differs. Imports the scenes, replay and catalog; pygame only through `ui`, only when drawing.
+hashes, the actions and the state shown) and the hash of its bytes. `stale` rebuilds the manifest without drawing
+and says what differs. Imports the scenes, replay and catalog; pygame only through `ui`, only when drawing.
 """
 
 from __future__ import annotations
