@@ -75,7 +75,8 @@ def test_the_batch_size_follows_the_bots_when_not_given(catalog, monkeypatch) ->
     from gladiator.batch import chunks
 
     assert chunks.batch_size_for((make_bot("greedy"),)) == make_bot("greedy").batch_size > chunks.DEFAULT_BATCH_SIZE
-    assert chunks.batch_size_for((make_bot("greedy"), make_bot("heuristic"))) == chunks.DEFAULT_BATCH_SIZE
+    assert chunks.batch_size_for((make_bot("greedy"), make_bot("heuristic"))) == make_bot("heuristic").batch_size
+    assert chunks.batch_size_for((make_bot("greedy"), make_bot("random"))) == chunks.DEFAULT_BATCH_SIZE  # the smallest
     n = chunks.DEFAULT_BATCH_SIZE + 800
     spec = dataclasses.replace(spec_of(catalog, n, seed=3), chunk_size=n)
     sizes: list[int] = []
