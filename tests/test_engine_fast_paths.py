@@ -162,9 +162,10 @@ def test_the_legal_mask_of_some_duels_is_the_mask_of_those_duels_copied_out(whol
 @pytest.mark.parametrize("names", [("greedy:without=leap", "greedy:without=guard"), ("greedy", "heuristic"),
                                    ("greedy", "greedy:without=leap"), ("random", "random")])
 def test_the_drivers_check_reads_the_mask_a_bot_built_and_the_rules_elsewhere(names: tuple[str, str]) -> None:
-    """The driver checks each pick with its own legal actions: from the mask a bot's question built (greedy and
-    heuristic read it), or by the rules where none was built (a restricted bot reads its own narrowed copy); either way
-    it refuses what the rules refuse, for both sides' duels interleaved in one batch."""
+    """The driver checks each pick with its own legal actions: from the mask a bot's question built (the heuristic bot
+    reads it, a plugin's sealed copy is made from it), or by the rules where none was built (greedy reads none, a
+    restricted bot its own narrowed copy); either way it refuses what the rules refuse, for both sides' duels
+    interleaved in one batch."""
     bots = (make_bot(names[0]), make_bot(names[1]))
     checked = 0
     for game, s in played("rooftops", ("rouge", "jaron"), n=48, steps=30):
