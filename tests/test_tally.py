@@ -31,6 +31,14 @@ def _from_events(ev: dict) -> list[str]:
     return []
 
 
+def _picks(game, s, players) -> np.ndarray:
+    """One action per duel of `s`: the bots' for the live duels, END (0) for the finished ones."""
+    live = np.flatnonzero(~s.done)
+    acts = np.zeros(s.batch, dtype=np.int64)
+    acts[live] = decide(game, s.take(live), players)[0]
+    return acts
+
+
 @pytest.mark.parametrize("arena, units, bots", [
     ("concert_hall", ("jaron", "rouge"), ("greedy", "random")),
     ("nectar_depot", ("viola", "jaron"), ("random", "greedy")),
@@ -46,9 +54,7 @@ def test_the_tally_counts_what_the_events_say(catalog, arena, units, bots):
     for _ in range(3000):
         if s.done.all():
             break
-        live = np.flatnonzero(~s.done)
-        acts = np.zeros(s.batch, dtype=np.int64)
-        acts[live] = decide(game, s.take(live), players)[0]
+        acts = _picks(game, s, players)
         s, log = engine.step(game, s, acts, events=True, tally=tally)
         for b, evs in enumerate(log):
             for ev in evs:
@@ -96,9 +102,7 @@ def test_a_large_tally_counts_every_column_as_a_small_one_does(catalog):
     for _ in range(3000):
         if s.done.all():
             break
-        live = np.flatnonzero(~s.done)
-        acts = np.zeros(s.batch, dtype=np.int64)
-        acts[live] = decide(game, s.take(live), players)[0]
+        acts = _picks(game, s, players)
         engine.step(game, s.copy(), acts, tally=small)
         s, _ = engine.step(game, s, acts, tally=big, tally_rows=big_rows)
     columns = engine.tally_columns(game)
