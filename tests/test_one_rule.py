@@ -115,3 +115,23 @@ def test_no_module_keeps_a_table_keyed_on_a_game() -> None:
     src = Path(__file__).resolve().parent.parent / "src" / "gladiator"
     offenders = [str(p) for p in src.rglob("*.py") if "WeakKeyDictionary" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_no_bot_imports_the_rules_directly() -> None:
+    """A side's code reads the engine's observation, previews and the tactics tables, never `gladiator.rules`: each rule
+    is then called from one place, and a bot cannot grow a copy of one."""
+    import ast
+
+    import gladiator.bots
+
+    found = []
+    for path in sorted(Path(gladiator.bots.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]  # `from gladiator import rules`
+            else:
+                continue
+            found += [f"{path.name}: {n}" for n in names if n == "gladiator.rules" or n.startswith("gladiator.rules.")]
+    assert found == []

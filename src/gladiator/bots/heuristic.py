@@ -44,7 +44,6 @@ from gladiator.bots.weights import Weights, with_options
 from gladiator.bots.weights import load as load_weights
 from gladiator.catalog.geometry import DIRECTIONS
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.legal import fed_bits
 from gladiator.view import Observation
 
 SPARE = max(1, engine.cost_of("mimic"))  # points a disguise takes from the strikes: at least one, for the quiet action that ends the turn
@@ -205,7 +204,7 @@ class Plans:
         # (guarded, cover, sight, distance); its own strikes next turn by distance
         U = len(game.roster)
         me, cover = obs.my_unit.astype(np.intp), game.geo.cover[obs.foe_pos]
-        bits = fed_bits(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown: Nectar - cost > 1
+        bits = engine.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown: Nectar - cost > 1
         ambush = obs.my_ambush
         code = (((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + cover) * 2 + ambush) * 2 + edge
         self.strikes, slot = self._rows("strike", code * (1 << W) + bits, self._strike_rows)
