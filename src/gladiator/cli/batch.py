@@ -19,7 +19,7 @@ from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, ForceOpt, Gauge, idle_bot,
+    ArenaOpt, ArenasOpt, BatchSizeOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, ForceOpt, Gauge, idle_bot,
     idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
@@ -46,7 +46,6 @@ BotAOpt = typer.Option(None, "--bot-a", help="Bot of the first unit named.")
 BotBOpt = typer.Option(None, "--bot-b", help="Bot of the second unit named.")
 SetOpt = typer.Option(None, "--set", help="Override a unit field for this run, e.g. viola.stats.firepower=8; may repeat.")
 WorkersOpt = typer.Option(None, "--workers", "-w", help="Processes to spread the work over (default: the number of cores).")
-BatchSizeOpt = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask: a whole chunk for greedy and heuristic, else 8192).")
 PairingOpt = typer.Option(True, "--pairing/--no-pairing", help="Play duels in pairs that share a seed and swap sides.")
 BackendOpt = typer.Option("local", "--backend", help="local (processes on this machine) or dask.")
 SchedulerOpt = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (with --backend dask).")

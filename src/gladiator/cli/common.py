@@ -65,6 +65,7 @@ def check_bot(name: str, person_plays: bool = False) -> str:
 BotTimeoutOpt = typer.Option(DEFAULT_BOT_TIMEOUT, "--bot-timeout", metavar="SECONDS",
                              help="Seconds a plugin bot may take over one call (prepare, or one decision): past it, it "
                                   "forfeits; 0: no limit.")
+BatchSizeOpt = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask: a whole chunk for greedy and heuristic, else 8192).")
 IsolateOpt = typer.Option(False, "--isolate", help="Run each plugin bot in a process of its own, which gets copies of what "
                                                    "it may see; one that overruns --bot-timeout or ends forfeits.")
 

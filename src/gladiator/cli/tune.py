@@ -19,8 +19,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, bot_rules, BotTimeoutOpt, data_files, ForceOpt, Gauge, idle_force, idle_referee, IsolateOpt, load, out,
-    print_table, QuietOpt, stopped, UnitsOpt,
+    ArenasOpt, BatchSizeOpt, bot_rules, BotTimeoutOpt, data_files, ForceOpt, Gauge, idle_force, idle_referee, IsolateOpt,
+    load, out, print_table, QuietOpt, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STUDY, check_outputs, printable
@@ -43,7 +43,7 @@ def tune(
     isolate: bool = IsolateOpt,
     arena_ids: Optional[list[str]] = typer.Option(None, "--arena", "-a", help="Tune on this arena instead of the spec's; may repeat."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Processes to play the duels (default: the number of cores)."),
-    batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask: a whole chunk for greedy and heuristic, else 8192)."),
+    batch_size: Optional[int] = BatchSizeOpt,
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Keep the study in this SQLite file; run again to resume (optuna-dashboard reads it)."),
     apply: bool = typer.Option(False, "--apply", help="Write the tuned values into the unit and arena files; without it nothing is changed."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
