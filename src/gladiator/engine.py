@@ -21,7 +21,7 @@ from gladiator.rules.combat import (
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
     BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles,
-    fed_bits, legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach, slots_in_reach_bits,
+    legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach, slots_in_reach_bits,
     unseen,
 )
 from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
@@ -211,12 +211,6 @@ def new_tally(game: Game, batch: int) -> np.ndarray:
 def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
     """Leap reach in tiles (Chebyshev) of roster units `unit` (rules.combat.leap_reach)."""
     return combat.leap_reach(game.tables, unit)
-
-
-def fed_slots(game: Game, unit: np.ndarray, nectar: np.ndarray) -> np.ndarray:
-    """(N,) uint8: the weapon slots of roster units `unit` that `nectar` pays for, as bits (slot w: bit w)
-    (rules.legal.fed_bits)."""
-    return fed_bits(game, unit, nectar)
 
 
 def unseen_from(game: Game, tiles: np.ndarray, foe_pos: np.ndarray) -> np.ndarray:

@@ -49,14 +49,25 @@ def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.nd
 
     The table is the game's strike table where it keeps one, else the duels' own rows.
     """
-    t = game.tables
     wu, tu, me = obs.my_unit, obs.foe_look, obs.my_unit  # a disguise never changes the weapons
     guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover.take(obs.foe_pos)
     tac = tactics(game)
     if tac.strike is not None:
-        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, fed_bits(game, wu, obs.my_nectar))
-    fed = obs.my_nectar[:, None] > t.w_nectar.take(wu, axis=0)  # (B, W)
+        bits = fed_slot_bits(game, wu, obs.my_nectar)
+        return tac.strike, strike_code(game, wu, tu, me, guard, exposed, cover, rear, bits)
+    fed = fed_slots(game, wu, obs.my_nectar)
     return _strike_of(game, tac.distances, wu, tu, me, guard, exposed, cover, np.full(wu.shape, rear), fed), np.arange(obs.batch)
+
+
+def fed_slot_bits(game: Game, wu: np.ndarray, nectar: np.ndarray) -> np.ndarray:
+    """(N,) uint8: the slots of weapon set `wu` that `nectar` pays for, slot w as bit w (the rules' table,
+    `rules.legal.fed_bits`)."""
+    return fed_bits(game, wu, nectar)
+
+
+def fed_slots(game: Game, wu: np.ndarray, nectar: np.ndarray) -> np.ndarray:
+    """(N, W) bool: the slots of weapon set `wu` that `nectar` pays for (`fed_slot_bits`, one column a slot)."""
+    return (fed_slot_bits(game, wu, nectar)[:, None] >> np.arange(W, dtype=np.uint8)) & 1 == 1
 
 
 def strike_values(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,

@@ -204,7 +204,7 @@ class Plans:
         # (guarded, cover, sight, distance); its own strikes next turn by distance
         U = len(game.roster)
         me, cover = obs.my_unit.astype(np.intp), game.geo.cover[obs.foe_pos]
-        bits = engine.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown: Nectar - cost > 1
+        bits = tactics.fed_slot_bits(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown: Nectar - cost > 1
         ambush = obs.my_ambush
         code = (((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + cover) * 2 + ambush) * 2 + edge
         self.strikes, slot = self._rows("strike", code * (1 << W) + bits, self._strike_rows)
@@ -365,7 +365,7 @@ class Plans:
         obs, t, game, D = self.obs.take(idx), self.game.tables, self.game, self.tab.D
         no = np.zeros(idx.size, dtype=bool)
         # its own best strike by distance, for what a tile leaves it able to do next turn
-        fed_own = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1
+        fed_own = tactics.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown
         own_strikes = tactics.strike_values(game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard, no,
                                             game.geo.cover[obs.foe_pos], no, fed_own)
         my_full_ap = t.actions[obs.my_unit]
@@ -803,7 +803,7 @@ def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndar
     """(N, W) worth of one shot with each slot of the given hit chances and expected damage: melt counted, Nectar kept."""
     t = game.tables
     melt = chance * t.w_melt[obs.my_unit] * melt_worth[:, None]
-    affordable = obs.my_nectar[:, None] - t.w_nectar[obs.my_unit] > 1  # never fire itself into shutdown
+    affordable = tactics.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown
     return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt, 0.0)
 
 
