@@ -120,6 +120,21 @@ def test_the_time_left_is_the_work_left_at_the_pace_so_far():
     assert g.line() == "progress: 300 of 1,000 duels (30%), 6 min 40 s elapsed, about 0 s left; a note alone"
 
 
+def test_work_with_a_time_budget_has_at_most_what_is_left_of_the_budget():
+    now = [0.0]
+    g = Gauge("trials", 400, quiet=True, limit=60.0)  # 400 trials or a minute, whichever ends first
+    g.clock = lambda: now[0]
+    g.started = g.moved = 0.0
+    assert g.left() == 60.0  # no pace yet: the budget alone
+    now[0] = 10.0
+    g.tell(1)  # a trial in 10 s: 399 more would take 3,990 s
+    assert g.left() == pytest.approx(50.0)
+    g.limit = 10_000.0
+    assert g.left() == pytest.approx(3990.0)  # a budget longer than the work changes nothing
+    now[0] = 20_000.0
+    assert g.left() == 0.0
+
+
 @pytest.mark.parametrize("seconds, text", [(0.4, "0 s"), (59, "59 s"), (60, "1 min 00 s"), (200, "3 min 20 s"),
                                            (7500, "2 h 05 min")])
 def test_durations_read_as_people_say_them(seconds, text):

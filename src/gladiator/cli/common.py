@@ -248,14 +248,14 @@ class Gauge:
 
     The time left is the work still to do at the average pace of this run so far (work resumed from a store does not
     count); a total that grows as the work shows itself (`balance`, `ablate`'s extra rounds) gives a time left of
-    the work known so far.
+    the work known so far. Work with a time budget (`limit` seconds, `tune --minutes`) has at most what is left of it.
     """
 
     def __init__(self, what: str, total: int | None, quiet: bool = False, label: str = "", done: int = 0,
-                 after: float = 0.0) -> None:
+                 after: float = 0.0, limit: float | None = None) -> None:
         import time
 
-        self.what, self.total, self.label, self.note = what, total, label, ""
+        self.what, self.total, self.label, self.note, self.limit = what, total, label, "", limit
         self.done = self.first = done
         self.clock = time.monotonic
         self.started = self.moved = self.last = self.clock()
@@ -305,12 +305,15 @@ class Gauge:
             err.print(self.line(), markup=False, highlight=False, soft_wrap=True)
 
     def left(self) -> float | None:
-        """Seconds of work left at this run's average pace; None before any progress or without a total."""
+        """Seconds of work left at this run's average pace, or of the time budget if that is less; None before any
+        progress or without a total (and without a budget)."""
         did = self.done - self.first
+        budget = None if self.limit is None else max(0.0, self.limit - (self.clock() - self.started))
         if self.total is None or did <= 0:
-            return None
+            return budget
         pace = (self.moved - self.started) / did
-        return max(0.0, pace * (self.total - self.done) - (self.clock() - self.moved))
+        at_pace = max(0.0, pace * (self.total - self.done) - (self.clock() - self.moved))
+        return at_pace if budget is None else min(at_pace, budget)
 
     def line(self) -> str:
         """The heartbeat line: `progress: 1,024 of 4,096 duels (25%), 12 s elapsed, about 36 s left; note`."""
