@@ -18,7 +18,7 @@ from hypothesis import given, settings, strategies as st
 from gladiator.batch import apply_overrides, make_spec, run
 from gladiator.batch.runner import play_pairings
 from gladiator.batch.tune import (Duels, Figure, Problem, Search, Trial, apply_changes, behind, changes, distances, figures,
-                                   search)
+                                   finalists, search, validation_seed)
 from gladiator.batch.tune_spec import Cell, cells_of, load_spec
 from gladiator.bots import make_bot
 from gladiator.catalog.edit import replace_scalars
@@ -137,6 +137,19 @@ def test_racing_stops_a_candidate_behind_the_best_on_the_same_round() -> None:
     assert not behind(5.0, 0.10, 0, 600, old) and behind(5.0, 0.11, 0, 600, old)
 
 
+def test_the_finalists_are_the_best_distinct_rosters_that_played_every_round() -> None:
+    rec = Search("s", trials=[
+        Trial(0, {"x": 1}, "complete", distance=0.30, upper=0.4), Trial(1, {"x": 2}, "pruned", distance=0.01, upper=0.1),
+        Trial(2, {"x": 3}, "complete", distance=0.10, upper=0.3), Trial(3, {"x": 3}, "complete", distance=0.10, upper=0.3),
+        Trial(4, {"x": 4}, "complete", distance=0.10, upper=0.2), Trial(5, {"x": 5}, "invalid"),
+        Trial(6, {"x": 6}, "complete", distance=0.50, upper=0.6),
+        Trial(7, {"x": 7}, "complete", distance=0.10, upper=0.2, final=(0.4, 0.6)),
+        Trial(8, {"x": 8}, "complete", distance=0.10, upper=0.2, final=(0.4, 0.6))])  # a field the duels never felt
+    assert [t.number for t in finalists(rec, 3)] == [4, 7, 2]  # the tie by the least upper; trial 3 repeats trial 2
+    assert [t.number for t in finalists(rec, 10)] == [4, 7, 2, 0, 6]
+    assert validation_seed(5, 6) == 7 and validation_seed(5, 7) == 8  # never the check's nor the search's
+
+
 # ---- the search ----
 def test_tune_moves_a_broken_field_toward_its_band_and_changes_no_file(cli, spec: Path, units_copy: Path) -> None:
     pytest.importorskip("optuna")
@@ -155,6 +168,31 @@ def test_tune_moves_a_broken_field_toward_its_band_and_changes_no_file(cli, spec
     assert [c["file"] for c in r["changes"]] == [str(units_copy / "viola.yaml")]
     assert not r["applied"]
     assert digest(builtin_dir("units")) == shipped and digest(units_copy) == mine  # without --apply nothing changes
+
+
+def test_minutes_stops_starting_trials_when_the_time_is_up_and_still_checks_the_best(cli, spec: Path) -> None:
+    pytest.importorskip("optuna")
+    timed = tune_json(cli, spec, "--trials", "50", "--minutes", "0.0001")
+    assert timed["trials"]["out_of_time"] and timed["trials"]["finished"] == 1  # the start played, then the time was up
+    assert timed["best"]["trial"] == 0 and len(timed["cells"]) == 2 and timed["duels"]["check"] > 0
+    untimed = tune_json(cli, spec, "--trials", "3")
+    assert not untimed["trials"]["out_of_time"] and (untimed["trials"]["finished"] == 3 or untimed["trials"]["stopped_early"])
+    assert untimed["history"][0] == timed["history"][0]  # the same first trial: the budget changes how many, not which
+
+
+def test_the_answer_is_the_best_finalist_played_again_at_a_seed_of_its_own(cli, spec: Path) -> None:
+    pytest.importorskip("optuna")
+    r = tune_json(cli, spec, "--validate", "3")
+    v = r["validation"]
+    search_best = min((h for h in r["history"] if h["state"] == "complete"), key=lambda h: h["distance"])
+    assert v["seed"] == 2 and v["duels_a_cell"] == 400 and 2 <= len(v["finalists"]) <= 3
+    assert search_best["trial"] in [f["trial"] for f in v["finalists"]]
+    assert [f["distance"] for f in v["finalists"]] == sorted(f["distance"] for f in v["finalists"])
+    assert r["best"]["trial"] == v["finalists"][0]["trial"]
+    assert r["duels"]["validation"] == 400 * len(v["finalists"])  # one pairing, the last round's 400 duels a cell
+    alone = tune_json(cli, spec, "--validate", "1")  # the search's best, nothing played again
+    assert alone["validation"]["finalists"] == [] and alone["duels"]["validation"] == 0
+    assert alone["best"]["trial"] == search_best["trial"] and alone["history"] == r["history"]
 
 
 def test_apply_changes_exactly_the_one_line_and_keeps_the_comments(cli, spec: Path, units_copy: Path) -> None:
@@ -332,6 +370,9 @@ def test_a_bad_spec_is_one_line_naming_the_file_line_and_field(cli, tmp_path: Pa
 
 @pytest.mark.parametrize("args,words", [
     (["--trials", "0"], "--trials must be at least 1"),
+    (["--minutes", "0"], "--minutes must be a positive number"),
+    (["--validate", "0"], "--validate must be at least 1"),
+    (["--minutes", "nan"], "--minutes must be a positive number"),
     (["--check-seed", "0"], "never saw"),
     (["--check-duels", "1"], "--check-duels must be at least 2"),
     (["--set", "viola.stats.firepower=-1"], "greater than or equal"),

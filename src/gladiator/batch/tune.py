@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import sqlite3
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,6 +248,7 @@ class Search:
     resumed: int = 0  # trials found in the study file when the search started
     ran: int = 0  # trials finished by this run
     stopped: bool = False  # the best candidate's every interval is inside its band: no trial can beat it clearly
+    out_of_time: bool = False  # the time budget ran out before `trials` were finished
     duels: int = 0  # duels this run played
 
     @property
@@ -258,12 +260,15 @@ class Search:
 
 
 def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path | None = None,
-           into: Search | None = None, on_trial: Callable[[Search, str], None] | None = None) -> Search:
+           into: Search | None = None, on_trial: Callable[[Search, str], None] | None = None,
+           seconds: float | None = None) -> Search:
     """Run the study up to `trials` finished trials (fewer when the best is clearly inside every band); returns its record.
 
     With `storage`, the study lives in that SQLite file: a second call with the same problem and seed
     continues it, and trials that a killed run left unfinished are played again with the same values.
+    With `seconds`, no trial starts after that many seconds of this call, once some trial has played every round.
     """
+    started = time.perf_counter()
     optuna = _optuna()
     study_name = problem.identity(seed)
     rec = into if into is not None else Search(study_name)
@@ -282,6 +287,9 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
         best = rec.best
         rec.stopped = best is not None and best.upper == 0.0
         if len(rec.trials) >= trials or rec.stopped:
+            return rec
+        if seconds is not None and best is not None and time.perf_counter() - started >= seconds:
+            rec.out_of_time = True
             return rec
         # seeded by the finished trials' count: a resumed run asks what the uninterrupted one would have (TPE skips failed trials)
         startup = len(problem.params) + 1
@@ -312,6 +320,48 @@ def search(problem: Problem, trials: int, seed: int, duels: Duels, storage: Path
         rec.ran += 1
         if on_trial is not None:
             on_trial(rec, f"trial {trial.number}")
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A finalist played again at a seed of its own: its distance there (against the narrowed bands, as the search
+    measures it) and its pessimistic distance (how far its intervals reach outside the bands)."""
+
+    trial: Trial
+    distance: float
+    upper: float
+
+
+def finalists(rec: Search, k: int) -> list[Trial]:
+    """The `k` best trials that played every round, best first, one of each set of figures: rosters that differ only in a
+    field the duels never felt (the same share in every cell on the same duels) are one finalist, the first found."""
+    out: list[Trial] = []
+    seen: set = set()
+    for t in sorted((t for t in rec.trials if t.state == "complete"), key=lambda t: (t.distance, t.upper, t.number)):
+        key = t.final or tuple(sorted(t.values.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+        if len(out) == k:
+            break
+    return out
+
+
+def validate(problem: Problem, trials: list[Trial], seed: int, n: int, duels: Duels) -> list[Validated]:
+    """Each finalist measured on `n` duels a cell at `seed` (a seed neither the search nor the check plays): the search's
+    best is flattered by its own seed, having been picked from many candidates on it. Best first."""
+    out = []
+    for t in trials:
+        figs = figures(problem.cells, duels.measure(problem.roster(t.values), problem.pairings, 0, n, seed, problem.bot))
+        d, _, up = distances(figs, problem.spec.margin)
+        out.append(Validated(t, d, up))
+    return sorted(out, key=lambda v: (v.distance, v.upper, v.trial.number))
+
+
+def validation_seed(seed: int, check_seed: int) -> int:
+    """The finalists' seed: the first of seed + 2, seed + 3, ... that is not the check's."""
+    v = seed + 2
+    return v + 1 if v == check_seed else v
 
 
 def check(problem: Problem, values: dict[str, Any], seed: int, n: int, duels: Duels) -> tuple[list[Figure], list[Figure]]:

@@ -9,6 +9,7 @@ Imports `gladiator.cli.common` and the batch package; never another command modu
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any, Optional
@@ -35,9 +36,11 @@ def tune(
     spec_path: Path = typer.Argument(..., metavar="SPEC", help="The tune spec (YAML): parameters, targets, arenas, bot, rounds."),
     sets: Optional[list[str]] = typer.Option(None, "--set", help="A starting change before tuning, e.g. viola.stats.firepower=6; may repeat."),
     trials: int = typer.Option(60, "--trials", help="Trials to finish, those a resumed study holds included (fewer if the best is clearly in every band)."),
+    minutes: Optional[float] = typer.Option(None, "--minutes", help="Start no trial after this many minutes of searching (the check follows); default: no limit, --trials decides."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Seed of the search's duels and of its sampler."),
     check_seed: Optional[int] = typer.Option(None, "--check-seed", help="Seed of the final check (default --seed + 1; never the search's)."),
     check_n: int = typer.Option(4000, "--check-duels", help="Duels a cell in the final check of the start and the winner."),
+    finals: int = typer.Option(3, "--validate", help="Play the search's best this many rosters again at a seed of their own (the spec's last round of duels a cell) and take the best there; 1: the search's best, nothing replayed."),
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
@@ -55,13 +58,16 @@ def tune(
     """Search free unit and arena fields for a roster whose win rates sit in their bands; print the edit (--apply writes it)."""
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.runner import default_workers
-    from gladiator.batch.tune import Duels, Problem, Search, apply_changes, changes, check, require_optuna, search
+    from gladiator.batch.tune import (Duels, Problem, Search, apply_changes, changes, check, finalists, require_optuna, search,
+                                      validate, validation_seed)
     from gladiator.batch.tune_spec import load_spec
 
     idle_force({"--out": out_path})
     sets = list(sets or [])
     if trials < 1:
         raise GladiatorError(f"--trials must be at least 1, got {trials}")
+    if minutes is not None and not (0 < minutes < math.inf):
+        raise GladiatorError(f"--minutes must be a positive number, got {minutes}")
     if seed < 0 or seed >= 2**62:
         raise GladiatorError(f"--seed must be between 0 and 2**62, got {seed}")
     check_seed = seed + 1 if check_seed is None else check_seed
@@ -71,6 +77,8 @@ def tune(
         raise GladiatorError(f"--check-seed {check_seed} is the search's seed: the check needs duels the search never saw")
     if check_n < 2:
         raise GladiatorError(f"--check-duels must be at least 2, got {check_n}")
+    if finals < 1:
+        raise GladiatorError(f"--validate must be at least 1, got {finals}")
     if workers is not None and workers < 1:
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     if batch_size is not None and batch_size < 1:
@@ -89,7 +97,7 @@ def tune(
     duels = Duels(workers or default_workers(), batch_size)
     rec = Search("")
     started = time.perf_counter()
-    gauge = Gauge("trials", trials, quiet, label="tune")
+    gauge = Gauge("trials", trials, quiet, label="tune", limit=None if minutes is None else minutes * 60)
 
     last: list = [None, 0]  # the best distance a log line last told, and the trials finished then
 
@@ -102,13 +110,23 @@ def tune(
         gauge.tell(len(r.trials), note=f"{note}; {best}" if best else note, say=news)
 
     found: list = []
+    ranked: list = []  # the finalists, best first, as played again
+    searched = validated = 0
     try:
         with gauge:
-            search(problem, trials, seed, duels, out_path, into=rec, on_trial=on_trial)
+            search(problem, trials, seed, duels, out_path, into=rec, on_trial=on_trial,
+                   seconds=None if minutes is None else minutes * 60)
             best = rec.best
             if best is None:
                 raise GladiatorError("no candidate played every round (every one was invalid): widen the parameters' bounds")
-            gauge.tell(note=f"checking the best at seed {check_seed}")
+            searched = duels.played
+            picks = finalists(rec, finals)
+            if len(picks) > 1:
+                gauge.tell(note=f"playing the best {len(picks)} again at seed {validation_seed(seed, check_seed)}")
+                ranked.extend(validate(problem, picks, validation_seed(seed, check_seed), problem.spec.rounds[-1], duels))
+                best = ranked[0].trial
+            validated = duels.played - searched
+            gauge.tell(note=f"checking the answer at seed {check_seed}")
             found.append(check(problem, best.values, check_seed, check_n, duels))
     except KeyboardInterrupt:
         duels.close()
@@ -125,7 +143,12 @@ def tune(
     elapsed = time.perf_counter() - started
     start = problem.values()
     report = _report(spec_path, problem, rec, best, start, before, after, edits, apply, seed, check_seed, check_n, out_path,
-                     elapsed, duels.played) | {"left_out": left_out}
+                     elapsed, duels.played - searched - validated) | {"left_out": left_out}
+    report["duels"]["validation"] = validated
+    report["validation"] = {
+        "seed": validation_seed(seed, check_seed) if ranked else None, "duels_a_cell": problem.spec.rounds[-1] if ranked else 0,
+        "finalists": [{"trial": v.trial.number, "search_distance": v.trial.distance, "distance": v.distance, "upper": v.upper}
+                      for v in ranked]}
     if as_json:
         print(json.dumps(report))
         return
@@ -134,7 +157,7 @@ def tune(
 
 def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, before: list, after: list, edits: list,
             applied: bool, seed: int, check_seed: int, check_n: int, out_path: Optional[Path], elapsed: float,
-            played: int) -> dict:
+            checked: int) -> dict:
     """What the command prints, as JSON-ready data."""
     def fig(f: Any) -> dict:
         return {"rate": f.rate, "interval": list(f.interval), "wins": f.k, "duels": f.n, "in_band": f.inside}
@@ -148,8 +171,9 @@ def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, bef
         "trials": {"finished": len(rec.trials), "this_run": rec.ran, "resumed": rec.resumed,
                    "complete": states.count("complete"), "pruned": states.count("pruned"), "invalid": states.count("invalid"),
                    "repeats": sum(1 for t in rec.trials if t.note.startswith("repeat")), "stopped_early": rec.stopped,
+                   "out_of_time": rec.out_of_time,
                    "by_model": sum(1 for t in rec.trials if t.by == "model")},
-        "duels": {"search": rec.duels, "check": played - rec.duels}, "elapsed_seconds": elapsed,
+        "duels": {"search": rec.duels, "check": checked}, "elapsed_seconds": elapsed,
         "start": start,
         "best": {"trial": best.number, "distance": best.distance, "values": best.values},
         "history": [{"trial": t.number, "state": t.state, "distance": t.distance, "duels_a_cell": t.duels,
@@ -175,7 +199,13 @@ def _print(r: dict, problem: Any) -> None:
     out.print(f"Search: {t['finished']} trials{resumed} ({t['complete']} played every round, {t['pruned']} stopped early by racing, "
               f"{t['repeats']} repeats, {t['invalid']} invalid; {t['by_model']} from the local model); {r['duels']['search']:,} duels this run, "
               f"{r['duels']['check']:,} in the check; {r['elapsed_seconds']:.1f} s"
-              + ("; stopped: the best is inside every band at 95%" if t["stopped_early"] else ""), markup=False)
+              + ("; stopped: the best is inside every band at 95%" if t["stopped_early"] else "")
+              + ("; stopped: out of time (--minutes)" if t["out_of_time"] else ""), markup=False)
+    v = r["validation"]
+    if v["finalists"]:
+        out.print(f"Finalists played again at seed {v['seed']}, {v['duels_a_cell']:,} duels a cell (distance there, in the search): "
+                  + ", ".join(f"trial {f['trial']} {f['distance']:.3f} ({f['search_distance']:.3f})" for f in v["finalists"])
+                  + f"; {r['duels']['validation']:,} duels", markup=False)
     b = r["best"]
     out.print(printable(f"Best: trial {b['trial']}, distance {b['distance']:.3f}: "
                         + ", ".join(f"{k} = {v} (start {r['start'][k]})" for k, v in b["values"].items())), markup=False)
