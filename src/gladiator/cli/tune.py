@@ -39,7 +39,7 @@ def tune(
     minutes: Optional[float] = typer.Option(None, "--minutes", help="Start no trial after this many minutes of searching (the check follows); default: no limit, --trials decides."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", "-s", help="Seed of the search's duels and of its sampler."),
     check_seed: Optional[int] = typer.Option(None, "--check-seed", help="Seed of the final check (default --seed + 1; never the search's)."),
-    check_n: int = typer.Option(4000, "--check-duels", help="Duels a cell in the final check of the start and the winner."),
+    check_n: int = typer.Option(4000, "--check-duels", help="Duels a cell in the final check of the start and the answer."),
     finals: int = typer.Option(3, "--validate", help="Play the search's best this many rosters again at a seed of their own (the spec's last round of duels a cell) and take the best there; 1: the search's best, nothing replayed."),
     bot: Optional[str] = typer.Option(None, "--bot", help="Bot of both sides (default: the spec's bot)."),
     bot_timeout: float = BotTimeoutOpt,
