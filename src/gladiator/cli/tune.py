@@ -97,7 +97,9 @@ def tune(
     duels = Duels(workers or default_workers(), batch_size)
     rec = Search("")
     started = time.perf_counter()
-    gauge = Gauge("trials", trials, quiet, label="tune", limit=None if minutes is None else minutes * 60)
+    budget = None if minutes is None else minutes * 60
+    vseed = validation_seed(seed, check_seed)
+    gauge = Gauge("trials", trials, quiet, label="tune", limit=budget)
 
     last: list = [None, 0]  # the best distance a log line last told, and the trials finished then
 
@@ -111,21 +113,18 @@ def tune(
 
     found: list = []
     ranked: list = []  # the finalists, best first, as played again
-    searched = validated = 0
     try:
         with gauge:
-            search(problem, trials, seed, duels, out_path, into=rec, on_trial=on_trial,
-                   seconds=None if minutes is None else minutes * 60)
+            search(problem, trials, seed, duels, out_path, into=rec, on_trial=on_trial, seconds=budget)
             best = rec.best
             if best is None:
                 raise GladiatorError("no candidate played every round (every one was invalid): widen the parameters' bounds")
-            searched = duels.played
             picks = finalists(rec, finals)
             if len(picks) > 1:
-                gauge.tell(note=f"playing the best {len(picks)} again at seed {validation_seed(seed, check_seed)}")
-                ranked.extend(validate(problem, picks, validation_seed(seed, check_seed), problem.spec.rounds[-1], duels))
+                gauge.tell(note=f"playing the best {len(picks)} again at seed {vseed}")
+                ranked.extend(validate(problem, picks, vseed, problem.spec.rounds[-1], duels))
                 best = ranked[0].trial
-            validated = duels.played - searched
+            validated = duels.played - rec.duels
             gauge.tell(note=f"checking the answer at seed {check_seed}")
             found.append(check(problem, best.values, check_seed, check_n, duels))
     except KeyboardInterrupt:
@@ -143,12 +142,7 @@ def tune(
     elapsed = time.perf_counter() - started
     start = problem.values()
     report = _report(spec_path, problem, rec, best, start, before, after, edits, apply, seed, check_seed, check_n, out_path,
-                     elapsed, duels.played - searched - validated) | {"left_out": left_out}
-    report["duels"]["validation"] = validated
-    report["validation"] = {
-        "seed": validation_seed(seed, check_seed) if ranked else None, "duels_a_cell": problem.spec.rounds[-1] if ranked else 0,
-        "finalists": [{"trial": v.trial.number, "search_distance": v.trial.distance, "distance": v.distance, "upper": v.upper}
-                      for v in ranked]}
+                     elapsed, ranked, vseed, validated, duels.played - rec.duels - validated) | {"left_out": left_out}
     if as_json:
         print(json.dumps(report))
         return
@@ -157,7 +151,7 @@ def tune(
 
 def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, before: list, after: list, edits: list,
             applied: bool, seed: int, check_seed: int, check_n: int, out_path: Optional[Path], elapsed: float,
-            checked: int) -> dict:
+            ranked: list, vseed: int, validated: int, checked: int) -> dict:
     """What the command prints, as JSON-ready data."""
     def fig(f: Any) -> dict:
         return {"rate": f.rate, "interval": list(f.interval), "wins": f.k, "duels": f.n, "in_band": f.inside}
@@ -173,7 +167,10 @@ def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, bef
                    "repeats": sum(1 for t in rec.trials if t.note.startswith("repeat")), "stopped_early": rec.stopped,
                    "out_of_time": rec.out_of_time,
                    "by_model": sum(1 for t in rec.trials if t.by == "model")},
-        "duels": {"search": rec.duels, "check": checked}, "elapsed_seconds": elapsed,
+        "duels": {"search": rec.duels, "validation": validated, "check": checked}, "elapsed_seconds": elapsed,
+        "validation": {"seed": vseed if ranked else None, "duels_a_cell": problem.spec.rounds[-1] if ranked else 0,
+                       "finalists": [{"trial": v.trial.number, "search_distance": v.trial.distance, "distance": v.distance,
+                                      "upper": v.upper} for v in ranked]},
         "start": start,
         "best": {"trial": best.number, "distance": best.distance, "values": best.values},
         "history": [{"trial": t.number, "state": t.state, "distance": t.distance, "duels_a_cell": t.duels,
