@@ -14,6 +14,7 @@ from gladiator import engine
 from gladiator.bots import make_bot
 from gladiator.catalog import load_catalog
 from gladiator.duel import decide, game_for
+from gladiator.rules import combat
 from gladiator.rules.combat import damage, hit_terms, in_rear
 from gladiator.state import DuelState
 
@@ -47,7 +48,7 @@ def act(bot, game, s):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
 def test_attack_preview_matches_the_hit_and_damage_rules(arena: str, table: bool, monkeypatch) -> None:
     if not table:
-        monkeypatch.setattr(engine, "PREVIEW_TABLE_LIMIT", 0)
+        monkeypatch.setattr(combat, "PREVIEW_TABLE_LIMIT", 0)
     for game, s in states(arena, steps=30 if table else 15):
         obs = engine.observe(game, s, s.active)
         p = engine.attack_preview(game, obs)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gladiator import engine, rng
+from gladiator.rules import combat
 from gladiator.bots import make_bot
 from gladiator.bots.greedy import GreedyBot
 from gladiator.bots.restricted import RestrictedBot
@@ -55,7 +56,7 @@ def test_draws_are_the_splitmix_of_seed_counter_and_lane() -> None:
 @pytest.mark.parametrize("table", [True, False], ids=["table", "direct"])
 def test_the_best_strike_is_the_previews_best_usable_slot(table: bool, monkeypatch) -> None:
     if not table:
-        monkeypatch.setattr(engine, "PREVIEW_TABLE_LIMIT", 0)
+        monkeypatch.setattr(combat, "PREVIEW_TABLE_LIMIT", 0)
     seen = 0
     for game, s in played("rooftops", ("jaron", "viola")):
         obs = engine.observe(game, s, s.active)

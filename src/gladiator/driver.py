@@ -7,7 +7,8 @@ through the referee (`gladiator.referee`: sealed copies, a time limit, its exit 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from dataclasses import fields
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -123,23 +124,102 @@ def _picks(bot: "Bot", picks: object, n: int) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def play_batch(game: Game, state: DuelState, bots: Sequence["Bot"]) -> DuelState:
-    """Play every duel of a batch to its end; finished duels leave the working arrays each step."""
-    s = state.copy()
-    prepare_bots(game, bots)
-    work = s.take(np.flatnonzero(~s.done))
-    where = np.flatnonzero(~s.done)
-    steps = 0
-    limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
-    while work.batch and steps < limit:
-        acts, bad, _ = decide(game, work, bots, forfeit=True)
+class Left(NamedTuple):
+    """Duels that left the play: the caller's row of each, and where they are in the batch they left (`batch[at]`)."""
+
+    rows: np.ndarray
+    batch: DuelState
+    at: np.ndarray
+
+    @property
+    def state(self) -> DuelState:
+        """Their states (a copy)."""
+        return self.batch.take(self.at)
+
+    def put(self, into: DuelState, names: Sequence[str] | None = None) -> None:
+        """Write their states into rows `rows` of `into`: every field, or the fields `names` alone."""
+        if self.rows.size == 0:
+            return
+        for name in names or [f.name for f in fields(DuelState)]:
+            getattr(into, name)[self.rows] = getattr(self.batch, name).take(self.at, axis=0)
+
+
+class Play:
+    """The one play loop: duels stepped together, each side's pick asked of its bot and checked (`decide`), until each
+    ends. `duel`, `batch`, `odds`, the search bot's continuations and the vector environment all play through it.
+
+    Duels join with `add` (with the caller's row number of each, so a caller may refill the batch as
+    duels end) and leave when they end, or when `until` holds of them (the vector environment's
+    duels, when it is the agent's turn); `add` and `step` return those that left. An illegal pick
+    ends its duel as a forfeit (the refusal code kept in `reasons[row]`, when given), or with
+    `forfeit=False` raises IllegalAction. `tally` counts each step's events by row
+    (`engine.step`'s). `last` holds the last step's rows, picks and (with `events=True`) events. A duel
+    that runs past the action limit is an error, never a hang.
+    """
+
+    def __init__(self, game: Game, bots: Sequence["Bot"], *, forfeit: bool = True, events: bool = False,
+                 tally: np.ndarray | None = None, reasons: np.ndarray | None = None,
+                 until: Callable[[DuelState], np.ndarray] | None = None) -> None:
+        self.game, self.bots = game, bots
+        self.forfeit, self.events, self.tally, self.reasons, self.until = forfeit, events, tally, reasons, until
+        self.work: DuelState | None = None
+        self.rows = np.zeros(0, dtype=np.int64)
+        self.limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
+        self.last: tuple[np.ndarray, np.ndarray, list[list[dict]] | None] | None = None
+        prepare_bots(game, bots)
+
+    @property
+    def live(self) -> int:
+        """The number of duels in play."""
+        return 0 if self.work is None else self.work.batch
+
+    def add(self, state: DuelState, rows: np.ndarray) -> Left:
+        """Put duels into play (`rows`: the caller's number of each); those already over leave at once. The play owns
+        `state` from then on (it is stepped in place)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.work is None or self.work.batch == 0:
+            self.work, self.rows = state, rows
+        else:
+            self.work, self.rows = DuelState.concat([self.work, state]), np.concatenate([self.rows, rows])
+        return self._leave()
+
+    def step(self) -> Left:
+        """One action in every duel in play; the duels that left."""
+        work = self.work
+        assert work is not None
+        acts, bad, codes = decide(self.game, work, self.bots, forfeit=self.forfeit)
         if bad.size:
-            work = engine.forfeit(game, work, bad)
-        work, _ = engine.step(game, work, acts, check=False)
-        steps += 1
-        fin = work.done
-        if fin.any():
-            s.put(where[fin], work.take(fin))
-            keep = ~fin
-            work, where = work.take(keep), where[keep]
-    return s
+            if self.reasons is not None:
+                self.reasons[self.rows[bad]] = codes
+            work = engine.forfeit(self.game, work, bad)
+        work, log = engine.step(self.game, work, acts, events=self.events, check=False, tally=self.tally,
+                                tally_rows=None if self.tally is None else self.rows, handed=True)  # ours alone
+        self.last = (self.rows, acts, log)
+        if int(work.counter.max()) > self.limit:
+            raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
+        self.work = work
+        return self._leave()
+
+    def _leave(self) -> Left:
+        work = self.work
+        assert work is not None
+        out = work.done if self.until is None else work.done | self.until(work)
+        if not out.any():
+            return Left(self.rows[:0], work, np.zeros(0, dtype=np.intp))
+        gone = np.flatnonzero(out)
+        keep = np.flatnonzero(~out)
+        left = Left(self.rows.take(gone), work, gone)
+        self.work, self.rows = work.take(keep), self.rows.take(keep)
+        return left
+
+
+def play_batch(game: Game, state: DuelState, bots: Sequence["Bot"]) -> DuelState:
+    """Play every duel of a batch to its end (a copy: `state` is not changed)."""
+    s = state.copy()
+    play = Play(game, bots)
+    left = play.add(s.take(np.flatnonzero(~s.done)), np.flatnonzero(~s.done))
+    while True:
+        left.put(s)
+        if play.live == 0:
+            return s
+        left = play.step()

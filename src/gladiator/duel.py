@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-import numpy as np
 
 from gladiator import engine
 from gladiator.bots import Bot
 from gladiator.catalog.loader import Catalog
-from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, play_batch, prepare_bots
+from gladiator.driver import MAX_ACTIONS_PER_TURN, Play, decide, play_batch, prepare_bots
 from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import OUTCOMES, DuelState
@@ -65,15 +64,6 @@ def start_looks(game: Game, units: tuple[str, str], disguise: str | None) -> tup
     return looks  # type: ignore[return-value]
 
 
-def opening_events(s: DuelState) -> list[dict]:
-    """The events a duel's log opens with (who moves first, the first turn), which no action produces."""
-    looks = [int(s.disguise[0, k]) if s.disguise[0, k] >= 0 else int(s.unit[0, k]) for k in (0, 1)]
-    a = int(s.active[0])
-    return [{"event": "start", "first": int(s.first[0]), "turn": 1, "looks": looks},
-            {"event": "turn", "side": a, "turn": 1, "ap": int(s.ap[0]), "cooled": 0, "heat": int(s.heat[0, a]),
-             "overheat_damage": 0, "nectar": int(s.nectar[0, a]), "disguise_ended": False, "looks": looks}]
-
-
 def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot], events: bool = True,
               disguise: tuple[str | None, str | None] | None = None,
               on_action: Callable[[int], None] | None = None) -> DuelResult:
@@ -82,16 +72,18 @@ def play_duel(game: Game, units: tuple[str, str], seed: int, bots: Sequence[Bot]
     `disguise` is the look each side starts in (`start_looks`), or None; `on_action(turn)` is told the turn after each
     action (progress)."""
     s = engine.new_duels(game, units, [seed], disguise=disguise)
-    prepare_bots(game, bots)
-    log: list[dict] = opening_events(s) if events else []
+    play = Play(game, bots, forfeit=False, events=events)
+    log: list[dict] = engine.opening_events(s) if events else []
     actions: list[int] = []
-    limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
-    while not s.done[0] and len(actions) < limit:
-        a = int(decide(game, s, bots)[0][0])
-        s, ev = engine.step(game, s, [a], events=events, check=False)
-        actions.append(a)
+    play.add(s, [0])
+    while play.live:
+        left = play.step()
+        assert play.last is not None
+        _, picks, ev = play.last
+        actions.append(int(picks[0]))
         if ev:
             log.extend(ev[0])
+        s = left.state if left.rows.size else play.work
         if on_action is not None:
             on_action(int(s.turn[0]))
     res = result_of(game, s, 0, units, seed, actions, log)

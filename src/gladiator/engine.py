@@ -14,9 +14,11 @@ from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT, W, Game, UnitTables
 from gladiator.rules import combat
 from gladiator.rules import constants as K
+from gladiator.rules import events
+from gladiator.rules.actions import ATTACK_DRAWS, DRAW_LANES, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, integrity_lost, damage, damage_roll, extraction_odds, hit_terms, in_rear, open_to_extraction,
-    overheated, strike_preview, vent_shed,
+    HIT_TERMS, badly_damaged, extraction_odds, gauge, in_rear, integrity_lost, open_to_extraction, overheated, preview_code,
+    preview_table, strike_preview,
 )
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
@@ -24,21 +26,18 @@ from gladiator.rules.legal import (
     legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach, slots_in_reach_bits,
     unseen,
 )
-from gladiator.rules.turns import Count, acting_side, cooled, end_turn, start_turn, turn_actions
-from gladiator.state import CORE_EXTRACTED, DESTROYED, EV, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, EventCount, SideCells, pick
+from gladiator.rules.turns import acting_side, cooled, end_turn, start_turn, turn_actions
+from gladiator.state import DESTROYED, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, EventCount, SideCells, pick
 from gladiator.view import Observation
 
-DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
-ATTACK_DRAWS, EXTRACT_DRAWS = slice(0, 2), slice(2, 3)  # the draws of a step an attack and a core extraction use
 INIT_STREAM = 1  # the initiative coin comes from its own stream
 NOISE_STREAM = 2  # the random numbers an observation carries for a bot (`Observation.noise`)
 NOISE_LANES = 2
 TRUE_LOOK_PRIOR = 0.5  # a side's belief that the suit it sees is the suit underneath, when a disguise is possible
-PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger rosters work the preview out per duel
 
 __all__ = [
     "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
-    "determinize", "draw_identity", "draws_for", "best_strike", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
+    "determinize", "draw_identity", "opening_events", "draws_for", "best_strike", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "prepare", "refusal", "refusal_of_kind", "sealed", "step", "turn_forecast", "BOT_DIED", "NOT_LEGAL", "TIMED_OUT",
 ]
 
@@ -186,6 +185,11 @@ def step(
         count = EventCount(tally, np.arange(state.batch) if tally_rows is None else tally_rows)
     _apply(game, s, actions, u, live, log, count)
     return s, log
+
+
+def opening_events(state: DuelState, b: int = 0) -> list[dict]:
+    """The events duel `b`'s log opens with (who moves first, the first turn), which no action produces."""
+    return events.opening(state, b)
 
 
 def tally_width(game: Game) -> int:
@@ -471,13 +475,6 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
     )
 
 
-def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.ndarray:
-    """A reading of `value` (out of `true_max`) on a gauge of `shown_max`: the same fraction, rounded; exact when the two agree."""
-    value = np.asarray(value)
-    scaled = np.rint(value * (np.asarray(shown_max, dtype=np.float64) / np.maximum(true_max, 1))).astype(value.dtype)
-    return np.where(true_max == shown_max, value, scaled)
-
-
 def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
     """(B, W) hit chance, damage low/high and expected damage of each weapon slot, as the observing side sees them.
 
@@ -487,11 +484,11 @@ def attack_preview(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     """
     obs = _view(game, obs)
     flags, usable = _strike_case(game, obs)
-    table = game.derived("attack_preview", _preview_table)
+    table = game.derived("attack_preview", preview_table)
     if table is None:
         chance, lo, hi, expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)
     else:
-        rows = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+        rows = preview_code(game, obs.foe_look, obs.my_unit, flags)
         chance, lo, hi, expected = (v.take(rows, axis=0) for v in table)
     return {"chance": chance, "low": lo, "high": hi, "expected": expected, "usable": usable}
 
@@ -508,7 +505,7 @@ def best_strike(game: Game, obs: Observation | DuelState) -> tuple[np.ndarray, n
         expected = strike_preview(game.tables, obs.my_unit, obs.my_unit, obs.foe_look, *flags)[3]
         return _first_best(np.where(usable, expected, -1.0))
     flags = _strike_flags(game, obs)
-    code = _preview_code(game, obs.foe_look, obs.my_unit, flags)
+    code = preview_code(game, obs.foe_look, obs.my_unit, flags)
     code <<= W
     code += slots_in_reach_bits(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.my_nectar,
                                 ~(obs.my_turn & (obs.ap >= cost_of("attack"))))  # slot w usable: bit w
@@ -598,24 +595,10 @@ def _view(game: Game, obs: Observation | DuelState) -> Observation:
     return observe(game, obs, obs.active) if isinstance(obs, DuelState) else obs
 
 
-def _preview_table(game: Game) -> tuple[np.ndarray, ...] | None:
-    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): its four
-    (rows, W) arrays (chance, low, high, expected), each contiguous, so a reader takes only those it needs."""
-    U = len(game.roster)
-    if U ** 2 * 128 > PREVIEW_TABLE_LIMIT:
-        return None
-    grid = np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, 2, 2, 2, 2, 2)), indexing="ij")
-    tu, au, *flags = (g.reshape(-1) for g in grid)
-    out = tuple(np.ascontiguousarray(v) for v in strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)))
-    for v in out:
-        v.setflags(write=False)
-    return out
-
-
 def _best_strike_table(game: Game) -> tuple[np.ndarray, np.ndarray] | None:
-    """best_strike of every preview case (`_preview_table`) and set of usable slots (bit w: slot w): its slot and damage,
+    """best_strike of every preview case (`preview_table`) and set of usable slots (bit w: slot w): its slot and damage,
     flat by case * 2 ** W + bits."""
-    preview = game.derived("attack_preview", _preview_table)
+    preview = game.derived("attack_preview", preview_table)
     if preview is None or W > 8:
         return None
     bits = (np.arange(1 << W)[:, None] >> np.arange(W)[None, :]) & 1 == 1  # (2 ** W, W)
@@ -631,31 +614,6 @@ def _first_best(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return slot, values.reshape(-1).take(np.arange(values.shape[0]) * values.shape[1] + slot)
 
 
-def _preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
-    """The row of each (target, attacker, flags) case in the preview table (`_preview_table`): the flags are its low
-    bits, the first flag the highest of them (gathered in bytes: seven flags fit one)."""
-    bits = np.zeros(np.shape(target), dtype=np.uint8)
-    for flag in flags:
-        bits <<= 1
-        bits |= flag
-    code = target.astype(np.intp) * len(game.roster) + attacker
-    code <<= len(flags)
-    code += bits
-    return code
-
-
-def _hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
-    """hit_terms' chance of slot `slot` of unit `au` against unit `tu` under `flags` (guard .. ambush), from the preview
-    table where the game keeps one."""
-    table = game.derived("attack_preview", _preview_table)
-    if table is None:
-        return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
-    code = _preview_code(game, tu, au, flags)
-    code *= W
-    code += slot
-    return table[0].reshape(-1).take(code)  # the chance of (row, slot)
-
-
 def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarray) -> list[np.ndarray]:
     """Integrity, heat and Nectar of suits `unit` read on the gauges of the suits they show, `look`: the same numbers
     where a suit shows itself (the gauge of `gauge` is exact there), so only the disguised ones are read again."""
@@ -667,11 +625,6 @@ def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarr
     for v, maxima in zip(out, (t.integrity, t.heat_capacity, t.nectar)):
         v[shown] = gauge(v.take(shown), maxima.take(u), maxima.take(lk))
     return out
-
-
-def _looks(s: DuelState, b: int) -> list[int]:
-    """The roster index each side of duel `b` shows."""
-    return [int(s.disguise[b, k]) if s.disguise[b, k] >= 0 else int(s.unit[b, k]) for k in (0, 1)]
 
 
 class _Draws:
@@ -693,221 +646,30 @@ class _Draws:
 
 
 def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.ndarray, log: list[list[dict]] | None,
-           count: Count | None = None) -> None:
-    sp, t, geo = game.space, game.tables, game.geo
+           count: EventCount | None = None) -> None:
+    """Resolve each duel's action by its kind (`rules.actions`), spend its points, end the duels whose enemy's integrity
+    is gone and the turns that are over (`rules.turns`); then count and log what happened (`rules.events`)."""
     B = s.batch
-    ar = np.arange(B)
     a = s.active.astype(np.intp)
-    cost = action_cost(game, actions)
-    picks = picks_by_kind(game, actions, live)  # the live duels taking each kind of action
+    happened: list[EventBatch] = []  # kept for the log; counted as they come (their arrays then go at once)
 
-    # moves and leaps
-    for idx, leap in ((picks["move"], False), (picks["leap"], True)):
-        if idx.size == 0:
-            continue
-        side = a[idx]
-        mine = SideCells(s, idx, side)
-        tile = (actions[idx] - (sp.leap0 if leap else sp.move0)).astype(np.int16)
-        old = mine.get("pos")
-        mine.set("pos", tile)
-        if leap:
-            foe_pos = pick(s.pos, idx, 1 - side)
-            mine.set("facing", pick(geo.dir_to, tile, foe_pos))
-            mine.set("heat", mine.get("heat") + K.LEAP_HEAT)
-            behind = in_rear(game, tile, foe_pos, pick(s.facing, idx, 1 - side)) & (pick(geo.cheb, tile, foe_pos) == 1)
-            SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
-        else:
-            mine.set("facing", pick(geo.dir_to, old, tile))
+    def record(batches: list[EventBatch]) -> None:
         if count is not None:
-            count(idx, side, EV["leap" if leap else "move"])
+            events.count(game, count, batches)
         if log is not None:
-            for i, b in enumerate(idx):
-                log[b].append({"event": "leap" if leap else "move", "side": int(side[i]), "from": int(old[i]), "to": int(tile[i]),
-                               "facing": int(s.facing[b, side[i]])} | ({"behind": bool(behind[i])} if leap else {}))
-        _take_cache(game, s, idx, side, tile, log, count)
+            happened.extend(batches)
 
-    # attacks
-    idx = picks["attack"]
-    if idx.size:
-        side = a[idx]
-        foe = 1 - side
-        slot = actions[idx] - ATTACK0
-        mine = SideCells(s, idx, side)
-        theirs = mine.opposite()
-        au, tu = mine.get("unit"), theirs.get("unit")
-        wu = au  # a disguise changes the look, never the weapons
-        weapon = wu.astype(np.intp) * W + slot  # the (weapon set, slot) fired: flat index of the (U, W) weapon tables
-        my_disguise = mine.get("disguise")
-        disguised = my_disguise >= 0
-        fresh = mine.get("disguise_fresh")
-        ambush = combat.ambushes(my_disguise, fresh)
-        pa, pe = mine.get("pos"), theirs.get("pos")
-        rear = in_rear(game, pa, pe, theirs.get("facing"))
-        flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
-                 pick(geo.cheb, pa, pe) == 1, ambush)
-        chance = _hit_chance(game, wu, slot, tu, flags)
-        rolls = u.of(idx, ATTACK_DRAWS)  # the attackers' hit and damage draws
-        hit = rolls[:, 0] < chance
-        roll = damage_roll(t, wu, slot, rolls[:, 1])
-        dmg = np.where(hit, damage(t, wu, slot, au, tu, roll, rear | ambush), 0)
-        if disguised.any():  # any attack throws the disguise off
-            mine.set("disguise", np.where(disguised, -1, my_disguise))
-            mine.set("disguise_turns", np.where(disguised, 0, mine.get("disguise_turns")))
-        if fresh.any():
-            mine.set("disguise_fresh", False)
-        before = theirs.get("integrity")
-        theirs.set("integrity", np.maximum(0, before - dmg))
-        mine.set("heat", mine.get("heat") + t.w_heat.reshape(-1).take(weapon))
-        melt = np.where(hit, t.w_melt.reshape(-1).take(weapon), 0)
-        theirs.set("heat", theirs.get("heat") + melt)
-        mine.set("nectar", mine.get("nectar") - t.w_nectar.reshape(-1).take(weapon))
-        mine.set("facing", pick(geo.dir_to, pa, pe))
-        if count is not None:
-            cells = count.cells(idx, side)
-            count.add(cells, EV["attack"])
-            count.add(cells, EV["rear_attack"], rear)
-            count.add(cells, EV["hit"], hit)
-            count.add(cells, len(EVENT_KINDS) + weapon)
-        if log is not None:
-            foe_dis = theirs.get("disguise")
-            look = np.where(foe_dis >= 0, foe_dis, tu)
-            terms = hit_terms(t, wu, slot, tu, *flags)
-            seen = hit_terms(t, wu, slot, look, *flags)  # what the attacker sees: the terms against the suit shown
-            for i, b in enumerate(idx):
-                sd, fo = int(side[i]), int(foe[i])
-                tmax, smax = t.integrity[tu[i]], t.integrity[look[i]]
-                seen_before, seen_after = (int(gauge(np.array(v), tmax, smax)) for v in (before[i], s.integrity[b, fo]))
-                weapon = game.roster[int(wu[i])].weapons[int(slot[i])]
-                log[b].append({
-                    "event": "attack", "side": sd, "weapon": weapon.id, "weapon_name": weapon.name, "slot": int(slot[i]),
-                    "ranged": bool(t.w_ranged[wu[i], slot[i]]),
-                    "chance": float(terms["chance"][i]), "terms": {k: float(terms[k][i]) for k in HIT_TERMS},
-                    "rear": bool(rear[i]), "ambush": bool(ambush[i]), "unmask": bool(disguised[i]), "roll": float(rolls[i, 0]), "hit": bool(hit[i]),
-                    "damage_roll": int(roll[i]), "damage": int(dmg[i]), "melt": int(melt[i]),
-                    "integrity": int(s.integrity[b, fo]), "integrity_before": int(before[i]),
-                    "heat": int(s.heat[b, sd]), "target_heat": int(s.heat[b, fo]),
-                    "nectar": int(s.nectar[b, sd]),
-                    "seen": {"chance": float(seen["chance"][i]), "terms": {k: float(seen[k][i]) for k in HIT_TERMS},
-                             "damage": seen_before - seen_after, "integrity": seen_after, "integrity_before": seen_before,
-                             "target_heat": int(gauge(np.array(s.heat[b, fo]), t.heat_capacity[tu[i]], t.heat_capacity[look[i]]))},
-                })
-
-    # guard, vent, inject
-    idx = picks["guard"]
-    if idx.size:
-        SideCells(s, idx, a.take(idx)).set("guard", True)
-    if count is not None:
-        for kind in ("guard", "vent", "inject"):
-            i = picks[kind]
-            if i.size:
-                count(i, a.take(i), EV[kind])
-    if log is not None:
-        for b in idx:
-            log[b].append({"event": "guard", "side": int(a[b])})
-    idx = picks["vent"]
-    if idx.size:
-        side = a[idx]
-        before = s.heat[idx, side].copy()
-        s.heat[idx, side] = np.maximum(0, before - vent_shed(t, s.unit[idx, side]))
-        if log is not None:
-            for i, b in enumerate(idx):
-                log[b].append({"event": "vent", "side": int(side[i]), "shed": int(before[i] - s.heat[b, side[i]]), "heat": int(s.heat[b, side[i]])})
-    idx = picks["inject"]
-    if idx.size:
-        side = a[idx]
-        uu = s.unit[idx, side]
-        before = s.nectar[idx, side].copy()
-        s.doses[idx, side] -= 1
-        s.nectar[idx, side] = np.minimum(t.nectar[uu], before + t.dose_nectar[uu])
-        if log is not None:
-            for i, b in enumerate(idx):
-                log[b].append({"event": "inject", "side": int(side[i]), "gained": int(s.nectar[b, side[i]] - before[i]),
-                               "nectar": int(s.nectar[b, side[i]]), "doses": int(s.doses[b, side[i]])})
-
-    # mimic
-    idx = picks["mimic"]
-    if idx.size:
-        side = a[idx]
-        was = s.unit[idx, side].copy()
-        s.disguise[idx, side] = (actions[idx] - sp.mimic0).astype(np.int16)
-        s.disguise_turns[idx, side] = K.MIMIC_TURNS
-        s.disguise_fresh[idx, side] = True
-        if count is not None:
-            cells = count.cells(idx, side)
-            count.add(cells, EV["mimic"])
-            count.add(cells, len(EVENT_KINDS) + len(game.roster) * W + s.disguise[idx, side])
-        if log is not None:
-            for i, b in enumerate(idx):
-                log[b].append({"event": "mimic", "side": int(side[i]), "as": game.roster[int(s.disguise[b, side[i]])].id,
-                               "was": game.roster[int(was[i])].id, "turns": K.MIMIC_TURNS})
-
-    # core extraction
-    idx = picks["extract"]
-    if idx.size:
-        side = a[idx]
-        mine = SideCells(s, idx, side)
-        theirs = mine.opposite()
-        tu, mu = theirs.get("unit"), mine.get("unit")
-        rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
-        p = extraction_odds(t, mu, tu, rear, integrity_lost(theirs.get("integrity"), t.integrity.take(tu)))
-        roll = u.of(idx, EXTRACT_DRAWS)[:, 0]
-        won = roll < p
-        s.exposed[idx[~won], side[~won]] = True
-        s.done[idx[won]] = True
-        s.winner[idx[won]] = side[won]
-        s.outcome[idx[won]] = CORE_EXTRACTED
-        if count is not None:
-            cells = count.cells(idx, side)
-            count.add(cells, EV["extract_attempt"])
-            count.add(cells, EV["extract_success"], won)
-        if log is not None:  # the odds the extractor was shown: against the suit the enemy shows, on its gauge
-            foe_dis = theirs.get("disguise")
-            look = np.where(foe_dis >= 0, foe_dis, tu)
-            seen = extraction_odds(t, mu, look, rear, integrity_lost(gauge(theirs.get("integrity"), t.integrity[tu], t.integrity[look]),
-                                                                      t.integrity[look]))
-            for i, b in enumerate(idx):
-                log[b].append({"event": "extract", "side": int(side[i]), "chance": float(p[i]), "roll": float(roll[i]),
-                               "success": bool(won[i]), "seen": {"chance": float(seen[i])}})
-
-    np.subtract(s.ap, cost, out=s.ap, where=live)
-    # destruction by damage
-    foe_all = 1 - a
-    broken = np.flatnonzero(live & ~s.done & (pick(s.integrity, ar, foe_all) <= 0))
+    for kind, idx in picks_by_kind(game, actions, live).items():  # the live duels taking each kind of action
+        if idx.size and kind in RESOLVE:
+            rolls = u.of(idx, DRAW_LANES[kind]) if kind in DRAW_LANES else None
+            record(RESOLVE[kind](game, s, idx, a.take(idx), actions.take(idx), rolls))
+    np.subtract(s.ap, action_cost(game, actions), out=s.ap, where=live)
+    foe_all = 1 - a  # destruction by damage
+    broken = np.flatnonzero(live & ~s.done & (pick(s.integrity, np.arange(B), foe_all) <= 0))
     s.done[broken] = True
     s.winner[broken] = a.take(broken)
     s.outcome[broken] = DESTROYED
+    record([EventBatch("destroyed", broken, foe_all.take(broken))])
+    record(end_turn(game, s, np.flatnonzero(live & ~s.done & ((s.ap <= 0) | (actions == END)))))
     if log is not None:
-        for b in broken:
-            log[b].append({"event": "destroyed", "side": int(foe_all[b])})
-    over = np.flatnonzero(live & ~s.done & ((s.ap <= 0) | (actions == END)))
-    if log is not None:
-        for b in over:
-            log[b].append({"event": "end_turn", "side": int(a[b])})
-    end_turn(game, s, over, log, count)
-    if log is not None:
-        for b in np.flatnonzero(live & s.done):
-            log[b].append({"event": "result", "winner": int(s.winner[b]), "outcome": OUTCOMES[int(s.outcome[b])], "turns": int(s.turn[b])})
-        for b in np.flatnonzero(live):
-            looks = _looks(s, b)
-            for ev in log[b]:
-                ev.setdefault("looks", looks)
-
-
-def _take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, tile: np.ndarray, log: list[list[dict]] | None,
-                count: Count | None = None) -> None:
-    c = game.geo.cache_of[tile]
-    has = c >= 0
-    if not has.any():
-        return
-    full = np.zeros(idx.shape, bool)
-    full[has] = s.caches[idx[has], c[has]]
-    j = np.flatnonzero(full)
-    b, sd = idx[j], side[j]
-    before = s.nectar[b, sd].copy()
-    s.nectar[b, sd] = game.tables.nectar[s.unit[b, sd]]
-    s.caches[b, c[j]] = False
-    if count is not None:
-        count(b, sd, EV["cache_taken"])
-    if log is not None:
-        for k, bb in enumerate(b):
-            log[bb].append({"event": "cache", "side": int(sd[k]), "gained": int(s.nectar[bb, sd[k]] - before[k]), "nectar": int(s.nectar[bb, sd[k]])})
+        events.write(game, s, log, happened, live)

@@ -25,7 +25,7 @@ from gladiator.bots import Bot, make_bot
 from gladiator.bots.source import bot_hashes
 from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
-from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
+from gladiator.driver import Play, prepare_bots
 from gladiator.errors import GladiatorError
 from gladiator.game import Game, make_game
 from gladiator.state import DuelState
@@ -266,11 +266,10 @@ def named_winner(rows: np.ndarray) -> np.ndarray:
 def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[Bot],
                batch_size: int | None = None, looks: np.ndarray | None = None) -> tuple[DuelState, np.ndarray, np.ndarray]:
     """Play duels (roster-index pairs, seeds, and the disguises `looks` they start in) to the end, `batch_size` at a
-    time with refills; final states in order.
+    time with refills (`driver.Play`); final states in order.
 
-    Only the fields a result needs (winner, outcome, first, turn, counter, integrity, heat,
-    Nectar, seed, unit, done) are filled in the returned state; the rest are zeros. A bot's
-    illegal pick ends its duel as a forfeit; the second array holds, per duel, the refusal code
+    Only the fields a result needs (`RESULT_FIELDS`) are filled in the returned state; the rest
+    are zeros. A bot's illegal pick ends its duel as a forfeit; the second array holds, per duel, the refusal code
     of that pick (0 for the duels that ended otherwise). The third is each duel's tally of events
     by side (`engine.tally_columns`).
     """
@@ -280,42 +279,30 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     if batch_size < 1:
         raise GladiatorError(f"--batch-size must be at least 1, got {batch_size}")
     final: DuelState | None = None
-    limit = (game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
     nxt = 0
-    work: DuelState | None = None
-    where = np.zeros(0, dtype=np.int64)
     refill_at = max(1, batch_size // 2)
     reasons = np.zeros(M, dtype=np.int8)
     tally = engine.new_tally(game, M)
-    prepare_bots(game, bots)
+    play = Play(game, bots, tally=tally, reasons=reasons)
     while True:
-        live = 0 if work is None else work.batch
-        if nxt < M and (live < refill_at or live == 0):
-            k = min(batch_size - live, M - nxt)
+        if nxt < M and (play.live < refill_at or play.live == 0):
+            k = min(batch_size - play.live, M - nxt)
             fresh = engine.new_duels(game, pairs[nxt : nxt + k], seeds[nxt : nxt + k],
                                      disguise=None if looks is None else looks[nxt : nxt + k])
-            fidx = np.arange(nxt, nxt + k, dtype=np.int64)
-            nxt += k
             if final is None:
                 final = _empty_like(fresh, M)
-            work = fresh if work is None or work.batch == 0 else DuelState.concat([work, fresh])
-            where = fidx if where.size == 0 else np.concatenate([where, fidx])
-            work, where = _harvest(final, work, where)
-            continue
-        if work is None or work.batch == 0:
+            left = play.add(fresh, np.arange(nxt, nxt + k, dtype=np.int64))
+            nxt += k
+        elif play.live:
+            left = play.step()
+        else:
             break
-        acts, bad, codes = decide(game, work, bots, forfeit=True)
-        if bad.size:
-            reasons[where[bad]] = codes
-            work = engine.forfeit(game, work, bad)
-        work, _ = engine.step(game, work, acts, check=False, tally=tally, tally_rows=where, handed=True)  # ours alone
-        if int(work.counter.max()) > limit:
-            raise GladiatorError("a duel ran past the action limit: a bot keeps choosing actions that cost nothing")
-        work, where = _harvest(final, work, where)
+        left.put(final, RESULT_FIELDS)
     assert final is not None
     return final, reasons, tally
 
 
+RESULT_FIELDS = ("unit", "winner", "outcome", "first", "turn", "counter", "integrity", "heat", "nectar", "seed", "done")
 _GAMES: dict[str, Game] = {}  # the games of the specs this process played last, keyed by the hash of their data
 
 
@@ -323,21 +310,6 @@ def _empty_like(s: DuelState, M: int) -> DuelState:
     from dataclasses import fields
 
     return DuelState(**{f.name: np.zeros((M,) + getattr(s, f.name).shape[1:], dtype=getattr(s, f.name).dtype) for f in fields(s)})
-
-
-RESULT_FIELDS = ("unit", "winner", "outcome", "first", "turn", "counter", "integrity", "heat", "nectar", "seed", "done")
-
-
-def _harvest(final: DuelState, work: DuelState, where: np.ndarray) -> tuple[DuelState, np.ndarray]:
-    fin = work.done
-    if not fin.any():
-        return work, where
-    i = np.flatnonzero(fin)
-    dest = where[i]
-    for name in RESULT_FIELDS:
-        getattr(final, name)[dest] = getattr(work, name).take(i, axis=0)
-    keep = np.flatnonzero(~fin)
-    return work.take(keep), where[keep]
 
 
 def _rows_of(s: DuelState, reasons: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import os
 from typing import Callable, Iterable, Iterator
 
 from gladiator.batch.chunks import (  # noqa: F401 - the run's vocabulary, importable from here as before
-    DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, RESULT_FIELDS, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
+    DEFAULT_BATCH_SIZE, MAX_CHUNK, MAX_DUELS, MIN_CHUNK, ROW_DTYPE, TARGET_CHUNKS, BatchSpec, ChunkResult,
     Piece, batch_size_for, chunk_size_for, game_of, game_of_data, make_spec, play_duels, play_pairings, prepare, run_chunk,
     run_piece, totals_of_rows,
 )

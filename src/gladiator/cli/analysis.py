@@ -216,7 +216,7 @@ def log(
     formulas: bool = typer.Option(False, "--formulas", help="Every hit chance with its terms, and every roll."),
 ) -> None:
     """Print a recorded duel's combat log, from the replay alone: plain words, or --formulas."""
-    from gladiator.duel import opening_events
+    from gladiator.engine import opening_events
     from gladiator.narrate import narrate, narrate_plain
     from gladiator.replay import load_replay, replay_states
 

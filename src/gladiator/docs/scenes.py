@@ -17,7 +17,7 @@ from gladiator import engine
 from gladiator.bots import make_bot
 from gladiator.catalog.loader import load_catalog
 from gladiator.driver import decide, prepare_bots
-from gladiator.duel import game_for, opening_events
+from gladiator.duel import game_for
 from gladiator.game import END, Game
 from gladiator.state import OUTCOMES, DuelState
 
@@ -108,7 +108,7 @@ def moment(scene: Scene, game: Optional[Game] = None) -> Moment:
     """Play `scene`'s duel through the engine up to the moment its picture shows (no drawing)."""
     game = game or game_for(load_catalog(), scene.arena)
     s = engine.new_duels(game, scene.units, [scene.seed])
-    m = Moment(scene, game, s, [], opening_events(s))
+    m = Moment(scene, game, s, [], engine.opening_events(s))
     MOMENTS[scene.moment](m)
     return m
 

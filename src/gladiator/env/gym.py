@@ -17,7 +17,8 @@ from gymnasium import spaces
 from gladiator import DEFAULT_BOT, engine, rng
 from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
-from gladiator.duel import decide, game_for
+from gladiator.driver import Play
+from gladiator.duel import game_for
 from gladiator.env.checks import check_units, user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
 from gladiator.narrate import narrate
@@ -56,6 +57,9 @@ class DuelEnv(gymnasium.Env):
         if getattr(self.opponent, "needs_truth", False):
             raise ValueError(f"bot {opponent_bot!r} reads the whole truth: it cannot be an environment's opponent")
         self.render_mode = render_mode
+        # the opponent's turns: the duel leaves the play when the agent is to act (the play prepares the bot)
+        self._play = Play(self.game, (self.opponent, self.opponent), forfeit=False, events=render_mode == "ansi",
+                          until=lambda w: w.active == self.side)
         self.action_space = spaces.Discrete(self.game.space.n)
         self.observation_space = spaces.Box(0.0, OBS_HIGH, (observation_size(self.game),), np.float32)
         self.state = None
@@ -123,11 +127,14 @@ class DuelEnv(gymnasium.Env):
         return 0 <= action < self.game.space.n and bool(self.action_masks()[action])
 
     def _bot_turns(self) -> None:
-        bots = (self.opponent, self.opponent)
-        while not self.state.done[0] and int(self.state.active[0]) != self.side:
-            a = decide(self.game, self.state, bots)[0]
-            self.state, ev = engine.step(self.game, self.state, a, events=self.render_mode == "ansi")
+        play = self._play
+        left = play.add(self.state, [0])
+        while play.live:
+            left = play.step()
+            assert play.last is not None
+            ev = play.last[2]
             self._log += ev[0] if ev else []
+        self.state = left.state
 
     def _obs(self) -> np.ndarray:
         return encode(self.game, self.state, self.side)[0]

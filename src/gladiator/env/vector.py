@@ -1,7 +1,7 @@
 """A native Gymnasium vector env: N duels stepped at once through the batch engine, one agent per duel against a bot.
 
-Every sub-env is one duel of the agent's unit against the opponent unit, played by a bot (the
-driver's `decide`). A step applies the agent's action in every duel, then lets the opponent
+Every sub-env is one duel of the agent's unit against the opponent unit, played by a bot (through
+the driver's `Play`). A step applies the agent's action in every duel, then lets the opponent
 act until it is the agent's turn again or the duel ends, for all duels at once. Autoreset is
 Gymnasium's next-step mode: the step after a duel ended starts a new one (its action is
 ignored, reward 0). `info["action_mask"]` is the (N, A) legal mask of the agent's next
@@ -22,11 +22,11 @@ from gymnasium.vector import AutoresetMode
 from gladiator import DEFAULT_BOT, engine, rng
 from gladiator.bots import make_bot
 from gladiator.catalog import Catalog, load_catalog
-from gladiator.driver import MAX_ACTIONS_PER_TURN, decide, prepare_bots
+from gladiator.driver import Play
 from gladiator.duel import game_for
 from gladiator.env.checks import user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
-from gladiator.errors import GladiatorError, IllegalAction
+from gladiator.errors import IllegalAction
 from gladiator.state import DuelState
 
 
@@ -54,7 +54,8 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
         self.side = side
         self.illegal_action = illegal_action
         self.opponent = make_bot(opponent_bot)
-        prepare_bots(self.game, (self.opponent,))
+        # the opponent's turns: its duels leave the play when the agent is to act (the play prepares the bot)
+        self._play = Play(self.game, (self.opponent, self.opponent), until=lambda w: w.active == self.side)
         self.num_envs = int(num_envs)
         n, A = observation_size(self.game), self.game.space.n
         self.single_observation_space = spaces.Box(0.0, OBS_HIGH, (n,), np.float32)
@@ -139,18 +140,15 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
 
     def _opponent_turns(self, s: DuelState) -> DuelState:
         """Let the bot act in every duel where it is its turn, until none is."""
-        limit = (self.game.arena.turn_limit + 2) * MAX_ACTIONS_PER_TURN
-        for _ in range(limit):
-            theirs = np.flatnonzero((s.active != self.side) & ~s.done)
-            if theirs.size == 0:
+        theirs = np.flatnonzero((s.active != self.side) & ~s.done)
+        if theirs.size == 0:
+            return s
+        left = self._play.add(s.take(theirs), theirs)
+        while True:
+            left.put(s)
+            if self._play.live == 0:
                 return s
-            sub = s.take(theirs)
-            acts, bad, _ = decide(self.game, sub, (self.opponent, self.opponent), forfeit=True)
-            if bad.size:
-                sub = engine.forfeit(self.game, sub, bad)
-            sub, _ = engine.step(self.game, sub, acts, check=False)
-            s.put(theirs, sub)
-        raise GladiatorError("the opponent bot ran past the action limit")
+            left = self._play.step()
 
     def _obs(self) -> np.ndarray:
         assert self.state is not None

@@ -16,6 +16,7 @@ from gladiator.game import W, Game, UnitTables
 from gladiator.rules import constants as K
 from gladiator.state import pick
 
+PREVIEW_TABLE_LIMIT = 400_000  # rows (roster size squared x 128); larger rosters work the preview out per duel
 REAR_TABLE_BLOCK = 1 << 20  # cells of the rear-arc table worked out in one pass (bounds the temporary arrays)
 HIT_TERMS = ("accuracy", "evasion", "guard", "cover", "high_ground", "rear", "exposed", "point_blank", "ambush")
 
@@ -92,6 +93,53 @@ def strike_preview(t: UnitTables, wu: np.ndarray, au: np.ndarray, tu: np.ndarray
     hi = damage(t, wu2, slots, col(au), col(tu), t.w_high[wu2, slots], col(rear) | ambush)
     chance = np.where(t.w_valid[wu2, slots], chance, 0.0)
     return chance, lo.astype(np.float64), hi.astype(np.float64), chance * (lo + hi) / 2.0
+
+
+def preview_table(game: Game) -> tuple[np.ndarray, ...] | None:
+    """strike_preview for every (target, attacker, guard, exposed, cover, high ground, rear, adjacent, ambush): its four
+    (rows, W) arrays (chance, low, high, expected), each contiguous, so a reader takes only those it needs; None for a
+    roster too large to keep one (the preview is then worked out per duel). Kept on the game (`Game.derived`)."""
+    U = len(game.roster)
+    if U ** 2 * 128 > PREVIEW_TABLE_LIMIT:
+        return None
+    grid = np.meshgrid(*(np.arange(n) for n in (U, U, 2, 2, 2, 2, 2, 2, 2)), indexing="ij")
+    tu, au, *flags = (g.reshape(-1) for g in grid)
+    out = tuple(np.ascontiguousarray(v) for v in strike_preview(game.tables, au, au, tu, *(f.astype(bool) for f in flags)))
+    for v in out:
+        v.setflags(write=False)
+    return out
+
+
+def preview_code(game: Game, target: np.ndarray, attacker: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The row of each (target, attacker, flags) case in the preview table (`preview_table`): the flags are its low
+    bits, the first flag the highest of them (gathered in bytes: seven flags fit one)."""
+    bits = np.zeros(np.shape(target), dtype=np.uint8)
+    for flag in flags:
+        bits <<= 1
+        bits |= flag
+    code = target.astype(np.intp) * len(game.roster) + attacker
+    code <<= len(flags)
+    code += bits
+    return code
+
+
+def hit_chance(game: Game, au: np.ndarray, slot: np.ndarray, tu: np.ndarray, flags: tuple[np.ndarray, ...]) -> np.ndarray:
+    """hit_terms' chance of slot `slot` of unit `au` against unit `tu` under `flags` (guard .. ambush), read from the
+    preview table where the game keeps one."""
+    table = game.derived("attack_preview", preview_table)
+    if table is None:
+        return hit_terms(game.tables, au, slot, tu, *flags)["chance"]
+    code = preview_code(game, tu, au, flags)
+    code *= W
+    code += slot
+    return table[0].reshape(-1).take(code)  # the chance of (row, slot)
+
+
+def gauge(value: np.ndarray, true_max: np.ndarray, shown_max: np.ndarray) -> np.ndarray:
+    """A reading of `value` (out of `true_max`) on a gauge of `shown_max`: the same fraction, rounded; exact when the two agree."""
+    value = np.asarray(value)
+    scaled = np.rint(value * (np.asarray(shown_max, dtype=np.float64) / np.maximum(true_max, 1))).astype(value.dtype)
+    return np.where(true_max == shown_max, value, scaled)
 
 
 def ambushes(disguise: np.ndarray, fresh: np.ndarray) -> np.ndarray:

@@ -6,29 +6,23 @@ import numpy as np
 
 from gladiator.game import Game
 from gladiator.rules import constants as K
+from gladiator.rules.actions import EventBatch
 from gladiator.rules.combat import overheat_excess
-from gladiator.state import DESTROYED, DRAW, EV, SHUTDOWN, DuelState, EventCount, SideCells
-
-Count = EventCount  # count(duels, sides, column[, hits]): what the engine's step counts events with
+from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
 
 
-def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None,
-             count: Count | None = None) -> None:
-    """End the active side's turn in duels `idx`: hazard heat, the turn limit, then the next turn."""
+def end_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
+    """End the active side's turn in duels `idx`: hazard heat, the turn limit, then the next turn; what happened."""
     if idx.size == 0:
-        return
+        return []
     a = s.active.take(idx).astype(np.intp)
-    cell = SideCells(s, idx, a)
-    pos = cell.get("pos")
-    on_hazard = game.geo.hazard.take(pos)
-    if count is not None and game.arena.hazard_heat:
-        count(idx, a, EV["hazard_turn"], on_hazard)
+    out = [EventBatch("end_turn", idx, a)]
     if game.arena.hazard_heat:  # (an arena without hazard heat adds none)
-        cell.set("heat", cell.get("heat") + hazard_heat(game, pos))
-    if log is not None:
-        for i, b in enumerate(idx):
-            if on_hazard[i] and game.arena.hazard_heat:
-                log[b].append({"event": "hazard", "side": int(a[i]), "heat": game.arena.hazard_heat, "heat_after": int(s.heat[b, a[i]])})
+        cell = SideCells(s, idx, a)
+        pos = cell.get("pos")
+        heat = cell.get("heat") + hazard_heat(game, pos)
+        cell.set("heat", heat)
+        out.append(EventBatch("hazard", idx, a, {"on": game.geo.hazard.take(pos), "heat": heat}))
     limit = s.turn[idx] >= game.arena.turn_limit
     drawn = idx[limit]
     s.done[drawn] = True
@@ -37,14 +31,13 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | 
     go = idx[~limit]
     s.active[go] = acting_side(s.active[go], 1)
     s.turn[go] += 1
-    start_turn(game, s, go, log, count)
+    return out + start_turn(game, s, go)
 
 
-def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] | None = None,
-               count: Count | None = None) -> None:
-    """Begin the active side's turn: guard and exposure end, disguise ticks, cooling, overheat, upkeep."""
+def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
+    """Begin the active side's turn: guard and exposure end, disguise ticks, cooling, overheat, upkeep; what happened."""
     if idx.size == 0:
-        return
+        return []
     t = game.tables
     a = s.active.take(idx).astype(np.intp)
     cell = SideCells(s, idx, a)
@@ -70,9 +63,8 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
     if hot.any():  # (no suit overheated: no integrity burns)
         integrity = np.maximum(0, integrity - hurt)
         cell.set("integrity", integrity)
-    s.ap[idx] = turn_actions(game, u, heat)
-    if count is not None:
-        count(idx, a, EV["overheated_turn"], hot)
+    ap = turn_actions(game, u, heat)
+    s.ap[idx] = ap
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
     melted = integrity <= 0
@@ -82,19 +74,9 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray, log: list[list[dict]] 
         s.done[ended] = True
         s.winner[ended] = 1 - a[mask]
         s.outcome[ended] = code
-    if log is not None:
-        for i, b in enumerate(idx):
-            side = int(a[i])
-            log[b].append({
-                "event": "turn", "side": side, "turn": int(s.turn[b]), "ap": int(s.ap[b]),
-                "cooled": int(heat_before[i] - s.heat[b, side]), "heat": int(s.heat[b, side]),
-                "overheat_damage": int(hurt[i]), "nectar": int(s.nectar[b, side]),
-                "disguise_ended": bool(expired[i]),
-            })
-            if melted[i]:
-                log[b].append({"event": "melted", "side": side})
-            if shut[i]:
-                log[b].append({"event": "shutdown", "side": side})
+    return [EventBatch("turn", idx, a, {"turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat,
+                                        "overheat_damage": hurt, "hot": hot, "nectar": nectar, "disguise_ended": expired,
+                                        "melted": melted, "shutdown": shut})]
 
 
 def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:

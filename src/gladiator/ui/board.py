@@ -331,13 +331,8 @@ class DuelView(Screen):
         return [seen_event(self.game, self.units, ev, v) for ev in events]
 
     def opening_events(self, s: DuelState) -> list[dict]:
-        """The 'who moves first' and first-turn events of a new duel (shaped like the engine's)."""
-        a = int(s.active[0])
-        looks = [int(s.disguise[0, k]) if s.disguise[0, k] >= 0 else int(s.unit[0, k]) for k in (0, 1)]
-        return [{"event": "start", "first": int(s.first[0]), "turn": 1, "looks": looks},
-                {"event": "turn", "side": a, "turn": int(s.turn[0]), "ap": int(s.ap[0]), "cooled": 0,
-                 "heat": int(s.heat[0, a]), "overheat_damage": 0, "nectar": int(s.nectar[0, a]), "disguise_ended": False,
-                 "looks": looks}]
+        """The 'who moves first' and first-turn events of a new duel (the engine's)."""
+        return engine.opening_events(s)
 
     def scroll_log(self, lines: int) -> None:
         """Scroll the combat log back (positive) or forward (negative)."""
