@@ -1,0 +1,66 @@
+"""benchmarks/bench_rules.py: the targets of a deeper duel, judged from the figures the instruments give."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gladiator.batch.ablate import Effect
+from gladiator.catalog import load_catalog
+from gladiator.options import options_of
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks" / "bench_rules.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_rules", BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_rules"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def effects(worth: float, half: float = 0.01, used: float = 0.5, **special: tuple[float, float]) -> list[Effect]:
+    """Every option of every unit against every opponent, each worth `worth` (special[unit_option] = (worth, used))."""
+    cat = load_catalog()
+    out = []
+    for u in ("rouge", "viola", "jaron", "nean"):
+        for o in options_of(cat.unit(u)):
+            w, use = special.get(f"{u}_{o}", (worth, used))
+            out += [Effect(u, o, v, None, -w, half, 4000, 0.5, use, 1.0) for v in ("rouge", "viola", "jaron", "nean")]
+    return out
+
+
+def test_every_option_target_is_met_when_every_option_is_worth_enough(bench) -> None:
+    found = bench.option_targets(effects(0.06), load_catalog())
+    assert found and all(ok for _, _, ok in found), [f for f in found if not f[2]]
+
+
+def test_an_option_worth_too_little_or_used_too_rarely_fails_its_target(bench) -> None:
+    found = {label: (value, ok) for label, value, ok in bench.option_targets(
+        effects(0.06, rouge_wrist_darts=(0.005, 0.03), rouge_leap=(0.04, 0.9)), load_catalog())}
+    worth = next(v for k, v in found.items() if k.startswith("each gladiator's weapons"))
+    used = next(v for k, v in found.items() if k.startswith("each used"))
+    leap = next(v for k, v in found.items() if k.startswith("Rouge's leap"))
+    assert not worth[1] and "rouge wrist_darts" in worth[0] and "rouge leap" not in worth[0]
+    assert not used[1] and "rouge wrist_darts 3%" in used[0]
+    assert not leap[1] and "+4.0%" in leap[0]
+
+
+def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
+    got = subprocess.run([sys.executable, str(BENCH), "--n", "8", "--no-ablate", "--workers", "1"], capture_output=True,
+                         text=True, timeout=300, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
+    assert got.returncode == 0, got.stderr
+    for pairing in ("rouge-rouge", "rouge-viola", "jaron-nean", "nean-nean"):
+        assert pairing in got.stdout
+    for target in ("every gladiator pairing 42-58%", "first mover wins 42-58% of every mirror", "draws + shutdowns",
+                   "Viola's melt overheats Rouge", "its own look", "fewer rule constants"):
+        assert target in got.stdout
+    assert "worth >= 3 points" not in got.stdout  # --no-ablate: no restricted play
