@@ -19,36 +19,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-from dataclasses import dataclass
 
 from gladiator.batch import ablate, make_spec, run
 from gladiator.batch.overrides import apply_overrides
-from gladiator.batch.stats import Totals
 from gladiator.catalog.loader import Catalog, load_catalog
 from gladiator.rules import constants
 
-GLADIATORS = ("rouge", "viola", "jaron")
-BASELINE = "nean"
+from bench_character import BASELINE, GLADIATORS, Cell  # noqa: E402 (beside this file)
+
 GENERAL = ("guard", "vent", "inject", "cache")
 V3_CONSTANTS = 35  # rule constants of version 3: version 4 has fewer
-
-
-@dataclass
-class Cell:
-    """One pairing on one arena: `a` (side A of even duels) against `b`."""
-
-    a: str
-    b: str
-    arena: str
-    t: Totals
-
-    def rate(self) -> float:
-        """`a`'s share of the duels (a draw counts half)."""
-        return (self.t.wins[0] + 0.5 * self.t.outcomes["draw"]) / self.t.n
-
-    def share(self, unit_side: int, kind: str) -> float:
-        """Share of duels in which side `unit_side` did `kind` at least once."""
-        return self.t.event_counts(unit_side)["duels_with"].get(kind, 0) / self.t.n
 
 
 Target = tuple[str, str, bool]

@@ -20,6 +20,7 @@ BENCH = ROOT / "benchmarks" / "bench_rules.py"
 
 @pytest.fixture(scope="module")
 def bench():
+    sys.path.insert(0, str(BENCH.parent))  # it reads the pairings' cells from bench_character.py beside it
     spec = importlib.util.spec_from_file_location("bench_rules", BENCH)
     mod = importlib.util.module_from_spec(spec)
     sys.modules["bench_rules"] = mod
