@@ -1,4 +1,4 @@
-"""Is the duel deep? The targets of issue 21 (a deeper duel), measured on the rules as they are.
+"""Is the duel deep? The targets of rules version 4 (a deeper duel), measured on the rules as they are.
 
 Plays side-swapped duels of every pairing of the roster (mirrors included) on every shipped arena
 with one bot on both sides (heuristic by default), then restricted play (`gladiator ablate --all`,
