@@ -1,6 +1,7 @@
 """The driver: asks each side's bot for its action, checks every pick, and plays batches of duels to their end.
 
-One loop for the window, `duel`, `batch`, the environments and the search bot's continuations.
+`decide` asks and checks for the window, one action at a time; `Play`, built on it, is the one play loop of `duel`,
+`batch`, the environments and the search bot's continuations.
 Bots are duck-typed (`name`, `act`, optional `prepare`, `needs_truth` and `uses_noise`); a bot of another package is asked
 through the referee (`gladiator.referee`: sealed copies, a time limit, its exit caught). Imports the engine and the referee.
 """
@@ -146,7 +147,7 @@ class Left(NamedTuple):
 
 class Play:
     """The one play loop: duels stepped together, each side's pick asked of its bot and checked (`decide`), until each
-    ends. `duel`, `batch`, `odds`, the search bot's continuations and the vector environment all play through it.
+    ends. `duel`, `batch`, `odds`, the search bot's continuations and both environments play through it.
 
     Duels join with `add` (with the caller's row number of each, so a caller may refill the batch as
     duels end) and leave when they end, or when `until` holds of them (the vector environment's

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-
 from gladiator import engine
 from gladiator.bots import Bot
 from gladiator.catalog.loader import Catalog

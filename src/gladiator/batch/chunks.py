@@ -269,9 +269,9 @@ def play_duels(game: Game, pairs: np.ndarray, seeds: np.ndarray, bots: Sequence[
     time with refills (`driver.Play`); final states in order.
 
     Only the fields a result needs (`RESULT_FIELDS`) are filled in the returned state; the rest
-    are zeros. A bot's illegal pick ends its duel as a forfeit; the second array holds, per duel, the refusal code
-    of that pick (0 for the duels that ended otherwise). The third is each duel's tally of events
-    by side (`engine.tally_columns`).
+    are zeros. A bot's illegal pick ends its duel as a forfeit; the second array holds, per duel,
+    the refusal code of that pick (0 for the duels that ended otherwise). The third is each duel's
+    tally of events by side (`engine.tally_columns`).
     """
     M = int(seeds.shape[0])
     if batch_size is None:
