@@ -552,7 +552,7 @@ def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     floor_rear = rear & geo.passable[None, :]
     foe_open = open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
     extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open)
-    odds = np.where(extract, _seen_odds(game, obs, np.broadcast_to(tiles, extract.shape), rear), 0.0)
+    odds = np.where(extract, _seen_odds(game, obs, np.broadcast_to(tiles, extract.shape)), 0.0)
     me_open = open_to_extraction(badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
                                  overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught)
     threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open)
@@ -579,15 +579,12 @@ def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[
     return {"turn": turn, "side": side, "ap": ap, "held": (turn <= game.arena.turn_limit) & ~obs.done[:, None]}
 
 
-def _seen_odds(game: Game, obs: Observation, tile: np.ndarray, rear: np.ndarray | None = None) -> np.ndarray:
-    """The observer's extraction odds from `tile` (per duel, or (B, T)) against the suit the enemy shows."""
+def _seen_odds(game: Game, obs: Observation, tile: np.ndarray) -> np.ndarray:
+    """The observer's extraction odds from `tile` (per duel, or (B, T)) against the suit the enemy shows (the same
+    from every tile it may tear the core out from)."""
     t = game.tables
-    if rear is None:
-        rear = in_rear(game, tile, obs.foe_pos, obs.foe_facing)
-    shape = np.shape(tile)
-    col = (lambda v: v[:, None]) if len(shape) == 2 else (lambda v: v)  # noqa: E731
-    return extraction_odds(t, col(obs.my_unit), col(obs.foe_look), rear,
-                           integrity_lost(col(obs.foe_integrity), t.integrity[col(obs.foe_look)]))
+    odds = extraction_odds(t, obs.my_unit, obs.foe_look, integrity_lost(obs.foe_integrity, t.integrity[obs.foe_look]))
+    return np.broadcast_to(odds[:, None], np.shape(tile)) if np.ndim(tile) == 2 else odds
 
 
 def _view(game: Game, obs: Observation | DuelState) -> Observation:

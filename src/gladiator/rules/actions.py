@@ -177,9 +177,8 @@ def extract(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked:
     mine = SideCells(s, idx, side)
     theirs = mine.opposite()
     tu, mu = theirs.get("unit"), mine.get("unit")
-    rear = in_rear(game, mine.get("pos"), theirs.get("pos"), theirs.get("facing"))
     integrity = theirs.get("integrity")
-    p = extraction_odds(t, mu, tu, rear, integrity_lost(integrity, t.integrity.take(tu)))
+    p = extraction_odds(t, mu, tu, integrity_lost(integrity, t.integrity.take(tu)))
     roll = rolls[:, 0]
     won = roll < p
     s.exposed[idx[~won], side[~won]] = True
@@ -187,7 +186,7 @@ def extract(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked:
     s.winner[idx[won]] = side[won]
     s.outcome[idx[won]] = CORE_EXTRACTED
     return [EventBatch("extract", idx, side, {"unit": mu, "target": tu, "target_disguise": theirs.get("disguise"),
-                                              "target_integrity": integrity, "rear": rear, "chance": p, "roll": roll,
+                                              "target_integrity": integrity, "chance": p, "roll": roll,
                                               "success": won})]
 
 

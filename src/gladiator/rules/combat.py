@@ -60,7 +60,7 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
     total = terms["accuracy"]
     for k in HIT_TERMS[1:]:
         total = total + terms[k]
-    terms["chance"] = np.clip(total, K.MIN_HIT, K.MAX_HIT)
+    terms["chance"] = np.clip(total, 0.0, 1.0)  # a chance
     return terms
 
 
@@ -175,10 +175,10 @@ def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray)
     return damaged | hot | caught
 
 
-def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, rear: np.ndarray, lost: np.ndarray) -> np.ndarray:
-    """Odds of tearing out the core: base + per-agility difference + rear bonus + the share of integrity lost, clipped."""
+def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, lost: np.ndarray) -> np.ndarray:
+    """Odds of tearing out the core: per-agility difference + the share of integrity lost, clipped."""
     diff = t.agility.take(au) - t.agility.take(tu)
-    p = K.EXTRACT_BASE + K.EXTRACT_PER_AGILITY * diff + np.where(rear, K.EXTRACT_REAR_BONUS, 0.0) + K.EXTRACT_PER_DAMAGE * lost
+    p = K.EXTRACT_PER_AGILITY * diff + K.EXTRACT_PER_DAMAGE * lost
     return np.clip(p, K.EXTRACT_MIN, K.EXTRACT_MAX)
 
 

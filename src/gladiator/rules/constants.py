@@ -8,7 +8,6 @@ REAR_BONUS = 0.20  # hit chance added to an attack from the target's rear arc
 POINT_BLANK_PENALTY = 0.25  # hit chance taken off a ranged attack on an adjacent target
 AMBUSH_BONUS = 0.30  # hit chance added to the attack that throws off a disguise (which also adds roll // 2 damage)
 EXPOSED_BONUS = 0.25  # hit chance added against a unit whose core extraction failed
-MIN_HIT, MAX_HIT = 0.0, 1.0  # the hit chance is clipped to this range
 
 REAR_DAMAGE_DIVISOR = 2  # a rear attack adds roll // 2 damage
 
@@ -20,9 +19,7 @@ OVERHEAT_DAMAGE_PER_HEAT = 1  # integrity lost per point of heat above capacity,
 LEAP_BASE_REACH = 2  # leap reach = LEAP_BASE_REACH + agility // LEAP_AGILITY_PER_TILE
 LEAP_AGILITY_PER_TILE = 3
 
-EXTRACT_BASE = 0.0  # core extraction odds = EXTRACT_BASE + EXTRACT_PER_AGILITY * (agility - target agility) + ...
-EXTRACT_PER_AGILITY = 0.03
-EXTRACT_REAR_BONUS = 0.0  # + this from the rear arc
+EXTRACT_PER_AGILITY = 0.03  # core extraction odds = EXTRACT_PER_AGILITY * (agility - target agility) + ...
 EXTRACT_PER_DAMAGE = 0.8  # + this times the share of its integrity the target has lost
 EXTRACT_MIN, EXTRACT_MAX = 0.05, 0.95
 EXTRACT_DAMAGED_FRACTION = 0.4  # the target is "badly damaged" at or below this fraction of integrity

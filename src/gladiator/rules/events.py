@@ -147,7 +147,7 @@ def _extract(game: Game, e: EventBatch) -> list[dict]:
     tu = f["target"]
     look = np.where(f["target_disguise"] >= 0, f["target_disguise"], tu)
     # the odds the extractor was shown: against the suit the enemy shows, on its gauge
-    seen = extraction_odds(t, f["unit"], look, f["rear"],
+    seen = extraction_odds(t, f["unit"], look,
                            integrity_lost(gauge(f["target_integrity"], t.integrity[tu], t.integrity[look]), t.integrity[look]))
     return [{"event": "extract", "side": sd, "chance": p, "roll": r, "success": w, "seen": {"chance": q}}
             for sd, p, r, w, q in zip(e.side.tolist(), f["chance"].tolist(), f["roll"].tolist(), f["success"].tolist(),
