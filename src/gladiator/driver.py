@@ -125,6 +125,9 @@ def _picks(bot: "Bot", picks: object, n: int) -> np.ndarray:
     return arr.astype(np.int64)
 
 
+STATE_FIELDS = tuple(f.name for f in fields(DuelState))
+
+
 class Left(NamedTuple):
     """Duels that left the play: the caller's row of each, and where they are in the batch they left (`batch[at]`)."""
 
@@ -141,7 +144,7 @@ class Left(NamedTuple):
         """Write their states into rows `rows` of `into`: every field, or the fields `names` alone."""
         if self.rows.size == 0:
             return
-        for name in names or [f.name for f in fields(DuelState)]:
+        for name in names or STATE_FIELDS:
             getattr(into, name)[self.rows] = getattr(self.batch, name).take(self.at, axis=0)
 
 

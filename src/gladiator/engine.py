@@ -11,11 +11,13 @@ import numpy as np
 
 from gladiator import rng
 from gladiator.errors import GladiatorError, IllegalAction
-from gladiator.game import ATTACK0, END, EXTRACT, W, Game, UnitTables
+from gladiator.game import END, EXTRACT, W, Game, UnitTables
 from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules import events
-from gladiator.rules.actions import ATTACK_DRAWS, DRAW_LANES, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch
+from gladiator.rules.actions import (
+    ATTACK_DRAWS, DRAW_LANES, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch,
+)
 from gladiator.rules.combat import (
     HIT_TERMS, badly_damaged, extraction_odds, gauge, in_rear, integrity_lost, open_to_extraction, overheated, preview_code,
     preview_table, strike_preview,
@@ -36,7 +38,7 @@ NOISE_LANES = 2
 TRUE_LOOK_PRIOR = 0.5  # a side's belief that the suit it sees is the suit underneath, when a disguise is possible
 
 __all__ = [
-    "DRAWS_PER_STEP", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
+    "ATTACK_DRAWS", "DRAWS_PER_STEP", "EXTRACT", "EXTRACT_DRAWS", "HIT_TERMS", "OUTCOMES", "Legal", "Observation", "REFUSAL_NAMES", "Refusal", "attack_preview", "badly_damaged", "cost_of",
     "determinize", "draw_identity", "opening_events", "draws_for", "best_strike", "explain", "identities", "extraction_map", "extraction_preview", "forfeit", "new_tally", "tally_columns", "tally_width", "leap_reach", "legal_mask", "new_duels", "observe",
     "prepare", "refusal", "refusal_of_kind", "sealed", "step", "turn_forecast", "BOT_DIED", "NOT_LEGAL", "TIMED_OUT",
 ]
@@ -164,14 +166,14 @@ def step(
             b = int(np.flatnonzero(~ok)[0])
             raise IllegalAction(f"duel {b}: {refusal(game, state, b, int(actions[b])).text}" if state.batch > 1
                                 else refusal(game, state, b, int(actions[b])).text)
+    picks = picks_by_kind(game, actions, live)  # the live duels taking each kind of action
     if draws is None:
-        # only attacks (hit and damage rolls) and core extractions (their roll) draw: those draws alone, for those duels
-        # alone (each duel's draws are its own)
+        # only the kinds of `DRAW_LANES` draw (attacks, core extractions): their lanes alone, for those duels alone
+        # (each duel's draws are its own)
         u = _Draws(None)
-        for rolls, lanes in ((np.flatnonzero(live & (actions >= ATTACK0) & (actions < ATTACK0 + W)), ATTACK_DRAWS),
-                             (np.flatnonzero(live & (actions == EXTRACT)), EXTRACT_DRAWS)):
-            if rolls.size:
-                u.lanes[lanes.start] = (rolls, draws_for(state, rolls, lanes))
+        for kind, lanes in DRAW_LANES.items():
+            if picks[kind].size:
+                u.lanes[lanes.start] = (picks[kind], draws_for(state, picks[kind], lanes))
     else:
         u = _Draws(np.asarray(draws, dtype=np.float64).reshape(state.batch, -1))
     s = state if handed else state.copy()
@@ -183,7 +185,7 @@ def step(
                 and (tally.flags.c_contiguous or tally.flags.f_contiguous) and tally.flags.writeable):
             raise GladiatorError(f"tally must be a writable, contiguous (N, 2, {tally_width(game)}) array")
         count = EventCount(tally, np.arange(state.batch) if tally_rows is None else tally_rows)
-    _apply(game, s, actions, u, live, log, count)
+    _apply(game, s, actions, picks, u, live, log, count)
     return s, log
 
 
@@ -642,10 +644,11 @@ class _Draws:
         return values.take(np.searchsorted(rows, idx), axis=0)
 
 
-def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.ndarray, log: list[list[dict]] | None,
-           count: EventCount | None = None) -> None:
-    """Resolve each duel's action by its kind (`rules.actions`), spend its points, end the duels whose enemy's integrity
-    is gone and the turns that are over (`rules.turns`); then count and log what happened (`rules.events`)."""
+def _apply(game: Game, s: DuelState, actions: np.ndarray, picks: dict[str, np.ndarray], u: _Draws, live: np.ndarray,
+           log: list[list[dict]] | None, count: EventCount | None = None) -> None:
+    """Resolve each duel's action by its kind (`rules.actions`; `picks`: the live duels taking each kind), spend its
+    points, end the duels whose enemy's integrity is gone and the turns that are over (`rules.turns`); then count and
+    log what happened (`rules.events`)."""
     B = s.batch
     a = s.active.astype(np.intp)
     happened: list[EventBatch] = []  # kept for the log; counted as they come (their arrays then go at once)
@@ -656,7 +659,7 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, u: _Draws, live: np.nd
         if log is not None:
             happened.extend(batches)
 
-    for kind, idx in picks_by_kind(game, actions, live).items():  # the live duels taking each kind of action
+    for kind, idx in picks.items():
         if idx.size and kind in RESOLVE:
             rolls = u.of(idx, DRAW_LANES[kind]) if kind in DRAW_LANES else None
             record(RESOLVE[kind](game, s, idx, a.take(idx), actions.take(idx), rolls))
