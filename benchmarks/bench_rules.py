@@ -3,7 +3,8 @@
 Plays side-swapped duels of every pairing of the roster (mirrors included) on every shipped arena
 with one bot on both sides (heuristic by default), then restricted play (`gladiator ablate --all`,
 paired on the same seeds) unless --no-ablate, and prints each target with its figure and whether it
-is met: the pairing bands, the first mover's share, draws and shutdowns, each option's worth and
+is met: the pairing bands, the first mover's share (with who strikes first in each mirror, and how
+often the first striker wins, as a diagnostic), draws and shutdowns, each option's worth and
 use, Rouge's leap against Viola, Viola's melt, Jaron's disguise and the looks he takes, Nectar, and
 the number of rule constants. The targets that need other instruments are named with the script
 that measures them (depth and search balance: bench_design.py; robustness against the scripted
@@ -11,7 +12,7 @@ strategies: fit_heuristic.py --check; speed: bench_batch.py). Nothing is timed. 
 development machine the pairings take about a minute and a half at --n 2000, restricted play
 about ten minutes at its defaults.
 Run: python benchmarks/bench_rules.py [--n 2000] [--seed 7] [--bot heuristic] [--workers 2]
-     [--ablate-n 4000] [--precision 0.025] [--no-ablate] [--set UNIT.FIELD=VALUE ...]
+     [--ablate-n 4000] [--precision 0.025] [--no-ablate] [--strike-n 400] [--set UNIT.FIELD=VALUE ...]
 """
 
 from __future__ import annotations
@@ -20,10 +21,17 @@ import argparse
 import itertools
 import math
 
+import numpy as np
+
+from gladiator import engine, rng
 from gladiator.batch import ablate, make_spec, run
 from gladiator.batch.overrides import apply_overrides
+from gladiator.bots import make_bot
 from gladiator.catalog.loader import Catalog, load_catalog
+from gladiator.driver import Play
+from gladiator.duel import game_for
 from gladiator.rules import constants
+from gladiator.state import EV
 
 from bench_character import BASELINE, GLADIATORS, Cell  # noqa: E402 (beside this file)
 
@@ -47,6 +55,8 @@ def main() -> None:
     p.add_argument("--precision", type=float, default=ablate.DEFAULT_PRECISION,
                    help="restricted play: more rounds until each change's 95%% interval is within this of its value")
     p.add_argument("--no-ablate", action="store_true", help="skip restricted play (the option targets)")
+    p.add_argument("--strike-n", type=int, default=400,
+                   help="duels a mirror and arena for who strikes first (a diagnostic of the first mover's share; 0: none)")
     a = p.parse_args()
     cat = apply_overrides(load_catalog(), a.set)
     arenas = sorted(cat.arenas)
@@ -59,6 +69,13 @@ def main() -> None:
         row = [c for c in cells if (c.a, c.b) == (x, y)]
         print(f"{x + '-' + y:<14} " + " ".join(f"{(c.t.first_mover_rate() if x == y else c.rate()):>13.1%}" for c in row))
     print()
+    if a.strike_n:
+        print("Who strikes first in the mirrors: the share of duels where the first mover makes the first attack (hit or"
+              " miss), and the share the first striker wins")
+        for u in units:
+            shares = [first_strikes(cat, u, ar, a.strike_n, a.seed, a.bot) for ar in arenas]
+            print(f"{u + '-' + u:<14} " + " ".join(f"{f'{fm:.0%} / {won:.0%}':>13}" for fm, won in shares))
+        print()
     found = pairing_targets(cells) + character_targets(cells)
     if not a.no_ablate:
         ab = ablate.plan(cat, units, arenas=arenas, n=a.ablate_n, seed=a.seed + 1, bot=a.bot, precision=a.precision,
@@ -71,6 +88,30 @@ def main() -> None:
         print(f"[{'met' if ok else 'NOT MET':>7}] {label}: {value}")
     print("\nMeasured elsewhere: depth and search balance (bench_design.py), robustness against the scripted strategies "
           "(fit_heuristic.py --check), speed (bench_batch.py).")
+
+
+def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: str) -> tuple[float, float]:
+    """A mirror's `n` duels (seeds derived from `seed`, one bot object on both sides): the share where the side to move
+    first makes the first attack, and the share of decisive duels with an attack that the side making it wins."""
+    game = game_for(cat, arena)
+    one = make_bot(bot)
+    tally = engine.new_tally(game, n)
+    s = engine.new_duels(game, (unit, unit), rng.derive_seeds(seed, np.arange(n)))
+    mover = s.active.astype(np.int64)  # the side to act first
+    first = np.full(n, -1)
+    play = Play(game, [one, one], tally=tally)
+    end = s.copy()
+    left = play.add(s, np.arange(n))
+    while True:
+        left.put(end)
+        fresh = (first < 0) & (tally[:, :, EV["attack"]].sum(axis=1) > 0)
+        first[fresh] = np.argmax(tally[fresh, :, EV["attack"]], axis=1)
+        if play.live == 0:
+            break
+        left = play.step()
+    struck = first >= 0
+    decisive = struck & (end.winner >= 0)
+    return float((first[struck] == mover[struck]).mean()), float((end.winner[decisive] == first[decisive]).mean())
 
 
 def pairing_targets(cells: list[Cell]) -> list[Target]:

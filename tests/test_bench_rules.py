@@ -56,7 +56,7 @@ def test_an_option_worth_too_little_or_used_too_rarely_fails_its_target(bench) -
 
 
 def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
-    got = subprocess.run([sys.executable, str(BENCH), "--n", "8", "--no-ablate", "--workers", "1"], capture_output=True,
+    got = subprocess.run([sys.executable, str(BENCH), "--n", "8", "--no-ablate", "--workers", "1", "--strike-n", "4"], capture_output=True,
                          text=True, timeout=300, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
     assert got.returncode == 0, got.stderr
     for pairing in ("rouge-rouge", "rouge-viola", "jaron-nean", "nean-nean"):
@@ -65,3 +65,27 @@ def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
                    "Viola's melt overheats Rouge", "its own look", "fewer rule constants"):
         assert target in got.stdout
     assert "worth >= 3 points" not in got.stdout  # --no-ablate: no restricted play
+    assert "Who strikes first in the mirrors" in got.stdout
+
+
+@pytest.mark.parametrize("unit, arena", [("rouge", "concert_hall"), ("nean", "open_field")])
+def test_who_strikes_first_agrees_with_the_duels_logs(bench, unit, arena) -> None:
+    """The batched count of who strikes first, against each duel played alone and read from its log."""
+    import numpy as np
+
+    from gladiator import rng
+    from gladiator.bots import make_bot
+    from gladiator.duel import game_for, play_duel
+
+    cat, n, seed = load_catalog(), 12, 5
+    game = game_for(cat, arena)
+    bots = [make_bot("greedy")] * 2
+    movers_first, first_won, decisive = 0, 0, 0
+    for s in rng.derive_seeds(seed, np.arange(n)):
+        r = play_duel(game, (unit, unit), int(s), bots)
+        striker = next(e["side"] for e in r.events if e["event"] == "attack")
+        movers_first += striker == r.first
+        if r.winner_index is not None:
+            decisive += 1
+            first_won += r.winner_index == striker
+    assert bench.first_strikes(cat, unit, arena, n, seed, "greedy") == (movers_first / n, first_won / decisive)
