@@ -74,7 +74,7 @@ def main() -> None:
               " miss), and the share the first striker wins")
         for u in units:
             shares = [first_strikes(cat, u, ar, a.strike_n, a.seed, a.bot) for ar in arenas]
-            print(f"{u + '-' + u:<14} " + " ".join(f"{f'{fm:.0%} / {won:.0%}':>13}" for fm, won in shares))
+            print(f"{u + '-' + u:<14} " + " ".join(f"{f'{share(fm)} / {share(won)}':>13}" for fm, won in shares))
         print()
     found = pairing_targets(cells) + character_targets(cells)
     if not a.no_ablate:
@@ -91,8 +91,9 @@ def main() -> None:
 
 
 def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: str) -> tuple[float, float]:
-    """A mirror's `n` duels (seeds derived from `seed`, one bot object on both sides): the share where the side to move
-    first makes the first attack, and the share of decisive duels with an attack that the side making it wins."""
+    """A mirror's `n` duels (seeds derived from `seed`, one bot object on both sides): the share of the duels with an
+    attack where the side to move first makes the first one, and the share of decisive duels with an attack that the
+    side making it wins (NaN where there are none)."""
     game = game_for(cat, arena)
     one = make_bot(bot)
     tally = engine.new_tally(game, n)
@@ -111,7 +112,13 @@ def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: s
         left = play.step()
     struck = first >= 0
     decisive = struck & (end.winner >= 0)
-    return float((first[struck] == mover[struck]).mean()), float((end.winner[decisive] == first[decisive]).mean())
+    return (float((first[struck] == mover[struck]).mean()) if struck.any() else math.nan,
+            float((end.winner[decisive] == first[decisive]).mean()) if decisive.any() else math.nan)
+
+
+def share(x: float) -> str:
+    """A share as a whole percentage; '-' for none (NaN)."""
+    return "-" if math.isnan(x) else f"{x:.0%}"
 
 
 def pairing_targets(cells: list[Cell]) -> list[Target]:

@@ -89,3 +89,15 @@ def test_who_strikes_first_agrees_with_the_duels_logs(bench, unit, arena) -> Non
             decisive += 1
             first_won += r.winner_index == striker
     assert bench.first_strikes(cat, unit, arena, n, seed, "greedy") == (movers_first / n, first_won / decisive)
+
+
+def test_who_strikes_first_is_none_where_nobody_strikes(bench) -> None:
+    """Two turtles that never meet: no attack, so neither share exists (printed as '-', never a warning)."""
+    import math
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = bench.first_strikes(load_catalog(), "nean", "concert_hall", 4, 1, "scripted:Turtle")
+    assert all(math.isnan(x) for x in got)
+    assert bench.share(got[0]) == "-" and bench.share(0.456) == "46%"
