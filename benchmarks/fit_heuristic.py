@@ -6,14 +6,18 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
 - the incumbent (the weights in the data file when the fit started) in the mirror of every unit on every arena;
 - the greedy bot, likewise;
 - every scripted strategy of tests/scripted.py (`SCRIPTS`: a one-trick bot for each cheap plan a player would
-  try) against each gladiator, on every arena.
+  try) against each gladiator, on every arena;
+- itself, in the mirror of every unit on every arena: not for its score (half, by symmetry) but for how many of
+  those duels end in a draw or a shutdown (the target: under 5% in every cell). A bot that wins by waiting for the
+  other side's Nectar to run out beats an incumbent that comes to it, and then, on both sides, never fights.
 Every candidate plays the same duels (common random numbers: duel i of a cell is duel i of `gladiator batch` at the
 seed), the cells of one arena and opponent in one batch. The score is the groups' mean score (a win 1, a draw 1/2),
 the mirror against the incumbent counted --mirror-weight times (it is the target the fit chases), less twice the
 shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
-either spawn; the floor leaves a margin for the check's own noise). Duels are spent where they matter (racing), in
+either spawn; the floor leaves a margin for the check's own noise), less twice the share of draws and shutdowns
+above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in
 three stages: the mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops
-there); the rest of the mirror, and every scripted and greedy cell at a quarter of --n (one whose score is below the
+there); the rest of the mirror, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the
 best one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted
 cells still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started with --start:
 weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates (--validate) are
@@ -21,9 +25,9 @@ played again at a seed of their own, all of --n a cell, and the best there is th
 best is flattered by its seed.
 That one is then checked at a seed the search never used with --check-duels duels a cell, spawn by spawn:
 against the incumbent in every mirror (the target: 55% or more), against each scripted strategy from either
-spawn (it loses at most half), its decisions per second 256 at once (100,000 or more), and the gladiator pairings
+spawn (it loses at most half), against itself (draws and shutdowns under 5% in every mirror), its decisions per second 256 at once (100,000 or more), and the gladiator pairings
 with it on both sides (the roster was balanced with the incumbent). With --write, and only if it beats the incumbent
-beyond doubt, no script beats it from a spawn and no pairing leaves BALANCE_BAND, the data file is rewritten: the
+beyond doubt, no script beats it from a spawn, no mirror against itself stalls and no pairing leaves BALANCE_BAND, the data file is rewritten: the
 weights, and the command, date and figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
      [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
@@ -61,12 +65,16 @@ from gladiator.bots import weights as W  # noqa: E402
 from gladiator.batch.overrides import apply_overrides  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
 from gladiator.errors import GladiatorError  # noqa: E402
+from gladiator.state import OUTCOMES  # noqa: E402
 
 UNITS = ("rouge", "viola", "jaron", "nean")
 GLADIATORS = ("rouge", "viola", "jaron")
 INTS = ("low_nectar", "cache_nectar")  # weights searched in whole numbers (Nectar)
 SHORTFALL = 2.0  # what a point of a scripted cell's score below the floor costs the score, from each spawn
 SCRIPT_FLOOR = 0.53  # a scripted cell's score from a spawn below this counts as a shortfall (the target is 1/2)
+STALL_CEILING = 0.04  # a self-play mirror's share of draws and shutdowns above this costs SHORTFALL a point (the target: 5%)
+STALL_TARGET = 0.05  # the check's bar for it
+SELF = "self"  # a cell's opponent bot that is the candidate itself
 START_BEST = 5  # the candidates an earlier fit's SQLite file gives --start
 BALANCE_BAND = (0.25, 0.75)  # a gladiator pairing's band with this bot on both sides (tests/test_balance.py)
 SAFE = 0.7  # a scripted cell at or above this from both spawns after a quarter of its duels plays no more
@@ -94,6 +102,7 @@ def pool(arenas: list[str], incumbent: str) -> list[Cell]:
     """The cells a candidate plays."""
     cells = [Cell("incumbent", u, u, incumbent, a) for a in arenas for u in UNITS]
     cells += [Cell("greedy", u, u, "greedy", a) for a in arenas for u in UNITS]
+    cells += [Cell("self", u, u, SELF, a) for a in arenas for u in UNITS]
     for name, (su, cls) in SCRIPTS.items():
         cells += [Cell("script", g, su, f"scripted:{cls.__name__}", a) for a in arenas for g in GLADIATORS]
     return cells
@@ -136,8 +145,9 @@ def play_job(jobs: list, n: int, seed: int, candidate: str, k: int) -> list[np.n
 
 
 def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, seed: int, candidate: str) -> list[np.ndarray]:
-    """The candidate (the first unit of each pairing) against `bot` on `arena`: n side-swapped duels a pairing, all in
-    one batch a side; per pairing, (2, n): its score x2 a duel, and whether it played from spawn A."""
+    """The candidate (the first unit of each pairing) against `bot` (SELF: itself) on `arena`: n side-swapped duels a
+    pairing, all in one batch a side; per pairing, (3, n): its score x2 a duel, whether it played from spawn A, and
+    whether the duel ended in a draw or a shutdown."""
     from gladiator.batch.chunks import play_duels
     from gladiator.bots import make_bot
     from gladiator.duel import game_for
@@ -146,8 +156,10 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
     idx = np.arange(n, dtype=np.int64)
     swapped = idx % 2 == 1
     seeds = rng.derive_seeds(seed, idx // 2).astype(np.int64)
-    cand, opp = make_bot(candidate), make_bot(bot)
-    out = [np.zeros((2, n), dtype=np.int64) for _ in pairings]
+    cand = make_bot(candidate)
+    opp = cand if bot == SELF else make_bot(bot)  # itself: one bot object, asked once for both sides
+    stalled = np.array([OUTCOMES.index("draw"), OUTCOMES.index("shutdown")])
+    out = [np.zeros((3, n), dtype=np.int64) for _ in pairings]
     for sw in (False, True):
         sel = np.flatnonzero(swapped == sw)
         pairs = np.concatenate([np.tile([game.unit_index(b), game.unit_index(a)] if sw else
@@ -155,18 +167,24 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
         final, _, _ = play_duels(game, pairs.astype(np.int16), np.tile(seeds[sel], len(pairings)), (opp, cand) if sw else (cand, opp))
         mine = 1 if sw else 0
         score = np.where(final.winner == mine, 2, np.where(final.winner < 0, 1, 0))
+        stall = np.isin(final.outcome, stalled)
         for k in range(len(pairings)):
             out[k][0, sel] = score[k * sel.size:(k + 1) * sel.size]
             out[k][1, sel] = not sw
+            out[k][2, sel] = stall[k * sel.size:(k + 1) * sel.size]
     return out
 
 
 def objective(scores: dict[Cell, np.ndarray], mirror_weight: float = 1.0) -> tuple[float, float]:
     """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the mirror against the
-    incumbent counted `mirror_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn."""
+    incumbent counted `mirror_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn, less
+    each self-play mirror's share of draws and shutdowns above STALL_CEILING (its score, half by symmetry, is left out)."""
     groups: dict[str, list[float]] = {}
     short = 0.0
     for c, s in scores.items():
+        if c.group == "self":
+            short += max(0.0, float(s[2].mean()) - STALL_CEILING)
+            continue
         groups.setdefault(c.group, []).append(float(s[0].mean()) / 2)
         if c.group == "script":  # from either spawn
             short += sum(max(0.0, SCRIPT_FLOOR - float(s[0][s[1] == spawn].mean()) / 2) for spawn in (0, 1))
@@ -218,6 +236,8 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
                                                        f"spawn {'A' if spawn else 'B'}"))
     worst.sort()
     report["worst_scripts"] = worst[:5]
+    report["worst_stall"] = max((float(s[2].mean()), f"{c.unit} mirror on {c.arena}") for c, s in scores.items()
+                                if c.group == "self")
     report["worst_by_spawn"] = {spawn: next(w for w in worst if w[1].endswith(f"spawn {spawn}")) for spawn in "AB"}
     report["balance"] = balance(cat, bot_name(best), n, seed)
     from bench_bots import decisions_per_second  # noqa: E402
@@ -249,6 +269,9 @@ def show(rep: dict, n: int, seed: int) -> None:
     print("  the scripts it does worst against, spawn by spawn (target: 50% or more each):")
     for score, what in rep["worst_scripts"]:
         print(f"    {score:.1%}  {what}")
+    share, where = rep["worst_stall"]
+    print(f"  draws and shutdowns with it on both sides, worst mirror: {share:.1%} ({where}); target under "
+          f"{STALL_TARGET:.0%}")
     print(f"  decisions/s, 256 at once: {rep['decisions_256']:,.0f} (target 100,000 or more)")
     print(f"  the roster with it on both sides, concert hall (band {BALANCE_BAND[0]:.0%} - {BALANCE_BAND[1]:.0%}): "
           + ", ".join(f"{k} {v:.1%}" for k, v in rep["balance"].items()), flush=True)
@@ -393,14 +416,16 @@ def main() -> None:
         return
     rate, (lo, hi) = rep["vs_incumbent"]
     unbalanced = [k for k, v in rep["balance"].items() if not BALANCE_BAND[0] <= v <= BALANCE_BAND[1]]
-    if lo <= 0.5 or rep["worst_scripts"][0][0] < 0.5 or unbalanced:
-        print("\nnot written: the fitted weights do not beat the incumbent beyond doubt, a script beats them, or the "
-              f"roster is out of its band with them ({', '.join(unbalanced) or 'no pairing'}): re-balance it first")
+    if lo <= 0.5 or rep["worst_scripts"][0][0] < 0.5 or rep["worst_stall"][0] >= STALL_TARGET or unbalanced:
+        print("\nnot written: the fitted weights do not beat the incumbent beyond doubt, a script beats them, their "
+              "mirrors against themselves stall, or the roster is out of its band with them "
+              f"({', '.join(unbalanced) or 'no pairing'}): re-balance it first")
         return
     command = "python benchmarks/fit_heuristic.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     figures = {"vs_incumbent_mirrors": round(rate, 4), "interval": [round(lo, 4), round(hi, 4)],
                "vs_greedy_mirrors": round(rep["vs_greedy"], 4),
                **{f"worst_script_spawn_{sp}": f"{score:.4f}: {what}" for sp, (score, what) in rep["worst_by_spawn"].items()},
+               "worst_self_play_stall": f"{rep['worst_stall'][0]:.4f}: {rep['worst_stall'][1]}",
                "decisions_per_second_256": round(rep["decisions_256"]), "trials": len(study.trials),
                "concert_hall_pairings": {k: round(v, 4) for k, v in rep["balance"].items()},
                "check_duels_a_cell": args.check_duels}

@@ -41,6 +41,37 @@ def test_a_scripted_cell_lost_from_one_spawn_costs_its_shortfall_there() -> None
     assert np.isclose(even - one_sided, fit.SHORTFALL * (fit.SCRIPT_FLOOR - 0.4)), (even, one_sided)
 
 
+def _self_play(stalled: float, n: int = 100) -> np.ndarray:
+    """(3, n): a mirror against itself, each side winning half, with the given share of draws and shutdowns."""
+    out = np.zeros((3, n), dtype=np.int64)
+    out[0] = 1
+    out[1, : n // 2] = 1
+    out[2, : round(stalled * n)] = 1
+    return out
+
+
+def test_a_mirror_against_itself_costs_its_draws_and_shutdowns_above_the_ceiling_only() -> None:
+    base = {_cell("incumbent"): _scores(0.6, 0.6)}
+    cell = fit.Cell("self", "rouge", "rouge", fit.SELF, "concert_hall")
+    plain = fit.objective(base, 1.0)[0]
+    assert np.isclose(fit.objective(base | {cell: _self_play(0.0)}, 1.0)[0], plain)  # its score, half, is left out
+    assert np.isclose(fit.objective(base | {cell: _self_play(fit.STALL_CEILING)}, 1.0)[0], plain)
+    stalled = fit.objective(base | {cell: _self_play(0.5)}, 1.0)[0]
+    assert np.isclose(plain - stalled, fit.SHORTFALL * (0.5 - fit.STALL_CEILING)), (plain, stalled)
+
+
+def test_a_mirror_against_itself_is_played_by_one_bot_and_counts_its_stalls() -> None:
+    """Two turtles never meet: every duel of their mirror ends in a draw or a shutdown; greedy ones fight."""
+    from gladiator.catalog import load_catalog
+
+    fit.CATALOG = load_catalog()
+    turtle = fit.play_group("concert_hall", fit.SELF, [("nean", "nean")], 8, 3, "scripted:Turtle")[0]
+    assert turtle.shape == (3, 8) and turtle[2].all() and list(turtle[1]) == [1, 0] * 4
+    greedy = fit.play_group("concert_hall", fit.SELF, [("rouge", "rouge")], 8, 3, "greedy")[0]
+    assert not greedy[2].any() and set(greedy[0]) <= {0, 2}
+    assert {c.group for c in fit.pool(["concert_hall"], "greedy")} == {"incumbent", "greedy", "script", "self"}
+
+
 def test_only_scripted_cells_near_the_floor_from_a_spawn_are_played_on() -> None:
     safe, near = _cell("script", "rouge"), _cell("script", "viola")
     scores = {safe: _scores(0.9, 0.8), near: _scores(1.0, 0.6), _cell("incumbent"): _scores(0.1, 0.1)}
