@@ -15,20 +15,21 @@ seed), the cells of one arena and opponent in one batch. The score is the groups
 the mirror against the incumbent counted --mirror-weight times (it is the target the fit chases), less twice the
 shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
 either spawn; the floor leaves a margin for the check's own noise), less twice the share of draws and shutdowns
-above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in
-three stages: the mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops
-there); the rest of the mirror, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the
-best one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted
-cells still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started with --start:
-weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates (--validate) are
-played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the search's own
-best is flattered by its seed.
-That one is then checked at a seed the search never used with --check-duels duels a cell, spawn by spawn:
-against the incumbent in every mirror (the target: 55% or more), against each scripted strategy from either
-spawn (it loses at most half), against itself (draws and shutdowns under 5% in every mirror), its decisions per second 256 at once (100,000 or more), and the gladiator pairings
-with it on both sides (the roster was balanced with the incumbent). With --write, and only if it beats the incumbent
-beyond doubt, no script beats it from a spawn, no mirror against itself stalls and no pairing leaves BALANCE_BAND, the data file is rewritten: the
-weights, and the command, date and figures.
+above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in three stages: the
+mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops there); the rest
+of the mirror, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the best
+one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted cells
+still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started
+with --start: weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates
+(--validate) are played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the
+search's own best is flattered by its seed.
+That one is then checked at a seed the search never used with --check-duels duels a cell, spawn by spawn: against
+the incumbent in every mirror (the target: 55% or more), against each scripted strategy from either spawn (it loses
+at most half), against itself (draws and shutdowns under 5% in every mirror), its decisions per second 256 at once
+(100,000 or more), and the gladiator pairings with it on both sides (the roster was balanced with the incumbent).
+With --write, and only if it beats the incumbent beyond doubt, no script beats it from a spawn, no mirror against
+itself stalls and no pairing leaves BALANCE_BAND, the data file is rewritten: the weights, and the command, date and
+figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
      [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
      [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write]

@@ -56,8 +56,8 @@ def test_an_option_worth_too_little_or_used_too_rarely_fails_its_target(bench) -
 
 
 def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
-    got = subprocess.run([sys.executable, str(BENCH), "--n", "8", "--no-ablate", "--workers", "1", "--strike-n", "4"], capture_output=True,
-                         text=True, timeout=300, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
+    got = subprocess.run([sys.executable, str(BENCH), "--n", "8", "--no-ablate", "--workers", "1", "--strike-n", "4"],
+                         capture_output=True, text=True, timeout=300, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
     assert got.returncode == 0, got.stderr
     for pairing in ("rouge-rouge", "rouge-viola", "jaron-nean", "nean-nean"):
         assert pairing in got.stdout
