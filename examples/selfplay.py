@@ -330,7 +330,7 @@ def _after(game: Game, obs: engine.Observation, tile: np.ndarray, points: np.nda
     can = t.can_extract[me][:, None] & (points >= engine.cost_of("extract")) & (d == 1)
     can &= tactics.extraction_open(game, obs)[:, None] | caught
     if can.any():
-        out[..., a["extract_next"]] = np.where(can, tactics.extraction_odds_at(game, obs), 0.0)
+        out[..., a["extract_next"]] = np.where(can, engine.extraction_preview(game, obs)[:, None], 0.0)
     c = geo.cache_of[tile]
     full = (c >= 0) & np.take_along_axis(obs.caches, np.maximum(c, 0).astype(np.intp), axis=1)
     out[..., a["cache"]] = full * np.maximum(0, t.nectar[me] - obs.my_nectar)[:, None] / 10

@@ -535,7 +535,7 @@ def extraction_preview(game: Game, obs: Observation | DuelState) -> np.ndarray:
     Given a DuelState, the view is that of each duel's side to act.
     """
     obs = _view(game, obs)
-    return _seen_odds(game, obs, obs.my_pos)
+    return _seen_odds(game, obs)
 
 
 def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.ndarray]:
@@ -554,7 +554,7 @@ def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     floor_rear = rear & geo.passable[None, :]
     foe_open = open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
     extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open)
-    odds = np.where(extract, _seen_odds(game, obs, np.broadcast_to(tiles, extract.shape)), 0.0)
+    odds = np.where(extract, _seen_odds(game, obs)[:, None], 0.0)  # the same from every tile it may extract from
     me_open = open_to_extraction(badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
                                  overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught)
     threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open)
@@ -581,12 +581,10 @@ def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[
     return {"turn": turn, "side": side, "ap": ap, "held": (turn <= game.arena.turn_limit) & ~obs.done[:, None]}
 
 
-def _seen_odds(game: Game, obs: Observation, tile: np.ndarray) -> np.ndarray:
-    """The observer's extraction odds from `tile` (per duel, or (B, T)) against the suit the enemy shows (the same
-    from every tile it may tear the core out from)."""
+def _seen_odds(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) the observer's extraction odds against the suit the enemy shows (where it stands does not change them)."""
     t = game.tables
-    odds = extraction_odds(t, obs.my_unit, obs.foe_look, integrity_lost(obs.foe_integrity, t.integrity[obs.foe_look]))
-    return np.broadcast_to(odds[:, None], np.shape(tile)) if np.ndim(tile) == 2 else odds
+    return extraction_odds(t, obs.my_unit, obs.foe_look, integrity_lost(obs.foe_integrity, t.integrity[obs.foe_look]))
 
 
 def _view(game: Game, obs: Observation | DuelState) -> Observation:

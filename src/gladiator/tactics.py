@@ -112,12 +112,6 @@ def in_rear_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.
     return in_rear(game, attacker, target, facing)
 
 
-def extraction_odds_at(game: Game, obs: Observation) -> np.ndarray:
-    """(B, 1) odds of the observer tearing out the enemy's core (as it shows itself), from any tile it may do so."""
-    lost = integrity_lost(obs.foe_integrity, game.tables.integrity[obs.foe_look])
-    return extraction_odds(game.tables, obs.my_unit, obs.foe_look, lost)[:, None]
-
-
 def foe_extraction_odds(game: Game, obs: Observation) -> np.ndarray:
     """(B,) odds of the enemy, as it shows itself, tearing out the observer's core."""
     lost = integrity_lost(obs.my_integrity, game.tables.integrity[obs.my_unit])

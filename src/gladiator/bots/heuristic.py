@@ -520,7 +520,7 @@ class Plans:
             # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says)
             rear = spots.strike >= 4 * (self.tab.D + 1)
             can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
-            odds = tactics.extraction_odds_at(game, sub)
+            odds = engine.extraction_preview(game, sub)[:, None]
             extract = np.where(can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None]), odds * _of(self.win, rows)[:, None], 0.0)
             w = np.maximum(w, extract - self.threat_at(spots))
             worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)
