@@ -68,6 +68,20 @@ def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
     assert "Who strikes first in the mirrors" in got.stdout
 
 
+@pytest.mark.parametrize("args, said", [
+    (["--set", "rouge.integrity=100"], "rouge has no field 'integrity'"),
+    (["--bot", "nobody"], "nobody"),
+    (["--n", "0"], "--n must be at least 1"),
+    (["--strike-n", "-1"], "--strike-n must be 0 or more"),
+])
+def test_bad_input_is_refused_in_one_line_before_anything_is_played(args, said) -> None:
+    got = subprocess.run([sys.executable, str(BENCH), "--no-ablate", *args], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert got.returncode != 0
+    assert said in got.stderr and "Traceback" not in got.stderr
+    assert got.stdout == ""
+
+
 @pytest.mark.parametrize("unit, arena", [("rouge", "concert_hall"), ("nean", "open_field")])
 def test_who_strikes_first_agrees_with_the_duels_logs(bench, unit, arena) -> None:
     """The batched count of who strikes first, against each duel played alone and read from its log."""
