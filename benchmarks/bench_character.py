@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import sys
 from dataclasses import dataclass
 
 from gladiator.batch import make_spec, run
 from gladiator.batch.stats import Totals
 from gladiator.batch.overrides import apply_overrides
+from gladiator.bots import make_bot
 from gladiator.catalog.loader import Catalog, load_catalog
+from gladiator.errors import GladiatorError
 
 GLADIATORS = ("rouge", "viola", "jaron")
 BASELINE = "nean"
@@ -43,6 +46,20 @@ class Cell:
         return self.t.event_counts(side)["duels_with"].get(kind, 0) / self.t.n
 
 
+def checked_catalog(p: argparse.ArgumentParser, a: argparse.Namespace) -> Catalog:
+    """The catalog with `a.set`'s changes, once `a`'s counts and bot are checked: bad input is refused in one line
+    before anything is played."""
+    for opt in ("n", "workers", "ablate_n"):
+        if getattr(a, opt, 1) < 1:
+            p.error(f"--{opt.replace('_', '-')} must be at least 1, got {getattr(a, opt)}")
+    try:
+        cat = apply_overrides(load_catalog(), a.set)
+        make_bot(a.bot)  # an unknown bot or weights file
+    except GladiatorError as e:
+        sys.exit(f"error: {e}")
+    return cat
+
+
 def main() -> None:
     """Print the table and the targets."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -56,7 +73,9 @@ def main() -> None:
     p.add_argument("--mirror-n", type=int, default=1000,
                    help="duels per gladiator and arena of the bot against greedy in mirror matches (0: skip)")
     a = p.parse_args()
-    cat = apply_overrides(load_catalog(), a.set)
+    if a.mirror_n < 0:
+        p.error(f"--mirror-n must be 0 or more, got {a.mirror_n}")
+    cat = checked_catalog(p, a)
     arenas = sorted(cat.arenas)
     pairs = list(itertools.combinations(GLADIATORS, 2)) + [(BASELINE, g) for g in GLADIATORS] + [(u, u) for u in (*GLADIATORS, BASELINE)]
     if a.only:

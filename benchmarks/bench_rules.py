@@ -20,22 +20,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
-import sys
 
 import numpy as np
 
 from gladiator import engine, rng
 from gladiator.batch import ablate, make_spec, run
-from gladiator.batch.overrides import apply_overrides
 from gladiator.bots import make_bot
-from gladiator.catalog.loader import Catalog, load_catalog
+from gladiator.catalog.loader import Catalog
 from gladiator.driver import Play
 from gladiator.duel import game_for
-from gladiator.errors import GladiatorError
 from gladiator.rules import constants
 from gladiator.state import EV
 
-from bench_character import BASELINE, GLADIATORS, Cell  # noqa: E402 (beside this file)
+from bench_character import BASELINE, GLADIATORS, Cell, checked_catalog  # noqa: E402 (beside this file)
 
 GENERAL = ("guard", "vent", "inject", "cache")
 CONSTANTS_BEFORE = 35  # the rules' constants when a deeper duel was asked for: version 4 has fewer
@@ -60,16 +57,9 @@ def main() -> None:
     p.add_argument("--strike-n", type=int, default=400,
                    help="duels a mirror and arena for who strikes first (a diagnostic of the first mover's share; 0: none)")
     a = p.parse_args()
-    for opt in ("n", "workers", "ablate_n"):
-        if getattr(a, opt) < 1:
-            p.error(f"--{opt.replace('_', '-')} must be at least 1, got {getattr(a, opt)}")
     if a.strike_n < 0:
         p.error(f"--strike-n must be 0 or more, got {a.strike_n}")
-    try:
-        cat = apply_overrides(load_catalog(), a.set)
-        make_bot(a.bot)  # an unknown bot or weights file is refused before anything is played
-    except GladiatorError as e:
-        sys.exit(f"error: {e}")
+    cat = checked_catalog(p, a)
     arenas = sorted(cat.arenas)
     units = [*GLADIATORS, BASELINE]
     cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot)), workers=a.workers))

@@ -16,6 +16,7 @@ from gladiator.options import options_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks" / "bench_rules.py"
+CHARACTER = ROOT / "benchmarks" / "bench_character.py"
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +69,16 @@ def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
     assert "Who strikes first in the mirrors" in got.stdout
 
 
-@pytest.mark.parametrize("args, said", [
-    (["--set", "rouge.integrity=100"], "rouge has no field 'integrity'"),
-    (["--bot", "nobody"], "nobody"),
-    (["--n", "0"], "--n must be at least 1"),
-    (["--strike-n", "-1"], "--strike-n must be 0 or more"),
+@pytest.mark.parametrize("script, args, said", [
+    (BENCH, ["--no-ablate", "--set", "rouge.integrity=100"], "rouge has no field 'integrity'"),
+    (BENCH, ["--no-ablate", "--bot", "nobody"], "nobody"),
+    (BENCH, ["--no-ablate", "--n", "0"], "--n must be at least 1"),
+    (BENCH, ["--no-ablate", "--strike-n", "-1"], "--strike-n must be 0 or more"),
+    (CHARACTER, ["--set", "viola.stats.integrity=-3"], "viola"),
+    (CHARACTER, ["--workers", "0"], "--workers must be at least 1"),
 ])
-def test_bad_input_is_refused_in_one_line_before_anything_is_played(args, said) -> None:
-    got = subprocess.run([sys.executable, str(BENCH), "--no-ablate", *args], capture_output=True, text=True, timeout=120,
+def test_bad_input_is_refused_in_one_line_before_anything_is_played(script, args, said) -> None:
+    got = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert got.returncode != 0
     assert said in got.stderr and "Traceback" not in got.stderr
