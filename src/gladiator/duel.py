@@ -45,9 +45,9 @@ class DuelResult:
                 "actions": len(self.actions)}
 
 
-def game_for(catalog: Catalog, arena: str) -> Game:
-    """A game with every catalog unit in the roster (any may be mimicked) and the named arena."""
-    return make_game(list(catalog.units.values()), catalog.arena(arena))
+def game_for(catalog: Catalog, arena: str, rules: int = 3) -> Game:
+    """A game with every catalog unit in the roster (any may be mimicked) and the named arena, under rules `rules`."""
+    return make_game(list(catalog.units.values()), catalog.arena(arena), rules)
 
 
 def start_looks(game: Game, units: tuple[str, str], disguise: str | None) -> tuple[str | None, str | None] | None:

@@ -16,10 +16,10 @@ from gladiator.rules import combat
 from gladiator.rules import constants as K
 from gladiator.rules import events
 from gladiator.rules.actions import (
-    ATTACK_DRAWS, DRAW_LANES, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch,
+    ATTACK_DRAWS, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch, draw_lanes,
 )
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, extraction_odds, gauge, in_rear, integrity_lost, open_to_extraction, overheated, preview_code,
+    HIT_TERMS, badly_damaged, extraction_odds, gauge, in_rear, integrity_lost, open_to, overheated, preview_code,
     preview_table, strike_preview,
 )
 from gladiator.rules.costs import action_cost, cost_of
@@ -86,7 +86,7 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         disguise_fresh=np.zeros((B, 2), bool),
         caches=np.ones((B, C), bool), active=first.copy(), ap=np.zeros(B, np.int16),
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
-        outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64),
+        outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64), charged=np.zeros(B, bool),
     )
     if disguise is not None:
         _start_disguised(game, s, disguise)
@@ -168,12 +168,12 @@ def step(
                                 else refusal(game, state, b, int(actions[b])).text)
     picks = picks_by_kind(game, actions, live)  # the live duels taking each kind of action
     if draws is None:
-        # only the kinds of `DRAW_LANES` draw (attacks, core extractions): their lanes alone, for those duels alone
-        # (each duel's draws are its own)
+        # only the kinds of `draw_lanes` draw (attacks, core extractions; version 4 moves, which may charge): their lanes
+        # alone, for those duels alone (each duel's draws are its own)
         u = _Draws(None)
-        for kind, lanes in DRAW_LANES.items():
+        for kind, lanes in draw_lanes(game).items():
             if picks[kind].size:
-                u.lanes[lanes.start] = (picks[kind], draws_for(state, picks[kind], lanes))
+                u.lanes[kind] = (picks[kind], draws_for(state, picks[kind], lanes))
     else:
         u = _Draws(np.asarray(draws, dtype=np.float64).reshape(state.batch, -1))
     s = state if handed else state.copy()
@@ -405,7 +405,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_damaged=badly_damaged(integrity, t.integrity.take(foe_unit)),
         foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
-        caches=state.caches.copy(), done=state.done.copy(),
+        caches=state.caches.copy(), done=state.done.copy(), charged=state.charged.copy(),
         noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
 
@@ -461,6 +461,9 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
     back = {name: gauge(getattr(obs, f"foe_{name}"), maxima[look], maxima[identity])
             for name, maxima in (("integrity", t.integrity), ("heat", t.heat_capacity), ("nectar", t.nectar))}
     my_dis = np.where(obs.my_look != obs.my_unit, obs.my_look, -1)
+    active = np.where(obs.my_turn, me, foe)
+    # who moved first: the side to act on odd turns (version 4 settles the Nectar clock by it); version 3 keeps its own
+    first = (np.where(obs.turn % 2 == 1, active, 1 - active) if game.rules >= 4 else me).astype(np.int8)
     return DuelState(
         unit=pair(obs.my_unit, identity, np.int16), pos=pair(obs.my_pos, obs.foe_pos, np.int16),
         facing=pair(obs.my_facing, obs.foe_facing, np.int8),
@@ -472,8 +475,9 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
         disguise_turns=pair(obs.my_disguise_turns, np.where(disguised, K.MIMIC_TURNS, 0), np.int16),
         disguise_fresh=pair((my_dis >= 0) & ~obs.my_ambush, np.zeros(B, bool), bool),
         caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
-        turn=obs.turn.astype(np.int32), first=me.astype(np.int8), done=obs.done.copy(), winner=np.full(B, -1, np.int8),
+        turn=obs.turn.astype(np.int32), first=first, done=obs.done.copy(), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=np.asarray(seeds, dtype=np.uint64), counter=np.zeros(B, np.uint64),
+        charged=obs.charged.copy(),
     )
 
 
@@ -552,11 +556,11 @@ def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     tiles = np.arange(geo.tiles)[None, :]
     rear = in_rear(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None])
     floor_rear = rear & geo.passable[None, :]
-    foe_open = open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
+    foe_open = open_to(game, obs.foe_damaged, obs.foe_overheated, obs.foe_caught, obs.my_caught)
     extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open)
     odds = np.where(extract, _seen_odds(game, obs)[:, None], 0.0)  # the same from every tile it may extract from
-    me_open = open_to_extraction(badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
-                                 overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught)
+    me_open = open_to(game, badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
+                      overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught, obs.foe_caught)
     threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open)
     return {"rear": floor_rear, "extract": extract, "odds": odds, "threat": threat}
 
@@ -626,17 +630,17 @@ def _gauges(t: UnitTables, unit: np.ndarray, look: np.ndarray, *values: np.ndarr
 
 class _Draws:
     """A step's draws: every duel's, forced (`forced`, (B, DRAWS_PER_STEP)); or drawn for the duels that roll alone, by
-    their first lane (`lanes`: rows sorted, then their values)."""
+    the kind of action they take (`lanes`: rows sorted, then their values)."""
 
     def __init__(self, forced: np.ndarray | None) -> None:
         self.forced = forced
-        self.lanes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.lanes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def of(self, idx: np.ndarray, lanes: slice) -> np.ndarray:
-        """(len(idx), lanes) the draws `lanes` of duels `idx` (sorted, among those drawn for)."""
+    def of(self, idx: np.ndarray, kind: str, lanes: slice) -> np.ndarray:
+        """(len(idx), lanes) the draws `lanes` of duels `idx` (sorted, among those drawn for), which take `kind`."""
         if self.forced is not None:
             return self.forced.take(idx, axis=0)[:, lanes]
-        rows, values = self.lanes[lanes.start]
+        rows, values = self.lanes[kind]
         if idx.size == rows.size:  # every duel drawn for (both sorted): the draws as they are
             return values
         return values.take(np.searchsorted(rows, idx), axis=0)
@@ -657,9 +661,10 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, picks: dict[str, np.nd
         if log is not None:
             happened.extend(batches)
 
+    lanes = draw_lanes(game)
     for kind, idx in picks.items():
         if idx.size and kind in RESOLVE:
-            rolls = u.of(idx, DRAW_LANES[kind]) if kind in DRAW_LANES else None
+            rolls = u.of(idx, kind, lanes[kind]) if kind in lanes else None
             record(RESOLVE[kind](game, s, idx, a.take(idx), actions.take(idx), rolls))
     np.subtract(s.ap, action_cost(game, actions), out=s.ap, where=live)
     foe_all = 1 - a  # destruction by damage

@@ -122,6 +122,7 @@ class Game:
     tables: UnitTables
     space: ActionSpace
     index: dict[str, int] = field(default_factory=dict)
+    rules: int = 3  # the rules version its duels are fought under (RULES_VERSIONS): 3, or 4 while it is being made
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def derived(self, key: str, build: Callable[["Game"], T_]) -> T_:
@@ -141,12 +142,18 @@ class Game:
         return self.index[uid]
 
 
-def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena) -> Game:
-    """Compile a roster (every unit a duel may field or mimic) and an arena into a Game."""
+RULES_VERSIONS = (3, 4)  # the rules a game may be compiled for; 3 is the default until version 4 is done (issue 21)
+
+
+def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena, rules: int = 3) -> Game:
+    """Compile a roster (every unit a duel may field or mimic) and an arena into a Game fought under rules `rules`."""
+    if isinstance(rules, bool) or rules not in RULES_VERSIONS:
+        raise GladiatorError(f"unknown rules version {rules!r}; versions: {', '.join(map(str, RULES_VERSIONS))}")
     roster = tuple(sorted({u.id: u for u in roster}.values(), key=lambda u: u.id))
     geo = _geometry(arena)
     tables = _tables(roster)
-    return Game(roster, arena, geo, tables, ActionSpace(len(roster), geo.tiles), {u.id: i for i, u in enumerate(roster)})
+    return Game(roster, arena, geo, tables, ActionSpace(len(roster), geo.tiles), {u.id: i for i, u in enumerate(roster)},
+                int(rules))
 
 
 @lru_cache(maxsize=32)

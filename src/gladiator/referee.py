@@ -254,7 +254,8 @@ def _own_game(game: Game) -> Game:
     """A game of the same data for one bot: its own units, arena and table holders, and no derived tables yet (it
     derives its own). The arrays are shared, and cannot be made writable."""
     return Game(roster=tuple(u.model_copy(deep=True) for u in game.roster), arena=game.arena.model_copy(deep=True),
-                geo=copy.copy(game.geo), tables=copy.copy(game.tables), space=copy.copy(game.space), index=dict(game.index))
+                geo=copy.copy(game.geo), tables=copy.copy(game.tables), space=copy.copy(game.space), index=dict(game.index),
+                rules=game.rules)
 
 
 _SEATS: dict[int, Seat] = {}  # a seat per bot object, by its id, dropped when the bot goes

@@ -124,6 +124,7 @@ class DuelState:
     outcome: np.ndarray  # (B,) int8 one of the outcome codes
     seed: np.ndarray  # (B,) uint64 the duel's seed
     counter: np.ndarray  # (B,) uint64 actions taken: the draw counter
+    charged: np.ndarray  # (B,) bool, version 4: the side to act has charged this turn (a unit charges once a turn)
 
     @property
     def batch(self) -> int:

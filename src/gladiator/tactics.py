@@ -18,7 +18,7 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.game import W, Game
 from gladiator.rules import constants as K
-from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to_extraction, overheat_excess, strike_preview, vent_shed
+from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to, overheat_excess, strike_preview, vent_shed
 from gladiator.rules.turns import cooled, hazard_heat
 from gladiator.rules.legal import enemy_may_block, fed_bits, move_reach
 from gladiator.view import Observation
@@ -145,7 +145,7 @@ def rear_of_foe(game: Game, obs: Observation) -> np.ndarray:
 
 def extraction_open(game: Game, obs: Observation) -> np.ndarray:
     """(B,) bool: whether the enemy, as the observer sees it, is open to core extraction (adjacency aside)."""
-    return open_to_extraction(obs.foe_damaged, obs.foe_overheated, obs.foe_caught)
+    return open_to(game, obs.foe_damaged, obs.foe_overheated, obs.foe_caught, obs.my_caught)
 
 
 def overheat_next_turn(game: Game, obs: Observation) -> np.ndarray:

@@ -17,13 +17,19 @@ import numpy as np
 from gladiator.game import ATTACK0, W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    ambushes, damage, damage_roll, extraction_odds, hit_chance, in_rear, integrity_lost, vent_shed,
+    ambushes, charges, damage, damage_roll, extraction_odds, hit_chance, in_rear, integrity_lost, melee_slot, vent_shed,
 )
 from gladiator.state import CORE_EXTRACTED, DuelState, SideCells, pick
 
 DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
 ATTACK_DRAWS, EXTRACT_DRAWS = slice(0, 2), slice(2, 3)  # the draws of a step an attack and a core extraction use
 DRAW_LANES = {"attack": ATTACK_DRAWS, "extract": EXTRACT_DRAWS}  # the kinds that draw, and the lanes they read
+DRAW_LANES_V4 = {"attack": ATTACK_DRAWS, "move": ATTACK_DRAWS}  # version 4: a move may charge; a grab is sure
+
+
+def draw_lanes(game: Game) -> dict[str, slice]:
+    """The kinds of action that draw under the game's rules, and the lanes of a step's draws each reads."""
+    return DRAW_LANES_V4 if game.rules >= 4 else DRAW_LANES
 
 
 @dataclass
@@ -39,7 +45,9 @@ class EventBatch:
 
 def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
          rolls: np.ndarray | None = None) -> list[EventBatch]:
-    """Walk to the picked tile, facing the way walked; take a full cache found there."""
+    """Walk to the picked tile, facing the way walked; take a full cache found there. Version 4: a unit that moves lets
+    go of a unit it holds; a walk that `combat.charges` strikes once on arrival with the mover's melee weapon
+    (`combat.melee_slot`), free, once a turn; then the move guards the unit (`walked`)."""
     geo = game.geo
     mine = SideCells(s, idx, side)
     tile = (picked - game.space.move0).astype(np.int16)
@@ -47,7 +55,38 @@ def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
     mine.set("pos", tile)
     facing = pick(geo.dir_to, old, tile)
     mine.set("facing", facing)
-    return [EventBatch("move", idx, side, {"from": old, "to": tile, "facing": facing}), *take_cache(game, s, idx, side, tile)]
+    out = [EventBatch("move", idx, side, {"from": old, "to": tile, "facing": facing}), *take_cache(game, s, idx, side, tile)]
+    if game.rules >= 4:
+        out += let_go(s, idx, side)
+        foe_pos = pick(s.pos, idx, 1 - side)
+        unit = mine.get("unit")
+        slot = melee_slot(game).take(unit)
+        fed = mine.get("nectar") > pick(game.tables.w_nectar, unit, np.maximum(slot, 0))
+        charging = charges(game, old, tile, foe_pos) & (slot >= 0) & fed & ~s.charged.take(idx)
+        if charging.any():
+            j = np.flatnonzero(charging)
+            assert rolls is not None
+            s.charged[idx[j]] = True
+            out += strike(game, s, idx[j], side[j], slot[j], rolls[j], charge=True)
+        out += walked(s, idx, side)
+    return out
+
+
+def walked(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
+    """Version 4: a unit that moved or leapt is guarded until its next turn or its next attack."""
+    SideCells(s, idx, side).set("guard", True)
+    return []
+
+
+def let_go(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
+    """Version 4: a unit that moves or leaps away lets go of the unit it holds."""
+    theirs = SideCells(s, idx, 1 - side)
+    held = theirs.get("caught")
+    if not held.any():
+        return []
+    j = np.flatnonzero(held)
+    s.caught[idx[j], 1 - side[j]] = False
+    return [EventBatch("let_go", idx[j], side[j])]
 
 
 def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
@@ -64,9 +103,25 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
     mine.set("facing", facing)
     mine.set("heat", mine.get("heat") + K.LEAP_HEAT)
     behind = in_rear(game, tile, foe_pos, pick(s.facing, idx, 1 - side)) & (pick(geo.cheb, tile, foe_pos) == 1)
-    SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
-    return [EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}),
-            *take_cache(game, s, idx, side, tile)]
+    if game.rules < 4:
+        SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
+        return [EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}),
+                *take_cache(game, s, idx, side, tile)]
+    # version 4: the leap burns Nectar; landing behind an unguarded enemy grabs it (a suit that can tear out cores)
+    mine.set("nectar", mine.get("nectar") - K.ABILITY_NECTAR)
+    out = let_go(s, idx, side)
+    behind &= ~pick(s.guard, idx, 1 - side)
+    out.append(EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}))
+    grabs = behind & game.tables.can_extract.take(mine.get("unit"))
+    out += grab(s, idx[grabs], side[grabs])
+    return out + take_cache(game, s, idx, side, tile) + walked(s, idx, side)
+
+
+def grab(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
+    """Version 4: side `side` holds the enemy: its core comes out at the holder's next turn unless it breaks free by a
+    hit on its holder (`rules.turns.start_turn`, `strike`)."""
+    s.caught[idx, 1 - side] = True
+    return [EventBatch("grab", idx, side)]
 
 
 def take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, tile: np.ndarray) -> list[EventBatch]:
@@ -87,11 +142,21 @@ def take_cache(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, tile
 
 def attack(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
            rolls: np.ndarray | None = None) -> list[EventBatch]:
-    """Fire the picked slot at the enemy: the hit roll against `combat.hit_chance`, the damage roll, melt on a hit, the
-    weapon's heat and Nectar; the attacker turns to face the enemy, and any disguise it wore is thrown off."""
-    t, geo = game.tables, game.geo
+    """Fire the picked slot at the enemy (`strike`). Version 4: an attack ends the attacker's guard."""
     assert rolls is not None
-    slot = picked - ATTACK0
+    out = strike(game, s, idx, side, picked - ATTACK0, rolls)
+    if game.rules >= 4:
+        SideCells(s, idx, side).set("guard", False)
+    return out
+
+
+def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np.ndarray, rolls: np.ndarray,
+           charge: bool = False) -> list[EventBatch]:
+    """One shot of slot `slot` at the enemy: the hit roll against `combat.hit_chance`, the damage roll, melt on a hit, the
+    weapon's heat and Nectar; the attacker turns to face the enemy, and any disguise it wore is thrown off. Version 4: a
+    guarding target has no rear arc; the target turns to face its attacker; a hit on the unit that holds the attacker
+    breaks its hold (`charge`: the strike of a charging move, said so in its event)."""
+    t, geo = game.tables, game.geo
     mine = SideCells(s, idx, side)
     theirs = mine.opposite()
     au, tu = mine.get("unit"), theirs.get("unit")
@@ -103,6 +168,8 @@ def attack(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: 
     ambush = ambushes(my_disguise, fresh)
     pa, pe = mine.get("pos"), theirs.get("pos")
     rear = in_rear(game, pa, pe, theirs.get("facing"))
+    if game.rules >= 4:
+        rear &= ~theirs.get("guard")
     flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
              pick(geo.cheb, pa, pe) == 1, ambush)
     chance = hit_chance(game, wu, slot, tu, flags)
@@ -125,11 +192,18 @@ def attack(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: 
     nectar = mine.get("nectar") - t.w_nectar.reshape(-1).take(weapon)
     mine.set("nectar", nectar)
     mine.set("facing", pick(geo.dir_to, pa, pe))
+    freed: list[EventBatch] = []
+    if game.rules >= 4:
+        theirs.set("facing", pick(geo.dir_to, pe, pa))
+        breaks = hit & mine.get("caught")
+        if breaks.any():
+            mine.set("caught", mine.get("caught") & ~breaks)
+            freed = [EventBatch("break_free", idx[breaks], side[breaks])]
     return [EventBatch("attack", idx, side, {
         "unit": au, "target": tu, "target_disguise": theirs.get("disguise"), "slot": slot, "weapon": weapon, "flags": flags,
         "rear": rear, "ambush": ambush, "unmask": disguised, "roll": rolls[:, 0], "hit": hit, "damage_roll": roll,
         "damage": dmg, "melt": melt, "integrity_before": before, "integrity": after, "heat": heat, "target_heat": target_heat,
-        "nectar": nectar})]
+        "nectar": nectar, "charge": np.full(idx.shape, charge)}), *freed]
 
 
 def guard(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
@@ -160,18 +234,24 @@ def inject(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: 
 
 def mimic(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
           rolls: np.ndarray | None = None) -> list[EventBatch]:
-    """Put on the picked suit's look for MIMIC_TURNS own turns; no ambush from it before the side's next turn."""
+    """Put on the picked suit's look for MIMIC_TURNS own turns; no ambush from it before the side's next turn. Version 4:
+    the look lasts until the side's first attack, an ambush may come from it at once, and it burns Nectar."""
     was = s.unit[idx, side].copy()
     s.disguise[idx, side] = (picked - game.space.mimic0).astype(np.int16)
     s.disguise_turns[idx, side] = K.MIMIC_TURNS
-    s.disguise_fresh[idx, side] = True
+    if game.rules >= 4:
+        s.nectar[idx, side] -= K.ABILITY_NECTAR
+    else:
+        s.disguise_fresh[idx, side] = True
     return [EventBatch("mimic", idx, side, {"as": s.disguise[idx, side], "was": was})]
 
 
 def extract(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
             rolls: np.ndarray | None = None) -> list[EventBatch]:
     """Try to tear out the enemy's core at `combat.extraction_odds`: success ends the duel; failure leaves the extractor
-    exposed until its next turn."""
+    exposed until its next turn. Version 4: grab the enemy (`grab`), surely."""
+    if game.rules >= 4:
+        return grab(s, idx, side)
     t = game.tables
     assert rolls is not None
     mine = SideCells(s, idx, side)

@@ -175,6 +175,15 @@ def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray)
     return damaged | hot | caught
 
 
+def open_to(game: Game, damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray, holds: np.ndarray) -> np.ndarray:
+    """Whether a target may have its core torn out under the game's rules (`caught`: the target is caught or held;
+    `holds`: the target holds the one who would extract). Version 3: `open_to_extraction`. Version 4, open to a grab:
+    badly damaged or overheated, not held already, and not holding the grabber."""
+    if game.rules >= 4:
+        return (damaged | hot) & ~np.asarray(caught, dtype=bool) & ~np.asarray(holds, dtype=bool)
+    return open_to_extraction(damaged, hot, caught)
+
+
 def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, lost: np.ndarray) -> np.ndarray:
     """Odds of tearing out the core: per-agility difference + the share of integrity lost, clipped."""
     diff = t.agility.take(au) - t.agility.take(tu)
@@ -185,6 +194,23 @@ def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, lost: np.ndar
 def leap_reach(t: UnitTables, unit: np.ndarray) -> np.ndarray:
     """Leap reach in tiles (Chebyshev): base + agility // per-tile."""
     return K.LEAP_BASE_REACH + t.agility.take(unit) // K.LEAP_AGILITY_PER_TILE
+
+
+def charges(game: Game, start: np.ndarray, end: np.ndarray, foe_pos: np.ndarray) -> np.ndarray:
+    """Version 4: whether a walk from `start` to `end` charges the enemy on `foe_pos`: it begins out of the enemy's reach
+    (not next to it) and ends next to it."""
+    cheb = game.geo.cheb
+    return (pick(cheb, start, foe_pos) > 1) & (pick(cheb, end, foe_pos) == 1)
+
+
+def melee_slot(game: Game) -> np.ndarray:
+    """Version 4: (U,) the slot each unit charges with: its melee weapon of the highest expected damage (accuracy times
+    the mean roll), -1 for a suit with none. Read-only, kept on the game."""
+    def build(g: Game) -> np.ndarray:
+        t = g.tables
+        worth = np.where(t.w_valid & ~t.w_ranged, t.w_accuracy * (t.w_low + t.w_high) / 2.0, -1.0)
+        return np.where(worth.max(axis=1) >= 0, worth.argmax(axis=1), -1).astype(np.int64)
+    return game.derived("melee_slot", build)
 
 
 def vent_shed(t: UnitTables, unit: np.ndarray) -> np.ndarray:

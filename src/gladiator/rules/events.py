@@ -40,6 +40,10 @@ def count(game: Game, tally: EventCount, batches: Iterable[EventBatch]) -> None:
             cells = tally.cells(e.idx, e.side)
             tally.add(cells, EV["extract_attempt"])
             tally.add(cells, EV["extract_success"], e.facts["success"])
+        elif e.event == "grab":  # version 4: an extraction begun (by the extract action or a leap behind)
+            tally(e.idx, e.side, EV["extract_attempt"])
+        elif e.event == "tear_out":
+            tally(e.idx, e.side, EV["extract_success"])
         elif e.event == "hazard":
             tally(e.idx, e.side, EV["hazard_turn"], e.facts["on"])
         elif e.event == "turn":
@@ -112,7 +116,7 @@ def _attack(game: Game, e: EventBatch) -> list[dict]:
             "damage_roll": int(f["damage_roll"][i]), "damage": int(f["damage"][i]), "melt": int(f["melt"][i]),
             "integrity": int(f["integrity"][i]), "integrity_before": int(f["integrity_before"][i]),
             "heat": int(f["heat"][i]), "target_heat": int(f["target_heat"][i]),
-            "nectar": int(f["nectar"][i]),
+            "nectar": int(f["nectar"][i]), **({"charge": bool(f["charge"][i])} if game.rules >= 4 else {}),
             "seen": {"chance": float(seen["chance"][i]), "terms": {k: float(seen[k][i]) for k in HIT_TERMS},
                      "damage": seen_before - seen_after, "integrity": seen_after, "integrity_before": seen_before,
                      "target_heat": int(gauge(np.array(f["target_heat"][i]), t.heat_capacity[tu[i]], t.heat_capacity[look[i]]))},
@@ -167,16 +171,16 @@ def _hazard(game: Game, e: EventBatch) -> list[dict | None]:
 def _turn(game: Game, e: EventBatch) -> list[list[dict]]:
     f = e.facts
     out = []
-    for sd, turn, ap, cooled, heat, hurt, nectar, ended, melted, shut in zip(
+    for sd, turn, ap, cooled, heat, hurt, nectar, ended, melted, shut, shut_side in zip(
             e.side.tolist(), f["turn"].tolist(), f["ap"].tolist(), f["cooled"].tolist(), f["heat"].tolist(),
             f["overheat_damage"].tolist(), f["nectar"].tolist(), f["disguise_ended"].tolist(), f["melted"].tolist(),
-            f["shutdown"].tolist()):
+            f["shutdown"].tolist(), f["shut_side"].tolist()):
         entries = [{"event": "turn", "side": sd, "turn": turn, "ap": ap, "cooled": cooled, "heat": heat,
                     "overheat_damage": hurt, "nectar": nectar, "disguise_ended": ended}]
         if melted:
             entries.append({"event": "melted", "side": sd})
-        if shut:
-            entries.append({"event": "shutdown", "side": sd})
+        if shut:  # (version 4 judges both sides at the second mover's turn: the one whose Nectar ran out)
+            entries.append({"event": "shutdown", "side": shut_side})
         out.append(entries)
     return out
 
@@ -184,4 +188,6 @@ def _turn(game: Game, e: EventBatch) -> list[list[dict]]:
 # the log entries of each kind of event, by its name (a turn may add "melted" or "shutdown" after its own)
 ENTRIES = {"move": _walk, "leap": _walk, "cache": _cache, "attack": _attack, "guard": _guard, "vent": _vent,
            "inject": _inject, "mimic": _mimic, "extract": _extract, "destroyed": _side_only, "end_turn": _side_only,
-           "hazard": _hazard, "turn": _turn}
+           "hazard": _hazard, "turn": _turn,
+           # version 4: a hold begun (by the extract action or a leap behind), let go, broken by a hit, and a core torn out
+           "grab": _side_only, "let_go": _side_only, "break_free": _side_only, "tear_out": _side_only}

@@ -15,7 +15,7 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to_extraction, overheated
+from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to, overheated
 from gladiator.rules import constants as K
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
@@ -27,14 +27,15 @@ REACH_TABLE_LIMIT = 16_000_000  # entries of a game's table of tiles within a wa
 (OK, DUEL_OVER, OUTSIDE, NO_AP, GUARDING, NO_HEAT, NO_DOSES, NECTAR_FULL, NO_WEAPON, OUT_OF_RANGE, NO_SIGHT,
  NO_NECTAR, CANNOT_EXTRACT, NOT_ADJACENT, NOT_OPEN, CANNOT_MIMIC, DISGUISED, MIMIC_SELF, OCCUPIED, WALL,
  UNREACHABLE_TILE, TOO_FAR, BLOCKED, CANNOT_LEAP, BEYOND_LEAP, NO_TARGET, SEEN, REFUSED_OPTION, NOT_LEGAL, TIMED_OUT,
- BOT_DIED) = range(31)
+ BOT_DIED, HELD, MIMIC_ENEMY) = range(33)
 # A name per refusal code, for files (the CSV's forfeit_reason) and for screens that switch on codes.
 REFUSAL_NAMES = ("ok", "duel_over", "outside", "no_ap", "guarding", "no_heat", "no_doses", "nectar_full", "no_weapon",
                  "out_of_range", "no_sight", "no_nectar", "cannot_extract", "not_adjacent", "not_open", "cannot_mimic",
                  "disguised", "mimic_self", "occupied", "wall", "unreachable", "too_far", "blocked", "cannot_leap",
                  "beyond_leap", "no_target", "seen", "refused_option",  # an option a restricted player gave up
                  "not_legal",  # all a bot's sealed copy of the legal actions can say (the driver gives the rule's reason)
-                 "timed_out", "bot_died")  # no pick at all: the bot overran its time (--bot-timeout), or it ended
+                 "timed_out", "bot_died",  # no pick at all: the bot overran its time (--bot-timeout), or it ended
+                 "held", "mimic_enemy")  # version 4: held by the enemy's grab; the enemy's own look
 KINDS = ("end", "guard", "vent", "inject", "extract", "attack", "mimic", "move", "leap")
 
 
@@ -123,11 +124,11 @@ class _Turn:
 
     @cached_property
     def open(self) -> np.ndarray:
-        """Whether the enemy is open to core extraction."""
+        """Whether the enemy is open to core extraction (version 4: to a grab, by neither side held yet)."""
         t, theirs = self.game.tables, self._theirs
         tu = theirs.get("unit")
-        return open_to_extraction(badly_damaged(theirs.get("integrity"), t.integrity.take(tu)),
-                                  overheated(theirs.get("heat"), t.heat_capacity.take(tu)), theirs.get("caught"))
+        return open_to(self.game, badly_damaged(theirs.get("integrity"), t.integrity.take(tu)),
+                       overheated(theirs.get("heat"), t.heat_capacity.take(tu)), self.foe_held, self.held)
 
     @cached_property
     def reach(self) -> np.ndarray:
@@ -139,9 +140,34 @@ class _Turn:
         """Chebyshev distance between the two units."""
         return pick(self.game.geo.cheb, self.pa, self.pe)
 
+    @cached_property
+    def held(self) -> np.ndarray:
+        """Version 4: whether the enemy holds it (it may neither move, leap nor grab)."""
+        return self._mine.get("caught")
+
+    @cached_property
+    def foe_held(self) -> np.ndarray:
+        """Version 4: whether it holds the enemy."""
+        return self._theirs.get("caught")
+
+    @cached_property
+    def foe_unit(self) -> np.ndarray:
+        """Roster index of the enemy's suit (a suit knows its own kind: version 4 refuses that look)."""
+        return self._theirs.get("unit")
+
+    @cached_property
+    def may_go(self) -> np.ndarray:
+        """Whether it may move or leap at all: version 4 holds a held unit in place."""
+        return ~self.held if self.game.rules >= 4 else np.ones(self.au.shape, bool)
+
+    @cached_property
+    def fuel(self) -> np.ndarray:
+        """Whether it has the Nectar for a leap or a disguise: version 4 needs more than ABILITY_NECTAR left."""
+        return self.nectar > K.ABILITY_NECTAR if self.game.rules >= 4 else np.ones(self.au.shape, bool)
+
     def afford(self, kind: str) -> np.ndarray:
         """Live duels with the points for an action of `kind`."""
-        return self.live & (self.ap >= cost_of(kind))
+        return self.live & (self.ap >= cost_of(kind, self.game.rules))
 
 
 def legal_mask(game: Game, state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
@@ -161,13 +187,15 @@ def legal_mask(game: Game, state: DuelState, idx: np.ndarray | None = None) -> n
     mimic = mask[:, sp.mimic0 : sp.move0]  # the columns are written through views of the mask (no (B, T) temporaries)
     mimic[...] = (f.afford("mimic") & _can_mimic(game, f))[:, None]
     mimic[ar, f.au] = False
+    if game.rules >= 4:
+        mimic[ar, f.foe_unit] = False
     moves = mask[:, sp.move0 : sp.leap0]
     within = _reach_rows(game, "walk", f.speed, f.pa)
-    np.logical_and(_walkable(game, f.pa, f.pe, f.speed, None, within=within), f.afford("move")[:, None], out=moves)
+    np.logical_and(_walkable(game, f.pa, f.pe, f.speed, None, within=within), (f.afford("move") & f.may_go)[:, None], out=moves)
     moves[ar, f.pa] = False  # onto a free tile: neither unit's
     moves[ar, f.pe] = False
     leaps = leap_tiles(game, f.au, f.pa, f.pe, None, f.reach, out=mask[:, sp.leap0 :])
-    leaps &= f.afford("leap")[:, None]
+    leaps &= (f.afford("leap") & f.may_go & f.fuel)[:, None]
     return mask
 
 
@@ -252,11 +280,11 @@ def allows(game: Game, state: DuelState, actions: np.ndarray) -> np.ndarray:
         "inject": (0, lambda f, arg: _can_inject(t, f)),
         "extract": (0, lambda f, arg: _can_extract(t, f)),
         "attack": (ATTACK0, lambda f, arg: slots_in_reach(game, f.wu, f.pa, f.pe, f.nectar, np.False_, slot=arg)),  # live: `ok`
-        "mimic": (sp.mimic0, lambda f, arg: _can_mimic(game, f) & (arg != f.au)),
-        "move": (sp.move0, lambda f, arg: free(f, arg) & _walkable(game, f.pa, f.pe, f.speed, pick(geo.dist, f.pa, arg)[:, None],
-                                                                   arg[:, None])[:, 0]),
+        "mimic": (sp.mimic0, lambda f, arg: _can_mimic(game, f) & (arg != f.au) & ((arg != f.foe_unit) | (game.rules < 4))),
+        "move": (sp.move0, lambda f, arg: free(f, arg) & f.may_go
+                 & _walkable(game, f.pa, f.pe, f.speed, pick(geo.dist, f.pa, arg)[:, None], arg[:, None])[:, 0]),
         "leap": (sp.leap0, lambda f, arg: free(f, arg) & t.can_leap[f.au] & (pick(geo.cheb, f.pa, arg) <= f.reach)
-                 & (pick(geo.dist, f.pa, arg) < UNREACHABLE)),
+                 & (pick(geo.dist, f.pa, arg) < UNREACHABLE) & f.may_go & f.fuel),
     }
     picks = picks_by_kind(game, a, ok)
     for kind, (first, check) in checks.items():
@@ -286,12 +314,16 @@ def _can_inject(t, f: _Turn) -> np.ndarray:  # type: ignore[no-untyped-def]
 
 
 def _can_mimic(game: Game, f: _Turn) -> np.ndarray:
-    """A suit with mimic, not disguised, unseen: out of the enemy's sight or too far for it to see the change."""
-    return game.tables.can_mimic[f.au] & ~f.disguised & unseen(game, f.pa, f.pe)
+    """A suit with mimic, not disguised, unseen: out of the enemy's sight or too far for it to see the change (version 4:
+    out of its sight, with the Nectar for it)."""
+    return game.tables.can_mimic[f.au] & ~f.disguised & unseen(game, f.pa, f.pe) & f.fuel
 
 
 def unseen(game: Game, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
-    """Whether a unit on `pa` may change its look unseen by an enemy on `pe`: no line of sight, or far enough away."""
+    """Whether a unit on `pa` may change its look unseen by an enemy on `pe`: no line of sight, or far enough away
+    (version 4: no line of sight)."""
+    if game.rules >= 4:
+        return ~pick(game.geo.los, pa, pe)
     return ~pick(game.geo.los, pa, pe) | (pick(game.geo.cheb, pa, pe) >= K.MIMIC_UNSEEN_DISTANCE)
 
 
@@ -515,9 +547,12 @@ def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
     f = _Turn(game, one)
     au, ap, pa, pe = int(f.au[0]), int(f.ap[0]), int(f.pa[0]), int(f.pe[0])
     name = game.roster[au].name
-    need = cost_of(kind)
+    need = cost_of(kind, game.rules)
     if ap < need:
         return Refusal(NO_AP, f"{name} has {ap} action point(s) left; {kind} needs {need}")
+    v4 = v4_refusal(game, f, kind, arg)
+    if v4:
+        return v4
     if kind == "guard":
         return Refusal(GUARDING, f"{name} is already guarding")
     if kind == "vent":
@@ -541,6 +576,8 @@ def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
             return Refusal(CANNOT_EXTRACT, f"{name} cannot extract cores")
         if geo.cheb[pa, pe] != 1:
             return Refusal(NOT_ADJACENT, "core extraction needs the target adjacent")
+        if game.rules >= 4:
+            return Refusal(NOT_OPEN, "the target is not open to a grab (not badly damaged, not overheated)")
         return Refusal(NOT_OPEN, "the target is not open to core extraction (not badly damaged, not overheated, not caught by a leap behind it)")
     if kind == "mimic":
         if not t.can_mimic[au]:
@@ -548,8 +585,7 @@ def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
         if f.disguised[0]:
             return Refusal(DISGUISED, f"{name} is already disguised")
         if not unseen(game, np.array([pa]), np.array([pe]))[0]:
-            return Refusal(SEEN, f"{name} cannot change its look where the enemy sees it (in sight and nearer than "
-                                 f"{K.MIMIC_UNSEEN_DISTANCE} tiles)")
+            return Refusal(SEEN, _seen_text(game, name))
         return Refusal(MIMIC_SELF, f"{name} cannot mimic itself")
     x, y = int(geo.xy[arg, 0]), int(geo.xy[arg, 1])
     if arg in (pa, pe):
@@ -592,8 +628,11 @@ def refusal_of_kind(game: Game, state: DuelState, b: int, kind: str) -> Refusal:
     f = _Turn(game, state.take([b]))
     au = int(f.au[0])
     name, t = game.roster[au].name, game.tables
-    if f.ap[0] < cost_of(kind):
-        return Refusal(NO_AP, f"{name} has {int(f.ap[0])} action point(s) left; {kind} needs {cost_of(kind)}")
+    if f.ap[0] < cost_of(kind, game.rules):
+        return Refusal(NO_AP, f"{name} has {int(f.ap[0])} action point(s) left; {kind} needs {cost_of(kind, game.rules)}")
+    v4 = v4_refusal(game, f, kind, None)
+    if v4:
+        return v4
     if kind == "leap" and not t.can_leap[au]:
         return Refusal(CANNOT_LEAP, f"{name} cannot leap")
     if kind == "mimic":
@@ -601,13 +640,31 @@ def refusal_of_kind(game: Game, state: DuelState, b: int, kind: str) -> Refusal:
             return Refusal(CANNOT_MIMIC, f"{name} cannot mimic")
         if f.disguised[0]:
             return Refusal(DISGUISED, f"{name} is already disguised")
-        return Refusal(SEEN, f"{name} cannot change its look where the enemy sees it (in sight and nearer than "
-                             f"{K.MIMIC_UNSEEN_DISTANCE} tiles)")
+        return Refusal(SEEN, _seen_text(game, name))
     if kind in ranges:
         what = {"move": "no tile within reach to move to", "leap": "no tile within reach to leap to",
                 "attack": "no weapon can hit the target now"}[kind]
         return Refusal(NO_TARGET, what)
     return refusal(game, state, b, lo)
+
+
+def v4_refusal(game: Game, f: _Turn, kind: str, arg: int | None) -> Refusal:
+    """The refusals version 4 adds, for one duel's facts `f` and an action of `kind` (argument `arg`, None for any): a held
+    unit stays and cannot grab, a leap or a disguise needs its Nectar, a look is never the enemy's own, one hold at a
+    time. OK where none applies (version 3 always)."""
+    if game.rules < 4:
+        return Refusal(OK, "")
+    name = game.roster[int(f.au[0])].name
+    if kind in ("move", "leap", "extract") and f.held[0]:
+        return Refusal(HELD, f"{name} is held by the enemy: it cannot move, leap or grab until a hit on its holder frees it")
+    if kind in ("leap", "mimic") and not f.fuel[0] and (kind == "mimic" or game.tables.can_leap[f.au[0]]):
+        return Refusal(NO_NECTAR, f"a {'leap' if kind == 'leap' else 'disguise'} burns {K.ABILITY_NECTAR} Nectar and needs more "
+                                  f"than that left; {name} has {int(f.nectar[0])}")
+    if kind == "mimic" and arg is not None and arg == int(f.foe_unit[0]) and game.tables.can_mimic[f.au[0]]:
+        return Refusal(MIMIC_ENEMY, f"{name} cannot take the look of the enemy's own suit: it knows its own kind")
+    if kind == "extract" and f.foe_held[0]:
+        return Refusal(NOT_OPEN, f"{name} already holds the enemy: its core comes out at {name}'s next turn")
+    return Refusal(OK, "")
 
 
 def explain(game: Game, state: DuelState, b: int, action: int) -> str:
@@ -622,6 +679,13 @@ def _check_duel_and_action(state: DuelState, b: object, action: object) -> None:
             raise GladiatorError(f"{name} must be a whole number, got {v!r}")
     if not 0 <= int(b) < state.batch:  # type: ignore[arg-type]
         raise GladiatorError(f"duel index {b} is outside the batch (0..{state.batch - 1})")
+
+
+def _seen_text(game: Game, name: str) -> str:
+    """Why a look cannot be put on here: the enemy would see it."""
+    if game.rules >= 4:
+        return f"{name} cannot change its look where the enemy sees it (in its line of sight)"
+    return f"{name} cannot change its look where the enemy sees it (in sight and nearer than {K.MIMIC_UNSEEN_DISTANCE} tiles)"
 
 
 def _fixed(kind: str) -> int:

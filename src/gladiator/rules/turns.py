@@ -8,7 +8,7 @@ from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.actions import EventBatch
 from gladiator.rules.combat import overheat_excess
-from gladiator.state import DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
+from gladiator.state import CORE_EXTRACTED, DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
 
 
 def end_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
@@ -42,13 +42,28 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     a = s.active.take(idx).astype(np.intp)
     cell = SideCells(s, idx, a)
     u = cell.get("unit")
+    v4 = game.rules >= 4
     cell.set("guard", False)
     cell.set("exposed", False)
-    cell.set("caught", False)
+    out: list[EventBatch] = []
+    if v4:  # a hold lasts until it is broken; the enemy held since the holder's last turn has its core torn out
+        s.charged[idx] = False
+        torn = cell.opposite().get("caught")
+        if torn.any():
+            j = np.flatnonzero(torn)
+            s.done[idx[j]] = True
+            s.winner[idx[j]] = a[j]
+            s.outcome[idx[j]] = CORE_EXTRACTED
+            out.append(EventBatch("tear_out", idx[j], a[j]))
+            keep = ~torn
+            idx, a, u = idx[keep], a[keep], u[keep]
+            cell = SideCells(s, idx, a)
+    else:
+        cell.set("caught", False)
     cell.set("disguise_fresh", False)
     disguised = cell.get("disguise") >= 0
-    expired = disguised  # none, unless a disguise is on
-    if disguised.any():
+    expired = np.zeros(idx.shape, bool)  # none, unless a disguise is on (version 4: a disguise lasts until an attack)
+    if disguised.any() and not v4:
         turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
         cell.set("disguise_turns", turns_left)
         expired = disguised & (turns_left <= 0)
@@ -69,14 +84,23 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     cell.set("nectar", nectar)
     melted = integrity <= 0
     shut = ~melted & (nectar <= 0)
-    for mask, code in ((melted, DESTROYED), (shut, SHUTDOWN)):
+    both = np.zeros(idx.shape, bool)
+    if v4:  # the Nectar clock is settled by the round: at the second mover's turn, for both sides at once
+        second = a != s.first.take(idx)
+        foe_dry = cell.opposite().get("nectar") <= 0
+        both = ~melted & second & shut & foe_dry
+        shut = ~melted & second & (shut | foe_dry) & ~both
+    for mask, code, winner in ((melted, DESTROYED, 1 - a), (shut, SHUTDOWN, None), (both, DRAW, -1)):
         ended = idx[mask]
         s.done[ended] = True
-        s.winner[ended] = 1 - a[mask]
+        if winner is None:  # the side whose Nectar ran out loses (its own, or in version 4 the other side's)
+            winner = np.where(nectar <= 0, 1 - a, a)
+        s.winner[ended] = winner if np.ndim(winner) == 0 else winner[mask]
         s.outcome[ended] = code
-    return [EventBatch("turn", idx, a, {"turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat,
+    return out + [EventBatch("turn", idx, a, {"turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat,
                                         "overheat_damage": hurt, "hot": hot, "nectar": nectar, "disguise_ended": expired,
-                                        "melted": melted, "shutdown": shut})]
+                                        "melted": melted, "shutdown": shut,
+                                            "shut_side": np.where(nectar <= 0, a, 1 - a)})]
 
 
 def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
