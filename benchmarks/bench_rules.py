@@ -12,7 +12,7 @@ strategies: fit_heuristic.py --check; speed: bench_batch.py). Nothing is timed. 
 development machine the pairings take about a minute and a half at --n 2000, restricted play
 about ten minutes at its defaults.
 Run: python benchmarks/bench_rules.py [--n 2000] [--seed 7] [--bot heuristic] [--workers 2]
-     [--ablate-n 4000] [--precision 0.025] [--no-ablate] [--strike-n 400] [--set UNIT.FIELD=VALUE ...]
+     [--ablate-n 4000] [--precision 0.025] [--no-ablate] [--strike-n 400] [--set UNIT.FIELD=VALUE ...] [--rules 4]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from gladiator.bots import make_bot
 from gladiator.catalog.loader import Catalog
 from gladiator.driver import Play
 from gladiator.duel import game_for
+from gladiator.game import RULES_VERSIONS
 from gladiator.rules import constants
 from gladiator.state import EV
 
@@ -54,6 +55,8 @@ def main() -> None:
     p.add_argument("--precision", type=float, default=ablate.DEFAULT_PRECISION,
                    help="restricted play: more rounds until each change's 95%% interval is within this of its value")
     p.add_argument("--no-ablate", action="store_true", help="skip restricted play (the option targets)")
+    p.add_argument("--rules", type=int, default=3, choices=RULES_VERSIONS,
+                   help="the rules version to measure (4: the version being made, issue 21)")
     p.add_argument("--strike-n", type=int, default=400,
                    help="duels a mirror and arena for who strikes first (a diagnostic of the first mover's share; 0: none)")
     a = p.parse_args()
@@ -62,9 +65,9 @@ def main() -> None:
     cat = checked_catalog(p, a)
     arenas = sorted(cat.arenas)
     units = [*GLADIATORS, BASELINE]
-    cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot)), workers=a.workers))
+    cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot), rules=a.rules), workers=a.workers))
              for ar in arenas for x, y in itertools.combinations_with_replacement(units, 2)]
-    print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} on both sides, seed {a.seed}\n")
+    print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} on both sides, seed {a.seed}, rules version {a.rules}\n")
     print(f"{'pairing':<14} " + " ".join(f"{ar:>13}" for ar in arenas) + "   (first unit's share; mirrors: the first mover's)")
     for x, y in itertools.combinations_with_replacement(units, 2):
         row = [c for c in cells if (c.a, c.b) == (x, y)]
@@ -74,13 +77,13 @@ def main() -> None:
         print("Who strikes first in the mirrors: the share of duels where the first mover makes the first attack (hit or"
               " miss), and the share the first striker wins")
         for u in units:
-            shares = [first_strikes(cat, u, ar, a.strike_n, a.seed, a.bot) for ar in arenas]
+            shares = [first_strikes(cat, u, ar, a.strike_n, a.seed, a.bot, a.rules) for ar in arenas]
             print(f"{u + '-' + u:<14} " + " ".join(f"{f'{share(fm)} / {share(won)}':>13}" for fm, won in shares))
         print()
     found = pairing_targets(cells) + character_targets(cells)
     if not a.no_ablate:
         ab = ablate.plan(cat, units, arenas=arenas, n=a.ablate_n, seed=a.seed + 1, bot=a.bot, precision=a.precision,
-                         sets=a.set)
+                         sets=a.set, rules=a.rules)
         ablate.play(ab, workers=a.workers)
         found += option_targets(ab.pooled(), cat)
     found.append((f"fewer rule constants than the {CONSTANTS_BEFORE} the work started from", f"{rule_constants()}",
@@ -91,11 +94,11 @@ def main() -> None:
           "(fit_heuristic.py --check), speed (bench_batch.py).")
 
 
-def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: str) -> tuple[float, float]:
+def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: str, rules: int = 3) -> tuple[float, float]:
     """A mirror's `n` duels (seeds derived from `seed`, one bot object on both sides): the share of the duels with an
     attack where the side to move first makes the first one, and the share of decisive duels with an attack that the
     side making it wins (NaN where there are none)."""
-    game = game_for(cat, arena)
+    game = game_for(cat, arena, rules)
     one = make_bot(bot)
     tally = engine.new_tally(game, n)
     s = engine.new_duels(game, (unit, unit), rng.derive_seeds(seed, np.arange(n)))

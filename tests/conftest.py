@@ -44,14 +44,15 @@ def build_arena(map: str, aid: str = "test_arena", **extra: Any) -> Arena:
     return Arena(id=aid, name=aid, map=map.replace("/", "\n"), **extra)
 
 
-def build_duel(a: Unit, b: Unit, map: str, first: int | None = 0, roster: tuple[Unit, ...] = (),
+def build_duel(a: Unit, b: Unit, map: str, first: int | None = 0, roster: tuple[Unit, ...] = (), rules: int = 3,
                **arena: Any) -> tuple[Game, DuelState]:
-    """A game of units a and b (plus `roster`) in a small arena, and one duel of a (side 0) against b.
+    """A game of units a and b (plus `roster`) in a small arena under rules version `rules`, and one duel of a (side 0)
+    against b.
 
     `first` picks the side to move first by trying seeds 0, 1, ... (agility still decides when it
     differs); None keeps seed 0.
     """
-    game = make_game([a, b, *roster], build_arena(map, **arena))
+    game = make_game([a, b, *roster], build_arena(map, **arena), rules)
     for seed in range(64):
         state = new_duels(game, (a.id, b.id), [seed])
         if first is None or int(state.first[0]) == first:

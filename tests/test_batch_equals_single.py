@@ -20,13 +20,15 @@ def _assert_same(batch: DuelState, b: int, alone: DuelState, label: str) -> None
         assert np.array_equal(value, getattr(alone, name)), f"{label}: {name} differs"
 
 
-@pytest.mark.parametrize("arena, bot_a, bot_b, n", [
-    ("concert_hall", "random", "random", 64),
-    ("nectar_depot", "greedy", "greedy", 64),
-    ("rooftops", "random", "greedy", 16),
+@pytest.mark.parametrize("arena, bot_a, bot_b, n, rules", [
+    ("concert_hall", "random", "random", 64, 3),
+    ("nectar_depot", "greedy", "greedy", 64, 3),
+    ("rooftops", "random", "greedy", 16, 3),
+    ("concert_hall", "random", "random", 64, 4),  # version 4's moves draw too (a charge), its grabs do not
+    ("nectar_depot", "greedy", "heuristic", 24, 4),
 ])
-def test_a_batch_of_duels_ends_exactly_as_each_duel_alone(catalog, arena, bot_a, bot_b, n):
-    game = game_for(catalog, arena)
+def test_a_batch_of_duels_ends_exactly_as_each_duel_alone(catalog, arena, bot_a, bot_b, n, rules):
+    game = game_for(catalog, arena, rules)
     pairs = [PAIRS[k % len(PAIRS)] for k in range(n)]
     roster = np.array([[game.unit_index(a), game.unit_index(b)] for a, b in pairs])
     seeds = derive_seeds(7, np.arange(n)).astype(np.int64)

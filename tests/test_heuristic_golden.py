@@ -82,7 +82,10 @@ def _game(data: dict[str, np.ndarray], arena: str) -> Game:
 
 
 def _state(data: dict[str, np.ndarray], prefix: str) -> DuelState:
-    return DuelState(**{f.name: data[f"{prefix}/{f.name}"].copy() for f in fields(DuelState)})
+    B = len(data[f"{prefix}/done"])
+    # (`charged`, version 4's, came after the golden states were stored: a version-3 duel never charges)
+    return DuelState(**{f.name: data[f"{prefix}/{f.name}"].copy() if f"{prefix}/{f.name}" in data else np.zeros(B, bool)
+                        for f in fields(DuelState)})
 
 
 def _store(out: dict[str, np.ndarray], prefix: str, s: DuelState) -> None:

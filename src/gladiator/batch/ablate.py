@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from gladiator import RULES_VERSION, options, rng
+from gladiator import options, rng
 from gladiator.batch.chunks import BatchSpec, ChunkResult, make_spec, named_winner, prepare
 from gladiator.batch.overrides import apply_overrides
 from gladiator.batch.runner import play_specs
@@ -105,6 +105,7 @@ class Ablation:
     precision: float = DEFAULT_PRECISION
     max_duels: int = DEFAULT_MAX_DUELS
     sets: tuple[str, ...] = ()
+    rules: int = 3  # the rules version the duels are fought under
     scores: dict[tuple[Cell, int], np.ndarray] = field(default_factory=dict)  # (cell, round) -> unit's score x2 by duel
     totals: dict[Cell, Totals] = field(default_factory=dict)  # each baseline's counts (the options' use)
 
@@ -139,13 +140,13 @@ class Ablation:
         return {"command": "ablate", "units": self.units, "opponents": self.opponents, "arenas": self.arenas,
                 "options": self.option_names, "round": self.n, "seed": self.seed, "bot": self.bot, "overrides": list(self.sets),
                 "n": len(self.cells) * MAX_ROUNDS * self.n, "chunk_size": self.n,  # a chunk of the store is a round of a cell
-                "rules_version": RULES_VERSION, "hashes": hashes}
+                "rules_version": str(self.rules), "hashes": hashes}
 
     def spec(self, cell: Cell, r: int) -> BatchSpec:
         """The run of round `r` of `cell`: `n` side-swapped duels on the round's own seeds, as one chunk."""
         bot = self.bot if cell.option is None else f"{self.bot}:without={cell.option}"
         spec = make_spec(self.catalog, (cell.unit, cell.opponent), cell.arena, self.n, round_seed(self.seed, r),
-                         (bot, self.bot), True, self.sets)
+                         (bot, self.bot), True, self.sets, rules=self.rules)
         return replace(spec, chunk_size=self.n)
 
     def played(self, cell: Cell) -> int:

@@ -1,0 +1,195 @@
+"""Scenario tests of rules version 4 (a game compiled with rules=4; being made, issue 21), each against version 3 where
+the two differ: the struck unit turning, the guard a move gives, the grab and the tear-out, the charge, Nectar as the
+fuel of leaps and disguises, the disguise out of sight, and the Nectar clock settled by the round."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import build_duel, forced
+
+from gladiator.batch import make_spec
+from gladiator.engine import legal_mask, observe, step
+from gladiator.errors import GladiatorError, IllegalAction
+from gladiator.game import ATTACK0, END, EXTRACT, GUARD, make_game
+from gladiator.rules import constants as K
+from gladiator.rules.legal import HELD, MIMIC_ENEMY, NO_NECTAR, SEEN, refusal
+from gladiator.state import CORE_EXTRACTED, DRAW, NONE, SHUTDOWN
+
+ROW = "........\n.A.B....\n........"  # Alpha at (1, 1), Beta at (3, 1): two apart, in sight
+HIT, MISS = forced(hit=0.0), forced(hit=0.999)
+
+
+def _kinds(events: list[dict]) -> list[str]:
+    return [e["event"] for e in events]
+
+
+def _facing(game, frm: int, to: int) -> int:
+    return int(game.geo.dir_to[frm, to])
+
+
+@pytest.mark.parametrize("rules", [0, 5, True, "4"])
+def test_an_unknown_rules_version_is_refused(unit, rules, catalog):
+    with pytest.raises(GladiatorError, match="rules"):
+        build_duel(unit("alpha"), unit("beta"), ROW, rules=rules)
+    with pytest.raises(GladiatorError, match="--rules"):
+        make_spec(catalog, ("rouge", "viola"), "concert_hall", 10, 1, ("greedy", "greedy"), rules=rules)
+
+
+@pytest.mark.parametrize("rules", [3, 4])
+def test_a_struck_unit_turns_to_face_its_attacker_in_version_4(unit, at, rules):
+    game, s = build_duel(unit("alpha", actions=3), unit("beta"), "....\n.AB.\n....", rules=rules)
+    away = 2  # Beta turned east, its back to Alpha (directions: 0 north, 2 east, 4 south, 6 west)
+    s.facing[0, 1] = away
+    for draws in (HIT, MISS):  # a miss shows where it came from too
+        t, _ = step(game, s, [ATTACK0], draws=draws)
+        want = _facing(game, at(game, 2, 1), at(game, 1, 1)) if rules == 4 else away
+        assert int(t.facing[0, 1]) == want
+
+
+@pytest.mark.parametrize("rules", [3, 4])
+def test_a_move_guards_the_mover_until_it_attacks(unit, at, rules):
+    game, s = build_duel(unit("alpha", actions=4), unit("beta"), ROW, rules=rules)
+    t, _ = step(game, s, [game.space.move(at(game, 1, 0))])
+    assert bool(t.guard[0, 0]) == (rules == 4)
+    assert bool(legal_mask(game, t)[0, GUARD]) == (rules == 3)  # guarded already: the guard action has nothing to add
+    t, _ = step(game, t, [game.space.move(at(game, 2, 1))], draws=MISS)  # next to Beta (a charge: it began two away)
+    t, _ = step(game, t, [ATTACK0], draws=MISS)
+    assert not t.guard[0, 0]  # an attack ends the guard the move gave
+
+
+def test_a_guarding_unit_has_no_rear_arc_in_version_4(unit, at):
+    for rules in (3, 4):
+        game, s = build_duel(unit("alpha", actions=3), unit("beta"), "....\n.AB.\n....", rules=rules)
+        s.facing[0, 1] = 2  # Beta faces east: Alpha, west of it, stands in its rear arc
+        s.guard[0, 1] = True
+        _, ev = step(game, s, [ATTACK0], draws=HIT, events=True)
+        attack = [e for e in ev[0] if e["event"] == "attack"][0]
+        assert attack["rear"] == (rules == 3), rules
+
+
+def _grabber(unit, **stats):
+    return unit("alpha", abilities=("core_extraction", "leap"), **({"actions": 3, "agility": 6} | stats))
+
+
+def test_a_grab_holds_the_enemy_and_tears_its_core_out_at_the_holders_next_turn(unit, at):
+    game, s = build_duel(_grabber(unit), unit("beta", actions=2), "....\n.AB.\n....", rules=4)
+    s.integrity[0, 1] = 30  # badly damaged: open to a grab
+    t, ev = step(game, s, [EXTRACT], events=True)  # no roll: sure
+    assert bool(t.caught[0, 1]) and "grab" in _kinds(ev[0]) and not t.done[0]
+    t, _ = step(game, t, [END])  # Alpha ends its turn; Beta's begins, still held
+    assert int(t.active[0]) == 1 and bool(t.caught[0, 1])
+    mask = legal_mask(game, t)[0]
+    assert not mask[game.space.move0 : game.space.leap0].any() and not mask[EXTRACT]  # held: it stays
+    code = refusal(game, t, 0, game.space.move(at(game, 2, 0)))
+    assert code.code == HELD and "held" in code.text
+    with pytest.raises(IllegalAction, match="held"):
+        step(game, t, [game.space.move(at(game, 2, 0))])
+    held, ev = step(game, t, [END], events=True)  # it does nothing: Alpha's turn begins with the core torn out
+    assert held.done[0] and int(held.winner[0]) == 0 and int(held.outcome[0]) == CORE_EXTRACTED
+    assert "tear_out" in _kinds(ev[0])
+    freed, ev = step(game, t, [ATTACK0], draws=HIT, events=True)  # a hit on its holder breaks the hold
+    assert not freed.caught[0, 1] and "break_free" in _kinds(ev[0])
+    freed, _ = step(game, freed, [END])
+    assert not freed.done[0] and int(freed.outcome[0]) == NONE
+    missed, _ = step(game, t, [ATTACK0], draws=MISS)  # a miss does not
+    assert bool(missed.caught[0, 1])
+
+
+def test_a_leap_behind_an_unguarded_enemy_grabs_it_and_burns_nectar(unit, at):
+    game, s = build_duel(_grabber(unit), unit("beta", heat_capacity=20), "......\n.A.B..\n......", rules=4)
+    s.facing[0, 1] = 6  # Beta faces west, towards Alpha: (4, 1) is behind it
+    behind = game.space.leap(at(game, 4, 1))
+    t, ev = step(game, s, [behind], events=True)
+    assert bool(t.caught[0, 1]) and "grab" in _kinds(ev[0])
+    assert int(t.nectar[0, 0]) == int(s.nectar[0, 0]) - K.ABILITY_NECTAR
+    assert bool(t.guard[0, 0])  # the leap guards the leaper too
+    g = s.copy()
+    g.guard[0, 1] = True  # a guarding enemy has no rear arc: the leap lands, grabs nothing
+    t, ev = step(game, g, [behind], events=True)
+    assert not t.caught[0, 1] and "grab" not in _kinds(ev[0])
+    dry = s.copy()
+    dry.nectar[0, 0] = K.ABILITY_NECTAR  # a leap needs more Nectar than it burns
+    assert not legal_mask(game, dry)[0, game.space.leap0 :].any()
+    assert refusal(game, dry, 0, behind).code == NO_NECTAR
+
+
+def test_a_holder_that_moves_away_lets_go(unit, at):
+    game, s = build_duel(_grabber(unit), unit("beta"), "....\n.AB.\n....", rules=4)
+    s.integrity[0, 1] = 30
+    t, _ = step(game, s, [EXTRACT])
+    t, ev = step(game, t, [game.space.move(at(game, 0, 1))], events=True)
+    assert not t.caught[0, 1] and "let_go" in _kinds(ev[0])
+
+
+def test_a_walk_into_reach_charges_once_a_turn_with_the_melee_weapon(unit, weapon, at):
+    kit = [weapon("gun", kind="ranged", range=5, accuracy=0.9, damage=(9, 9)), weapon("claw", damage=(5, 5), accuracy=0.6)]
+    game, s = build_duel(unit("alpha", actions=4, weapons=kit), unit("beta"), "........\n.A..B...\n........", rules=4)
+    t, ev = step(game, s, [game.space.move(at(game, 3, 1))], draws=HIT, events=True)  # from 3 tiles away to next to it
+    attack = [e for e in ev[0] if e["event"] == "attack"]
+    assert len(attack) == 1 and attack[0]["charge"] and attack[0]["weapon"] == "claw"
+    assert int(t.integrity[0, 1]) == 100 - 5 and int(t.ap[0]) == 4 - K.COST_MOVE  # the strike is free
+    assert bool(t.charged[0]) and bool(observe(game, t, 0).charged[0])
+    assert bool(t.guard[0, 0])  # the charge is part of the move, which guards
+    t, _ = step(game, t, [game.space.move(at(game, 2, 1))])  # out of reach again
+    t, ev = step(game, t, [game.space.move(at(game, 3, 0))], draws=HIT, events=True)  # in again: no second charge
+    assert "attack" not in _kinds(ev[0])
+    t, _ = step(game, t, [END])
+    assert not t.charged[0]  # a new turn
+    v3, _ = build_duel(unit("alpha", actions=4, weapons=kit), unit("beta"), "........\n.A..B...\n........", rules=3)
+    _, ev = step(v3, s, [v3.space.move(at(v3, 3, 1))], draws=HIT, events=True)
+    assert "attack" not in _kinds(ev[0])  # version 3 has no charge
+
+
+def test_a_move_that_begins_next_to_the_enemy_does_not_charge(unit, at):
+    game, s = build_duel(unit("alpha", actions=3), unit("beta"), "....\n.AB.\n....", rules=4)
+    _, ev = step(game, s, [game.space.move(at(game, 1, 0))], draws=HIT, events=True)  # along it, still next to it
+    assert "attack" not in _kinds(ev[0])
+
+
+def _jaron(unit, **stats):
+    return unit("alpha", abilities=("mimic",), **({"actions": 3} | stats))
+
+
+def test_a_disguise_takes_an_action_and_nectar_goes_on_out_of_sight_and_lasts_until_an_attack(unit, at):
+    walled = ".......\n.A.#.B.\n.......".replace("\n.......", "\n...#...")  # a wall column between them
+    roster = (unit("gamma"),)
+    game, s = build_duel(_jaron(unit), unit("beta"), walled, roster=roster, rules=4)
+    gamma, beta = game.unit_index("gamma"), game.unit_index("beta")
+    assert not game.geo.los[int(s.pos[0, 0]), int(s.pos[0, 1])]
+    mask = legal_mask(game, s)[0]
+    assert mask[game.space.mimic(gamma)] and not mask[game.space.mimic(beta)]  # never the enemy's own look
+    assert refusal(game, s, 0, game.space.mimic(beta)).code == MIMIC_ENEMY
+    t, _ = step(game, s, [game.space.mimic(gamma)])
+    assert int(t.ap[0]) == 3 - K.COST_MIMIC_V4 and int(t.nectar[0, 0]) == int(s.nectar[0, 0]) - K.ABILITY_NECTAR
+    assert bool(observe(game, t, 0).my_ambush[0])  # an ambush may come from it at once
+    for _ in range(2 * (K.MIMIC_TURNS + 1)):  # it outlasts version 3's three turns
+        t, _ = step(game, t, [END])
+    assert int(t.disguise[0, 0]) == gamma
+    seen, s2 = build_duel(_jaron(unit), unit("beta"), "........\n.A....B.\n........", roster=roster, rules=4)
+    assert not legal_mask(seen, s2)[0, seen.space.mimic(gamma)]  # five tiles away but in sight: refused
+    assert refusal(seen, s2, 0, seen.space.mimic(gamma)).code == SEEN
+
+
+def test_the_nectar_clock_is_settled_by_the_round(unit):
+    for rules in (3, 4):
+        game, s = build_duel(unit("alpha"), unit("beta"), ROW, rules=rules)  # Alpha moves first
+        s.nectar[0, 0] = 1  # Alpha's next turn burns its last Nectar
+        t, _ = step(game, s, [END])  # Beta's turn
+        t, _ = step(game, t, [END])  # Alpha's turn begins dry
+        if rules == 3:
+            assert t.done[0] and int(t.outcome[0]) == SHUTDOWN and int(t.winner[0]) == 1
+            continue
+        assert not t.done[0]  # version 4 waits for the round's end: Beta's turn
+        both = t.copy()
+        both.nectar[0, 1] = 1
+        t, _ = step(game, t, [END])
+        assert t.done[0] and int(t.outcome[0]) == SHUTDOWN and int(t.winner[0]) == 1
+        both, ev = step(game, both, [END], events=True)  # both dry at the round's end: a draw
+        assert both.done[0] and int(both.outcome[0]) == DRAW and int(both.winner[0]) == -1
+
+
+def test_a_version_4_batch_keeps_its_rules_in_its_identity(catalog):
+    spec = make_spec(catalog, ("rouge", "viola"), "concert_hall", 10, 1, ("greedy", "greedy"), rules=4)
+    assert spec.identity()["rules_version"] == "4"
+    assert make_spec(catalog, ("rouge", "viola"), "concert_hall", 10, 1, ("greedy", "greedy")).identity()["rules_version"] == "3"
+    assert make_game(list(catalog.units.values()), catalog.arena("concert_hall"), 4).rules == 4
