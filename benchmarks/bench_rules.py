@@ -56,7 +56,7 @@ def main() -> None:
                    help="restricted play: more rounds until each change's 95%% interval is within this of its value")
     p.add_argument("--no-ablate", action="store_true", help="skip restricted play (the option targets)")
     p.add_argument("--rules", type=int, default=3, choices=RULES_VERSIONS,
-                   help="the rules version to measure (4: the version being made, issue 21)")
+                   help="the rules version to measure (4: the version being made)")
     p.add_argument("--strike-n", type=int, default=400,
                    help="duels a mirror and arena for who strikes first (a diagnostic of the first mover's share; 0: none)")
     a = p.parse_args()

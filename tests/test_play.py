@@ -89,4 +89,5 @@ def test_an_illegal_pick_ends_its_duel_as_a_forfeit_with_its_reason(game) -> Non
 
 def test_every_kind_of_action_resolves_in_its_own_function_and_has_its_events() -> None:
     assert set(RESOLVE) == set(KINDS) - {"end"}
-    assert set(RESOLVE) | {"cache", "destroyed", "end_turn", "hazard", "turn"} == set(ENTRIES)
+    assert set(RESOLVE) | {"cache", "destroyed", "end_turn", "hazard", "turn",
+                           "grab", "let_go", "break_free", "tear_out"} == set(ENTRIES)  # (the last four: version 4's)

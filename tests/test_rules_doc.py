@@ -111,7 +111,7 @@ def test_the_action_space_layout(doc, unit, arena):
 def test_every_formula_is_checked(formulas):
     checked = {"rear", "hit_chance", "hit", "roll", "damage", "heat_after_cooling", "overheat_damage",
                "turn_action_points", "heat_after_vent", "extraction_allowed", "extraction_odds",
-               "extraction_succeeds", "nectar_after_inject", "leap_reach"}
+               "extraction_succeeds", "nectar_after_inject", "leap_reach", "grab_odds"}
     assert set(formulas.code) == checked
 
 
@@ -126,7 +126,7 @@ ROOM = "\n".join([
 ])
 
 
-def _random_game(unit, weapon, arena, rng: np.random.Generator):
+def _random_game(unit, weapon, arena, rng: np.random.Generator, rules: int = 3):
     roster = []
     for k in range(6):
         weapons = []
@@ -141,7 +141,7 @@ def _random_game(unit, weapon, arena, rng: np.random.Generator):
                            heat_capacity=int(rng.integers(0, 25)), cooling=int(rng.integers(0, 6)),
                            nectar=int(rng.integers(5, 40)), nectar_doses=int(rng.integers(0, 3)),
                            dose_nectar=int(rng.integers(0, 20)), integrity=int(rng.integers(10, 60))))
-    return make_game(roster, arena(ROOM, hazard_heat=5))
+    return make_game(roster, arena(ROOM, hazard_heat=5), rules)
 
 
 def _random_state(game, rng: np.random.Generator, adjacent: bool = False):
@@ -296,6 +296,27 @@ def test_core_extraction_formulas(formulas, unit, weapon, arena):
             won = int(after.outcome[b]) == CORE_EXTRACTED
             assert won == bool(formulas("extraction_succeeds", u_extract=u[b, 2], extraction_odds=p))
     assert allowed.sum() > 50
+
+
+def test_version_4_grab_odds_formula(formulas, unit, weapon, arena):
+    rng = np.random.default_rng(8)
+    game = _random_game(unit, weapon, arena, rng, rules=4)
+    s = _random_state(game, rng, adjacent=True)
+    t, geo = game.tables, game.geo
+    odds = extraction_preview(game, s)
+    for b in range(B):
+        a, e = int(s.active[b]), 1 - int(s.active[b])
+        me, foe = int(s.unit[b, a]), int(s.unit[b, e])
+        chances = [formulas("hit_chance", accuracy=float(t.w_accuracy[foe, w]), ranged=int(t.w_ranged[foe, w]),
+                            target_agility=int(t.agility[me]), target_guarding=0, adjacent=1, ambush=0,
+                            target_in_cover=int(geo.cover[s.pos[b, a]]), attacker_on_high=0, target_on_high=0, rear=0,
+                            target_exposed=0)
+                   for w in range(W) if t.w_valid[foe, w]]
+        hot = int(s.heat[b, e]) > int(t.heat_capacity[foe])
+        cap = int(t.heat_capacity[foe])  # the held unit's next turn, as overheated as it is now
+        shots = formulas("turn_action_points", actions=int(t.actions[foe]), heat_after_cooling=cap + 1 if hot else 0,
+                         heat_capacity=cap)
+        assert odds[b] == pytest.approx(formulas("grab_odds", surest_chance=max(chances), held_shots=shots)), b
 
 
 def test_leap_reach_formula(formulas, unit, arena):

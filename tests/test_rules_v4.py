@@ -1,4 +1,4 @@
-"""Scenario tests of rules version 4 (a game compiled with rules=4; being made, issue 21), each against version 3 where
+"""Scenario tests of rules version 4 (a game compiled with rules=4, the version being made), each against version 3 where
 the two differ: the struck unit turning, the guard a move gives, the grab and the tear-out, the charge, Nectar as the
 fuel of leaps and disguises, the disguise out of sight, and the Nectar clock settled by the round."""
 
@@ -8,7 +8,8 @@ import pytest
 from conftest import build_duel, forced
 
 from gladiator.batch import make_spec
-from gladiator.engine import legal_mask, observe, step
+from gladiator.bots import make_bot
+from gladiator.engine import Legal, extraction_preview, legal_mask, observe, step
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, make_game
 from gladiator.rules import constants as K
@@ -102,11 +103,12 @@ def test_a_leap_behind_an_unguarded_enemy_grabs_it_and_burns_nectar(unit, at):
     t, ev = step(game, s, [behind], events=True)
     assert bool(t.caught[0, 1]) and "grab" in _kinds(ev[0])
     assert int(t.nectar[0, 0]) == int(s.nectar[0, 0]) - K.ABILITY_NECTAR
-    assert bool(t.guard[0, 0])  # the leap guards the leaper too
+    assert not t.guard[0, 0]  # holding on takes the guard the leap gave
     g = s.copy()
     g.guard[0, 1] = True  # a guarding enemy has no rear arc: the leap lands, grabs nothing
     t, ev = step(game, g, [behind], events=True)
     assert not t.caught[0, 1] and "grab" not in _kinds(ev[0])
+    assert bool(t.guard[0, 0])  # the leap guards the leaper
     dry = s.copy()
     dry.nectar[0, 0] = K.ABILITY_NECTAR  # a leap needs more Nectar than it burns
     assert not legal_mask(game, dry)[0, game.space.leap0 :].any()
@@ -193,3 +195,29 @@ def test_a_version_4_batch_keeps_its_rules_in_its_identity(catalog):
     assert spec.identity()["rules_version"] == "4"
     assert make_spec(catalog, ("rouge", "viola"), "concert_hall", 10, 1, ("greedy", "greedy")).identity()["rules_version"] == "3"
     assert make_game(list(catalog.units.values()), catalog.arena("concert_hall"), 4).rules == 4
+
+
+def test_a_grabs_odds_are_every_shot_of_the_held_unit_missing(unit, weapon):
+    kit = [weapon("claw", accuracy=0.6), weapon("spike", accuracy=0.8)]
+    game, s = build_duel(_grabber(unit), unit("beta", actions=2, weapons=kit), "....\n.AB.\n....", rules=4)
+    s.integrity[0, 1] = 30
+    spike = 0.8 - 6 * K.EVASION_PER_AGILITY  # against Alpha's agility 6
+    odds = extraction_preview(game, s)  # Alpha's grab: Beta then strikes back twice with its surest slot, the spike
+    assert odds[0] == pytest.approx((1 - spike) ** 2)
+    s.heat[0, 1] = 21  # overheated: one point fewer next turn
+    assert extraction_preview(game, s)[0] == pytest.approx(1 - spike)
+    v3, _ = build_duel(_grabber(unit), unit("beta", actions=2, weapons=kit), "....\n.AB.\n....", rules=3)
+    assert extraction_preview(v3, s)[0] != pytest.approx(1 - spike)  # version 3: the extraction odds
+
+
+def test_the_heuristic_bot_held_strikes_its_holder_with_its_surest_slot(unit, weapon):
+    kit = [weapon("claw", accuracy=0.5, damage=(9, 9)), weapon("spike", accuracy=0.9, damage=(1, 1))]
+    game, s = build_duel(_grabber(unit), unit("beta", actions=2, weapons=kit), "....\n.AB.\n....", rules=4)
+    s.integrity[0, 1] = 30
+    t, _ = step(game, s, [EXTRACT])
+    t, _ = step(game, t, [END])  # Beta, held, to act
+    bot = make_bot("heuristic")
+    bot.prepare(game)
+    obs = observe(game, t, 1)
+    pick = bot.act(game, obs, Legal(game, t))
+    assert int(pick[0]) == ATTACK0 + 1

@@ -19,7 +19,7 @@ from gladiator.rules.actions import (
     ATTACK_DRAWS, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch, draw_lanes,
 )
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, extraction_odds, gauge, in_rear, integrity_lost, open_to, overheated, preview_code,
+    HIT_TERMS, badly_damaged, extraction_odds, gauge, integrity_lost, open_rear, open_to, overheated, preview_code,
     preview_table, strike_preview,
 )
 from gladiator.rules.costs import action_cost, cost_of
@@ -28,6 +28,7 @@ from gladiator.rules.legal import (
     legal_mask, picks_by_kind, refusal, refusal_of_kind, slots_in_reach, slots_in_reach_bits,
     unseen,
 )
+from gladiator.rules import turns
 from gladiator.rules.turns import acting_side, cooled, end_turn, start_turn, turn_actions
 from gladiator.state import DESTROYED, EVENT_KINDS, FORFEIT, OUTCOMES, DuelState, EventCount, SideCells, pick
 from gladiator.view import Observation
@@ -528,7 +529,7 @@ def _strike_flags(game: Game, obs: Observation) -> tuple[np.ndarray, ...]:
     """The modifiers of the observer's strikes: guard .. ambush, as strike_preview takes them."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
-    rear = in_rear(game, pa, pe, obs.foe_facing)
+    rear = open_rear(game, pa, pe, obs.foe_facing, obs.foe_guard)
     return (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
             obs.my_ambush)
 
@@ -554,14 +555,14 @@ def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     obs = _view(game, obs)
     t, geo = game.tables, game.geo
     tiles = np.arange(geo.tiles)[None, :]
-    rear = in_rear(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None])
+    rear = open_rear(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None], obs.foe_guard[:, None])
     floor_rear = rear & geo.passable[None, :]
     foe_open = open_to(game, obs.foe_damaged, obs.foe_overheated, obs.foe_caught, obs.my_caught)
-    extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open)
+    extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open, obs.foe_guard)
     odds = np.where(extract, _seen_odds(game, obs)[:, None], 0.0)  # the same from every tile it may extract from
     me_open = open_to(game, badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
                       overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught, obs.foe_caught)
-    threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open)
+    threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open, obs.my_guard)
     return {"rear": floor_rear, "extract": extract, "odds": odds, "threat": threat}
 
 
@@ -586,9 +587,34 @@ def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[
 
 
 def _seen_odds(game: Game, obs: Observation) -> np.ndarray:
-    """(B,) the observer's extraction odds against the suit the enemy shows (where it stands does not change them)."""
+    """(B,) the observer's extraction odds against the suit the enemy shows (where it stands does not change them).
+    Version 4: the odds its grab ends with the core torn out (`rules.combat.hold_odds`), the enemy, as it shows itself,
+    striking back next to it with its surest slot and all its next turn's points."""
     t = game.tables
+    if game.rules >= 4:
+        return grab_odds(game, obs.foe_look, obs.my_unit, obs.foe_overheated, game.geo.cover.take(obs.my_pos))
     return extraction_odds(t, obs.my_unit, obs.foe_look, integrity_lost(obs.foe_integrity, t.integrity[obs.foe_look]))
+
+
+def charges(game: Game, start: np.ndarray, end: np.ndarray, foe_pos: np.ndarray) -> np.ndarray:
+    """Version 4: whether a walk from `start` to `end` charges an enemy on `foe_pos` (rules.combat.charges); broadcasts."""
+    start, end, foe_pos = np.broadcast_arrays(*(np.asarray(v, dtype=np.intp) for v in (start, end, foe_pos)))
+    return combat.charges(game, start, end, foe_pos)
+
+
+def charge_preview(game: Game, au: np.ndarray, tu: np.ndarray, guard: np.ndarray) -> np.ndarray:
+    """Version 4: (B,) the expected damage of the strike a charge brings (`rules.combat.charges`): a suit `au`'s melee
+    slot (`rules.combat.melee_slot`) next to a suit `tu`, guarding or not, from its front; 0 for a suit with no melee
+    weapon."""
+    slot = combat.melee_slot(game).take(au)
+    no = np.zeros(np.shape(au), dtype=bool)
+    expected = strike_preview(game.tables, au, au, tu, np.asarray(guard, dtype=bool), no, no, no, no, True)[3]
+    return np.where(slot >= 0, np.take_along_axis(expected, np.maximum(slot, 0)[:, None], axis=1)[:, 0], 0.0)
+
+
+def grab_odds(game: Game, held: np.ndarray, holder: np.ndarray, held_hot: np.ndarray, cover: np.ndarray) -> np.ndarray:
+    """Version 4: (B,) the odds a grab of a suit `held` by a suit `holder` ends with its core torn out (rules.turns.grab_odds)."""
+    return turns.grab_odds(game, held, holder, held_hot, cover)
 
 
 def _view(game: Game, obs: Observation | DuelState) -> Observation:

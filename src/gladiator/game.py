@@ -142,7 +142,7 @@ class Game:
         return self.index[uid]
 
 
-RULES_VERSIONS = (3, 4)  # the rules a game may be compiled for; 3 is the default until version 4 is done (issue 21)
+RULES_VERSIONS = (3, 4)  # the rules a game may be compiled for; 3 is the default until version 4 is done
 
 
 def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena, rules: int = 3) -> Game:

@@ -19,7 +19,8 @@ from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.game import W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to, overheat_excess, strike_preview, vent_shed
-from gladiator.rules.turns import cooled, hazard_heat
+from gladiator.rules.combat import rear_counts as combat_rear_counts
+from gladiator.rules.turns import cooled, grab_odds, hazard_heat
 from gladiator.rules.legal import enemy_may_block, fed_bits, move_reach
 from gladiator.view import Observation
 
@@ -113,7 +114,12 @@ def in_rear_of(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.
 
 
 def foe_extraction_odds(game: Game, obs: Observation) -> np.ndarray:
-    """(B,) odds of the enemy, as it shows itself, tearing out the observer's core."""
+    """(B,) odds of the enemy, as it shows itself, tearing out the observer's core (version 4: once it holds the observer,
+    which then strikes back next to it: `rules.turns.grab_odds`)."""
+    if game.rules >= 4:
+        me = obs.my_unit
+        hot = obs.my_heat > game.tables.heat_capacity[me]
+        return grab_odds(game, me, obs.foe_look, hot, np.zeros(me.shape, dtype=bool))
     lost = integrity_lost(obs.my_integrity, game.tables.integrity[obs.my_unit])
     return extraction_odds(game.tables, obs.foe_look, obs.my_unit, lost)
 
@@ -136,6 +142,11 @@ def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray
     v = np.where((distances == 1)[None, None, :], near[:, :, None], far[:, :, None])  # point-blank at distance 1
     within = t.w_range[wu][:, :, None] >= distances[None, None, :]  # (N, W, D + 1)
     return np.where(within, v, 0.0).max(axis=1, initial=0.0)
+
+
+def rear_counts(game: Game, rear: np.ndarray, guard: np.ndarray) -> np.ndarray:
+    """Whether strikes from the rear arc (`rear`) count as such on a target guarding or not (rules.combat.rear_counts)."""
+    return combat_rear_counts(game, rear, guard)
 
 
 def rear_of_foe(game: Game, obs: Observation) -> np.ndarray:

@@ -109,6 +109,10 @@ class HeuristicBot(Bot):
         choose = pick.choose
 
         choose((obs.my_nectar <= w.low_nectar) & legal_at(INJECT), INJECT)
+        if game.rules >= 4 and obs.my_caught.any():  # held: a hit on the holder is the only way out, with its surest slot
+            chance = np.where(mask[row][:, ATTACK0 : ATTACK0 + W], engine.attack_preview(game, obs)["chance"], -1.0)
+            surest = np.argmax(chance, axis=1)
+            choose(obs.my_caught & (tactics.row_pick(chance, surest) >= 0), ATTACK0 + surest)
 
         choose(legal_at(EXTRACT) & (stay.extract >= stay.worth) & (stay.extract >= move_worth) & (stay.extract >= leap_worth), EXTRACT)
         # heat that would burn it at the start of its next turn: shed it before anything but a core extraction
@@ -128,6 +132,8 @@ class HeuristicBot(Bot):
         choose(stay.hold & legal_at(VENT) & (obs.my_heat > 0), VENT)
         choose(stay.hold, END)
         striking = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot)
+        if game.rules >= 4:  # guarded by its move already: keeping the guard is ending the turn quietly
+            choose(obs.my_guard & ~stay.hold & (stay.guarded > stay.worth), END)
         choose(striking & stay.vent & legal_at(VENT), VENT)  # the heat shed first buys more shots
         choose(striking, ATTACK0 + stay.slot)
         choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
@@ -188,6 +194,9 @@ class Plans:
         foe = obs.foe_look
         self.win = obs.foe_integrity + w.win_bonus
         self.mimics = bool(t.can_mimic[obs.my_unit].any())  # some duel's suit can put on a disguise
+        # version 4: what the strike of a charge this turn is worth (none once it has charged this turn)
+        self.charge = (np.where(obs.charged, 0.0, engine.charge_preview(game, obs.my_unit, obs.foe_look, obs.foe_guard))
+                       if game.rules >= 4 else None)
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
         self.per_shot_heat = np.maximum(1, t.w_heat.max(axis=1).take(obs.my_unit))  # heat a shot adds, planned for
         # and after a vent first (a point spent to shed heat, for more shots with the rest)
@@ -265,8 +274,10 @@ class Plans:
         obs, t = self.obs.take(idx), self.game.tables
         within = t.w_range[obs.my_unit][:, :, None] >= tactics.tactics(self.game).distances[None, None, :]  # (n, W, D + 1)
         out = np.empty((idx.size, len(COMBOS), self.tab.D + 1))
-        for c, flags in enumerate(COMBOS):
-            worth = slot_worth(self.game, obs, self.melt_worth[idx], *(np.full(idx.size, v) for v in flags))  # (n, W)
+        for c, (rear, high, adjacent) in enumerate(COMBOS):
+            flags = (tactics.rear_counts(self.game, np.full(idx.size, rear), obs.foe_guard), np.full(idx.size, high),
+                     np.full(idx.size, adjacent))
+            worth = slot_worth(self.game, obs, self.melt_worth[idx], *flags)  # (n, W)
             out[:, c] = np.where(within, worth[:, :, None], 0.0).max(axis=1)
         return out.reshape(idx.size, -1)
 
@@ -284,11 +295,19 @@ class Plans:
         foe_can_extract = t.can_extract[foe]
         foe_odds = tactics.foe_extraction_odds(game, obs)
         foe_reach = engine.leap_reach(game, foe)
+        v4 = game.rules >= 4
         # a leaper with the points to leap beside this side and tear out its core catches it within its reach (plus the
-        # tile it lands on), once this side is hurt enough for the odds to matter
-        catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
-                 & (obs.my_integrity <= self.w.catch_hurt * t.integrity[obs.my_unit]))
+        # tile it lands on), once this side is hurt enough for the odds to matter (version 4: the leap grabs, whatever the
+        # damage, a side that does not guard)
+        if v4:
+            catch = t.can_leap[foe] & (foe_ap >= engine.cost_of("leap", game.rules))
+        else:
+            catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
+                     & (obs.my_integrity <= self.w.catch_hurt * t.integrity[obs.my_unit]))
         now, moved, d = _reply_index(n, D, foe_speed)
+        # version 4: the enemy's walk into reach charges this side with its melee weapon, free (`rules.combat.charges`)
+        charge = (engine.charge_preview(game, foe, obs.my_unit, np.zeros(n, dtype=bool))[:, None] * ((d >= 2) & (d <= foe_speed[:, None] + 1))
+                  if v4 else 0.0)
         # open to the enemy's extraction next turn if badly damaged after its strikes (within a walk), or reachable from behind
         near = d <= foe_speed[:, None] + 1
         caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
@@ -297,11 +316,12 @@ class Plans:
             # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
             table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, no, fed, high)
                               for covered in (no, ~no)], axis=1).reshape(-1)
-            strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved))
+            strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved) + charge)
             for guarded in (False, True):
                 s = strikes * self.w.guard_factor if guarded else strikes
                 frail = engine.badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
-                extract = np.where(foe_can_extract[:, None] & ((near & frail) | caught), foe_odds[:, None] * lose[:, None], 0.0)
+                behind = caught & (not (v4 and guarded))  # version 4: a guarding side has no rear arc to leap into
+                extract = np.where(foe_can_extract[:, None] & ((near & frail) | behind), foe_odds[:, None] * lose[:, None], 0.0)
                 out.append(self.w.threat_weight * s + extract)
         return np.concatenate(out, axis=1)
 
@@ -372,6 +392,10 @@ class Plans:
         my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
         after = np.clip(np.arange(D)[None, :] - my_reach[:, None], 1, D - 1)
         best = np.take_along_axis(own_strikes, after, axis=1)
+        if game.rules >= 4:  # a walk into reach next turn charges, free
+            d = np.arange(D)[None, :]
+            best = best + (engine.charge_preview(game, obs.my_unit, obs.foe_look, obs.foe_guard)[:, None]
+                           * ((d >= 2) & (d <= t.speed[obs.my_unit][:, None] + 1)) / np.maximum(1, my_full_ap[:, None] - 1))
         return self.w.future_weight * (my_full_ap[:, None] - 1) * best
 
     # ---- what it can do from a tile ----
@@ -495,6 +519,11 @@ class Plans:
                 w, after_strikes = self.end_on_idle(spots, _of(self.ap, at)[:, None] - engine.cost_of("move"), 0, ok, into)
                 if into is None:
                     worth[put, :k] = w
+                if self.charge is not None:  # version 4: the walks into reach that charge strike once on arrival, free
+                    bonus = np.where(engine.charges(game, _of(obs.my_pos, at)[:, None], cand, _of(obs.foe_pos, at)[:, None]),
+                                     _of(self.charge, at)[:, None], 0.0)
+                    worth[put, :k] += bonus
+                    after_strikes = after_strikes + bonus
                 worth[put, k:] = -np.inf
                 retreat[put] = after_strikes.max(axis=1)
         return _Worths(tiles, worth, retreat)
@@ -517,11 +546,18 @@ class Plans:
             spots = _Spots(self, tiles[_all(rows)], rows)
             points = sub.ap.astype(np.int64)[:, None] - engine.cost_of("leap")
             w = self.end_on(spots, points, heat=tactics.leap_heat())
-            # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says)
+            # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says);
+            # version 4: landing behind an enemy that does not guard grabs it, with no points left; an open one may be
+            # grabbed with the points to
             rear = spots.strike >= 4 * (self.tab.D + 1)
-            can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
+            grabs = game.tables.can_extract[sub.my_unit][:, None]
+            can = grabs & (points >= engine.cost_of("extract"))
             odds = engine.extraction_preview(game, sub)[:, None]
-            extract = np.where(can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None]), odds * _of(self.win, rows)[:, None], 0.0)
+            if game.rules >= 4:
+                opening = (grabs & rear & ~sub.foe_guard[:, None]) | (can & (sub.foe_damaged | sub.foe_overheated)[:, None])
+            else:
+                opening = can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None])
+            extract = np.where(opening, odds * _of(self.win, rows)[:, None], 0.0)
             w = np.maximum(w, extract - self.threat_at(spots))
             worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)
         return _Worths(tiles, worth)
@@ -540,8 +576,9 @@ class Plans:
             threat, guarded = pair.real, pair.imag
         else:
             threat, guarded = self.threat_at(at), -self.threat_at(at, guarded=True)
-        # with a point left, guarding there may beat striking from there
-        guards = points >= engine.cost_of("guard")
+        # with a point left, guarding there may beat striking from there (version 4: a move or a leap there guards it
+        # already; striking no more keeps that guard)
+        guards = points >= (0 if self.game.rules >= 4 else engine.cost_of("guard"))
         exchange, idle = np.subtract(strikes, threat, out=strikes), None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
@@ -571,7 +608,7 @@ class Plans:
         able = _of(t.can_mimic[obs.my_unit], rows)[:, None]
         bare = _of(obs.my_look == obs.my_unit, rows)[:, None]
         keep = able & ~bare & ~_of(obs.my_ambush, rows)[:, None] & ~np.asarray(struck)
-        put_on = able & (bare | np.asarray(struck)) & (points >= engine.cost_of("mimic"))
+        put_on = able & (bare | np.asarray(struck)) & (points >= engine.cost_of("mimic", self.game.rules))
         if not put_on.any():
             return np.where(keep, self.w.disguise_worth, 0.0)
         if at.unseen is None:  # the same tiles are weighed for several plans: worked out once
@@ -708,10 +745,18 @@ def _choose(n: np.ndarray, k: int) -> np.ndarray:
 
 
 def disguise(game: Game, obs: Observation) -> np.ndarray:
-    """Per duel: the look to put on, drawn evenly among the other suits of the roster (the duel's own noise)."""
+    """Per duel: the look to put on, drawn evenly among the other suits of the roster (the duel's own noise); version 4:
+    nor the suit the enemy shows (a suit knows its own kind)."""
     U = len(game.roster)
-    k = np.minimum((np.asarray(obs.noise)[:, 1] * (U - 1)).astype(np.int64), U - 2)
-    return k + (k >= obs.my_unit)  # skip its own suit
+    if game.rules < 4:
+        k = np.minimum((np.asarray(obs.noise)[:, 1] * (U - 1)).astype(np.int64), U - 2)
+        return k + (k >= obs.my_unit)  # skip its own suit
+    allowed = np.ones((obs.batch, U), dtype=bool)
+    allowed[np.arange(obs.batch), obs.my_unit] = False
+    allowed[np.arange(obs.batch), obs.foe_look] = False
+    n = np.maximum(1, allowed.sum(axis=1))
+    k = np.minimum((np.asarray(obs.noise)[:, 1] * n).astype(np.int64), n - 1)
+    return np.argmax(np.cumsum(allowed, axis=1) > k[:, None], axis=1)
 
 
 def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.ndarray, high: np.ndarray,

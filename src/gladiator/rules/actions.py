@@ -17,7 +17,8 @@ import numpy as np
 from gladiator.game import ATTACK0, W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.combat import (
-    ambushes, charges, damage, damage_roll, extraction_odds, hit_chance, in_rear, integrity_lost, melee_slot, vent_shed,
+    ambushes, charges, damage, damage_roll, extraction_odds, hit_chance, integrity_lost, melee_slot, open_rear,
+    vent_shed,
 )
 from gladiator.state import CORE_EXTRACTED, DuelState, SideCells, pick
 
@@ -102,7 +103,8 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
     facing = pick(geo.dir_to, tile, foe_pos)
     mine.set("facing", facing)
     mine.set("heat", mine.get("heat") + K.LEAP_HEAT)
-    behind = in_rear(game, tile, foe_pos, pick(s.facing, idx, 1 - side)) & (pick(geo.cheb, tile, foe_pos) == 1)
+    behind = (open_rear(game, tile, foe_pos, pick(s.facing, idx, 1 - side), pick(s.guard, idx, 1 - side))
+              & (pick(geo.cheb, tile, foe_pos) == 1))
     if game.rules < 4:
         SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
         return [EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}),
@@ -110,17 +112,17 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
     # version 4: the leap burns Nectar; landing behind an unguarded enemy grabs it (a suit that can tear out cores)
     mine.set("nectar", mine.get("nectar") - K.ABILITY_NECTAR)
     out = let_go(s, idx, side)
-    behind &= ~pick(s.guard, idx, 1 - side)
     out.append(EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}))
+    out += walked(s, idx, side)
     grabs = behind & game.tables.can_extract.take(mine.get("unit"))
-    out += grab(s, idx[grabs], side[grabs])
-    return out + take_cache(game, s, idx, side, tile) + walked(s, idx, side)
+    return out + grab(s, idx[grabs], side[grabs]) + take_cache(game, s, idx, side, tile)
 
 
 def grab(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
     """Version 4: side `side` holds the enemy: its core comes out at the holder's next turn unless it breaks free by a
-    hit on its holder (`rules.turns.start_turn`, `strike`)."""
+    hit on its holder (`rules.turns.start_turn`, `strike`). Holding on takes the holder's guard."""
     s.caught[idx, 1 - side] = True
+    s.guard[idx, side] = False
     return [EventBatch("grab", idx, side)]
 
 
@@ -167,9 +169,7 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
     fresh = mine.get("disguise_fresh")
     ambush = ambushes(my_disguise, fresh)
     pa, pe = mine.get("pos"), theirs.get("pos")
-    rear = in_rear(game, pa, pe, theirs.get("facing"))
-    if game.rules >= 4:
-        rear &= ~theirs.get("guard")
+    rear = open_rear(game, pa, pe, theirs.get("facing"), theirs.get("guard"))
     flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
              pick(geo.cheb, pa, pe) == 1, ambush)
     chance = hit_chance(game, wu, slot, tu, flags)

@@ -35,6 +35,17 @@ def in_rear(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.nda
     return game.derived("rear_arc", _rear_table).take(key)
 
 
+def open_rear(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.ndarray, guard: np.ndarray) -> np.ndarray:
+    """Whether an attacker on `attacker` strikes from the rear of a unit on `target` facing `facing` (`in_rear`), the
+    target guarding or not (`rear_counts`)."""
+    return rear_counts(game, in_rear(game, attacker, target, facing), guard)
+
+
+def rear_counts(game: Game, rear: np.ndarray, guard: np.ndarray) -> np.ndarray:
+    """Whether a strike from the rear arc (`rear`) counts as one: version 4 gives a guarding target (`guard`) no rear arc."""
+    return rear & ~np.asarray(guard, dtype=bool) if game.rules >= 4 else rear
+
+
 def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,
               cover: np.ndarray, high_ground: np.ndarray, rear: np.ndarray, adjacent: np.ndarray | bool = False,
               ambush: np.ndarray | bool = False) -> dict[str, np.ndarray]:
@@ -182,6 +193,12 @@ def open_to(game: Game, damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray
     if game.rules >= 4:
         return (damaged | hot) & ~np.asarray(caught, dtype=bool) & ~np.asarray(holds, dtype=bool)
     return open_to_extraction(damaged, hot, caught)
+
+
+def hold_odds(chance: np.ndarray, shots: np.ndarray) -> np.ndarray:
+    """Version 4: the odds a hold ends with the core torn out: every one of the held unit's `shots` at its holder misses,
+    each hitting with `chance`."""
+    return (1.0 - np.asarray(chance, dtype=np.float64)) ** np.maximum(0, shots)
 
 
 def extraction_odds(t: UnitTables, au: np.ndarray, tu: np.ndarray, lost: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ MIMIC_TURNS = 3  # own turns a disguise lasts, the one it is put on included
 MIMIC_UNSEEN_DISTANCE = 4  # a disguise may be put on out of the enemy's sight, or at least this far from it
 NECTAR_PER_TURN = 1  # Nectar each own turn burns
 
-# Version 4 (a game compiled with rules=4; being made, issue 21)
+# Version 4 (a game compiled with rules=4, the version being made; docs/rules.md)
 ABILITY_NECTAR = 3  # Nectar a leap or a disguise burns; either needs more than this left
 COST_MIMIC_V4 = 1  # a disguise takes an action
 

@@ -15,7 +15,7 @@ import numpy as np
 from gladiator.catalog.geometry import UNREACHABLE, distances_avoiding
 from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
-from gladiator.rules.combat import badly_damaged, in_rear, leap_reach, open_to, overheated
+from gladiator.rules.combat import badly_damaged, leap_reach, open_rear, open_to, overheated
 from gladiator.rules import constants as K
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.state import DuelState, SideCells, pick
@@ -247,18 +247,19 @@ def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dis
 
 
 def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, foe_facing: np.ndarray,
-                     foe_open: np.ndarray) -> np.ndarray:
+                     foe_open: np.ndarray, foe_guard: np.ndarray | bool = False) -> np.ndarray:
     """(N, T) bool: the tiles from which a unit of roster index `unit` on `pa` could tear out the core of the enemy on `pe`.
 
     A unit with `core_extraction` extracts from a tile next to the enemy when the enemy is open
     (`foe_open`: badly damaged, overheated or caught), or from a tile next to it in its rear arc
-    that it can leap to: the leap catches the enemy (see `step`). Points aside, as `leap_tiles`.
+    that it can leap to: the leap catches the enemy (see `step`; version 4: a guarding enemy, `foe_guard`, has no rear
+    arc to leap into). Points aside, as `leap_tiles`.
     """
     geo = game.geo
     T = geo.tiles
     tiles = np.arange(T)[None, :]
     near = (geo.cheb.take(pe, axis=0) == 1) & geo.passable[None, :]
-    behind = in_rear(game, tiles, pe[:, None], foe_facing[:, None]) & leap_tiles(game, unit, pa, pe)
+    behind = open_rear(game, tiles, pe[:, None], foe_facing[:, None], np.asarray(foe_guard)[..., None]) & leap_tiles(game, unit, pa, pe)
     return game.tables.can_extract[unit][:, None] & near & (np.asarray(foe_open)[:, None] | behind)
 
 

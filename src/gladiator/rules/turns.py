@@ -7,7 +7,7 @@ import numpy as np
 from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.actions import EventBatch
-from gladiator.rules.combat import overheat_excess
+from gladiator.rules.combat import hold_odds, overheat_excess, strike_preview
 from gladiator.state import CORE_EXTRACTED, DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
 
 
@@ -124,3 +124,15 @@ def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
 def cooled(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
     """Heat after the cooling at the start of a unit's turn: heat - cooling, never below 0."""
     return np.maximum(0, heat - game.tables.cooling.take(unit))
+
+
+def grab_odds(game: Game, held: np.ndarray, holder: np.ndarray, held_hot: np.ndarray, cover: np.ndarray) -> np.ndarray:
+    """Version 4: (B,) the odds a grab of a suit `held` by a suit `holder` ends with the core torn out: every shot of the
+    held suit's next turn (its actions, less the overheat's point when `held_hot`) misses the holder next to it, each with
+    its surest slot, the holder in cover or not (`cover`), unguarded (`rules.combat.hold_odds`)."""
+    t = game.tables
+    no = np.zeros(np.shape(held), dtype=bool)
+    chance = strike_preview(t, held, held, holder, no, no, np.asarray(cover, dtype=bool), no, no, True)[0]
+    surest = np.where(t.w_valid[held] & (t.w_range[held] >= 1), chance, 0.0).max(axis=1)
+    shots = turn_actions(game, held, np.where(held_hot, t.heat_capacity[held] + 1, 0))
+    return hold_odds(surest, shots)
