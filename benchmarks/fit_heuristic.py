@@ -32,7 +32,7 @@ itself stalls and no pairing leaves BALANCE_BAND, the data file is rewritten: th
 figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
      [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
-     [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write]
+     [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write] [--rules 4]
 Check only (no search): python benchmarks/fit_heuristic.py --check fitted.yaml [--check-seed S] [--check-duels N]
      [--set viola.stats.integrity=60 ...]: the same check of a given weights file against the data file's, on the
      shipped roster or one changed by --set (as `gladiator matrix --set`; e.g. a roster re-balanced for them).
@@ -66,6 +66,7 @@ from gladiator.bots import weights as W  # noqa: E402
 from gladiator.batch.overrides import apply_overrides  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
 from gladiator.errors import GladiatorError  # noqa: E402
+from gladiator.game import RULES_VERSIONS  # noqa: E402
 from gladiator.state import OUTCOMES  # noqa: E402
 
 UNITS = ("rouge", "viola", "jaron", "nean")
@@ -124,7 +125,7 @@ def play(cat, cells: list[Cell], candidate: str, n: int, seed: int, workers: int
         groups.setdefault((c.arena, c.bot), []).append(c)
     jobs = [(arena, bot, [(c.unit, c.foe) for c in group]) for (arena, bot), group in groups.items()]
     global CATALOG
-    CATALOG = cat  # forked workers read it
+    CATALOG = cat  # forked workers read it (and RULES)
     out: dict[Cell, np.ndarray] = {}
     if workers <= 1:
         results = ((k, play_group(*job, n, seed, candidate)) for k, job in enumerate(jobs))
@@ -138,6 +139,7 @@ def play(cat, cells: list[Cell], candidate: str, n: int, seed: int, workers: int
 
 
 CATALOG = None  # the catalog a fit plays, set before its workers are forked
+RULES = 3  # the rules version it plays (--rules), likewise
 
 
 def play_job(jobs: list, n: int, seed: int, candidate: str, k: int) -> list[np.ndarray]:
@@ -153,7 +155,7 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
     from gladiator.bots import make_bot
     from gladiator.duel import game_for
 
-    game = game_for(CATALOG, arena)
+    game = game_for(CATALOG, arena, RULES)
     idx = np.arange(n, dtype=np.int64)
     swapped = idx % 2 == 1
     seeds = rng.derive_seeds(seed, idx // 2).astype(np.int64)
@@ -245,7 +247,7 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
 
     from gladiator.duel import game_for
 
-    report["decisions_256"] = decisions_per_second(game_for(cat, "concert_hall"), bot_name(best), 256)
+    report["decisions_256"] = decisions_per_second(game_for(cat, "concert_hall", RULES), bot_name(best), 256)
     return report
 
 
@@ -306,7 +308,12 @@ def main() -> None:
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="UNIT.FIELD=VALUE",
                     help="play a changed roster, as `gladiator matrix --set` (e.g. one re-balanced for the fitted "
                          "weights); may repeat; not with --write (its figures are the shipped roster's)")
+    ap.add_argument("--rules", type=int, default=3, choices=RULES_VERSIONS,
+                    help="the rules version the duels are fought under (4: the version being made); not with --write "
+                         "(the data file holds version 3's weights)")
     args = ap.parse_args()
+    global RULES
+    RULES = args.rules
     try:
         import optuna
     except ImportError:
@@ -319,6 +326,8 @@ def main() -> None:
     missing += [f"--check {args.check}"] if args.check is not None and not args.check.is_file() else []
     if missing:
         sys.exit(f"error: {missing[0]}: no such file")
+    if args.rules != 3 and args.write:
+        sys.exit(f"error: --rules {args.rules} with --write: the data file holds the weights of rules version 3")
     if args.sets and args.write:
         sys.exit("error: --set with --write: the data file records the shipped roster's figures; edit units/ first")
     try:
@@ -345,7 +354,8 @@ def main() -> None:
     mirror_cells = [c for c in cells if c.group == "incumbent"]
     other_cells = [c for c in cells if c.group != "incumbent"]
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}",
+    version = "" if args.rules == 3 else f"-rules{args.rules}"
+    study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}{version}",
                                 storage=f"sqlite:///{args.out}", direction="maximize", load_if_exists=True,
                                 sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10, multivariate=True))
     if not study.trials:

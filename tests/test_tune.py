@@ -96,6 +96,21 @@ def test_each_cell_reads_its_side_of_its_pairing_and_a_mirror_its_first_mover(ca
     assert [f.rate for f in figs] == [vr.win_rate(0), vr.win_rate(1), jj.first_mover_rate()]
 
 
+def test_a_spec_may_tune_under_rules_version_4(catalog, tmp_path: Path) -> None:
+    p = tmp_path / "v4.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"targets": [{"among": ["rouge", "viola"], "band": [0.4, 0.6]}], "bot": "greedy",
+                                        "rules": 4}, sort_keys=False))
+    problem = Problem(load_spec(p, catalog), catalog)
+    assert problem.spec.rules == 4
+    q = tmp_path / "v3.yaml"
+    q.write_text(p.read_text().replace("rules: 4", "rules: 3"))
+    v3 = Problem(load_spec(q, catalog), catalog)
+    assert problem.identity(5) != v3.identity(5)  # a study under one version never resumes under the other
+    figs = figures(problem.cells, Duels(1).measure(catalog, problem.pairings, 0, 200, 5, "greedy", problem.spec.rules))
+    rv = run(make_spec(catalog, ("rouge", "viola"), "concert_hall", 200, 5, ("greedy", "greedy"), rules=4))
+    assert [f.rate for f in figs][:1] == [rv.win_rate(0)]
+
+
 def test_set_takes_an_arena_field(catalog) -> None:
     heat, turns = catalog.arena("concert_hall").hazard_heat, catalog.arena("rooftops").turn_limit
     cat = apply_overrides(catalog, [f"concert_hall.hazard_heat={heat + 3}", f"rooftops.turn_limit={turns + 10}"])
@@ -353,6 +368,7 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
     ({"rounds": [800, 200]}, "rounds", "growing"),
     ({"margin": 0.06}, "margin", "leaves nothing of band [0.45, 0.55]"),
     ({"margin": -0.01}, "margin", "0 or more"),
+    ({"rules": 5}, "rules", "must be one of 3, 4"),
     ({"colour": "red"}, "colour", "unknown field"),
 ])
 def test_a_bad_spec_is_one_line_naming_the_file_line_and_field(cli, tmp_path: Path, change: dict, where: str, words: str) -> None:

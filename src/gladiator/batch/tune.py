@@ -25,7 +25,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from gladiator import RULES_VERSION
 from gladiator.batch.overrides import get_field, owner, set_field, split_path
 from gladiator.batch.runner import game_of_data, play_pairings, worker_pool
 from gladiator.batch.stats import Totals, wilson
@@ -56,11 +55,12 @@ class Panel:
     seed: int
     bot: str
     batch_size: int | None
+    rules: int = 3  # the rules version the duels are fought under
 
 
 def play_panel(panel: Panel) -> list[Totals]:
     """The totals of each pairing of a panel (a top-level function: worker processes call it)."""
-    return play_pairings(game_of_data(panel.roster, panel.arena), panel.pairings, panel.lo, panel.hi, panel.seed,
+    return play_pairings(game_of_data(panel.roster, panel.arena, panel.rules), panel.pairings, panel.lo, panel.hi, panel.seed,
                          make_bot(panel.bot), panel.batch_size)
 
 
@@ -72,15 +72,15 @@ class Duels:
         self.pool = worker_pool(workers) if workers > 1 else None
 
     def measure(self, catalog: Catalog, pairings: dict[str, list[tuple[str, str]]], lo: int, hi: int, seed: int,
-                bot: str) -> dict[tuple[str, tuple[str, str]], Totals]:
-        """Totals of duels [lo, hi) of every pairing on every arena, keyed (arena, pairing)."""
+                bot: str, rules: int = 3) -> dict[tuple[str, tuple[str, str]], Totals]:
+        """Totals of duels [lo, hi) of every pairing on every arena under rules `rules`, keyed (arena, pairing)."""
         roster = tuple(canonical_json(u) for u in sorted(catalog.units.values(), key=lambda u: u.id))
         tasks: list[Panel] = []
         for arena, pairs in pairings.items():
             data = canonical_json(catalog.arena(arena))
             parts = max(1, min(self.workers, (hi - lo) * len(pairs) // MIN_PANEL))
             for a, b in _splits(lo, hi, parts):
-                tasks.append(Panel(roster, data, tuple(pairs), a, b, seed, bot, self.batch_size))
+                tasks.append(Panel(roster, data, tuple(pairs), a, b, seed, bot, self.batch_size, rules))
         if self.pool is not None and len(tasks) > 1:
             done = {id(t): r for t, r in self.pool.imap(play_panel, tasks, what=lambda t: f"duels {t.lo} to {t.hi - 1}")}
             results = [done[id(t)] for t in tasks]
@@ -212,8 +212,8 @@ class Problem:
 
         data = {f"unit:{u.id}": content_hash(u) for u in self.catalog.units.values()}
         data |= {f"arena:{a}": content_hash(self.catalog.arena(a)) for a in self.spec.arenas}
-        decided = {"spec": self.spec.model_dump(mode="json"), "sets": list(self.sets), "bot": self.bot, "seed": seed,
-                   "rules": RULES_VERSION, "data": data}
+        decided = {"spec": self.spec.model_dump(mode="json", exclude={"rules"}), "sets": list(self.sets), "bot": self.bot,
+                   "seed": seed, "rules": str(self.spec.rules), "data": data}
         code = source_hash(self.bot)
         if code is not None:  # a built-in bot's code is the rules version's
             decided["bot_source"] = code
@@ -352,7 +352,8 @@ def validate(problem: Problem, trials: list[Trial], seed: int, n: int, duels: Du
     best is flattered by its own seed, having been picked from many candidates on it. Best first."""
     out = []
     for t in trials:
-        figs = figures(problem.cells, duels.measure(problem.roster(t.values), problem.pairings, 0, n, seed, problem.bot))
+        figs = figures(problem.cells, duels.measure(problem.roster(t.values), problem.pairings, 0, n, seed, problem.bot,
+                                                    problem.spec.rules))
         d, _, up = distances(figs, problem.spec.margin)
         out.append(Validated(t, d, up))
     return sorted(out, key=lambda v: (v.distance, v.upper, v.trial.number))
@@ -366,10 +367,12 @@ def validation_seed(seed: int, check_seed: int) -> int:
 
 def check(problem: Problem, values: dict[str, Any], seed: int, n: int, duels: Duels) -> tuple[list[Figure], list[Figure]]:
     """Every cell of the starting roster and of the roster with `values`, each measured on `n` duels at `seed`."""
-    before = figures(problem.cells, duels.measure(problem.catalog, problem.pairings, 0, n, seed, problem.bot))
+    before = figures(problem.cells, duels.measure(problem.catalog, problem.pairings, 0, n, seed, problem.bot,
+                                                  problem.spec.rules))
     if values == problem.values():
         return before, before
-    after = figures(problem.cells, duels.measure(problem.roster(values), problem.pairings, 0, n, seed, problem.bot))
+    after = figures(problem.cells, duels.measure(problem.roster(values), problem.pairings, 0, n, seed, problem.bot,
+                                                 problem.spec.rules))
     return before, after
 
 
@@ -511,7 +514,7 @@ def _race(optuna: Any, study: Any, trial: Any, problem: Problem, values: dict[st
     rates: tuple[float, ...] = ()
     for r, n in enumerate(rounds):
         before = duels.played
-        for key, t in duels.measure(cat, problem.pairings, lo, n, seed, problem.bot).items():
+        for key, t in duels.measure(cat, problem.pairings, lo, n, seed, problem.bot, problem.spec.rules).items():
             totals.setdefault(key, Totals()).add(t)
         rec.duels += duels.played - before
         lo = n
