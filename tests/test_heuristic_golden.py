@@ -83,7 +83,7 @@ def _game(data: dict[str, np.ndarray], arena: str) -> Game:
 
 def _state(data: dict[str, np.ndarray], prefix: str) -> DuelState:
     B = len(data[f"{prefix}/done"])
-    # (`charged`, version 4's, came after the golden states were stored: a version-3 duel never charges)
+    # (`may_charge`, version 4's, came after the golden states were stored: a version-3 duel never charges)
     return DuelState(**{f.name: data[f"{prefix}/{f.name}"].copy() if f"{prefix}/{f.name}" in data else np.zeros(B, bool)
                         for f in fields(DuelState)})
 

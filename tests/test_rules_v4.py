@@ -123,21 +123,25 @@ def test_a_holder_that_moves_away_lets_go(unit, at):
     assert not t.caught[0, 1] and "let_go" in _kinds(ev[0])
 
 
-def test_a_walk_into_reach_charges_once_a_turn_with_the_melee_weapon(unit, weapon, at):
+def test_a_walk_into_reach_charges_once_a_turn_begun_out_of_reach_with_the_melee_weapon(unit, weapon, at):
     kit = [weapon("gun", kind="ranged", range=5, accuracy=0.9, damage=(9, 9)), weapon("claw", damage=(5, 5), accuracy=0.6)]
-    game, s = build_duel(unit("alpha", actions=4, weapons=kit), unit("beta"), "........\n.A..B...\n........", rules=4)
+    game, s = build_duel(unit("alpha", actions=4, weapons=kit), unit("beta", actions=3), "........\n.A..B...\n........", rules=4)
     t, ev = step(game, s, [game.space.move(at(game, 3, 1))], draws=HIT, events=True)  # from 3 tiles away to next to it
     attack = [e for e in ev[0] if e["event"] == "attack"]
     assert len(attack) == 1 and attack[0]["charge"] and attack[0]["weapon"] == "claw"
     assert int(t.integrity[0, 1]) == 100 - 5 and int(t.ap[0]) == 4 - K.COST_MOVE  # the strike is free
-    assert bool(t.charged[0]) and bool(observe(game, t, 0).charged[0])
+    assert bool(s.may_charge[0]) and bool(observe(game, s, 0).may_charge[0])  # it began its turn out of reach
+    assert not t.may_charge[0] and not observe(game, t, 0).may_charge[0]  # and has charged
     assert bool(t.guard[0, 0])  # the charge is part of the move, which guards
     t, _ = step(game, t, [game.space.move(at(game, 2, 1))])  # out of reach again
     t, ev = step(game, t, [game.space.move(at(game, 3, 0))], draws=HIT, events=True)  # in again: no second charge
     assert "attack" not in _kinds(ev[0])
-    t, _ = step(game, t, [END])
-    assert not t.charged[0]  # a new turn
-    v3, _ = build_duel(unit("alpha", actions=4, weapons=kit), unit("beta"), "........\n.A..B...\n........", rules=3)
+    t, _ = step(game, t, [END])  # Beta's turn, begun next to Alpha: no charge for it this turn
+    assert not t.may_charge[0]
+    t, ev = step(game, t, [game.space.move(at(game, 5, 1))], draws=HIT, events=True)  # out of reach
+    t, ev = step(game, t, [game.space.move(at(game, 4, 1))], draws=HIT, events=True)  # and in again
+    assert "attack" not in _kinds(ev[0])
+    v3, _ = build_duel(unit("alpha", actions=4, weapons=kit), unit("beta", actions=3), "........\n.A..B...\n........", rules=3)
     _, ev = step(v3, s, [v3.space.move(at(v3, 3, 1))], draws=HIT, events=True)
     assert "attack" not in _kinds(ev[0])  # version 3 has no charge
 

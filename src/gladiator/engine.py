@@ -22,6 +22,7 @@ from gladiator.rules.combat import (
     HIT_TERMS, badly_damaged, extraction_odds, gauge, integrity_lost, open_rear, open_to, overheated, preview_code,
     preview_table, strike_preview,
 )
+from gladiator.rules import costs
 from gladiator.rules.costs import action_cost, cost_of
 from gladiator.rules.legal import (
     BOT_DIED, NOT_LEGAL, OK, OUTSIDE, REFUSAL_NAMES, REFUSED_OPTION, TIMED_OUT, Refusal, allows, explain, extraction_tiles,
@@ -87,7 +88,7 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         disguise_fresh=np.zeros((B, 2), bool),
         caches=np.ones((B, C), bool), active=first.copy(), ap=np.zeros(B, np.int16),
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
-        outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64), charged=np.zeros(B, bool),
+        outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64), may_charge=np.zeros(B, bool),
     )
     if disguise is not None:
         _start_disguised(game, s, disguise)
@@ -213,6 +214,11 @@ def new_tally(game: Game, batch: int) -> np.ndarray:
     """An empty (batch, 2, tally_width) tally, laid out column by column (Fortran order): a step counts each kind of
     event for many duels at once, and their counts then lie close together."""
     return np.zeros((batch, 2, tally_width(game)), dtype=np.int32, order="F")
+
+
+def nectar_of(game: Game, kind: str) -> int:
+    """Nectar an action of `kind` burns in `game` besides a weapon's own (rules.costs.nectar_of)."""
+    return costs.nectar_of(kind, game.rules)
 
 
 def leap_reach(game: Game, unit: np.ndarray) -> np.ndarray:
@@ -406,7 +412,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_damaged=badly_damaged(integrity, t.integrity.take(foe_unit)),
         foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
-        caches=state.caches.copy(), done=state.done.copy(), charged=state.charged.copy(),
+        caches=state.caches.copy(), done=state.done.copy(), may_charge=state.may_charge.copy(),
         noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
 
@@ -478,7 +484,7 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
         caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
         turn=obs.turn.astype(np.int32), first=first, done=obs.done.copy(), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=np.asarray(seeds, dtype=np.uint64), counter=np.zeros(B, np.uint64),
-        charged=obs.charged.copy(),
+        may_charge=obs.may_charge.copy(),
     )
 
 

@@ -163,6 +163,8 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
         mods = [f"accuracy {ev['terms']['accuracy']:.0%}"]
         mods += [f"{TERM_LABELS[k]} {v:+.0%}" for k, v in ev["terms"].items() if k != "accuracy" and v]
         head = f"{who} fires {ev['weapon_name']}" if ev["ranged"] else f"{who} strikes with {ev['weapon_name']}"
+        if ev.get("charge"):
+            head = f"{who} charges in with {ev['weapon_name']}"
         if ev.get("unmask", ev.get("ambush")):
             head = f"{who} throws off the disguise and {head[len(who) + 1:]}"
         line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}]"
@@ -192,12 +194,20 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
         look = game.roster[game.unit_index(ev["as"])].name
         if viewer is not None and ev["side"] != viewer:
             return None  # a disguise is put on unseen (rules: out of sight, or far away)
-        return f"{who} disguises as {look} for {ev['turns']} turns"
+        return f"{who} disguises as {look} " + ("until its first attack" if game.rules >= 4 else f"for {ev['turns']} turns")
     if kind == "extract":
         verdict = "TEARS OUT THE CORE" if ev["success"] else "fails and is exposed"
         odds = [f"odds {ev['chance']:.0%}"] if "chance" in ev else []
         odds += [f"roll {ev['roll']:.2f}"] if "roll" in ev else []
         return f"{who} reaches for the core: {', '.join(odds)}: {verdict}" if odds else f"{who} reaches for the core: {verdict}"
+    if kind == "grab":  # version 4's telegraphed extraction
+        return f"{who} GRABS the enemy: its core comes out next turn unless it lands a hit"
+    if kind == "break_free":
+        return f"{who} breaks free"
+    if kind == "let_go":
+        return f"{who} lets go"
+    if kind == "tear_out":
+        return f"{who} TEARS OUT THE CORE"
     if kind == "melted":
         return f"{who}'s suit melts down"
     if kind == "shutdown":
@@ -206,6 +216,8 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
         return f"{who}'s suit is destroyed"
     if kind == "result":
         if ev["winner"] < 0:
+            if ev["turns"] < game.arena.turn_limit:  # (version 4: both sides' Nectar ran out in the same round)
+                return f"== Draw: both run out of Nectar after {ev['turns']} turns"
             return f"== Draw at the turn limit after {ev['turns']} turns"
         return f"== {names[ev['winner']]} wins ({OUTCOME_LABELS[ev['outcome']]}) in {ev['turns']} turns"
     return None

@@ -1,5 +1,7 @@
 """Replays: the rules version, seed, a copy of the unit and arena data with hashes, every action.
 
+A replay is played back under the rules version it was recorded in (any of `game.RULES_VERSIONS`).
+
 A replay carries its own data, so it stays playable after the unit files are rebalanced.
 A replay read back is checked field by field (type and range) before anything uses it, within
 the limits of docs/limits.md (file size, nesting, digits, no NaN or infinity), and every
@@ -10,19 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal, Optional
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from gladiator import RULES_VERSION, engine
+from gladiator import engine
 from gladiator.catalog.loader import content_hash
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.duel import DuelResult, result_of
 from gladiator.errors import GladiatorError, ReplayError
 from gladiator.files import MAX_REPLAY_BYTES, REPLAY_FORMAT, read_limited, write_text_atomic
-from gladiator.game import Game, make_game
+from gladiator.game import RULES_VERSIONS, Game, make_game
 from gladiator.state import OUTCOMES, DuelState
 
 FORMAT = REPLAY_FORMAT
@@ -30,6 +33,7 @@ FORMAT_VERSION = 1
 MAX_DIGITS = 30  # digits of a number in a replay
 MAX_ROSTER = 256  # units a replay may carry
 MAX_REPLAY_ACTIONS = 2_000_000
+PLAYED_VERSIONS = tuple(str(v) for v in RULES_VERSIONS)  # the rules_version a replay may hold ("3", "4")
 
 
 class _Fields(BaseModel):
@@ -80,7 +84,7 @@ def state_digest(s: DuelState) -> str:
 def make_replay(game: Game, result: DuelResult, bots: tuple[str, str]) -> dict[str, Any]:
     """The replay of a played duel as JSON-ready data."""
     return {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "rules_version": RULES_VERSION,
+        "format": FORMAT, "format_version": FORMAT_VERSION, "rules_version": str(game.rules),
         "seed": result.seed, "units": list(result.units), "arena": game.arena.id, "bots": list(bots),
         "roster": [u.model_dump(mode="json") for u in game.roster],
         "arena_data": game.arena.model_dump(mode="json"),
@@ -116,8 +120,11 @@ def load_replay(path: Path | str) -> tuple[Game, dict[str, Any]]:
         raise ReplayError(f"{p}: corrupt replay: {e}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ReplayError(f"{p}: not a gladiator replay (no 'format: {FORMAT}')")
-    if isinstance(data.get("rules_version"), str) and data["rules_version"] != RULES_VERSION:
-        raise ReplayError(f"{p}: replay was recorded under rules version {_short(data['rules_version'])}, this is {RULES_VERSION}")
+    version = data.get("rules_version")
+    if isinstance(version, str) and version not in PLAYED_VERSIONS:
+        shown = version if re.fullmatch(r"[0-9]{1,10}", version) else _short(version)
+        raise ReplayError(f"{p}: replay was recorded under rules version {shown}; this program plays versions "
+                          f"{', '.join(PLAYED_VERSIONS[:-1])} and {PLAYED_VERSIONS[-1]}")
     try:
         _ReplayFile.model_validate(data)
     except ValidationError as e:
@@ -141,7 +148,7 @@ def load_replay(path: Path | str) -> tuple[Game, dict[str, Any]]:
     if hashes["arena"] != content_hash(arena):
         raise ReplayError(f"{p}: tampered replay: arena {arena.id!r} does not match its hash")
     try:
-        game = make_game(roster, arena)
+        game = make_game(roster, arena, int(data["rules_version"]))
     except GladiatorError as e:
         raise ReplayError(f"{p}: corrupt replay: {e}") from None
     for u in [*data["units"], *(d for d in data.get("disguise") or () if d is not None)]:

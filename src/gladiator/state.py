@@ -124,7 +124,8 @@ class DuelState:
     outcome: np.ndarray  # (B,) int8 one of the outcome codes
     seed: np.ndarray  # (B,) uint64 the duel's seed
     counter: np.ndarray  # (B,) uint64 actions taken: the draw counter
-    charged: np.ndarray  # (B,) bool, version 4: the side to act has charged this turn (a unit charges once a turn)
+    may_charge: np.ndarray  # (B,) bool, version 4: the side to act may still charge this turn (it began the turn out of
+    # the enemy's reach and has not charged yet)
 
     @property
     def batch(self) -> int:

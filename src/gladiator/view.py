@@ -48,7 +48,7 @@ class Observation:
     turn: np.ndarray
     caches: np.ndarray  # (B, C) Nectar caches still full
     done: np.ndarray
-    charged: np.ndarray  # (B,) bool, version 4: the side to act has charged this turn (no second charge before its next)
+    may_charge: np.ndarray  # (B,) bool, version 4: the side to act may still charge this turn
     noise: np.ndarray  # (B, NOISE_LANES) uniforms in [0, 1) for this decision (seed, counter, bots' stream): not their key
 
     @property

@@ -194,8 +194,8 @@ class Plans:
         foe = obs.foe_look
         self.win = obs.foe_integrity + w.win_bonus
         self.mimics = bool(t.can_mimic[obs.my_unit].any())  # some duel's suit can put on a disguise
-        # version 4: what the strike of a charge this turn is worth (none once it has charged this turn)
-        self.charge = (np.where(obs.charged, 0.0, engine.charge_preview(game, obs.my_unit, obs.foe_look, obs.foe_guard))
+        # version 4: what the strike of a charge this turn is worth (none where it may not charge this turn)
+        self.charge = (np.where(obs.may_charge, engine.charge_preview(game, obs.my_unit, obs.foe_look, obs.foe_guard), 0.0)
                        if game.rules >= 4 else None)
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
         self.per_shot_heat = np.maximum(1, t.w_heat.max(axis=1).take(obs.my_unit))  # heat a shot adds, planned for
@@ -209,6 +209,9 @@ class Plans:
         self.aggression = w.aggression + w.clock_aggression * (mine < theirs)
         need = np.maximum(0, t.nectar[obs.my_unit] - obs.my_nectar)
         self.cache_worth = w.cache_weight * need * (obs.my_nectar <= w.cache_nectar)
+        # the Nectar a leap burns (version 4), at a cache's worth a point when it leaves it short of Nectar
+        burn = engine.nectar_of(game, "leap")
+        self.leap_fuel = w.cache_weight * burn * (obs.my_nectar - burn <= w.cache_nectar)
         # the rows this decision reads: its strikes by (rear, high ground, adjacent, distance); the enemy's reply by
         # (guarded, cover, sight, distance); its own strikes next turn by distance
         U = len(game.roster)
@@ -558,7 +561,7 @@ class Plans:
             else:
                 opening = can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None])
             extract = np.where(opening, odds * _of(self.win, rows)[:, None], 0.0)
-            w = np.maximum(w, extract - self.threat_at(spots))
+            w = np.maximum(w, extract - self.threat_at(spots)) - _of(self.leap_fuel, rows)[:, None]
             worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)
         return _Worths(tiles, worth)
 

@@ -16,8 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, data_files, data_text, ForceOpt, Gauge, idle_force, idle_referee,
-    IsolateOpt, load, out, print_table, QuietOpt, stopped, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, check_rules, data_files, data_text, DEFAULT_RULES, ForceOpt, Gauge,
+    idle_force, idle_referee, IsolateOpt, load, out, print_table, QuietOpt, RulesOpt, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, check_outputs, printable
@@ -55,6 +55,7 @@ def ablate(
     units: Optional[list[Path]] = UnitsOpt,
     arenas: Optional[list[Path]] = ArenasOpt,
     force: bool = ForceOpt,
+    rules: int = RulesOpt,
 ) -> None:
     """Restricted play: each unit against each opponent on each arena without one option at a time (a weapon, an
     ability, guard, vent, inject, caches, hazards), paired on the same seeds with the full unit; prints the change in
@@ -71,6 +72,7 @@ def ablate(
         raise GladiatorError(f"--workers must be at least 1, got {workers}")
     if seed < 0 or seed >= 2**63:
         raise GladiatorError(f"--seed must be from 0 to 2**63-1, got {seed}")
+    rules = check_rules(rules)
     idle_referee([bot])
     bot = check_bot(bot)
     bot_rules(bot_timeout, isolate)
@@ -78,7 +80,8 @@ def ablate(
         raise GladiatorError(f"--bot {bot}: the bot of both sides plays with every option; ablate takes them away itself")
     cat = load(units, arenas)
     chosen = sorted(cat.units) if every else list(unit_ids or [])
-    ab = ab_mod.plan(cat, chosen, vs, arena, only, sets or [], n=n, seed=seed, bot=bot, precision=precision, max_duels=max_duels)
+    ab = ab_mod.plan(cat, chosen, vs, arena, only, sets or [], n=n, seed=seed, bot=bot, precision=precision, max_duels=max_duels,
+                     rules=rules)
     if png is not None:
         plots.require_matplotlib()
         if png.is_dir():
@@ -111,6 +114,7 @@ def ablate(
     if as_json:
         print(json.dumps({"units": ab.units, "opponents": ab.opponents, "arenas": ab.arenas, "bot": bot, "n": n,
                           "seed": seed, "precision": precision, "max_duels": max_duels, "overrides": list(ab.sets),
+                          "rules_version": str(ab.rules),
                           "options": ab.option_names, "complete": not interrupted, "elapsed_seconds": elapsed,
                           "duels": int(sum(len(v) for v in ab.scores.values())),
                           "duels_this_run": int(sum(len(ab.scores[k]) for k in seen)),
@@ -130,7 +134,8 @@ def ablate(
     if png is not None:
         plots.ablation_png(png, ab.units, ab.opponents, pooled if len(ab.arenas) > 1 else effects,
                            f"change in win rate without each option (points, 95% interval), bot {bot}, "
-                           f"{'pooled over ' + str(len(ab.arenas)) + ' arenas' if len(ab.arenas) > 1 else ab.arenas[0]}")
+                           f"{'pooled over ' + str(len(ab.arenas)) + ' arenas' if len(ab.arenas) > 1 else ab.arenas[0]}"
+                           + ("" if ab.rules == DEFAULT_RULES else f", rules version {ab.rules}"))
         if not as_json:
             out.print(printable(f"heatmap written to {png}"), markup=False)
 
@@ -144,7 +149,8 @@ def _table(ab: Any, unit: str, effects: list, bot: str) -> None:
     duels = sorted({e.duels for e in mine})
     span = f"{duels[0]:,}" if len(duels) == 1 else f"{duels[0]:,}-{duels[-1]:,}"
     tab = Table(title=data_text(f"{ab.catalog.unit(unit).name} without each option: change in its win rate, points "
-                                f"(95% interval); bot {bot}, {where}, {span} duels a cell, seed {ab.seed}"))
+                                f"(95% interval); bot {bot}, {where}, {span} duels a cell, seed {ab.seed}"
+                                + ("" if ab.rules == DEFAULT_RULES else f", rules version {ab.rules}")))
     rows = []
     for o in ab.option_names[unit]:
         row = {e.opponent: e for e in mine if e.option == o}

@@ -19,8 +19,9 @@ from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, BatchSizeOpt, bot_rules, BotTimeoutOpt, data_files, DisguiseOpt, ForceOpt, Gauge, idle_bot,
-    idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, signals_held, stopped, UnitsOpt,
+    ArenaOpt, ArenasOpt, BatchSizeOpt, bot_rules, BotTimeoutOpt, check_rules, data_files, DEFAULT_RULES, DisguiseOpt,
+    ForceOpt, Gauge, idle_bot, idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, RulesOpt,
+    signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, AtomicFile, check_outputs, printable
@@ -78,11 +79,13 @@ def batch(
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
     force: bool = ForceOpt,
+    rules: int = RulesOpt,
 ) -> None:
     """Run many duels headless and print their statistics."""
     idle_bot(bot, bot_a, bot_b)
     idle_referee([bot, bot_a, bot_b])
     idle_force({"--out": out_path, "--csv": csv_path})
+    rules = check_rules(rules)
     bot_rules(bot_timeout, isolate)
     from gladiator.batch.overrides import apply_overrides
     from gladiator.batch.runner import ROW_DTYPE, default_workers, make_spec, prepare, run
@@ -92,7 +95,8 @@ def batch(
     nworkers = _check_common(workers, batch_size, backend, scheduler)
     cat = apply_overrides(load(units, arenas), sets or [])
     check_outputs({"--out": out_path, "--csv": csv_path}, data_files(cat), stores={"--out": STORE_KINDS[None]}, force=force)
-    spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [], disguise)
+    spec = make_spec(cat, (unit_a, unit_b), arena, n, seed, pick_bots(bot, bot_a, bot_b), pairing, sets or [], disguise,
+                     rules=rules)
     nworkers = nworkers or default_workers()
     store = ResultStore(out_path, spec.identity()) if out_path is not None else None
     writer = None
@@ -150,7 +154,7 @@ def batch(
     elapsed = time.perf_counter() - started
     total = Totals().add(prior).add(session)
     info = {"arena": arena, "seed": seed, "bots": list(spec.bots), "pairing": pairing, "n": spec.n, "workers": nworkers,
-            "disguise": spec.disguise,
+            "disguise": spec.disguise, "rules_version": str(spec.rules),
             "batch_size": batch_size, "backend": backend, "overrides": list(spec.overrides)}
     report = summary(spec.units, total, session, elapsed, info)
     if as_json:
@@ -397,7 +401,8 @@ def _print_summary(cat: Any, r: dict) -> None:
     sets = r.get("overrides") or []
     out.print(printable(f"{names[0]} vs {names[1]} in {cat.arena(r['arena']).name}: {r['duels']} of {r['n']} duels, seed {r['seed']}, "
                         f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}" + (f"; overrides: {', '.join(sets)}" if sets else "")
-                        + (f"; starting disguised as {r['disguise']}" if r.get("disguise") else "")),
+                        + (f"; starting disguised as {r['disguise']}" if r.get("disguise") else "")
+                        + (f"; rules version {r['rules_version']}" if r["rules_version"] != str(DEFAULT_RULES) else "")),
               markup=False)
     tab = Table(title="Results")
     for col, just in (("", "left"), ("duels", "right"), ("share", "right"), ("95% interval", "right")):

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, RULES_VERSION
 from gladiator.errors import GladiatorError
 from gladiator.files import printable
 
@@ -68,6 +68,21 @@ BotTimeoutOpt = typer.Option(DEFAULT_BOT_TIMEOUT, "--bot-timeout", metavar="SECO
 BatchSizeOpt = typer.Option(None, "--batch-size", help="Duels the engine steps at once in each worker (default: as the bots ask: a whole chunk for greedy and heuristic, else 8192).")
 IsolateOpt = typer.Option(False, "--isolate", help="Run each plugin bot in a process of its own, which gets copies of what "
                                                    "it may see; one that overruns --bot-timeout or ends forfeits.")
+
+
+DEFAULT_RULES = int(RULES_VERSION)  # the rules version of `--rules` when it is not given (`game.RULES_VERSIONS`)
+RulesOpt = typer.Option(DEFAULT_RULES, "--rules", metavar="VERSION",
+                        help="Rules version the duels are fought under (4: the version being made; docs/rules.md).")
+
+
+def check_rules(rules: int) -> int:
+    """`--rules` if it is a rules version this program plays (`game.RULES_VERSIONS`), else a one-line error; called
+    before any work."""
+    from gladiator.game import RULES_VERSIONS
+
+    if isinstance(rules, bool) or rules not in RULES_VERSIONS:
+        raise GladiatorError(f"--rules must be one of {', '.join(map(str, RULES_VERSIONS))}, got {rules!r}")
+    return int(rules)
 
 
 def bot_rules(timeout: float, isolate: bool) -> None:

@@ -12,12 +12,11 @@ from typing import Any, Optional
 
 import typer
 
-from gladiator import RULES_VERSION
 from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_clip, ClipSizeOpt, CutFromOpt, CutToOpt, data_files,
-    DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, Gauge, has_display, idle_bot, idle_force, idle_referee, IsolateOpt,
-    load, out, pick_bots, run_export, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_clip, check_rules, ClipSizeOpt, CutFromOpt, CutToOpt,
+    data_files, DEFAULT_RULES, DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, Gauge, has_display, idle_bot, idle_force,
+    idle_referee, IsolateOpt, load, out, pick_bots, RulesOpt, run_export, UnitsOpt,
 )
 from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
@@ -45,7 +44,7 @@ def start() -> None:
     out.print("(no display: a headless duel instead of the window)", markup=False)
     duel("rouge", "viola", arena=DEFAULT_ARENA, seed=DEFAULT_SEED, bot=DEFAULT_BOT, bot_a=None, bot_b=None, as_json=False,
          record=None, quiet=False, units=None, arenas=None, disguise=None, export=None, fps=12, size=None,
-         cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False, force=False)
+         cut_from=None, cut_to=None, bot_timeout=DEFAULT_BOT_TIMEOUT, isolate=False, force=False, rules=DEFAULT_RULES)
 
 
 def duel(
@@ -70,6 +69,7 @@ def duel(
     bot_timeout: float = BotTimeoutOpt,
     isolate: bool = IsolateOpt,
     force: bool = ForceOpt,
+    rules: int = RulesOpt,
 ) -> None:
     """Fight one duel headless and print its combat log and result (--export: also as an animated GIF or video)."""
     idle_bot(bot, bot_a, bot_b)
@@ -84,6 +84,7 @@ def duel(
     from gladiator.rng import check_seed
 
     check_seed(seed, "--seed")
+    rules = check_rules(rules)
     cat = load(units, arenas)
     check_outputs({"--record": record, "--export": export}, data_files(cat), force=force)
     if export is not None:
@@ -91,14 +92,14 @@ def duel(
 
         check_target(export)  # before the duel: a bad target is refused at once
     cat.unit(unit_a), cat.unit(unit_b)
-    game = game_for(cat, arena)
+    game = game_for(cat, arena, rules)
     names = pick_bots(bot, bot_a, bot_b)
     looks = start_looks(game, (unit_a, unit_b), disguise)
     with Gauge("turns", None, quiet, label="duel", after=DUEL_GAUGE_AFTER) as gauge:  # a search bot can take minutes
         res = play_duel(game, (unit_a, unit_b), seed, (make_bot(names[0]), make_bot(names[1])), events=not as_json,
                         disguise=looks, on_action=lambda turn: gauge.tell(turn))
     if as_json:
-        data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": RULES_VERSION,
+        data = res.summary() | {"arena": arena, "bots": list(names), "rules_version": str(game.rules),
                                 "disguise": list(looks) if looks else None}
         print(json.dumps(data))
         _record(record, game, res, names)  # after the result: a bad path loses nothing already printed
@@ -106,7 +107,8 @@ def duel(
         return
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
-                  f"{game.roster[game.unit_index(unit_b)].name} ({names[1]}) in {game.arena.name}, seed {seed}", markup=False)
+                  f"{game.roster[game.unit_index(unit_b)].name} ({names[1]}) in {game.arena.name}, seed {seed}"
+                  + _rules_note(game.rules), markup=False)
         for line in narrate(game, (unit_a, unit_b), res.events):
             out.print(line, markup=False)
     outcome = OUTCOME_LABELS[res.outcome]
@@ -144,3 +146,8 @@ def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -
         from gladiator.replay import make_replay, save_replay
 
         save_replay(path, make_replay(game, res, names))
+
+
+def _rules_note(rules: int) -> str:
+    """What a duel's first line adds to say the rules it was fought under: nothing for the default version."""
+    return "" if rules == DEFAULT_RULES else f", rules version {rules}"

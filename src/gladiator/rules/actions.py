@@ -16,6 +16,7 @@ import numpy as np
 
 from gladiator.game import ATTACK0, W, Game
 from gladiator.rules import constants as K
+from gladiator.rules.costs import nectar_of
 from gladiator.rules.combat import (
     ambushes, charges, damage, damage_roll, extraction_odds, hit_chance, integrity_lost, melee_slot, open_rear,
     vent_shed,
@@ -48,7 +49,8 @@ def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
          rolls: np.ndarray | None = None) -> list[EventBatch]:
     """Walk to the picked tile, facing the way walked; take a full cache found there. Version 4: a unit that moves lets
     go of a unit it holds; a walk that `combat.charges` strikes once on arrival with the mover's melee weapon
-    (`combat.melee_slot`), free, once a turn; then the move guards the unit (`walked`)."""
+    (`combat.melee_slot`), free, if the unit may still charge this turn (it began the turn out of the enemy's reach and
+    has not charged yet); then the move guards the unit (`walked`)."""
     geo = game.geo
     mine = SideCells(s, idx, side)
     tile = (picked - game.space.move0).astype(np.int16)
@@ -63,11 +65,11 @@ def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
         unit = mine.get("unit")
         slot = melee_slot(game).take(unit)
         fed = mine.get("nectar") > pick(game.tables.w_nectar, unit, np.maximum(slot, 0))
-        charging = charges(game, old, tile, foe_pos) & (slot >= 0) & fed & ~s.charged.take(idx)
+        charging = charges(game, old, tile, foe_pos) & (slot >= 0) & fed & s.may_charge.take(idx)
         if charging.any():
             j = np.flatnonzero(charging)
             assert rolls is not None
-            s.charged[idx[j]] = True
+            s.may_charge[idx[j]] = False
             out += strike(game, s, idx[j], side[j], slot[j], rolls[j], charge=True)
         out += walked(s, idx, side)
     return out
@@ -110,7 +112,7 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
         return [EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}),
                 *take_cache(game, s, idx, side, tile)]
     # version 4: the leap burns Nectar; landing behind an unguarded enemy grabs it (a suit that can tear out cores)
-    mine.set("nectar", mine.get("nectar") - K.ABILITY_NECTAR)
+    mine.set("nectar", mine.get("nectar") - nectar_of("leap", game.rules))
     out = let_go(s, idx, side)
     out.append(EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}))
     out += walked(s, idx, side)
@@ -240,7 +242,7 @@ def mimic(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: n
     s.disguise[idx, side] = (picked - game.space.mimic0).astype(np.int16)
     s.disguise_turns[idx, side] = K.MIMIC_TURNS
     if game.rules >= 4:
-        s.nectar[idx, side] -= K.ABILITY_NECTAR
+        s.nectar[idx, side] -= nectar_of("mimic", game.rules)
     else:
         s.disguise_fresh[idx, side] = True
     return [EventBatch("mimic", idx, side, {"as": s.disguise[idx, side], "was": was})]

@@ -20,6 +20,12 @@ def cost_of(kind: str, rules: int = 3) -> int:
             "guard": K.COST_GUARD, "vent": K.COST_VENT, "inject": K.COST_INJECT, "mimic": K.COST_MIMIC}[kind]
 
 
+def nectar_of(kind: str, rules: int = 3) -> int:
+    """Nectar an action of `kind` burns under rules version `rules` (besides a weapon's own, `w_nectar`): version 4's leap
+    and disguise burn ABILITY_NECTAR, and need more than that left."""
+    return K.ABILITY_NECTAR if rules >= 4 and kind in ("leap", "mimic") else 0
+
+
 def action_cost(game: Game, actions: np.ndarray) -> np.ndarray:
     """(B,) int16 cost of each action id (ids outside the space are clipped to its ends)."""
     return game.derived("costs", lambda g: cost_table(g.space, g.rules)).take(actions, mode="clip")

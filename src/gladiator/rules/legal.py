@@ -17,7 +17,7 @@ from gladiator.errors import GladiatorError
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game
 from gladiator.rules.combat import badly_damaged, leap_reach, open_rear, open_to, overheated
 from gladiator.rules import constants as K
-from gladiator.rules.costs import action_cost, cost_of
+from gladiator.rules.costs import action_cost, cost_of, nectar_of
 from gladiator.state import DuelState, SideCells, pick
 
 PAST_ENEMY_LIMIT = 16_000_000  # entries of a per-(game, speed) memo of walks past the enemy; larger arenas work them out per call
@@ -162,8 +162,8 @@ class _Turn:
 
     @cached_property
     def fuel(self) -> np.ndarray:
-        """Whether it has the Nectar for a leap or a disguise: version 4 needs more than ABILITY_NECTAR left."""
-        return self.nectar > K.ABILITY_NECTAR if self.game.rules >= 4 else np.ones(self.au.shape, bool)
+        """Whether it has the Nectar for a leap or a disguise: more than it burns left (`rules.costs.nectar_of`; version 4)."""
+        return self.nectar > nectar_of("leap", self.game.rules)
 
     def afford(self, kind: str) -> np.ndarray:
         """Live duels with the points for an action of `kind`."""
@@ -659,8 +659,8 @@ def v4_refusal(game: Game, f: _Turn, kind: str, arg: int | None) -> Refusal:
     if kind in ("move", "leap", "extract") and f.held[0]:
         return Refusal(HELD, f"{name} is held by the enemy: it cannot move, leap or grab until a hit on its holder frees it")
     if kind in ("leap", "mimic") and not f.fuel[0] and (kind == "mimic" or game.tables.can_leap[f.au[0]]):
-        return Refusal(NO_NECTAR, f"a {'leap' if kind == 'leap' else 'disguise'} burns {K.ABILITY_NECTAR} Nectar and needs more "
-                                  f"than that left; {name} has {int(f.nectar[0])}")
+        return Refusal(NO_NECTAR, f"a {'leap' if kind == 'leap' else 'disguise'} burns {nectar_of(kind, game.rules)} Nectar and "
+                                  f"needs more than that left; {name} has {int(f.nectar[0])}")
     if kind == "mimic" and arg is not None and arg == int(f.foe_unit[0]) and game.tables.can_mimic[f.au[0]]:
         return Refusal(MIMIC_ENEMY, f"{name} cannot take the look of the enemy's own suit: it knows its own kind")
     if kind == "extract" and f.foe_held[0]:

@@ -8,7 +8,7 @@ from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.actions import EventBatch
 from gladiator.rules.combat import hold_odds, overheat_excess, strike_preview
-from gladiator.state import CORE_EXTRACTED, DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells
+from gladiator.state import CORE_EXTRACTED, DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells, pick
 
 
 def end_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
@@ -47,7 +47,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     cell.set("exposed", False)
     out: list[EventBatch] = []
     if v4:  # a hold lasts until it is broken; the enemy held since the holder's last turn has its core torn out
-        s.charged[idx] = False
+        s.may_charge[idx] = pick(game.geo.cheb, cell.get("pos"), cell.opposite().get("pos")) > 1  # out of reach
         torn = cell.opposite().get("caught")
         if torn.any():
             j = np.flatnonzero(torn)
