@@ -174,6 +174,11 @@ def test_a_disguise_takes_an_action_and_nectar_goes_on_out_of_sight_and_lasts_un
     seen, s2 = build_duel(_jaron(unit), unit("beta"), "........\n.A....B.\n........", roster=roster, rules=4)
     assert not legal_mask(seen, s2)[0, seen.space.mimic(gamma)]  # five tiles away but in sight: refused
     assert refusal(seen, s2, 0, seen.space.mimic(gamma)).code == SEEN
+    cover, s3 = build_duel(_jaron(unit), unit("beta"), "........\n.A+...B.\n........", roster=roster, rules=4)
+    s3.pos[0, 0] = at(cover, 2, 1)  # crouched in cover, in the enemy's line of sight: hidden
+    assert legal_mask(cover, s3)[0, cover.space.mimic(gamma)]
+    s3.pos[0, 1] = at(cover, 3, 1)  # but not next to it
+    assert not legal_mask(cover, s3)[0, cover.space.mimic(gamma)]
 
 
 def test_the_nectar_clock_is_settled_by_the_round(unit):

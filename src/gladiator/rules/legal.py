@@ -322,9 +322,9 @@ def _can_mimic(game: Game, f: _Turn) -> np.ndarray:
 
 def unseen(game: Game, pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
     """Whether a unit on `pa` may change its look unseen by an enemy on `pe`: no line of sight, or far enough away
-    (version 4: no line of sight)."""
+    (version 4: no line of sight, or crouched in cover not next to the enemy)."""
     if game.rules >= 4:
-        return ~pick(game.geo.los, pa, pe)
+        return ~pick(game.geo.los, pa, pe) | (game.geo.cover.take(pa) & (pick(game.geo.cheb, pa, pe) > 1))
     return ~pick(game.geo.los, pa, pe) | (pick(game.geo.cheb, pa, pe) >= K.MIMIC_UNSEEN_DISTANCE)
 
 
@@ -685,7 +685,7 @@ def _check_duel_and_action(state: DuelState, b: object, action: object) -> None:
 def _seen_text(game: Game, name: str) -> str:
     """Why a look cannot be put on here: the enemy would see it."""
     if game.rules >= 4:
-        return f"{name} cannot change its look where the enemy sees it (in its line of sight)"
+        return f"{name} cannot change its look where the enemy sees it (in its line of sight, out of cover or next to it)"
     return f"{name} cannot change its look where the enemy sees it (in sight and nearer than {K.MIMIC_UNSEEN_DISTANCE} tiles)"
 
 
