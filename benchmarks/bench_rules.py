@@ -67,7 +67,8 @@ def main() -> None:
     units = [*GLADIATORS, BASELINE]
     cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot), rules=a.rules), workers=a.workers))
              for ar in arenas for x, y in itertools.combinations_with_replacement(units, 2)]
-    print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} on both sides, seed {a.seed}, rules version {a.rules}\n")
+    version = f", rules version {a.rules}" if a.rules != 3 else ""  # (as the commands name a version other than the default)
+    print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} on both sides, seed {a.seed}{version}\n")
     print(f"{'pairing':<14} " + " ".join(f"{ar:>13}" for ar in arenas) + "   (first unit's share; mirrors: the first mover's)")
     for x, y in itertools.combinations_with_replacement(units, 2):
         row = [c for c in cells if (c.a, c.b) == (x, y)]
