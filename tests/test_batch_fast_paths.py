@@ -22,9 +22,9 @@ CATALOG = load_catalog()
 PAIRS = (("rouge", "viola"), ("jaron", "viola"), ("jaron", "rouge"), ("nean", "jaron"))
 
 
-def states(arena: str, steps: int = 60, n: int = 120):
-    """Live sub-batches met while random and greedy bots play, in a freshly built game."""
-    game = game_for(CATALOG, arena)
+def states(arena: str, steps: int = 60, n: int = 120, rules: int = 3):
+    """Live sub-batches met while random and greedy bots play, in a freshly built game under rules `rules`."""
+    game = game_for(CATALOG, arena, rules)
     bots = (make_bot("random"), make_bot("greedy"))
     for pair in PAIRS:
         s = engine.new_duels(game, pair, np.arange(n) * 3 + 1)
@@ -114,17 +114,18 @@ def plan_numbers(game, s):  # type: ignore[no-untyped-def]
     return [stay.slot, stay.strike, stay.worth, stay.extract, stay.guarded, moves.tile, moves.worth, leaps.tile, leaps.worth]
 
 
+@pytest.mark.parametrize("rules", [3, 4])
 @pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
-def test_heuristic_tables_give_the_numbers_worked_out_per_duel(arena: str, monkeypatch) -> None:
+def test_heuristic_tables_give_the_numbers_worked_out_per_duel(arena: str, rules: int, monkeypatch) -> None:
     """The rows shared by duels with the same facts, the tile-pair offsets and the strike table: the same floats as
     working every duel out alone (so every fact a row depends on is in its code)."""
     from gladiator import tactics
     from gladiator.bots import heuristic
 
-    fast = [plan_numbers(game, s) for game, s in states(arena, steps=30)]
+    fast = [plan_numbers(game, s) for game, s in states(arena, steps=30, rules=rules)]
     monkeypatch.setattr(heuristic, "TABLE_LIMIT", 0)
     monkeypatch.setattr(tactics, "STRIKE_TABLE_LIMIT", 0)
-    direct = [plan_numbers(game, s) for game, s in states(arena, steps=30)]
+    direct = [plan_numbers(game, s) for game, s in states(arena, steps=30, rules=rules)]
     assert len(fast) == len(direct) > 10
     for f, d in zip(fast, direct):
         for a, b in zip(f, d):
@@ -232,34 +233,37 @@ def test_strike_rows_are_the_strikes_by_distance_and_their_best(table: bool, mon
             assert np.array_equal(tactics.strike_best(game, strike, rows), by_distance.max(axis=1))
 
 
-def test_a_step_draws_only_the_lanes_its_rolls_use_and_the_same_numbers() -> None:
-    """Attacks draw their two lanes and core extractions their one: the step is the one all three lanes forced give."""
+@pytest.mark.parametrize("rules", [3, 4])
+def test_a_step_draws_only_the_lanes_its_rolls_use_and_the_same_numbers(rules: int) -> None:
+    """Attacks draw their two lanes and core extractions their one (version 4: attacks and moves, which may charge, two,
+    grabs none): the step is the one all three lanes forced give."""
     from dataclasses import fields
 
     from gladiator import rng
 
     rolled = 0
-    for game, s in states("concert_hall", steps=40, n=60):
+    for game, s in states("concert_hall", steps=40, n=60, rules=rules):
         acts = act(make_bot("greedy"), game, s)
         drawn, _ = engine.step(game, s, acts)
         forced, _ = engine.step(game, s, acts, draws=engine.draws_for(s))
         for f in fields(s):
             assert np.array_equal(getattr(drawn, f.name), getattr(forced, f.name)), f.name
         assert np.array_equal(engine.draws_for(s, np.arange(s.batch), engine.EXTRACT_DRAWS), engine.draws_for(s)[:, 2:])
-        rolled += int((acts == engine.EXTRACT).sum())
-    assert rolled > 0
+        rolled += int((acts == engine.EXTRACT).sum()) if rules == 3 else int((drawn.may_charge < s.may_charge).sum())
+    assert rolled > 0  # (version 4: charges made)
     seed, counter = np.arange(50, dtype=np.uint64) * 977, np.arange(50, dtype=np.uint64)
     whole = rng.uniforms(seed, counter, 5, stream=3)
     for first in range(5):
         assert np.array_equal(rng.uniforms(seed, counter, 5 - first, stream=3, first=first), whole[:, first:])
 
 
+@pytest.mark.parametrize("rules", [3, 4])
 @pytest.mark.parametrize("arena", sorted(CATALOG.arenas))
-def test_the_check_of_any_pick_says_what_the_mask_says(arena: str) -> None:
+def test_the_check_of_any_pick_says_what_the_mask_says(arena: str, rules: int) -> None:
     """Every action id (and ids outside the space) in every duel of states met in play: `allows` checks each kind of
     pick on its own duels only, and must agree with the whole mask."""
     n = 0
-    for game, s in states(arena, steps=12, n=40):
+    for game, s in states(arena, steps=12, n=40, rules=rules):
         mask = engine.legal_mask(game, s)
         for a in range(-1, game.space.n + 1):
             want = mask[:, a] if 0 <= a < game.space.n else np.zeros(s.batch, dtype=bool)

@@ -21,7 +21,7 @@ from gladiator.rules import constants as K
 from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to, overheat_excess, strike_preview, vent_shed
 from gladiator.rules.combat import rear_counts as combat_rear_counts
 from gladiator.rules.turns import cooled, grab_odds, hazard_heat
-from gladiator.rules.legal import enemy_may_block, fed_bits, move_reach
+from gladiator.rules.legal import enemy_may_block, fed_bits, free_to_go, move_reach
 from gladiator.view import Observation
 
 MEMO_LIMIT = 8_000_000  # entries of a per-(tile, enemy tile) memo; larger arenas work moves out per duel
@@ -117,9 +117,9 @@ def foe_extraction_odds(game: Game, obs: Observation) -> np.ndarray:
     """(B,) odds of the enemy, as it shows itself, tearing out the observer's core (version 4: once it holds the observer,
     which then strikes back next to it: `rules.turns.grab_odds`)."""
     if game.rules >= 4:
-        me = obs.my_unit
-        hot = obs.my_heat > game.tables.heat_capacity[me]
-        return grab_odds(game, me, obs.foe_look, hot, np.zeros(me.shape, dtype=bool))
+        me = obs.my_unit  # (its next turn's points, as if it began it cool: the rows that read this are not keyed by heat)
+        no = np.zeros(me.shape, dtype=bool)
+        return grab_odds(game, me, obs.foe_look, no, no)
     lost = integrity_lost(obs.my_integrity, game.tables.integrity[obs.my_unit])
     return extraction_odds(game.tables, obs.foe_look, obs.my_unit, lost)
 
@@ -142,6 +142,11 @@ def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray
     v = np.where((distances == 1)[None, None, :], near[:, :, None], far[:, :, None])  # point-blank at distance 1
     within = t.w_range[wu][:, :, None] >= distances[None, None, :]  # (N, W, D + 1)
     return np.where(within, v, 0.0).max(axis=1, initial=0.0)
+
+
+def may_move(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) whether the observer may move or leap at all (`rules.legal.free_to_go`)."""
+    return free_to_go(game, obs.my_caught)
 
 
 def rear_counts(game: Game, rear: np.ndarray, guard: np.ndarray) -> np.ndarray:

@@ -72,7 +72,8 @@ class GreedyBot(Bot):
         # with one point left a move leaves nothing to strike with; no move promises more than the points left after it
         # times the best strike at any distance, so where striking now is worth that much, the moves are not weighed
         striking_wins = (plan_now > 0) & (plan_now >= (ap - 1) * tactics.strike_best(game, strike, rows))
-        need = np.flatnonzero(todo & (ap >= 2) & ~striking_wins)
+        free = tactics.may_move(game, obs)  # (version 4: a held suit stays)
+        need = np.flatnonzero(todo & (ap >= 2) & ~striking_wins & free)
         if need.size:
             move_tile[need], plan_move[need] = tac.best_move(strike, ap[need], t.speed[me[need]], pa[need], pe[need], rows[need])
         leap_tile, leap_gain = _leap_choice(game, obs, strike, rows, todo, dist)
@@ -82,7 +83,7 @@ class GreedyBot(Bot):
         choose(plan_move > 0, sp.move0 + move_tile)
 
         # nothing to strike this turn: close in (off hazards), guard
-        walk = np.flatnonzero(todo & (ap >= engine.cost_of("move")))
+        walk = np.flatnonzero(todo & (ap >= engine.cost_of("move")) & free)
         step_tile, gain = tac.closer(t.speed.take(me.take(walk)), pa.take(walk), pe.take(walk))
         choose(_at(walk, gain, B), sp.move0 + _at(walk, step_tile, B))
         choose(~obs.my_guard & (ap >= engine.cost_of("guard")), GUARD)
@@ -100,7 +101,8 @@ def _leap_choice(game: Game, obs: Observation, strike: np.ndarray, rows: np.ndar
     tile_out = np.full(B, -1, dtype=np.int64)
     gain = np.zeros(B)
     far = dist > 1
-    cand = todo & t.can_leap.take(me) & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
+    cand = (todo & t.can_leap.take(me) & (obs.ap >= engine.cost_of("leap") + engine.cost_of("attack")) & far
+            & tactics.may_move(game, obs) & (obs.my_nectar > engine.nectar_of(game, "leap")))
     if not cand.any():
         return tile_out, gain
     li = np.flatnonzero(cand)

@@ -157,8 +157,8 @@ class _Turn:
 
     @cached_property
     def may_go(self) -> np.ndarray:
-        """Whether it may move or leap at all: version 4 holds a held unit in place."""
-        return ~self.held if self.game.rules >= 4 else np.ones(self.au.shape, bool)
+        """Whether it may move or leap at all (`free_to_go`)."""
+        return free_to_go(self.game, self.held)
 
     @cached_property
     def fuel(self) -> np.ndarray:
@@ -168,6 +168,12 @@ class _Turn:
     def afford(self, kind: str) -> np.ndarray:
         """Live duels with the points for an action of `kind`."""
         return self.live & (self.ap >= cost_of(kind, self.game.rules))
+
+
+def free_to_go(game: Game, held: np.ndarray) -> np.ndarray:
+    """Whether a unit held or not (`held`: its `caught`) may move or leap at all: version 4 holds a held unit in place."""
+    held = np.asarray(held, dtype=bool)
+    return ~held if game.rules >= 4 else np.ones(held.shape, dtype=bool)
 
 
 def legal_mask(game: Game, state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
