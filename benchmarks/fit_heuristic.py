@@ -309,8 +309,8 @@ def main() -> None:
                     help="play a changed roster, as `gladiator matrix --set` (e.g. one re-balanced for the fitted "
                          "weights); may repeat; not with --write (its figures are the shipped roster's)")
     ap.add_argument("--rules", type=int, default=3, choices=RULES_VERSIONS,
-                    help="the rules version the duels are fought under (4: the version being made); not with --write "
-                         "(the data file holds version 3's weights)")
+                    help="the rules version the duels are fought under (4: the version being made); its data file is the "
+                         "incumbent, and the one --write rewrites")
     args = ap.parse_args()
     global RULES
     RULES = args.rules
@@ -326,8 +326,6 @@ def main() -> None:
     missing += [f"--check {args.check}"] if args.check is not None and not args.check.is_file() else []
     if missing:
         sys.exit(f"error: {missing[0]}: no such file")
-    if args.rules != 3 and args.write:
-        sys.exit(f"error: --rules {args.rules} with --write: the data file holds the weights of rules version 3")
     if args.sets and args.write:
         sys.exit("error: --set with --write: the data file records the shipped roster's figures; edit units/ first")
     try:
@@ -341,14 +339,14 @@ def main() -> None:
         sys.exit(f"error: --arenas {unknown[0]}: no such arena")
     check_seed = int(rng.derive_seeds(args.seed, np.array([99]))[0]) if args.check_seed is None else args.check_seed
     if checked is not None:  # no search: the given weights against the data file's
-        cells = pool(arenas, f"heuristic:weights={W.DEFAULT_FILE}")
-        print(f"checking {args.check} against {W.DEFAULT_FILE}" + "".join(f" --set {x}" for x in args.sets))
+        cells = pool(arenas, f"heuristic:weights={W.DEFAULT_FILES[args.rules]}")
+        print(f"checking {args.check} against {W.DEFAULT_FILES[args.rules]}" + "".join(f" --set {x}" for x in args.sets))
         show(check(cat, cells, checked, args.check_duels, check_seed, args.workers), args.check_duels, check_seed)
         return
     args.out.parent.mkdir(parents=True, exist_ok=True)
     incumbent_file = args.out.with_suffix(".incumbent.yaml")
     if not incumbent_file.exists():  # the weights the fit started from, kept for a resumed fit
-        incumbent_file.write_text(W.DEFAULT_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+        incumbent_file.write_text(W.DEFAULT_FILES[args.rules].read_text(encoding="utf-8"), encoding="utf-8")
     incumbent = W.load(incumbent_file)
     cells = pool(arenas, f"heuristic:weights={incumbent_file}")
     mirror_cells = [c for c in cells if c.group == "incumbent"]
@@ -440,8 +438,9 @@ def main() -> None:
                "decisions_per_second_256": round(rep["decisions_256"]), "trials": len(study.trials),
                "concert_hall_pairings": {k: round(v, 4) for k, v in rep["balance"].items()},
                "check_duels_a_cell": args.check_duels}
-    write(best, {"by": "fit", "command": command, "date": date.today().isoformat(), "figures": figures})
-    print(f"\nwritten to {W.DEFAULT_FILE}")
+    write(best, {"by": "fit", "command": command, "date": date.today().isoformat(), "figures": figures},
+          W.DEFAULT_FILES[args.rules])
+    print(f"\nwritten to {W.DEFAULT_FILES[args.rules]}")
 
 
 def starts(optuna, files: list[Path]) -> list[W.Weights]:  # type: ignore[no-untyped-def]
@@ -458,16 +457,17 @@ def starts(optuna, files: list[Path]) -> list[W.Weights]:  # type: ignore[no-unt
     return list({w.key(): w for w in out}.values())
 
 
-def write(best: W.Weights, fit: dict) -> None:
-    """Rewrite the bot's data file: its header comment kept, the weights and the fit's record new."""
+def write(best: W.Weights, fit: dict, path: Path = W.DEFAULT_FILE) -> None:
+    """Rewrite a data file of the bot (`path`: version 3's by default): its header comment kept, the weights and the
+    fit's record new."""
     import yaml
 
-    text = W.DEFAULT_FILE.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
     header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
     body = yaml.safe_dump({"weights": {k: round(v, 4) for k, v in best.model_dump().items()}, "fit": fit},
                           sort_keys=False, width=110)
-    W.DEFAULT_FILE.write_text(header + body, encoding="utf-8")
-    W.load(W.DEFAULT_FILE)  # it reads back
+    path.write_text(header + body, encoding="utf-8")
+    W.load(path)  # it reads back
 
 
 if __name__ == "__main__":

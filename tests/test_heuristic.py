@@ -255,6 +255,21 @@ def weighed(**changed: float):  # type: ignore[no-untyped-def]
     return weights.with_options(weights.load(SCENARIO_WEIGHTS), changed)
 
 
+def test_under_rules_version_4_the_heuristic_bot_plays_version_4s_weights_unless_a_file_is_named(catalog, tmp_path):
+    from gladiator.bots import weights
+    from gladiator.bots.heuristic import Plans
+
+    v3, v4 = game_for(catalog, "concert_hall"), game_for(catalog, "concert_hall", 4)
+    assert weights.load(rules=4) != weights.load()  # two data files
+    bot = make_bot("heuristic:aggression=1.5")
+    assert bot.weights_for(v4) == weights.load(rules=4).model_copy(update={"aggression": 1.5})
+    assert bot.weights_for(v3) == weights.load().model_copy(update={"aggression": 1.5})
+    named = make_bot(f"heuristic:weights={weights.DEFAULT_FILE}")
+    assert named.weights_for(v4) == weights.load()  # a file named is played under any version
+    s = engine.new_duels(v4, ("rouge", "viola"), [1])
+    assert Plans(v4, engine.observe(v4, s, s.active), engine.legal_mask(v4, s)).w == weights.load(rules=4)
+
+
 def test_the_heuristic_bot_reads_its_weights_from_its_data_file_and_its_options(catalog, tmp_path):
     """The weights are data: the shipped file, another file of the same form, or single weights named as options; a
     bad weight or file is one line naming it."""

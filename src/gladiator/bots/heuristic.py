@@ -67,12 +67,24 @@ class HeuristicBot(Bot):
 
     def __init__(self, weights: str | None = None, **options: object) -> None:
         base = load_weights(weights) if weights is not None else load_weights()
-        self.weights = with_options(base, options) if options else base
+        self.weights = with_options(base, options) if options else base  # (version 3's, where no file is named)
+        self.file, self.options = weights, options
+        self._by_rules: dict[int, Weights] = {}
+
+    def weights_for(self, game: Game) -> Weights:
+        """The weights it plays `game` with: the file named, else the shipped weights of the game's rules version, with
+        the weights given as options."""
+        if self.file is not None or game.rules == 3:
+            return self.weights
+        if game.rules not in self._by_rules:
+            base = load_weights(rules=game.rules)
+            self._by_rules[game.rules] = with_options(base, self.options) if self.options else base
+        return self._by_rules[game.rules]
 
     def prepare(self, game: Game) -> None:
         """Build the game's tactics tables and the bot's own before the first decision."""
         tactics.tactics(game)
-        tables(game, self.weights)
+        tables(game, self.weights_for(game))
 
     def act(self, game: Game, obs: Observation, legal: engine.Legal) -> np.ndarray:
         """One action per duel."""
@@ -81,7 +93,7 @@ class HeuristicBot(Bot):
         # legal actions follow from the view); a view's numbers then go to every duel that has it. `Plans` sees one duel
         # of each view, so it must not read `obs.noise`: a term drawn from a duel's own noise belongs here, per duel
         # (as `_best` draws between a view's equal tiles); the test of deciding once per view catches one left in `Plans`.
-        w = self.weights
+        w = self.weights_for(game)
         views = distinct_views(obs) if obs.batch >= SHARE_MIN and not _all_apart(obs) else None
         if views is not None:  # views of one suit side by side, by how many tiles are within their reach: `Plans` reads
             # their stretch of each array
@@ -186,7 +198,7 @@ class Plans:
 
     def __init__(self, game: Game, obs: Observation, mask: np.ndarray, weights: Weights | None = None) -> None:
         self.game, self.obs, self.mask = game, obs, mask
-        self.w = w = load_weights() if weights is None else weights
+        self.w = w = load_weights(rules=game.rules) if weights is None else weights
         t = game.tables
         self.tab = tables(game, w)
         D = self.tab.D
@@ -774,7 +786,7 @@ def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.nd
 def tables(game: Game, weights: Weights | None = None) -> "Tables":
     """The bot's tables of `game` for its weights (the shipped ones by default), built on first use and kept on the game:
     the rows hold weighed numbers, so other weights have tables of their own."""
-    w = load_weights() if weights is None else weights
+    w = load_weights(rules=game.rules) if weights is None else weights
     return game.derived("heuristic" if w == load_weights() else f"heuristic:{w.key()}", Tables.build)
 
 

@@ -22,6 +22,8 @@ from gladiator.catalog.loader import read_yaml, validate_data
 from gladiator.errors import DataErrors, GladiatorError
 
 DEFAULT_FILE = Path(__file__).with_name("heuristic.yaml")
+# the shipped weights of each rules version (version 4's fitted for it: `benchmarks/fit_heuristic.py --rules 4`)
+DEFAULT_FILES = {3: DEFAULT_FILE, 4: Path(__file__).with_name("heuristic-v4.yaml")}
 
 
 class Weights(BaseModel):
@@ -64,10 +66,11 @@ class WeightsFile(BaseModel):
 NAMES = tuple(Weights.model_fields)
 
 
-def load(path: Path | str | None = None) -> Weights:
-    """The weights of a file (the shipped one by default); a bad file is one error naming the file, line and field."""
+def load(path: Path | str | None = None, rules: int = 3) -> Weights:
+    """The weights of a file (by default the shipped one of rules version `rules`); a bad file is one error naming the
+    file, line and field."""
     if path is None:
-        return _shipped()
+        return _shipped(rules)
     return _read(Path(path))
 
 
@@ -92,9 +95,9 @@ def with_options(base: Weights, options: dict[str, object], bot: str = "heuristi
         raise GladiatorError(f"bot {bot!r}: option {err['loc'][0]!r}: {err['msg']}") from None
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> Weights:
-    return _read(DEFAULT_FILE)
+@lru_cache(maxsize=4)
+def _shipped(rules: int = 3) -> Weights:
+    return _read(DEFAULT_FILES[rules])
 
 
 def _read(path: Path) -> Weights:
