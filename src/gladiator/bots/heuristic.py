@@ -321,8 +321,8 @@ class Plans:
                      & (obs.my_integrity <= self.w.catch_hurt * t.integrity[obs.my_unit]))
         now, moved, d = _reply_index(n, D, foe_speed)
         # version 4: the enemy's walk into reach charges this side with its melee weapon, free (`rules.combat.charges`)
-        charge = (engine.charge_preview(game, foe, obs.my_unit, np.zeros(n, dtype=bool))[:, None] * ((d >= 2) & (d <= foe_speed[:, None] + 1))
-                  if v4 else 0.0)
+        walk_in = (d >= 2) & (d <= foe_speed[:, None] + 1)
+        charge = engine.charge_preview(game, foe, obs.my_unit, np.zeros(n, dtype=bool))[:, None] * walk_in if v4 else 0.0
         # open to the enemy's extraction next turn if badly damaged after its strikes (within a walk), or reachable from behind
         near = d <= foe_speed[:, None] + 1
         caught = catch[:, None] & (d <= foe_reach[:, None] + 1)

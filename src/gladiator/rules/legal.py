@@ -265,7 +265,8 @@ def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarra
     T = geo.tiles
     tiles = np.arange(T)[None, :]
     near = (geo.cheb.take(pe, axis=0) == 1) & geo.passable[None, :]
-    behind = open_rear(game, tiles, pe[:, None], foe_facing[:, None], np.asarray(foe_guard)[..., None]) & leap_tiles(game, unit, pa, pe)
+    guard = np.asarray(foe_guard)[..., None]
+    behind = open_rear(game, tiles, pe[:, None], foe_facing[:, None], guard) & leap_tiles(game, unit, pa, pe)
     return game.tables.can_extract[unit][:, None] & near & (np.asarray(foe_open)[:, None] | behind)
 
 
