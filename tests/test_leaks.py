@@ -12,7 +12,8 @@ win-odds bar (its figures and its pixels), and the log lines and animated number
 (when what it sees after the step is the same) must not change; the spectator's view must (so the
 test can fail). The odds bar is compared in the variants played in the same game: what could be
 under a disguise is drawn from the game's roster, which both sides know, so a game whose Jaron has
-other stats may rightly give other odds.
+other stats may rightly give other odds. The environments' observation vector (`gladiator.env.encode`)
+is checked the same way under rules versions 3 and 4 (version 4's ends with the side to act's may_charge).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
+import itertools  # noqa: E402
 from dataclasses import fields  # noqa: E402
 from functools import lru_cache  # noqa: E402
 
@@ -36,6 +38,7 @@ from gladiator import engine, rng  # noqa: E402
 from gladiator.bots import make_bot  # noqa: E402
 from gladiator.catalog import Unit, load_catalog  # noqa: E402
 from gladiator.duel import play_duel  # noqa: E402
+from gladiator.env.encode import encode  # noqa: E402
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, INJECT, VENT, W, Game, make_game  # noqa: E402
 from gladiator.narrate import narrate, seen_event  # noqa: E402
 from gladiator.rules.combat import badly_damaged, overheated  # noqa: E402
@@ -60,8 +63,9 @@ def kestrel(jaron: Unit, weapons_from: Unit) -> Unit:
 
 
 @lru_cache(maxsize=None)
-def games(arena: str) -> tuple[Game, Game]:
-    """The game (every catalog unit and Kestrel) and a twin in which Jaron, same id and maxima, has other stats and weapons."""
+def games(arena: str, rules: int = 3) -> tuple[Game, Game]:
+    """The game (every catalog unit and Kestrel) and a twin in which Jaron, same id and maxima, has other stats and
+    weapons, under rules version `rules`."""
     cat = load_catalog()
     jaron = cat.units["jaron"]
     roster = [*cat.units.values(), kestrel(jaron, cat.units["viola"])]
@@ -69,7 +73,7 @@ def games(arena: str) -> tuple[Game, Game]:
         stats=jaron.stats.model_copy(update=dict(armor=7, agility=0, firepower=6, speed=5, cooling=1, dose_nectar=2)),
         weapons=list(cat.units["nean"].weapons)))
     twin = [changed if u.id == "jaron" else u for u in roster]
-    return make_game(roster, cat.arena(arena)), make_game(twin, cat.arena(arena))
+    return make_game(roster, cat.arena(arena), rules), make_game(twin, cat.arena(arena), rules)
 
 
 def random_state(game: Game, units: tuple[str, str], seed: int, steps: int, rng: np.random.Generator) -> DuelState:
@@ -288,6 +292,59 @@ def test_hidden_facts_of_a_disguised_enemy_do_not_move_what_the_other_side_sees(
                         f"{name}: side {v}'s window after {a}"
     if int(s.active[0]) == v and int(s.ap[0]) > engine.cost_of("guard") and engine.legal_mask(game, s)[0, GUARD]:
         assert compared > 0  # raising guard, the turn going on, shows nothing new: at least that step was compared
+
+
+def same_after_his_moves(game: Game, s: DuelState, g2: Game, s2: DuelState, v: int) -> int:
+    """Side v's encoding after each move of the side to act legal in both states (up to six, the nearest to v first:
+    those that may charge) is the same where the step showed the same events; how many were compared."""
+    sp = game.space
+    legal = engine.legal_mask(game, s)[0] & engine.legal_mask(g2, s2)[0]
+    moves = np.flatnonzero(legal[sp.move0: sp.leap0])
+    moves = moves[np.argsort(game.geo.cheb[moves, int(s.pos[0, v])], kind="stable")][:6] + sp.move0
+    n = 0
+    for a in moves:
+        after, ev = step(game, s, int(a), DRAWS[2])
+        after2, ev2 = step(g2, s2, int(a), DRAWS[2])
+        if outcome(ev) == outcome(ev2) and after.disguise[0, 1 - v] >= 0:  # the same seen, and the disguise still on
+            assert np.array_equal(encode(game, after, v), encode(g2, after2, v)), f"side {v}'s encoding after move {a}"
+            n += 1
+    return n
+
+
+@pytest.mark.parametrize("rules", [3, 4])
+def test_the_environments_observation_of_a_disguised_enemy_holds_still_under_each_rules_version(rules):
+    """What the environments encode for the side facing a disguised Jaron (`gladiator.env.encode`; under version 4 it
+    ends with may_charge, on his turn his), and its view, legal actions and previews, do not move with his hidden facts,
+    on its turn and on his; his own encoding does move (the test can fail)."""
+    moved = compared = stepped = 0
+    turns = set()
+    for seed in range(12):
+        arena, mine, look, d = ARENAS[seed % 4], PLAIN[seed % 3], PLAIN[(seed // 3) % 3], seed % 2
+        game, twin = games(arena, rules)
+        rng = np.random.default_rng(seed)
+        v = 1 - d
+        units = ("jaron", mine) if d == 0 else (mine, "jaron")
+        s = random_state(game, units, seed, 4 + 3 * seed, rng)
+        nxt, _ = engine.step(game, s, [END])
+        charges = (False, True) if rules >= 4 else (None,)  # version 4: the side to act may still charge, or not
+        for now, charge in itertools.product((s, *(() if nxt.done[0] else (nxt,))), charges):  # the viewer acts, or not
+            now = now.copy()
+            now.disguise[0, d], now.disguise_turns[0, d] = game.unit_index(look), 2
+            if charge is not None:
+                now.may_charge[0] = charge
+            turns.add((int(now.active[0]) == v, bool(now.may_charge[0])))
+            base, own, seen = encode(game, now, v), encode(game, now, d), views(game, now, v)
+            for name, g2, _, s2 in variants(game, twin, units, now, d, rng):
+                assert np.array_equal(encode(g2, s2, v), base), f"{name}: side {v}'s encoded observation moved"
+                assert same_views(views(g2, s2, v), seen), f"{name}: side {v}'s view, legal actions or previews moved"
+                moved += not np.array_equal(encode(g2, s2, d), own)
+                compared += 1
+                if int(now.active[0]) == d:  # his moves (a charge, under version 4): what it sees after is the same
+                    stepped += same_after_his_moves(game, now, g2, s2, v)
+    assert compared > 40 and moved > 0 and stepped > 0
+    assert {acts for acts, _ in turns} == {False, True}  # on its turn and on his
+    if rules >= 4:
+        assert {charge for _, charge in turns} == {False, True}  # his may_charge and its own, either way
 
 
 def test_a_disguised_jaron_is_never_named_or_measured_in_the_log_of_the_side_he_fools():

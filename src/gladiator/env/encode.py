@@ -12,13 +12,15 @@ from gladiator.game import Game
 from gladiator.state import DuelState
 
 PLANES = ("wall", "cover", "high", "hazard", "cache", "me", "foe")
+SCALARS = 12  # the scalars every rules version encodes
+V4_SCALARS = ("may_charge",)  # appended after them only in a game of rules version 4 or later
 SCALE = 100.0
 OBS_HIGH = 1000.0  # observations are clipped to [0, OBS_HIGH]
 
 
 def observation_size(game: Game) -> int:
-    """Length of the observation vector of a game."""
-    return len(PLANES) * game.geo.tiles + 2 * len(game.roster) + 2 * 8 + 12
+    """Length of the observation vector of a game (version 4 adds `V4_SCALARS` at the end; version 3's is unchanged)."""
+    return len(PLANES) * game.geo.tiles + 2 * len(game.roster) + 2 * 8 + SCALARS + _extra(game)
 
 
 def encode(game: Game, state: DuelState, side: int | np.ndarray) -> np.ndarray:
@@ -28,7 +30,8 @@ def encode(game: Game, state: DuelState, side: int | np.ndarray) -> np.ndarray:
     own tile, enemy tile), then one-hot own unit and one-hot unit the enemy shows (roster order),
     one-hot own and enemy facing (8 each), then 12 scalars: own and enemy integrity, heat and
     Nectar / 100, own doses / 10, own guard, enemy guard, action points / the unit's actions,
-    own disguise worn, turn / the turn limit; everything clipped to [0, OBS_HIGH].
+    own disguise worn, turn / the turn limit; under rules version 4 one more: whether the side to act may
+    still charge this turn (1 or 0); everything clipped to [0, OBS_HIGH].
     """
     o = engine.observe(game, state, side)
     geo, t = game.geo, game.tables
@@ -48,13 +51,23 @@ def encode(game: Game, state: DuelState, side: int | np.ndarray) -> np.ndarray:
     out[ar, base + 8 + o.foe_facing.astype(np.intp)] = 1
     base += 16
     me = o.my_unit
+    # version 4's may_charge: the side to act may still charge this turn, like `ap` a fact of the side to act. On the
+    # side's own turn it is its own; on the enemy's turn (a PettingZoo agent waiting, a duel's last observation) it says
+    # whether the enemy may still charge, which is public: the enemy began its turn out of its reach (the positions
+    # then) and has not charged yet (a charge is an attack it sees)
+    v4 = [o.may_charge] if _extra(game) else []
     scalars = np.stack([
         o.my_integrity / SCALE, o.foe_integrity / SCALE, o.my_heat / SCALE, o.foe_heat / SCALE,
         o.my_nectar / SCALE, o.foe_nectar / SCALE, o.my_doses / 10.0, o.my_guard, o.foe_guard,
-        o.ap / np.maximum(1, t.actions[me]), o.my_disguise >= 0, o.turn / game.arena.turn_limit,
+        o.ap / np.maximum(1, t.actions[me]), o.my_disguise >= 0, o.turn / game.arena.turn_limit, *v4,
     ], axis=1)
     out[:, base:] = np.clip(scalars, 0.0, OBS_HIGH)
     return out
+
+
+def _extra(game: Game) -> int:
+    """The number of scalars a game's rules version adds to version 3's."""
+    return len(V4_SCALARS) if game.rules >= 4 else 0
 
 
 def _static_planes(game: Game) -> np.ndarray:

@@ -28,7 +28,8 @@ class DuelEnv(gymnasium.Env):
     """Gymnasium env: the agent fights as `unit` on `side` against `opponent` played by `opponent_bot`, one engine action per step.
 
     `gymnasium.make("gladiator/Duel-v0", unit="rouge", opponent="viola", opponent_bot="heuristic",
-    arena="concert_hall")` after `import gladiator`. Render modes: "ansi" (the combat log as the
+    arena="concert_hall")` after `import gladiator`; `rules=4` fights under rules version 4 (the observation then ends
+    with `may_charge`, see `gladiator.env.encode`). Render modes: "ansi" (the combat log as the
     agent saw it), "rgb_array" (a frame of the window's renderer, headless), "human" (the window).
     """
 
@@ -37,7 +38,7 @@ class DuelEnv(gymnasium.Env):
     @user_errors
     def __init__(self, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
-                 illegal_action: str = "lose", units: tuple[str, str] | None = None) -> None:
+                 illegal_action: str = "lose", units: tuple[str, str] | None = None, rules: int = 3) -> None:
         if illegal_action not in ("lose", "raise"):
             raise ValueError("illegal_action is 'lose' or 'raise'")
         if side not in (0, 1):
@@ -50,7 +51,7 @@ class DuelEnv(gymnasium.Env):
             units = (unit, opponent) if side == 0 else (opponent, unit)
         units = check_units(units)
         cat.unit(units[0]), cat.unit(units[1])
-        self.game = game_for(cat, arena)
+        self.game = game_for(cat, arena, rules)
         self.units = units
         self.side = side
         self.opponent = make_bot(opponent_bot)

@@ -5,7 +5,8 @@ steps both agents together: the agent not to act has only the no-op (action 0) i
 its action is ignored. Observations are NumPy arrays (`gladiator.env.encode`, each agent's honest
 view: a disguise is seen, never the truth); the legal actions are `infos[agent]["action_mask"]`.
 Rewards +1 / -1 (0 for a draw) come at the end. An illegal action loses the duel for the agent
-that took it. `render_mode` "ansi" gives the spectator's combat log, "rgb_array" a frame.
+that took it. `render_mode` "ansi" gives the spectator's combat log, "rgb_array" a frame. `rules` is the
+rules version the duel is fought under (3, the default, or 4).
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ class _Duel:
     """The one duel both environments drive, and what they report of it."""
 
     @user_errors
-    def __init__(self, units: tuple[str, str], arena: str, catalog: Catalog | None, render_mode: str | None) -> None:
+    def __init__(self, units: tuple[str, str], arena: str, catalog: Catalog | None, render_mode: str | None,
+                 rules: int = 3) -> None:
         if render_mode not in (None, *RENDER_MODES):
             raise ValueError(f"render_mode must be one of {RENDER_MODES} or None, got {render_mode!r}")
         cat = catalog or load_catalog()
         units = check_units(units)
         cat.unit(units[0]), cat.unit(units[1])
-        self.game = game_for(cat, arena)
+        self.game = game_for(cat, arena, rules)
         self.units = units
         self.render_mode = render_mode
         self.state: DuelState | None = None
@@ -103,9 +105,9 @@ class DuelAEC(AECEnv):
 
     @user_errors
     def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall",
-                 catalog: Catalog | None = None, render_mode: str | None = None) -> None:
+                 catalog: Catalog | None = None, render_mode: str | None = None, rules: int = 3) -> None:
         super().__init__()
-        self.duel = _Duel(units, arena, catalog, render_mode)
+        self.duel = _Duel(units, arena, catalog, render_mode, rules)
         self.render_mode = render_mode
         self.possible_agents = list(AGENTS)
 
@@ -170,8 +172,8 @@ class DuelParallel(ParallelEnv):
 
     @user_errors
     def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall",
-                 catalog: Catalog | None = None, render_mode: str | None = None) -> None:
-        self.duel = _Duel(units, arena, catalog, render_mode)
+                 catalog: Catalog | None = None, render_mode: str | None = None, rules: int = 3) -> None:
+        self.duel = _Duel(units, arena, catalog, render_mode, rules)
         self.render_mode = render_mode
         self.possible_agents = list(AGENTS)
         self.agents: list[str] = []

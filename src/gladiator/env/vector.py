@@ -31,14 +31,14 @@ from gladiator.state import DuelState
 
 
 class DuelVectorEnv(gymnasium.vector.VectorEnv):
-    """`num_envs` duels of `unit` against `opponent` (played by `opponent_bot`) in `arena`, stepped as one batch."""
+    """`num_envs` duels of `unit` against `opponent` (played by `opponent_bot`) in `arena` under `rules`, one batch."""
 
     metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP, "render_modes": []}
 
     @user_errors
     def __init__(self, num_envs: int = 1, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, illegal_action: str = "lose", catalog: Catalog | None = None,
-                 render_mode: str | None = None) -> None:
+                 render_mode: str | None = None, rules: int = 3) -> None:
         if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ValueError(f"num_envs must be a whole number of at least 1, got {num_envs!r}")
         if side not in (0, 1):
@@ -49,7 +49,7 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
             raise ValueError("the vector env does not render; render a single env (gymnasium.make) instead")
         cat = catalog or load_catalog()
         cat.unit(unit), cat.unit(opponent)
-        self.game = game_for(cat, arena)
+        self.game = game_for(cat, arena, rules)
         self.units = (unit, opponent) if side == 0 else (opponent, unit)
         self.side = side
         self.illegal_action = illegal_action
