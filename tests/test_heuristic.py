@@ -255,12 +255,23 @@ def weighed(**changed: float):  # type: ignore[no-untyped-def]
     return weights.with_options(weights.load(SCENARIO_WEIGHTS), changed)
 
 
-def test_under_rules_version_4_the_heuristic_bot_plays_version_4s_weights_unless_a_file_is_named(catalog, tmp_path):
+def test_under_rules_version_4_the_heuristic_bot_plays_version_4s_weights_unless_a_file_is_named(catalog, tmp_path,
+                                                                                                 monkeypatch):
+    import functools
+
+    import yaml
+
     from gladiator.bots import weights
     from gladiator.bots.heuristic import Plans
 
     v3, v4 = game_for(catalog, "concert_hall"), game_for(catalog, "concert_hall", 4)
-    assert weights.load(rules=4) != weights.load()  # two data files
+    data = yaml.safe_load(weights.DEFAULT_FILES[4].read_text())
+    data["weights"]["run_margin"] = 9.0  # (version 4's shipped weights may equal version 3's: a file that differs)
+    mine = tmp_path / "v4.yaml"
+    mine.write_text(yaml.safe_dump(data))
+    monkeypatch.setitem(weights.DEFAULT_FILES, 4, mine)
+    monkeypatch.setattr(weights, "_shipped", functools.lru_cache(maxsize=4)(weights._shipped.__wrapped__))  # a cache of its own
+    assert weights.load(rules=4).run_margin == 9.0 and weights.load().run_margin != 9.0
     bot = make_bot("heuristic:aggression=1.5")
     assert bot.weights_for(v4) == weights.load(rules=4).model_copy(update={"aggression": 1.5})
     assert bot.weights_for(v3) == weights.load().model_copy(update={"aggression": 1.5})
