@@ -230,3 +230,20 @@ def test_the_heuristic_bot_held_strikes_its_holder_with_its_surest_slot(unit, we
     obs = observe(game, t, 1)
     pick = bot.act(game, obs, Legal(game, t))
     assert int(pick[0]) == ATTACK0 + 1
+
+
+def test_the_combat_log_tells_version_4s_grab_charge_and_tear_out(unit, weapon, at):
+    from gladiator import narrate
+    from gladiator.engine import opening_events
+
+    game, s = build_duel(_grabber(unit), unit("beta", actions=2), "......\n.A..B.\n......", rules=4)
+    log = opening_events(s)
+    t, ev = step(game, s, [game.space.move(at(game, 3, 1))], draws=HIT, events=True)  # walks in: a charge
+    log += ev[0]
+    t.integrity[0, 1] = 30
+    for action in (EXTRACT, END, END):  # grabs, ends its turn; Beta does nothing; Alpha's turn: the core comes out
+        t, ev = step(game, t, [action], events=True)
+        log += ev[0]
+    text = "\n".join(narrate.narrate(game, ("alpha", "beta"), log))
+    assert "Alpha charges in with Blade" in text and "Alpha GRABS the enemy" in text
+    assert "Alpha TEARS OUT THE CORE" in text and "Alpha wins (core extracted)" in text

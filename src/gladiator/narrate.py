@@ -200,20 +200,8 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
         odds = [f"odds {ev['chance']:.0%}"] if "chance" in ev else []
         odds += [f"roll {ev['roll']:.2f}"] if "roll" in ev else []
         return f"{who} reaches for the core: {', '.join(odds)}: {verdict}" if odds else f"{who} reaches for the core: {verdict}"
-    if kind == "grab":  # version 4's telegraphed extraction
-        return f"{who} GRABS the enemy: its core comes out next turn unless it lands a hit"
-    if kind == "break_free":
-        return f"{who} breaks free"
-    if kind == "let_go":
-        return f"{who} lets go"
-    if kind == "tear_out":
-        return f"{who} TEARS OUT THE CORE"
-    if kind == "melted":
-        return f"{who}'s suit melts down"
-    if kind == "shutdown":
-        return f"{who} runs out of Nectar and shuts down"
-    if kind == "destroyed":
-        return f"{who}'s suit is destroyed"
+    if kind in SIDE_EVENTS:
+        return SIDE_EVENTS[kind].format(who=who)
     if kind == "result":
         if ev["winner"] < 0:
             if ev["turns"] < game.arena.turn_limit:  # (version 4: both sides' Nectar ran out in the same round)
@@ -221,6 +209,15 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
             return f"== Draw at the turn limit after {ev['turns']} turns"
         return f"== {names[ev['winner']]} wins ({OUTCOME_LABELS[ev['outcome']]}) in {ev['turns']} turns"
     return None
+
+
+# the events that are a side and what befell it, as a line each
+SIDE_EVENTS = {
+    "grab": "{who} GRABS the enemy: its core comes out next turn unless it lands a hit",  # (version 4's, as the next three)
+    "break_free": "{who} breaks free", "let_go": "{who} lets go", "tear_out": "{who} TEARS OUT THE CORE",
+    "melted": "{who}'s suit melts down", "shutdown": "{who} runs out of Nectar and shuts down",
+    "destroyed": "{who}'s suit is destroyed",
+}
 
 
 def narrate(game: Game, units: tuple[str, str], events: list[dict], viewer: int | None = None) -> list[str]:
