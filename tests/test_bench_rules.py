@@ -74,6 +74,7 @@ def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
     (BENCH, ["--no-ablate", "--bot", "nobody"], "nobody"),
     (BENCH, ["--no-ablate", "--n", "0"], "--n must be at least 1"),
     (BENCH, ["--no-ablate", "--strike-n", "-1"], "--strike-n must be 0 or more"),
+    (BENCH, ["--no-ablate", "--rules", "5"], "--rules: invalid choice: 5"),
     (CHARACTER, ["--set", "viola.stats.integrity=-3"], "viola"),
     (CHARACTER, ["--workers", "0"], "--workers must be at least 1"),
     (CHARACTER, ["--mirror-n", "-1"], "--mirror-n must be 0 or more"),
@@ -119,3 +120,13 @@ def test_who_strikes_first_is_none_where_nobody_strikes(bench) -> None:
         got = bench.first_strikes(load_catalog(), "nean", "concert_hall", 4, 1, "scripted:Turtle")
     assert all(math.isnan(x) for x in got)
     assert bench.share(got[0]) == "-" and bench.share(0.456) == "46%"
+
+
+def test_each_version_counts_the_constants_it_uses(bench) -> None:
+    from gladiator.rules import constants
+
+    for name in (*constants.VERSION_3_ONLY, *constants.VERSION_4_ONLY):  # each a constant of the rules (no typo)
+        assert isinstance(getattr(constants, name), (int, float)), name
+    assert bench.rule_constants(3) == 31  # version 3's, as the work on version 4 left them
+    assert bench.rule_constants(4) == bench.rule_constants(3) - len(constants.VERSION_3_ONLY) + len(constants.VERSION_4_ONLY)
+    assert bench.rule_constants(4) < bench.rule_constants(3)
