@@ -594,7 +594,7 @@ def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[
 
 def _seen_odds(game: Game, obs: Observation) -> np.ndarray:
     """(B,) the observer's extraction odds against the suit the enemy shows (where it stands does not change them).
-    Version 4: the odds its grab ends with the core torn out (`rules.combat.hold_odds`), the enemy, as it shows itself,
+    Version 4: the odds its grab ends with the core torn out (`rules.turns.grab_odds`), the enemy, as it shows itself,
     striking back next to it with its surest slot and all its next turn's points."""
     t = game.tables
     if game.rules >= 4:

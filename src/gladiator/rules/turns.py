@@ -97,10 +97,10 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
             winner = np.where(nectar <= 0, 1 - a, a)
         s.winner[ended] = winner if np.ndim(winner) == 0 else winner[mask]
         s.outcome[ended] = code
-    return out + [EventBatch("turn", idx, a, {"turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat,
-                                        "overheat_damage": hurt, "hot": hot, "nectar": nectar, "disguise_ended": expired,
-                                        "melted": melted, "shutdown": shut,
-                                            "shut_side": np.where(nectar <= 0, a, 1 - a)})]
+    return out + [EventBatch("turn", idx, a, {
+        "turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat, "overheat_damage": hurt, "hot": hot,
+        "nectar": nectar, "disguise_ended": expired, "melted": melted, "shutdown": shut,
+        "shut_side": np.where(nectar <= 0, a, 1 - a)})]
 
 
 def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
