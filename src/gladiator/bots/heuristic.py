@@ -223,7 +223,7 @@ class Plans:
         self.cache_worth = w.cache_weight * need * (obs.my_nectar <= w.cache_nectar)
         # the Nectar a leap burns (version 4), at a cache's worth a point when it leaves it short of Nectar
         burn = engine.nectar_of(game, "leap")
-        self.leap_fuel = w.cache_weight * burn * (obs.my_nectar - burn <= w.cache_nectar)
+        self.leap_fuel = w.cache_weight * burn * (obs.my_nectar - burn <= w.cache_nectar) if burn else None
         # the rows this decision reads: its strikes by (rear, high ground, adjacent, distance); the enemy's reply by
         # (guarded, cover, sight, distance); its own strikes next turn by distance
         U = len(game.roster)
@@ -573,7 +573,9 @@ class Plans:
             else:
                 opening = can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None])
             extract = np.where(opening, odds * _of(self.win, rows)[:, None], 0.0)
-            w = np.maximum(w, extract - self.threat_at(spots)) - _of(self.leap_fuel, rows)[:, None]
+            w = np.maximum(w, extract - self.threat_at(spots))
+            if self.leap_fuel is not None:
+                w = w - _of(self.leap_fuel, rows)[:, None]
             worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)
         return _Worths(tiles, worth)
 

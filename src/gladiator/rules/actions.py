@@ -205,7 +205,7 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
         "unit": au, "target": tu, "target_disguise": theirs.get("disguise"), "slot": slot, "weapon": weapon, "flags": flags,
         "rear": rear, "ambush": ambush, "unmask": disguised, "roll": rolls[:, 0], "hit": hit, "damage_roll": roll,
         "damage": dmg, "melt": melt, "integrity_before": before, "integrity": after, "heat": heat, "target_heat": target_heat,
-        "nectar": nectar, "charge": np.full(idx.shape, charge)}), *freed]
+        "nectar": nectar, **({"charge": np.full(idx.shape, charge)} if game.rules >= 4 else {})}), *freed]
 
 
 def guard(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,

@@ -62,7 +62,8 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
         cell.set("caught", False)
     cell.set("disguise_fresh", False)
     disguised = cell.get("disguise") >= 0
-    expired = np.zeros(idx.shape, bool)  # none, unless a disguise is on (version 4: a disguise lasts until an attack)
+    expired = np.zeros(idx.shape, bool) if v4 else disguised  # none, unless a disguise is on (version 4: one lasts
+    # until an attack)
     if disguised.any() and not v4:
         turns_left = cell.get("disguise_turns") - disguised.astype(np.int16)
         cell.set("disguise_turns", turns_left)
@@ -84,23 +85,23 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     cell.set("nectar", nectar)
     melted = integrity <= 0
     shut = ~melted & (nectar <= 0)
-    both = np.zeros(idx.shape, bool)
+    ends = [(melted, DESTROYED, 1 - a), (shut, SHUTDOWN, 1 - a)]
+    shut_side = a
     if v4:  # the Nectar clock is settled by the round: at the second mover's turn, for both sides at once
         second = a != s.first.take(idx)
         foe_dry = cell.opposite().get("nectar") <= 0
         both = ~melted & second & shut & foe_dry
         shut = ~melted & second & (shut | foe_dry) & ~both
-    for mask, code, winner in ((melted, DESTROYED, 1 - a), (shut, SHUTDOWN, None), (both, DRAW, -1)):
+        shut_side = np.where(nectar <= 0, a, 1 - a)  # the side whose Nectar ran out loses: its own, or the other's
+        ends = [(melted, DESTROYED, 1 - a), (shut, SHUTDOWN, 1 - shut_side), (both, DRAW, np.full(a.shape, -1))]
+    for mask, code, winner in ends:
         ended = idx[mask]
         s.done[ended] = True
-        if winner is None:  # the side whose Nectar ran out loses (its own, or in version 4 the other side's)
-            winner = np.where(nectar <= 0, 1 - a, a)
-        s.winner[ended] = winner if np.ndim(winner) == 0 else winner[mask]
+        s.winner[ended] = winner[mask]
         s.outcome[ended] = code
     return out + [EventBatch("turn", idx, a, {
         "turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat, "overheat_damage": hurt, "hot": hot,
-        "nectar": nectar, "disguise_ended": expired, "melted": melted, "shutdown": shut,
-        "shut_side": np.where(nectar <= 0, a, 1 - a)})]
+        "nectar": nectar, "disguise_ended": expired, "melted": melted, "shutdown": shut, "shut_side": shut_side})]
 
 
 def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
