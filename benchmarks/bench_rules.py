@@ -29,7 +29,7 @@ from gladiator.bots import make_bot
 from gladiator.catalog.loader import Catalog
 from gladiator.driver import Play
 from gladiator.duel import game_for
-from gladiator.game import RULES_VERSIONS
+from gladiator.game import DEFAULT_RULES, RULES_VERSIONS
 from gladiator.rules import constants
 from gladiator.state import EV
 
@@ -55,7 +55,7 @@ def main() -> None:
     p.add_argument("--precision", type=float, default=ablate.DEFAULT_PRECISION,
                    help="restricted play: more rounds until each change's 95%% interval is within this of its value")
     p.add_argument("--no-ablate", action="store_true", help="skip restricted play (the option targets)")
-    p.add_argument("--rules", type=int, default=3, choices=RULES_VERSIONS,
+    p.add_argument("--rules", type=int, default=DEFAULT_RULES, choices=RULES_VERSIONS,
                    help="the rules version to measure (4: the version being made)")
     p.add_argument("--strike-n", type=int, default=400,
                    help="duels a mirror and arena for who strikes first (a diagnostic of the first mover's share; 0: none)")
@@ -67,7 +67,7 @@ def main() -> None:
     units = [*GLADIATORS, BASELINE]
     cells = [Cell(x, y, ar, run(make_spec(cat, (x, y), ar, a.n, a.seed, (a.bot, a.bot), rules=a.rules), workers=a.workers))
              for ar in arenas for x, y in itertools.combinations_with_replacement(units, 2)]
-    version = f", rules version {a.rules}" if a.rules != 3 else ""  # (as the commands name a version other than the default)
+    version = f", rules version {a.rules}" if a.rules != DEFAULT_RULES else ""  # (as the commands name a version other than the default)
     print(f"{a.n} side-swapped duels per pairing and arena, {a.bot} on both sides, seed {a.seed}{version}\n")
     print(f"{'pairing':<14} " + " ".join(f"{ar:>13}" for ar in arenas) + "   (first unit's share; mirrors: the first mover's)")
     for x, y in itertools.combinations_with_replacement(units, 2):
@@ -95,7 +95,8 @@ def main() -> None:
           "(fit_heuristic.py --check), speed (bench_batch.py).")
 
 
-def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: str, rules: int = 3) -> tuple[float, float]:
+def first_strikes(cat: Catalog, unit: str, arena: str, n: int, seed: int, bot: str,
+                  rules: int = DEFAULT_RULES) -> tuple[float, float]:
     """A mirror's `n` duels (seeds derived from `seed`, one bot object on both sides): the share of the duels with an
     attack where the side to move first makes the first one, and the share of decisive duels with an attack that the
     side making it wins (NaN where there are none)."""
@@ -210,9 +211,9 @@ def option_targets(pooled: list[ablate.Effect], cat: Catalog) -> list[Target]:
     return out
 
 
-def rule_constants(rules: int = 3) -> int:
+def rule_constants(rules: int = DEFAULT_RULES) -> int:
     """The numbers of `rules/constants.py` that rules version `rules` uses."""
-    unused = constants.VERSION_4_ONLY if rules == 3 else constants.VERSION_3_ONLY
+    unused = constants.VERSION_4_ONLY if rules < 4 else constants.VERSION_3_ONLY
     return sum(1 for k, v in vars(constants).items() if k.isupper() and isinstance(v, (int, float)) and k not in unused)
 
 

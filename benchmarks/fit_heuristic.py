@@ -66,7 +66,7 @@ from gladiator.bots import weights as W  # noqa: E402
 from gladiator.batch.overrides import apply_overrides  # noqa: E402
 from gladiator.catalog.loader import load_catalog  # noqa: E402
 from gladiator.errors import GladiatorError  # noqa: E402
-from gladiator.game import RULES_VERSIONS  # noqa: E402
+from gladiator.game import DEFAULT_RULES, RULES_VERSIONS  # noqa: E402
 from gladiator.state import OUTCOMES  # noqa: E402
 
 UNITS = ("rouge", "viola", "jaron", "nean")
@@ -308,7 +308,7 @@ def main() -> None:
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="UNIT.FIELD=VALUE",
                     help="play a changed roster, as `gladiator matrix --set` (e.g. one re-balanced for the fitted "
                          "weights); may repeat; not with --write (its figures are the shipped roster's)")
-    ap.add_argument("--rules", type=int, default=3, choices=RULES_VERSIONS,
+    ap.add_argument("--rules", type=int, default=DEFAULT_RULES, choices=RULES_VERSIONS,
                     help="the rules version the duels are fought under (4: the version being made); its data file is the "
                          "incumbent, and the one --write rewrites")
     args = ap.parse_args()
@@ -352,7 +352,7 @@ def main() -> None:
     mirror_cells = [c for c in cells if c.group == "incumbent"]
     other_cells = [c for c in cells if c.group != "incumbent"]
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    version = "" if args.rules == 3 else f"-rules{args.rules}"
+    version = "" if args.rules == DEFAULT_RULES else f"-rules{args.rules}"
     study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}{version}",
                                 storage=f"sqlite:///{args.out}", direction="maximize", load_if_exists=True,
                                 sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10, multivariate=True))

@@ -13,7 +13,7 @@ from gladiator.bots import Bot
 from gladiator.catalog.loader import Catalog
 from gladiator.driver import MAX_ACTIONS_PER_TURN, Play, decide, play_batch, prepare_bots
 from gladiator.errors import GladiatorError
-from gladiator.game import Game, make_game
+from gladiator.game import DEFAULT_RULES, Game, make_game
 from gladiator.state import OUTCOMES, DuelState
 
 
@@ -45,7 +45,7 @@ class DuelResult:
                 "actions": len(self.actions)}
 
 
-def game_for(catalog: Catalog, arena: str, rules: int = 3) -> Game:
+def game_for(catalog: Catalog, arena: str, rules: int = DEFAULT_RULES) -> Game:
     """A game with every catalog unit in the roster (any may be mimicked) and the named arena, under rules `rules`."""
     return make_game(list(catalog.units.values()), catalog.arena(arena), rules)
 

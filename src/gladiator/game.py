@@ -12,6 +12,7 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
+from gladiator import RULES_VERSION
 from gladiator.catalog.geometry import Geometry, build_geometry
 from gladiator.catalog.loader import content_hash
 from gladiator.catalog.schema import MAX_WEAPONS, Arena, Unit
@@ -122,7 +123,7 @@ class Game:
     tables: UnitTables
     space: ActionSpace
     index: dict[str, int] = field(default_factory=dict)
-    rules: int = 3  # the rules version its duels are fought under (RULES_VERSIONS): 3, or 4 while it is being made
+    rules: int = 3  # the rules version its duels are fought under (RULES_VERSIONS; DEFAULT_RULES where none is given)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def derived(self, key: str, build: Callable[["Game"], T_]) -> T_:
@@ -143,11 +144,24 @@ class Game:
 
 
 RULES_VERSIONS = (3, 4)  # the rules a game may be compiled for; 3 is the default until version 4 is done
+DEFAULT_RULES = int(RULES_VERSION)  # the rules version wherever none is given
 
 
-def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena, rules: int = 3) -> Game:
+def is_rules_version(rules: object) -> bool:
+    """Whether `rules` names a rules version this program plays (a whole number of RULES_VERSIONS, not a bool)."""
+    return not isinstance(rules, bool) and rules in RULES_VERSIONS
+
+
+def check_rules(rules: object, name: str) -> int:
+    """`rules` as a rules version this program plays, else a one-line error naming the option or field `name`."""
+    if not is_rules_version(rules):
+        raise GladiatorError(f"{name} must be one of {', '.join(map(str, RULES_VERSIONS))}, got {rules!r}")
+    return int(rules)  # type: ignore[call-overload]
+
+
+def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena, rules: int = DEFAULT_RULES) -> Game:
     """Compile a roster (every unit a duel may field or mimic) and an arena into a Game fought under rules `rules`."""
-    if isinstance(rules, bool) or rules not in RULES_VERSIONS:
+    if not is_rules_version(rules):
         raise GladiatorError(f"unknown rules version {rules!r}; versions: {', '.join(map(str, RULES_VERSIONS))}")
     roster = tuple(sorted({u.id: u for u in roster}.values(), key=lambda u: u.id))
     geo = _geometry(arena)

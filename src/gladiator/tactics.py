@@ -145,7 +145,7 @@ def _strike_of(game: Game, distances: np.ndarray, wu: np.ndarray, tu: np.ndarray
 
 
 def may_move(game: Game, obs: Observation) -> np.ndarray:
-    """(B,) whether the observer may move or leap at all (`rules.legal.free_to_go`)."""
+    """Whether the observer may move or leap at all, (B,) or one value for every duel (`rules.legal.free_to_go`)."""
     return free_to_go(game, obs.my_caught)
 
 

@@ -29,6 +29,7 @@ from gladiator.batch.runner import play_specs
 from gladiator.batch.stats import Z95, Totals
 from gladiator.catalog.loader import Catalog
 from gladiator.errors import GladiatorError
+from gladiator.game import DEFAULT_RULES
 
 DEFAULT_ROUND = 4000  # side-swapped duels a round of a cell
 DEFAULT_PRECISION = 0.025  # 95% half-width of an effect, in win-rate points / 100
@@ -105,7 +106,7 @@ class Ablation:
     precision: float = DEFAULT_PRECISION
     max_duels: int = DEFAULT_MAX_DUELS
     sets: tuple[str, ...] = ()
-    rules: int = 3  # the rules version the duels are fought under
+    rules: int = DEFAULT_RULES  # the rules version the duels are fought under
     scores: dict[tuple[Cell, int], np.ndarray] = field(default_factory=dict)  # (cell, round) -> unit's score x2 by duel
     totals: dict[Cell, Totals] = field(default_factory=dict)  # each baseline's counts (the options' use)
 

@@ -27,7 +27,7 @@ from gladiator.catalog.loader import Catalog, canonical_json, content_hash
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.driver import Play, prepare_bots
 from gladiator.errors import GladiatorError
-from gladiator.game import RULES_VERSIONS, Game, make_game
+from gladiator.game import DEFAULT_RULES, Game, check_rules, make_game
 from gladiator.state import DuelState
 
 DEFAULT_BATCH_SIZE = 8192  # duels a worker steps at once for bots that name no size of their own (`batch_size_for`)
@@ -60,7 +60,7 @@ class BatchSpec:
     overrides: tuple[str, ...] = ()
     chunk_size: int = MAX_CHUNK
     disguise: str | None = None  # every named unit able to mimic starts disguised as this unit
-    rules: int = 3  # the rules version the duels are fought under (`game.RULES_VERSIONS`)
+    rules: int = DEFAULT_RULES  # the rules version the duels are fought under (`game.RULES_VERSIONS`)
     hashes: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -95,7 +95,8 @@ class BatchSpec:
 
 
 def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed: int, bots: tuple[str, str],
-              pairing: bool = True, overrides: Sequence[str] = (), disguise: str | None = None, rules: int = 3) -> BatchSpec:
+              pairing: bool = True, overrides: Sequence[str] = (), disguise: str | None = None,
+              rules: int = DEFAULT_RULES) -> BatchSpec:
     """Check a run's parameters and freeze them, with the data it will use (overrides already applied)."""
     if n < 1:
         raise GladiatorError(f"-n must be at least 1, got {n}")
@@ -105,8 +106,7 @@ def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed
         raise GladiatorError(f"--seed must be 0 or more, got {seed}")
     if seed >= 2**63:
         raise GladiatorError(f"--seed must be below 2**63, got {seed}")
-    if isinstance(rules, bool) or rules not in RULES_VERSIONS:
-        raise GladiatorError(f"--rules must be one of {', '.join(map(str, RULES_VERSIONS))}, got {rules!r}")
+    rules = check_rules(rules, "--rules")
     for u in units:
         catalog.unit(u)
     ar = catalog.arena(arena)
@@ -122,7 +122,7 @@ def make_spec(catalog: Catalog, units: tuple[str, str], arena: str, n: int, seed
     return BatchSpec(
         units=(units[0], units[1]), arena=arena, n=int(n), seed=int(seed), bots=(bots[0], bots[1]), pairing=pairing,
         roster=tuple(canonical_json(u) for u in roster), arena_data=canonical_json(ar), overrides=tuple(overrides),
-        chunk_size=chunk_size_for(n), hashes=hashes, disguise=disguise, rules=int(rules),
+        chunk_size=chunk_size_for(n), hashes=hashes, disguise=disguise, rules=rules,
     )
 
 
@@ -160,7 +160,7 @@ def game_of(spec: BatchSpec) -> Game:
     return game_of_data(spec.roster, spec.arena_data, spec.rules)
 
 
-def game_of_data(roster: Sequence[str], arena_data: str, rules: int = 3) -> Game:
+def game_of_data(roster: Sequence[str], arena_data: str, rules: int = DEFAULT_RULES) -> Game:
     """The Game of a roster and an arena given as canonical JSON, under rules `rules`, built once per process (the last
     few are kept)."""
     key = hashlib.sha256(("\n".join(roster) + "\n" + arena_data + f"\nrules {rules}").encode()).hexdigest()

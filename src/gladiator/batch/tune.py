@@ -36,6 +36,7 @@ from gladiator.catalog.loader import Catalog, canonical_json, content_hash, pars
 from gladiator.catalog.schema import Arena, Unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited, write_text_atomic
+from gladiator.game import DEFAULT_RULES
 
 INSTALL_HINT = "gladiator tune needs Optuna: pip install 'gladiator[tune]'"
 MODEL_EVERY = (3, 4)  # after the random start, 3 trials of every 4 come from the local model, the fourth from TPE
@@ -55,7 +56,7 @@ class Panel:
     seed: int
     bot: str
     batch_size: int | None
-    rules: int = 3  # the rules version the duels are fought under
+    rules: int = DEFAULT_RULES  # the rules version the duels are fought under
 
 
 def play_panel(panel: Panel) -> list[Totals]:
@@ -72,7 +73,7 @@ class Duels:
         self.pool = worker_pool(workers) if workers > 1 else None
 
     def measure(self, catalog: Catalog, pairings: dict[str, list[tuple[str, str]]], lo: int, hi: int, seed: int,
-                bot: str, rules: int = 3) -> dict[tuple[str, tuple[str, str]], Totals]:
+                bot: str, rules: int = DEFAULT_RULES) -> dict[tuple[str, tuple[str, str]], Totals]:
         """Totals of duels [lo, hi) of every pairing on every arena under rules `rules`, keyed (arena, pairing)."""
         roster = tuple(canonical_json(u) for u in sorted(catalog.units.values(), key=lambda u: u.id))
         tasks: list[Panel] = []

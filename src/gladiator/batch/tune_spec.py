@@ -25,7 +25,7 @@ from gladiator.catalog.loader import Catalog, read_yaml, validate_data
 from gladiator.catalog.schema import Unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited
-from gladiator.game import RULES_VERSIONS
+from gladiator.game import DEFAULT_RULES, check_rules
 
 DEFAULT_ROUNDS = (600, 2400)
 MAX_PARAMETERS = 32
@@ -185,14 +185,15 @@ class TuneSpec(_Spec):
     parameters: list[Parameter] = Field(min_length=1, max_length=MAX_PARAMETERS)
     targets: list[Target] = Field(min_length=1, max_length=256)
     margin: Annotated[Number, AfterValidator(_finite)] = 0.0  # the search aims at each band narrowed by this on both sides
-    rules: StrictInt = 3  # the rules version the duels are fought under (4: the version being made)
+    rules: StrictInt = DEFAULT_RULES  # the rules version the duels are fought under (4: the version being made)
 
     @field_validator("rules")
     @classmethod
     def _rules(cls, v: int) -> int:
-        if v not in RULES_VERSIONS:
-            raise ValueError(f"rules must be one of {', '.join(map(str, RULES_VERSIONS))}, got {v}")
-        return v
+        try:
+            return check_rules(v, "rules")
+        except GladiatorError as e:
+            raise ValueError(str(e)) from None
 
     @field_validator("arenas")
     @classmethod

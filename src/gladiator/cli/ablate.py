@@ -16,8 +16,8 @@ from rich.table import Table
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, check_rules, data_files, data_text, DEFAULT_RULES, ForceOpt, Gauge,
-    idle_force, idle_referee, IsolateOpt, load, out, print_table, QuietOpt, RulesOpt, stopped, UnitsOpt,
+    ArenasOpt, bot_rules, BotTimeoutOpt, check_bot, check_rules, data_files, data_text, ForceOpt, Gauge, idle_force,
+    idle_referee, IsolateOpt, load, out, print_table, QuietOpt, rules_note, RulesOpt, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
 from gladiator.files import STORE_KINDS, check_outputs, printable
@@ -135,7 +135,7 @@ def ablate(
         plots.ablation_png(png, ab.units, ab.opponents, pooled if len(ab.arenas) > 1 else effects,
                            f"change in win rate without each option (points, 95% interval), bot {bot}, "
                            f"{'pooled over ' + str(len(ab.arenas)) + ' arenas' if len(ab.arenas) > 1 else ab.arenas[0]}"
-                           + ("" if ab.rules == DEFAULT_RULES else f", rules version {ab.rules}"))
+                           + rules_note(ab.rules))
         if not as_json:
             out.print(printable(f"heatmap written to {png}"), markup=False)
 
@@ -150,7 +150,7 @@ def _table(ab: Any, unit: str, effects: list, bot: str) -> None:
     span = f"{duels[0]:,}" if len(duels) == 1 else f"{duels[0]:,}-{duels[-1]:,}"
     tab = Table(title=data_text(f"{ab.catalog.unit(unit).name} without each option: change in its win rate, points "
                                 f"(95% interval); bot {bot}, {where}, {span} duels a cell, seed {ab.seed}"
-                                + ("" if ab.rules == DEFAULT_RULES else f", rules version {ab.rules}")))
+                                + rules_note(ab.rules)))
     rows = []
     for o in ab.option_names[unit]:
         row = {e.opponent: e for e in mine if e.option == o}

@@ -19,8 +19,8 @@ from rich.text import Text
 
 from gladiator import DEFAULT_BOT, DEFAULT_SEED
 from gladiator.cli.common import (
-    ArenaOpt, ArenasOpt, BatchSizeOpt, bot_rules, BotTimeoutOpt, check_rules, data_files, DEFAULT_RULES, DisguiseOpt,
-    ForceOpt, Gauge, idle_bot, idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, RulesOpt,
+    ArenaOpt, ArenasOpt, BatchSizeOpt, bot_rules, BotTimeoutOpt, check_rules, data_files, DisguiseOpt, ForceOpt,
+    Gauge, idle_bot, idle_force, idle_referee, IsolateOpt, load, out, pick_bots, QuietOpt, rules_note, RulesOpt,
     signals_held, stopped, UnitsOpt,
 )
 from gladiator.errors import GladiatorError
@@ -402,7 +402,7 @@ def _print_summary(cat: Any, r: dict) -> None:
     out.print(printable(f"{names[0]} vs {names[1]} in {cat.arena(r['arena']).name}: {r['duels']} of {r['n']} duels, seed {r['seed']}, "
                         f"bots {r['bots'][0]} vs {r['bots'][1]}, {pairing}" + (f"; overrides: {', '.join(sets)}" if sets else "")
                         + (f"; starting disguised as {r['disguise']}" if r.get("disguise") else "")
-                        + (f"; rules version {r['rules_version']}" if r["rules_version"] != str(DEFAULT_RULES) else "")),
+                        + rules_note(r["rules_version"], "; ")),
               markup=False)
     tab = Table(title="Results")
     for col, just in (("", "left"), ("duels", "right"), ("share", "right"), ("95% interval", "right")):

@@ -18,8 +18,10 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, RULES_VERSION
+from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT
 from gladiator.errors import GladiatorError
+from gladiator.game import DEFAULT_RULES
+from gladiator.game import check_rules as game_check_rules
 from gladiator.files import printable
 
 USAGE_ERROR = 2
@@ -70,19 +72,19 @@ IsolateOpt = typer.Option(False, "--isolate", help="Run each plugin bot in a pro
                                                    "it may see; one that overruns --bot-timeout or ends forfeits.")
 
 
-DEFAULT_RULES = int(RULES_VERSION)  # the rules version of `--rules` when it is not given (`game.RULES_VERSIONS`)
 RulesOpt = typer.Option(DEFAULT_RULES, "--rules", metavar="VERSION",
                         help="Rules version the duels are fought under (4: the version being made; docs/rules.md).")
 
 
 def check_rules(rules: int) -> int:
-    """`--rules` if it is a rules version this program plays (`game.RULES_VERSIONS`), else a one-line error; called
-    before any work."""
-    from gladiator.game import RULES_VERSIONS
+    """`--rules` if it is a rules version this program plays (`game.check_rules`), else a one-line error; called before
+    any work."""
+    return game_check_rules(rules, "--rules")
 
-    if isinstance(rules, bool) or rules not in RULES_VERSIONS:
-        raise GladiatorError(f"--rules must be one of {', '.join(map(str, RULES_VERSIONS))}, got {rules!r}")
-    return int(rules)
+
+def rules_note(rules: int | str, sep: str = ", ") -> str:
+    """What a command's heading adds to say the rules its duels were fought under: nothing for the default version."""
+    return "" if int(rules) == DEFAULT_RULES else f"{sep}rules version {rules}"
 
 
 def bot_rules(timeout: float, isolate: bool) -> None:

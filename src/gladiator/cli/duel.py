@@ -16,7 +16,7 @@ from gladiator import DEFAULT_ARENA, DEFAULT_BOT, DEFAULT_BOT_TIMEOUT, DEFAULT_S
 from gladiator.cli.common import (
     ArenasOpt, bot_rules, BotTimeoutOpt, c_stderr_muted, check_clip, check_rules, ClipSizeOpt, CutFromOpt, CutToOpt,
     data_files, DEFAULT_RULES, DisguiseOpt, err, ExportOpt, ForceOpt, FpsOpt, Gauge, has_display, idle_bot, idle_force,
-    idle_referee, IsolateOpt, load, out, pick_bots, RulesOpt, run_export, UnitsOpt,
+    idle_referee, IsolateOpt, load, out, pick_bots, rules_note, RulesOpt, run_export, UnitsOpt,
 )
 from gladiator.files import check_outputs, printable
 from gladiator.state import OUTCOME_LABELS
@@ -108,7 +108,7 @@ def duel(
     if not quiet:
         out.print(f"{game.roster[game.unit_index(unit_a)].name} ({names[0]}) vs "
                   f"{game.roster[game.unit_index(unit_b)].name} ({names[1]}) in {game.arena.name}, seed {seed}"
-                  + _rules_note(game.rules), markup=False)
+                  + rules_note(game.rules), markup=False)
         for line in narrate(game, (unit_a, unit_b), res.events):
             out.print(line, markup=False)
     outcome = OUTCOME_LABELS[res.outcome]
@@ -146,8 +146,3 @@ def _record(path: Optional[Path], game: Any, res: Any, names: tuple[str, str]) -
         from gladiator.replay import make_replay, save_replay
 
         save_replay(path, make_replay(game, res, names))
-
-
-def _rules_note(rules: int) -> str:
-    """What a duel's first line adds to say the rules it was fought under: nothing for the default version."""
-    return "" if rules == DEFAULT_RULES else f", rules version {rules}"

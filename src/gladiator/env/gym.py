@@ -21,6 +21,7 @@ from gladiator.driver import Play
 from gladiator.duel import game_for
 from gladiator.env.checks import check_units, user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
+from gladiator.game import DEFAULT_RULES
 from gladiator.narrate import narrate
 
 
@@ -38,7 +39,7 @@ class DuelEnv(gymnasium.Env):
     @user_errors
     def __init__(self, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, catalog: Catalog | None = None, render_mode: str | None = None,
-                 illegal_action: str = "lose", units: tuple[str, str] | None = None, rules: int = 3) -> None:
+                 illegal_action: str = "lose", units: tuple[str, str] | None = None, rules: int = DEFAULT_RULES) -> None:
         if illegal_action not in ("lose", "raise"):
             raise ValueError("illegal_action is 'lose' or 'raise'")
         if side not in (0, 1):

@@ -23,7 +23,7 @@ from gladiator.catalog import Catalog, load_catalog
 from gladiator.duel import game_for
 from gladiator.env.checks import check_units, user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
-from gladiator.game import END
+from gladiator.game import DEFAULT_RULES, END
 from gladiator.narrate import narrate
 from gladiator.state import DuelState
 
@@ -36,7 +36,7 @@ class _Duel:
 
     @user_errors
     def __init__(self, units: tuple[str, str], arena: str, catalog: Catalog | None, render_mode: str | None,
-                 rules: int = 3) -> None:
+                 rules: int = DEFAULT_RULES) -> None:
         if render_mode not in (None, *RENDER_MODES):
             raise ValueError(f"render_mode must be one of {RENDER_MODES} or None, got {render_mode!r}")
         cat = catalog or load_catalog()
@@ -105,7 +105,7 @@ class DuelAEC(AECEnv):
 
     @user_errors
     def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall",
-                 catalog: Catalog | None = None, render_mode: str | None = None, rules: int = 3) -> None:
+                 catalog: Catalog | None = None, render_mode: str | None = None, rules: int = DEFAULT_RULES) -> None:
         super().__init__()
         self.duel = _Duel(units, arena, catalog, render_mode, rules)
         self.render_mode = render_mode
@@ -172,7 +172,7 @@ class DuelParallel(ParallelEnv):
 
     @user_errors
     def __init__(self, units: tuple[str, str] = ("rouge", "viola"), arena: str = "concert_hall",
-                 catalog: Catalog | None = None, render_mode: str | None = None, rules: int = 3) -> None:
+                 catalog: Catalog | None = None, render_mode: str | None = None, rules: int = DEFAULT_RULES) -> None:
         self.duel = _Duel(units, arena, catalog, render_mode, rules)
         self.render_mode = render_mode
         self.possible_agents = list(AGENTS)

@@ -26,6 +26,7 @@ from gladiator.driver import Play
 from gladiator.duel import game_for
 from gladiator.env.checks import user_errors
 from gladiator.env.encode import OBS_HIGH, encode, observation_size
+from gladiator.game import DEFAULT_RULES
 from gladiator.errors import IllegalAction
 from gladiator.state import DuelState
 
@@ -38,7 +39,7 @@ class DuelVectorEnv(gymnasium.vector.VectorEnv):
     @user_errors
     def __init__(self, num_envs: int = 1, unit: str = "rouge", opponent: str = "viola", opponent_bot: str = DEFAULT_BOT,
                  arena: str = "concert_hall", side: int = 0, illegal_action: str = "lose", catalog: Catalog | None = None,
-                 render_mode: str | None = None, rules: int = 3) -> None:
+                 render_mode: str | None = None, rules: int = DEFAULT_RULES) -> None:
         if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ValueError(f"num_envs must be a whole number of at least 1, got {num_envs!r}")
         if side not in (0, 1):

@@ -162,8 +162,10 @@ class _Turn:
 
     @cached_property
     def fuel(self) -> np.ndarray:
-        """Whether it has the Nectar for a leap or a disguise: more than it burns left (`rules.costs.nectar_of`; version 4)."""
-        return self.nectar > nectar_of("leap", self.game.rules)
+        """Whether it has the Nectar for a leap or a disguise: more than it burns left (`rules.costs.nectar_of`; version 4;
+        under version 3 they burn none, and a live unit has Nectar: True for all, no array worked out)."""
+        burn = nectar_of("leap", self.game.rules)
+        return self.nectar > burn if burn else np.True_
 
     def afford(self, kind: str) -> np.ndarray:
         """Live duels with the points for an action of `kind`."""
@@ -171,9 +173,9 @@ class _Turn:
 
 
 def free_to_go(game: Game, held: np.ndarray) -> np.ndarray:
-    """Whether a unit held or not (`held`: its `caught`) may move or leap at all: version 4 holds a held unit in place."""
-    held = np.asarray(held, dtype=bool)
-    return ~held if game.rules >= 4 else np.ones(held.shape, dtype=bool)
+    """Whether a unit held or not (`held`: its `caught`) may move or leap at all: version 4 holds a held unit in place
+    (version 3: True for every unit, one value that broadcasts)."""
+    return ~np.asarray(held, dtype=bool) if game.rules >= 4 else np.True_
 
 
 def legal_mask(game: Game, state: DuelState, idx: np.ndarray | None = None) -> np.ndarray:
