@@ -111,7 +111,7 @@ def test_the_action_space_layout(doc, unit, arena):
 def test_every_formula_is_checked(formulas):
     checked = {"rear", "hit_chance", "hit", "roll", "damage", "heat_after_cooling", "overheat_damage",
                "turn_action_points", "heat_after_vent", "extraction_allowed", "extraction_odds",
-               "extraction_succeeds", "nectar_after_inject", "leap_reach", "grab_odds"}
+               "extraction_succeeds", "nectar_after_inject", "leap_reach", "grab_odds", "held_action_points"}
     assert set(formulas.code) == checked
 
 
@@ -308,14 +308,15 @@ def test_version_4_grab_odds_formula(formulas, unit, weapon, arena):
         a, e = int(s.active[b]), 1 - int(s.active[b])
         me, foe = int(s.unit[b, a]), int(s.unit[b, e])
         chances = [formulas("hit_chance", accuracy=float(t.w_accuracy[foe, w]), ranged=int(t.w_ranged[foe, w]),
-                            target_agility=int(t.agility[me]), target_guarding=0, adjacent=1, ambush=0,
+                            target_agility=int(t.agility[me]), target_guarding=1, adjacent=1, ambush=0,
                             target_in_cover=int(geo.cover[s.pos[b, a]]), attacker_on_high=0, target_on_high=0, rear=0,
                             target_exposed=0)
                    for w in range(W) if t.w_valid[foe, w]]
         hot = int(s.heat[b, e]) > int(t.heat_capacity[foe])
         cap = int(t.heat_capacity[foe])  # the held unit's next turn, as overheated as it is now
-        shots = formulas("turn_action_points", actions=int(t.actions[foe]), heat_after_cooling=cap + 1 if hot else 0,
-                         heat_capacity=cap)
+        points = formulas("turn_action_points", actions=int(t.actions[foe]), heat_after_cooling=cap + 1 if hot else 0,
+                          heat_capacity=cap)
+        shots = formulas("held_action_points", turn_action_points=points)  # held: a point short, its holder braced
         assert odds[b] == pytest.approx(formulas("grab_odds", surest_chance=max(chances), held_shots=shots)), b
 
 

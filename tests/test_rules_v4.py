@@ -77,8 +77,9 @@ def test_a_grab_holds_the_enemy_and_tears_its_core_out_at_the_holders_next_turn(
     s.integrity[0, 1] = 30  # badly damaged: open to a grab
     t, ev = step(game, s, [EXTRACT], events=True)  # no roll: sure
     assert bool(t.caught[0, 1]) and "grab" in _kinds(ev[0]) and not t.done[0]
-    t, _ = step(game, t, [END])  # Alpha ends its turn; Beta's begins, still held
+    t, _ = step(game, t, [END])  # Alpha ends its turn; Beta's begins, still held, a point short
     assert int(t.active[0]) == 1 and bool(t.caught[0, 1])
+    assert int(t.ap[0]) == 2 - K.HELD_AP_COST
     mask = legal_mask(game, t)[0]
     assert not mask[game.space.move0 : game.space.leap0].any() and not mask[EXTRACT]  # held: it stays
     code = refusal(game, t, 0, game.space.move(at(game, 2, 0)))
@@ -90,24 +91,34 @@ def test_a_grab_holds_the_enemy_and_tears_its_core_out_at_the_holders_next_turn(
     assert "tear_out" in _kinds(ev[0])
     freed, ev = step(game, t, [ATTACK0], draws=HIT, events=True)  # a hit on its holder breaks the hold
     assert not freed.caught[0, 1] and "break_free" in _kinds(ev[0])
+    attack = [e for e in ev[0] if e["event"] == "attack"][0]
+    assert attack["terms"]["guard"] == -K.GUARD_PENALTY and not t.guard[0, 0]  # braced: its holder does not guard
     freed, _ = step(game, freed, [END])
     assert not freed.done[0] and int(freed.outcome[0]) == NONE
     missed, _ = step(game, t, [ATTACK0], draws=MISS)  # a miss does not
     assert bool(missed.caught[0, 1])
 
 
-def test_a_leap_behind_an_unguarded_enemy_grabs_it_and_burns_nectar(unit, at):
+def test_a_leap_or_a_walk_behind_an_unguarded_enemy_opens_it_to_a_grab_and_the_leap_burns_nectar(unit, at):
     game, s = build_duel(_grabber(unit), unit("beta", heat_capacity=20), "......\n.A.B..\n......", rules=4)
     s.facing[0, 1] = 6  # Beta faces west, towards Alpha: (4, 1) is behind it
+    assert refusal(game, s, 0, EXTRACT).code != 0  # whole, cool and two tiles away: no grab
     behind = game.space.leap(at(game, 4, 1))
     t, ev = step(game, s, [behind], events=True)
-    assert bool(t.caught[0, 1]) and "grab" in _kinds(ev[0])
+    assert not t.caught[0, 1] and "grab" not in _kinds(ev[0])  # the leap only puts it there
     assert int(t.nectar[0, 0]) == int(s.nectar[0, 0]) - K.ABILITY_NECTAR
-    assert not t.guard[0, 0]  # holding on takes the guard the leap gave
+    assert bool(legal_mask(game, t)[0, EXTRACT])
+    grabbed, ev = step(game, t, [EXTRACT], events=True)
+    assert bool(grabbed.caught[0, 1]) and "grab" in _kinds(ev[0])
+    walk = s.copy()
+    walk.pos[0, 0] = at(game, 3, 2)  # next to Beta, beside it: a step puts it behind
+    assert not legal_mask(game, walk)[0, EXTRACT]
+    t, _ = step(game, walk, [game.space.move(at(game, 4, 2))])
+    assert bool(legal_mask(game, t)[0, EXTRACT])
     g = s.copy()
-    g.guard[0, 1] = True  # a guarding enemy has no rear arc: the leap lands, grabs nothing
+    g.guard[0, 1] = True  # a guarding enemy has no rear arc: the leap lands, and no grab is open
     t, ev = step(game, g, [behind], events=True)
-    assert not t.caught[0, 1] and "grab" not in _kinds(ev[0])
+    assert not legal_mask(game, t)[0, EXTRACT] and refusal(game, t, 0, EXTRACT).code != 0
     assert bool(t.guard[0, 0])  # the leap guards the leaper
     dry = s.copy()
     dry.nectar[0, 0] = K.ABILITY_NECTAR  # a leap needs more Nectar than it burns
@@ -208,14 +219,14 @@ def test_a_version_4_batch_keeps_its_rules_in_its_identity(catalog):
 
 def test_a_grabs_odds_are_every_shot_of_the_held_unit_missing(unit, weapon):
     kit = [weapon("claw", accuracy=0.6), weapon("spike", accuracy=0.8)]
-    game, s = build_duel(_grabber(unit), unit("beta", actions=2, weapons=kit), "....\n.AB.\n....", rules=4)
+    game, s = build_duel(_grabber(unit), unit("beta", actions=3, weapons=kit), "....\n.AB.\n....", rules=4)
     s.integrity[0, 1] = 30
-    spike = 0.8 - 6 * K.EVASION_PER_AGILITY  # against Alpha's agility 6
-    odds = extraction_preview(game, s)  # Alpha's grab: Beta then strikes back twice with its surest slot, the spike
-    assert odds[0] == pytest.approx((1 - spike) ** 2)
-    s.heat[0, 1] = 21  # overheated: one point fewer next turn
+    spike = 0.8 - 6 * K.EVASION_PER_AGILITY - K.GUARD_PENALTY  # against Alpha's agility 6, braced behind it
+    odds = extraction_preview(game, s)  # Alpha's grab: Beta, a point short, strikes back twice with its surest slot
+    assert odds[0] == pytest.approx((1 - spike) ** (3 - K.HELD_AP_COST))
+    s.heat[0, 1] = 31  # overheated: one point fewer still next turn
     assert extraction_preview(game, s)[0] == pytest.approx(1 - spike)
-    v3, _ = build_duel(_grabber(unit), unit("beta", actions=2, weapons=kit), "....\n.AB.\n....", rules=3)
+    v3, _ = build_duel(_grabber(unit), unit("beta", actions=3, weapons=kit), "....\n.AB.\n....", rules=3)
     assert extraction_preview(v3, s)[0] != pytest.approx(1 - spike)  # version 3: the extraction odds
 
 

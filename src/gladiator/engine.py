@@ -19,7 +19,7 @@ from gladiator.rules.actions import (
     ATTACK_DRAWS, DRAWS_PER_STEP, EXTRACT_DRAWS, RESOLVE, EventBatch, draw_lanes,
 )
 from gladiator.rules.combat import (
-    HIT_TERMS, badly_damaged, extraction_odds, gauge, integrity_lost, open_rear, open_to, overheated, preview_code,
+    HIT_TERMS, badly_damaged, extraction_odds, gauge, guarding, integrity_lost, open_rear, open_to, overheated, preview_code,
     preview_table, strike_preview,
 )
 from gladiator.rules import costs
@@ -535,8 +535,9 @@ def _strike_flags(game: Game, obs: Observation) -> tuple[np.ndarray, ...]:
     """The modifiers of the observer's strikes: guard .. ambush, as strike_preview takes them."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
-    rear = open_rear(game, pa, pe, obs.foe_facing, obs.foe_guard)
-    return (obs.foe_guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
+    guard = guarding(game, obs.foe_guard, obs.my_caught)
+    rear = open_rear(game, pa, pe, obs.foe_facing, guard)
+    return (guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
             obs.my_ambush)
 
 
@@ -564,11 +565,12 @@ def extraction_map(game: Game, obs: Observation | DuelState) -> dict[str, np.nda
     rear = open_rear(game, tiles, obs.foe_pos[:, None], obs.foe_facing[:, None], obs.foe_guard[:, None])
     floor_rear = rear & geo.passable[None, :]
     foe_open = open_to(game, obs.foe_damaged, obs.foe_overheated, obs.foe_caught, obs.my_caught)
-    extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open, obs.foe_guard)
+    free = ~(obs.my_caught | obs.foe_caught)  # (version 4: a grab from behind while neither side holds the other)
+    extract = extraction_tiles(game, obs.my_unit, obs.my_pos, obs.foe_pos, obs.foe_facing, foe_open, obs.foe_guard, free)
     odds = np.where(extract, _seen_odds(game, obs)[:, None], 0.0)  # the same from every tile it may extract from
     me_open = open_to(game, badly_damaged(obs.my_integrity, t.integrity[obs.my_unit]),
                       overheated(obs.my_heat, t.heat_capacity[obs.my_unit]), obs.my_caught, obs.foe_caught)
-    threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open, obs.my_guard)
+    threat = extraction_tiles(game, obs.foe_look, obs.foe_pos, obs.my_pos, obs.my_facing, me_open, obs.my_guard, free)
     return {"rear": floor_rear, "extract": extract, "odds": odds, "threat": threat}
 
 
@@ -587,7 +589,8 @@ def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[
     mine = side == me
     unit = np.where(mine, obs.my_unit[:, None], obs.foe_look[:, None])
     heat = np.where(mine, obs.my_heat[:, None], obs.foe_heat[:, None])
-    ap = np.where(ahead == 0, obs.ap[:, None], turn_actions(game, unit, cooled(game, unit, heat)))
+    held = np.where(mine, obs.my_caught[:, None], obs.foe_caught[:, None]) if game.rules >= 4 else False
+    ap = np.where(ahead == 0, obs.ap[:, None], turn_actions(game, unit, cooled(game, unit, heat), held))
     turn = obs.turn[:, None] + ahead
     return {"turn": turn, "side": side, "ap": ap, "held": (turn <= game.arena.turn_limit) & ~obs.done[:, None]}
 

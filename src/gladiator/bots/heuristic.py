@@ -209,6 +209,9 @@ class Plans:
         # version 4: what the strike of a charge this turn is worth (none where it may not charge this turn)
         self.charge = (np.where(obs.may_charge, engine.charge_preview(game, obs.my_unit, obs.foe_look, obs.foe_guard), 0.0)
                        if game.rules >= 4 else None)
+        # version 4: a suit that grabs weighs a walk behind the enemy and a grab, at the odds it tears out the core
+        self.grab_odds = (engine.extraction_preview(game, obs) if game.rules >= 4 and t.can_extract[obs.my_unit].any()
+                          else None)
         self.heat_room = t.heat_capacity[obs.my_unit] + t.cooling[obs.my_unit] - obs.my_heat  # heat it may add this turn
         self.per_shot_heat = np.maximum(1, t.w_heat.max(axis=1).take(obs.my_unit))  # heat a shot adds, planned for
         # and after a vent first (a point spent to shed heat, for more shots with the rest)
@@ -312,13 +315,11 @@ class Plans:
         foe_reach = engine.leap_reach(game, foe)
         v4 = game.rules >= 4
         # a leaper with the points to leap beside this side and tear out its core catches it within its reach (plus the
-        # tile it lands on), once this side is hurt enough for the odds to matter (version 4: the leap grabs, whatever the
-        # damage, a side that does not guard)
-        if v4:
-            catch = t.can_leap[foe] & (foe_ap >= engine.cost_of("leap", game.rules))
-        else:
-            catch = (t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
-                     & (obs.my_integrity <= self.w.catch_hurt * t.integrity[obs.my_unit]))
+        # tile it lands on), once this side is hurt enough for the odds to matter (version 4: a leap behind a side that
+        # does not guard, then a grab, whatever the damage)
+        catch = t.can_leap[foe] & (foe_ap >= engine.cost_of("leap") + engine.cost_of("extract"))
+        if not v4:
+            catch &= obs.my_integrity <= self.w.catch_hurt * t.integrity[obs.my_unit]
         now, moved, d = _reply_index(n, D, foe_speed)
         # version 4: the enemy's walk into reach charges this side with its melee weapon, free (`rules.combat.charges`)
         walk_in = (d >= 2) & (d <= foe_speed[:, None] + 1)
@@ -539,9 +540,31 @@ class Plans:
                                      _of(self.charge, at)[:, None], 0.0)
                     worth[put, :k] += bonus
                     after_strikes = after_strikes + bonus
+                if self.grab_odds is not None:  # version 4: a walk behind an enemy that does not guard, then a grab
+                    grab = self.grab_from_walk(spots, cand, at)
+                    if grab is not None:
+                        worth[put, :k] = np.maximum(worth[put, :k], grab)
                 worth[put, k:] = -np.inf
                 retreat[put] = after_strikes.max(axis=1)
         return _Worths(tiles, worth, retreat)
+
+    def grab_from_walk(self, spots: "_Spots", cand: np.ndarray, at: np.ndarray | slice | None) -> np.ndarray | None:
+        """Version 4: (n, K) what a walk to each tile of `cand` and a grab from there are worth (-inf where there is none:
+        not next to the enemy in its open rear arc, too few points, or either side held); None when no duel has one."""
+        obs, game = self.obs, self.game
+        t = game.tables
+        me = _of(obs.my_unit, at)
+        can = (t.can_extract[me] & (_of(self.ap, at) >= engine.cost_of("move") + engine.cost_of("extract"))
+               & ~_of(obs.my_caught | obs.foe_caught | obs.foe_guard, at))
+        if not can.any():
+            return None
+        pe = _of(obs.foe_pos, at)[:, None]
+        behind = can[:, None] & (game.geo.cheb[cand, pe] == 1) & tactics.in_rear_of(game, cand, pe, _of(obs.foe_facing, at)[:, None])
+        if not behind.any():
+            return None
+        assert self.grab_odds is not None
+        odds = _of(self.grab_odds, at)[:, None]
+        return np.where(behind, odds * _of(self.win, at)[:, None] - self.threat_at(spots), -np.inf)
 
     def leaps(self) -> _Worths:
         """The tiles beside the enemy a leap reaches: strike (or extract) from there, minus the reply."""
@@ -561,17 +584,15 @@ class Plans:
             spots = _Spots(self, tiles[_all(rows)], rows)
             points = sub.ap.astype(np.int64)[:, None] - engine.cost_of("leap")
             w = self.end_on(spots, points, heat=tactics.leap_heat())
-            # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says);
-            # version 4: landing behind an enemy that does not guard grabs it, with no points left; an open one may be
-            # grabbed with the points to
+            # landing behind an open enemy with the points to tear out its core (in its rear arc: the strike offset says,
+            # and version 4 gives a guarding enemy none), or beside an open one
             rear = spots.strike >= 4 * (self.tab.D + 1)
-            grabs = game.tables.can_extract[sub.my_unit][:, None]
-            can = grabs & (points >= engine.cost_of("extract"))
+            can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
             odds = engine.extraction_preview(game, sub)[:, None]
             if game.rules >= 4:
-                opening = (grabs & rear & ~sub.foe_guard[:, None]) | (can & (sub.foe_damaged | sub.foe_overheated)[:, None])
-            else:
-                opening = can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None])
+                rear = rear & ~sub.foe_guard[:, None]
+                can = can & ~(sub.my_caught | sub.foe_caught)[:, None]  # (no grab while either side holds the other)
+            opening = can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None])
             extract = np.where(opening, odds * _of(self.win, rows)[:, None], 0.0)
             w = np.maximum(w, extract - self.threat_at(spots))
             if self.leap_fuel is not None:

@@ -18,7 +18,7 @@ from gladiator.game import ATTACK0, W, Game
 from gladiator.rules import constants as K
 from gladiator.rules.costs import nectar_of
 from gladiator.rules.combat import (
-    ambushes, charges, damage, damage_roll, extraction_odds, hit_chance, integrity_lost, melee_slot, open_rear,
+    ambushes, charges, damage, damage_roll, extraction_odds, guarding, hit_chance, integrity_lost, melee_slot, open_rear,
     vent_shed,
 )
 from gladiator.state import CORE_EXTRACTED, DuelState, SideCells, pick
@@ -94,7 +94,8 @@ def let_go(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
 
 def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
          rolls: np.ndarray | None = None) -> list[EventBatch]:
-    """Leap to the picked tile facing the enemy, gaining LEAP_HEAT; landing next to it in its rear arc catches it; take a
+    """Leap to the picked tile facing the enemy, gaining LEAP_HEAT; landing next to it in its rear arc catches it (version
+    4: puts the leaper where it may grab it, `extract`); take a
     full cache found there."""
     geo = game.geo
     mine = SideCells(s, idx, side)
@@ -111,20 +112,19 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
         SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
         return [EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}),
                 *take_cache(game, s, idx, side, tile)]
-    # version 4: the leap burns Nectar; landing behind an unguarded enemy grabs it (a suit that can tear out cores)
+    # version 4: the leap burns Nectar; landing behind an unguarded enemy puts the leaper where it may grab it
     mine.set("nectar", mine.get("nectar") - nectar_of("leap", game.rules))
     out = let_go(s, idx, side)
     out.append(EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}))
     out += walked(s, idx, side)
-    grabs = behind & game.tables.can_extract.take(mine.get("unit"))
-    return out + grab(s, idx[grabs], side[grabs]) + take_cache(game, s, idx, side, tile)
+    return out + take_cache(game, s, idx, side, tile)
 
 
 def grab(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
     """Version 4: side `side` holds the enemy: its core comes out at the holder's next turn unless it breaks free by a
-    hit on its holder (`rules.turns.start_turn`, `strike`). Holding on takes the holder's guard."""
+    hit on its holder (`rules.turns.start_turn`, `strike`), whose strikes at its holder take the guard's penalty
+    (`rules.combat.guarding`) and who begins its turn held with HELD_AP_COST points fewer (`rules.turns.turn_actions`)."""
     s.caught[idx, 1 - side] = True
-    s.guard[idx, side] = False
     return [EventBatch("grab", idx, side)]
 
 
@@ -171,8 +171,9 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
     fresh = mine.get("disguise_fresh")
     ambush = ambushes(my_disguise, fresh)
     pa, pe = mine.get("pos"), theirs.get("pos")
-    rear = open_rear(game, pa, pe, theirs.get("facing"), theirs.get("guard"))
-    flags = (theirs.get("guard"), theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
+    guard = guarding(game, theirs.get("guard"), mine.get("caught"))  # (version 4: a held attacker's holder is braced)
+    rear = open_rear(game, pa, pe, theirs.get("facing"), guard)
+    flags = (guard, theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
              pick(geo.cheb, pa, pe) == 1, ambush)
     chance = hit_chance(game, wu, slot, tu, flags)
     hit = rolls[:, 0] < chance

@@ -41,6 +41,12 @@ def open_rear(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.n
     return rear_counts(game, in_rear(game, attacker, target, facing), guard)
 
 
+def guarding(game: Game, guard: np.ndarray, holds: np.ndarray) -> np.ndarray:
+    """Whether a target counts as guarding against an attacker: it guards (`guard`), or, version 4, it holds the attacker
+    (`holds`): braced behind it, the held unit's strikes at its holder take the guard's penalty."""
+    return np.asarray(guard, dtype=bool) | np.asarray(holds, dtype=bool) if game.rules >= 4 else guard
+
+
 def rear_counts(game: Game, rear: np.ndarray, guard: np.ndarray) -> np.ndarray:
     """Whether a strike from the rear arc (`rear`) counts as one: version 4 gives a guarding target (`guard`) no rear arc."""
     return rear & ~np.asarray(guard, dtype=bool) if game.rules >= 4 else rear
@@ -186,12 +192,14 @@ def open_to_extraction(damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray)
     return damaged | hot | caught
 
 
-def open_to(game: Game, damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray, holds: np.ndarray) -> np.ndarray:
+def open_to(game: Game, damaged: np.ndarray, hot: np.ndarray, caught: np.ndarray, holds: np.ndarray,
+            behind: np.ndarray | bool = False) -> np.ndarray:
     """Whether a target may have its core torn out under the game's rules (`caught`: the target is caught or held;
-    `holds`: the target holds the one who would extract). Version 3: `open_to_extraction`. Version 4, open to a grab:
-    badly damaged or overheated, not held already, and not holding the grabber."""
+    `holds`: the target holds the one who would extract; `behind`: the one who would extract stands in the target's
+    open rear arc, `open_rear`). Version 3: `open_to_extraction`. Version 4, open to a grab: badly damaged, overheated
+    or grabbed from behind; not held already, and not holding the grabber."""
     if game.rules >= 4:
-        return (damaged | hot) & ~np.asarray(caught, dtype=bool) & ~np.asarray(holds, dtype=bool)
+        return (damaged | hot | behind) & ~np.asarray(caught, dtype=bool) & ~np.asarray(holds, dtype=bool)
     return open_to_extraction(damaged, hot, caught)
 
 

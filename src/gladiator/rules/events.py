@@ -40,7 +40,7 @@ def count(game: Game, tally: EventCount, batches: Iterable[EventBatch]) -> None:
             cells = tally.cells(e.idx, e.side)
             tally.add(cells, EV["extract_attempt"])
             tally.add(cells, EV["extract_success"], e.facts["success"])
-        elif e.event == "grab":  # version 4: an extraction begun (by the extract action or a leap behind)
+        elif e.event == "grab":  # version 4: an extraction begun (by the extract action)
             tally(e.idx, e.side, EV["extract_attempt"])
         elif e.event == "tear_out":
             tally(e.idx, e.side, EV["extract_success"])

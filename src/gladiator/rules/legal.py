@@ -124,11 +124,15 @@ class _Turn:
 
     @cached_property
     def open(self) -> np.ndarray:
-        """Whether the enemy is open to core extraction (version 4: to a grab, by neither side held yet)."""
-        t, theirs = self.game.tables, self._theirs
+        """Whether the enemy is open to core extraction (version 4: to a grab, from where the unit stands, by neither side
+        held yet)."""
+        game, theirs = self.game, self._theirs
+        t = game.tables
         tu = theirs.get("unit")
-        return open_to(self.game, badly_damaged(theirs.get("integrity"), t.integrity.take(tu)),
-                       overheated(theirs.get("heat"), t.heat_capacity.take(tu)), self.foe_held, self.held)
+        behind = (open_rear(game, self.pa, self.pe, theirs.get("facing"), theirs.get("guard")) if game.rules >= 4
+                  else False)
+        return open_to(game, badly_damaged(theirs.get("integrity"), t.integrity.take(tu)),
+                       overheated(theirs.get("heat"), t.heat_capacity.take(tu)), self.foe_held, self.held, behind)
 
     @cached_property
     def reach(self) -> np.ndarray:
@@ -255,20 +259,26 @@ def leap_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, dis
 
 
 def extraction_tiles(game: Game, unit: np.ndarray, pa: np.ndarray, pe: np.ndarray, foe_facing: np.ndarray,
-                     foe_open: np.ndarray, foe_guard: np.ndarray | bool = False) -> np.ndarray:
+                     foe_open: np.ndarray, foe_guard: np.ndarray | bool = False, free: np.ndarray | bool = True) -> np.ndarray:
     """(N, T) bool: the tiles from which a unit of roster index `unit` on `pa` could tear out the core of the enemy on `pe`.
 
     A unit with `core_extraction` extracts from a tile next to the enemy when the enemy is open
     (`foe_open`: badly damaged, overheated or caught), or from a tile next to it in its rear arc
-    that it can leap to: the leap catches the enemy (see `step`; version 4: a guarding enemy, `foe_guard`, has no rear
-    arc to leap into). Points aside, as `leap_tiles`.
+    that it can leap to: the leap catches the enemy (see `step`). Version 4: it grabs from any tile next to the enemy in
+    its rear arc, however it gets there, while neither side holds the other (`free`; a guarding enemy, `foe_guard`, has
+    no rear arc; `foe_open` is then the enemy's openness but for where the grabber stands). Points aside, as
+    `leap_tiles`.
     """
     geo = game.geo
     T = geo.tiles
     tiles = np.arange(T)[None, :]
     near = (geo.cheb.take(pe, axis=0) == 1) & geo.passable[None, :]
     guard = np.asarray(foe_guard)[..., None]
-    behind = open_rear(game, tiles, pe[:, None], foe_facing[:, None], guard) & leap_tiles(game, unit, pa, pe)
+    behind = open_rear(game, tiles, pe[:, None], foe_facing[:, None], guard)
+    if game.rules < 4:
+        behind &= leap_tiles(game, unit, pa, pe)
+    else:
+        behind &= np.asarray(free, dtype=bool)[..., None]
     return game.tables.can_extract[unit][:, None] & near & (np.asarray(foe_open)[:, None] | behind)
 
 
@@ -587,7 +597,8 @@ def refusal(game: Game, state: DuelState, b: int, action: int) -> Refusal:
         if geo.cheb[pa, pe] != 1:
             return Refusal(NOT_ADJACENT, "core extraction needs the target adjacent")
         if game.rules >= 4:
-            return Refusal(NOT_OPEN, "the target is not open to a grab (not badly damaged, not overheated)")
+            return Refusal(NOT_OPEN, "the target is not open to a grab (not badly damaged, not overheated, and no grab from "
+                                     "its rear arc while it faces you or guards)")
         return Refusal(NOT_OPEN, "the target is not open to core extraction (not badly damaged, not overheated, not caught by a leap behind it)")
     if kind == "mimic":
         if not t.can_mimic[au]:

@@ -7,7 +7,7 @@ import numpy as np
 from gladiator.game import Game
 from gladiator.rules import constants as K
 from gladiator.rules.actions import EventBatch
-from gladiator.rules.combat import hold_odds, overheat_excess, strike_preview
+from gladiator.rules.combat import guarding, hold_odds, overheat_excess, strike_preview
 from gladiator.state import CORE_EXTRACTED, DESTROYED, DRAW, SHUTDOWN, DuelState, SideCells, pick
 
 
@@ -79,7 +79,7 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     if hot.any():  # (no suit overheated: no integrity burns)
         integrity = np.maximum(0, integrity - hurt)
         cell.set("integrity", integrity)
-    ap = turn_actions(game, u, heat)
+    ap = turn_actions(game, u, heat, cell.get("caught") if v4 else False)
     s.ap[idx] = ap
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
@@ -110,11 +110,14 @@ def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
     return np.where(np.asarray(ahead) % 2 == 1, 1 - active, active).astype(active.dtype)
 
 
-def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
+def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray, held: np.ndarray | bool = False) -> np.ndarray:
     """Action points a unit begins its turn with at `heat` (after cooling): its actions, less OVERHEAT_AP_COST when
-    overheated, at least 1."""
+    overheated, less HELD_AP_COST when held (`held`, version 4), at least 1."""
     t = game.tables
-    return np.maximum(1, t.actions.take(unit) - np.where(overheat_excess(heat, t.heat_capacity.take(unit)) > 0, K.OVERHEAT_AP_COST, 0))
+    ap = t.actions.take(unit) - np.where(overheat_excess(heat, t.heat_capacity.take(unit)) > 0, K.OVERHEAT_AP_COST, 0)
+    if np.any(held):
+        ap = ap - np.where(held, K.HELD_AP_COST, 0)
+    return np.maximum(1, ap)
 
 
 def hazard_heat(game: Game, pos: np.ndarray) -> np.ndarray:
@@ -129,11 +132,13 @@ def cooled(game: Game, unit: np.ndarray, heat: np.ndarray) -> np.ndarray:
 
 def grab_odds(game: Game, held: np.ndarray, holder: np.ndarray, held_hot: np.ndarray, cover: np.ndarray) -> np.ndarray:
     """Version 4: (B,) the odds a grab of a suit `held` by a suit `holder` ends with the core torn out: every shot of the
-    held suit's next turn (its actions, less the overheat's point when `held_hot`) misses the holder next to it, each with
-    its surest slot, the holder in cover or not (`cover`), unguarded (`rules.combat.hold_odds`)."""
+    held suit's next turn (its actions, less the overheat's point when `held_hot` and the hold's) misses the holder next
+    to it, each with its surest slot, the holder in cover or not (`cover`) and braced (`rules.combat.guarding`), from its
+    front (`rules.combat.hold_odds`)."""
     t = game.tables
     no = np.zeros(np.shape(held), dtype=bool)
-    chance = strike_preview(t, held, held, holder, no, no, np.asarray(cover, dtype=bool), no, no, True)[0]
+    braced = guarding(game, no, ~no)
+    chance = strike_preview(t, held, held, holder, braced, no, np.asarray(cover, dtype=bool), no, no, True)[0]
     surest = np.where(t.w_valid[held] & (t.w_range[held] >= 1), chance, 0.0).max(axis=1)
-    shots = turn_actions(game, held, np.where(held_hot, t.heat_capacity[held] + 1, 0))
+    shots = turn_actions(game, held, np.where(held_hot, t.heat_capacity[held] + 1, 0), ~no)
     return hold_odds(surest, shots)
