@@ -52,6 +52,8 @@ def checked_catalog(p: argparse.ArgumentParser, a: argparse.Namespace) -> Catalo
     for opt in ("n", "workers", "ablate_n"):
         if getattr(a, opt, 1) < 1:
             p.error(f"--{opt.replace('_', '-')} must be at least 1, got {getattr(a, opt)}")
+    if not 0 < getattr(a, "precision", 0.5) < 1:  # (restricted play's: refused before the table is played)
+        p.error(f"--precision must be above 0 and below 1, got {a.precision}")
     try:
         cat = apply_overrides(load_catalog(), a.set)
         make_bot(a.bot)  # an unknown bot or weights file

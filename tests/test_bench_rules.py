@@ -75,6 +75,7 @@ def test_the_script_plays_every_pairing_and_prints_each_target(bench) -> None:
     (BENCH, ["--no-ablate", "--n", "0"], "--n must be at least 1"),
     (BENCH, ["--no-ablate", "--strike-n", "-1"], "--strike-n must be 0 or more"),
     (BENCH, ["--no-ablate", "--rules", "5"], "--rules: invalid choice: 5"),
+    (BENCH, ["--precision", "1"], "--precision must be above 0 and below 1"),
     (CHARACTER, ["--set", "viola.stats.integrity=-3"], "viola"),
     (CHARACTER, ["--workers", "0"], "--workers must be at least 1"),
     (CHARACTER, ["--mirror-n", "-1"], "--mirror-n must be 0 or more"),
