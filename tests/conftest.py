@@ -135,8 +135,9 @@ def at() -> Callable[[Game, int, int], int]:
 
 
 def forced(hit: float = 0.0, damage: float = 0.0, extract: float = 0.0) -> np.ndarray:
-    """Forced draws for one step of one duel: below the chance hits, 0 rolls the lowest damage."""
-    return np.array([[hit, damage, extract]])
+    """Forced draws for one step of one duel: below the chance hits, 0 rolls the lowest damage (version 4: a guarding
+    enemy's strike at a walk into its reach rolls `extract` to hit and `damage`)."""
+    return np.array([[hit, damage, extract, damage]])
 
 
 @pytest.fixture

@@ -235,8 +235,8 @@ def test_strike_rows_are_the_strikes_by_distance_and_their_best(table: bool, mon
 
 @pytest.mark.parametrize("rules", [3, 4])
 def test_a_step_draws_only_the_lanes_its_rolls_use_and_the_same_numbers(rules: int) -> None:
-    """Attacks draw their two lanes and core extractions their one (version 4: attacks and moves, which may charge, two,
-    grabs none): the step is the one all three lanes forced give."""
+    """Attacks draw their two lanes and core extractions their one (version 4: attacks two, and moves, which may meet a
+    guard's strike and charge, all four; grabs none): the step is the one all four lanes forced give."""
     from dataclasses import fields
 
     from gladiator import rng
@@ -248,7 +248,7 @@ def test_a_step_draws_only_the_lanes_its_rolls_use_and_the_same_numbers(rules: i
         forced, _ = engine.step(game, s, acts, draws=engine.draws_for(s))
         for f in fields(s):
             assert np.array_equal(getattr(drawn, f.name), getattr(forced, f.name)), f.name
-        assert np.array_equal(engine.draws_for(s, np.arange(s.batch), engine.EXTRACT_DRAWS), engine.draws_for(s)[:, 2:])
+        assert np.array_equal(engine.draws_for(s, np.arange(s.batch), engine.EXTRACT_DRAWS), engine.draws_for(s)[:, 2:3])
         rolled += int((acts == engine.EXTRACT).sum()) if rules == 3 else int((drawn.may_charge < s.may_charge).sum())
     assert rolled > 0  # (version 4: charges made)
     seed, counter = np.arange(50, dtype=np.uint64) * 977, np.arange(50, dtype=np.uint64)

@@ -48,7 +48,7 @@ from gladiator.ui.play import DuelScreen  # noqa: E402
 ARENAS = ("open_field", "concert_hall", "rooftops", "nectar_depot")
 PLAIN = ("rouge", "viola", "nean")  # the viewer's suit, and the look the mimic wears
 SIZE = (960, 540)
-DRAWS = (np.array([[0.999, 0.5, 0.999]]), np.array([[0.0, 0.0, 0.0]]), np.array([[0.45, 0.9, 0.3]]))
+DRAWS = (np.array([[0.999, 0.5, 0.999, 0.5]]), np.array([[0.0, 0.0, 0.0, 0.0]]), np.array([[0.45, 0.9, 0.3, 0.7]]))
 IMAGES_PER_STEP_CHECK = 2  # window images of the state after a step, per variant (they cost a few ms each)
 
 

@@ -1,5 +1,5 @@
 """Scenario tests of rules version 4 (a game compiled with rules=4, the version being made), each against version 3 where
-the two differ: the struck unit turning, the guard a move gives, the grab and the tear-out, the charge, Nectar as the
+the two differ: the struck unit turning, the guard's strike at a unit walking into its reach, the grab and the tear-out, the charge, Nectar as the
 fuel of leaps and disguises, the disguise out of sight, and the Nectar clock settled by the round."""
 
 from __future__ import annotations
@@ -48,14 +48,35 @@ def test_a_struck_unit_turns_to_face_its_attacker_in_version_4(unit, at, rules):
 
 
 @pytest.mark.parametrize("rules", [3, 4])
-def test_a_move_guards_the_mover_until_it_attacks(unit, at, rules):
-    game, s = build_duel(unit("alpha", actions=4), unit("beta"), ROW, rules=rules)
-    t, _ = step(game, s, [game.space.move(at(game, 1, 0))])
-    assert bool(t.guard[0, 0]) == (rules == 4)
-    assert bool(legal_mask(game, t)[0, GUARD]) == (rules == 3)  # guarded already: the guard action has nothing to add
-    t, _ = step(game, t, [game.space.move(at(game, 2, 1))], draws=MISS)  # next to Beta (a charge: it began two away)
-    t, _ = step(game, t, [ATTACK0], draws=MISS)
-    assert not t.guard[0, 0]  # an attack ends the guard the move gave
+def test_a_guarding_unit_strikes_once_at_a_unit_walking_into_its_reach_and_the_guard_is_spent(unit, weapon, at, rules):
+    kit = [weapon("claw", damage=(6, 6), accuracy=0.9)]
+    game, s = build_duel(unit("alpha", actions=4), unit("beta", weapons=kit), ROW, rules=rules)
+    s.guard[0, 1] = True  # Beta guards
+    t, ev = step(game, s, [game.space.move(at(game, 2, 1))], draws=HIT, events=True)  # Alpha walks up to it
+    watch = [e for e in ev[0] if e["event"] == "attack" and e["side"] == 1]
+    if rules == 3:
+        assert not watch and bool(t.guard[0, 1])
+        return
+    assert len(watch) == 1 and watch[0]["watch"] and watch[0]["weapon"] == "claw"
+    assert int(t.integrity[0, 0]) == 100 - 6 and not t.guard[0, 1]  # struck once; the guard is spent
+    assert not t.guard[0, 0]  # a move does not guard the mover
+    charge = [e for e in ev[0] if e["event"] == "attack" and e["side"] == 0]
+    assert len(charge) == 1 and charge[0]["charge"]  # then the mover's charge, at a unit no longer guarding
+    assert charge[0]["terms"]["guard"] == 0
+    missed, _ = step(game, s, [game.space.move(at(game, 2, 1))], draws=forced(hit=0.0, extract=0.999))
+    assert int(missed.integrity[0, 0]) == 100 and not missed.guard[0, 1]  # (a miss spends it too)
+    aside, ev = step(game, s, [game.space.move(at(game, 1, 0))], draws=HIT, events=True)  # not into its reach: nothing
+    assert bool(aside.guard[0, 1]) and not [e for e in ev[0] if e["event"] == "attack"]
+    leapt = build_duel(unit("alpha", actions=4, abilities=("leap",)), unit("beta", weapons=kit), ROW, rules=rules)
+    lg, ls = leapt
+    ls.guard[0, 1] = True
+    t, ev = step(lg, ls, [lg.space.leap(at(lg, 2, 1))], draws=HIT, events=True)  # a leap is the way past a guard
+    assert bool(t.guard[0, 1]) and not [e for e in ev[0] if e["event"] == "attack"]
+    hurt = s.copy()
+    hurt.integrity[0, 0] = 5  # the strike from the guard fells a unit on its own turn
+    t, ev = step(game, hurt, [game.space.move(at(game, 2, 1))], draws=HIT, events=True)
+    assert t.done[0] and int(t.winner[0]) == 1 and "destroyed" in _kinds(ev[0]) and not [
+        e for e in ev[0] if e["event"] == "attack" and e["side"] == 0]  # and it never charges
 
 
 def test_a_guarding_unit_has_no_rear_arc_in_version_4(unit, at):
@@ -119,7 +140,6 @@ def test_a_leap_or_a_walk_behind_an_unguarded_enemy_opens_it_to_a_grab_and_the_l
     g.guard[0, 1] = True  # a guarding enemy has no rear arc: the leap lands, and no grab is open
     t, ev = step(game, g, [behind], events=True)
     assert not legal_mask(game, t)[0, EXTRACT] and refusal(game, t, 0, EXTRACT).code != 0
-    assert bool(t.guard[0, 0])  # the leap guards the leaper
     dry = s.copy()
     dry.nectar[0, 0] = K.ABILITY_NECTAR  # a leap needs more Nectar than it burns
     assert not legal_mask(game, dry)[0, game.space.leap0 :].any()
@@ -143,7 +163,6 @@ def test_a_walk_into_reach_charges_once_a_turn_begun_out_of_reach_with_the_melee
     assert int(t.integrity[0, 1]) == 100 - 5 and int(t.ap[0]) == 4 - K.COST_MOVE  # the strike is free
     assert bool(s.may_charge[0]) and bool(observe(game, s, 0).may_charge[0])  # it began its turn out of reach
     assert not t.may_charge[0] and not observe(game, t, 0).may_charge[0]  # and has charged
-    assert bool(t.guard[0, 0])  # the charge is part of the move, which guards
     t, _ = step(game, t, [game.space.move(at(game, 2, 1))])  # out of reach again
     t, ev = step(game, t, [game.space.move(at(game, 3, 0))], draws=HIT, events=True)  # in again: no second charge
     assert "attack" not in _kinds(ev[0])

@@ -708,6 +708,12 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, picks: dict[str, np.nd
     s.winner[broken] = a.take(broken)
     s.outcome[broken] = DESTROYED
     record([EventBatch("destroyed", broken, foe_all.take(broken))])
+    if game.rules >= 4:  # a unit struck down on its own turn: by the strike of a guarding enemy it walked up to
+        fallen = np.flatnonzero(live & ~s.done & (pick(s.integrity, np.arange(B), a) <= 0))
+        s.done[fallen] = True
+        s.winner[fallen] = foe_all.take(fallen)
+        s.outcome[fallen] = DESTROYED
+        record([EventBatch("destroyed", fallen, a.take(fallen))])
     record(end_turn(game, s, np.flatnonzero(live & ~s.done & ((s.ap <= 0) | (actions == END)))))
     if log is not None:
         events.write(game, s, log, happened, live)

@@ -165,6 +165,8 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
         head = f"{who} fires {ev['weapon_name']}" if ev["ranged"] else f"{who} strikes with {ev['weapon_name']}"
         if ev.get("charge"):
             head = f"{who} charges in with {ev['weapon_name']}"
+        if ev.get("watch"):
+            head = f"{who} strikes from its guard with {ev['weapon_name']}"
         if ev.get("unmask", ev.get("ambush")):
             head = f"{who} throws off the disguise and {head[len(who) + 1:]}"
         line = f"{head}: hit chance {ev['chance']:.0%} [{', '.join(mods)}]"

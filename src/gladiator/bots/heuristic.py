@@ -144,8 +144,6 @@ class HeuristicBot(Bot):
         choose(stay.hold & legal_at(VENT) & (obs.my_heat > 0), VENT)
         choose(stay.hold, END)
         striking = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot)
-        if game.rules >= 4:  # guarded by its move already: keeping the guard is ending the turn quietly
-            choose(obs.my_guard & ~stay.hold & (stay.guarded > stay.worth), END)
         choose(striking & stay.vent & legal_at(VENT), VENT)  # the heat shed first buys more shots
         choose(striking, ATTACK0 + stay.slot)
         choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
@@ -209,6 +207,9 @@ class Plans:
         # version 4: what the strike of a charge this turn is worth (none where it may not charge this turn)
         self.charge = (np.where(obs.may_charge, engine.charge_preview(game, obs.my_unit, obs.foe_look, obs.foe_guard), 0.0)
                        if game.rules >= 4 else None)
+        # version 4: what the strike of an enemy that guards costs a walk into its reach (its melee weapon, as a charge)
+        self.watched = (np.where(obs.foe_guard, engine.charge_preview(game, obs.foe_look, obs.my_unit, obs.my_guard), 0.0)
+                        if game.rules >= 4 else None)
         # version 4: a suit that grabs weighs a walk behind the enemy and a grab, at the odds it tears out the core
         self.grab_odds = (engine.extraction_preview(game, obs) if game.rules >= 4 and t.can_extract[obs.my_unit].any()
                           else None)
@@ -324,6 +325,8 @@ class Plans:
         # version 4: the enemy's walk into reach charges this side with its melee weapon, free (`rules.combat.charges`)
         walk_in = (d >= 2) & (d <= foe_speed[:, None] + 1)
         charge = engine.charge_preview(game, foe, obs.my_unit, np.zeros(n, dtype=bool))[:, None] * walk_in if v4 else 0.0
+        # version 4: guarding, this side strikes first at an enemy that walks into its reach, and its guard is spent
+        watch = engine.charge_preview(game, obs.my_unit, foe, np.zeros(n, dtype=bool))[:, None] * walk_in if v4 else 0.0
         # open to the enemy's extraction next turn if badly damaged after its strikes (within a walk), or reachable from behind
         near = d <= foe_speed[:, None] + 1
         caught = catch[:, None] & (d <= foe_reach[:, None] + 1)
@@ -335,6 +338,9 @@ class Plans:
             strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved) + charge)
             for guarded in (False, True):
                 s = strikes * self.w.guard_factor if guarded else strikes
+                if v4 and guarded:  # the walk in meets this side's strike, and the guard is gone for what follows
+                    s = np.maximum(foe_ap[:, None] * table.take(now) * self.w.guard_factor,
+                                   (foe_ap[:, None] - 1) * table.take(moved) + charge - watch)
                 frail = engine.badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
                 behind = caught & (not (v4 and guarded))  # version 4: a guarding side has no rear arc to leap into
                 extract = np.where(foe_can_extract[:, None] & ((near & frail) | behind), foe_odds[:, None] * lose[:, None], 0.0)
@@ -535,9 +541,10 @@ class Plans:
                 w, after_strikes = self.end_on_idle(spots, _of(self.ap, at)[:, None] - engine.cost_of("move"), 0, ok, into)
                 if into is None:
                     worth[put, :k] = w
-                if self.charge is not None:  # version 4: the walks into reach that charge strike once on arrival, free
+                if self.charge is not None:  # version 4: the walks into reach that charge strike once on arrival, free,
+                    # after the strike of an enemy that guards
                     bonus = np.where(engine.charges(game, _of(obs.my_pos, at)[:, None], cand, _of(obs.foe_pos, at)[:, None]),
-                                     _of(self.charge, at)[:, None], 0.0)
+                                     _of(self.charge - self.watched, at)[:, None], 0.0)
                     worth[put, :k] += bonus
                     after_strikes = after_strikes + bonus
                 if self.grab_odds is not None:  # version 4: a walk behind an enemy that does not guard, then a grab
@@ -614,9 +621,8 @@ class Plans:
             threat, guarded = pair.real, pair.imag
         else:
             threat, guarded = self.threat_at(at), -self.threat_at(at, guarded=True)
-        # with a point left, guarding there may beat striking from there (version 4: a move or a leap there guards it
-        # already; striking no more keeps that guard)
-        guards = points >= (0 if self.game.rules >= 4 else engine.cost_of("guard"))
+        # with a point left, guarding there may beat striking from there
+        guards = points >= engine.cost_of("guard")
         exchange, idle = np.subtract(strikes, threat, out=strikes), None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding

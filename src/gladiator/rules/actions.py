@@ -23,10 +23,12 @@ from gladiator.rules.combat import (
 )
 from gladiator.state import CORE_EXTRACTED, DuelState, SideCells, pick
 
-DRAWS_PER_STEP = 3  # hit roll, damage roll, extraction roll
+DRAWS_PER_STEP = 4  # hit roll, damage roll, extraction roll (version 4: a guard's strike's hit roll), its damage roll
 ATTACK_DRAWS, EXTRACT_DRAWS = slice(0, 2), slice(2, 3)  # the draws of a step an attack and a core extraction use
+WATCH_DRAWS = slice(2, 4)  # version 4: the draws of the strike a guarding enemy makes at a unit walking into its reach
 DRAW_LANES = {"attack": ATTACK_DRAWS, "extract": EXTRACT_DRAWS}  # the kinds that draw, and the lanes they read
-DRAW_LANES_V4 = {"attack": ATTACK_DRAWS, "move": ATTACK_DRAWS}  # version 4: a move may charge; a grab is sure
+# version 4: a move may draw the guarding enemy's strike and charge (both lanes of each); a grab is sure
+DRAW_LANES_V4 = {"attack": ATTACK_DRAWS, "move": slice(ATTACK_DRAWS.start, WATCH_DRAWS.stop)}
 
 
 def draw_lanes(game: Game) -> dict[str, slice]:
@@ -48,9 +50,10 @@ class EventBatch:
 def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
          rolls: np.ndarray | None = None) -> list[EventBatch]:
     """Walk to the picked tile, facing the way walked; take a full cache found there. Version 4: a unit that moves lets
-    go of a unit it holds; a walk that `combat.charges` strikes once on arrival with the mover's melee weapon
+    go of a unit it holds; a walk that `combat.charges` (into the enemy's reach) meets the strike of an enemy that
+    guards (`watch`), then, if the mover still stands, strikes once on arrival with the mover's melee weapon
     (`combat.melee_slot`), free, if the unit may still charge this turn (it began the turn out of the enemy's reach and
-    has not charged yet); then the move guards the unit (`walked`)."""
+    has not charged yet)."""
     geo = game.geo
     mine = SideCells(s, idx, side)
     tile = (picked - game.space.move0).astype(np.int16)
@@ -61,24 +64,40 @@ def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
     out = [EventBatch("move", idx, side, {"from": old, "to": tile, "facing": facing}), *take_cache(game, s, idx, side, tile)]
     if game.rules >= 4:
         out += let_go(s, idx, side)
-        foe_pos = pick(s.pos, idx, 1 - side)
+        assert rolls is not None
+        walk_in = charges(game, old, tile, pick(s.pos, idx, 1 - side))
+        out += watch(game, s, idx, side, walk_in, rolls)
         unit = mine.get("unit")
         slot = melee_slot(game).take(unit)
-        fed = mine.get("nectar") > pick(game.tables.w_nectar, unit, np.maximum(slot, 0))
-        charging = charges(game, old, tile, foe_pos) & (slot >= 0) & fed & s.may_charge.take(idx)
+        charging = walk_in & (slot >= 0) & fed_for(game, mine.get("nectar"), unit, slot) & s.may_charge.take(idx)
+        charging &= mine.get("integrity") > 0
         if charging.any():
             j = np.flatnonzero(charging)
-            assert rolls is not None
             s.may_charge[idx[j]] = False
-            out += strike(game, s, idx[j], side[j], slot[j], rolls[j], charge=True)
-        out += walked(s, idx, side)
+            out += strike(game, s, idx[j], side[j], slot[j], rolls[j][:, ATTACK_DRAWS], charge=True)
     return out
 
 
-def walked(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
-    """Version 4: a unit that moved or leapt is guarded until its next turn or its next attack."""
-    SideCells(s, idx, side).set("guard", True)
-    return []
+def fed_for(game: Game, nectar: np.ndarray, unit: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """Whether a unit with `nectar` left has more than its slot `slot` burns (a slot of -1: its first, never fired)."""
+    return nectar > pick(game.tables.w_nectar, unit, np.maximum(slot, 0))
+
+
+def watch(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, walk_in: np.ndarray,
+          rolls: np.ndarray) -> list[EventBatch]:
+    """Version 4: an enemy that guards strikes once, free, at a unit of side `side` that walks into its reach
+    (`walk_in`), with its melee weapon (`combat.melee_slot`) where it has the Nectar for it; the strike spends its
+    guard."""
+    theirs = SideCells(s, idx, 1 - side)
+    fu = theirs.get("unit")
+    slot = melee_slot(game).take(fu)
+    on = walk_in & theirs.get("guard") & (slot >= 0)
+    if not on.any():
+        return []
+    on &= fed_for(game, theirs.get("nectar"), fu, slot)
+    j = np.flatnonzero(on)
+    s.guard[idx[j], 1 - side[j]] = False
+    return strike(game, s, idx[j], 1 - side[j], slot[j], rolls[j][:, WATCH_DRAWS], watch=True)
 
 
 def let_go(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
@@ -116,7 +135,6 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
     mine.set("nectar", mine.get("nectar") - nectar_of("leap", game.rules))
     out = let_go(s, idx, side)
     out.append(EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}))
-    out += walked(s, idx, side)
     return out + take_cache(game, s, idx, side, tile)
 
 
@@ -155,11 +173,12 @@ def attack(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: 
 
 
 def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np.ndarray, rolls: np.ndarray,
-           charge: bool = False) -> list[EventBatch]:
+           charge: bool = False, watch: bool = False) -> list[EventBatch]:
     """One shot of slot `slot` at the enemy: the hit roll against `combat.hit_chance`, the damage roll, melt on a hit, the
     weapon's heat and Nectar; the attacker turns to face the enemy, and any disguise it wore is thrown off. Version 4: a
     guarding target has no rear arc; the target turns to face its attacker; a hit on the unit that holds the attacker
-    breaks its hold (`charge`: the strike of a charging move, said so in its event)."""
+    breaks its hold (`charge`: the strike of a charging move; `watch`: a guarding unit's at one walking into its reach;
+    each said so in its event)."""
     t, geo = game.tables, game.geo
     mine = SideCells(s, idx, side)
     theirs = mine.opposite()
@@ -206,12 +225,14 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
         "unit": au, "target": tu, "target_disguise": theirs.get("disguise"), "slot": slot, "weapon": weapon, "flags": flags,
         "rear": rear, "ambush": ambush, "unmask": disguised, "roll": rolls[:, 0], "hit": hit, "damage_roll": roll,
         "damage": dmg, "melt": melt, "integrity_before": before, "integrity": after, "heat": heat, "target_heat": target_heat,
-        "nectar": nectar, **({"charge": np.full(idx.shape, charge)} if game.rules >= 4 else {})}), *freed]
+        "nectar": nectar,
+        **({"charge": np.full(idx.shape, charge), "watch": np.full(idx.shape, watch)} if game.rules >= 4 else {})}), *freed]
 
 
 def guard(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
           rolls: np.ndarray | None = None) -> list[EventBatch]:
-    """Guard until the side's next turn (attacks on it lose GUARD_PENALTY of their chance)."""
+    """Guard until the side's next turn (attacks on it lose GUARD_PENALTY of their chance; version 4: no rear arc, and a
+    strike at a unit that walks into its reach, `watch`)."""
     SideCells(s, idx, side).set("guard", True)
     return [EventBatch("guard", idx, side)]
 
