@@ -277,3 +277,41 @@ def test_the_combat_log_tells_version_4s_grab_charge_and_tear_out(unit, weapon, 
     text = "\n".join(narrate.narrate(game, ("alpha", "beta"), log))
     assert "Alpha charges in with Blade" in text and "Alpha GRABS the enemy" in text
     assert "Alpha TEARS OUT THE CORE" in text and "Alpha wins (core extracted)" in text
+
+
+def _heuristic_pick(game, s) -> int:
+    bot = make_bot("heuristic")
+    bot.prepare(game)
+    return int(bot.act(game, observe(game, s, int(s.active[0])), Legal(game, s))[0])
+
+
+def _heuristic_turn(game, s):
+    """Side 0's whole turn by the heuristic bot: the state after it, and the actions it took."""
+    picks = []
+    while int(s.active[0]) == 0 and not s.done[0]:
+        picks.append(_heuristic_pick(game, s))
+        s, _ = step(game, s, [picks[-1]], draws=MISS)
+    return s, picks
+
+
+def test_the_heuristic_bot_grabs_from_behind_an_enemy_that_cannot_answer(unit, weapon, at):
+    weak = [weapon("stub", accuracy=0.3, damage=(1, 2))]
+    game, s = build_duel(_grabber(unit), unit("beta", weapons=weak), "......\n..AB..\n......", rules=4)
+    s.facing[0, 1] = 2  # Beta faces east, its back to Alpha: open to a grab from behind, which its stub cannot break
+    t, picks = _heuristic_turn(game, s)
+    assert EXTRACT in picks and bool(t.caught[0, 1])
+    sure = [weapon("spike", accuracy=1.0, damage=(1, 2))]  # a Beta sure to break free: the grab is two points thrown away
+    game, s = build_duel(_grabber(unit), unit("beta", weapons=sure, actions=5), "......\n..AB..\n......", rules=4)
+    s.facing[0, 1] = 2
+    t, picks = _heuristic_turn(game, s)
+    assert EXTRACT not in picks and not t.caught[0, 1] and ATTACK0 in picks
+
+
+def test_the_heuristic_bot_will_not_walk_into_a_guarding_enemys_lethal_strike(unit, weapon, at):
+    claw = [weapon("claw", accuracy=1.0, damage=(60, 60))]
+    game, s = build_duel(unit("alpha", actions=3), unit("beta", weapons=claw), ROW, rules=4)
+    s.integrity[0, 1] = 20  # a wounded Beta, two tiles off: a walk in and two strikes might finish it
+    walk_in = game.space.move(at(game, 2, 1))
+    assert _heuristic_pick(game, s) == walk_in
+    s.guard[0, 1] = True  # guarding, it strikes first at a walk in, for more than Alpha has
+    assert _heuristic_pick(game, s) != walk_in
