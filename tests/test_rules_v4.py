@@ -311,7 +311,21 @@ def test_the_heuristic_bot_will_not_walk_into_a_guarding_enemys_lethal_strike(un
     claw = [weapon("claw", accuracy=1.0, damage=(60, 60))]
     game, s = build_duel(unit("alpha", actions=3), unit("beta", weapons=claw), ROW, rules=4)
     s.integrity[0, 1] = 20  # a wounded Beta, two tiles off: a walk in and two strikes might finish it
-    walk_in = game.space.move(at(game, 2, 1))
-    assert _heuristic_pick(game, s) == walk_in
+
+    def walks_in(action: int) -> bool:
+        moves = range(game.space.move0, game.space.leap0)
+        return action in moves and int(game.geo.cheb[action - game.space.move0, s.pos[0, 1]]) == 1
+
+    assert walks_in(_heuristic_pick(game, s))
     s.guard[0, 1] = True  # guarding, it strikes first at a walk in, for more than Alpha has
-    assert _heuristic_pick(game, s) != walk_in
+    assert not walks_in(_heuristic_pick(game, s))
+
+
+def test_the_heuristic_bot_guards_its_back_with_a_last_point_a_weak_strike_would_waste(unit, weapon, at):
+    pin = [weapon("pin", accuracy=0.3, damage=(1, 1))]
+    axe = [weapon("axe", accuracy=0.6, damage=(10, 14))]
+    for rules in (3, 4):
+        game, s = build_duel(unit("alpha", actions=3, weapons=pin), unit("beta", actions=3, speed=3, weapons=axe),
+                             "......\n..AB..\n......", rules=rules)
+        s.ap[0] = 1  # Alpha's last point: a pin, or a guard that keeps its back from the axe
+        assert (_heuristic_pick(game, s) == GUARD) == (rules == 4), rules  # (version 3: a guard keeps no back)

@@ -144,6 +144,10 @@ class HeuristicBot(Bot):
         choose(stay.hold & legal_at(VENT) & (obs.my_heat > 0), VENT)
         choose(stay.hold, END)
         striking = (stay.strike > 0) & legal_at(ATTACK0 + stay.slot)
+        if game.rules >= 4:  # the best plan here ends guarded: strike first, and guard with the last point
+            guard_plan = legal_at(GUARD) & (stay.guarded > stay.worth)
+            choose(guard_plan & striking & (ap > engine.cost_of("guard")), ATTACK0 + stay.slot)
+            choose(guard_plan, GUARD)
         choose(striking & stay.vent & legal_at(VENT), VENT)  # the heat shed first buys more shots
         choose(striking, ATTACK0 + stay.slot)
         choose(legal_at(GUARD) & (stay.guarded > stay.worth), GUARD)
@@ -152,8 +156,13 @@ class HeuristicBot(Bot):
         # off with no bonus): the enemy misjudges it until its next turn, and the attack that throws it off then is an ambush
         if t.can_mimic[me].any():
             look = disguise(game, obs)
-            last_move = (pick.actions >= sp.move0) & (ap <= engine.cost_of("move"))
-            quiet = np.isin(pick.actions, (END, GUARD, VENT, INJECT)) | last_move
+            if game.rules >= 4:  # a disguise takes a point and Nectar: put on with a point the turn would leave unused,
+                # never with the Nectar the suit needs (nor in place of the guard, vent or dose the turn ends with)
+                burn = engine.nectar_of(game, "mimic")
+                quiet = (pick.actions == END) & (obs.my_nectar - burn > w.low_nectar)
+            else:
+                last_move = (pick.actions >= sp.move0) & (ap <= engine.cost_of("move"))
+                quiet = np.isin(pick.actions, (END, GUARD, VENT, INJECT)) | last_move
             put_on = quiet & legal_at(sp.mimic0 + look) & (obs.my_look == obs.my_unit)
             pick.actions[put_on] = sp.mimic0 + look[put_on]
         return pick.actions
@@ -336,11 +345,18 @@ class Plans:
             table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, no, fed, high)
                               for covered in (no, ~no)], axis=1).reshape(-1)
             strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved) + charge)
+            if v4:  # an enemy that moves first strikes from this side's rear, which only a guard takes away
+                rear = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, ~no, fed, high)
+                                 for covered in (no, ~no)], axis=1).reshape(-1)
+                open_back = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * rear.take(moved) + charge)
+                # guarding: the walk in meets this side's strike and spends the guard; other moves leave it up
+                after = (foe_ap[:, None] - 1) * table.take(moved)
+                watched = np.where(walk_in, after + charge - watch, after * self.w.guard_factor)
+                guarded_back = np.maximum(foe_ap[:, None] * table.take(now) * self.w.guard_factor, watched)
             for guarded in (False, True):
                 s = strikes * self.w.guard_factor if guarded else strikes
-                if v4 and guarded:  # the walk in meets this side's strike, and the guard is gone for what follows
-                    s = np.maximum(foe_ap[:, None] * table.take(now) * self.w.guard_factor,
-                                   (foe_ap[:, None] - 1) * table.take(moved) + charge - watch)
+                if v4:
+                    s = guarded_back if guarded else open_back
                 frail = engine.badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
                 behind = caught & (not (v4 and guarded))  # version 4: a guarding side has no rear arc to leap into
                 extract = np.where(foe_can_extract[:, None] & ((near & frail) | behind), foe_odds[:, None] * lose[:, None], 0.0)
@@ -484,6 +500,8 @@ class Plans:
         cost = tactics.hazard_cost(game)[obs.my_pos]
         future = self.future_at(here)[:, 0]
         guarded = future - self.threat_at(here, guarded=True)[:, 0] - cost
+        if game.rules >= 4:  # or strike with all but the last point and guard with it (an attack ends a guard)
+            guarded = guarded + self.shots(None, self.ap[:, None] - engine.cost_of("guard"))[0][:, 0] * best
         run = self.shots(None, self.ap[:, None] - engine.cost_of("move"))[0][:, 0] * best  # the strikes before stepping away
         worth = np.where(strike > 0, shots, 0.0) + future - threat - cost
         hold = np.zeros(obs.batch, dtype=bool)
@@ -621,8 +639,10 @@ class Plans:
             threat, guarded = pair.real, pair.imag
         else:
             threat, guarded = self.threat_at(at), -self.threat_at(at, guarded=True)
-        # with a point left, guarding there may beat striking from there
+        # with a point left, guarding there may beat striking from there (version 4: striking first with the others)
         guards = points >= engine.cost_of("guard")
+        if self.game.rules >= 4:
+            guarded = guarded + self.strikes_from(at, np.maximum(points - engine.cost_of("guard"), 0), heat)
         exchange, idle = np.subtract(strikes, threat, out=strikes), None
         if self.mimics:
             # a plan may end in a disguise: striking with all but the points it takes (any attack throws one off), guarding
