@@ -9,7 +9,7 @@ from conftest import build_duel, forced
 
 from gladiator.batch import make_spec
 from gladiator.bots import make_bot
-from gladiator.engine import Legal, extraction_preview, legal_mask, observe, step
+from gladiator.engine import Legal, attack_preview, extraction_preview, legal_mask, observe, step
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, make_game
 from gladiator.rules import constants as K
@@ -79,14 +79,17 @@ def test_a_guarding_unit_strikes_once_at_a_unit_walking_into_its_reach_and_the_g
         e for e in ev[0] if e["event"] == "attack" and e["side"] == 0]  # and it never charges
 
 
-def test_a_guarding_unit_has_no_rear_arc_in_version_4(unit, at):
+def test_a_guarding_unit_has_no_rear_arc_and_cuts_no_hits_in_version_4(unit, at):
     for rules in (3, 4):
         game, s = build_duel(unit("alpha", actions=3), unit("beta"), "....\n.AB.\n....", rules=rules)
         s.facing[0, 1] = 2  # Beta faces east: Alpha, west of it, stands in its rear arc
         s.guard[0, 1] = True
+        seen = attack_preview(game, s)["chance"][0, 0]
         _, ev = step(game, s, [ATTACK0], draws=HIT, events=True)
         attack = [e for e in ev[0] if e["event"] == "attack"][0]
         assert attack["rear"] == (rules == 3), rules
+        assert attack["terms"]["guard"] == (0 if rules == 4 else -K.GUARD_PENALTY), rules  # version 4: it watches instead
+        assert seen == pytest.approx(attack["chance"])  # the preview says so too
 
 
 def _grabber(unit, **stats):

@@ -20,7 +20,7 @@ from gladiator.rules.actions import (
 )
 from gladiator.rules.combat import (
     HIT_TERMS, badly_damaged, extraction_odds, gauge, guarding, integrity_lost, open_rear, open_to, overheated, preview_code,
-    preview_table, strike_preview,
+    preview_table, shielded, strike_preview,
 )
 from gladiator.rules import costs
 from gladiator.rules.costs import action_cost, cost_of
@@ -535,8 +535,9 @@ def _strike_flags(game: Game, obs: Observation) -> tuple[np.ndarray, ...]:
     """The modifiers of the observer's strikes: guard .. ambush, as strike_preview takes them."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
-    guard = guarding(game, obs.foe_guard, obs.my_caught)
-    rear = open_rear(game, pa, pe, obs.foe_facing, guard)
+    holds = obs.my_caught if game.rules >= 4 else False
+    guard = guarding(game, obs.foe_guard, holds)
+    rear = open_rear(game, pa, pe, obs.foe_facing, shielded(game, obs.foe_guard, holds))
     return (guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,
             obs.my_ambush)
 
@@ -617,7 +618,8 @@ def charge_preview(game: Game, au: np.ndarray, tu: np.ndarray, guard: np.ndarray
     weapon."""
     slot = combat.melee_slot(game).take(au)
     no = np.zeros(np.shape(au), dtype=bool)
-    expected = strike_preview(game.tables, au, au, tu, np.asarray(guard, dtype=bool), no, no, no, no, True)[3]
+    guard = guarding(game, np.asarray(guard, dtype=bool), no)  # (a charging unit is never held)
+    expected = strike_preview(game.tables, au, au, tu, guard, no, no, no, no, True)[3]
     return np.where(slot >= 0, np.take_along_axis(expected, np.maximum(slot, 0)[:, None], axis=1)[:, 0], 0.0)
 
 

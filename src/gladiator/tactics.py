@@ -18,7 +18,9 @@ import numpy as np
 from gladiator.catalog.geometry import DIRECTIONS, UNREACHABLE
 from gladiator.game import W, Game
 from gladiator.rules import constants as K
-from gladiator.rules.combat import extraction_odds, in_rear, integrity_lost, open_to, overheat_excess, strike_preview, vent_shed
+from gladiator.rules.combat import (
+    extraction_odds, guarding, in_rear, integrity_lost, open_to, overheat_excess, strike_preview, vent_shed,
+)
 from gladiator.rules.combat import rear_counts as combat_rear_counts
 from gladiator.rules.turns import cooled, grab_odds, hazard_heat
 from gladiator.rules.legal import enemy_may_block, fed_bits, free_to_go, move_reach
@@ -51,7 +53,7 @@ def strike_rows(game: Game, obs: Observation, rear: bool = False) -> tuple[np.nd
     The table is the game's strike table where it keeps one, else the duels' own rows.
     """
     wu, tu, me = obs.my_unit, obs.foe_look, obs.my_unit  # a disguise never changes the weapons
-    guard, exposed, cover = obs.foe_guard, obs.foe_exposed, game.geo.cover.take(obs.foe_pos)
+    guard, exposed, cover = foe_guard_penalty(game, obs), obs.foe_exposed, game.geo.cover.take(obs.foe_pos)
     tac = tactics(game)
     if tac.strike is not None:
         bits = fed_slot_bits(game, wu, obs.my_nectar)
@@ -98,6 +100,17 @@ def _packed(fed: np.ndarray) -> np.ndarray:
     for w in range(1, W):
         bits |= fed[:, w].astype(np.intp) << w
     return bits
+
+
+def guard_penalty(game: Game, guard: np.ndarray, holds: np.ndarray | bool = False) -> np.ndarray:
+    """Whether strikes at a target take the guard's penalty (`rules.combat.guarding`): version 3, the target guards
+    (`guard`); version 4, it holds the attacker (`holds`)."""
+    return guarding(game, guard, holds)
+
+
+def foe_guard_penalty(game: Game, obs: Observation) -> np.ndarray:
+    """(B,) guard_penalty of the observer's strikes at the enemy."""
+    return guard_penalty(game, obs.foe_guard, obs.my_caught if game.rules >= 4 else False)
 
 
 def slot_preview(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,

@@ -243,7 +243,8 @@ class Plans:
         me, cover = obs.my_unit.astype(np.intp), game.geo.cover[obs.foe_pos]
         bits = tactics.fed_slot_bits(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown: Nectar - cost > 1
         ambush = obs.my_ambush
-        code = (((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + cover) * 2 + ambush) * 2 + edge
+        held = obs.my_caught if game.rules >= 4 else False  # (version 4: the guard's penalty on a held unit's strikes)
+        code = ((((((me * U + foe) * 2 + obs.foe_guard) * 2 + obs.foe_exposed) * 2 + held) * 2 + cover) * 2 + ambush) * 2 + edge
         self.strikes, slot = self._rows("strike", code * (1 << W) + bits, self._strike_rows)
         self.strike_base = slot * (len(COMBOS) * (D + 1))
         imax = int(t.integrity.max())
@@ -351,8 +352,8 @@ class Plans:
                 open_back = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * rear.take(moved) + charge)
                 # guarding: the walk in meets this side's strike and spends the guard; other moves leave it up
                 after = (foe_ap[:, None] - 1) * table.take(moved)
-                watched = np.where(walk_in, after + charge - watch, after * self.w.guard_factor)
-                guarded_back = np.maximum(foe_ap[:, None] * table.take(now) * self.w.guard_factor, watched)
+                watched = np.where(walk_in, after + charge - watch, after)  # (a version-4 guard cuts no hits)
+                guarded_back = np.maximum(foe_ap[:, None] * table.take(now), watched)
             for guarded in (False, True):
                 s = strikes * self.w.guard_factor if guarded else strikes
                 if v4:
@@ -383,7 +384,8 @@ class Plans:
             for guarded in (False, True):
                 chances, melts = [], []
                 for cover in (no, ~no):
-                    far, near = (tactics.slot_preview(game, foe, foe, me, no | guarded, no, cover, high, no, adjacent)[0]
+                    far, near = (tactics.slot_preview(game, foe, foe, me, tactics.guard_penalty(game, no | guarded), no, cover, high,
+                                                      no, adjacent)[0]
                                  for adjacent in (False, True))
                     chance = np.where(within, np.where(dist[None, None, :] == 1, near[:, :, None], far[:, :, None]), 0.0)
                     best = np.argmax(chance * t.w_melt[foe][:, :, None], axis=1)  # (n, D + 1): the slot that melts most
@@ -424,7 +426,7 @@ class Plans:
         no = np.zeros(idx.size, dtype=bool)
         # its own best strike by distance, for what a tile leaves it able to do next turn
         fed_own = tactics.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown
-        own_strikes = tactics.strike_values(game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard, no,
+        own_strikes = tactics.strike_values(game, obs.my_unit, obs.my_unit, obs.foe_look, tactics.guard_penalty(game, obs.foe_guard), no,
                                             game.geo.cover[obs.foe_pos], no, fed_own)
         my_full_ap = t.actions[obs.my_unit]
         my_reach = np.maximum(t.speed[obs.my_unit], np.where(t.can_leap[obs.my_unit], engine.leap_reach(game, obs.my_unit), 0))
@@ -826,7 +828,8 @@ def disguise(game: Game, obs: Observation) -> np.ndarray:
 def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.ndarray, high: np.ndarray,
                adjacent: np.ndarray) -> np.ndarray:
     """(N, W) worth of one shot with each slot, from the rear or not, high ground or not, adjacent or not (range aside)."""
-    chance, lo, hi, expected = tactics.slot_preview(game, obs.my_unit, obs.my_unit, obs.foe_look, obs.foe_guard,
+    chance, lo, hi, expected = tactics.slot_preview(game, obs.my_unit, obs.my_unit, obs.foe_look,
+                                                    tactics.foe_guard_penalty(game, obs),
                                                     obs.foe_exposed, game.geo.cover[obs.foe_pos], high, rear,
                                                     adjacent, obs.my_ambush)
     return _worth(game, obs, melt_worth, chance, expected)
@@ -897,7 +900,7 @@ class Tables:
         room_max = int((game.tables.heat_capacity + game.tables.cooling).max())
         nmax = int(game.tables.nectar.max())
         reach = {int(v): tactics.tactics(game).near_count(int(v)) for v in np.unique(game.tables.speed)}
-        sizes = {"strike": U * U * (1 << 5) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
+        sizes = {"strike": U * U * (1 << 6) * (1 << W), "threat": U * U * 2 * (imax + 1), "future": U * U * 4 * (1 << W),
                  "melt": U * U * 2 * (room_max + 1), "reply": U * U * 2 * (imax + 1) * (room_max + 1),
                  "rest": U * U * 4 * (1 << W) * 2 * (nmax + 1)}
         widths = {"strike": len(COMBOS) * (D + 1), "threat": 16 * D, "future": D, "melt": 16 * D, "reply": 32 * D,

@@ -19,7 +19,7 @@ from gladiator.rules import constants as K
 from gladiator.rules.costs import nectar_of
 from gladiator.rules.combat import (
     ambushes, charges, damage, damage_roll, extraction_odds, guarding, hit_chance, integrity_lost, melee_slot, open_rear,
-    vent_shed,
+    shielded, vent_shed,
 )
 from gladiator.state import CORE_EXTRACTED, DuelState, SideCells, pick
 
@@ -190,8 +190,9 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
     fresh = mine.get("disguise_fresh")
     ambush = ambushes(my_disguise, fresh)
     pa, pe = mine.get("pos"), theirs.get("pos")
-    guard = guarding(game, theirs.get("guard"), mine.get("caught"))  # (version 4: a held attacker's holder is braced)
-    rear = open_rear(game, pa, pe, theirs.get("facing"), guard)
+    holds = mine.get("caught") if game.rules >= 4 else False  # (version 4: a held attacker's holder is braced)
+    guard = guarding(game, theirs.get("guard"), holds)
+    rear = open_rear(game, pa, pe, theirs.get("facing"), shielded(game, theirs.get("guard"), holds))
     flags = (guard, theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
              pick(geo.cheb, pa, pe) == 1, ambush)
     chance = hit_chance(game, wu, slot, tu, flags)
@@ -231,8 +232,8 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
 
 def guard(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
           rolls: np.ndarray | None = None) -> list[EventBatch]:
-    """Guard until the side's next turn (attacks on it lose GUARD_PENALTY of their chance; version 4: no rear arc, and a
-    strike at a unit that walks into its reach, `watch`)."""
+    """Guard until the side's next turn (version 3: attacks on it lose GUARD_PENALTY of their chance; version 4: until its
+    next attack too, with no rear arc and a strike at a unit that walks into its reach, `watch`)."""
     SideCells(s, idx, side).set("guard", True)
     return [EventBatch("guard", idx, side)]
 

@@ -41,10 +41,21 @@ def open_rear(game: Game, attacker: np.ndarray, target: np.ndarray, facing: np.n
     return rear_counts(game, in_rear(game, attacker, target, facing), guard)
 
 
-def guarding(game: Game, guard: np.ndarray, holds: np.ndarray) -> np.ndarray:
-    """Whether a target counts as guarding against an attacker: it guards (`guard`), or, version 4, it holds the attacker
-    (`holds`): braced behind it, the held unit's strikes at its holder take the guard's penalty."""
-    return np.asarray(guard, dtype=bool) | np.asarray(holds, dtype=bool) if game.rules >= 4 else guard
+def guarding(game: Game, guard: np.ndarray, holds: np.ndarray | bool) -> np.ndarray:
+    """Whether a strike at a target takes the guard's penalty (`hit_terms`' `guard`): version 3, when the target guards
+    (`guard`); version 4, when it holds the attacker (`holds`), braced behind it. A version-4 guard takes away the rear
+    arc and watches (`rules.actions.watch`), but cuts no hits."""
+    if game.rules < 4:
+        return guard
+    return np.zeros(np.shape(guard), dtype=bool) | np.asarray(holds, dtype=bool)
+
+
+def shielded(game: Game, guard: np.ndarray, holds: np.ndarray | bool) -> np.ndarray:
+    """Whether a target's rear arc is closed to an attacker (`open_rear`'s `guard`): it guards, or, version 4, it holds
+    the attacker (braced behind it)."""
+    if game.rules < 4:
+        return guard
+    return np.asarray(guard, dtype=bool) | np.asarray(holds, dtype=bool)
 
 
 def rear_counts(game: Game, rear: np.ndarray, guard: np.ndarray) -> np.ndarray:
