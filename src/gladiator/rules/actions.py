@@ -114,8 +114,7 @@ def let_go(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
 def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
          rolls: np.ndarray | None = None) -> list[EventBatch]:
     """Leap to the picked tile facing the enemy, gaining LEAP_HEAT; landing next to it in its rear arc catches it (version
-    4: puts the leaper where it may grab it, `extract`); take a
-    full cache found there."""
+    4: puts the leaper where it may grab it, `extract`); take a full cache found there."""
     geo = game.geo
     mine = SideCells(s, idx, side)
     tile = (picked - game.space.leap0).astype(np.int16)
