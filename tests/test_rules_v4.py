@@ -9,6 +9,7 @@ from conftest import build_duel, forced
 
 from gladiator.batch import make_spec
 from gladiator.bots import make_bot
+from gladiator.duel import decide
 from gladiator.engine import Legal, attack_preview, extraction_preview, legal_mask, observe, step
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, make_game
@@ -284,8 +285,7 @@ def test_the_combat_log_tells_version_4s_grab_charge_and_tear_out(unit, weapon, 
 
 def _heuristic_pick(game, s) -> int:
     bot = make_bot("heuristic")
-    bot.prepare(game)
-    return int(bot.act(game, observe(game, s, int(s.active[0])), Legal(game, s))[0])
+    return int(decide(game, s, (bot, bot))[0][0])  # (checked against the legal actions, as a driver does)
 
 
 def _heuristic_turn(game, s):

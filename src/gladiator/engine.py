@@ -704,18 +704,14 @@ def _apply(game: Game, s: DuelState, actions: np.ndarray, picks: dict[str, np.nd
             rolls = u.of(idx, kind, lanes[kind]) if kind in lanes else None
             record(RESOLVE[kind](game, s, idx, a.take(idx), actions.take(idx), rolls))
     np.subtract(s.ap, action_cost(game, actions), out=s.ap, where=live)
-    foe_all = 1 - a  # destruction by damage
-    broken = np.flatnonzero(live & ~s.done & (pick(s.integrity, np.arange(B), foe_all) <= 0))
-    s.done[broken] = True
-    s.winner[broken] = a.take(broken)
-    s.outcome[broken] = DESTROYED
-    record([EventBatch("destroyed", broken, foe_all.take(broken))])
-    if game.rules >= 4:  # a unit struck down on its own turn: by the strike of a guarding enemy it walked up to
-        fallen = np.flatnonzero(live & ~s.done & (pick(s.integrity, np.arange(B), a) <= 0))
-        s.done[fallen] = True
-        s.winner[fallen] = foe_all.take(fallen)
-        s.outcome[fallen] = DESTROYED
-        record([EventBatch("destroyed", fallen, a.take(fallen))])
+    # destruction by damage: of the enemy, and (version 4) of the side to act, struck down by the guarding enemy it
+    # walked up to
+    for loser in ((1 - a, a) if game.rules >= 4 else (1 - a,)):
+        broken = np.flatnonzero(live & ~s.done & (pick(s.integrity, np.arange(B), loser) <= 0))
+        s.done[broken] = True
+        s.winner[broken] = 1 - loser.take(broken)
+        s.outcome[broken] = DESTROYED
+        record([EventBatch("destroyed", broken, loser.take(broken))])
     record(end_turn(game, s, np.flatnonzero(live & ~s.done & ((s.ap <= 0) | (actions == END)))))
     if log is not None:
         events.write(game, s, log, happened, live)

@@ -345,19 +345,20 @@ class Plans:
             # the enemy's best strike on this side, by distance, in the open and in cover (as this side sees the enemy)
             table = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, no, fed, high)
                               for covered in (no, ~no)], axis=1).reshape(-1)
-            strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved) + charge)
             if v4:  # an enemy that moves first strikes from this side's rear, which only a guard takes away
                 rear = np.stack([tactics.strike_values(game, foe, foe, obs.my_unit, no, no, covered, ~no, fed, high)
                                  for covered in (no, ~no)], axis=1).reshape(-1)
-                open_back = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * rear.take(moved) + charge)
+                stays = foe_ap[:, None] * table.take(now)
+                open_back = np.maximum(stays, (foe_ap[:, None] - 1) * rear.take(moved) + charge)
                 # guarding: the walk in meets this side's strike and spends the guard; other moves leave it up
                 after = (foe_ap[:, None] - 1) * table.take(moved)
                 watched = np.where(walk_in, after + charge - watch, after)  # (a version-4 guard cuts no hits)
-                guarded_back = np.maximum(foe_ap[:, None] * table.take(now), watched)
+                by_guard = (open_back, np.maximum(stays, watched))
+            else:
+                strikes = np.maximum(foe_ap[:, None] * table.take(now), (foe_ap[:, None] - 1) * table.take(moved))
+                by_guard = (strikes, strikes * self.w.guard_factor)
             for guarded in (False, True):
-                s = strikes * self.w.guard_factor if guarded else strikes
-                if v4:
-                    s = guarded_back if guarded else open_back
+                s = by_guard[guarded]
                 frail = engine.badly_damaged(obs.my_integrity[:, None] - s, t.integrity[obs.my_unit][:, None])
                 behind = caught & (not (v4 and guarded))  # version 4: a guarding side has no rear arc to leap into
                 extract = np.where(foe_can_extract[:, None] & ((near & frail) | behind), foe_odds[:, None] * lose[:, None], 0.0)
