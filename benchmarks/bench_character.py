@@ -88,7 +88,7 @@ def main() -> None:
     print(f"{'pairing':<16} {'arena':<13} {'A wins':>7} {'spawn A':>8} {'draw+shut':>9} {'turns':>6}  events of A | of B (share of duels)")
     for c in cells:
         t = c.t
-        bad = (t.outcomes["draw"] + t.outcomes["shutdown"]) / t.n
+        bad = t.stalled / t.n
         spawn = t.side_a_rate()
 
         def ev(side: int) -> str:
@@ -148,7 +148,7 @@ def targets(cells: list[Cell], cat: Catalog) -> list[tuple[str, str, bool]]:
         w_min = min(v for _, v in worst)
         out.append((f"every weapon of {g} used in >= 10% of its duels (best arena)",
                     ", ".join(f"{w} {v:.0%}" for w, v in worst), w_min >= 0.10))
-    bad = max((c.t.outcomes["draw"] + c.t.outcomes["shutdown"]) / c.t.n for c in cells)
+    bad = max(c.t.stalled / c.t.n for c in cells)
     out.append(("draws + shutdowns under 5% in every pairing", f"worst {bad:.1%}", bad < 0.05))
     spread = 0
     for x, y in itertools.combinations(GLADIATORS, 2):

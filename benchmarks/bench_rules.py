@@ -141,7 +141,7 @@ def pairing_targets(cells: list[Cell]) -> list[Target]:
     out.append(("the first mover wins 42-58% of every mirror", f"{lo:.1%} .. {hi:.1%}", lo >= 0.42 and hi <= 0.58))
     pooled = sum(c.t.first_mover_rate() * c.t.decisive for c in cells) / max(1, sum(c.t.decisive for c in cells))
     out.append(("the first mover wins 45-55% over all pairings", f"{pooled:.1%}", 0.45 <= pooled <= 0.55))
-    bad = max(((c.t.outcomes["draw"] + c.t.outcomes["shutdown"]) / c.t.n, f"{c.a}-{c.b} {c.arena}") for c in cells)
+    bad = max((c.t.stalled / c.t.n, f"{c.a}-{c.b} {c.arena}") for c in cells)
     out.append(("draws + shutdowns under 5% in every cell", f"worst {bad[0]:.1%} ({bad[1]})", bad[0] < 0.05))
     return out
 

@@ -96,6 +96,20 @@ def test_each_cell_reads_its_side_of_its_pairing_and_a_mirror_its_first_mover(ca
     assert [f.rate for f in figs] == [vr.win_rate(0), vr.win_rate(1), jj.first_mover_rate()]
 
 
+def test_a_stalls_target_reads_the_draws_and_shutdowns_of_each_pairing_mirrors_included(catalog, tmp_path: Path) -> None:
+    short = apply_overrides(catalog, ["concert_hall.turn_limit=6"])  # six turns: some duels end on the turn limit
+    p = tmp_path / "stalls.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"targets": [{"stalls": ["rouge", "viola"], "band": [0.0, 0.05]}], "bot": "greedy"},
+                                sort_keys=False))
+    problem = Problem(load_spec(p, short), short)
+    figs = figures(problem.cells, Duels(1).measure(short, problem.pairings, 0, 200, 5, "greedy"))
+    assert [f.cell.label for f in figs] == ["stalls, rouge mirror", "stalls, rouge vs viola", "stalls, viola mirror"]
+    for f, pair in zip(figs, [("rouge", "rouge"), ("rouge", "viola"), ("viola", "viola")]):
+        ref = run(make_spec(short, pair, "concert_hall", 200, 5, ("greedy", "greedy")))
+        assert (f.k, f.n) == (ref.outcomes["draw"] + ref.outcomes["shutdown"], 200)
+    assert any(f.k > 0 for f in figs) and not all(f.inside for f in figs)  # the short limit stalls duels: out of band
+
+
 def test_a_spec_may_tune_under_rules_version_4(catalog, tmp_path: Path) -> None:
     p = tmp_path / "v4.yaml"
     p.write_text(yaml.safe_dump(GOOD | {"targets": [{"among": ["rouge", "viola"], "band": [0.4, 0.6]}], "bot": "greedy",
@@ -362,6 +376,8 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
     ({"targets": [{"among": ["rouge", "viola"], "band": [0.4, 1.2]}]}, "targets.0.band", "between 0 and 1"),
     ({"targets": [{"rows": ["nean"], "columns": ["zed"], "band": [0.2, 0.4]}]}, "targets.0.columns.0", "unknown unit 'zed'"),
     ({"targets": [{"first_mover": ["rouge"]}]}, "targets.0", "give a band"),
+    ({"targets": [{"stalls": ["rouge", "rouge"], "band": [0, 0.05]}]}, "targets.0", "named once"),
+    ({"targets": [{"stalls": ["rouge"], "among": ["rouge", "viola"], "band": [0, 0.05]}]}, "targets.0", "exactly one of"),
     ({"arenas": ["moon"]}, "arenas.0", "unknown arena 'moon'"),
     ({"parameters": [{"field": "rooftops.hazard_heat", "low": 0, "high": 8}]}, "parameters", "not among the arenas"),
     ({"bot": "clever"}, "bot", "unknown bot"),

@@ -128,6 +128,11 @@ class Totals:
         """Wilson 95% interval of the win rate of named unit `side`."""
         return wilson(self.wins[side], self.n)
 
+    @property
+    def stalled(self) -> int:
+        """Duels that ended in a draw or a shutdown: the turn limit or the Nectar clock, not a blow."""
+        return self.outcomes["draw"] + self.outcomes["shutdown"]
+
     def draw_interval(self) -> tuple[float, float]:
         """Wilson 95% interval of the draw rate."""
         return wilson(self.draws, self.n)

@@ -105,7 +105,8 @@ class Duels:
 # ---- the objective ----
 @dataclass(frozen=True)
 class Figure:
-    """A cell as measured: k of n (wins of all duels; for a first mover, its wins of the decisive duels)."""
+    """A cell as measured: k of n (wins of all duels; for a first mover, its wins of the decisive duels; for stalls, the
+    draws and shutdowns of all duels)."""
 
     cell: Cell
     k: int
@@ -152,6 +153,8 @@ def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, str]], Totals]
         t = totals[(c.arena, c.pairing)]
         if c.kind == "first":
             out.append(Figure(c, t.first_wins, t.decisive))
+        elif c.kind == "stall":
+            out.append(Figure(c, t.stalled, t.n))
         else:
             out.append(Figure(c, t.wins[0 if c.pairing[0] == c.row else 1], t.n))
     return out

@@ -3,8 +3,9 @@
 The file is read within the limits of a data file and validated with pydantic against the
 catalog (unknown units, fields or arenas, bounds outside the schema's, a step of 0, a band
 outside 0..1), so every problem is one line naming the spec file, the line and the field.
-A spec becomes a list of cells: a win rate of one unit against another on one arena, or the
-first mover's share of a mirror, each with its band. Imports the catalog, the overrides and
+A spec becomes a list of cells: a win rate of one unit against another on one arena, the
+first mover's share of a mirror, or the share of a pairing's duels that stall (end in a draw or a
+shutdown), each with its band. Imports the catalog, the overrides and
 `tuning.field_bounds`; never a front end.
 """
 
@@ -139,25 +140,27 @@ class Parameter(_Spec):
 
 
 class Target(_Spec):
-    """One class of cells and its band: `among` a group, `rows` against `columns`, `first_mover` of mirrors, or a `matrix`."""
+    """One class of cells and its band: `among` a group, `rows` against `columns`, `first_mover` of mirrors, a `matrix`,
+    or the `stalls` (draws and shutdowns) of every pairing of a group, mirrors included."""
 
     among: list[UnitId] | None = Field(None, min_length=2)
     rows: list[UnitId] | None = Field(None, min_length=1)
     columns: list[UnitId] | None = Field(None, min_length=1)
     first_mover: list[UnitId] | None = Field(None, min_length=1)
     matrix: dict[UnitId, dict[UnitId, Band]] | None = None
+    stalls: list[UnitId] | None = Field(None, min_length=1)
     band: Band | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Target":
-        kinds = [k for k in ("among", "rows", "first_mover", "matrix") if getattr(self, k) is not None]
+        kinds = [k for k in ("among", "rows", "first_mover", "matrix", "stalls") if getattr(self, k) is not None]
         if (self.rows is None) != (self.columns is None):
             raise ValueError("rows and columns go together")
         if len(kinds) != 1:
-            raise ValueError("give exactly one of among, rows and columns, first_mover, matrix")
+            raise ValueError("give exactly one of among, rows and columns, first_mover, matrix, stalls")
         if (self.band is None) != (kinds[0] == "matrix"):
             raise ValueError("a matrix holds its own bands" if self.band is not None else "give a band: [low, high]")
-        for group in (self.among, self.first_mover):
+        for group in (self.among, self.first_mover, self.stalls):
             if group is not None and len(set(group)) != len(group):
                 raise ValueError("each unit may be named once")
         for a, b in self.pairs():
@@ -257,12 +260,13 @@ class TuneSpec(_Spec):
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure the tuner measures: `row`'s win rate against `col` on an arena, or the first mover's share of a mirror."""
+    """One figure the tuner measures on an arena: `row`'s win rate against `col`, the first mover's share of a mirror,
+    or the share of the duels of `row` and `col` that stall (a draw or a shutdown)."""
 
     arena: str
     row: str
     col: str
-    kind: Literal["win", "first"]
+    kind: Literal["win", "first", "stall"]
     band: tuple[float, float]
 
     @property
@@ -272,8 +276,17 @@ class Cell:
 
     @property
     def label(self) -> str:
-        """The cell in words: `viola vs rouge` or `first mover, jaron mirror`."""
-        return f"first mover, {self.row} mirror" if self.kind == "first" else f"{self.row} vs {self.col}"
+        """The cell in words: `viola vs rouge`, `first mover, jaron mirror`, `stalls, rouge vs viola`, `stalls, jaron mirror`."""
+        return cell_label(self.kind, self.row, self.col)
+
+
+def cell_label(kind: str, row: str, col: str) -> str:
+    """A cell in words, from its kind and units (what the tables of `gladiator tune` print)."""
+    if kind == "first":
+        return f"first mover, {row} mirror"
+    if kind == "stall":
+        return f"stalls, {row} mirror" if row == col else f"stalls, {row} vs {col}"
+    return f"{row} vs {col}"
 
 
 def load_spec(path: Path | str, catalog: Catalog) -> TuneSpec:
@@ -296,6 +309,9 @@ def cells_of(spec: TuneSpec) -> list[Cell]:
                 cells += [Cell(arena, a, b, "win", band) for a, row in t.matrix.items() for b, band in row.items()]
             elif t.first_mover is not None:
                 cells += [Cell(arena, u, u, "first", t.band) for u in t.first_mover]  # type: ignore[arg-type]
+            elif t.stalls is not None:
+                cells += [Cell(arena, a, b, "stall", t.band)  # type: ignore[arg-type]
+                          for i, a in enumerate(t.stalls) for b in t.stalls[i:]]
             else:
                 cells += [Cell(arena, a, b, "win", t.band) for a, b in t.pairs()]  # type: ignore[arg-type]
     return cells

@@ -186,6 +186,8 @@ def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, bef
 
 
 def _print(r: dict, problem: Any) -> None:
+    from gladiator.batch.tune_spec import cell_label
+
     t = r["trials"]
     sets = f"; starting change: {' '.join('--set ' + s for s in r['sets'])}" if r["sets"] else ""
     out.print(printable(f"tune {r['spec']}: bot {r['bot']}, {', '.join(r['arenas'])}, rounds "
@@ -209,7 +211,7 @@ def _print(r: dict, problem: Any) -> None:
     rows = []
     for c in r["cells"]:
         lo, hi = c["band"]
-        label = f"first mover, {c['row']} mirror" if c["kind"] == "first" else f"{c['row']} vs {c['column']}"
+        label = cell_label(c["kind"], c["row"], c["column"])
         rows.append([c["arena"], label, f"{lo:.0%}-{hi:.0%}", _cell(c["before"]), _mark(c["before"]), _cell(c["after"]),
                      _mark(c["after"])])
     tab = Table(title=f"Every cell before (the start) and after (the best) at seed {r['check_seed']}, {r['check_n']} duels a cell, "
