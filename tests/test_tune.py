@@ -154,6 +154,10 @@ def test_a_margin_moves_the_aim_inside_the_band_and_leaves_the_band_alone() -> N
     assert d == pytest.approx(0.005) and low == 0.0  # 54% is half a point past 53.5%; its interval reaches inside
     assert up == pytest.approx(distances([edge, middle])[2])  # the pessimistic distance is the band's
     assert distances([edge, middle])[0] == 0
+    stall = Cell("concert_hall", "rouge", "rouge", "stall", (0.0, 0.05))
+    none, some = Figure(stall, 0, 1000), Figure(stall, 40, 1000)  # 0% and 4% of the duels stalled
+    assert distances([none], margin=0.02)[0] == 0  # an end at 0 is not narrowed: nothing lies below it
+    assert distances([some], margin=0.02)[0] == pytest.approx(0.01)  # 4% is a point past the aim's 3%
 
 
 def test_racing_stops_a_candidate_behind_the_best_on_the_same_round() -> None:
@@ -383,6 +387,7 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
     ({"bot": "clever"}, "bot", "unknown bot"),
     ({"rounds": [800, 200]}, "rounds", "growing"),
     ({"margin": 0.06}, "margin", "leaves nothing of band [0.45, 0.55]"),
+    ({"targets": [{"stalls": ["rouge"], "band": [0, 0.05]}], "margin": 0.06}, "margin", "leaves nothing of band [0.0, 0.05]"),
     ({"margin": -0.01}, "margin", "0 or more"),
     ({"rules": 5}, "rules", "must be one of 3, 4"),
     ({"colour": "red"}, "colour", "unknown field"),

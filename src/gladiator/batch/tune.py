@@ -619,8 +619,10 @@ def _gap(top: float, bottom: float, band: tuple[float, float]) -> float:
 
 
 def _narrow(band: tuple[float, float], margin: float) -> tuple[float, float]:
-    """The band with `margin` taken off each end (the spec checks every band is wider than twice the margin)."""
-    return (band[0] + margin, band[1] - margin)
+    """The band with `margin` taken off each end a share can pass: an end at 0 or 1 stays, as nothing lies beyond it
+    (a stalls band [0, 0.05] aims at [0, 0.03], not at the share's being above 0). The spec checks there is room."""
+    lo, hi = band
+    return (lo + margin if lo > 0 else lo, hi - margin if hi < 1 else hi)
 
 
 def _splits(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:

@@ -229,8 +229,9 @@ class TuneSpec(_Spec):
         for t in info.data.get("targets") or []:
             bands = [t.band] if t.band is not None else [b for row in (t.matrix or {}).values() for b in row.values()]
             for lo, hi in bands:
-                if hi - lo < 2 * v:
-                    raise ValueError(f"margin {v} leaves nothing of band [{lo}, {hi}]: it is taken off both of its ends")
+                if hi - lo < v * ((lo > 0) + (hi < 1)):
+                    raise ValueError(f"margin {v} leaves nothing of band [{lo}, {hi}]: it is taken off each end above 0 "
+                                     "and below 1")
         return v
 
     @field_validator("parameters")
