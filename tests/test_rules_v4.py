@@ -72,7 +72,7 @@ def test_a_guarding_unit_strikes_once_at_a_unit_walking_into_its_reach_and_the_g
     lg, ls = leapt
     ls.guard[0, 1] = True
     t, ev = step(lg, ls, [lg.space.leap(at(lg, 2, 1))], draws=HIT, events=True)  # a leap is the way past a guard
-    assert bool(t.guard[0, 1]) and not [e for e in ev[0] if e["event"] == "attack"]
+    assert bool(t.guard[0, 1]) and not [e for e in ev[0] if e["event"] == "attack" and e["side"] == 1]
     hurt = s.copy()
     hurt.integrity[0, 0] = 5  # the strike from the guard fells a unit on its own turn
     t, ev = step(game, hurt, [game.space.move(at(game, 2, 1))], draws=HIT, events=True)
@@ -125,10 +125,10 @@ def test_a_grab_holds_the_enemy_and_tears_its_core_out_at_the_holders_next_turn(
 
 
 def test_a_leap_or_a_walk_behind_an_unguarded_enemy_opens_it_to_a_grab_and_the_leap_burns_nectar(unit, at):
-    game, s = build_duel(_grabber(unit), unit("beta", heat_capacity=20), "......\n.A.B..\n......", rules=4)
+    game, s = build_duel(_grabber(unit), unit("beta", heat_capacity=20), "......\n..AB..\n......", rules=4)
     s.facing[0, 1] = 6  # Beta faces west, towards Alpha: (4, 1) is behind it
-    assert refusal(game, s, 0, EXTRACT).code != 0  # whole, cool and two tiles away: no grab
-    behind = game.space.leap(at(game, 4, 1))
+    assert refusal(game, s, 0, EXTRACT).code != 0  # whole, cool and in front of it: no grab
+    behind = game.space.leap(at(game, 4, 1))  # (from next to it: no charge, which would turn it round)
     t, ev = step(game, s, [behind], events=True)
     assert not t.caught[0, 1] and "grab" not in _kinds(ev[0])  # the leap only puts it there
     assert int(t.nectar[0, 0]) == int(s.nectar[0, 0]) - K.ABILITY_NECTAR
@@ -136,7 +136,7 @@ def test_a_leap_or_a_walk_behind_an_unguarded_enemy_opens_it_to_a_grab_and_the_l
     grabbed, ev = step(game, t, [EXTRACT], events=True)
     assert bool(grabbed.caught[0, 1]) and "grab" in _kinds(ev[0])
     walk = s.copy()
-    walk.pos[0, 0] = at(game, 3, 2)  # next to Beta, beside it: a step puts it behind
+    walk.pos[0, 0] = at(game, 3, 2)  # beside Beta: a step puts it behind
     assert not legal_mask(game, walk)[0, EXTRACT]
     t, _ = step(game, walk, [game.space.move(at(game, 4, 2))])
     assert bool(legal_mask(game, t)[0, EXTRACT])
@@ -148,6 +148,36 @@ def test_a_leap_or_a_walk_behind_an_unguarded_enemy_opens_it_to_a_grab_and_the_l
     dry.nectar[0, 0] = K.ABILITY_NECTAR  # a leap needs more Nectar than it burns
     assert not legal_mask(game, dry)[0, game.space.leap0 :].any()
     assert refusal(game, dry, 0, behind).code == NO_NECTAR
+
+
+@pytest.mark.parametrize("rules", [3, 4])
+def test_a_leap_into_reach_from_out_of_it_charges_past_a_guard_and_turns_the_enemy(unit, weapon, at, rules):
+    kit = [weapon("claw", damage=(5, 5), accuracy=0.6)]
+    leaper = unit("alpha", actions=3, agility=6, abilities=("leap", "core_extraction"), weapons=kit)  # leap reach 4
+    game, s = build_duel(leaper, unit("beta", weapons=kit), "........\n.A..B...\n........", rules=rules)
+    s.facing[0, 1] = 6  # Beta faces west, towards Alpha: (5, 1) is behind it, four tiles from Alpha
+    s.guard[0, 1] = True  # and it guards
+    t, ev = step(game, s, [game.space.leap(at(game, 5, 1))], draws=HIT, events=True)
+    attacks = [e for e in ev[0] if e["event"] == "attack"]
+    if rules == 3:
+        assert not attacks and int(t.integrity[0, 1]) == 100
+        return
+    assert len(attacks) == 1 and attacks[0]["side"] == 0 and attacks[0]["charge"] and attacks[0]["weapon"] == "claw"
+    assert attacks[0]["terms"]["rear"] == 0  # a guarding enemy has no rear arc
+    assert int(t.integrity[0, 1]) == 100 - 5 and int(t.ap[0]) == 3 - K.COST_LEAP  # the strike is free
+    assert bool(t.guard[0, 1]) and not t.may_charge[0]  # no guard's strike meets a leap; one charge a turn
+    assert int(t.facing[0, 1]) == _facing(game, at(game, 4, 1), at(game, 5, 1))  # struck, it turns to face the leaper
+    open_back = s.copy()
+    open_back.guard[0, 1] = False
+    t, ev = step(game, open_back, [game.space.leap(at(game, 5, 1))], draws=HIT, events=True)
+    (charge,) = [e for e in ev[0] if e["event"] == "attack"]
+    assert charge["terms"]["rear"] > 0  # landing behind an unguarded enemy, the charge takes the rear arc
+    assert not legal_mask(game, t)[0, EXTRACT]  # and the enemy, turned to face it, is no longer open to a grab
+    near = open_back.copy()
+    near.pos[0, 0] = at(game, 3, 1)  # next to Beta at the turn's start: the leap behind it strikes nothing
+    near.may_charge[0] = False
+    t, ev = step(game, near, [game.space.leap(at(game, 5, 1))], draws=HIT, events=True)
+    assert "attack" not in _kinds(ev[0]) and bool(legal_mask(game, t)[0, EXTRACT])
 
 
 def test_a_holder_that_moves_away_lets_go(unit, at):
@@ -322,6 +352,24 @@ def test_the_heuristic_bot_will_not_walk_into_a_guarding_enemys_lethal_strike(un
     assert walks_in(_heuristic_pick(game, s))
     s.guard[0, 1] = True  # guarding, it strikes first at a walk in, for more than Alpha has
     assert not walks_in(_heuristic_pick(game, s))
+
+
+def test_the_heuristic_bot_leaps_in_past_a_guarding_enemys_strike_for_the_charge_alone(unit, weapon, at):
+    claw, blade = [weapon("claw", accuracy=0.9, damage=(20, 20))], [weapon("blade", accuracy=0.9, damage=(30, 30))]
+    leaper = unit("alpha", actions=1, agility=6, abilities=("leap",), weapons=blade)  # one point: the charge is the strike
+    game, s = build_duel(leaper, unit("beta", weapons=claw), ROW, rules=4)
+    s.integrity[0, 1] = 30
+    s.guard[0, 1] = True  # two tiles off and guarding: a walk in meets its claw, a leap in does not
+
+    def leaps_in(action: int) -> bool:
+        return action >= game.space.leap0 and int(game.geo.cheb[action - game.space.leap0, s.pos[0, 1]]) == 1
+
+    t, picks = _heuristic_turn(game, s)
+    assert picks and leaps_in(picks[0]) and int(t.integrity[0, 0]) == 100  # it leapt in and was never struck
+    dry = s.copy()
+    dry.nectar[0, 0] = K.ABILITY_NECTAR  # without the Nectar for a leap it does not walk into the claw
+    t, picks = _heuristic_turn(game, dry)
+    assert not any(leaps_in(a) for a in picks) and int(t.integrity[0, 0]) == 100
 
 
 def test_the_heuristic_bot_guards_its_back_with_a_last_point_a_weak_strike_would_waste(unit, weapon, at):

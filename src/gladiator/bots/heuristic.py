@@ -617,12 +617,17 @@ class Plans:
             rear = spots.strike >= 4 * (self.tab.D + 1)
             can = game.tables.can_extract[sub.my_unit][:, None] & (points >= engine.cost_of("extract"))
             odds = engine.extraction_preview(game, sub)[:, None]
+            pounce: np.ndarray | float = 0.0
             if game.rules >= 4:
                 rear = rear & ~sub.foe_guard[:, None]
                 can = can & ~(sub.my_caught | sub.foe_caught)[:, None]  # (no grab while either side holds the other)
+                assert self.charge is not None  # a leap into reach from out of it charges, and no guard's strike meets it
+                into = engine.charges(game, sub.my_pos[:, None], spots.tiles, sub.foe_pos[:, None])
+                pounce = np.where(into, _of(self.charge, rows)[:, None], 0.0)
+                rear = rear & ~(into & (pounce > 0))  # the enemy it strikes turns to face it: no grab from behind after
             opening = can & (rear | sub.foe_damaged[:, None] | sub.foe_overheated[:, None])
             extract = np.where(opening, odds * _of(self.win, rows)[:, None], 0.0)
-            w = np.maximum(w, extract - self.threat_at(spots))
+            w = np.maximum(w, extract - self.threat_at(spots)) + pounce
             if self.leap_fuel is not None:
                 w = w - _of(self.leap_fuel, rows)[:, None]
             worth[_all(rows)] = np.where(ok[_all(rows)], w, -np.inf)

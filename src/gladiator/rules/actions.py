@@ -27,8 +27,8 @@ DRAWS_PER_STEP = 4  # hit roll, damage roll, extraction roll (version 4: a guard
 ATTACK_DRAWS, EXTRACT_DRAWS = slice(0, 2), slice(2, 3)  # the draws of a step an attack and a core extraction use
 WATCH_DRAWS = slice(2, 4)  # version 4: the draws of the strike a guarding enemy makes at a unit walking into its reach
 DRAW_LANES = {"attack": ATTACK_DRAWS, "extract": EXTRACT_DRAWS}  # the kinds that draw, and the lanes they read
-# version 4: a move may draw the guarding enemy's strike and charge (both lanes of each); a grab is sure
-DRAW_LANES_V4 = {"attack": ATTACK_DRAWS, "move": slice(ATTACK_DRAWS.start, WATCH_DRAWS.stop)}
+# version 4: a move may draw the guarding enemy's strike and charge (both lanes of each), a leap may charge; a grab is sure
+DRAW_LANES_V4 = {"attack": ATTACK_DRAWS, "move": slice(ATTACK_DRAWS.start, WATCH_DRAWS.stop), "leap": ATTACK_DRAWS}
 
 
 def draw_lanes(game: Game) -> dict[str, slice]:
@@ -67,15 +67,25 @@ def move(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
         assert rolls is not None
         walk_in = charges(game, old, tile, pick(s.pos, idx, 1 - side))
         out += watch(game, s, idx, side, walk_in, rolls)
-        unit = mine.get("unit")
-        slot = melee_slot(game).take(unit)
-        charging = walk_in & (slot >= 0) & fed_for(game, mine.get("nectar"), unit, slot) & s.may_charge.take(idx)
-        charging &= mine.get("integrity") > 0
-        if charging.any():
-            j = np.flatnonzero(charging)
-            s.may_charge[idx[j]] = False
-            out += strike(game, s, idx[j], side[j], slot[j], rolls[j][:, ATTACK_DRAWS], charge=True)
+        out += charge(game, s, idx, side, walk_in, rolls)
     return out
+
+
+def charge(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, arrived: np.ndarray,
+           rolls: np.ndarray) -> list[EventBatch]:
+    """Version 4: a unit of side `side` that came into the enemy's reach from out of it (`arrived`, by a walk or a leap)
+    strikes once, free, with its melee weapon (`combat.melee_slot`) where it has the Nectar for it, if it still stands and
+    may still charge this turn (it began the turn out of the enemy's reach and has not charged yet)."""
+    mine = SideCells(s, idx, side)
+    unit = mine.get("unit")
+    slot = melee_slot(game).take(unit)
+    charging = arrived & (slot >= 0) & fed_for(game, mine.get("nectar"), unit, slot) & s.may_charge.take(idx)
+    charging &= mine.get("integrity") > 0
+    if not charging.any():
+        return []
+    j = np.flatnonzero(charging)
+    s.may_charge[idx[j]] = False
+    return strike(game, s, idx[j], side[j], slot[j], rolls[j][:, ATTACK_DRAWS], charge=True)
 
 
 def fed_for(game: Game, nectar: np.ndarray, unit: np.ndarray, slot: np.ndarray) -> np.ndarray:
@@ -114,7 +124,8 @@ def let_go(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
 def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np.ndarray,
          rolls: np.ndarray | None = None) -> list[EventBatch]:
     """Leap to the picked tile facing the enemy, gaining LEAP_HEAT; landing next to it in its rear arc catches it (version
-    4: puts the leaper where it may grab it, `extract`); take a full cache found there."""
+    4: puts the leaper where it may grab it, `extract`); take a full cache found there. Version 4: a leap into the
+    enemy's reach from out of it charges as a walk does (`charge`), and no guard's strike meets it."""
     geo = game.geo
     mine = SideCells(s, idx, side)
     tile = (picked - game.space.leap0).astype(np.int16)
@@ -130,11 +141,14 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
         SideCells(s, idx[behind], 1 - side[behind]).set("caught", True)
         return [EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}),
                 *take_cache(game, s, idx, side, tile)]
-    # version 4: the leap burns Nectar; landing behind an unguarded enemy puts the leaper where it may grab it
+    # version 4: the leap burns Nectar; landing behind an unguarded enemy puts the leaper where it may grab it; a leap
+    # from out of the enemy's reach into it charges (a guard does not see it coming: no watch)
     mine.set("nectar", mine.get("nectar") - nectar_of("leap", game.rules))
     out = let_go(s, idx, side)
     out.append(EventBatch("leap", idx, side, {"from": old, "to": tile, "facing": facing, "behind": behind}))
-    return out + take_cache(game, s, idx, side, tile)
+    out += take_cache(game, s, idx, side, tile)
+    assert rolls is not None
+    return out + charge(game, s, idx, side, charges(game, old, tile, foe_pos), rolls)
 
 
 def grab(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
