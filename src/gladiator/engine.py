@@ -170,8 +170,8 @@ def step(
                                 else refusal(game, state, b, int(actions[b])).text)
     picks = picks_by_kind(game, actions, live)  # the live duels taking each kind of action
     if draws is None:
-        # only the kinds of `draw_lanes` draw (attacks, core extractions; version 4 moves and leaps, which may charge): their lanes
-        # alone, for those duels alone (each duel's draws are its own)
+        # only the kinds of `draw_lanes` draw (attacks, core extractions; version 4 moves and leaps, which may charge):
+        # their lanes alone, for those duels alone (each duel's draws are its own)
         u = _Draws(None)
         for kind, lanes in draw_lanes(game).items():
             if picks[kind].size:

@@ -233,8 +233,8 @@ def leap_reach(t: UnitTables, unit: np.ndarray) -> np.ndarray:
 
 
 def charges(game: Game, start: np.ndarray, end: np.ndarray, foe_pos: np.ndarray) -> np.ndarray:
-    """Version 4: whether a walk from `start` to `end` charges the enemy on `foe_pos`: it begins out of the enemy's reach
-    (not next to it) and ends next to it."""
+    """Version 4: whether a walk or a leap from `start` to `end` charges the enemy on `foe_pos`: it begins out of the
+    enemy's reach (not next to it) and ends next to it."""
     cheb = game.geo.cheb
     return (pick(cheb, start, foe_pos) > 1) & (pick(cheb, end, foe_pos) == 1)
 
