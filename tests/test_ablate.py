@@ -13,6 +13,7 @@ from gladiator import engine, options
 from gladiator.batch import ablate
 from gladiator.batch.runner import make_spec, run
 from gladiator.bots import make_bot
+from gladiator.bots.weights import DEFAULT_FILE
 from gladiator.driver import play_batch
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, EXTRACT, GUARD, make_game
@@ -113,6 +114,17 @@ def test_an_option_never_taken_changes_nothing_and_the_effect_is_the_difference_
         scores.append((t.wins[0] + t.draws / 2) / t.n)
     assert by["leap"].delta == pytest.approx(scores[1] - scores[0])
     assert by["leap"].base == pytest.approx(scores[0]) and by["leap"].used > 0.5
+
+
+def test_a_bot_with_options_of_its_own_keeps_them_when_it_plays_without_an_option(catalog, tmp_path) -> None:
+    weights = tmp_path / "w.yaml"
+    weights.write_text(DEFAULT_FILE.read_text())  # the shipped weights, named as a file of one's own
+    bot = f"heuristic:weights={weights}"
+    ab = ablate.plan(catalog, ["rouge"], ["viola"], ["open_field"], only=["leap"], n=40, max_duels=40, bot=bot)
+    ablate.play(ab)
+    (e,) = ab.effects()
+    t = run(make_spec(catalog, ("rouge", "viola"), "open_field", 40, 0, (f"{bot},without=leap", bot)))
+    assert e.delta == pytest.approx((t.wins[0] + t.draws / 2) / t.n - e.base) and e.used > 0
 
 
 def test_pairing_narrows_the_interval_below_that_of_two_independent_rates(catalog) -> None:

@@ -27,6 +27,7 @@ from gladiator.batch.chunks import BatchSpec, ChunkResult, make_spec, named_winn
 from gladiator.batch.overrides import apply_overrides
 from gladiator.batch.runner import play_specs
 from gladiator.batch.stats import Z95, Totals
+from gladiator.bots import RESTRICT_OPTION, parse_bot
 from gladiator.catalog.loader import Catalog
 from gladiator.errors import GladiatorError
 from gladiator.game import DEFAULT_RULES
@@ -145,7 +146,7 @@ class Ablation:
 
     def spec(self, cell: Cell, r: int) -> BatchSpec:
         """The run of round `r` of `cell`: `n` side-swapped duels on the round's own seeds, as one chunk."""
-        bot = self.bot if cell.option is None else f"{self.bot}:without={cell.option}"
+        bot = self.bot if cell.option is None else without(self.bot, cell.option)
         spec = make_spec(self.catalog, (cell.unit, cell.opponent), cell.arena, self.n, round_seed(self.seed, r),
                          (bot, self.bot), True, self.sets, rules=self.rules)
         return replace(spec, chunk_size=self.n)
@@ -240,6 +241,12 @@ class Ablation:
             key = col.split(":", 1)[1]
             return min(1.0, ev["weapon_duels"].get(key, 0) / t.n), ev["weapon_use"].get(key, 0) / t.n
         return ev["duels_with"].get(col, 0) / t.n, ev["events"].get(col, 0) / t.n
+
+
+def without(bot: str, option: str) -> str:
+    """The name of `bot` playing without `option`, its own options kept (`heuristic:weights=w.yaml` ->
+    `heuristic:weights=w.yaml,without=leap`)."""
+    return f"{bot}{',' if parse_bot(bot)[1] else ':'}{RESTRICT_OPTION}={option}"
 
 
 def plan(catalog: Catalog, units: list[str], opponents: list[str] | None = None, arenas: list[str] | None = None,
