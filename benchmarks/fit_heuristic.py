@@ -86,7 +86,7 @@ SPACE = {"low_nectar": (0, 10, False), "melt_weight": (0.02, 3, True), "overheat
          "cache_weight": (0.05, 5, True), "cache_nectar": (0, 16, False), "threat_weight": (0.3, 3, True),
          "future_weight": (0.05, 2, True), "aggression": (0.05, 5, True), "clock_aggression": (0.1, 10, True),
          "disguise_worth": (0.5, 30, True), "catch_hurt": (0.2, 1, False), "run_margin": (0.3, 20, True),
-         "melt_threat": (0.1, 3, True)}
+         "melt_threat": (0.1, 3, True), "shot_heat": (0, 3, False)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -321,3 +321,21 @@ def test_other_weights_change_the_choices_and_keep_tables_of_their_own(catalog, 
     other = picks("heuristic:aggression=20,future_weight=0")
     assert (other != before).any()
     assert (picks("heuristic") == before).all()
+
+
+@pytest.mark.parametrize("shot_heat, weapon", [(0.0, "aria_cannon"), (0.5, "flame_chorus")])
+def test_the_heuristic_bot_weighs_the_heat_a_shot_adds_at_its_shot_heat_weight(catalog, at, shot_heat, weapon):
+    """Viola, cold, with Rouge three tiles off (in reach of her cannon, 6 heat a shot, and her flame, 4): weighing only
+    damage and melt she strikes from where she stands with the cannon; at half a point of integrity a point of her own
+    heat, with the flame."""
+    from gladiator.bots.heuristic import Plans
+
+    game = game_for(catalog, "concert_hall")
+    s = engine.new_duels(game, ("viola", "rouge"), [3])
+    s.active[:] = 0
+    s.ap[:] = 3
+    s.pos[0] = [at(game, 5, 4), at(game, 8, 4)]
+    w = make_bot(f"{SCENARIO},shot_heat={shot_heat}").weights_for(game)
+    stay = Plans(game, engine.observe(game, s, s.active), engine.legal_mask(game, s), w).stay()
+    slots = [wp.id for wp in catalog.units["viola"].weapons]
+    assert int(stay.slot[0]) == slots.index(weapon) and stay.strike[0] > 0

@@ -2,8 +2,8 @@
 
 For each duel it weighs the places it could end its turn — where it stands, every tile a move
 reaches, every leap spot beside the enemy — by what it can do from there with the points left
-(strikes, counting melt that would overheat the enemy, and a vent first where the heat it sheds
-buys more shots than the point it costs; a core extraction where the enemy is open; a Nectar cache
+(strikes, counting melt that would overheat the enemy and, at `shot_heat` a point, the heat a shot
+adds to the shooter, and a vent first where the heat it sheds buys more shots than the point it costs; a core extraction where the enemy is open; a Nectar cache
 it needs) against what the enemy, as it shows itself, can do back next turn from where it stands
 (its best strikes after a move, against cover and guard, from high ground where it stands over
 the tile; its own extraction if this side would be open, or, once this side is hurt, if the enemy
@@ -306,7 +306,7 @@ class Plans:
         for c, (rear, high, adjacent) in enumerate(COMBOS):
             flags = (tactics.rear_counts(self.game, np.full(idx.size, rear), obs.foe_guard), np.full(idx.size, high),
                      np.full(idx.size, adjacent))
-            worth = slot_worth(self.game, obs, self.melt_worth[idx], *flags)  # (n, W)
+            worth = slot_worth(self.game, obs, self.melt_worth[idx], self.w.shot_heat, *flags)  # (n, W)
             out[:, c] = np.where(within, worth[:, :, None], 0.0).max(axis=1)
         return out.reshape(idx.size, -1)
 
@@ -491,7 +491,7 @@ class Plans:
         obs, game = self.obs, self.game
         prev = engine.attack_preview(game, obs)  # the strike preview of every slot from where it stands
         worth = np.where(prev["usable"] & self.mask[:, ATTACK0 : ATTACK0 + W],
-                         _worth(game, obs, self.melt_worth, prev["chance"], prev["expected"]), -1.0)
+                         _worth(game, obs, self.melt_worth, self.w.shot_heat, prev["chance"], prev["expected"]), -1.0)
         slot = np.argmax(worth, axis=1)
         strike = np.maximum(0.0, tactics.row_pick(worth, slot))
         here = _Spots(self, obs.my_pos[:, None].astype(np.int64))
@@ -831,14 +831,14 @@ def disguise(game: Game, obs: Observation) -> np.ndarray:
     return np.argmax(np.cumsum(allowed, axis=1) > k[:, None], axis=1)
 
 
-def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, rear: np.ndarray, high: np.ndarray,
+def slot_worth(game: Game, obs: Observation, melt_worth: np.ndarray, shot_heat: float, rear: np.ndarray, high: np.ndarray,
                adjacent: np.ndarray) -> np.ndarray:
     """(N, W) worth of one shot with each slot, from the rear or not, high ground or not, adjacent or not (range aside)."""
     chance, lo, hi, expected = tactics.slot_preview(game, obs.my_unit, obs.my_unit, obs.foe_look,
                                                     tactics.foe_guard_penalty(game, obs),
                                                     obs.foe_exposed, game.geo.cover[obs.foe_pos], high, rear,
                                                     adjacent, obs.my_ambush)
-    return _worth(game, obs, melt_worth, chance, expected)
+    return _worth(game, obs, melt_worth, shot_heat, chance, expected)
 
 
 def tables(game: Game, weights: Weights | None = None) -> "Tables":
@@ -917,12 +917,14 @@ class Tables:
                    geo.cache_of >= 0, room_max, reach, np.concatenate([reach[int(v)] for v in game.tables.speed]), rows)
 
 
-def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, chance: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """(N, W) worth of one shot with each slot of the given hit chances and expected damage: melt counted, Nectar kept."""
+def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, shot_heat: float, chance: np.ndarray,
+           expected: np.ndarray) -> np.ndarray:
+    """(N, W) worth of one shot with each slot of the given hit chances and expected damage: melt counted, the heat the
+    shot adds to the shooter weighed at `shot_heat` a point (the vents it will cost), Nectar kept."""
     t = game.tables
     melt = chance * t.w_melt[obs.my_unit] * melt_worth[:, None]
     affordable = tactics.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown
-    return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt, 0.0)
+    return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt - shot_heat * t.w_heat[obs.my_unit], 0.0)
 
 
 def _strike_offsets(game: Game, D: int, tiles: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> np.ndarray:

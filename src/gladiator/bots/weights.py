@@ -47,6 +47,8 @@ class Weights(BaseModel):
     catch_hurt: float = Field(ge=0, le=1, description="below this share of its integrity, a leaper's extraction counts in the reply")
     run_margin: float = Field(ge=0, le=100, description="by how much striking then stepping away must beat every other plan")
     melt_threat: float = Field(ge=0, le=5, description="the share of the overheating the enemy's melt threatens that counts")
+    shot_heat: float = Field(0.0, ge=0, le=10, description="each point of heat a shot adds to the shooter (0: heat only caps "
+                             "the shots a turn plans)")
 
     def key(self) -> str:
         """A short digest of the weights: equal weights, equal key."""
