@@ -924,7 +924,8 @@ def _worth(game: Game, obs: Observation, melt_worth: np.ndarray, shot_heat: floa
     t = game.tables
     melt = chance * t.w_melt[obs.my_unit] * melt_worth[:, None]
     affordable = tactics.fed_slots(game, obs.my_unit, obs.my_nectar - 1)  # never fire itself into shutdown
-    return np.where(t.w_valid[obs.my_unit] & affordable, expected + melt - shot_heat * t.w_heat[obs.my_unit], 0.0)
+    worth = expected + melt - shot_heat * t.w_heat[obs.my_unit] if shot_heat else expected + melt
+    return np.where(t.w_valid[obs.my_unit] & affordable, worth, 0.0)
 
 
 def _strike_offsets(game: Game, D: int, tiles: np.ndarray, pe: np.ndarray, facing: np.ndarray) -> np.ndarray:
