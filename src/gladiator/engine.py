@@ -535,7 +535,7 @@ def _strike_flags(game: Game, obs: Observation) -> tuple[np.ndarray, ...]:
     """The modifiers of the observer's strikes: guard .. ambush, as strike_preview takes them."""
     geo = game.geo
     pa, pe = obs.my_pos, obs.foe_pos
-    holds = obs.my_caught if game.rules >= 4 else False
+    holds = obs.my_caught  # (version 4: a held observer's holder is braced)
     guard = guarding(game, obs.foe_guard, holds)
     rear = open_rear(game, pa, pe, obs.foe_facing, shielded(game, obs.foe_guard, holds))
     return (guard, obs.foe_exposed, geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear, pick(geo.cheb, pa, pe) == 1,

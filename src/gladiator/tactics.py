@@ -110,7 +110,7 @@ def guard_penalty(game: Game, guard: np.ndarray, holds: np.ndarray | bool = Fals
 
 def foe_guard_penalty(game: Game, obs: Observation) -> np.ndarray:
     """(B,) guard_penalty of the observer's strikes at the enemy."""
-    return guard_penalty(game, obs.foe_guard, obs.my_caught if game.rules >= 4 else False)
+    return guard_penalty(game, obs.foe_guard, obs.my_caught)
 
 
 def slot_preview(game: Game, wu: np.ndarray, au: np.ndarray, tu: np.ndarray, guard: np.ndarray, exposed: np.ndarray,

@@ -203,7 +203,7 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
     fresh = mine.get("disguise_fresh")
     ambush = ambushes(my_disguise, fresh)
     pa, pe = mine.get("pos"), theirs.get("pos")
-    holds = mine.get("caught") if game.rules >= 4 else False  # (version 4: a held attacker's holder is braced)
+    holds = mine.get("caught")  # (version 4: a held attacker's holder is braced)
     guard = guarding(game, theirs.get("guard"), holds)
     rear = open_rear(game, pa, pe, theirs.get("facing"), shielded(game, theirs.get("guard"), holds))
     flags = (guard, theirs.get("exposed"), geo.cover.take(pe), geo.high.take(pa) & ~geo.high.take(pe), rear,
