@@ -81,7 +81,7 @@ def test_pairings_played_in_one_batch_are_the_batch_runs_of_the_same_seed(catalo
     for pair, t, h in zip(pairs, got, halves):
         ref = run(make_spec(catalog, pair, "concert_hall", 120, 7, ("greedy", "greedy")))
         for t_ in (t, h):
-            assert (t_.n, t_.wins, t_.draws, t_.first_wins, t_.turns) == (ref.n, ref.wins, ref.draws, ref.first_wins, ref.turns)
+            assert t_ == ref  # every count, the events of each side included
 
 
 def test_each_cell_reads_its_side_of_its_pairing_and_a_mirror_its_first_mover(catalog, tmp_path: Path) -> None:
@@ -108,6 +108,24 @@ def test_a_stalls_target_reads_the_draws_and_shutdowns_of_each_pairing_mirrors_i
         ref = run(make_spec(short, pair, "concert_hall", 200, 5, ("greedy", "greedy")))
         assert (f.k, f.n) == (ref.outcomes["draw"] + ref.outcomes["shutdown"], 200)
     assert any(f.k > 0 for f in figs) and not all(f.inside for f in figs)  # the short limit stalls duels: out of band
+
+
+def test_an_event_target_reads_the_duels_in_which_a_unit_counted_it(catalog, tmp_path: Path) -> None:
+    p = tmp_path / "events.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"bot": "heuristic", "targets": [
+        {"event": "overheated_turn", "of": ["rouge"], "against": ["viola", "rouge"], "band": [0.3, 1.0]},
+        {"event": "weapon:flame_chorus", "of": ["viola"], "against": ["rouge"], "band": [0.15, 1.0]}]}, sort_keys=False))
+    problem = Problem(load_spec(p, catalog), catalog)
+    figs = figures(problem.cells, Duels(1).measure(catalog, problem.pairings, 0, 100, 5, "heuristic"))
+    assert [f.cell.label for f in figs] == ["rouge's overheated_turn vs viola", "rouge's overheated_turn, rouge mirror",
+                                            "viola's weapon:flame_chorus vs rouge"]
+    rv = run(make_spec(catalog, ("rouge", "viola"), "concert_hall", 100, 5, ("heuristic", "heuristic")))
+    rr = run(make_spec(catalog, ("rouge", "rouge"), "concert_hall", 100, 5, ("heuristic", "heuristic")))
+    hot = [rr.event_counts(k)["duels_with"]["overheated_turn"] for k in (0, 1)]
+    assert (figs[0].k, figs[0].n) == (rv.event_counts(0)["duels_with"]["overheated_turn"], 100)
+    assert (figs[1].k, figs[1].n) == (sum(hot), 200)  # a mirror counts both sides' duels
+    assert (figs[2].k, figs[2].n) == (rv.event_counts(1)["weapon_duels"]["flame_chorus"], 100)
+    assert 0 < figs[0].k < 100 and 0 < figs[2].k < 100  # measured, not constants: not in every duel, not in none
 
 
 def test_a_spec_may_tune_under_rules_version_4(catalog, tmp_path: Path) -> None:
@@ -382,6 +400,13 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
     ({"targets": [{"first_mover": ["rouge"]}]}, "targets.0", "give a band"),
     ({"targets": [{"stalls": ["rouge", "rouge"], "band": [0, 0.05]}]}, "targets.0", "named once"),
     ({"targets": [{"stalls": ["rouge"], "among": ["rouge", "viola"], "band": [0, 0.05]}]}, "targets.0", "exactly one of"),
+    ({"targets": [{"event": "melted", "of": ["rouge"], "against": ["viola"], "band": [0.3, 1]}]}, "targets.0",
+     "unknown event 'melted'"),
+    ({"targets": [{"event": "weapon:arc_blade", "of": ["viola"], "against": ["rouge"], "band": [0.3, 1]}]}, "targets.0",
+     "viola carries no weapon 'arc_blade'"),
+    ({"targets": [{"event": "vent", "of": ["rouge"], "band": [0.3, 1]}]}, "targets.0", "event, of and against go together"),
+    ({"targets": [{"event": "vent", "of": ["rouge"], "against": ["viola"], "stalls": ["rouge"], "band": [0, 1]}]},
+     "targets.0", "exactly one of"),
     ({"arenas": ["moon"]}, "arenas.0", "unknown arena 'moon'"),
     ({"parameters": [{"field": "rooftops.hazard_heat", "low": 0, "high": 8}]}, "parameters", "not among the arenas"),
     ({"bot": "clever"}, "bot", "unknown bot"),
@@ -517,3 +542,10 @@ def test_a_tune_study_names_its_plugin_bots_code(catalog, tmp_path: Path, monkey
     p.write_text(yaml.safe_dump(GOOD | {"bot": "greedy"}, sort_keys=False))
     builtin = Problem(load_spec(p, catalog), catalog).identity(0)
     assert builtin == Problem(load_spec(p, catalog), catalog).identity(0)
+
+
+def test_the_batch_guide_names_every_event_a_target_may_count() -> None:
+    from gladiator.state import EVENT_KINDS
+    row = next(line for line in (Path(__file__).parents[1] / "docs" / "batch.md").read_text().splitlines()
+               if line.startswith("| `event:"))
+    assert re.findall(r"`(\w+)`", row.split("event kind of the batch's counts", 1)[1])[:len(EVENT_KINDS)] == list(EVENT_KINDS)

@@ -231,7 +231,7 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
     """Totals of duels [lo, hi) of each pairing, all played in one batch by one bot on both sides.
 
     Duel i of a pairing is duel i of `make_spec(..., pairing=True)` with the same seed (same seed,
-    same sides), so each pairing's totals (events aside) are those of `batch` on the same duels,
+    same sides), so each pairing's totals, events included, are those of `batch` on the same duels,
     and every roster played at one seed meets the same duels (common random numbers).
     """
     idx = np.arange(lo, hi, dtype=np.int64)
@@ -242,11 +242,13 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
         ia, ib = game.unit_index(a), game.unit_index(b)
         blocks.append(np.where(swapped[:, None], np.array([ib, ia]), np.array([ia, ib])).astype(np.int16))
     k = len(pairings)
-    final, reasons, _ = play_duels(game, np.concatenate(blocks), np.tile(seeds, k), (bot, bot), batch_size)
+    final, reasons, tally = play_duels(game, np.concatenate(blocks), np.tile(seeds, k), (bot, bot), batch_size)
     rows = np.zeros(k * idx.shape[0], dtype=ROW_DTYPE)
     rows["duel"], rows["seed"], rows["swapped"] = np.tile(idx, k), np.tile(seeds, k), np.tile(swapped, k)
     rows = _rows_of(final, reasons, rows)
-    return [totals_of_rows(part) for part in np.split(rows, k)]
+    named = np.where(np.tile(swapped, k)[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
+    columns = engine.tally_columns(game)
+    return [totals_of_rows(part).count_events(columns, t) for part, t in zip(np.split(rows, k), np.split(named, k))]
 
 
 def batch_size_for(bots: Sequence[Bot]) -> int:

@@ -89,6 +89,13 @@ class Totals:
                     out["weapon_duels"][key] = out["weapon_duels"].get(key, 0) + int(duels)
         return out
 
+    def duels_with_event(self, side: int, event: str) -> int:
+        """Duels in which named unit `side` counted `event`: an event kind, or `weapon:<id>` (a use of that weapon)."""
+        counts = self.event_counts(side)
+        if event.startswith("weapon:"):
+            return counts["weapon_duels"].get(event.split(":", 1)[1], 0)
+        return counts["duels_with"].get(event, 0)
+
     def add(self, other: "Totals") -> "Totals":
         """Add another set of counts into this one (in place); returns self."""
         if other.columns:

@@ -106,7 +106,8 @@ class Duels:
 @dataclass(frozen=True)
 class Figure:
     """A cell as measured: k of n (wins of all duels; for a first mover, its wins of the decisive duels; for stalls, the
-    draws and shutdowns of all duels)."""
+    draws and shutdowns of all duels; for an event, the duels in which the row unit's event is counted, a mirror's
+    over both sides' duels)."""
 
     cell: Cell
     k: int
@@ -155,6 +156,9 @@ def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, str]], Totals]
             out.append(Figure(c, t.first_wins, t.decisive))
         elif c.kind == "stall":
             out.append(Figure(c, t.stalled, t.n))
+        elif c.kind == "event":
+            sides = [0, 1] if c.row == c.col else [0 if c.pairing[0] == c.row else 1]
+            out.append(Figure(c, sum(t.duels_with_event(k, c.event) for k in sides), t.n * len(sides)))
         else:
             out.append(Figure(c, t.wins[0 if c.pairing[0] == c.row else 1], t.n))
     return out

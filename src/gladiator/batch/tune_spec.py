@@ -4,8 +4,9 @@ The file is read within the limits of a data file and validated with pydantic ag
 catalog (unknown units, fields or arenas, bounds outside the schema's, a step of 0, a band
 outside 0..1), so every problem is one line naming the spec file, the line and the field.
 A spec becomes a list of cells: a win rate of one unit against another on one arena, the
-first mover's share of a mirror, or the share of a pairing's duels that stall (end in a draw or a
-shutdown), each with its band. Imports the catalog, the overrides and
+first mover's share of a mirror, the share of a pairing's duels that stall (end in a draw or a
+shutdown), or the share of a unit's duels against another in which an event of it is counted (Viola's melt
+overheating Rouge: Rouge's `overheated_turn` against Viola), each with its band. Imports the catalog, the overrides and
 `tuning.field_bounds`; never a front end.
 """
 
@@ -27,6 +28,7 @@ from gladiator.catalog.schema import Unit
 from gladiator.errors import DataErrors, GladiatorError
 from gladiator.files import MAX_DATA_BYTES, read_limited
 from gladiator.game import DEFAULT_RULES, check_rules
+from gladiator.state import EVENT_KINDS
 
 DEFAULT_ROUNDS = (600, 2400)
 MAX_PARAMETERS = 32
@@ -141,7 +143,8 @@ class Parameter(_Spec):
 
 class Target(_Spec):
     """One class of cells and its band: `among` a group, `rows` against `columns`, `first_mover` of mirrors, a `matrix`,
-    or the `stalls` (draws and shutdowns) of every pairing of a group, mirrors included."""
+    the `stalls` (draws and shutdowns) of every pairing of a group, mirrors included, or an `event` of each unit `of` a
+    group against each unit of `against` (the share of its duels in which the event is counted at least once)."""
 
     among: list[UnitId] | None = Field(None, min_length=2)
     rows: list[UnitId] | None = Field(None, min_length=1)
@@ -149,20 +152,28 @@ class Target(_Spec):
     first_mover: list[UnitId] | None = Field(None, min_length=1)
     matrix: dict[UnitId, dict[UnitId, Band]] | None = None
     stalls: list[UnitId] | None = Field(None, min_length=1)
+    event: str | None = Field(None, max_length=80)
+    of: list[UnitId] | None = Field(None, min_length=1)
+    against: list[UnitId] | None = Field(None, min_length=1)
     band: Band | None = None
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Target":
-        kinds = [k for k in ("among", "rows", "first_mover", "matrix", "stalls") if getattr(self, k) is not None]
+    def _one_kind(self, info: ValidationInfo) -> "Target":
+        kinds = [k for k in ("among", "rows", "first_mover", "matrix", "stalls", "event") if getattr(self, k) is not None]
         if (self.rows is None) != (self.columns is None):
             raise ValueError("rows and columns go together")
+        if not ((self.event is None) == (self.of is None) == (self.against is None)):
+            raise ValueError("event, of and against go together")
         if len(kinds) != 1:
-            raise ValueError("give exactly one of among, rows and columns, first_mover, matrix, stalls")
+            raise ValueError("give exactly one of among, rows and columns, first_mover, matrix, stalls, event")
         if (self.band is None) != (kinds[0] == "matrix"):
             raise ValueError("a matrix holds its own bands" if self.band is not None else "give a band: [low, high]")
-        for group in (self.among, self.first_mover, self.stalls):
+        for group in (self.among, self.first_mover, self.stalls, self.of, self.against):
             if group is not None and len(set(group)) != len(group):
                 raise ValueError("each unit may be named once")
+        if self.event is not None:
+            _check_event(self.event, self.of or [], _catalog(info))
+            return self  # its cells may be mirrors: a mirror's share counts both sides' duels
         for a, b in self.pairs():
             if a == b:
                 raise ValueError(f"{a} against itself: a mirror's figure is its first mover's share (first_mover)")
@@ -177,6 +188,17 @@ class Target(_Spec):
         if self.matrix is not None:
             return [(a, b) for a, row in self.matrix.items() for b in row]
         return []
+
+
+def _check_event(event: str, units: list[str], cat: Catalog) -> None:
+    """An event target counts an event kind of the engine's tally, or `weapon:<id>`, a weapon each unit carries."""
+    if event.startswith("weapon:"):
+        wid = event.split(":", 1)[1]
+        for u in units:
+            if wid not in [w.id for w in cat.units[u].weapons]:
+                raise ValueError(f"{u} carries no weapon {wid!r}; its weapons: {', '.join(w.id for w in cat.units[u].weapons)}")
+    elif event not in EVENT_KINDS:
+        raise ValueError(f"unknown event {event!r}; an event is one of {', '.join(EVENT_KINDS)}, or weapon:<weapon id>")
 
 
 class TuneSpec(_Spec):
@@ -262,13 +284,15 @@ class TuneSpec(_Spec):
 @dataclass(frozen=True)
 class Cell:
     """One figure the tuner measures on an arena: `row`'s win rate against `col`, the first mover's share of a mirror,
-    or the share of the duels of `row` and `col` that stall (a draw or a shutdown)."""
+    the share of the duels of `row` and `col` that stall (a draw or a shutdown), or the share of `row`'s duels against
+    `col` in which `row`'s `event` is counted."""
 
     arena: str
     row: str
     col: str
-    kind: Literal["win", "first", "stall"]
+    kind: Literal["win", "first", "stall", "event"]
     band: tuple[float, float]
+    event: str = ""
 
     @property
     def pairing(self) -> tuple[str, str]:
@@ -278,15 +302,18 @@ class Cell:
     @property
     def label(self) -> str:
         """The cell in words: `viola vs rouge`, `first mover, jaron mirror`, `stalls, rouge vs viola`, `stalls, jaron mirror`."""
-        return cell_label(self.kind, self.row, self.col)
+        return cell_label(self.kind, self.row, self.col, self.event)
 
 
-def cell_label(kind: str, row: str, col: str) -> str:
-    """A cell in words, from its kind and units (what the tables of `gladiator tune` print)."""
+def cell_label(kind: str, row: str, col: str, event: str = "") -> str:
+    """A cell in words, from its kind and units (what the tables of `gladiator tune` print): `viola vs rouge`,
+    `first mover, jaron mirror`, `stalls, rouge vs viola`, `rouge's overheated_turn vs viola`."""
     if kind == "first":
         return f"first mover, {row} mirror"
     if kind == "stall":
         return f"stalls, {row} mirror" if row == col else f"stalls, {row} vs {col}"
+    if kind == "event":
+        return f"{row}'s {event}, {row} mirror" if row == col else f"{row}'s {event} vs {col}"
     return f"{row} vs {col}"
 
 
@@ -310,6 +337,9 @@ def cells_of(spec: TuneSpec) -> list[Cell]:
                 cells += [Cell(arena, a, b, "win", band) for a, row in t.matrix.items() for b, band in row.items()]
             elif t.first_mover is not None:
                 cells += [Cell(arena, u, u, "first", t.band) for u in t.first_mover]  # type: ignore[arg-type]
+            elif t.event is not None:
+                cells += [Cell(arena, a, b, "event", t.band, t.event)  # type: ignore[arg-type]
+                          for a in t.of or [] for b in t.against or []]
             elif t.stalls is not None:
                 cells += [Cell(arena, a, b, "stall", t.band)  # type: ignore[arg-type]
                           for i, a in enumerate(t.stalls) for b in t.stalls[i:]]

@@ -176,6 +176,7 @@ def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, bef
         "history": [{"trial": t.number, "state": t.state, "distance": t.distance, "duels_a_cell": t.duels,
                      "values": t.values, "note": t.note, "by": t.by} for t in rec.trials],
         "cells": [{"arena": b.cell.arena, "row": b.cell.row, "column": b.cell.col, "kind": b.cell.kind,
+                   "event": b.cell.event,
                    "band": list(b.cell.band), "before": fig(b), "after": fig(a)} for b, a in zip(before, after)],
         "in_band": {"cells": len(after), "before": sum(f.inside for f in before), "after": sum(f.inside for f in after)},
         "distance": {"before": sum(f.distance for f in before), "after": sum(f.distance for f in after)},
@@ -211,7 +212,7 @@ def _print(r: dict, problem: Any) -> None:
     rows = []
     for c in r["cells"]:
         lo, hi = c["band"]
-        label = cell_label(c["kind"], c["row"], c["column"])
+        label = cell_label(c["kind"], c["row"], c["column"], c.get("event", ""))
         rows.append([c["arena"], label, f"{lo:.0%}-{hi:.0%}", _cell(c["before"]), _mark(c["before"]), _cell(c["after"]),
                      _mark(c["after"])])
     tab = Table(title=f"Every cell before (the start) and after (the best) at seed {r['check_seed']}, {r['check_n']} duels a cell, "
