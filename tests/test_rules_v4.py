@@ -380,3 +380,30 @@ def test_the_heuristic_bot_guards_its_back_with_a_last_point_a_weak_strike_would
                              "......\n..AB..\n......", rules=rules)
         s.ap[0] = 1  # Alpha's last point: a pin, or a guard that keeps its back from the axe
         assert (_heuristic_pick(game, s) == GUARD) == (rules == 4), rules  # (version 3: a guard keeps no back)
+
+
+@pytest.mark.parametrize("rules", [3, 4])
+def test_a_flamer_fires_point_blank_without_the_penalty_in_version_4(unit, weapon, rules):
+    kit = [weapon("cannon", kind="ranged", range=6, accuracy=0.7),
+           weapon("flamer", kind="ranged", range=4, accuracy=0.7, point_blank_penalty=False)]
+    for row in ("....\n.AB.\n....", ROW):  # next to the target, then two tiles from it
+        game, s = build_duel(unit("alpha", weapons=kit), unit("beta"), row, rules=rules)
+        seen = attack_preview(game, s)["chance"][0, :2]
+        chances = []
+        for slot in (0, 1):
+            _, ev = step(game, s, [ATTACK0 + slot], draws=HIT, events=True)
+            attack = [e for e in ev[0] if e["event"] == "attack"][0]
+            chances.append(attack["chance"])
+            penalty = -K.POINT_BLANK_PENALTY if row != ROW and (slot == 0 or rules == 3) else 0
+            assert attack["terms"]["point_blank"] == pytest.approx(penalty), (rules, row, slot)
+        assert list(seen) == pytest.approx(chances)  # the preview says so too
+
+
+def test_point_blank_penalty_is_a_ranged_weapons_and_a_true_or_false(weapon):
+    with pytest.raises(ValueError, match="point_blank_penalty is for ranged weapons"):
+        weapon("claw", point_blank_penalty=False)
+    with pytest.raises(ValueError, match="valid boolean"):
+        weapon("flamer", kind="ranged", point_blank_penalty="no")
+    plain = weapon("flamer", kind="ranged")
+    assert plain.point_blank_penalty is None and "point_blank_penalty" not in plain.model_dump()  # unset: takes it
+    assert weapon("flamer", kind="ranged", point_blank_penalty=False).model_dump()["point_blank_penalty"] is False

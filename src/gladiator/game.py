@@ -104,6 +104,7 @@ class UnitTables:
     can_mimic: np.ndarray
     w_valid: np.ndarray  # (U, W) bool
     w_ranged: np.ndarray
+    w_point_blank: np.ndarray  # a ranged weapon that takes the point-blank penalty (version 4: not a flamer's)
     w_range: np.ndarray
     w_accuracy: np.ndarray  # float64
     w_low: np.ndarray
@@ -165,7 +166,7 @@ def make_game(roster: list[Unit] | tuple[Unit, ...], arena: Arena, rules: int = 
         raise GladiatorError(f"unknown rules version {rules!r}; versions: {', '.join(map(str, RULES_VERSIONS))}")
     roster = tuple(sorted({u.id: u for u in roster}.values(), key=lambda u: u.id))
     geo = _geometry(arena)
-    tables = _tables(roster)
+    tables = _tables(roster, rules)
     return Game(roster, arena, geo, tables, ActionSpace(len(roster), geo.tiles), {u.id: i for i, u in enumerate(roster)},
                 int(rules))
 
@@ -179,7 +180,7 @@ def _geometry(arena: Arena) -> Geometry:
     return _geometry_by_hash(content_hash(arena), arena.model_dump_json())
 
 
-def _tables(roster: tuple[Unit, ...]) -> UnitTables:
+def _tables(roster: tuple[Unit, ...], rules: int) -> UnitTables:
     U = len(roster)
 
     def stat(name: str) -> np.ndarray:
@@ -201,6 +202,7 @@ def _tables(roster: tuple[Unit, ...]) -> UnitTables:
         can_mimic=np.array(["mimic" in u.abilities for u in roster]),
         w_valid=wcol(lambda w: True, bool, False),
         w_ranged=wcol(lambda w: w.kind == "ranged", bool, False),
+        w_point_blank=wcol(lambda w: w.kind == "ranged" and (rules < 4 or w.point_blank_penalty is not False), bool, False),
         w_range=wcol(lambda w: w.range, np.int32),
         w_accuracy=wcol(lambda w: w.accuracy, np.float64, 0.0),
         w_low=wcol(lambda w: w.damage_range[0], np.int32),

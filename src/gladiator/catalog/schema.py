@@ -8,9 +8,10 @@ characters, so data text reaches a terminal or the window as written (see docs/l
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, StrictBool, StrictFloat, StrictInt,
+                      field_validator, model_serializer, model_validator)
 
 ABILITIES = ("leap", "core_extraction", "mimic")
 MAX_WEAPONS = 4
@@ -90,6 +91,25 @@ class Weapon(_Strict):
     heat: Int = Field(0, ge=0, le=1000, description="heat added to the attacker")
     melt: Int = Field(0, ge=0, le=1000, description="heat added to the target on a hit")
     nectar: Int = Field(0, ge=0, le=1000, description="Nectar the attack costs")
+    point_blank_penalty: StrictBool | None = Field(None, description="rules version 4: false for a ranged weapon made "
+                                                                     "for close range (a flamer), which fires at an "
+                                                                     "adjacent target without the point-blank penalty; "
+                                                                     "unset, a ranged weapon takes it")
+
+    @model_validator(mode="after")
+    def _point_blank_is_ranged(self) -> "Weapon":
+        if self.kind == "melee" and self.point_blank_penalty is not None:
+            raise ValueError("point_blank_penalty is for ranged weapons: a melee weapon never fires point-blank")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _unset_left_out(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The data as written: an unset `point_blank_penalty` is left out, so a weapon's data, and the hash a replay pins
+        it by, are those of the files before the field was."""
+        data = handler(self)
+        if data.get("point_blank_penalty", False) is None:
+            del data["point_blank_penalty"]
+        return data
 
     @field_validator("damage")
     @classmethod

@@ -70,7 +70,8 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
 
     `cover`: the target stands in cover; `high_ground`: the attacker stands on high ground and the
     target does not; `rear`: the attacker is in the target's rear arc; `adjacent`: the target is next
-    to the attacker (a ranged weapon then fires point-blank); `ambush`: the attacker throws off a
+    to the attacker (a ranged weapon then fires point-blank, and takes the penalty unless, version 4, its
+    `point_blank_penalty` is false); `ambush`: the attacker throws off a
     disguise with this attack. Arrays broadcast together.
     """
     ranged = pick(t.w_ranged, wu, slot)
@@ -82,7 +83,7 @@ def hit_terms(t: UnitTables, wu: np.ndarray, slot: np.ndarray, tu: np.ndarray, g
         "high_ground": np.where(ranged & high_ground, K.HIGH_GROUND_BONUS, 0.0),
         "rear": np.where(rear, K.REAR_BONUS, 0.0),
         "exposed": np.where(exposed, K.EXPOSED_BONUS, 0.0),
-        "point_blank": np.where(ranged & adjacent, -K.POINT_BLANK_PENALTY, 0.0),
+        "point_blank": np.where(pick(t.w_point_blank, wu, slot) & adjacent, -K.POINT_BLANK_PENALTY, 0.0),
         "ambush": np.where(ambush, K.AMBUSH_BONUS, 0.0),
     }
     total = terms["accuracy"]
