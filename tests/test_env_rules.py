@@ -19,12 +19,12 @@ def test_version_3s_observation_is_as_it_was_and_version_4s_is_it_and_may_charge
     from gladiator.env.encode import encode, observation_size
 
     assert gymnasium.make("gladiator/Duel-v0", opponent_bot="random").observation_space.shape == (1548,)
-    assert gymnasium.make("gladiator/Duel-v0", opponent_bot="random", rules=4).observation_space.shape == (1551,)
+    assert gymnasium.make("gladiator/Duel-v0", opponent_bot="random", rules=4).observation_space.shape == (1553,)
     rng = np.random.default_rng(1)
     charge = set()
     for arena, size in V3_SIZES.items():
         v3, v4 = game_for(catalog, arena), game_for(catalog, arena, rules=4)
-        assert (observation_size(v3), observation_size(v4)) == (size, size + 3)
+        assert (observation_size(v3), observation_size(v4)) == (size, size + 5)
         s = engine.new_duels(v4, ("jaron", "viola"), np.arange(8))
         for _ in range(40):  # random legal actions: some sides begin their turn in the enemy's reach, some charge
             nxt, _ = engine.step(v4, s, [int(rng.choice(np.flatnonzero(m))) for m in engine.legal_mask(v4, s)])
@@ -35,6 +35,8 @@ def test_version_3s_observation_is_as_it_was_and_version_4s_is_it_and_may_charge
                 assert np.array_equal(seen[:, size], s.may_charge.astype(np.float32))  # the side to act's may_charge
                 assert np.array_equal(seen[:, size + 1], s.caught[:, side].astype(np.float32))  # held by the enemy
                 assert np.array_equal(seen[:, size + 2], s.caught[:, 1 - side].astype(np.float32))  # holds the enemy
+                assert np.array_equal(seen[:, size + 3], s.staggered[:, side].astype(np.float32))  # staggered by an ambush
+                assert np.array_equal(seen[:, size + 4], s.staggered[:, 1 - side].astype(np.float32))  # its ambush staggered
             charge |= set(s.may_charge.tolist())
     assert charge == {False, True}  # the test can fail: the feature took both values
 
@@ -46,7 +48,7 @@ def _episode(env, seed: int) -> tuple[float, int]:  # type: ignore[no-untyped-de
     steps, done, reward = 0, False, 0.0
     while not done:
         assert env.observation_space.contains(obs), "an observation outside the observation space"
-        assert obs[-3] == env.unwrapped.state.may_charge[0]  # the agent is to act: its own may_charge
+        assert obs[-5] == env.unwrapped.state.may_charge[0]  # the agent is to act: its own may_charge
         obs, reward, done, truncated, info = env.step(int(rng.choice(np.flatnonzero(info["action_mask"]))))
         assert not truncated and "illegal" not in info
         steps += 1
@@ -58,7 +60,7 @@ def test_a_version_4_gym_env_plays_to_the_end_with_random_legal_actions() -> Non
     import gladiator  # noqa: F401
 
     env = gymnasium.make("gladiator/Duel-v0", unit="rouge", opponent="viola", opponent_bot="greedy", rules=4)
-    assert env.unwrapped.game.rules == 4 and env.observation_space.shape == (1551,)
+    assert env.unwrapped.game.rules == 4 and env.observation_space.shape == (1553,)
     for seed in range(3):
         reward, steps = _episode(env, seed)
         assert reward in (-1.0, 0.0, 1.0) and steps > 0
@@ -76,7 +78,7 @@ def test_a_version_4_vector_env_steps_and_its_observations_fit_its_space() -> No
     ended = 0
     for _ in range(60):
         assert envs.observation_space.contains(obs)
-        assert np.array_equal(obs[:, -3], envs.view().may_charge)
+        assert np.array_equal(obs[:, -5], envs.view().may_charge)
         acts = np.array([rng.choice(np.flatnonzero(row)) for row in info["action_mask"]])
         obs, reward, term, trunc, info = envs.step(acts)
         ended += int(term.sum())

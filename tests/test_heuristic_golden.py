@@ -83,8 +83,10 @@ def _game(data: dict[str, np.ndarray], arena: str) -> Game:
 
 def _state(data: dict[str, np.ndarray], prefix: str) -> DuelState:
     B = len(data[f"{prefix}/done"])
-    # (`may_charge`, version 4's, came after the golden states were stored: a version-3 duel never charges)
-    return DuelState(**{f.name: data[f"{prefix}/{f.name}"].copy() if f"{prefix}/{f.name}" in data else np.zeros(B, bool)
+    # (`may_charge` and `staggered`, version 4's, came after the golden states were stored: a version-3 duel never
+    # charges and is never staggered)
+    later = {"may_charge": (B,), "staggered": (B, 2)}
+    return DuelState(**{f.name: data[f"{prefix}/{f.name}"].copy() if f"{prefix}/{f.name}" in data else np.zeros(later[f.name], bool)
                         for f in fields(DuelState)})
 
 

@@ -10,7 +10,7 @@ from conftest import build_duel, forced
 from gladiator.batch import make_spec
 from gladiator.bots import make_bot
 from gladiator.duel import decide
-from gladiator.engine import Legal, attack_preview, extraction_preview, legal_mask, observe, step
+from gladiator.engine import Legal, attack_preview, extraction_preview, legal_mask, observe, step, turn_forecast
 from gladiator.errors import GladiatorError, IllegalAction
 from gladiator.game import ATTACK0, END, EXTRACT, GUARD, make_game
 from gladiator.rules import constants as K
@@ -104,7 +104,7 @@ def test_a_grab_holds_the_enemy_and_tears_its_core_out_at_the_holders_next_turn(
     assert bool(t.caught[0, 1]) and "grab" in _kinds(ev[0]) and not t.done[0]
     t, _ = step(game, t, [END])  # Alpha ends its turn; Beta's begins, still held, a point short
     assert int(t.active[0]) == 1 and bool(t.caught[0, 1])
-    assert int(t.ap[0]) == 2 - K.HELD_AP_COST
+    assert int(t.ap[0]) == 2 - K.STAGGER_AP_COST
     mask = legal_mask(game, t)[0]
     assert not mask[game.space.move0 : game.space.leap0].any() and not mask[EXTRACT]  # held: it stays
     code = refusal(game, t, 0, game.space.move(at(game, 2, 0)))
@@ -276,7 +276,7 @@ def test_a_grabs_odds_are_every_shot_of_the_held_unit_missing(unit, weapon):
     s.integrity[0, 1] = 30
     spike = 0.8 - 6 * K.EVASION_PER_AGILITY - K.GUARD_PENALTY  # against Alpha's agility 6, braced behind it
     odds = extraction_preview(game, s)  # Alpha's grab: Beta, a point short, strikes back twice with its surest slot
-    assert odds[0] == pytest.approx((1 - spike) ** (3 - K.HELD_AP_COST))
+    assert odds[0] == pytest.approx((1 - spike) ** (3 - K.STAGGER_AP_COST))
     s.heat[0, 1] = 31  # overheated: one point fewer still next turn
     assert extraction_preview(game, s)[0] == pytest.approx(1 - spike)
     v3, _ = build_duel(_grabber(unit), unit("beta", actions=3, weapons=kit), "....\n.AB.\n....", rules=3)
@@ -407,3 +407,30 @@ def test_point_blank_penalty_is_a_ranged_weapons_and_a_true_or_false(weapon):
     plain = weapon("flamer", kind="ranged")
     assert plain.point_blank_penalty is None and "point_blank_penalty" not in plain.model_dump()  # unset: takes it
     assert weapon("flamer", kind="ranged", point_blank_penalty=False).model_dump()["point_blank_penalty"] is False
+
+
+@pytest.mark.parametrize("rules", [3, 4])
+def test_an_ambush_that_hits_staggers_the_enemy_a_point_short_for_its_next_turn_only(unit, rules):
+    from gladiator import narrate
+
+    roster = (unit("gamma"),)
+    for draws, staggers in ((HIT, rules == 4), (MISS, False)):  # a miss does not stagger
+        game, s = build_duel(_jaron(unit), unit("beta", actions=3), "....\n.AB.\n....", roster=roster, rules=rules)
+        s.disguise[0, 0] = game.unit_index("gamma")  # Alpha wears a disguise from before this turn: its attack ambushes
+        assert bool(observe(game, s, 0).my_ambush[0])
+        t, ev = step(game, s, [ATTACK0], draws=draws, events=True)
+        assert [e["ambush"] for e in ev[0] if e["event"] == "attack"] == [True]
+        assert bool(t.staggered[0, 1]) == staggers and bool(observe(game, t, 1).my_staggered[0]) == staggers
+        assert bool(observe(game, t, 0).foe_staggered[0]) == staggers  # the ambusher sees it too
+        ahead = turn_forecast(game, t, 4)["ap"][0]  # Alpha's turn now, then Beta's, Alpha's and Beta's again
+        t, ev = step(game, t, [END], events=True)  # Beta's turn begins
+        short = K.STAGGER_AP_COST if staggers else 0
+        assert int(t.ap[0]) == 3 - short and int(ahead[1]) == 3 - short and int(ahead[3]) == 3
+        head = [e for e in ev[0] if e["event"] == "turn"][0]
+        assert head.get("staggered", False) == staggers and ("staggered" in head) == (rules == 4)
+        told = "\n".join(narrate.narrate(game, ("alpha", "beta"), [head]))
+        assert ("staggered by the ambush" in told) == staggers
+        assert not bool(t.staggered[0, 1])  # spent: the turn after is whole
+        t, _ = step(game, t, [END])
+        t, _ = step(game, t, [END])
+        assert int(t.ap[0]) == 3

@@ -89,6 +89,7 @@ def new_duels(game: Game, units: tuple[str, str] | np.ndarray, seeds: np.ndarray
         caches=np.ones((B, C), bool), active=first.copy(), ap=np.zeros(B, np.int16),
         turn=np.ones(B, np.int32), first=first, done=np.zeros(B, bool), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=seeds, counter=np.zeros(B, np.uint64), may_charge=np.zeros(B, bool),
+        staggered=np.zeros((B, 2), bool),
     )
     if disguise is not None:
         _start_disguised(game, s, disguise)
@@ -413,6 +414,7 @@ def observe(game: Game, state: DuelState, side: int | np.ndarray, spectator: boo
         foe_overheated=overheated(heat, t.heat_capacity.take(foe_unit)),
         my_turn=(state.active == me) & ~state.done, ap=state.ap.copy(), turn=state.turn.copy(),
         caches=state.caches.copy(), done=state.done.copy(), may_charge=state.may_charge.copy(),
+        my_staggered=mine.get("staggered"), foe_staggered=theirs.get("staggered"),
         noise=sealed(rng.uniforms(state.seed, state.counter, NOISE_LANES, stream=NOISE_STREAM) if noise else np.zeros((B, 0))),
     )
 
@@ -484,7 +486,7 @@ def determinize(game: Game, obs: Observation, identity: np.ndarray, seeds: np.nd
         caches=obs.caches.copy(), active=np.where(obs.my_turn, me, foe).astype(np.int8), ap=obs.ap.astype(np.int16),
         turn=obs.turn.astype(np.int32), first=first, done=obs.done.copy(), winner=np.full(B, -1, np.int8),
         outcome=np.zeros(B, np.int8), seed=np.asarray(seeds, dtype=np.uint64), counter=np.zeros(B, np.uint64),
-        may_charge=obs.may_charge.copy(),
+        may_charge=obs.may_charge.copy(), staggered=pair(obs.my_staggered, obs.foe_staggered, bool),
     )
 
 
@@ -590,8 +592,12 @@ def turn_forecast(game: Game, obs: Observation | DuelState, turns: int) -> dict[
     mine = side == me
     unit = np.where(mine, obs.my_unit[:, None], obs.foe_look[:, None])
     heat = np.where(mine, obs.my_heat[:, None], obs.foe_heat[:, None])
-    held = np.where(mine, obs.my_caught[:, None], obs.foe_caught[:, None]) if game.rules >= 4 else False
-    ap = np.where(ahead == 0, obs.ap[:, None], turn_actions(game, unit, cooled(game, unit, heat), held))
+    short: np.ndarray | bool = False
+    if game.rules >= 4:  # held by a grab, on every turn ahead; staggered by an ambush, on that side's next turn only
+        held = np.where(mine, obs.my_caught[:, None], obs.foe_caught[:, None])
+        staggered = np.where(mine, obs.my_staggered[:, None], obs.foe_staggered[:, None])
+        short = held | (staggered & (ahead == np.where(side == active, 2, 1)))
+    ap = np.where(ahead == 0, obs.ap[:, None], turn_actions(game, unit, cooled(game, unit, heat), short))
     turn = obs.turn[:, None] + ahead
     return {"turn": turn, "side": side, "ap": ap, "held": (turn <= game.arena.turn_limit) & ~obs.done[:, None]}
 

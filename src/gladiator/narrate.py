@@ -153,6 +153,8 @@ def _describe(game: Game, units: tuple[str, str], ev: dict, viewer: int | None =
             extra.append(f"OVERHEATED: -{ev['overheat_damage']} integrity, -1 AP")
         if ev.get("disguise_ended"):
             extra.append("disguise falls away")
+        if ev.get("staggered"):
+            extra.append("staggered by the ambush: -1 AP")
         tail = f" ({'; '.join(extra)})" if extra else ""
         return f"-- Turn {ev['turn']}: {who}, {ev['ap']} AP, heat {ev['heat']}, Nectar {ev['nectar']}{tail}"
     if kind in ("move", "leap"):

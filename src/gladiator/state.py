@@ -126,6 +126,8 @@ class DuelState:
     counter: np.ndarray  # (B,) uint64 actions taken: the draw counter
     may_charge: np.ndarray  # (B,) bool, version 4: the side to act may still charge this turn (it began the turn out of
     # the enemy's reach and has not charged yet)
+    staggered: np.ndarray  # (B, 2) bool, version 4: hit by an ambush since the side's last turn began; it begins its next
+    # turn STAGGER_AP_COST points short
 
     @property
     def batch(self) -> int:

@@ -49,6 +49,8 @@ class Observation:
     caches: np.ndarray  # (B, C) Nectar caches still full
     done: np.ndarray
     may_charge: np.ndarray  # (B,) bool, version 4: the side to act may still charge this turn
+    my_staggered: np.ndarray  # (B,) bool, version 4: hit by an ambush; begins its next turn STAGGER_AP_COST points short
+    foe_staggered: np.ndarray  # (B,) bool, version 4: the enemy, hit by this side's ambush, begins its next turn short
     noise: np.ndarray  # (B, NOISE_LANES) uniforms in [0, 1) for this decision (seed, counter, bots' stream): not their key
 
     @property

@@ -13,7 +13,7 @@ from gladiator.state import DuelState
 
 PLANES = ("wall", "cover", "high", "hazard", "cache", "me", "foe")
 SCALARS = 12  # the scalars every rules version encodes
-V4_SCALARS = ("may_charge", "held", "holds")  # appended after them only in a game of rules version 4 or later
+V4_SCALARS = ("may_charge", "held", "holds", "staggered", "foe_staggered")  # appended after them only in a game of rules version 4 or later
 SCALE = 100.0
 OBS_HIGH = 1000.0  # observations are clipped to [0, OBS_HIGH]
 
@@ -30,8 +30,9 @@ def encode(game: Game, state: DuelState, side: int | np.ndarray) -> np.ndarray:
     own tile, enemy tile), then one-hot own unit and one-hot unit the enemy shows (roster order),
     one-hot own and enemy facing (8 each), then 12 scalars: own and enemy integrity, heat and
     Nectar / 100, own doses / 10, own guard, enemy guard, action points / the unit's actions,
-    own disguise worn, turn / the turn limit; under rules version 4 three more: whether the side to act may
-    still charge this turn, whether the enemy's grab holds this side, whether this side's grab holds the enemy (1 or 0);
+    own disguise worn, turn / the turn limit; under rules version 4 five more: whether the side to act may
+    still charge this turn, whether the enemy's grab holds this side, whether this side's grab holds the enemy, whether
+    an ambush has staggered this side, and the enemy (1 or 0);
     everything clipped to [0, OBS_HIGH].
     """
     o = engine.observe(game, state, side)
@@ -56,7 +57,7 @@ def encode(game: Game, state: DuelState, side: int | np.ndarray) -> np.ndarray:
     # side's own turn it is its own; on the enemy's turn (a PettingZoo agent waiting, a duel's last observation) it says
     # whether the enemy may still charge, which is public: the enemy began its turn out of its reach (the positions
     # then) and has not charged yet (a charge is an attack it sees)
-    v4 = [o.may_charge, o.my_caught, o.foe_caught] if _extra(game) else []  # (version 4's `caught`: held by a grab)
+    v4 = [o.may_charge, o.my_caught, o.foe_caught, o.my_staggered, o.foe_staggered] if _extra(game) else []  # (version 4's `caught`: held by a grab)
     scalars = np.stack([
         o.my_integrity / SCALE, o.foe_integrity / SCALE, o.my_heat / SCALE, o.foe_heat / SCALE,
         o.my_nectar / SCALE, o.foe_nectar / SCALE, o.my_doses / 10.0, o.my_guard, o.foe_guard,

@@ -154,7 +154,7 @@ def leap(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, picked: np
 def grab(s: DuelState, idx: np.ndarray, side: np.ndarray) -> list[EventBatch]:
     """Version 4: side `side` holds the enemy: its core comes out at the holder's next turn unless it breaks free by a
     hit on its holder (`rules.turns.start_turn`, `strike`), whose strikes at its holder take the guard's penalty
-    (`rules.combat.guarding`) and who begins its turn held with HELD_AP_COST points fewer (`rules.turns.turn_actions`)."""
+    (`rules.combat.guarding`) and who begins its turn held with STAGGER_AP_COST points fewer (`rules.turns.turn_actions`)."""
     s.caught[idx, 1 - side] = True
     return [EventBatch("grab", idx, side)]
 
@@ -231,6 +231,8 @@ def strike(game: Game, s: DuelState, idx: np.ndarray, side: np.ndarray, slot: np
     freed: list[EventBatch] = []
     if game.rules >= 4:
         theirs.set("facing", pick(geo.dir_to, pe, pa))
+        if ambush.any():  # an ambush that hits staggers: the enemy begins its next turn short
+            theirs.set("staggered", theirs.get("staggered") | (hit & ambush))
         breaks = hit & mine.get("caught")
         if breaks.any():
             mine.set("caught", mine.get("caught") & ~breaks)

@@ -31,12 +31,12 @@ NECTAR_PER_TURN = 1  # Nectar each own turn burns
 # Version 4 (a game compiled with rules=4, the version being made; docs/rules.md)
 ABILITY_NECTAR = 3  # Nectar a leap or a disguise burns; either needs more than this left
 COST_MIMIC_V4 = 1  # a disguise takes an action
-HELD_AP_COST = 1  # action points a held unit begins its turn without
+STAGGER_AP_COST = 1  # action points a unit held by a grab, or hit by an ambush since its last turn, begins its turn without
 
 # the constants each version has no use for
 VERSION_3_ONLY = ("EXPOSED_BONUS", "EXTRACT_PER_AGILITY", "EXTRACT_PER_DAMAGE", "EXTRACT_MIN", "EXTRACT_MAX", "MIMIC_TURNS",
                   "MIMIC_UNSEEN_DISTANCE", "COST_MIMIC")
-VERSION_4_ONLY = ("ABILITY_NECTAR", "COST_MIMIC_V4", "HELD_AP_COST")
+VERSION_4_ONLY = ("ABILITY_NECTAR", "COST_MIMIC_V4", "STAGGER_AP_COST")
 
 COST_MOVE = COST_ATTACK = COST_GUARD = COST_VENT = COST_INJECT = COST_LEAP = 1
 COST_MIMIC = 0

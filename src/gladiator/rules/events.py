@@ -178,6 +178,8 @@ def _turn(game: Game, e: EventBatch) -> list[list[dict]]:
             f["shutdown"].tolist(), f["shut_side"].tolist()):
         entries = [{"event": "turn", "side": sd, "turn": turn, "ap": ap, "cooled": cooled, "heat": heat,
                     "overheat_damage": hurt, "nectar": nectar, "disguise_ended": ended}]
+        if "staggered" in f:  # (version 4: an ambush since its last turn cost it a point)
+            entries[0]["staggered"] = bool(f["staggered"][len(out)])
         if melted:
             entries.append({"event": "melted", "side": sd})
         if shut:  # (version 4 judges both sides at the second mover's turn: the one whose Nectar ran out)

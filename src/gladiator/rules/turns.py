@@ -35,7 +35,8 @@ def end_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
 
 
 def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
-    """Begin the active side's turn: guard and exposure end, disguise ticks, cooling, overheat, upkeep; what happened."""
+    """Begin the active side's turn: guard and exposure end, disguise ticks, cooling, overheat, upkeep (version 4: a hold
+    or a stagger costs points, and the stagger ends); what happened."""
     if idx.size == 0:
         return []
     t = game.tables
@@ -79,7 +80,10 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     if hot.any():  # (no suit overheated: no integrity burns)
         integrity = np.maximum(0, integrity - hurt)
         cell.set("integrity", integrity)
-    ap = turn_actions(game, u, heat, cell.get("caught") if v4 else False)
+    staggered = cell.get("staggered") if v4 else np.zeros(idx.shape, bool)
+    ap = turn_actions(game, u, heat, (cell.get("caught") | staggered) if v4 else False)
+    if staggered.any():
+        cell.set("staggered", False)
     s.ap[idx] = ap
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
     cell.set("nectar", nectar)
@@ -101,7 +105,8 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
         s.outcome[ended] = code
     return out + [EventBatch("turn", idx, a, {
         "turn": s.turn.take(idx), "ap": ap, "cooled": heat_before - heat, "heat": heat, "overheat_damage": hurt, "hot": hot,
-        "nectar": nectar, "disguise_ended": expired, "melted": melted, "shutdown": shut, "shut_side": shut_side})]
+        "nectar": nectar, "disguise_ended": expired, "melted": melted, "shutdown": shut, "shut_side": shut_side,
+        **({"staggered": staggered} if v4 else {})})]
 
 
 def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
@@ -110,13 +115,14 @@ def acting_side(active: np.ndarray, ahead: np.ndarray | int) -> np.ndarray:
     return np.where(np.asarray(ahead) % 2 == 1, 1 - active, active).astype(active.dtype)
 
 
-def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray, held: np.ndarray | bool = False) -> np.ndarray:
+def turn_actions(game: Game, unit: np.ndarray, heat: np.ndarray, short: np.ndarray | bool = False) -> np.ndarray:
     """Action points a unit begins its turn with at `heat` (after cooling): its actions, less OVERHEAT_AP_COST when
-    overheated, less HELD_AP_COST when held (`held`, version 4), at least 1."""
+    overheated, less STAGGER_AP_COST when held by a grab or hit by an ambush since its last turn (`short`, version 4),
+    at least 1."""
     t = game.tables
     ap = t.actions.take(unit) - np.where(overheat_excess(heat, t.heat_capacity.take(unit)) > 0, K.OVERHEAT_AP_COST, 0)
-    if np.any(held):
-        ap = ap - np.where(held, K.HELD_AP_COST, 0)
+    if np.any(short):
+        ap = ap - np.where(short, K.STAGGER_AP_COST, 0)
     return np.maximum(1, ap)
 
 
