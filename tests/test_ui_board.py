@@ -419,3 +419,23 @@ def test_the_window_log_says_when_a_turn_had_nothing_in_it(catalog):
     enemy = [t for t in lines if t.startswith("Turn 2:")]
     assert own and own[0].endswith("No action.") and "enemy" not in own[0], lines
     assert enemy and enemy[0].endswith("Nothing seen.") and "the enemy (looks like" in enemy[0], lines
+
+
+def test_a_staggered_suit_shows_staggered_on_its_panel_to_both_seats(catalog, monkeypatch):
+    """Version 4: the side an ambush staggered wears a STAGGERED tag on its panel, for its own seat and the enemy's."""
+    from gladiator.ui import board
+
+    calls: list[str] = []
+    text = board.T.fit_text
+    monkeypatch.setattr(board.T, "fit_text", lambda s, *a, **k: (calls.append(s), text(s, *a, **k))[1])
+    game = game_for(catalog, "concert_hall", rules=4)
+    screen = DuelScreen(game, ("jaron", "viola"), 3, ("human", "human"))
+    app = App(screen, (1280, 720))
+    screen.curtain = False
+    for staggered in (False, True):
+        state = screen.state.copy()
+        state.staggered[0, 1] = staggered
+        screen.state = state
+        calls.clear()
+        app.frame([], DT)
+        assert any("STAGGERED" in c for c in calls) == staggered, calls

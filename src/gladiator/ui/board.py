@@ -50,6 +50,7 @@ class Seen:
     overheated: bool
     doses: Optional[int]  # None: not known to the viewer
     disguise_turns: Optional[int]  # None: not known (or no disguise it knows of)
+    staggered: bool = False  # version 4: an ambush hit it; it begins its next turn a point short
 
 
 @dataclass
@@ -134,13 +135,14 @@ class DuelView(Screen):
             out = Seen(int(o.my_unit[0]), int(o.my_look[0]), int(o.my_pos[0]), int(o.my_facing[0]), int(o.my_integrity[0]),
                        int(o.my_heat[0]), int(o.my_nectar[0]), bool(o.my_guard[0]), bool(o.my_exposed[0]),
                        bool(other.foe_overheated[0]), int(o.my_doses[0]),
-                       int(o.my_disguise_turns[0]) if int(o.my_disguise[0]) >= 0 else None)
+                       int(o.my_disguise_turns[0]) if int(o.my_disguise[0]) >= 0 else None,
+                       staggered=bool(o.my_staggered[0]))
         else:
             o = self.observation(s, v)
             look = int(o.foe_look[0])
             out = Seen(look, look, int(o.foe_pos[0]), int(o.foe_facing[0]), int(o.foe_integrity[0]), int(o.foe_heat[0]),
                        int(o.foe_nectar[0]), bool(o.foe_guard[0]), bool(o.foe_exposed[0]), bool(o.foe_overheated[0]),
-                       None, None)
+                       None, None, staggered=bool(o.foe_staggered[0]))
         m[side] = out
         return out
 
@@ -574,6 +576,8 @@ class DuelView(Screen):
             tags.append("GUARD")
         if f.exposed:
             tags.append("EXPOSED")
+        if f.staggered:
+            tags.append("STAGGERED")
         if f.disguise_turns is not None:
             tags.append(f"disguised {f.disguise_turns}t")
         if (active or tags) and y + fs <= r.bottom - pad:
