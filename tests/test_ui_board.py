@@ -421,8 +421,9 @@ def test_the_window_log_says_when_a_turn_had_nothing_in_it(catalog):
     assert enemy and enemy[0].endswith("Nothing seen.") and "the enemy (looks like" in enemy[0], lines
 
 
-def test_a_staggered_suit_shows_staggered_on_its_panel_to_both_seats(catalog, monkeypatch):
-    """Version 4: the side an ambush staggered wears a STAGGERED tag on its panel, for its own seat and the enemy's."""
+def test_a_staggered_suit_shows_staggered_on_its_panel(catalog, monkeypatch):
+    """Version 4: the side an ambush staggered wears a STAGGERED tag on its panel (read from the seat's view), and a side
+    not staggered wears none."""
     from gladiator.ui import board
 
     calls: list[str] = []
