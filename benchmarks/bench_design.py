@@ -22,7 +22,7 @@ continuations costs about 2.6 times one at 128, so expect about half an hour to 
 Imports the batch runner, its results store and statistics, and the catalog; nothing of a front end.
 Run: python benchmarks/bench_design.py [--mirror-n 2000] [--bot-n 400] [--search-n 20] [--max-budget 128]
      [--min-budget 16] [--units rouge,viola,jaron] [--arena concert_hall] [--part both|fairness|chain]
-     [--bot heuristic] [--seed 1] [--workers 2] [--out benchmarks/design-results]
+     [--bot heuristic] [--seed 1] [--workers 2] [--out benchmarks/design-results] [--rules 3|4] [--set UNIT.FIELD=VALUE]
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ from typing import Callable
 
 import numpy as np
 
-from gladiator import DEFAULT_BOT, RULES_VERSION
-from gladiator.batch import ResultStore, make_spec, run
+from gladiator import DEFAULT_BOT
+from gladiator.batch import ResultStore, apply_overrides, make_spec, run
 from gladiator.batch.runner import ROW_DTYPE
 from gladiator.batch.stats import Totals, wilson
 from gladiator.catalog import load_catalog
 from gladiator.catalog.loader import Catalog
 from gladiator.errors import GladiatorError
+from gladiator.game import DEFAULT_RULES, RULES_VERSIONS
 
 GLADIATORS = ("rouge", "viola", "jaron")
 ARENA = "concert_hall"
@@ -77,14 +78,15 @@ def chain_links(min_budget: int, max_budget: int) -> list[tuple[str, str]]:
 
 
 def play_cells(cat: Catalog, name: str, bots: tuple[str, str], cells: list[tuple[str, str, str]], n: int, seed: int,
-               workers: int, out: Path | None, say: Say) -> list[Cell]:
-    """Totals of `n` side-swapped duels of each (unit, unit, arena) cell with `bots`, read from or stored in `out/name.sqlite`."""
-    specs = [make_spec(cat, (x, y), arena, n, seed, bots) for x, y, arena in cells]  # every cell checked before a duel
+               workers: int, out: Path | None, say: Say, rules: int = DEFAULT_RULES) -> list[Cell]:
+    """Totals of `n` side-swapped duels of each (unit, unit, arena) cell with `bots` under rules `rules`, read from or
+    stored in `out/name.sqlite`."""
+    specs = [make_spec(cat, (x, y), arena, n, seed, bots, rules=rules) for x, y, arena in cells]  # all checked before a duel
     hashes: dict[str, str] = {}
     for s in specs:
         hashes |= s.hashes
     identity = {"command": "bench_design", "part": name, "bots": list(bots), "cells": [list(c) for c in cells], "seed": seed,
-                "n": n * len(cells), "chunk_size": n, "rules_version": RULES_VERSION, "hashes": hashes}
+                "n": n * len(cells), "chunk_size": n, "rules_version": str(rules), "hashes": hashes}
     store = ResultStore(out / f"{_slug(name)}.sqlite", identity) if out is not None else None
     try:
         stored = store.stored() if store is not None else {}
@@ -115,16 +117,17 @@ def play_cells(cat: Catalog, name: str, bots: tuple[str, str], cells: list[tuple
 
 
 def fairness(cat: Catalog, units: list[str], arenas: list[str], bot: str, n: int, seed: int, workers: int, out: Path | None,
-             say: Say) -> list[Cell]:
+             say: Say, rules: int = DEFAULT_RULES) -> list[Cell]:
     """Every mirror of `units` on every arena, `bot` on both sides."""
-    return play_cells(cat, f"fairness {bot}", (bot, bot), [(u, u, a) for u in units for a in arenas], n, seed, workers, out, say)
+    return play_cells(cat, f"fairness {bot}", (bot, bot), [(u, u, a) for u in units for a in arenas], n, seed, workers, out, say,
+                      rules)
 
 
 def link(cat: Catalog, strong: str, weak: str, units: list[str], arena: str, n: int, seed: int, workers: int,
-         out: Path | None, say: Say) -> list[Cell]:
+         out: Path | None, say: Say, rules: int = DEFAULT_RULES) -> list[Cell]:
     """Bot `strong` against bot `weak` in every mirror and cross pairing of `units` (each bot plays each unit of a pairing)."""
     cells = [(x, y, arena) for x, y in itertools.product(units, repeat=2)]
-    return play_cells(cat, f"{strong} vs {weak}", (strong, weak), cells, n, seed, workers, out, say)
+    return play_cells(cat, f"{strong} vs {weak}", (strong, weak), cells, n, seed, workers, out, say, rules)
 
 
 def first_mover(t: Totals) -> tuple[float, float, float]:
@@ -206,13 +209,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="run seed of every cell")
     p.add_argument("--workers", type=int, default=2, help="worker processes")
     p.add_argument("--out", type=Path, default=OUT, help="folder of the results files (created if missing)")
+    p.add_argument("--rules", type=int, default=DEFAULT_RULES, choices=RULES_VERSIONS,
+                   help="the rules version to measure (4: the version being made)")
+    p.add_argument("--set", action="append", default=[], metavar="UNIT.FIELD=VALUE",
+                   help="try a unit change without editing its file (as `gladiator batch --set`); may repeat")
     a = p.parse_args(argv)
     started = time.perf_counter()
     try:
         for opt in ("mirror_n", "bot_n", "search_n", "min_budget", "workers"):
             if getattr(a, opt) < 1:
                 raise GladiatorError(f"--{opt.replace('_', '-')} must be at least 1, got {getattr(a, opt)}")
-        cat = load_catalog()
+        cat = apply_overrides(load_catalog(), a.set)
         units = [u for u in a.units.split(",") if u]
         if not units:
             raise GladiatorError("--units: name at least one unit")
@@ -226,13 +233,15 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as e:
             raise GladiatorError(f"--out {a.out}: cannot make the folder: {e.strerror or e}") from None
         if a.part in ("both", "fairness"):
-            cells = fairness(cat, list(cat.units), sorted(cat.arenas), a.bot, a.mirror_n, a.seed, a.workers, a.out, _say)
+            cells = fairness(cat, list(cat.units), sorted(cat.arenas), a.bot, a.mirror_n, a.seed, a.workers, a.out, _say,
+                             a.rules)
             report_fairness(cells, a.bot, a.mirror_n)
         if a.part in ("both", "chain"):
             played = []
             for strong, weak in chain_links(a.min_budget, a.max_budget):
                 n = a.search_n if "search" in strong + weak else a.bot_n
-                played.append((strong, weak, link(cat, strong, weak, units, a.arena, n, a.seed, a.workers, a.out, _say)))
+                played.append((strong, weak, link(cat, strong, weak, units, a.arena, n, a.seed, a.workers, a.out, _say,
+                                                  a.rules)))
             report_chain(played, units, a.arena)
     except GladiatorError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -172,3 +172,23 @@ def test_a_long_cell_says_it_is_still_being_played(bench) -> None:
     with bench._Heartbeat(said.append, "x", on=False, every=0.01):
         time.sleep(0.1)
     assert len(said) == after
+
+
+def test_bench_measures_version_4_with_set_changes_and_keeps_each_versions_results_apart(bench, catalog, capsys,
+                                                                                          tmp_path: Path) -> None:
+    from gladiator.batch import apply_overrides
+
+    cat = apply_overrides(catalog, ["viola.stats.integrity=40"])
+    cells = bench.link(cat, "greedy", "random", ["rouge", "viola"], ARENA, 20, 5, 1, None, lambda line: None, 4)
+    for c in cells:
+        assert c.t == run(make_spec(cat, c.units, ARENA, 20, 5, ("greedy", "random"), rules=4)), c.units
+    v3 = bench.link(cat, "greedy", "random", ["rouge", "viola"], ARENA, 20, 5, 1, None, lambda line: None)
+    assert [c.t for c in cells] != [c.t for c in v3]  # the version reached the duels
+    args = ["--part", "fairness", "--mirror-n", "2", "--bot", "greedy", "--seed", "5", "--workers", "1", "--out", str(tmp_path)]
+    assert bench.main(args + ["--rules", "4", "--set", "viola.stats.integrity=40"]) == 0
+    capsys.readouterr()
+    assert bench.main(args) == 2  # the same folder under version 3 without the change: another run's results, refused
+    assert capsys.readouterr().err.startswith("error:")
+    assert bench.main(args + ["--rules", "4", "--set", "viola.stats.integrity=-4"]) == 2  # a bad change: one line
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and err.count("\n") == 1
