@@ -434,3 +434,15 @@ def test_an_ambush_that_hits_staggers_the_enemy_a_point_short_for_its_next_turn_
         t, _ = step(game, t, [END])
         t, _ = step(game, t, [END])
         assert int(t.ap[0]) == 3
+
+
+def test_the_heuristic_bot_never_walks_through_its_enemy_to_grab_it_from_behind(unit, weapon, at):
+    corridor = "#######\n.AB....\n#######"  # one tile wide: the tile behind Beta is reached only through Beta
+    feeble = [weapon("pin", damage=(1, 1), accuracy=0.1)]  # strikes worth nothing, and a grab Beta hardly breaks
+    grabber = unit("alpha", abilities=("core_extraction",), actions=3, weapons=feeble)  # no leap: a walk or nothing
+    game, s = build_duel(grabber, unit("beta", actions=3, weapons=feeble), corridor, rules=4)
+    s.facing[0, 1] = _facing(game, at(game, 2, 1), at(game, 1, 1))  # Beta faces Alpha: its back is to the east
+    behind = game.space.move(at(game, 3, 1))
+    assert not legal_mask(game, s)[0, behind]  # too far round (there is no way round)
+    pick = _heuristic_pick(game, s)  # (the driver refuses an illegal pick: IllegalAction)
+    assert pick != behind and legal_mask(game, s)[0, pick]

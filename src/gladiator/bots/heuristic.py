@@ -570,8 +570,8 @@ class Plans:
                     after_strikes = after_strikes + bonus
                 if self.grab_odds is not None:  # version 4: a walk behind an enemy that does not guard, then a grab
                     grab = self.grab_from_walk(spots, cand, at)
-                    if grab is not None:
-                        worth[put, :k] = np.maximum(worth[put, :k], grab)
+                    if grab is not None:  # (only where the walk is legal: a tile behind the enemy may be out of reach)
+                        worth[put, :k] = np.maximum(worth[put, :k], np.where(ok, grab, -np.inf))
                 worth[put, k:] = -np.inf
                 retreat[put] = after_strikes.max(axis=1)
         return _Worths(tiles, worth, retreat)
