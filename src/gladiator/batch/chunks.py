@@ -220,9 +220,7 @@ def run_piece(spec: BatchSpec, piece: Piece, batch_size: int | None = None) -> C
             side_bots = (bots[1], bots[0]) if sw else bots
             final, reasons, tally[sel] = play_duels(game, pairs[sel], seeds[sel], side_bots, batch_size, looks[sel])
             out[sel] = _rows_of(final, reasons, out[sel])
-    totals = totals_of_rows(out)
-    named = np.where(swapped[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
-    totals.count_events(engine.tally_columns(game), named)
+    totals = totals_with_events(game, out, tally)
     return ChunkResult(c, totals, out, lo, hi, (lo, hi) == spec.chunk_range(c), time.perf_counter() - started)
 
 
@@ -246,9 +244,7 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
     rows = np.zeros(k * idx.shape[0], dtype=ROW_DTYPE)
     rows["duel"], rows["seed"], rows["swapped"] = np.tile(idx, k), np.tile(seeds, k), np.tile(swapped, k)
     rows = _rows_of(final, reasons, rows)
-    named = np.where(np.tile(swapped, k)[:, None, None], tally[:, ::-1], tally)  # sides in the order the units were named
-    columns = engine.tally_columns(game)
-    return [totals_of_rows(part).count_events(columns, t) for part, t in zip(np.split(rows, k), np.split(named, k))]
+    return [totals_with_events(game, part, t) for part, t in zip(np.split(rows, k), np.split(tally, k))]
 
 
 def batch_size_for(bots: Sequence[Bot]) -> int:
@@ -261,6 +257,13 @@ def totals_of_rows(rows: np.ndarray) -> Totals:
     """Totals of duel rows; wins are counted for the units in the order they were named."""
     w = rows["winner"].astype(np.int64)
     return Totals.from_duels(named_winner(rows), w, rows["outcome"], rows["turns"], rows["first"], rows["actions"])
+
+
+def totals_with_events(game: Game, rows: np.ndarray, tally: np.ndarray) -> Totals:
+    """Totals of duel rows and of their (duels, 2, columns) tally of events, each side's counted for the unit it plays in
+    the order the units were named (a swapped duel's side A plays the second)."""
+    named = np.where((rows["swapped"] == 1)[:, None, None], tally[:, ::-1], tally)
+    return totals_of_rows(rows).count_events(engine.tally_columns(game), named)
 
 
 def named_winner(rows: np.ndarray) -> np.ndarray:

@@ -80,9 +80,9 @@ def start_turn(game: Game, s: DuelState, idx: np.ndarray) -> list[EventBatch]:
     if hot.any():  # (no suit overheated: no integrity burns)
         integrity = np.maximum(0, integrity - hurt)
         cell.set("integrity", integrity)
-    staggered = cell.get("staggered") if v4 else np.zeros(idx.shape, bool)
-    ap = turn_actions(game, u, heat, (cell.get("caught") | staggered) if v4 else False)
-    if staggered.any():
+    staggered = cell.get("staggered") if v4 else None  # (version 4: an ambush since its last turn costs it a point)
+    ap = turn_actions(game, u, heat, (cell.get("caught") | staggered) if staggered is not None else False)
+    if staggered is not None and staggered.any():
         cell.set("staggered", False)
     s.ap[idx] = ap
     nectar = np.maximum(0, cell.get("nectar") - K.NECTAR_PER_TURN)
