@@ -3,7 +3,10 @@
 The weights (`gladiator.bots.weights`, data in src/gladiator/bots/heuristic.yaml) are searched with Optuna's TPE
 sampler (seeded, so a fit is repeatable; its SQLite storage makes a killed fit resume, and optuna-dashboard reads
 it). A candidate is scored by its side-swapped duels, the candidate named first, against a pool:
-- the incumbent (the weights in the data file when the fit started) in the mirror of every unit on every arena;
+- the incumbent (the weights in the data file when the fit started) in every pairing of the units, mirrors
+  included, on every arena: the candidate's Viola against the incumbent's Rouge as well as against its Viola (one set
+  of weights plays every suit against every suit; a mirror alone rewards weights that serve a suit against itself
+  only);
 - the greedy bot, likewise;
 - every scripted strategy of tests/scripted.py (`SCRIPTS`: a one-trick bot for each cheap plan a player would
   try) against each gladiator, on every arena;
@@ -12,26 +15,26 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
   other side's Nectar to run out beats an incumbent that comes to it, and then, on both sides, never fights.
 Every candidate plays the same duels (common random numbers: duel i of a cell is duel i of `gladiator batch` at the
 seed), the cells of one arena and opponent in one batch. The score is the groups' mean score (a win 1, a draw 1/2),
-the mirror against the incumbent counted --mirror-weight times (it is the target the fit chases), less twice the
+the pairings against the incumbent counted --incumbent-weight times (the target the fit chases), less twice the
 shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
 either spawn; the floor leaves a margin for the check's own noise), less twice the share of draws and shutdowns
 above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in three stages: the
-mirror cells at a quarter of --n (a candidate well behind the best one's mirror at that stage stops there); the rest
-of the mirror, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the best
+cells against the incumbent at a quarter of --n (a candidate well behind the best one's score there at that stage
+stops there); the rest of them, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the best
 one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted cells
 still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started
 with --start: weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates
 (--validate) are played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the
 search's own best is flattered by its seed.
 That one is then checked at a seed the search never used with --check-duels duels a cell, spawn by spawn: against
-the incumbent in every mirror (the target: 55% or more), against each scripted strategy from either spawn (it loses
+the incumbent over every pairing (the target: 55% or more), against each scripted strategy from either spawn (it loses
 at most half), against itself (draws and shutdowns under 5% in every mirror), its decisions per second 256 at once
 (100,000 or more), and the gladiator pairings with it on both sides (the roster was balanced with the incumbent).
 With --write, and only if it beats the incumbent beyond doubt, no script beats it from a spawn, no mirror against
 itself stalls and no pairing leaves BALANCE_BAND, the data file is rewritten: the weights, and the command, date and
 figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
-     [--seed 0] [--check-seed S] [--mirror-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
+     [--seed 0] [--check-seed S] [--incumbent-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
      [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write] [--rules 4]
 Check only (no search): python benchmarks/fit_heuristic.py --check fitted.yaml [--check-seed S] [--check-duels N]
      [--set viola.stats.integrity=60 ...]: the same check of a given weights file against the data file's, on the
@@ -102,7 +105,7 @@ class Cell:
 
 def pool(arenas: list[str], incumbent: str) -> list[Cell]:
     """The cells a candidate plays."""
-    cells = [Cell("incumbent", u, u, incumbent, a) for a in arenas for u in UNITS]
+    cells = [Cell("incumbent", u, foe, incumbent, a) for a in arenas for u in UNITS for foe in UNITS]
     cells += [Cell("greedy", u, u, "greedy", a) for a in arenas for u in UNITS]
     cells += [Cell("self", u, u, SELF, a) for a in arenas for u in UNITS]
     for name, (su, cls) in SCRIPTS.items():
@@ -178,9 +181,9 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
     return out
 
 
-def objective(scores: dict[Cell, np.ndarray], mirror_weight: float = 1.0) -> tuple[float, float]:
-    """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the mirror against the
-    incumbent counted `mirror_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn, less
+def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0) -> tuple[float, float]:
+    """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the pairings against the
+    incumbent counted `incumbent_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn, less
     each self-play mirror's share of draws and shutdowns above STALL_CEILING (its score, half by symmetry, is left out)."""
     groups: dict[str, list[float]] = {}
     short = 0.0
@@ -191,7 +194,7 @@ def objective(scores: dict[Cell, np.ndarray], mirror_weight: float = 1.0) -> tup
         groups.setdefault(c.group, []).append(float(s[0].mean()) / 2)
         if c.group == "script":  # from either spawn
             short += sum(max(0.0, SCRIPT_FLOOR - float(s[0][s[1] == spawn].mean()) / 2) for spawn in (0, 1))
-    weight = {g: (mirror_weight if g == "incumbent" else 1.0) for g in groups}
+    weight = {g: (incumbent_weight if g == "incumbent" else 1.0) for g in groups}
     total = sum(weight.values())
     value = sum(weight[g] * float(np.mean(v)) for g, v in groups.items()) / total - SHORTFALL * short
     # a cell's score varies at most by 1/(4 n) over n duels
@@ -200,8 +203,8 @@ def objective(scores: dict[Cell, np.ndarray], mirror_weight: float = 1.0) -> tup
     return value, se
 
 
-def mirror_score(scores: dict[Cell, np.ndarray]) -> float:
-    """The candidate's mean score in the mirrors against the incumbent."""
+def incumbent_score(scores: dict[Cell, np.ndarray]) -> float:
+    """The candidate's mean score in the pairings against the incumbent."""
     return float(np.mean([s[0].mean() / 2 for c, s in scores.items() if c.group == "incumbent"]))
 
 
@@ -224,9 +227,9 @@ def check(cat, cells: list[Cell], best: W.Weights, n: int, seed: int, workers: i
     """The best candidate at a fresh seed: spawn by spawn, against the incumbent and every script, and its speed."""
     scores = play(cat, cells, bot_name(best), n, seed, workers)
     report: dict = {"seed": seed, "duels_a_cell": n}
-    mirror = np.concatenate([s[0] for c, s in scores.items() if c.group == "incumbent"])
-    k = int(mirror.sum())
-    report["vs_incumbent"] = (k / (2 * mirror.size), wilson(k, 2 * mirror.size))  # draws count half
+    paired = np.concatenate([s[0] for c, s in scores.items() if c.group == "incumbent"])
+    k = int(paired.sum())
+    report["vs_incumbent"] = (k / (2 * paired.size), wilson(k, 2 * paired.size))  # draws count half
     greedy = np.concatenate([s[0] for c, s in scores.items() if c.group == "greedy"])
     report["vs_greedy"] = float(greedy.mean()) / 2
     worst = []
@@ -267,7 +270,7 @@ def show(rep: dict, n: int, seed: int) -> None:
     """Print a check's figures against their targets."""
     rate, (lo, hi) = rep["vs_incumbent"]
     print(f"\ncheck at a fresh seed ({seed}), {n} duels a cell:")
-    print(f"  against the incumbent, mirrors: {rate:.1%} (95% interval {lo:.1%} - {hi:.1%}); target 55% or more")
+    print(f"  against the incumbent, every pairing: {rate:.1%} (95% interval {lo:.1%} - {hi:.1%}); target 55% or more")
     print(f"  against greedy, mirrors: {rep['vs_greedy']:.1%}")
     print("  the scripts it does worst against, spawn by spawn (target: 50% or more each):")
     for score, what in rep["worst_scripts"]:
@@ -285,15 +288,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--trials", type=int, default=60, help="candidates to try")
     ap.add_argument("--minutes", type=float, default=0, help="stop trying candidates after this long (0: no limit)")
-    ap.add_argument("--n", type=int, default=400, help="side-swapped duels a mirror cell for a candidate, and a scripted "
-                                                      "cell near the floor")
+    ap.add_argument("--n", type=int, default=400, help="side-swapped duels a cell against the incumbent for a "
+                                                      "candidate, and a scripted cell near the floor")
     ap.add_argument("--check-duels", type=int, default=1000, help="duels a cell of the final check")
     ap.add_argument("--workers", type=int, default=2, help="worker processes")
     ap.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the duels")
     ap.add_argument("--check-seed", type=int, default=None,
                     help="seed of the final check (default: one derived from --seed, which the search never used)")
-    ap.add_argument("--mirror-weight", type=float, default=4.0,
-                    help="how many times the mirror against the incumbent counts beside greedy and the scripts")
+    ap.add_argument("--incumbent-weight", type=float, default=4.0,
+                    help="how many times the pairings against the incumbent count beside greedy and the scripts")
     ap.add_argument("--validate", type=int, default=3, help="the best candidates played again at a seed of their own")
     ap.add_argument("--arenas", default="", help="comma-separated arena ids (default: every arena)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "fit-results" / "fit.sqlite",
@@ -320,8 +323,8 @@ def main() -> None:
         sys.exit("error: the fit needs Optuna: pip install 'gladiator[tune]'")
     if args.n < 8 or args.n % 8 or args.trials < 1:
         sys.exit("error: --n must be a multiple of 8 (a quarter of it is played first, in pairs) and --trials at least 1")
-    if args.check_duels < 2 or args.check_duels % 2 or args.validate < 1 or args.mirror_weight <= 0:
-        sys.exit("error: --check-duels must be even and at least 2, --validate at least 1, --mirror-weight above 0")
+    if args.check_duels < 2 or args.check_duels % 2 or args.validate < 1 or args.incumbent_weight <= 0:
+        sys.exit("error: --check-duels must be even and at least 2, --validate at least 1, --incumbent-weight above 0")
     missing = [f"--start {f}" for f in args.start if not f.is_file()]
     missing += [f"--check {args.check}"] if args.check is not None and not args.check.is_file() else []
     if missing:
@@ -349,11 +352,13 @@ def main() -> None:
         incumbent_file.write_text(W.DEFAULT_FILES[args.rules].read_text(encoding="utf-8"), encoding="utf-8")
     incumbent = W.load(incumbent_file)
     cells = pool(arenas, f"heuristic:weights={incumbent_file}")
-    mirror_cells = [c for c in cells if c.group == "incumbent"]
+    paired_cells = [c for c in cells if c.group == "incumbent"]
     other_cells = [c for c in cells if c.group != "incumbent"]
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     version = "" if args.rules == DEFAULT_RULES else f"-rules{args.rules}"
-    study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}{version}",
+    # (named for what its candidates play, every pairing against the incumbent: a study of other cells is not resumed)
+    study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}{version}"
+                                           "-every-pairing",
                                 storage=f"sqlite:///{args.out}", direction="maximize", load_if_exists=True,
                                 sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10, multivariate=True))
     if not study.trials:
@@ -376,28 +381,28 @@ def main() -> None:
         cand = W.Weights(**values)
         done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
         leader = max(done, key=lambda t: t.value) if done else None
-        quick = run(cand, mirror_cells, first, seeds[0])  # stage 1: the mirror, a quarter of its duels
-        m = mirror_score(quick)
-        trial.set_user_attr("mirror_quick", m)
-        if leader is not None and m + 2 * math.sqrt(0.25 / (first * len(mirror_cells))) < leader.user_attrs["mirror_quick"]:
+        quick = run(cand, paired_cells, first, seeds[0])  # stage 1: the incumbent, a quarter of its duels
+        m = incumbent_score(quick)
+        trial.set_user_attr("paired_quick", m)
+        if leader is not None and m + 2 * math.sqrt(0.25 / (first * len(paired_cells))) < leader.user_attrs["paired_quick"]:
             raise optuna.TrialPruned()
-        both = joined(quick, run(cand, mirror_cells, full - first, seeds[1]), run(cand, other_cells, first, seeds[0]))
-        value, se = objective(both, args.mirror_weight)  # stage 2: all the mirror, a quarter of the rest
+        both = joined(quick, run(cand, paired_cells, full - first, seeds[1]), run(cand, other_cells, first, seeds[0]))
+        value, se = objective(both, args.incumbent_weight)  # stage 2: all the incumbent's, a quarter of the rest
         trial.report(value, 0)
         trial.set_user_attr("stage2", value)
         # against the leader's score on the same duels: fewer duels a cell make a larger shortfall by chance
         if leader is not None and value + 2 * se < leader.user_attrs.get("stage2", -math.inf):
             raise optuna.TrialPruned()
         both = joined(both, run(cand, near_floor(both), full - first, seeds[1]))  # stage 3: scripted cells near the floor
-        value, se = objective(both, args.mirror_weight)
+        value, se = objective(both, args.incumbent_weight)
         trial.set_user_attr("se", se)
-        trial.set_user_attr("mirror", mirror_score(both))
+        trial.set_user_attr("paired", incumbent_score(both))
         return value
 
     def say(study: "optuna.Study", trial: "optuna.trial.FrozenTrial") -> None:
         best = study.best_value if any(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials) else float("nan")
         state = "pruned" if trial.state == optuna.trial.TrialState.PRUNED else \
-            f"{trial.value:.4f} (mirror {trial.user_attrs.get('mirror', float('nan')):.1%})"
+            f"{trial.value:.4f} (against the incumbent {trial.user_attrs.get('paired', float('nan')):.1%})"
         print(f"trial {trial.number + 1}/{args.trials}: {state}; best {best:.4f} ({time.perf_counter() - started:.0f} s)",
               flush=True)
 
@@ -411,9 +416,9 @@ def main() -> None:
     for t in done[:args.validate]:
         w = W.Weights(**{k: float(v) for k, v in t.params.items()})
         scores = run(w, cells, full, vseed)
-        value, _ = objective(scores, args.mirror_weight)
+        value, _ = objective(scores, args.incumbent_weight)
         ranked.append((value, t.number, w))
-        print(f"  trial {t.number + 1}: {value:.4f} (in the search {t.value:.4f}); mirror {mirror_score(scores):.1%}",
+        print(f"  trial {t.number + 1}: {value:.4f} (in the search {t.value:.4f}); against the incumbent {incumbent_score(scores):.1%}",
               flush=True)
     _, number, best = max(ranked, key=lambda r: r[0])
     print(f"\nthe fit's answer, trial {number + 1} (the incumbent, trial 1: {study.trials[0].value:.4f} in the search):")
@@ -431,7 +436,7 @@ def main() -> None:
               f"({', '.join(unbalanced) or 'no pairing'}): re-balance it first")
         return
     command = "python benchmarks/fit_heuristic.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    figures = {"vs_incumbent_mirrors": round(rate, 4), "interval": [round(lo, 4), round(hi, 4)],
+    figures = {"vs_incumbent_pairings": round(rate, 4), "interval": [round(lo, 4), round(hi, 4)],
                "vs_greedy_mirrors": round(rep["vs_greedy"], 4),
                **{f"worst_script_spawn_{sp}": f"{score:.4f}: {what}" for sp, (score, what) in rep["worst_by_spawn"].items()},
                "worst_self_play_stall": f"{rep['worst_stall'][0]:.4f}: {rep['worst_stall'][1]}",

@@ -28,7 +28,7 @@ def _scores(spawn_a: float, spawn_b: float, n: int = 40) -> np.ndarray:
     return out
 
 
-def test_the_mirror_counts_mirror_weight_times() -> None:
+def test_the_pairings_against_the_incumbent_count_incumbent_weight_times() -> None:
     scores = {_cell("incumbent"): _scores(0.6, 0.6), _cell("greedy"): _scores(0.9, 0.9), _cell("script"): _scores(1, 1)}
     assert np.isclose(fit.objective(scores, 1.0)[0], (0.6 + 0.9 + 1) / 3)
     assert np.isclose(fit.objective(scores, 4.0)[0], (4 * 0.6 + 0.9 + 1) / 6)
@@ -70,6 +70,16 @@ def test_a_mirror_against_itself_is_played_by_one_bot_and_counts_its_stalls() ->
     greedy = fit.play_group("concert_hall", fit.SELF, [("rouge", "rouge")], 8, 3, "greedy")[0]
     assert not greedy[2].any() and set(greedy[0]) <= {0, 2}
     assert {c.group for c in fit.pool(["concert_hall"], "greedy")} == {"incumbent", "greedy", "script", "self"}
+
+
+def test_the_candidate_meets_the_incumbent_in_every_pairing_from_both_ends() -> None:
+    """One set of weights plays every suit against every suit: the candidate's Viola meets the incumbent's Rouge, and
+    its Rouge the incumbent's Viola, not only each suit its own mirror."""
+    cells = [c for c in fit.pool(["concert_hall", "rooftops"], "greedy") if c.group == "incumbent"]
+    pairs = {(c.unit, c.foe, c.arena) for c in cells}
+    assert len(cells) == len(pairs) == 2 * len(fit.UNITS) ** 2
+    assert ("viola", "rouge", "rooftops") in pairs and ("rouge", "viola", "rooftops") in pairs
+    assert {c.group for c in fit.pool(["concert_hall"], "greedy") if c.unit != c.foe} == {"incumbent", "script"}
 
 
 def test_only_scripted_cells_near_the_floor_from_a_spawn_are_played_on() -> None:
