@@ -17,11 +17,13 @@ Every candidate plays the same duels (common random numbers: duel i of a cell is
 seed), the cells of one arena and opponent in one batch. The score is the groups' mean score (a win 1, a draw 1/2),
 the pairings against the incumbent counted --incumbent-weight times (the target the fit chases), less twice the
 shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
-either spawn; the floor leaves a margin for the check's own noise), less twice the share of draws and shutdowns
+either spawn; the floor leaves a margin for the check's own noise), up to SHORTFALL_CAP a cell and spawn (a cell lost
+further is the roster's to mend, and its noise would drown the rest), less twice the share of draws and shutdowns
 above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in three stages: the
 cells against the incumbent at a quarter of --n (a candidate well behind the best one's score there at that stage
 stops there); the rest of them, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the best
-one's on the same duels by more than twice its standard error stops there); the rest of --n for the scripted cells
+one's on the same duels by more than twice its standard error, the noise of the shortfalls it counts included, stops
+there); the rest of --n for the scripted cells
 still near the floor from either spawn. The sampler is TPE, multivariate (the weights act together), warm-started
 with --start: weights files, or an earlier fit's SQLite file (its best candidates). The best few candidates
 (--validate) are played again at a seed of their own, all of --n a cell, and the best there is the fit's answer: the
@@ -77,6 +79,8 @@ GLADIATORS = ("rouge", "viola", "jaron")
 INTS = ("low_nectar", "cache_nectar")  # weights searched in whole numbers (Nectar)
 SHORTFALL = 2.0  # what a point of a scripted cell's score below the floor costs the score, from each spawn
 SCRIPT_FLOOR = 0.53  # a scripted cell's score from a spawn below this counts as a shortfall (the target is 1/2)
+SHORTFALL_CAP = 0.1  # a cell's shortfall from a spawn counts up to this: further below, the roster loses it whatever the
+# weights (the tuner's work), and only the noise of its few duels would tell candidates apart
 STALL_CEILING = 0.04  # a self-play mirror's share of draws and shutdowns above this costs SHORTFALL a point (the target: 5%)
 STALL_TARGET = 0.05  # the check's bar for it
 SELF = "self"  # a cell's opponent bot that is the candidate itself
@@ -183,23 +187,31 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
 
 def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0) -> tuple[float, float]:
     """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the pairings against the
-    incumbent counted `incumbent_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn, less
+    incumbent counted `incumbent_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn (at
+    most SHORTFALL_CAP a cell and spawn), less
     each self-play mirror's share of draws and shutdowns above STALL_CEILING (its score, half by symmetry, is left out)."""
     groups: dict[str, list[float]] = {}
-    short = 0.0
+    short = short_var = 0.0  # the shortfalls, and the variance of those counted (a share of n duels varies at most 1/(4 n))
     for c, s in scores.items():
         if c.group == "self":
-            short += max(0.0, float(s[2].mean()) - STALL_CEILING)
+            share = float(s[2].mean()) - STALL_CEILING
+            short += max(0.0, share)
+            short_var += 0.25 / s.shape[1] if share > 0 else 0.0
             continue
         groups.setdefault(c.group, []).append(float(s[0].mean()) / 2)
         if c.group == "script":  # from either spawn
-            short += sum(max(0.0, SCRIPT_FLOOR - float(s[0][s[1] == spawn].mean()) / 2) for spawn in (0, 1))
+            for spawn in (0, 1):
+                got = s[0][s[1] == spawn]
+                below = SCRIPT_FLOOR - float(got.mean()) / 2
+                short += min(SHORTFALL_CAP, max(0.0, below))
+                short_var += 0.25 / got.size if 0 < below < SHORTFALL_CAP else 0.0
     weight = {g: (incumbent_weight if g == "incumbent" else 1.0) for g in groups}
     total = sum(weight.values())
     value = sum(weight[g] * float(np.mean(v)) for g, v in groups.items()) / total - SHORTFALL * short
-    # a cell's score varies at most by 1/(4 n) over n duels
+    # a cell's score varies at most by 1/(4 n) over n duels; the shortfalls are counted cell by cell, so their noise
+    # (over a few dozen duels a spawn early on) weighs in full
     se = math.sqrt(sum(weight[g] ** 2 * sum(0.25 / scores[c].shape[1] for c in scores if c.group == g) / len(v) ** 2
-                       for g, v in groups.items())) / total
+                       for g, v in groups.items()) / total ** 2 + SHORTFALL ** 2 * short_var)
     return value, se
 
 

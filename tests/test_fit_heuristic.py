@@ -37,8 +37,20 @@ def test_the_pairings_against_the_incumbent_count_incumbent_weight_times() -> No
 def test_a_scripted_cell_lost_from_one_spawn_costs_its_shortfall_there() -> None:
     base = {_cell("incumbent"): _scores(0.5, 0.5)}
     even = fit.objective(base | {_cell("script"): _scores(0.7, 0.7)}, 1.0)[0]
-    one_sided = fit.objective(base | {_cell("script"): _scores(1.0, 0.4)}, 1.0)[0]  # the same mean, lost from spawn B
-    assert np.isclose(even - one_sided, fit.SHORTFALL * (fit.SCRIPT_FLOOR - 0.4)), (even, one_sided)
+    one_sided = fit.objective(base | {_cell("script"): _scores(0.92, 0.48, n=100)}, 1.0)[0]  # the same mean, lost from B
+    assert np.isclose(even - one_sided, fit.SHORTFALL * (fit.SCRIPT_FLOOR - 0.48)), (even, one_sided)
+
+
+def test_a_cell_lost_beyond_the_cap_costs_the_cap_and_adds_no_noise() -> None:
+    """A script the roster loses to whatever the weights costs every candidate the same; one near the floor costs its
+    shortfall, and its few duels' noise widens the standard error the racing prunes by."""
+    base = {_cell("incumbent"): _scores(0.5, 0.5)}
+    plain, plain_se = fit.objective(base, 1.0)
+    lost, lost_se = fit.objective(base | {_cell("script"): _scores(0.1, 0.1)}, 1.0)
+    near, near_se = fit.objective(base | {_cell("script"): _scores(0.5, 0.5)}, 1.0)
+    assert np.isclose(lost, (0.5 + 0.1) / 2 - fit.SHORTFALL * 2 * fit.SHORTFALL_CAP), lost
+    assert np.isclose(near, (0.5 + 0.5) / 2 - fit.SHORTFALL * 2 * (fit.SCRIPT_FLOOR - 0.5)), near
+    assert near_se > 4 * lost_se and near_se > 4 * plain_se, (plain_se, lost_se, near_se)
 
 
 def _self_play(stalled: float, n: int = 100) -> np.ndarray:
