@@ -128,6 +128,26 @@ def test_an_event_target_reads_the_duels_in_which_a_unit_counted_it(catalog, tmp
     assert 0 < figs[0].k < 100 and 0 < figs[2].k < 100  # measured, not constants: not in every duel, not in none
 
 
+def test_a_script_target_reads_the_spec_bots_wins_against_a_scripted_bot_on_the_other_suit(catalog, tmp_path: Path) -> None:
+    """A cheap plan a player would try (tests/scripted.py) as a cell: the spec's bot on `of`, the script on `against`,
+    from both sides, the duels `gladiator batch` plays with those bots (a mirror too: one suit, two bots)."""
+    script = "tests.scripted:Turtle"
+    p = tmp_path / "scripts.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"bot": "greedy", "targets": [
+        {"among": ["rouge", "viola"], "band": [0.4, 0.6]},
+        {"script": script, "of": ["rouge"], "against": ["viola", "rouge"], "band": [0.5, 1.0]}]}, sort_keys=False))
+    problem = Problem(load_spec(p, catalog), catalog)
+    assert problem.pairings == {"concert_hall": [("rouge", "viola"), ("rouge", "viola", script), ("rouge", "rouge", script)]}
+    figs = figures(problem.cells, Duels(1).measure(catalog, problem.pairings, 0, 60, 5, "greedy"))
+    assert [f.cell.label for f in figs][2:] == [f"rouge vs viola played by {script}", f"rouge vs rouge played by {script}"]
+    for f, foe in zip(figs[2:], ("viola", "rouge")):
+        ref = run(make_spec(catalog, ("rouge", foe), "concert_hall", 60, 5, ("greedy", script)))
+        assert (f.k, f.n) == (ref.wins[0], 60)
+    both = run(make_spec(catalog, ("rouge", "viola"), "concert_hall", 60, 5, ("greedy", "greedy")))
+    assert (figs[0].k, figs[1].k) == (both.wins[0], both.wins[1])  # the spec's bot on both sides, as before
+    assert figs[2].k != figs[0].k  # the Turtle, never moving, is not the greedy bot
+
+
 def test_a_spec_may_tune_under_rules_version_4(catalog, tmp_path: Path) -> None:
     p = tmp_path / "v4.yaml"
     p.write_text(yaml.safe_dump(GOOD | {"targets": [{"among": ["rouge", "viola"], "band": [0.4, 0.6]}], "bot": "greedy",
@@ -404,7 +424,14 @@ GOOD = {"arenas": ["concert_hall"], "parameters": [{"field": "viola.stats.firepo
      "unknown event 'melted'"),
     ({"targets": [{"event": "weapon:arc_blade", "of": ["viola"], "against": ["rouge"], "band": [0.3, 1]}]}, "targets.0",
      "viola carries no weapon 'arc_blade'"),
-    ({"targets": [{"event": "vent", "of": ["rouge"], "band": [0.3, 1]}]}, "targets.0", "event, of and against go together"),
+    ({"targets": [{"event": "vent", "of": ["rouge"], "band": [0.3, 1]}]}, "targets.0",
+     "event (or script), of and against go together"),
+    ({"targets": [{"script": "tests.scripted:Turtle", "against": ["viola"], "band": [0.5, 1]}]}, "targets.0",
+     "event (or script), of and against go together"),
+    ({"targets": [{"script": "tests.scripted:Turtle", "event": "vent", "of": ["rouge"], "against": ["viola"],
+                   "band": [0.5, 1]}]}, "targets.0", "give one of event and script"),
+    ({"targets": [{"script": "tests.scripted:Nonesuch", "of": ["rouge"], "against": ["viola"], "band": [0.5, 1]}]},
+     "targets.0", "no class 'Nonesuch'"),
     ({"targets": [{"event": "vent", "of": ["rouge"], "against": ["viola"], "stalls": ["rouge"], "band": [0, 1]}]},
      "targets.0", "exactly one of"),
     ({"arenas": ["moon"]}, "arenas.0", "unknown arena 'moon'"),

@@ -225,8 +225,9 @@ def run_piece(spec: BatchSpec, piece: Piece, batch_size: int | None = None) -> C
 
 
 def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: int, seed: int, bot: Bot,
-                  batch_size: int | None = None) -> list[Totals]:
-    """Totals of duels [lo, hi) of each pairing, all played in one batch by one bot on both sides.
+                  batch_size: int | None = None, foe: Bot | None = None) -> list[Totals]:
+    """Totals of duels [lo, hi) of each pairing, all played in one batch by one bot on both sides, or by `bot` on the
+    first unit of each pairing and `foe` on the second (from whichever side it starts).
 
     Duel i of a pairing is duel i of `make_spec(..., pairing=True)` with the same seed (same seed,
     same sides), so each pairing's totals, events included, are those of `batch` on the same duels,
@@ -240,10 +241,22 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
         ia, ib = game.unit_index(a), game.unit_index(b)
         blocks.append(np.where(swapped[:, None], np.array([ib, ia]), np.array([ia, ib])).astype(np.int16))
     k = len(pairings)
-    final, reasons, tally = play_duels(game, np.concatenate(blocks), np.tile(seeds, k), (bot, bot), batch_size)
     rows = np.zeros(k * idx.shape[0], dtype=ROW_DTYPE)
     rows["duel"], rows["seed"], rows["swapped"] = np.tile(idx, k), np.tile(seeds, k), np.tile(swapped, k)
-    rows = _rows_of(final, reasons, rows)
+    units, all_seeds = np.concatenate(blocks), np.tile(seeds, k)
+    if foe is None:
+        final, reasons, tally = play_duels(game, units, all_seeds, (bot, bot), batch_size)
+        rows = _rows_of(final, reasons, rows)
+    else:  # a bot plays one side of a batch: the duels in order (the foe on side B), then the swapped ones (on side A)
+        tally = np.zeros(0)
+        for sw in (False, True):
+            sel = np.flatnonzero(rows["swapped"] == sw)
+            if sel.size:
+                final, reasons, part = play_duels(game, units[sel], all_seeds[sel], (foe, bot) if sw else (bot, foe),
+                                                  batch_size)
+                rows[sel] = _rows_of(final, reasons, rows[sel])
+                tally = np.zeros((rows.size,) + part.shape[1:], dtype=part.dtype) if tally.size == 0 else tally
+                tally[sel] = part
     return [totals_with_events(game, part, t) for part, t in zip(np.split(rows, k), np.split(tally, k))]
 
 

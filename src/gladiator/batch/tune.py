@@ -57,12 +57,13 @@ class Panel:
     bot: str
     batch_size: int | None
     rules: int = DEFAULT_RULES  # the rules version the duels are fought under
+    foe: str | None = None  # the bot that plays the second unit of each pairing (None: `bot`)
 
 
 def play_panel(panel: Panel) -> list[Totals]:
     """The totals of each pairing of a panel (a top-level function: worker processes call it)."""
     return play_pairings(game_of_data(panel.roster, panel.arena, panel.rules), panel.pairings, panel.lo, panel.hi, panel.seed,
-                         make_bot(panel.bot), panel.batch_size)
+                         make_bot(panel.bot), panel.batch_size, None if panel.foe is None else make_bot(panel.foe))
 
 
 class Duels:
@@ -72,26 +73,31 @@ class Duels:
         self.workers, self.batch_size, self.played = workers, batch_size, 0
         self.pool = worker_pool(workers) if workers > 1 else None
 
-    def measure(self, catalog: Catalog, pairings: dict[str, list[tuple[str, str]]], lo: int, hi: int, seed: int,
-                bot: str, rules: int = DEFAULT_RULES) -> dict[tuple[str, tuple[str, str]], Totals]:
-        """Totals of duels [lo, hi) of every pairing on every arena under rules `rules`, keyed (arena, pairing)."""
+    def measure(self, catalog: Catalog, pairings: dict[str, list[tuple[str, ...]]], lo: int, hi: int, seed: int,
+                bot: str, rules: int = DEFAULT_RULES) -> dict[tuple[str, tuple[str, ...]], Totals]:
+        """Totals of duels [lo, hi) of every pairing on every arena under rules `rules`, keyed (arena, pairing): `bot` on
+        both sides, or (a pairing of three) `bot` on its first unit and the bot named third on its second."""
         roster = tuple(canonical_json(u) for u in sorted(catalog.units.values(), key=lambda u: u.id))
         tasks: list[Panel] = []
-        for arena, pairs in pairings.items():
+        for arena, listed in pairings.items():
             data = canonical_json(catalog.arena(arena))
-            parts = max(1, min(self.workers, (hi - lo) * len(pairs) // MIN_PANEL))
-            for a, b in _splits(lo, hi, parts):
-                tasks.append(Panel(roster, data, tuple(pairs), a, b, seed, bot, self.batch_size, rules))
+            by_foe: dict[str | None, list[tuple[str, str]]] = {}  # a panel's pairings share the bots of its sides
+            for p in listed:
+                by_foe.setdefault(p[2] if len(p) > 2 else None, []).append((p[0], p[1]))
+            for foe, pairs in by_foe.items():
+                parts = max(1, min(self.workers, (hi - lo) * len(pairs) // MIN_PANEL))
+                for a, b in _splits(lo, hi, parts):
+                    tasks.append(Panel(roster, data, tuple(pairs), a, b, seed, bot, self.batch_size, rules, foe))
         if self.pool is not None and len(tasks) > 1:
             done = {id(t): r for t, r in self.pool.imap(play_panel, tasks, what=lambda t: f"duels {t.lo} to {t.hi - 1}")}
             results = [done[id(t)] for t in tasks]
         else:
             results = [play_panel(t) for t in tasks]
-        out: dict[tuple[str, tuple[str, str]], Totals] = {}
+        out: dict[tuple[str, tuple[str, ...]], Totals] = {}
         arenas = {canonical_json(catalog.arena(a)): a for a in pairings}
         for task, res in zip(tasks, results):
             for pair, t in zip(task.pairings, res):
-                out.setdefault((arenas[task.arena], pair), Totals()).add(t)
+                out.setdefault((arenas[task.arena], pair if task.foe is None else pair + (task.foe,)), Totals()).add(t)
                 self.played += t.n
         return out
 
@@ -107,7 +113,7 @@ class Duels:
 class Figure:
     """A cell as measured: k of n (wins of all duels; for a first mover, its wins of the decisive duels; for stalls, the
     draws and shutdowns of all duels; for an event, the duels in which the row unit's event is counted, a mirror's
-    over both sides' duels)."""
+    over both sides' duels; for a script, the row unit's wins against the script)."""
 
     cell: Cell
     k: int
@@ -159,6 +165,8 @@ def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, str]], Totals]
         elif c.kind == "event":
             sides = [0, 1] if c.row == c.col else [0 if c.pairing[0] == c.row else 1]
             out.append(Figure(c, sum(t.duels_with_event(k, c.event) for k in sides), t.n * len(sides)))
+        elif c.kind == "script":  # the row is named first
+            out.append(Figure(c, t.wins[0], t.n))
         else:
             out.append(Figure(c, t.wins[0 if c.pairing[0] == c.row else 1], t.n))
     return out
@@ -183,7 +191,7 @@ class Problem:
     sets: tuple[str, ...] = ()
     bot: str = ""
     cells: list[Cell] = field(default_factory=list)
-    pairings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    pairings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.bot = self.bot or self.spec.bot

@@ -5,8 +5,9 @@ catalog (unknown units, fields or arenas, bounds outside the schema's, a step of
 outside 0..1), so every problem is one line naming the spec file, the line and the field.
 A spec becomes a list of cells: a win rate of one unit against another on one arena, the
 first mover's share of a mirror, the share of a pairing's duels that stall (end in a draw or a
-shutdown), or the share of a unit's duels against another in which an event of it is counted (Viola's melt
-overheating Rouge: Rouge's `overheated_turn` against Viola), each with its band. Imports the catalog, the overrides and
+shutdown), the share of a unit's duels against another in which an event of it is counted (Viola's melt
+overheating Rouge: Rouge's `overheated_turn` against Viola), or a unit's win rate against another played by a scripted
+bot (one cheap plan, `tests/scripted.py`: Rouge against a Viola that only kites), each with its band. Imports the catalog, the overrides and
 `tuning.field_bounds`; never a front end.
 """
 
@@ -143,8 +144,10 @@ class Parameter(_Spec):
 
 class Target(_Spec):
     """One class of cells and its band: `among` a group, `rows` against `columns`, `first_mover` of mirrors, a `matrix`,
-    the `stalls` (draws and shutdowns) of every pairing of a group, mirrors included, or an `event` of each unit `of` a
-    group against each unit of `against` (the share of its duels in which the event is counted at least once)."""
+    the `stalls` (draws and shutdowns) of every pairing of a group, mirrors included, an `event` of each unit `of` a
+    group against each unit of `against` (the share of its duels in which the event is counted at least once), or the
+    win rate of each unit `of` a group, played by the spec's bot, against each unit of `against` played by the bot
+    `script` (a plan a player would try; a mirror is a cell too)."""
 
     among: list[UnitId] | None = Field(None, min_length=2)
     rows: list[UnitId] | None = Field(None, min_length=1)
@@ -153,19 +156,22 @@ class Target(_Spec):
     matrix: dict[UnitId, dict[UnitId, Band]] | None = None
     stalls: list[UnitId] | None = Field(None, min_length=1)
     event: str | None = Field(None, max_length=80)
+    script: str | None = Field(None, max_length=200)
     of: list[UnitId] | None = Field(None, min_length=1)
     against: list[UnitId] | None = Field(None, min_length=1)
     band: Band | None = None
 
     @model_validator(mode="after")
     def _one_kind(self, info: ValidationInfo) -> "Target":
-        kinds = [k for k in ("among", "rows", "first_mover", "matrix", "stalls", "event") if getattr(self, k) is not None]
+        kinds = [k for k in ("among", "rows", "first_mover", "matrix", "stalls", "event", "script") if getattr(self, k) is not None]
         if (self.rows is None) != (self.columns is None):
             raise ValueError("rows and columns go together")
-        if not ((self.event is None) == (self.of is None) == (self.against is None)):
-            raise ValueError("event, of and against go together")
+        if self.event is not None and self.script is not None:
+            raise ValueError("give one of event and script")
+        if not ((self.event is None and self.script is None) == (self.of is None) == (self.against is None)):
+            raise ValueError("event (or script), of and against go together")
         if len(kinds) != 1:
-            raise ValueError("give exactly one of among, rows and columns, first_mover, matrix, stalls, event")
+            raise ValueError("give exactly one of among, rows and columns, first_mover, matrix, stalls, event, script")
         if (self.band is None) != (kinds[0] == "matrix"):
             raise ValueError("a matrix holds its own bands" if self.band is not None else "give a band: [low, high]")
         for group in (self.among, self.first_mover, self.stalls, self.of, self.against):
@@ -174,6 +180,12 @@ class Target(_Spec):
         if self.event is not None:
             _check_event(self.event, self.of or [], _catalog(info))
             return self  # its cells may be mirrors: a mirror's share counts both sides' duels
+        if self.script is not None:
+            try:
+                make_bot(self.script)
+            except GladiatorError as e:
+                raise ValueError(str(e)) from None
+            return self  # its cells may be mirrors: the spec's bot against the script on one suit
         for a, b in self.pairs():
             if a == b:
                 raise ValueError(f"{a} against itself: a mirror's figure is its first mover's share (first_mover)")
@@ -284,30 +296,37 @@ class TuneSpec(_Spec):
 @dataclass(frozen=True)
 class Cell:
     """One figure the tuner measures on an arena: `row`'s win rate against `col`, the first mover's share of a mirror,
-    the share of the duels of `row` and `col` that stall (a draw or a shutdown), or the share of `row`'s duels against
-    `col` in which `row`'s `event` is counted."""
+    the share of the duels of `row` and `col` that stall (a draw or a shutdown), the share of `row`'s duels against
+    `col` in which `row`'s `event` is counted, or `row`'s win rate against `col` played by the bot `script`."""
 
     arena: str
     row: str
     col: str
-    kind: Literal["win", "first", "stall", "event"]
+    kind: Literal["win", "first", "stall", "event", "script"]
     band: tuple[float, float]
     event: str = ""
+    script: str = ""
 
     @property
-    def pairing(self) -> tuple[str, str]:
-        """The duel that measures the cell, its units in a fixed order."""
+    def pairing(self) -> tuple[str, ...]:
+        """The duels that measure the cell: its units in a fixed order, both played by the spec's bot; or, for a script
+        cell, the row, the column and the bot that plays the column."""
+        if self.kind == "script":
+            return (self.row, self.col, self.script)
         return (self.row, self.col) if self.row <= self.col else (self.col, self.row)
 
     @property
     def label(self) -> str:
         """The cell in words: `viola vs rouge`, `first mover, jaron mirror`, `stalls, rouge vs viola`, `stalls, jaron mirror`."""
-        return cell_label(self.kind, self.row, self.col, self.event)
+        return cell_label(self.kind, self.row, self.col, self.event or self.script)
 
 
 def cell_label(kind: str, row: str, col: str, event: str = "") -> str:
-    """A cell in words, from its kind and units (what the tables of `gladiator tune` print): `viola vs rouge`,
-    `first mover, jaron mirror`, `stalls, rouge vs viola`, `rouge's overheated_turn vs viola`."""
+    """A cell in words, from its kind and units (and its event or script) (what the tables of `gladiator tune` print):
+    `viola vs rouge`, `first mover, jaron mirror`, `stalls, rouge vs viola`, `rouge's overheated_turn vs viola`,
+    `rouge vs viola played by scripted:KiteViola`."""
+    if kind == "script":
+        return f"{row} vs {col} played by {event}"
     if kind == "first":
         return f"first mover, {row} mirror"
     if kind == "stall":
@@ -340,6 +359,9 @@ def cells_of(spec: TuneSpec) -> list[Cell]:
             elif t.event is not None:
                 cells += [Cell(arena, a, b, "event", t.band, t.event)  # type: ignore[arg-type]
                           for a in t.of or [] for b in t.against or []]
+            elif t.script is not None:
+                cells += [Cell(arena, a, b, "script", t.band, script=t.script)  # type: ignore[arg-type]
+                          for a in t.of or [] for b in t.against or []]
             elif t.stalls is not None:
                 cells += [Cell(arena, a, b, "stall", t.band)  # type: ignore[arg-type]
                           for i, a in enumerate(t.stalls) for b in t.stalls[i:]]
@@ -348,9 +370,9 @@ def cells_of(spec: TuneSpec) -> list[Cell]:
     return cells
 
 
-def pairings_of(cells: list[Cell]) -> dict[str, list[tuple[str, str]]]:
-    """The duels each arena needs: every pairing its cells read, once."""
-    out: dict[str, list[tuple[str, str]]] = {}
+def pairings_of(cells: list[Cell]) -> dict[str, list[tuple[str, ...]]]:
+    """The duels each arena needs: every pairing its cells read, once (`Cell.pairing`)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
     for c in cells:
         ps = out.setdefault(c.arena, [])
         if c.pairing not in ps:

@@ -176,7 +176,7 @@ def _report(spec_path: Path, problem: Any, rec: Any, best: Any, start: dict, bef
         "history": [{"trial": t.number, "state": t.state, "distance": t.distance, "duels_a_cell": t.duels,
                      "values": t.values, "note": t.note, "by": t.by} for t in rec.trials],
         "cells": [{"arena": b.cell.arena, "row": b.cell.row, "column": b.cell.col, "kind": b.cell.kind,
-                   "event": b.cell.event,
+                   "event": b.cell.event, "script": b.cell.script,
                    "band": list(b.cell.band), "before": fig(b), "after": fig(a)} for b, a in zip(before, after)],
         "in_band": {"cells": len(after), "before": sum(f.inside for f in before), "after": sum(f.inside for f in after)},
         "distance": {"before": sum(f.distance for f in before), "after": sum(f.distance for f in after)},
