@@ -15,8 +15,8 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
   other side's Nectar to run out beats an incumbent that comes to it, and then, on both sides, never fights.
 Every candidate plays the same duels (common random numbers: duel i of a cell is duel i of `gladiator batch` at the
 seed), the cells of one arena and opponent in one batch. The score is the groups' mean score (a win 1, a draw 1/2),
-the pairings against the incumbent counted --incumbent-weight times (the target the fit chases), less twice the
-shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
+the pairings against the incumbent counted --incumbent-weight times (the target the fit chases), less
+--shortfall-weight (2) times the shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
 either spawn; the floor leaves a margin for the check's own noise), up to SHORTFALL_CAP a cell and spawn (a cell lost
 further is the roster's to mend, and its noise would drown the rest), less twice the share of draws and shutdowns
 above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in three stages: the
@@ -36,7 +36,7 @@ With --write, and only if it beats the incumbent beyond doubt, no script beats i
 itself stalls and no pairing leaves BALANCE_BAND, the data file is rewritten: the weights, and the command, date and
 figures.
 Run: python benchmarks/fit_heuristic.py [--trials 60] [--minutes 0] [--n 400] [--check-duels 1000] [--workers 2]
-     [--seed 0] [--check-seed S] [--incumbent-weight 4] [--validate 3] [--arenas concert_hall,rooftops,...]
+     [--seed 0] [--check-seed S] [--incumbent-weight 4] [--shortfall-weight 2] [--validate 3] [--arenas concert_hall,rooftops,...]
      [--start earlier.yaml|earlier.sqlite] [--out benchmarks/fit-results/fit.sqlite] [--write] [--rules 4]
 Check only (no search): python benchmarks/fit_heuristic.py --check fitted.yaml [--check-seed S] [--check-duels N]
      [--set viola.stats.integrity=60 ...]: the same check of a given weights file against the data file's, on the
@@ -185,18 +185,19 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
     return out
 
 
-def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0) -> tuple[float, float]:
+def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0, shortfall: float = SHORTFALL) -> tuple[float, float]:
     """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the pairings against the
-    incumbent counted `incumbent_weight` times, less the scripted cells' shortfall below SCRIPT_FLOOR from each spawn (at
-    most SHORTFALL_CAP a cell and spawn), less
-    each self-play mirror's share of draws and shutdowns above STALL_CEILING (its score, half by symmetry, is left out)."""
+    incumbent counted `incumbent_weight` times, less `shortfall` times the scripted cells' shortfall below SCRIPT_FLOOR
+    from each spawn (at most SHORTFALL_CAP a cell and spawn), less SHORTFALL times each self-play mirror's share of
+    draws and shutdowns above STALL_CEILING (its score, half by symmetry, is left out)."""
     groups: dict[str, list[float]] = {}
     short = short_var = 0.0  # the shortfalls, and the variance of those counted (a share of n duels varies at most 1/(4 n))
+    stall = stall_var = 0.0  # likewise the stalls
     for c, s in scores.items():
         if c.group == "self":
             share = float(s[2].mean()) - STALL_CEILING
-            short += max(0.0, share)
-            short_var += 0.25 / s.shape[1] if share > 0 else 0.0
+            stall += max(0.0, share)
+            stall_var += 0.25 / s.shape[1] if share > 0 else 0.0
             continue
         groups.setdefault(c.group, []).append(float(s[0].mean()) / 2)
         if c.group == "script":  # from either spawn
@@ -207,11 +208,12 @@ def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0) -> 
                 short_var += 0.25 / got.size if 0 < below < SHORTFALL_CAP else 0.0
     weight = {g: (incumbent_weight if g == "incumbent" else 1.0) for g in groups}
     total = sum(weight.values())
-    value = sum(weight[g] * float(np.mean(v)) for g, v in groups.items()) / total - SHORTFALL * short
+    value = sum(weight[g] * float(np.mean(v)) for g, v in groups.items()) / total - shortfall * short - SHORTFALL * stall
     # a cell's score varies at most by 1/(4 n) over n duels; the shortfalls are counted cell by cell, so their noise
     # (over a few dozen duels a spawn early on) weighs in full
     se = math.sqrt(sum(weight[g] ** 2 * sum(0.25 / scores[c].shape[1] for c in scores if c.group == g) / len(v) ** 2
-                       for g, v in groups.items()) / total ** 2 + SHORTFALL ** 2 * short_var)
+                       for g, v in groups.items()) / total ** 2 + shortfall ** 2 * short_var
+                   + SHORTFALL ** 2 * stall_var)
     return value, se
 
 
@@ -309,6 +311,9 @@ def main() -> None:
                     help="seed of the final check (default: one derived from --seed, which the search never used)")
     ap.add_argument("--incumbent-weight", type=float, default=4.0,
                     help="how many times the pairings against the incumbent count beside greedy and the scripts")
+    ap.add_argument("--shortfall-weight", type=float, default=SHORTFALL,
+                    help="what a point of a scripted cell's score below the floor costs, from each spawn (the cells "
+                         "are many and their duels few: a large weight lets their noise pick the answer)")
     ap.add_argument("--validate", type=int, default=3, help="the best candidates played again at a seed of their own")
     ap.add_argument("--arenas", default="", help="comma-separated arena ids (default: every arena)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "fit-results" / "fit.sqlite",
@@ -335,8 +340,10 @@ def main() -> None:
         sys.exit("error: the fit needs Optuna: pip install 'gladiator[tune]'")
     if args.n < 8 or args.n % 8 or args.trials < 1:
         sys.exit("error: --n must be a multiple of 8 (a quarter of it is played first, in pairs) and --trials at least 1")
-    if args.check_duels < 2 or args.check_duels % 2 or args.validate < 1 or args.incumbent_weight <= 0:
-        sys.exit("error: --check-duels must be even and at least 2, --validate at least 1, --incumbent-weight above 0")
+    if args.check_duels < 2 or args.check_duels % 2 or args.validate < 1 or args.incumbent_weight <= 0 \
+            or not args.shortfall_weight >= 0:
+        sys.exit("error: --check-duels must be even and at least 2, --validate at least 1, --incumbent-weight above 0, "
+                 "--shortfall-weight 0 or more")
     missing = [f"--start {f}" for f in args.start if not f.is_file()]
     missing += [f"--check {args.check}"] if args.check is not None and not args.check.is_file() else []
     if missing:
@@ -399,14 +406,14 @@ def main() -> None:
         if leader is not None and m + 2 * math.sqrt(0.25 / (first * len(paired_cells))) < leader.user_attrs["paired_quick"]:
             raise optuna.TrialPruned()
         both = joined(quick, run(cand, paired_cells, full - first, seeds[1]), run(cand, other_cells, first, seeds[0]))
-        value, se = objective(both, args.incumbent_weight)  # stage 2: all the incumbent's, a quarter of the rest
+        value, se = objective(both, args.incumbent_weight, args.shortfall_weight)  # stage 2: all the incumbent's, a quarter of the rest
         trial.report(value, 0)
         trial.set_user_attr("stage2", value)
         # against the leader's score on the same duels: fewer duels a cell make a larger shortfall by chance
         if leader is not None and value + 2 * se < leader.user_attrs.get("stage2", -math.inf):
             raise optuna.TrialPruned()
         both = joined(both, run(cand, near_floor(both), full - first, seeds[1]))  # stage 3: scripted cells near the floor
-        value, se = objective(both, args.incumbent_weight)
+        value, se = objective(both, args.incumbent_weight, args.shortfall_weight)
         trial.set_user_attr("se", se)
         trial.set_user_attr("paired", incumbent_score(both))
         return value
@@ -428,7 +435,7 @@ def main() -> None:
     for t in done[:args.validate]:
         w = W.Weights(**{k: float(v) for k, v in t.params.items()})
         scores = run(w, cells, full, vseed)
-        value, _ = objective(scores, args.incumbent_weight)
+        value, _ = objective(scores, args.incumbent_weight, args.shortfall_weight)
         ranked.append((value, t.number, w))
         print(f"  trial {t.number + 1}: {value:.4f} (in the search {t.value:.4f}); against the incumbent {incumbent_score(scores):.1%}",
               flush=True)

@@ -39,6 +39,8 @@ def test_a_scripted_cell_lost_from_one_spawn_costs_its_shortfall_there() -> None
     even = fit.objective(base | {_cell("script"): _scores(0.7, 0.7)}, 1.0)[0]
     one_sided = fit.objective(base | {_cell("script"): _scores(0.92, 0.48, n=100)}, 1.0)[0]  # the same mean, lost from B
     assert np.isclose(even - one_sided, fit.SHORTFALL * (fit.SCRIPT_FLOOR - 0.48)), (even, one_sided)
+    light = fit.objective(base | {_cell("script"): _scores(0.92, 0.48, n=100)}, 1.0, shortfall=0.25)[0]
+    assert np.isclose(even - light, 0.25 * (fit.SCRIPT_FLOOR - 0.48)), (even, light)  # --shortfall-weight
 
 
 def test_a_cell_lost_beyond_the_cap_costs_the_cap_and_adds_no_noise() -> None:
