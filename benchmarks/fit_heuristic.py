@@ -17,8 +17,7 @@ Every candidate plays the same duels (common random numbers: duel i of a cell is
 seed), the cells of one arena and opponent in one batch. The score is the groups' mean score (a win 1, a draw 1/2),
 the pairings against the incumbent counted --incumbent-weight times (the target the fit chases), less
 --shortfall-weight (2) times the shortfall below SCRIPT_FLOOR of every scripted cell from each spawn (the target: no script wins more than half from
-either spawn; the floor leaves a margin for the check's own noise), up to SHORTFALL_CAP a cell and spawn (a cell lost
-further is the roster's to mend, and its noise would drown the rest), less twice the share of draws and shutdowns
+either spawn; the floor leaves a margin for the check's own noise), less twice the share of draws and shutdowns
 above STALL_CEILING in each mirror against itself. Duels are spent where they matter (racing), in three stages: the
 cells against the incumbent at a quarter of --n (a candidate well behind the best one's score there at that stage
 stops there); the rest of them, and every scripted, greedy and self-play cell at a quarter of --n (one whose score is below the best
@@ -79,8 +78,6 @@ GLADIATORS = ("rouge", "viola", "jaron")
 INTS = ("low_nectar", "cache_nectar")  # weights searched in whole numbers (Nectar)
 SHORTFALL = 2.0  # what a point of a scripted cell's score below the floor costs the score, from each spawn
 SCRIPT_FLOOR = 0.53  # a scripted cell's score from a spawn below this counts as a shortfall (the target is 1/2)
-SHORTFALL_CAP = 0.1  # a cell's shortfall from a spawn counts up to this: further below, the roster loses it whatever the
-# weights (the tuner's work), and only the noise of its few duels would tell candidates apart
 STALL_CEILING = 0.04  # a self-play mirror's share of draws and shutdowns above this costs SHORTFALL a point (the target: 5%)
 STALL_TARGET = 0.05  # the check's bar for it
 SELF = "self"  # a cell's opponent bot that is the candidate itself
@@ -188,7 +185,7 @@ def play_group(arena: str, bot: str, pairings: list[tuple[str, str]], n: int, se
 def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0, shortfall: float = SHORTFALL) -> tuple[float, float]:
     """(the fit's score of a candidate, its standard error over cells): the groups' mean score, the pairings against the
     incumbent counted `incumbent_weight` times, less `shortfall` times the scripted cells' shortfall below SCRIPT_FLOOR
-    from each spawn (at most SHORTFALL_CAP a cell and spawn), less SHORTFALL times each self-play mirror's share of
+    from each spawn, less SHORTFALL times each self-play mirror's share of
     draws and shutdowns above STALL_CEILING (its score, half by symmetry, is left out)."""
     groups: dict[str, list[float]] = {}
     short = short_var = 0.0  # the shortfalls, and the variance of those counted (a share of n duels varies at most 1/(4 n))
@@ -204,8 +201,8 @@ def objective(scores: dict[Cell, np.ndarray], incumbent_weight: float = 1.0, sho
             for spawn in (0, 1):
                 got = s[0][s[1] == spawn]
                 below = SCRIPT_FLOOR - float(got.mean()) / 2
-                short += min(SHORTFALL_CAP, max(0.0, below))
-                short_var += 0.25 / got.size if 0 < below < SHORTFALL_CAP else 0.0
+                short += max(0.0, below)
+                short_var += 0.25 / got.size if below > 0 else 0.0
     weight = {g: (incumbent_weight if g == "incumbent" else 1.0) for g in groups}
     total = sum(weight.values())
     value = sum(weight[g] * float(np.mean(v)) for g, v in groups.items()) / total - shortfall * short - SHORTFALL * stall
