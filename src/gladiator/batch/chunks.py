@@ -248,15 +248,17 @@ def play_pairings(game: Game, pairings: Sequence[tuple[str, str]], lo: int, hi: 
         final, reasons, tally = play_duels(game, units, all_seeds, (bot, bot), batch_size)
         rows = _rows_of(final, reasons, rows)
     else:  # a bot plays one side of a batch: the duels in order (the foe on side B), then the swapped ones (on side A)
-        tally = np.zeros(0)
+        parts = []
         for sw in (False, True):
             sel = np.flatnonzero(rows["swapped"] == sw)
-            if sel.size:
+            if sel.size:  # (duels [lo, hi) of one duel have one side only)
                 final, reasons, part = play_duels(game, units[sel], all_seeds[sel], (foe, bot) if sw else (bot, foe),
                                                   batch_size)
                 rows[sel] = _rows_of(final, reasons, rows[sel])
-                tally = np.zeros((rows.size,) + part.shape[1:], dtype=part.dtype) if tally.size == 0 else tally
-                tally[sel] = part
+                parts.append((sel, part))
+        tally = np.zeros((rows.size,) + parts[0][1].shape[1:], dtype=parts[0][1].dtype)
+        for sel, part in parts:
+            tally[sel] = part
     return [totals_with_events(game, part, t) for part, t in zip(np.split(rows, k), np.split(tally, k))]
 
 

@@ -153,7 +153,7 @@ class Figure:
         return self.distance == 0.0
 
 
-def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, str]], Totals]) -> list[Figure]:
+def figures(cells: list[Cell], totals: dict[tuple[str, tuple[str, ...]], Totals]) -> list[Figure]:
     """Each cell's figure read from the totals of its pairing."""
     out = []
     for c in cells:
