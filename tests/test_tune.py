@@ -148,6 +148,18 @@ def test_a_script_target_reads_the_spec_bots_wins_against_a_scripted_bot_on_the_
     assert figs[2].k != figs[0].k  # the Turtle, never moving, is not the greedy bot
 
 
+def test_the_printed_table_names_the_script_of_a_script_cell(cli, tmp_path: Path, monkeypatch) -> None:
+    pytest.importorskip("optuna")
+    monkeypatch.setenv("COLUMNS", "200")
+    p = tmp_path / "scripts.yaml"
+    p.write_text(yaml.safe_dump(GOOD | {"bot": "greedy", "rounds": [20, 40], "targets": [
+        {"script": "tests.scripted:Turtle", "of": ["rouge"], "against": ["viola"], "band": [0.5, 1.0]}]}, sort_keys=False))
+    code, out, err = cli("tune", p, "--trials", "2", "--check-duels", "20", "--validate", "1", "-w", "1",
+                         "--out", tmp_path / "study.sqlite")
+    assert code == 0, err
+    assert "rouge vs viola played by tests.scripted:Turtle" in out, out
+
+
 def test_a_spec_may_tune_under_rules_version_4(catalog, tmp_path: Path) -> None:
     p = tmp_path / "v4.yaml"
     p.write_text(yaml.safe_dump(GOOD | {"targets": [{"among": ["rouge", "viola"], "band": [0.4, 0.6]}], "bot": "greedy",

@@ -321,18 +321,18 @@ class Cell:
         return cell_label(self.kind, self.row, self.col, self.event or self.script)
 
 
-def cell_label(kind: str, row: str, col: str, event: str = "") -> str:
-    """A cell in words, from its kind and units (and its event or script) (what the tables of `gladiator tune` print):
+def cell_label(kind: str, row: str, col: str, detail: str = "") -> str:
+    """A cell in words, from its kind, its units and its event or script (what the tables of `gladiator tune` print):
     `viola vs rouge`, `first mover, jaron mirror`, `stalls, rouge vs viola`, `rouge's overheated_turn vs viola`,
-    `rouge vs viola played by scripted:KiteViola`."""
+    `rouge vs viola played by tests.scripted:KiteViola`."""
     if kind == "script":
-        return f"{row} vs {col} played by {event}"
+        return f"{row} vs {col} played by {detail}"
     if kind == "first":
         return f"first mover, {row} mirror"
     if kind == "stall":
         return f"stalls, {row} mirror" if row == col else f"stalls, {row} vs {col}"
     if kind == "event":
-        return f"{row}'s {event}, {row} mirror" if row == col else f"{row}'s {event} vs {col}"
+        return f"{row}'s {detail}, {row} mirror" if row == col else f"{row}'s {detail} vs {col}"
     return f"{row} vs {col}"
 
 

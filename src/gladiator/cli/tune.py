@@ -212,7 +212,7 @@ def _print(r: dict, problem: Any) -> None:
     rows = []
     for c in r["cells"]:
         lo, hi = c["band"]
-        label = cell_label(c["kind"], c["row"], c["column"], c.get("event", ""))
+        label = cell_label(c["kind"], c["row"], c["column"], c.get("event") or c.get("script", ""))
         rows.append([c["arena"], label, f"{lo:.0%}-{hi:.0%}", _cell(c["before"]), _mark(c["before"]), _cell(c["after"]),
                      _mark(c["after"])])
     tab = Table(title=f"Every cell before (the start) and after (the best) at seed {r['check_seed']}, {r['check_n']} duels a cell, "
