@@ -7,7 +7,7 @@ it). A candidate is scored by its side-swapped duels, the candidate named first,
   included, on every arena: the candidate's Viola against the incumbent's Rouge as well as against its Viola (one set
   of weights plays every suit against every suit; a mirror alone rewards weights that serve a suit against itself
   only);
-- the greedy bot, likewise;
+- the greedy bot, in the mirror of every unit on every arena;
 - every scripted strategy of tests/scripted.py (`SCRIPTS`: a one-trick bot for each cheap plan a player would
   try) against each gladiator, on every arena;
 - itself, in the mirror of every unit on every arena: not for its score (half, by symmetry) but for how many of
@@ -372,9 +372,10 @@ def main() -> None:
     other_cells = [c for c in cells if c.group != "incumbent"]
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     version = "" if args.rules == DEFAULT_RULES else f"-rules{args.rules}"
-    # (named for what its candidates play, every pairing against the incumbent: a study of other cells is not resumed)
+    # (named for what its candidates play, every pairing against the incumbent, and how they are scored: a study of
+    # other cells or other weights is not resumed)
     study = optuna.create_study(study_name=f"heuristic-{incumbent.key()}-{','.join(arenas)}-{args.n}-{args.seed}{version}"
-                                           "-every-pairing",
+                                           f"-every-pairing-{args.incumbent_weight:g}-{args.shortfall_weight:g}",
                                 storage=f"sqlite:///{args.out}", direction="maximize", load_if_exists=True,
                                 sampler=optuna.samplers.TPESampler(seed=args.seed, n_startup_trials=10, multivariate=True))
     if not study.trials:
